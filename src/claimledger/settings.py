@@ -1,0 +1,49 @@
+"""One typed Settings object, loaded once from the environment (CLAIMLEDGER_*) and command-line flags."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+def _default_home() -> Path:
+    """The project folder: the current directory when it holds a registry, else the checkout this code runs from."""
+    cwd = Path.cwd()
+    if (cwd / "data" / "sources.toml").is_file():
+        return cwd
+    checkout = Path(__file__).resolve().parents[2]
+    if (checkout / "data" / "sources.toml").is_file():
+        return checkout
+    return cwd
+
+
+class Settings(BaseSettings):
+    """Where claimledger keeps its registry, snapshots and ledger, and how it talks to sources."""
+
+    model_config = SettingsConfigDict(env_prefix="CLAIMLEDGER_", extra="ignore")
+
+    home: Path = _default_home()
+    ledger_url: str | None = None
+    connect_timeout: float = 5.0
+    read_timeout: float = 30.0
+    retries: int = 2
+    backoff_seconds: float = 0.5
+    max_bytes: int = 64 * 1024 * 1024
+
+    @property
+    def registry_path(self) -> Path:
+        return self.home / "data" / "sources.toml"
+
+    @property
+    def snapshots_dir(self) -> Path:
+        return self.home / "data" / "snapshots"
+
+    @property
+    def expectations_dir(self) -> Path:
+        return self.home / "expectations"
+
+    @property
+    def ledger(self) -> str:
+        """The ledger's SQLAlchemy URL: --ledger / CLAIMLEDGER_LEDGER_URL, else data/ledger.db in the project."""
+        return self.ledger_url or f"sqlite:///{self.home / 'data' / 'ledger.db'}"
