@@ -1,0 +1,139 @@
+"""Qualifier words ("more than", "nearly") and the interval each commits a claim to (DESIGN.md's table)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# Longest phrases first so "just over" wins over "over". Each must stand right before the figure.
+_BEFORE = {
+    "more_than": ["more than", "over", "above", "exceeding", "exceeded", "exceeds", "exceed", "passed", "passing",
+                  "crossed", "crossing", "topped", "topping", "surpassed", "surpassing", "in excess of",
+                  "upwards of", "upward of", "north of", "greater than", "higher than", "well over", "just over",
+                  "beyond", "in excess of"],
+    "at_least": ["at least", "no fewer than", "no less than", "not less than", "not fewer than", "a minimum of",
+                 "minimum of"],
+    "nearly": ["nearly", "almost", "close to", "nearing", "approaching", "just under", "just shy of",
+               "just short of", "not quite", "just below", "nigh on"],
+    "about": ["about", "around", "roughly", "some", "approximately", "approx.", "an estimated", "estimated",
+              "circa", "~", "an approximate", "something like", "in the region of", "on the order of"],
+    "fewer_than": ["fewer than", "less than", "under", "below", "lower than", "short of"],
+    "at_most": ["at most", "up to", "no more than", "not more than", "a maximum of", "as many as", "as much as",
+                "maximum of"],
+}
+_AFTER = {
+    "at_least": ["or more", "and more", "or higher", "plus"],
+    "about": ["or so", "or thereabouts", "odd"],
+    "at_most": ["or fewer", "or less", "at most", "or lower"],
+}
+
+_BEFORE_RE = re.compile(
+    r"(?<![\w-])(?P<q>"
+    + "|".join(re.escape(p) for p in sorted({p for ps in _BEFORE.values() for p in ps}, key=len, reverse=True))
+    + r")\s*(?:a\s+|an\s+)?$",
+    re.IGNORECASE,
+)
+_AFTER_RE = re.compile(
+    r"^\s*(?P<q>" + "|".join(re.escape(p) for ps in _AFTER.values() for p in ps) + r")(?![\w-])", re.IGNORECASE
+)
+_BEFORE_LOOKUP = {p: q for q, ps in _BEFORE.items() for p in ps}
+_AFTER_LOOKUP = {p: q for q, ps in _AFTER.items() for p in ps}
+
+
+@dataclass(frozen=True)
+class QualifierMatch:
+    """The qualifier of a figure and the characters it covers before and after the figure."""
+
+    qualifier: str
+    before: int = 0  # characters of qualifier wording right before the figure
+    after: int = 0
+
+
+def find_qualifier(before: str, after: str) -> QualifierMatch:
+    """Read the qualifier from the words around a figure; a bare figure is `exact`."""
+    m = _BEFORE_RE.search(before)
+    if m:
+        return QualifierMatch(_BEFORE_LOOKUP[m.group("q").lower()], before=len(before) - m.start())
+    m = _AFTER_RE.search(after)
+    if m:
+        return QualifierMatch(_AFTER_LOOKUP[m.group("q").lower()], after=m.end())
+    return QualifierMatch("exact")
+
+
+@dataclass(frozen=True)
+class Interval:
+    """The values of the reference that would make a claim true; None is an open end."""
+
+    low: float | None
+    high: float | None
+    low_inclusive: bool = True
+    high_inclusive: bool = True
+
+    def contains(self, value: float) -> bool:
+        if self.low is not None and (value < self.low or (value == self.low and not self.low_inclusive)):
+            return False
+        if self.high is not None and (value > self.high or (value == self.high and not self.high_inclusive)):
+            return False
+        return True
+
+    def widened(self, by: float) -> "Interval":
+        """The interval grown by `by` on each closed end (a poll's margin of error)."""
+        return Interval(
+            None if self.low is None else self.low - by,
+            None if self.high is None else self.high + by,
+            self.low_inclusive,
+            self.high_inclusive,
+        )
+
+    def describe(self, fmt=lambda v: f"{v:,.10g}") -> str:
+        """Human form: '> 52,000', '900 to 1,020', '<= 60'."""
+        if self.low is not None and self.high is not None:
+            if self.low == self.high:
+                return fmt(self.low)
+            return f"{fmt(self.low)} to {fmt(self.high)}"
+        if self.low is not None:
+            return f"{'>=' if self.low_inclusive else '>'} {fmt(self.low)}"
+        if self.high is not None:
+            return f"{'<=' if self.high_inclusive else '<'} {fmt(self.high)}"
+        return "any value"
+
+
+# Tolerances for a bare figure, from DESIGN.md's qualifier semantics.
+EXACT_RELATIVE = 0.02
+ABOUT_RELATIVE = 0.10
+NEARLY_LOW, NEARLY_HIGH = 0.90, 1.02
+VERBAL_SHARE_POINTS = 5.0
+STATED_PERCENT_POINTS = 3.0
+CHANGE_RELATIVE = 0.10
+
+
+def interval_for(value: float, qualifier: str, unit: str, form: str, significant_unit: float) -> Interval:
+    """The interval a figure commits to, given its qualifier, unit and the form it was written in."""
+    if qualifier == "more_than":
+        return Interval(value, None, low_inclusive=False)
+    if qualifier == "at_least":
+        return Interval(value, None)
+    if qualifier == "fewer_than":
+        return Interval(None, value, high_inclusive=False)
+    if qualifier == "at_most":
+        return Interval(None, value)
+    if qualifier == "nearly":
+        return _ordered(NEARLY_LOW * value, NEARLY_HIGH * value)
+    if qualifier == "about":
+        return _ordered((1 - ABOUT_RELATIVE) * value, (1 + ABOUT_RELATIVE) * value)
+    # exact wording: the tolerance depends on what kind of figure it is
+    if unit == "percent":
+        points = VERBAL_SHARE_POINTS if form == "fraction" else STATED_PERCENT_POINTS
+        return Interval(round(value - points, 4), round(value + points, 4))
+    if unit == "percent_change":
+        return _ordered((1 - CHANGE_RELATIVE) * value, (1 + CHANGE_RELATIVE) * value)
+    if form in ("round", "words"):
+        # r within half a unit of the last significant digit, else as `about`: the union of both.
+        half = significant_unit / 2
+        return _ordered(min(value - half, (1 - ABOUT_RELATIVE) * value), max(value + half, (1 + ABOUT_RELATIVE) * value))
+    return _ordered((1 - EXACT_RELATIVE) * value, (1 + EXACT_RELATIVE) * value)
+
+
+def _ordered(a: float, b: float) -> Interval:
+    low, high = sorted((a, b))  # a negative change flips the bounds
+    return Interval(round(low, 4), round(high, 4))

@@ -1,0 +1,156 @@
+"""Extraction as a spec: sentence -> the claims it holds (or none). Every case is an English news sentence."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from claimledger.claims.extract import detect_date, extract_claims
+from claimledger.claims.model import Article
+
+GAZA_PARAGRAPH = "The war in Gaza goes on. "
+
+
+def claims_in(text: str, title: str = ""):
+    return extract_claims(Article(id="t", text=text, title=title, published=date(2025, 5, 16)))
+
+
+# sentence, expected (quote, value, unit, qualifier, metric) for each claim, in order
+CASES = [
+    ("More than 52,000 people have been killed in Gaza, two-thirds of them women and children.",
+     [("More than 52,000", 52000, "count", "more_than", "killed"),
+      ("two-thirds", 66.67, "percent", "exact", "women_children_share_of_killed")]),
+    ("The Gaza health ministry said 1.9 million people have been displaced.",
+     [("1.9 million", 1_900_000, "count", "exact", None)]),
+    ("In Gaza, at least 15,613 children have been killed, the ministry says.",
+     [("at least 15,613", 15613, "count", "at_least", "children_killed")]),
+    ("Gaza officials said nearly 120,000 people were wounded.",
+     [("nearly 120,000", 120000, "count", "nearly", "injured")]),
+    ("Gaza's death toll passed 50,000 in March.",
+     [("passed 50,000", 50000, "count", "more_than", "killed")]),
+    ("About 200 journalists have been killed in Gaza since the war began.",
+     [("About 200", 200, "count", "about", "journalists_killed")]),
+    ("Fewer than 30 percent of Israelis opposed the hostage deal.",
+     [("Fewer than 30 percent", 30, "percent", "fewer_than", "oppose_hostage_deal")]),
+    ("A poll found 69% of Israelis support a deal to free the hostages.",
+     [("69%", 69, "percent", "exact", "support_hostage_deal")]),
+    ("Emigration from Israel rose by 50 percent in 2024.",
+     [("50 percent", 50, "percent_change", "exact", "emigrants_change")]),
+    ("The number of Israelis who emigrated doubled in 2024.",
+     [("doubled", 100, "percent_change", "exact", "emigrants_change")]),
+    ("Some 82,700 Israelis left the country in 2024, official figures show.",
+     [("Some 82,700", 82700, "count", "about", "emigrants")]),
+    ("Nearly a quarter of Israelis are considering leaving the country.",
+     [("Nearly a quarter", 25, "percent", "nearly", "considering_emigration")]),
+    ("One in four Israelis considered leaving the country last year.",
+     [("One in four", 25, "percent", "exact", "considering_emigration")]),
+    ("At most 12 countries have cut ties with Israel.",
+     [("At most 12", 12, "count", "at_most", "countries_downgraded_ties")]),
+    ("More than ten countries downgraded ties with Israel.",
+     [("More than ten", 10, "count", "more_than", "countries_downgraded_ties")]),
+    ("Over the past twenty months, the war in Gaza has flattened whole cities.",
+     [("twenty months", 20, "months", "exact", "war_duration")]),
+    ("Nearly 1,000 Israeli Air Force veterans signed an open letter.",
+     [("Nearly 1,000", 1000, "count", "nearly", "event_figure")]),
+    ("Inflation rose 3.5 percent last year.", [("3.5 percent", 3.5, "percent_change", "exact", None)]),
+    ("Half of the victims in Gaza were women and children.",
+     [("Half", 50, "percent", "exact", "women_children_share_of_killed")]),
+    ("Roughly twenty-two thousand people marched in Tel Aviv.", [("Roughly twenty-two thousand", 22000, "count",
+                                                                "about", None)]),
+    ("A dozen countries recalled their ambassadors from Israel.",
+     [("A dozen", 12, "count", "exact", "countries_downgraded_ties")]),
+    ("Gaza's toll is 52k dead.", [("52k", 52000, "count", "exact", "killed")]),
+    ("Gaza\u2019s ministry said more\u00a0than 52,000 people were killed \u2014 a record.",
+     [("more\u00a0than 52,000", 52000, "count", "more_than", "killed")]),
+]
+
+
+@pytest.mark.parametrize("sentence, expected", CASES, ids=[c[0][:40] for c in CASES])
+def test_sentence_yields_claims(sentence, expected):
+    found = [(c.quote, c.value, c.unit, c.qualifier, c.metric) for c in claims_in(sentence)]
+    assert found == [(q, pytest.approx(v), u, ql, m) for q, v, u, ql, m in expected]
+
+
+NO_CLAIMS = [
+    "The war began in October 2023 and the ceasefire took effect on 19 January 2025.",
+    "Netanyahu resumed bombing Gaza on March 19.",
+    "The Security Council adopted Resolution 2728 in March.",
+    "He spoke at 10:30 a.m. on Channel 12.",
+    "She was born in 1948 and moved to Haifa.",
+    "The two leaders no longer speak, one official said.",
+    "Read more at https://example.com/news/2024/05/16/story-123.",
+    "Call +972 3 555 1234 for details.",
+    "It was his 3rd visit and the 21st summit.",
+    "Mohammed, 12, was taken to hospital.",
+    "A 35-year-old man was arrested.",
+    "In the first half of 2024, talks stalled.",
+    "Netanyahu doubled down on his plan.",
+    "They met at 221 Baker Street.",
+    "See page 12 and Article 51 of the charter.",
+    "",
+]
+
+
+@pytest.mark.parametrize("sentence", NO_CLAIMS)
+def test_sentence_yields_no_claim(sentence):
+    assert [c.quote for c in claims_in(sentence)] == []
+
+
+@pytest.mark.parametrize("sentence, qualifier, low, high", [
+    ("Gaza: 1,250 people were killed.", "exact", 1225.0, 1275.0),  # exact figure: within 2%
+    ("Gaza: 52,000 people were killed.", "exact", 46800.0, 57200.0),  # round figure: as `about`
+    ("Gaza: more than 52,000 people were killed.", "more_than", 52000.0, None),
+    ("Gaza: over 52,000 people were killed.", "more_than", 52000.0, None),
+    ("Gaza: the toll exceeded 52,000 dead.", "more_than", 52000.0, None),
+    ("Gaza: the toll crossed 52,000 dead.", "more_than", 52000.0, None),
+    ("Gaza: at least 52,000 people were killed.", "at_least", 52000.0, None),
+    ("Gaza: no fewer than 52,000 people were killed.", "at_least", 52000.0, None),
+    ("Gaza: nearly 52,000 people were killed.", "nearly", 46800.0, 53040.0),
+    ("Gaza: almost 52,000 people were killed.", "nearly", 46800.0, 53040.0),
+    ("Gaza: close to 52,000 people were killed.", "nearly", 46800.0, 53040.0),
+    ("Gaza: about 52,000 people were killed.", "about", 46800.0, 57200.0),
+    ("Gaza: around 52,000 people were killed.", "about", 46800.0, 57200.0),
+    ("Gaza: roughly 52,000 people were killed.", "about", 46800.0, 57200.0),
+    ("Gaza: approximately 52,000 people were killed.", "about", 46800.0, 57200.0),
+    ("Gaza: fewer than 52,000 people were killed.", "fewer_than", None, 52000.0),
+    ("Gaza: less than 52,000 people were killed.", "fewer_than", None, 52000.0),
+    ("Gaza: under 52,000 people were killed.", "fewer_than", None, 52000.0),
+    ("Gaza: at most 52,000 people were killed.", "at_most", None, 52000.0),
+    ("Gaza: up to 52,000 people were killed.", "at_most", None, 52000.0),
+    ("Gaza: 52,000 or more people were killed.", "at_least", 52000.0, None),
+])
+def test_qualifier_sets_interval(sentence, qualifier, low, high):
+    (claim,) = claims_in(sentence)
+    assert (claim.qualifier, claim.low, claim.high) == (qualifier, low, high)
+    assert claim.metric == "killed"
+
+
+def test_claim_ids_are_stable_and_quotes_are_exact_spans():
+    text = "In Gaza, more than 52,000 people have been killed. Emigration from Israel rose by 50 percent in 2024."
+    first, second = claims_in(text), claims_in(text)
+    assert [c.id for c in first] == [c.id for c in second]
+    assert len({c.id for c in first}) == len(first) == 2
+    for claim in first:
+        assert text[claim.start:claim.end] == claim.quote
+
+
+def test_metric_needs_its_context():
+    """A death toll with no Gaza or Palestinian context is not compared with the Gaza series."""
+    (claim,) = claims_in("More than 1,200 people were killed in the earthquake in Turkey.")
+    assert claim.metric is None
+
+
+def test_relative_durations_are_not_war_durations():
+    (claim,) = claims_in("Gaza talks failed. Six months later, the court issued a warrant over war crimes.")
+    assert (claim.unit, claim.metric) == ("months", None)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Some headline\nMay 16, 2025\n\nBody text.", date(2025, 5, 16)),
+    ("Published 3 March 2024 by the desk.", date(2024, 3, 3)),
+    ("Updated 2025-01-19T10:00Z", date(2025, 1, 19)),
+    ("No date here at all.", None),
+])
+def test_article_date_found_in_text(text, expected):
+    assert detect_date(text) == expected
