@@ -1,0 +1,218 @@
+"""The one HTTP/file edge: every reference download goes through `download`, with timeouts, retries and a size limit."""
+
+from __future__ import annotations
+
+import re
+import time
+from dataclasses import dataclass
+from email.utils import formatdate
+from pathlib import Path
+from urllib.parse import unquote, urljoin, urlsplit
+
+import requests
+
+from claimledger.settings import Settings
+
+MAX_REDIRECTS = 5
+_CHUNK = 64 * 1024
+_HTML_STARTS = (b"<!doctype", b"<html")
+_RETRY_STATUSES = frozenset({429}) | frozenset(range(500, 600))
+_ERRNO = re.compile(r"\[Errno -?\d+\] [^'\")\]]+")
+_USER_AGENT = "claimledger/0.1 (+https://github.com/claimledger)"
+
+
+class FetchError(RuntimeError):
+    """A source could not be downloaded; the message names the URL and what went wrong."""
+
+
+@dataclass(frozen=True)
+class Download:
+    """What one download returned: the body (None on 304 Not Modified) and the headers a snapshot keeps."""
+
+    content: bytes | None
+    url: str
+    status: int
+    etag: str | None = None
+    last_modified: str | None = None
+    final_url: str = ""
+
+
+def download(
+    url: str,
+    *,
+    settings: Settings,
+    base: Path,
+    allowed_hosts: tuple[str, ...] = (),
+    etag: str | None = None,
+    last_modified: str | None = None,
+    expected_format: str | None = None,
+) -> Download:
+    """Fetch a source URL (http(s) or file:) within the limits in Settings, so no source can hang or flood a run."""
+    scheme = urlsplit(url).scheme.lower()
+    if scheme == "file":
+        result = _read_file(url, base=base, max_bytes=settings.max_bytes)
+    elif scheme in ("http", "https"):
+        result = _fetch_http(url, settings, allowed_hosts, etag, last_modified)
+    else:
+        raise FetchError(f"{url}: unsupported URL scheme {scheme or '(none)'!r}; use file:, http:// or https://")
+    if result.content is not None and expected_format in ("json", "csv"):
+        _reject_html(url, result.content, expected_format)
+    return result
+
+
+def file_path(url: str, base: Path) -> Path:
+    """Where a file: URL points: `file:relative/path` is read from `base`, `file:///abs/path` as written."""
+    parts = urlsplit(url)
+    if parts.netloc not in ("", "localhost"):
+        raise FetchError(f"{url}: file URLs must be local (file:relative/path or file:///abs/path)")
+    if not parts.path:
+        raise FetchError(f"{url}: file URL has no path")
+    path = Path(unquote(parts.path))
+    return path if path.is_absolute() else base / path
+
+
+def _read_file(url: str, *, base: Path, max_bytes: int) -> Download:
+    path = file_path(url, base)
+    try:
+        with path.open("rb") as handle:
+            content = handle.read(max_bytes + 1)
+            modified = formatdate(path.stat().st_mtime, usegmt=True)
+    except FileNotFoundError as exc:
+        raise FetchError(f"{url}: no such file {path}") from exc
+    except IsADirectoryError as exc:
+        raise FetchError(f"{url}: {path} is a directory, not a file") from exc
+    except OSError as exc:
+        raise FetchError(f"{url}: cannot read {path}: {exc.strerror or exc}") from exc
+    if len(content) > max_bytes:
+        raise FetchError(f"{url}: {path} is larger than the {max_bytes:,}-byte limit (max_bytes)")
+    return Download(content=content, url=url, status=200, last_modified=modified, final_url=path.resolve().as_uri())
+
+
+def _fetch_http(
+    url: str,
+    settings: Settings,
+    allowed_hosts: tuple[str, ...],
+    etag: str | None,
+    last_modified: str | None,
+) -> Download:
+    headers = {"User-Agent": _USER_AGENT}
+    if etag:
+        headers["If-None-Match"] = etag
+    if last_modified:
+        headers["If-Modified-Since"] = last_modified
+    origin_host = (urlsplit(url).hostname or "").lower()
+    permitted = {origin_host, *(host.lower() for host in allowed_hosts)}
+    with requests.Session() as session:
+        session.verify = True
+        current = url
+        for _ in range(MAX_REDIRECTS + 1):
+            hop = _get_with_retries(session, url, current, headers, settings)
+            if hop.response.is_redirect:
+                current = _redirect_target(url, current, hop.response, permitted)
+                continue
+            if hop.response.status_code == 304 and (etag or last_modified):
+                return Download(
+                    content=None,
+                    url=url,
+                    status=304,
+                    etag=hop.response.headers.get("ETag", etag),
+                    last_modified=hop.response.headers.get("Last-Modified", last_modified),
+                    final_url=current,
+                )
+            if hop.response.status_code != 200:
+                status = f"HTTP {hop.response.status_code} {hop.response.reason or ''}".rstrip()
+                raise FetchError(f"{_where(url, current)}: {status}")
+            return Download(
+                content=hop.content,
+                url=url,
+                status=200,
+                etag=hop.response.headers.get("ETag"),
+                last_modified=hop.response.headers.get("Last-Modified"),
+                final_url=current,
+            )
+    raise FetchError(f"{url}: more than {MAX_REDIRECTS} redirects")
+
+
+@dataclass(frozen=True)
+class _Hop:
+    response: requests.Response
+    content: bytes | None  # read only for 200
+
+
+def _get_with_retries(
+    session: requests.Session, origin: str, url: str, headers: dict[str, str], settings: Settings
+) -> _Hop:
+    """One request and its body, retried with exponential backoff on timeouts, dropped connections and 5xx."""
+    attempts = settings.retries + 1
+    timeout = (settings.connect_timeout, settings.read_timeout)
+    where = _where(origin, url)
+    problem = ""
+    for attempt in range(1, attempts + 1):
+        if attempt > 1:
+            time.sleep(settings.backoff_seconds * 2 ** (attempt - 2))
+        try:
+            with session.get(url, headers=headers, timeout=timeout, stream=True, allow_redirects=False) as response:
+                if response.status_code in _RETRY_STATUSES:
+                    problem = f"HTTP {response.status_code}"
+                    continue
+                content = _read_body(where, response, settings.max_bytes) if response.status_code == 200 else None
+                return _Hop(response, content)
+        except requests.exceptions.SSLError as exc:
+            raise FetchError(f"{where}: TLS verification failed: {_first_line(exc)}") from exc
+        except requests.exceptions.Timeout:
+            problem = f"timed out (connect {settings.connect_timeout:g} s, read {settings.read_timeout:g} s)"
+        except (requests.exceptions.ConnectionError, requests.exceptions.ChunkedEncodingError) as exc:
+            problem = f"connection failed ({_first_line(exc)})"
+        except requests.exceptions.RequestException as exc:
+            raise FetchError(f"{where}: request failed: {_first_line(exc)}") from exc
+    raise FetchError(f"{where}: {problem} after {attempts} attempt{'s' if attempts != 1 else ''}")
+
+
+def _redirect_target(origin: str, current: str, response: requests.Response, permitted: set[str]) -> str:
+    """Follow a redirect only to the source's own host or one the registry allows, never to plain HTTP from HTTPS."""
+    location = response.headers.get("Location", "")
+    if not location:
+        raise FetchError(f"{_where(origin, current)}: HTTP {response.status_code} redirect without a Location")
+    target = urljoin(current, location)
+    parts = urlsplit(target)
+    host = (parts.hostname or "").lower()
+    if parts.scheme not in ("http", "https") or host not in permitted:
+        allowed = ", ".join(sorted(permitted))
+        raise FetchError(f"{_where(origin, current)}: redirect to {target} refused (allowed hosts: {allowed})")
+    if urlsplit(current).scheme == "https" and parts.scheme == "http":
+        raise FetchError(f"{_where(origin, current)}: redirect from HTTPS to plain HTTP ({target}) refused")
+    return target
+
+
+def _read_body(where: str, response: requests.Response, max_bytes: int) -> bytes:
+    """Read a streamed body, stopping as soon as it passes the limit so a runaway file never fills memory."""
+    declared = response.headers.get("Content-Length", "")
+    if declared.isdigit() and int(declared) > max_bytes:
+        raise FetchError(f"{where}: body of {int(declared):,} bytes exceeds the {max_bytes:,}-byte limit (max_bytes)")
+    body = bytearray()
+    for chunk in response.iter_content(_CHUNK):
+        body.extend(chunk)
+        if len(body) > max_bytes:
+            raise FetchError(f"{where}: body exceeds the {max_bytes:,}-byte limit (max_bytes)")
+    return bytes(body)
+
+
+def _reject_html(url: str, content: bytes, expected_format: str) -> None:
+    """An HTML page where data was expected is a portal's error or login page, not a new version of the data."""
+    head = content[:512].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if head.startswith(_HTML_STARTS):
+        raise FetchError(f"{url}: expected {expected_format.upper()} but the server sent an HTML page")
+
+
+def _where(origin: str, current: str) -> str:
+    return origin if origin == current else f"{origin} (redirected to {current})"
+
+
+def _first_line(exc: BaseException) -> str:
+    """The part of a requests/urllib3 error a person needs ("[Errno 111] Connection refused"), not the wrappers."""
+    text = str(exc).strip()
+    errno = _ERRNO.search(text)
+    if errno:
+        return errno.group(0)
+    line = text.splitlines()[0] if text else type(exc).__name__
+    return line if len(line) <= 200 else line[:199] + "…"
