@@ -1,0 +1,65 @@
+"""What the check engine takes (reference tables with provenance) and gives (one CheckResult per claim)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+import pandas as pd
+
+VERDICTS = ("pass", "fail", "unverifiable")
+CHECKS_VERSION = "1"  # bump when a rule or tolerance changes: it is part of every result's fingerprint
+
+
+@dataclass(frozen=True)
+class Reference:
+    """A validated reference table and where it came from; the engine never reads files or the network."""
+
+    source: str
+    title: str
+    frame: pd.DataFrame
+    snapshot_sha256: str
+    date_column: str | None = None
+    publication_lag_days: int = 0
+    citation_column: str | None = None
+    notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Unavailable:
+    """A source the run could not use, and why (said in the explanation of every claim it serves)."""
+
+    source: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """One verdict on one claim: the rule applied, the reference value it was held against, and why."""
+
+    claim_id: str
+    check_kind: str
+    verdict: str
+    explanation: str
+    metric: str | None = None
+    low: float | None = None
+    high: float | None = None
+    observed: float | None = None
+    reference_date: date | None = None
+    source: str | None = None
+    snapshot_sha256: str | None = None
+    tolerance: str | None = None
+    citation: str | None = None
+    evidence: tuple[dict[str, Any], ...] = field(default_factory=tuple)
+
+    def reference(self) -> dict[str, Any] | None:
+        """The reference object of the JSON contract, or None when nothing was compared."""
+        if self.observed is None or self.source is None:
+            return None
+        return {
+            "source": self.source,
+            "value": self.observed,
+            "date": self.reference_date.isoformat() if self.reference_date else None,
+            "snapshot_sha256": self.snapshot_sha256,
+        }
