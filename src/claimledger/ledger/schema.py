@@ -1,0 +1,98 @@
+"""The ledger's tables: runs, the articles and claims they read, the snapshots they used, and every verdict."""
+
+from __future__ import annotations
+
+from sqlalchemy import (Boolean, Column, Date, DateTime, Float, ForeignKey, Integer, MetaData, String, Table, Text,
+                        UniqueConstraint)
+
+metadata = MetaData()
+
+runs = Table(
+    "runs", metadata,
+    Column("id", String(36), primary_key=True),
+    Column("started_at", DateTime(timezone=True), nullable=False),
+    Column("finished_at", DateTime(timezone=True)),
+    Column("status", String(20), nullable=False),
+    Column("as_of", Date),
+    Column("arguments", Text, nullable=False),  # JSON: paths, overrides, options as given
+    Column("checks_version", String(20), nullable=False),
+    Column("claims", Integer, nullable=False, default=0),
+    Column("results", Integer, nullable=False, default=0),
+)
+
+articles = Table(
+    "articles", metadata,
+    Column("id", String(200), primary_key=True),
+    Column("title", Text),
+    Column("publisher", Text),
+    Column("url", Text),
+    Column("published", Date),
+    Column("path", Text),
+    Column("text_sha256", String(64), nullable=False),
+)
+
+claims = Table(
+    "claims", metadata,
+    Column("id", String(16), primary_key=True),
+    Column("article_id", String(200), ForeignKey("articles.id"), nullable=False, index=True),
+    Column("start", Integer, nullable=False),
+    Column("end", Integer, nullable=False),
+    Column("quote", Text, nullable=False),
+    Column("sentence", Text, nullable=False),
+    Column("value", Float, nullable=False),
+    Column("unit", String(20), nullable=False),
+    Column("qualifier", String(20), nullable=False),
+    Column("low", Float),
+    Column("high", Float),
+    Column("low_inclusive", Boolean, nullable=False),
+    Column("high_inclusive", Boolean, nullable=False),
+    Column("form", String(20), nullable=False),
+    Column("metric", String(80), index=True),
+    Column("subject", String(80)),
+    Column("period", String(20)),
+    Column("counted", String(80)),
+)
+
+snapshots = Table(
+    "snapshots", metadata,
+    Column("source", String(80), primary_key=True),
+    Column("sha256", String(64), primary_key=True),
+    Column("url", Text, nullable=False),
+    Column("retrieved_at", String(40), nullable=False),
+    Column("bytes", Integer, nullable=False),
+    Column("etag", Text),
+    Column("last_modified", Text),
+    Column("license", Text),
+    Column("validation", Text),  # JSON outcome of the source's expectation suite
+)
+
+run_sources = Table(
+    "run_sources", metadata,
+    Column("run_id", String(36), ForeignKey("runs.id"), primary_key=True),
+    Column("source", String(80), primary_key=True),
+    Column("snapshot_sha256", String(64)),
+    Column("status", String(20), nullable=False),  # used | unavailable
+    Column("notes", Text),
+)
+
+check_results = Table(
+    "check_results", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("run_id", String(36), ForeignKey("runs.id"), nullable=False, index=True),
+    Column("claim_id", String(16), ForeignKey("claims.id"), nullable=False, index=True),
+    Column("check_kind", String(40), nullable=False),
+    Column("verdict", String(20), nullable=False),
+    Column("metric", String(80)),
+    Column("low", Float),
+    Column("high", Float),
+    Column("observed", Float),
+    Column("reference_date", Date),
+    Column("source", String(80)),
+    Column("snapshot_sha256", String(64)),
+    Column("tolerance", Text),
+    Column("explanation", Text, nullable=False),
+    Column("citation", Text),
+    Column("evidence", Text),  # JSON rows of the reference the verdict rests on
+    Column("fingerprint", String(64), nullable=False, index=True),
+    UniqueConstraint("run_id", "claim_id", "check_kind", name="one_result_per_claim_check_and_run"),
+)
