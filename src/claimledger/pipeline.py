@@ -1,0 +1,129 @@
+"""The verify job as plain functions: load, extract, prepare sources, check, record. Flows wire these into tasks."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from claimledger.articles import ArticleError, article_paths, read_article
+from claimledger.checks.engine import check_claims, sources_needed
+from claimledger.checks.model import CheckResult, Reference, Unavailable
+from claimledger.claims.extract import extract_claims
+from claimledger.claims.model import Article, Claim
+from claimledger.claims.vocabulary import load_vocabulary
+from claimledger.ledger.store import LedgerStore, RunRecord, SourceUse
+from claimledger.settings import Settings
+from claimledger.sources.reference import ReferenceTable, SourceUnavailable, prepare_sources
+from claimledger.sources.registry import load_registry, parse_overrides
+
+
+@dataclass(frozen=True)
+class VerifyRequest:
+    """What the user asked for: the articles, the date to check against, source overrides, the ledger."""
+
+    paths: tuple[str, ...]
+    as_of: date | None = None
+    source_overrides: tuple[str, ...] = ()
+    ledger_url: str | None = None
+
+    def arguments(self) -> dict[str, Any]:
+        return {"paths": list(self.paths), "as_of": self.as_of.isoformat() if self.as_of else None,
+                "sources": list(self.source_overrides), "ledger": self.ledger_url}
+
+
+@dataclass(frozen=True)
+class VerifyOutcome:
+    """A finished run: its id, what was read and decided, and the sources it used."""
+
+    run_id: str
+    articles: list[Article]
+    claims: list[Claim]
+    results: list[CheckResult]
+    sources: list[SourceUse]
+
+
+def load_articles(paths: tuple[str, ...]) -> list[Article]:
+    """Every article under the paths; all bad files are reported together, before anything is checked."""
+    articles, problems, seen = [], [], {}
+    for path in article_paths([Path(p) for p in paths]):
+        try:
+            article = read_article(path)
+        except ArticleError as exc:
+            problems.append(str(exc))
+            continue
+        if article.id in seen:
+            if seen[article.id] != path.resolve():
+                problems.append(f"{path}: article id {article.id!r} is also {seen[article.id]}")
+            continue
+        seen[article.id] = path.resolve()
+        articles.append(article)
+    if problems:
+        raise ArticleError("; ".join(problems))
+    return articles
+
+
+def extract(articles: list[Article]) -> list[Claim]:
+    """All claims of all articles, in article then text order."""
+    vocabulary = load_vocabulary()
+    return [claim for article in articles for claim in extract_claims(article, vocabulary)]
+
+
+def prepare_references(claims: list[Claim], overrides: tuple[str, ...],
+                       settings: Settings) -> tuple[dict[str, Reference | Unavailable], list[SourceUse]]:
+    """Fetch, snapshot and validate the sources the claims need; fall back or say why a source is missing."""
+    registry = load_registry(settings.registry_path)
+    wanted = sorted(sources_needed(claims, load_vocabulary()))
+    prepared = prepare_sources(wanted, registry, parse_overrides(list(overrides), registry), settings)
+    references: dict[str, Reference | Unavailable] = {}
+    uses: list[SourceUse] = []
+    for name, table in prepared.items():
+        if isinstance(table, SourceUnavailable):
+            references[name] = Unavailable(name, table.reason)
+            uses.append(SourceUse(name, "unavailable", None, (table.reason,)))
+            continue
+        references[name] = _reference(table)
+        uses.append(SourceUse(name, "used", {**table.snapshot.metadata(), "fetched_from": table.fetched_from},
+                              table.notes))
+    return references, uses
+
+
+def _reference(table: ReferenceTable) -> Reference:
+    s = table.source
+    return Reference(source=s.name, title=s.title, frame=table.frame, snapshot_sha256=table.snapshot.sha256,
+                     date_column=s.date_column, publication_lag_days=s.publication_lag_days,
+                     citation_column=s.citation_column, notes=table.notes)
+
+
+def check(claims: list[Claim], references: dict[str, Reference | Unavailable],
+          as_of: date | None) -> list[CheckResult]:
+    """One verdict per claim."""
+    return check_claims(claims, references, load_vocabulary(), as_of)
+
+
+def record(request: VerifyRequest, settings: Settings, started_at: datetime, articles: list[Article],
+           claims: list[Claim], results: list[CheckResult], sources: list[SourceUse]) -> str:
+    """Write the whole run to the ledger in one transaction; return its id."""
+    run_id = str(uuid.uuid4())
+    LedgerStore(request.ledger_url or settings.ledger).record_run(RunRecord(
+        run_id=run_id, started_at=started_at, finished_at=datetime.now(timezone.utc),
+        arguments=request.arguments(), as_of=request.as_of, articles=articles, claims=claims,
+        results=results, sources=sources))
+    return run_id
+
+
+def result_rows(outcome: VerifyOutcome) -> list[dict[str, Any]]:
+    """The `--format json` contract: one object per check result."""
+    claims = {c.id: c for c in outcome.claims}
+    rows = []
+    for r in outcome.results:
+        c = claims[r.claim_id]
+        rows.append({
+            "article": c.article_id, "claim_id": c.id, "quote": c.quote, "sentence": c.sentence,
+            "metric": c.metric, "value": c.value, "unit": c.unit, "qualifier": c.qualifier,
+            "low": c.low, "high": c.high, "verdict": r.verdict, "reference": r.reference(),
+            "explanation": r.explanation,
+        })
+    return rows

@@ -1,0 +1,39 @@
+"""Shared fixtures: where ../shared is, an isolated project home, and one Prefect test harness per session."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO.parent / "shared"
+CASUALTIES = SHARED / "reference" / "techforpalestine" / "casualties_daily.json"
+HISTORY = SHARED / "reference" / "techforpalestine" / "history"
+
+os.environ.setdefault("PREFECT_HOME", str(REPO / ".prefect"))
+os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+os.environ.setdefault("DO_NOT_TRACK", "1")
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A project folder like a fresh checkout: registry, curated tables, suites, seeds; no snapshots, no ledger."""
+    home = tmp_path / "project"
+    (home / "data").mkdir(parents=True)
+    shutil.copy(REPO / "data" / "sources.toml", home / "data" / "sources.toml")
+    shutil.copytree(REPO / "data" / "reference", home / "data" / "reference")
+    shutil.copytree(REPO / "expectations", home / "expectations")
+    shutil.copytree(REPO / "seeds", home / "seeds")
+    return home
+
+
+@pytest.fixture(scope="session")
+def prefect_harness():
+    """A temporary Prefect API for the few tests that run real flows (about 11 s, once per session)."""
+    from prefect.testing.utilities import prefect_test_harness
+
+    with prefect_test_harness():
+        yield
