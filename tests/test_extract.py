@@ -63,6 +63,14 @@ CASES = [
     ("Gaza's toll is 52k dead.", [("52k", 52000, "count", "exact", "killed")]),
     ("Gaza\u2019s ministry said more\u00a0than 52,000 people were killed \u2014 a record.",
      [("more\u00a0than 52,000", 52000, "count", "more_than", "killed")]),
+    ("Between 50 and 60 people were killed in Gaza overnight.", [("Between 50 and 60", 55, "count", "range", "killed")]),
+    ("Officials in Gaza said 50\u201360 people died.", [("50\u201360", 55, "count", "range", "killed")]),
+    ("Hundreds of people fled the strip.", [("Hundreds of", 200, "count", "at_least", None)]),
+    ("Three times as many Israelis emigrated in 2024.",
+     [("Three times as many", 200, "percent_change", "exact", "emigrants_change")]),
+    ("Emigration from Israel fell by a third last year.",
+     [("a third", -33.33, "percent_change", "exact", "emigrants_change")]),
+    ("A year into the war in Gaza, talks stalled.", [("A year", 1, "years", "exact", "war_duration")]),
 ]
 
 
@@ -88,6 +96,9 @@ NO_CLAIMS = [
     "Netanyahu doubled down on his plan.",
     "They met at 221 Baker Street.",
     "See page 12 and Article 51 of the charter.",
+    "The General Assembly voted 143 to 9 with 25 abstentions.",
+    "The bill passed 64-56 in the Knesset.",
+    "Real Madrid won 3-1 on Sunday.",
     "",
 ]
 
@@ -154,3 +165,41 @@ def test_relative_durations_are_not_war_durations():
 ])
 def test_article_date_found_in_text(text, expected):
     assert detect_date(text) == expected
+
+
+def test_share_is_linked_to_the_figure_it_divides():
+    claims = claims_in("More than 52,000 people have been killed in Gaza. Two-thirds of them were women and children.")
+    assert [(c.quote, c.share_base) for c in claims] == [("More than 52,000", None),
+                                                         ("Two-thirds", "More than 52,000")]
+
+
+@pytest.mark.parametrize("sentence, period", [
+    ("Emigration from Israel surged by 285 percent in 2024.", "2024"),
+    ("Since October 2023, 200 journalists were killed in Gaza.", "since 2023-10"),
+    ("During the January ceasefire 69 percent of Israelis backed the hostage deal.", "2025-01"),
+    ("During the June talks 69 percent of Israelis backed the hostage deal.", "2024-06"),
+    ("Last month, 62 percent of Israelis backed the hostage deal.", "2025-04"),
+    ("Last year, 82,700 Israelis left the country.", "2024"),
+])
+def test_period_resolved_against_the_article_date(sentence, period):
+    (claim,) = claims_in(sentence)
+    assert claim.period == period
+
+
+def test_a_new_metric_needs_no_code(tmp_path):
+    """Adding a metric is a data change: a vocabulary file with an entry for displaced people."""
+    from claimledger.claims.vocabulary import load_vocabulary
+
+    path = tmp_path / "metrics.toml"
+    path.write_text('''
+[metrics.displaced]
+units = ["count"]
+keywords = ["displaced", "fled their homes"]
+counted = ["", "people", "palestinians"]
+check = "value_at_date"
+source = "unrwa_displacement"
+field = "displaced"
+''')
+    article = Article(id="t", text="Some 1.9 million people have been displaced in Gaza.", published=date(2025, 5, 16))
+    (claim,) = extract_claims(article, load_vocabulary(path))
+    assert (claim.metric, claim.value, claim.qualifier) == ("displaced", 1_900_000, "about")

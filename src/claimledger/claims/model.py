@@ -6,8 +6,8 @@ import hashlib
 from dataclasses import asdict, dataclass, field
 from datetime import date
 
-UNITS = ("count", "percent", "percent_change", "ratio", "months", "years", "date")
-QUALIFIERS = ("exact", "more_than", "at_least", "fewer_than", "at_most", "nearly", "about")
+UNITS = ("count", "percent", "percent_change", "ratio", "months", "years", "weeks", "days", "date")
+QUALIFIERS = ("exact", "more_than", "at_least", "fewer_than", "at_most", "nearly", "about", "range")
 
 
 @dataclass(frozen=True)
@@ -40,12 +40,13 @@ class Claim:
     high: float | None
     low_inclusive: bool
     high_inclusive: bool
-    form: str  # how the figure was written: digits, round, words, fraction, percent
+    form: str  # how the figure was written: digits, round, words, fraction, percent, range, plural, multiplier
     metric: str | None = None
     subject: str | None = None
     period: str | None = None  # a year or month the sentence names ("in 2024"), else None
     as_of: date | None = None
     counted: str | None = None  # the noun the figure counts ("people", "countries")
+    share_base: str | None = None  # for a share, the quote of the figure it is a share of ("More than 52,000")
 
     def as_dict(self) -> dict:
         values = asdict(self)

@@ -30,13 +30,27 @@ _WORD_NUMBER = (
 _DENOMINATOR = "|".join(sorted(_DENOMINATORS, key=len, reverse=True))
 _PERCENT = r"(?:\s?%|\s(?:percent|per\s?cent|percentage\s+points?)\b)"
 
+_DIGITS = r"\d{1,3}(?:,\d{3})+|\d+"
+_SHORT = "|".join(sorted(_SHORT_SCALES, key=len, reverse=True))
+_PLURAL_SCALES = {"dozens": 24, "scores": 40, "hundreds": 200, "thousands": 2_000, "millions": 2_000_000,
+                  "billions": 2_000_000_000}
+
+_DIGIT_FIGURE = rf"""(?P<digits>(?<![\w.,/:\#+-])(?P<int>{_DIGITS})(?P<dec>\.\d+)?
+        (?:(?P<scale_word>\s(?:{_SCALE}))\b|(?P<short_scale>{_SHORT})\b)?(?P<pct_d>{_PERCENT})?)(?![\w/]|\.\d|,\d{{3}})"""
+DIGIT_FIGURE = re.compile(_DIGIT_FIGURE, re.IGNORECASE | re.VERBOSE)
+
 FIGURE = re.compile(
     rf"""
-    (?P<dozen>\b(?:a|one|two|three|half\sa)\s+dozen\b)
+    (?P<range>(?<![\w.,/:#+-])(?:(?P<range_word>between|from)\s+)?
+        (?P<r1>{_DIGITS})(?P<r1d>\.\d+)?(?:(?P<r1s>\s(?:{_SCALE}))\b|(?P<r1k>{_SHORT})\b)?(?P<r1p>{_PERCENT})?
+        \s*(?P<range_sep>-|to|and)\s*
+        (?P<r2>{_DIGITS})(?P<r2d>\.\d+)?(?:(?P<r2s>\s(?:{_SCALE}))\b|(?P<r2k>{_SHORT})\b)?(?P<r2p>{_PERCENT})?
+    )(?![\w/]|\.\d|,\d{{3}})
+  | (?P<plural>\b(?:(?P<plural_head>tens|hundreds)\s+of\s+)?(?P<plural_scale>dozens|scores|hundreds|thousands|millions|billions)\s+of\b)
+  | (?P<dozen>\b(?:a|one|two|three|half\sa)\s+dozen\b)
   | (?P<fraction>\b(?:(?P<num_word>a|an|one|two|three|four|five|six|seven|eight|nine)[ -](?P<den>{_DENOMINATOR})|(?P<lone_half>half))\b)
   | (?P<one_in>\b(?P<in_a>one|two|three|four|five|six|seven|eight|nine|\d{{1,2}})\s+(?:in|out\s+of)\s+(?P<in_b>two|three|four|five|six|seven|eight|nine|ten|\d{{1,3}})\b)
-  | (?P<digits>(?<![\w.,/:#+-])(?P<int>\d{{1,3}}(?:,\d{{3}})+|\d+)(?P<dec>\.\d+)?
-        (?:(?P<scale_word>\s(?:{_SCALE}))\b|(?P<short_scale>k|m|mn|bn)\b)?(?P<pct_d>{_PERCENT})?)(?![\w/]|\.\d|,\d{{3}})
+  | {_DIGIT_FIGURE}
   | (?P<words>\b(?P<word_number>{_WORD_NUMBER})\b(?P<pct_w>{_PERCENT})?)
     """,
     re.IGNORECASE | re.VERBOSE,
@@ -50,9 +64,11 @@ class Figure:
     start: int
     end: int
     value: float
-    form: str  # digits | round | words | fraction | percent
+    form: str  # digits | round | words | fraction | percent | range | plural
     percent: bool
     significant_unit: float  # one unit of the last significant digit (52,000 -> 1,000; 1.9 million -> 100,000)
+    low: float | None = None  # a range's ends ("between 50 and 60")
+    high: float | None = None
 
 
 def read_word_number(phrase: str) -> float | None:
@@ -91,13 +107,48 @@ def find_figures(text: str) -> list[Figure]:
     """Every figure in a sentence, left to right; what they mean is decided by the caller."""
     figures: list[Figure] = []
     for m in FIGURE.finditer(text):
+        if m.group("range"):
+            figures.extend(_range(text, m))
+            continue
         figure = _figure(m)
         if figure is not None:
             figures.append(figure)
     return figures
 
 
+def _scaled(digits: str, decimals: str | None, scale_word: str | None, short: str | None) -> tuple[float, float]:
+    """(value, scale) of a number in digits with its optional scale word."""
+    scale = 1.0
+    if scale_word:
+        scale = _SCALES[scale_word.strip().lower()]
+    elif short:
+        scale = _SHORT_SCALES[short.lower()]
+    integer = digits.replace(",", "")
+    return float(f"{integer}{decimals or ''}") * scale, scale
+
+
+def _range(text: str, m: re.Match) -> list[Figure]:
+    """A range ("between 50 and 60", "50-60", "1.5 to 2 million"); a score or tally ("won 3-1") is no figure."""
+    sep, word = m.group("range_sep").lower(), (m.group("range_word") or "").lower()
+    high, high_scale = _scaled(m.group("r2"), m.group("r2d"), m.group("r2s"), m.group("r2k"))
+    low, low_scale = _scaled(m.group("r1"), m.group("r1d"), m.group("r1s"), m.group("r1k"))
+    if low_scale == 1.0 and high_scale > 1.0 and low * high_scale <= high:
+        low *= high_scale  # "1.5 to 2 million": the scale belongs to both ends
+    years = all(len(g) == 4 and g.isdigit() and 1800 <= int(g) <= 2100 for g in (m.group("r1"), m.group("r2")))
+    valid = low < high and not years and (sep != "and" or word == "between")
+    if not valid:
+        if sep == "-" and not years:
+            return []  # "3-1", "64-56": a score or a vote tally
+        inner = m.start("r1")  # "from 60 to 50", "voted 143 to 9": two separate figures
+        return [f for f in (_figure(x) for x in DIGIT_FIGURE.finditer(text, inner, m.end())) if f is not None]
+    percent = bool(m.group("r1p") or m.group("r2p"))
+    start = m.start() if word == "between" else m.start("r1")
+    return [Figure(start, m.end(), round((low + high) / 2, 4), "range", percent, 1.0, low, high)]
+
+
 def _figure(m: re.Match) -> Figure | None:
+    if "fraction" not in m.re.groupindex:
+        return _digits(m)
     if m.group("fraction"):
         if m.group("lone_half"):
             value = 50.0
@@ -114,23 +165,7 @@ def _figure(m: re.Match) -> Figure | None:
             return None
         return Figure(m.start(), m.end(), round(100 * a / b, 2), "fraction", True, 1.0)
     if m.group("digits"):
-        integer_digits = m.group("int").replace(",", "")
-        decimals = (m.group("dec") or "")[1:]
-        scale = 1.0
-        if m.group("scale_word"):
-            scale = _SCALES[m.group("scale_word").strip().lower()]
-        elif m.group("short_scale"):
-            scale = _SHORT_SCALES[m.group("short_scale").lower()]
-        value = float(f"{integer_digits}.{decimals}" if decimals else integer_digits) * scale
-        percent = bool(m.group("pct_d"))
-        unit = _significant_unit(integer_digits, decimals, scale)
-        if percent:
-            form = "percent"
-        elif scale > 1 or unit >= 100:
-            form = "round"
-        else:
-            form = "digits"
-        return Figure(m.start(), m.end(), value, form, percent, unit)
+        return _digits(m)
     if m.group("words"):
         value = read_word_number(m.group("word_number"))
         if value is None:
@@ -138,11 +173,31 @@ def _figure(m: re.Match) -> Figure | None:
         digits = str(int(value))
         return Figure(m.start(), m.end(), value, "percent" if m.group("pct_w") else "words",
                       bool(m.group("pct_w")), _significant_unit(digits, "", 1.0))
+    if m.group("plural"):
+        value = _PLURAL_SCALES[m.group("plural_scale").lower()]
+        if m.group("plural_head"):
+            value *= 10 if m.group("plural_head").lower() == "tens" else 100
+        return Figure(m.start(), m.end(), float(value), "plural", False, float(value))
     if m.group("dozen"):
         head = m.group("dozen").lower().split()[0]
         value = 6.0 if head == "half" else 12.0 * (1 if head in ("a", "one") else _UNITS_WORDS[head])
         return Figure(m.start(), m.end(), value, "words", False, value)
     return None
+
+
+def _digits(m: re.Match) -> Figure:
+    integer_digits = m.group("int").replace(",", "")
+    decimals = (m.group("dec") or "")[1:]
+    value, scale = _scaled(integer_digits, m.group("dec"), m.group("scale_word"), m.group("short_scale"))
+    percent = bool(m.group("pct_d"))
+    unit = _significant_unit(integer_digits, decimals, scale)
+    if percent:
+        form = "percent"
+    elif scale > 1 or unit >= 100:
+        form = "round"
+    else:
+        form = "digits"
+    return Figure(m.start(), m.end(), value, form, percent, unit)
 
 
 def _as_number(token: str) -> float | None:

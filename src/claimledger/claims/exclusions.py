@@ -1,0 +1,71 @@
+"""Numbers that are not claims: years, dates, times, ages, identifiers, phone and street numbers, numbers in URLs,
+vote tallies and scores."""
+
+from __future__ import annotations
+
+import re
+
+from claimledger.claims.numbers import Figure
+from claimledger.claims.timeref import MONTHS
+
+_MONTH_BEFORE = re.compile(rf"\b(?:{MONTHS})\.?\s*$", re.I)
+_MONTH_AFTER = re.compile(rf"^(?:st|nd|rd|th)?\s*(?:of\s+)?(?:{MONTHS})\b", re.I)
+_NUMERIC_DATE = re.compile(r"\b\d{1,4}[/.]\d{1,2}[/.]\d{1,4}\b")
+_TIME_AFTER = re.compile(r"^\s*(?:a\.m\.|p\.m\.|am\b|pm\b|gmt\b|utc\b|hrs\b|o'clock|:\d\d)", re.I)
+_AGE_AFTER = re.compile(r"^[\s-]*(?:years?|months?)[\s-]old\b|^-year-old", re.I)
+_AGE_APPOSITION = re.compile(r"[A-Z][a-z]+,\s*$")
+_IDENTIFIER_BEFORE = re.compile(
+    r"(?<![\w-])(?:resolutions?|no\.?|nos\.|numbers?|article|section|chapter|pages?|p\.|pp\.|room|route|road|"
+    r"highway|flight|bus|gate|unit|brigade|division|battalion|law|bill|act|decree|paragraph|clause|item|case|"
+    r"file|row|seat|apartment|building|block|floor|street|channel|covid|model|version|level|phase|stage|grade|"
+    r"class|episode|season|volume|vol\.|part|figure|fig\.|table|appendix|annex|protocol|line|camp|terminal|"
+    r"platform|district|zone|sector|ward|tier|code|id|ref\.?|serial|verse|track|exit|junction|km|mile|kan|"
+    r"i24|ynet|group|squad|team|#)\s*#?$",
+    re.I,
+)
+_STREET_AFTER = re.compile(r"^\s+(?:[A-Z][a-z]+\s+){1,3}(?:street|st\.|avenue|ave\.|road|rd\.|boulevard|blvd)", re.I)
+# International numbers ("+972 3 555 1234") and dashed local ones ("(212) 555-1234", "555-123-4567").
+_PHONE = re.compile(r"\+\d{1,3}(?:[\s.-]?\(?\d{1,4}\)?){2,5}|\(?\b\d{3}\)?[\s.-]?\d{3}[.-]\d{4}\b")
+_NAME_BEFORE = re.compile(r"\b[A-Z][\w-]*\s$")
+_SENTENCE_START_NAME = re.compile(r"(?:^|[.!?]\s+)[A-Z][\w-]*\s$")
+_VOTE_WORDS = re.compile(r"\b(?:vot(?:e|es|ed|ing)|ballots?|in\s+favou?r|abstain(?:ed|ing|ions)?|seats?)\b", re.I)
+_TALLY_AFTER = re.compile(r"^\s*(?:votes?\s+)?(?:to|-|against)\s+\d", re.I)
+_TALLY_BEFORE = re.compile(r"\d+\s+(?:votes?\s+)?(?:to|against)\s+$", re.I)
+_TALLY_SIDE = re.compile(r"^\s*(?:votes?\s+)?(?:in\s+favou?r|against|abstentions?|for\b)", re.I)
+
+
+def is_not_a_claim(s: str, f: Figure, counted_noun: str | None) -> bool:
+    """True for a number that only names, dates or tallies something; `counted_noun` is the noun after it."""
+    before, after = s[:f.start], s[f.end:]
+    raw = s[f.start:f.end]
+    plain_integer = raw.isdigit()
+    if plain_integer and len(raw) == 4 and 1800 <= int(raw) <= 2100:
+        return True
+    if _VOTE_WORDS.search(s) and (_TALLY_AFTER.match(after) or _TALLY_BEFORE.search(before)
+                                  or _TALLY_SIDE.match(after)):
+        return True
+    if f.form in ("digits", "round") or plain_integer:
+        if plain_integer and int(raw) <= 31 and (_MONTH_BEFORE.search(before) or _MONTH_AFTER.match(after)):
+            return True
+        if _TIME_AFTER.match(after) or _IDENTIFIER_BEFORE.search(before) or _STREET_AFTER.match(after):
+            return True
+        if _NAME_BEFORE.search(before) and not _SENTENCE_START_NAME.search(before) and plain_integer \
+                and not counted_noun:
+            return True  # "Channel 12", "Apollo 11": a name followed by a number
+        if _inside_token(s, f) or _inside(_PHONE, s, f) or _inside(_NUMERIC_DATE, s, f):
+            return True
+    if _AGE_AFTER.match(after):
+        return True
+    return bool(_AGE_APPOSITION.search(before) and re.match(r"^\s*,", after) and f.form == "digits" and f.value < 120)
+
+
+def _inside_token(s: str, f: Figure) -> bool:
+    """A number inside a URL, a path or an e-mail address."""
+    token_start = s.rfind(" ", 0, f.start) + 1
+    token_end = s.find(" ", f.end)
+    token = s[token_start:token_end if token_end != -1 else len(s)]
+    return "://" in token or "www." in token or "/" in token or "@" in token
+
+
+def _inside(pattern: re.Pattern, s: str, f: Figure) -> bool:
+    return any(m.start() <= f.start and f.end <= m.end() for m in pattern.finditer(s))
