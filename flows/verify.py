@@ -28,6 +28,6 @@ def verify_articles(request: VerifyRequest, settings: Settings | None = None) ->
     articles = load_articles(request.paths)
     claims = extract_claims(articles)
     references, sources = prepare_sources(claims, request.source_overrides, settings)
-    results = check_claims(claims, references, request.as_of)
+    results = check_claims(claims, references, request.as_of, settings)
     run_id = record_run(request, settings, started_at, articles, claims, results, sources)
     return VerifyOutcome(run_id, articles, claims, results, sources)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from datetime import date
 
 import pandas as pd
@@ -59,7 +60,8 @@ REFERENCES = {r.source: r for r in (SERIES, EMIGRATION, POLLS, DEAL_POLLS, TIES,
 
 
 def verdict(sentence: str, references=REFERENCES, as_of=None):
-    claims = extract_claims(Article(id="t", text="Gaza. " + sentence, published=AS_OF))
+    article_id = hashlib.sha256(sentence.encode()).hexdigest()[:12]  # one check id per case
+    claims = extract_claims(Article(id=article_id, text="Gaza. " + sentence, published=AS_OF))
     assert len(claims) == 1, [c.quote for c in claims]
     return check_claim(claims[0], references, VOCABULARY, as_of)
 
@@ -164,3 +166,46 @@ def test_evidence_and_citation_come_with_the_verdict():
     assert result.citation == "https://cbs/2024"
     assert result.reference() == {"source": "israel_emigration_cbs", "value": 49.55, "date": "2024-12-31",
                                   "snapshot_sha256": "b" * 64}
+
+
+def test_great_expectations_decides_as_the_rules_do():
+    """One GX run over the evidence of every case above gives the same verdicts as the pure rules."""
+    from pathlib import Path
+
+    from claimledger.checks.evidence import decide, evidence_table
+
+    results = [verdict(sentence) for sentence, _, _ in test_verdicts.pytestmark[0].args[1]]
+    suite = Path(__file__).resolve().parents[1] / "expectations" / "claim_checks.json"
+    decided, validation = decide(results, suite)
+    assert [r.verdict for r in decided] == [r.verdict for r in results]
+    assert validation["rows"] == len(evidence_table(results)) == len(results)
+    assert validation["success"] is False  # some cases fail, and GX says which
+    flipped = [r for r in results if r.verdict == "pass"][0]
+    from dataclasses import replace as swap
+    lie = swap(flipped, observed=-1.0)  # evidence that contradicts the pure verdict: GX's word wins
+    (overruled,), _ = decide([lie], suite)
+    assert overruled.verdict == "fail" and overruled.explanation.endswith("does not hold")
+
+
+def test_poll_answers_must_fit_together():
+    from claimledger.checks.engine import check_consistency
+
+    claims = extract_claims(Article(id="t", text="In Israel, 69 percent backed the hostage deal while 41 percent "
+                                                 "opposed it.", published=AS_OF))
+    (result,) = check_consistency(claims, VOCABULARY)
+    assert (result.check_kind, result.verdict, result.observed) == ("internal_consistency", "fail", 110)
+
+
+def test_an_evidence_table_gx_cannot_read_is_an_error_not_a_pass(tmp_path):
+    import json
+    from pathlib import Path
+
+    from claimledger.checks.evidence import decide
+    from claimledger.sources.validate import SuiteError
+
+    suite = json.loads((Path(__file__).resolve().parents[1] / "expectations" / "claim_checks.json").read_text())
+    suite["expectations"][-1]["kwargs"]["column_list"][0] = "no_such_column"
+    broken = tmp_path / "claim_checks.json"
+    broken.write_text(json.dumps(suite))
+    with pytest.raises(SuiteError, match="no_such_column"):
+        decide([verdict("More than 52,000 people have been killed.")], broken)

@@ -10,6 +10,7 @@ from typing import Any
 
 from claimledger.articles import ArticleError, article_paths, read_article
 from claimledger.checks.engine import check_claims, sources_needed
+from claimledger.checks.evidence import decide
 from claimledger.checks.model import CheckResult, Reference, Unavailable
 from claimledger.claims.extract import extract_claims
 from claimledger.claims.model import Article, Claim
@@ -97,10 +98,12 @@ def _reference(table: ReferenceTable) -> Reference:
                      citation_column=s.citation_column, notes=table.notes)
 
 
-def check(claims: list[Claim], references: dict[str, Reference | Unavailable],
-          as_of: date | None) -> list[CheckResult]:
-    """One verdict per claim."""
-    return check_claims(claims, references, load_vocabulary(), as_of)
+def check(claims: list[Claim], references: dict[str, Reference | Unavailable], as_of: date | None,
+          settings: Settings) -> list[CheckResult]:
+    """One verdict per claim (and per consistency rule); great-expectations decides pass or fail in one run."""
+    results = check_claims(claims, references, load_vocabulary(), as_of)
+    decided, _ = decide(results, settings.expectations_dir / "claim_checks.json")
+    return decided
 
 
 def record(request: VerifyRequest, settings: Settings, started_at: datetime, articles: list[Article],

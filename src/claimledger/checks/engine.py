@@ -17,8 +17,36 @@ def sources_needed(claims: list[Claim], vocabulary: Vocabulary) -> set[str]:
 
 def check_claims(claims: list[Claim], references: dict[str, Reference | Unavailable], vocabulary: Vocabulary,
                  as_of: date | None = None) -> list[CheckResult]:
-    """One CheckResult per claim; `as_of` overrides each article's own date."""
-    return [check_claim(claim, references, vocabulary, as_of) for claim in claims]
+    """One CheckResult per claim, plus one per internal-consistency rule a sentence's claims fall under;
+    `as_of` overrides each article's own date."""
+    results = [check_claim(claim, references, vocabulary, as_of) for claim in claims]
+    return results + check_consistency(claims, vocabulary)
+
+
+def check_consistency(claims: list[Claim], vocabulary: Vocabulary) -> list[CheckResult]:
+    """Claims of one sentence that must fit together ("69 percent backed, 21 percent opposed": at most 100)."""
+    results = []
+    for rule in vocabulary.consistency:
+        by_sentence: dict[tuple[str, str], list[Claim]] = {}
+        for claim in claims:
+            if claim.metric in rule.metrics:
+                by_sentence.setdefault((claim.article_id, claim.sentence), []).append(claim)
+        for group in by_sentence.values():
+            if len({c.metric for c in group}) < 2:
+                continue
+            total = sum(c.value for c in group)
+            holds = total <= rule.sum_at_most
+            parts = " + ".join(f"'{c.quote}'" for c in group)
+            last = group[-1]
+            results.append(CheckResult(
+                claim_id=last.id, check_kind="internal_consistency", verdict="pass" if holds else "fail",
+                metric=last.metric, low=last.low, high=last.high, observed=round(total, 4),
+                tolerance=f"sum at most {rule.sum_at_most:g}",
+                explanation=(f"{parts} = {total:g} for {rule.label} ({rule.name}); needs <= {rule.sum_at_most:g}: "
+                             f"{'holds' if holds else 'does not hold'}"),
+                evidence=tuple({"claim_id": c.id, "quote": c.quote, "value": c.value} for c in group),
+                window_low=None, window_high=rule.sum_at_most))
+    return results
 
 
 def check_claim(claim: Claim, references: dict[str, Reference | Unavailable], vocabulary: Vocabulary,

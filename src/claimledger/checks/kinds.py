@@ -77,12 +77,16 @@ def verdict_line(observed_text: str, claim: Claim, interval: Interval, holds: bo
 
 
 def result(claim: Claim, kind: str, ref: Reference, *, holds: bool, observed: float, when: date | None,
-           explanation: str, tolerance: str, evidence: tuple, citation: str | None = None) -> CheckResult:
+           explanation: str, tolerance: str, evidence: tuple, citation: str | None = None,
+           window: Interval | None = None) -> CheckResult:
+    """A compared check; its verdict here is the pure rule's, which the run's GX evidence validation confirms."""
+    window = window or claimed(claim)
     return CheckResult(
         claim_id=claim.id, check_kind=kind, verdict="pass" if holds else "fail", explanation=explanation,
         metric=claim.metric, low=claim.low, high=claim.high, observed=round(float(observed), 4),
         reference_date=when, source=ref.source, snapshot_sha256=ref.snapshot_sha256, tolerance=tolerance,
-        citation=citation, evidence=evidence,
+        citation=citation, evidence=evidence, window_low=window.low, window_high=window.high,
+        window_low_inclusive=window.low_inclusive, window_high_inclusive=window.high_inclusive,
     )
 
 
@@ -211,14 +215,15 @@ def poll(claim: Claim, params: dict, ref: Reference, as_of: date) -> CheckResult
             else interval.widened(margin)
         holds = window_of_claim.contains(value)
         gap = 0.0 if holds else min(abs(value - b) for b in (interval.low, interval.high) if b is not None)
-        scored.append((not holds, gap, -pd.Timestamp(row[ref.date_column]).value, row, margin, holds))
-    _, _, _, row, margin, holds = min(scored, key=lambda s: s[:3])
+        scored.append((not holds, gap, -pd.Timestamp(row[ref.date_column]).value, row, margin, holds,
+                       window_of_claim))
+    _, _, _, row, margin, holds, window = min(scored, key=lambda s: s[:3])
     observed, when = float(row[field]), _row_date(ref, row)
     who = row.get("pollster", ref.title)
     text = (f"{who} poll published {when}: {fmt(observed)}% (margin {fmt(margin)} points; "
             f"{len(rows)} poll(s) in the {window} days before {as_of})")
-    return result(claim, "poll", ref, holds=holds, observed=observed, when=when,
-                  explanation=verdict_line(text, claim, interval, holds, ref), tolerance=f"{fmt(margin)} points",
+    return result(claim, "poll", ref, holds=holds, observed=observed, when=when, window=window,
+                  explanation=verdict_line(text, claim, window, holds, ref), tolerance=f"{fmt(margin)} points",
                   evidence=_evidence(ref, rows, [c for c in ("poll_id", "pollster", field) if c in rows.columns]),
                   citation=_citation(ref, row))
 

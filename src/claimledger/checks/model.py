@@ -52,6 +52,16 @@ class CheckResult:
     tolerance: str | None = None
     citation: str | None = None
     evidence: tuple[dict[str, Any], ...] = field(default_factory=tuple)
+    # The interval the observed value must fall in: the claim's own, or for a poll widened by its margin.
+    window_low: float | None = None
+    window_high: float | None = None
+    window_low_inclusive: bool = True
+    window_high_inclusive: bool = True
+
+    @property
+    def check_id(self) -> str:
+        """One check of one claim: the key of its row in the run's evidence table."""
+        return f"{self.claim_id}:{self.check_kind}"
 
     def reference(self) -> dict[str, Any] | None:
         """The reference object of the JSON contract, or None when nothing was compared."""

@@ -45,11 +45,22 @@ class MetricRule:
 
 
 @dataclass(frozen=True)
+class ConsistencyRule:
+    """Figures of one sentence that must fit together: their sum cannot pass a bound (poll answers <= 100)."""
+
+    name: str
+    label: str
+    metrics: tuple[str, ...]
+    sum_at_most: float
+
+
+@dataclass(frozen=True)
 class Vocabulary:
-    """All metrics and subject names, as loaded from one TOML file."""
+    """All metrics, subject names and consistency rules, as loaded from one TOML file."""
 
     metrics: dict[str, MetricRule]
     subjects: dict[str, tuple[str, ...]]
+    consistency: tuple[ConsistencyRule, ...] = ()
 
 
 @lru_cache(maxsize=64)
@@ -85,7 +96,15 @@ def parse_vocabulary(document: dict, origin: str) -> Vocabulary:
             check={k: v for k, v in entry.items() if k not in _RULE_KEYS},
         )
     subjects = {name: tuple(words) for name, words in document.get("subjects", {}).items()}
-    return Vocabulary(metrics=metrics, subjects=subjects)
+    consistency = []
+    for entry in document.get("consistency", []):
+        unknown = [m for m in entry.get("metrics", []) if m not in metrics]
+        if unknown or "sum_at_most" not in entry or "name" not in entry:
+            raise ValueError(f"{origin}: consistency rule {entry.get('name')!r} needs name, sum_at_most and known "
+                             f"metrics (unknown: {', '.join(unknown) or 'none'})")
+        consistency.append(ConsistencyRule(entry["name"], entry.get("label", entry["name"]), tuple(entry["metrics"]),
+                                           float(entry["sum_at_most"])))
+    return Vocabulary(metrics=metrics, subjects=subjects, consistency=tuple(consistency))
 
 
 def load_vocabulary(path: Path | None = None) -> Vocabulary:

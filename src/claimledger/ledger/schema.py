@@ -51,6 +51,7 @@ claims = Table(
     Column("subject", String(80)),
     Column("period", String(20)),
     Column("counted", String(80)),
+    Column("share_base", Text),  # for a share, the quote of the figure it divides
 )
 
 snapshots = Table(

@@ -77,18 +77,41 @@ def validate_frame(frame: pandas.DataFrame, suite_path: Path) -> Validation:
         if failed:
             rerun = _expectation_suite(f"{suite.expectations.name} (failed)", [r.expectation_config for r in failed])
             failed = batch.validate(rerun, result_format=_RESULT_FORMAT).results
+    return _outcome(raised + failed, suite, frame, evaluated=len(results))
+
+
+def failing_rows(frame: pandas.DataFrame, suite_path: Path) -> tuple[set[Any], Validation]:
+    """The index labels of rows that broke a critical expectation, for tables whose rows are decisions."""
+    with _lock:
+        suite = _load_suite(Path(suite_path))
+        batch = _frames_batch_definition().get_batch(batch_parameters={"dataframe": frame})
+        results = batch.validate(suite.expectations, result_format={"result_format": "COMPLETE"}).results
+    raised = [r for r in results if _exception_message(r.exception_info) is not None]
+    if raised:  # a decision GX could not take must not read as "no row failed"
+        raise SuiteError(f"{suite_path}: {_describe(raised[0], frame, suite.row_label)}")
+    rows: set[Any] = set()
+    for result in results:
+        if result.expectation_config.severity.value == "critical" and not result.success:
+            rows.update((result.result or {}).get("unexpected_index_list") or [])
+    return rows, _outcome(results, suite, frame, evaluated=len(results))
+
+
+def _outcome(results: list, suite: _Suite, frame: pandas.DataFrame, evaluated: int) -> Validation:
+    """Sort failed and raised expectations into failures and warnings by severity; count what GX ran."""
     failures: list[str] = []
     warnings: list[str] = []
-    for result in raised + failed:
+    for result in results:
+        if _exception_message(result.exception_info) is None and result.success:
+            continue
         line = _describe(result, frame, suite.row_label)
         severity = result.expectation_config.severity.value  # GX's default, when a suite names none, is critical
         if severity == "critical":
             failures.append(line)
         else:
             warnings.append(line if severity == "warning" else f"({severity}) {line}")
-    if len(results) != suite.size:
-        failures.append(f"GX ran {len(results)} of the suite's {suite.size} expectations")
-    return Validation(success=not failures, failures=tuple(failures), warnings=tuple(warnings), evaluated=len(results))
+    if evaluated != suite.size:
+        failures.append(f"GX ran {evaluated} of the suite's {suite.size} expectations")
+    return Validation(success=not failures, failures=tuple(failures), warnings=tuple(warnings), evaluated=evaluated)
 
 
 def _load_suite(path: Path) -> _Suite:
@@ -231,6 +254,8 @@ def _trouble(kind: str, kwargs: dict) -> str:
         return f"{'above' if kwargs.get('or_equal') else 'not below'} {kwargs['column_A']}"
     if kind == "expect_multicolumn_sum_to_be_at_most":
         return f"above {_show(kwargs['sum_total'])}"
+    if kind == "expect_observed_within_claimed_interval":
+        return "outside the claimed interval"
     return f"failed {kind}"
 
 
@@ -240,6 +265,9 @@ def _example(kind: str, kwargs: dict, frame: pandas.DataFrame, row: Any, row_lab
     if kind == "expect_multicolumn_sum_to_be_at_most":
         total = frame.loc[row, list(kwargs["column_list"])].sum(skipna=True)
         return f"{_show(total)} {where}"
+    if kind == "expect_observed_within_claimed_interval":
+        observed, low, high = (frame.at[row, c] for c in kwargs["column_list"][:3])
+        return f"{_show(observed)} not in {_show(low)}..{_show(high)} {where}"
     if "column_B" in kwargs:
         pair = (frame.at[row, kwargs["column_B"]], frame.at[row, kwargs["column_A"]])
         return f"{_show(pair[0])} > {_show(pair[1])} {where}"
