@@ -63,7 +63,8 @@ CASES = [
     ("Gaza's toll is 52k dead.", [("52k", 52000, "count", "exact", "killed")]),
     ("Gaza\u2019s ministry said more\u00a0than 52,000 people were killed \u2014 a record.",
      [("more\u00a0than 52,000", 52000, "count", "more_than", "killed")]),
-    ("Between 50 and 60 people were killed in Gaza overnight.", [("Between 50 and 60", 55, "count", "range", "killed")]),
+    # an overnight toll is not the running total the killed metric is checked against
+    ("Between 50 and 60 people were killed in Gaza overnight.", [("Between 50 and 60", 55, "count", "range", None)]),
     ("Officials in Gaza said 50\u201360 people died.", [("50\u201360", 55, "count", "range", "killed")]),
     ("Hundreds of people fled the strip.", [("Hundreds of", 200, "count", "at_least", None)]),
     ("Three times as many Israelis emigrated in 2024.",

@@ -13,7 +13,11 @@ _MONTH_AFTER = re.compile(rf"^(?:st|nd|rd|th)?\s*(?:of\s+)?(?:{MONTHS})\b", re.I
 _NUMERIC_DATE = re.compile(r"\b\d{1,4}[/.]\d{1,2}[/.]\d{1,4}\b")
 _TIME_AFTER = re.compile(r"^\s*(?:a\.m\.|p\.m\.|am\b|pm\b|gmt\b|utc\b|hrs\b|o'clock|:\d\d)", re.I)
 _AGE_AFTER = re.compile(r"^[\s-]*(?:years?|months?)[\s-]old\b|^-year-old", re.I)
-_AGE_APPOSITION = re.compile(r"[A-Z][a-z]+,\s*$")
+_AGE_APPOSITION = re.compile(r"[A-Za-z]+,\s*$")  # "Mohammed, 12," / "The striker, 29,"
+_AGE_BRACKET = re.compile(r"\b(?:aged|ages|were|are|those|people|voters|adults|children)\s+(?:under|over|above|below)\s*$",
+                          re.I)
+_CALENDAR_SPAN = re.compile(r"\b(?:first|last|final|opening|closing)\s+$", re.I)
+_CALENDAR_SPAN_AFTER = re.compile(r"^\s+(?:months|weeks|days|quarters)\s+of\s+(?:the|this|last|that|\d{4})", re.I)
 _IDENTIFIER_BEFORE = re.compile(
     r"(?<![\w-])(?:resolutions?|no\.?|nos\.|numbers?|article|section|chapter|pages?|p\.|pp\.|room|route|road|"
     r"highway|flight|bus|gate|unit|brigade|division|battalion|law|bill|act|decree|paragraph|clause|item|case|"
@@ -27,36 +31,49 @@ _STREET_AFTER = re.compile(r"^\s+(?:[A-Z][a-z]+\s+){1,3}(?:street|st\.|avenue|av
 # International numbers ("+972 3 555 1234") and dashed local ones ("(212) 555-1234", "555-123-4567").
 _PHONE = re.compile(r"\+\d{1,3}(?:[\s.-]?\(?\d{1,4}\)?){2,5}|\(?\b\d{3}\)?[\s.-]?\d{3}[.-]\d{4}\b")
 _NAME_BEFORE = re.compile(r"\b[A-Z][\w-]*\s$")
-_SENTENCE_START_NAME = re.compile(r"(?:^|[.!?]\s+)[A-Z][\w-]*\s$")
+_SENTENCE_END_BEFORE = re.compile(r"[.!?][\"')\]]*\s+$")
 _VOTE_WORDS = re.compile(r"\b(?:vot(?:e|es|ed|ing)|ballots?|in\s+favou?r|abstain(?:ed|ing|ions)?|seats?)\b", re.I)
 _TALLY_AFTER = re.compile(r"^\s*(?:votes?\s+)?(?:to|-|against)\s+\d", re.I)
 _TALLY_BEFORE = re.compile(r"\d+\s+(?:votes?\s+)?(?:to|against)\s+$", re.I)
 _TALLY_SIDE = re.compile(r"^\s*(?:votes?\s+)?(?:in\s+favou?r|against|abstentions?|for\b)", re.I)
 
 
+TAIL = 48  # characters before a figure that the rules below look at: anchored searches over a whole
+# sentence's head would try every position of it
+
+
 def is_not_a_claim(s: str, f: Figure, counted_noun: str | None) -> bool:
     """True for a number that only names, dates or tallies something; `counted_noun` is the noun after it."""
-    before, after = s[:f.start], s[f.end:]
+    before, after = s[max(0, f.start - TAIL):f.start], s[f.end:]
     raw = s[f.start:f.end]
     plain_integer = raw.isdigit()
     if plain_integer and len(raw) == 4 and 1800 <= int(raw) <= 2100:
         return True
-    if _VOTE_WORDS.search(s) and (_TALLY_AFTER.match(after) or _TALLY_BEFORE.search(before)
-                                  or _TALLY_SIDE.match(after)):
+    if (_TALLY_AFTER.match(after) or _TALLY_BEFORE.search(before) or _TALLY_SIDE.match(after)) \
+            and _VOTE_WORDS.search(s):
         return True
     if f.form in ("digits", "round") or plain_integer:
         if plain_integer and int(raw) <= 31 and (_MONTH_BEFORE.search(before) or _MONTH_AFTER.match(after)):
             return True
         if _TIME_AFTER.match(after) or _IDENTIFIER_BEFORE.search(before) or _STREET_AFTER.match(after):
             return True
-        if _NAME_BEFORE.search(before) and not _SENTENCE_START_NAME.search(before) and plain_integer \
-                and not counted_noun:
+        name = _NAME_BEFORE.search(before)
+        if name and plain_integer and not counted_noun and not _opens_sentence(s, f.start - len(before) + name.start()):
             return True  # "Channel 12", "Apollo 11": a name followed by a number
         if _inside_token(s, f) or _inside(_PHONE, s, f) or _inside(_NUMERIC_DATE, s, f):
             return True
-    if _AGE_AFTER.match(after):
+    if _AGE_AFTER.match(after) and not re.search(r"(?:more than|over|nearly|almost|about|some)\s*$", before):
         return True
+    if f.value < 120 and _AGE_BRACKET.search(before):
+        return True  # "those who left were under 30": an age bracket
+    if _CALENDAR_SPAN.search(before) and _CALENDAR_SPAN_AFTER.match(after):
+        return True  # "the first three months of the year": a part of the calendar
     return bool(_AGE_APPOSITION.search(before) and re.match(r"^\s*,", after) and f.form == "digits" and f.value < 120)
+
+
+def _opens_sentence(s: str, word_start: int) -> bool:
+    """The word at word_start is the first of its sentence (a capital there says nothing about names)."""
+    return word_start == 0 or bool(_SENTENCE_END_BEFORE.search(s, max(0, word_start - 8), word_start))
 
 
 def _inside_token(s: str, f: Figure) -> bool:
@@ -67,5 +84,7 @@ def _inside_token(s: str, f: Figure) -> bool:
     return "://" in token or "www." in token or "/" in token or "@" in token
 
 
-def _inside(pattern: re.Pattern, s: str, f: Figure) -> bool:
-    return any(m.start() <= f.start and f.end <= m.end() for m in pattern.finditer(s))
+def _inside(pattern: re.Pattern, s: str, f: Figure, reach: int = 24) -> bool:
+    """The figure lies within a match of pattern; phone numbers and dates are short, so look only nearby."""
+    return any(m.start() <= f.start and f.end <= m.end()
+               for m in pattern.finditer(s, max(0, f.start - reach), f.end + reach))

@@ -11,35 +11,46 @@ from claimledger.claims.numbers import Figure, find_figures, read_word_number
 from claimledger.claims.qualifiers import Interval, find_qualifier, interval_for
 from claimledger.claims.text import Sentence, normalise, sentences
 from claimledger.claims.timeref import detect_date, period_near
-from claimledger.claims.vocabulary import MetricRule, Vocabulary, contains, load_vocabulary
+from claimledger.claims.vocabulary import MetricRule, SentenceWords, Vocabulary, load_vocabulary
 
 __all__ = ["extract_claims", "detect_date"]
 
 _CHANGE_BEFORE = re.compile(
-    r"(?<![\w-])(?P<verb>rose|risen|rising|rises|increased|increases|increasing|grew|grown|growing|jumped|jumps|"
-    r"surged|surges|surging|soared|soaring|climbed|climbing|spiked|gained|up|fell|fallen|falls|falling|dropped|"
-    r"drops|declined|declines|declining|decreased|decreasing|plunged|plummeted|slumped|down|shrank|shrunk|cut)"
-    r"(?:\s+by)?\s*$",
+    r"(?<![\w-])(?P<verb>rose|risen|rising|rises|rise|increased|increases|increasing|increase|grew|grown|growing|"
+    r"grow|jumped|jumps|jump|surged|surges|surging|surge|soared|soaring|soar|climbed|climbing|climb|spiked|gained|"
+    r"expanded|expand|up|fell|fallen|falls|falling|fall|dropped|drops|drop|declined|declines|declining|decline|"
+    r"decreased|decreasing|decrease|plunged|plummeted|slumped|slid|slipped|tumbled|sank|down|shrank|shrunk|shrink|"
+    r"contracted|contract|cut|reduction|growth)(?:\s+(?:by|of))?\s*$",
     re.I,
 )
 _CHANGE_AFTER = re.compile(r"^\s*(?:an?\s+)?(?P<noun>increase|rise|jump|surge|growth|hike|drop|decline|fall|decrease|"
-                           r"reduction|cut|plunge)\b", re.I)
-_FALLING = {"fell", "fallen", "falls", "falling", "dropped", "drops", "declined", "declines", "declining",
-            "decreased", "decreasing", "plunged", "plummeted", "slumped", "down", "shrank", "shrunk", "drop",
-            "decline", "fall", "decrease", "reduction", "cut", "plunge"}
+                           r"reduction|cut|plunge|higher|lower|more|less)\b", re.I)
+_FALLING = {"fell", "fallen", "falls", "falling", "fall", "dropped", "drops", "drop", "declined", "declines",
+            "declining", "decline", "decreased", "decreasing", "decrease", "plunged", "plummeted", "slumped", "slid",
+            "slipped", "tumbled", "sank", "down", "shrank", "shrunk", "shrink", "contracted", "contract",
+            "reduction", "cut", "plunge", "lower", "less"}
+_CURRENCY_BEFORE = re.compile(r"(?:US|A|C|NZ|HK)?[$£€¥₪]\s?$")
 _MULTIPLIER = re.compile(
     r"(?<![\w-])(?:(?P<verb>doubled|tripled|trebled|quadrupled|halved)(?![\w-])(?!\s+(?:down|up|over|back|as)\b)"
+    r"|(?<=to\s)(?P<infinitive>double|triple|quadruple|halve)\b"
+    r"|(?P<fold>two|three|four|five|six|seven|eight|nine|ten|\d+)-?fold\b"
     r"|(?P<times>twice|(?:two|three|four|five|six|seven|eight|nine|ten|\d+(?:\.\d+)?)\s+times)"
     r"\s+(?:as\s+(?:many|much|high|large|great|likely)|more|higher|larger|greater|bigger)\b)",
     re.I,
 )
-_MULTIPLIER_CHANGE = {"doubled": 100.0, "tripled": 200.0, "trebled": 200.0, "quadrupled": 300.0, "halved": -50.0}
-_ONE_SPAN = re.compile(r"(?<![\w-])(?:a|an|one)\s+(?P<unit>year|month|week)(?=\s+(?:into\b|of\s+(?:war|fighting)\b))",
-                       re.I)
+_MULTIPLIER_WORDS = ("doubl", "tripl", "trebl", "quadrupl", "halve", "times", "twice", "fold")
+_MULTIPLIER_CHANGE = {"doubled": 100.0, "tripled": 200.0, "trebled": 200.0, "quadrupled": 300.0, "halved": -50.0,
+                      "double": 100.0, "triple": 200.0, "quadruple": 300.0, "halve": -50.0}
+_ONE_SPAN = re.compile(r"(?<![\w-])(?:a|an|one)\s+(?P<unit>year|month|week)\b", re.I)
+_ONE_SPAN_QUALIFIED = re.compile(r"(?:more than|over|nearly|almost|about|less than|under|at least)\s+$", re.I)
 _DURATION_AFTER = re.compile(r"^[\s-]*(?P<unit>months?|years?|weeks?|days?)\b", re.I)
 _DURATION_UNITS = {"month": "months", "year": "years", "week": "weeks", "day": "days"}
 _HALF_NOT_A_SHARE = re.compile(r"(?:first|second|last|latter|former|other|next|previous)\s*$", re.I)
 _SHARE_OF_BASE = re.compile(r"^\s*(?:of\s+(?:them|those|whom|these|the\s+\w+)|were\b|are\b)", re.I)
+# People a small count in words still makes a claim about ("including four children"), unlike "the two leaders".
+_VICTIMS = {"children", "people", "palestinians", "israelis", "civilians", "journalists", "soldiers", "hostages",
+            "women", "patients", "doctors", "nurses", "medics", "paramedics", "refugees", "detainees",
+            "prisoners", "babies", "infants", "countries"}
 _COUNTED_WORD = re.compile(r"[A-Za-z][A-Za-z'-]*")
 _IRREGULAR_PLURALS = {"people", "children", "men", "women", "staff", "personnel", "police", "youth", "press"}
 _NOT_NOUNS = {"has", "was", "is", "as", "this", "its", "his", "hers", "us", "yes", "thus", "plus", "less",
@@ -73,10 +84,12 @@ def extract_claims(article: Article, vocabulary: Vocabulary | None = None) -> li
         if sentence.paragraph != paragraph:
             previous, paragraph = [], sentence.paragraph
         current: list[Claim] = []
-        for reading in _readings(sentence):
-            metric = _choose_metric(reading, sentence, vocabulary, article.title)
+        readings = _readings(sentence)
+        words = vocabulary.words_in(sentence.text) if readings else None
+        for reading in readings:
+            metric = _choose_metric(reading, sentence, words, vocabulary, article.title)
             if metric is None and reading.form == "words" and reading.unit == "count" and reading.value < 10 \
-                    and reading.qualifier == "exact":
+                    and reading.qualifier == "exact" and reading.counted not in _VICTIMS:
                 continue  # "the two leaders", "one official": small counts in words, not checkable claims
             claim = _claim(article, sentence, reading, metric, vocabulary)
             current.append(_with_share_base(claim, reading, current, previous, vocabulary))
@@ -88,10 +101,16 @@ def extract_claims(article: Article, vocabulary: Vocabulary | None = None) -> li
 def _readings(sentence: Sentence) -> list[_Reading]:
     s = sentence.text
     readings = [r for f in find_figures(s) if (r := _read(s, f)) is not None]
+    lower = s.lower()
     taken = [(r.figure.start, r.figure.end) for r in readings]
-    for m in _MULTIPLIER.finditer(s):
-        if m.group("verb"):
-            value = _MULTIPLIER_CHANGE[m.group("verb").lower()]
+    # The cheap substring tests spare the two scans below on most sentences.
+    multipliers = _MULTIPLIER.finditer(s) if any(w in lower for w in _MULTIPLIER_WORDS) else ()
+    for m in multipliers:
+        if m.group("verb") or m.group("infinitive"):
+            value = _MULTIPLIER_CHANGE[(m.group("verb") or m.group("infinitive")).lower()]
+        elif m.group("fold"):
+            head = m.group("fold").lower()
+            value = round(((float(head) if head.isdigit() else read_word_number(head)) - 1) * 100, 4)
         else:
             head = m.group("times").split()[0].lower()
             factor = 2.0 if head == "twice" else (float(head) if head[0].isdigit() else read_word_number(head))
@@ -102,7 +121,10 @@ def _readings(sentence: Sentence) -> list[_Reading]:
         figure = Figure(m.start(), m.end(), value, "multiplier", False, 1.0)
         readings.append(_Reading(figure, m.start() - q.before, m.end() + q.after, value, "percent_change",
                                  "multiplier", q.qualifier, None, s[m.end() + q.after:]))
-    for m in _ONE_SPAN.finditer(s):
+    for m in (_ONE_SPAN.finditer(s) if any(w in lower for w in (" year", " month", " week")) else ()):
+        if not (_ONE_SPAN_QUALIFIED.search(s, max(0, m.start() - 12), m.start())
+                or re.match(r"\s+(?:into|of\s+(?:war|fighting))\b", s[m.end():])):
+            continue  # "a year" alone is a time, not a claimed duration; "more than a year", "a year into" are
         unit = _DURATION_UNITS[m.group("unit").lower()]
         figure = Figure(m.start(), m.end(), 1.0, "words", False, 1.0)
         q = find_qualifier(s[:m.start()], "")
@@ -115,12 +137,20 @@ def _read(s: str, f: Figure) -> _Reading | None:
     before, after = s[:f.start], s[f.end:]
     if is_not_a_claim(s, f, _counted_noun(after, "count")):
         return None
+    currency = _CURRENCY_BEFORE.search(before[-4:])
+    if currency:  # "$2.5bn": the symbol is part of the figure, the qualifier stands before it
+        f = replace(f, start=f.start - len(currency.group()))
+        before = s[:f.start]
     q = find_qualifier(before, after)
+    if q.qualifier == "more_than" and before[len(before) - q.before:].strip().lower() == "over" \
+            and _DURATION_AFTER.match(after):
+        q = find_qualifier("", after)  # "over 51 days": during, not more than
     qualifier = "range" if f.form == "range" else ("at_least" if f.form == "plural" and q.qualifier == "exact"
                                                    else q.qualifier)
     value, unit, form = f.value, "percent" if f.percent else "count", f.form
     duration = _DURATION_AFTER.match(after)
-    change = _CHANGE_BEFORE.search(before[: len(before) - q.before]) or (f.percent and _CHANGE_AFTER.match(after))
+    change = _CHANGE_BEFORE.search(before[max(0, len(before) - q.before - 40): len(before) - q.before]) \
+        or (f.percent and _CHANGE_AFTER.match(after))
     if change and (f.percent or form == "fraction"):
         unit = "percent_change"
         word = (change.group("verb") if "verb" in change.re.groupindex else change.group("noun")).lower()
@@ -129,8 +159,8 @@ def _read(s: str, f: Figure) -> _Reading | None:
         unit = "percent"
     elif duration and not f.percent:
         unit = _DURATION_UNITS[duration.group("unit").lower().rstrip("s")]
-    if f.form == "fraction" and s[f.start:f.end].lower() == "half":
-        if _HALF_NOT_A_SHARE.search(before) or not re.match(r"^\s+(?:of|the|a|an|their|its)\b", after, re.I):
+    if f.form == "fraction" and s[f.start:f.end].lower() == "half" and not change:
+        if _HALF_NOT_A_SHARE.search(before[-20:]) or not re.match(r"^\s+(?:of|the|a|an|their|its)\b", after, re.I):
             return None
     counted = _counted_noun(after, unit)
     unit_words = duration.end() if unit in _DURATION_UNITS.values() and duration else 0  # "twenty months"
@@ -155,33 +185,31 @@ def _counted_noun(after: str, unit: str) -> str | None:
     return None
 
 
-def _choose_metric(reading: _Reading, sentence: Sentence, vocabulary: Vocabulary, title: str) -> MetricRule | None:
+def _choose_metric(reading: _Reading, sentence: Sentence, words: SentenceWords, vocabulary: Vocabulary,
+                   title: str) -> MetricRule | None:
     """The metric whose rules all hold and whose keyword stands nearest the figure; None when no rule fits."""
     best: tuple[tuple[int, int], MetricRule] | None = None
     s = sentence.text
-    for rule in vocabulary.metrics.values():
-        if reading.unit not in rule.units:
-            continue
+    for rule in vocabulary.metrics_by_unit.get(reading.unit, ()):
         if rule.counted and reading.counted not in rule.counted and not (reading.counted is None and "" in rule.counted):
-            if not _counted_phrase_matches(rule.counted, reading.after):
+            if not rule.counted_phrases or not _counted_phrase_matches(rule.counted_phrases, reading.after):
                 continue
-        if any(not contains(s, group) for group in rule.requires):
-            continue
-        if rule.context and not (contains(sentence.paragraph, rule.context) or contains(title, rule.context)):
+        if not rule.requirements_hold(words) or not rule.context_holds(sentence.paragraph, title):
             continue
         if rule.not_followed_by and re.match(
                 r"^[\s-]*(?:[a-z]+\s+)?(?:" + "|".join(map(re.escape, rule.not_followed_by)) + r")\b",
                 reading.after, re.I):
             continue
-        distance = rule.keyword_distance(s, reading.figure.start, reading.figure.end)
+        distance = rule.keyword_distance(words, reading.figure.start, reading.figure.end)
         if distance is not None and (best is None or distance < best[0]):
             best = (distance, rule)
     return best[1] if best else None
 
 
-def _counted_phrase_matches(counted: tuple[str, ...], after: str) -> bool:
+def _counted_phrase_matches(phrases: tuple[str, ...], after: str) -> bool:
+    """A counted noun of several words ("health workers") right after the figure."""
     head = after.strip().lower()
-    return any(c and " " in c and head.startswith(c) for c in counted)
+    return any(head.startswith(c) for c in phrases)
 
 
 def _with_share_base(claim: Claim, reading: _Reading, current: list[Claim], previous: list[Claim],
@@ -231,11 +259,13 @@ def _claim(article: Article, sentence: Sentence, r: _Reading, metric: MetricRule
 
 def _subject(s: str, r: _Reading, vocabulary: Vocabulary) -> str | None:
     """The place or population named nearest to the figure in its sentence."""
+    if vocabulary.subject_pattern is None:
+        return None
+    pattern, names = vocabulary.subject_pattern
     best: tuple[int, str] | None = None
-    for name, words in vocabulary.subjects.items():
-        for word in words:
-            for m in re.finditer(rf"(?<![\w-]){re.escape(word)}(?![\w-])", s, re.I):
-                distance = abs(m.start() - r.figure.start)
-                if best is None or distance < best[0]:
-                    best = (distance, name)
+    for m in pattern.finditer(s):
+        distance = abs(m.start() - r.figure.start)
+        name = names.get(re.sub(r"\s+", " ", m.group().lower()))
+        if name and (best is None or distance < best[0]):
+            best = (distance, name)
     return best[1] if best else None

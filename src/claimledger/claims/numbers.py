@@ -25,7 +25,8 @@ _DENOMINATORS = {
 _CARDINAL = "|".join(sorted([*_UNITS_WORDS, *_TENS_WORDS], key=len, reverse=True))
 _SCALE = "|".join(_SCALES)
 _WORD_NUMBER = (
-    rf"(?:(?:{_CARDINAL})(?:-(?:{_CARDINAL}))?|a|an)(?:[ -](?:and[ -])?(?:{_SCALE}|{_CARDINAL})(?:-(?:{_CARDINAL}))?)*"
+    rf"(?:(?:{_CARDINAL})(?:-(?:{_CARDINAL}))?|(?:a|an)(?=[ -](?:{_SCALE})))"
+    rf"(?:[ -](?:and[ -])?(?:{_SCALE}|{_CARDINAL})(?:-(?:{_CARDINAL}))?)*"
 )
 _DENOMINATOR = "|".join(sorted(_DENOMINATORS, key=len, reverse=True))
 _PERCENT = r"(?:\s?%|\s(?:percent|per\s?cent|percentage\s+points?)\b)"
@@ -47,6 +48,8 @@ FIGURE = re.compile(
         (?P<r2>{_DIGITS})(?P<r2d>\.\d+)?(?:(?P<r2s>\s(?:{_SCALE}))\b|(?P<r2k>{_SHORT})\b)?(?P<r2p>{_PERCENT})?
     )(?![\w/]|\.\d|,\d{{3}})
   | (?P<plural>\b(?:(?P<plural_head>tens|hundreds)\s+of\s+)?(?P<plural_scale>dozens|scores|hundreds|thousands|millions|billions)\s+of\b)
+  | (?P<half_scale>\bhalf\s+an?\s+(?P<half_of>{_SCALE})\b)
+  | (?P<word_range>\b(?P<wr1>{_CARDINAL})\s+to\s+(?P<wr2>{_CARDINAL})\b)
   | (?P<dozen>\b(?:a|one|two|three|half\sa)\s+dozen\b)
   | (?P<fraction>\b(?:(?P<num_word>a|an|one|two|three|four|five|six|seven|eight|nine)[ -](?P<den>{_DENOMINATOR})|(?P<lone_half>half))\b)
   | (?P<one_in>\b(?P<in_a>one|two|three|four|five|six|seven|eight|nine|\d{{1,2}})\s+(?:in|out\s+of)\s+(?P<in_b>two|three|four|five|six|seven|eight|nine|ten|\d{{1,3}})\b)
@@ -54,6 +57,16 @@ FIGURE = re.compile(
   | (?P<words>\b(?P<word_number>{_WORD_NUMBER})\b(?P<pct_w>{_PERCENT})?)
     """,
     re.IGNORECASE | re.VERBOSE,
+)
+
+
+# Where a figure can start. FIGURE is tried only there: scanning every position with all its branches costs
+# several times more, and most words of a sentence can start none of them.
+# It runs over lower-cased text: a case-blind pattern costs twice as much.
+_TRIGGER = re.compile(
+    rf"""\d|\b(?:(?:between|from)\s+\d|tens\b|dozens|scores|hundreds|thousands|millions|billions|half\b
+        |an?[ -](?:dozen|{_SCALE}|{_DENOMINATOR})\b|(?:{_CARDINAL})\b)""",
+    re.VERBOSE,
 )
 
 
@@ -106,7 +119,17 @@ def _significant_unit(integer_digits: str, decimals: str, scale: float) -> float
 def find_figures(text: str) -> list[Figure]:
     """Every figure in a sentence, left to right; what they mean is decided by the caller."""
     figures: list[Figure] = []
-    for m in FIGURE.finditer(text):
+    resume = 0
+    lower = text.lower()
+    if len(lower) != len(text):  # a few letters lower-case to two characters; keep offsets exact
+        lower = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
+    for trigger in _TRIGGER.finditer(lower):
+        if trigger.start() < resume:
+            continue
+        m = FIGURE.match(text, trigger.start())
+        if m is None:
+            continue
+        resume = m.end()
         if m.group("range"):
             figures.extend(_range(text, m))
             continue
@@ -173,6 +196,14 @@ def _figure(m: re.Match) -> Figure | None:
         digits = str(int(value))
         return Figure(m.start(), m.end(), value, "percent" if m.group("pct_w") else "words",
                       bool(m.group("pct_w")), _significant_unit(digits, "", 1.0))
+    if m.group("half_scale"):
+        scale = _SCALES[m.group("half_of").lower()]
+        return Figure(m.start(), m.end(), scale / 2, "words", False, scale / 10)  # 0.5 million: tenths of a million
+    if m.group("word_range"):
+        low, high = (read_word_number(m.group(g)) for g in ("wr1", "wr2"))
+        if low is None or high is None or low >= high:
+            return None
+        return Figure(m.start(), m.end(), (low + high) / 2, "range", False, 1.0, low, high)
     if m.group("plural"):
         value = _PLURAL_SCALES[m.group("plural_scale").lower()]
         if m.group("plural_head"):
@@ -181,7 +212,7 @@ def _figure(m: re.Match) -> Figure | None:
     if m.group("dozen"):
         head = m.group("dozen").lower().split()[0]
         value = 6.0 if head == "half" else 12.0 * (1 if head in ("a", "one") else _UNITS_WORDS[head])
-        return Figure(m.start(), m.end(), value, "words", False, value)
+        return Figure(m.start(), m.end(), value, "words", False, 1.0)
     return None
 
 

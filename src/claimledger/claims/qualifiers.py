@@ -8,7 +8,7 @@ from dataclasses import dataclass
 # Longest phrases first so "just over" wins over "over". Each must stand right before the figure.
 _BEFORE = {
     "more_than": ["more than", "over", "above", "exceeding", "exceeded", "exceeds", "exceed", "passed", "passing",
-                  "crossed", "crossing", "topped", "topping", "surpassed", "surpassing", "in excess of",
+                  "crossed", "crossing", "crosses", "topped", "topping", "tops", "passes", "surpasses", "surpassed", "surpassing", "in excess of",
                   "upwards of", "upward of", "north of", "greater than", "higher than", "well over", "just over",
                   "beyond", "in excess of"],
     "at_least": ["at least", "no fewer than", "no less than", "not less than", "not fewer than", "a minimum of",
@@ -51,9 +51,10 @@ class QualifierMatch:
 
 def find_qualifier(before: str, after: str) -> QualifierMatch:
     """Read the qualifier from the words around a figure; a bare figure is `exact`."""
-    m = _BEFORE_RE.search(before)
+    tail = before[-40:]  # the longest qualifier phrase is far shorter; an anchored search over more is waste
+    m = _BEFORE_RE.search(tail)
     if m:
-        return QualifierMatch(_BEFORE_LOOKUP[m.group("q").lower()], before=len(before) - m.start())
+        return QualifierMatch(_BEFORE_LOOKUP[" ".join(m.group("q").lower().split())], before=len(tail) - m.start())
     m = _AFTER_RE.search(after)
     if m:
         return QualifierMatch(_AFTER_LOOKUP[m.group("q").lower()], after=m.end())

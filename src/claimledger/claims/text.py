@@ -45,9 +45,7 @@ _ABBREVIATIONS = re.compile(
 def sentences(text: str) -> list[Sentence]:
     """Split normalised text into sentences; blank lines always end one, single line breaks never do."""
     found: list[Sentence] = []
-    for paragraph_match in re.finditer(r"(?:(?!\n[ \t]*\n).)+", text, flags=re.S):
-        p_start = paragraph_match.start()
-        paragraph = paragraph_match.group()
+    for p_start, paragraph in _paragraphs(text):
         cursor = 0
         for end_match in _SENTENCE_END.finditer(paragraph):
             head = paragraph[cursor:end_match.start()]
@@ -57,6 +55,16 @@ def sentences(text: str) -> list[Sentence]:
             cursor = end_match.end()
         found.extend(_trimmed(paragraph, cursor, len(paragraph), p_start))
     return found
+
+
+def _paragraphs(text: str) -> list[tuple[int, str]]:
+    """(offset, text) of each paragraph: the runs between blank lines."""
+    spans, start = [], 0
+    for gap in _PARAGRAPH_BREAK.finditer(text):
+        spans.append((start, text[start:gap.start()]))
+        start = gap.end()
+    spans.append((start, text[start:]))
+    return [(offset, paragraph) for offset, paragraph in spans if paragraph.strip()]
 
 
 def _trimmed(paragraph: str, start: int, end: int, offset: int) -> list[Sentence]:

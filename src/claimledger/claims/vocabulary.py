@@ -5,14 +5,14 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 MAX_KEYWORD_DISTANCE = 150  # characters between a figure and the keyword that names its metric
 
-_RULE_KEYS = {"label", "units", "keywords", "counted", "requires", "context", "not_followed_by", "subject"}
+_RULE_KEYS = {"label", "units", "keywords", "counted", "requires", "context", "not_followed_by", "not_with", "subject"}
 
 
 @dataclass(frozen=True)
@@ -27,21 +27,50 @@ class MetricRule:
     requires: tuple[tuple[str, ...], ...] = ()
     context: tuple[str, ...] = ()
     not_followed_by: tuple[str, ...] = ()
+    not_with: tuple[str, ...] = ()
     subject: str | None = None
     check: dict[str, Any] = field(default_factory=dict)
 
-    def keyword_distance(self, sentence: str, start: int, end: int) -> tuple[int, int] | None:
-        """(distance, -keyword length) of the nearest keyword to the span, or None when none is near."""
+    @cached_property
+    def counted_phrases(self) -> tuple[str, ...]:
+        """The counted nouns of several words ("health workers"), matched as phrases after the figure."""
+        return tuple(c for c in self.counted if " " in c)
+
+    @cached_property
+    def _context_pattern(self) -> re.Pattern | None:
+        return any_of(self.context) if self.context else None
+
+    @cached_property
+    def _keyword_set(self) -> frozenset[str]:
+        return frozenset(_folded(k) for k in self.keywords)
+
+    @cached_property
+    def _requires_sets(self) -> tuple[frozenset[str], ...]:
+        return tuple(frozenset(_folded(w) for w in group) for group in self.requires)
+
+    @cached_property
+    def _not_with_set(self) -> frozenset[str]:
+        return frozenset(_folded(w) for w in self.not_with)
+
+    def requirements_hold(self, words: "SentenceWords") -> bool:
+        """Every `requires` group has a word in the sentence, and no `not_with` word is there."""
+        return all(group & words.found for group in self._requires_sets) and not (self._not_with_set & words.found)
+
+    def keyword_distance(self, words: "SentenceWords", start: int, end: int) -> tuple[int, int] | None:
+        """(distance, -phrase length) of this metric's keyword nearest to the figure's span, None when none is near."""
         best: tuple[int, int] | None = None
-        for keyword in self.keywords:
-            for m in _word_pattern(keyword).finditer(sentence):
-                if m.start() < end and m.end() > start:
-                    continue  # the keyword is part of the figure itself
-                distance = m.start() - end if m.start() >= end else start - m.end()
-                candidate = (distance, -len(keyword))
-                if distance <= MAX_KEYWORD_DISTANCE and (best is None or candidate < best):
-                    best = candidate
+        for hit_start, hit_end, phrase in words.hits:
+            if phrase not in self._keyword_set or (hit_start < end and hit_end > start):
+                continue
+            distance = hit_start - end if hit_start >= end else start - hit_end
+            candidate = (distance, -len(phrase))
+            if distance <= MAX_KEYWORD_DISTANCE and (best is None or candidate < best):
+                best = candidate
         return best
+
+    def context_holds(self, *texts: str) -> bool:
+        """No context needed, or one of its words is in one of the texts (paragraph, title)."""
+        return self._context_pattern is None or any(_cached_search(self._context_pattern, t) for t in texts)
 
 
 @dataclass(frozen=True)
@@ -62,15 +91,64 @@ class Vocabulary:
     subjects: dict[str, tuple[str, ...]]
     consistency: tuple[ConsistencyRule, ...] = ()
 
+    @cached_property
+    def metrics_by_unit(self) -> dict[str, tuple[MetricRule, ...]]:
+        """The candidate metrics for a claim of each unit."""
+        units = {u for rule in self.metrics.values() for u in rule.units}
+        return {u: tuple(r for r in self.metrics.values() if u in r.units) for u in units}
 
-@lru_cache(maxsize=64)
-def _word_pattern(phrase: str) -> re.Pattern:
-    return re.compile(r"(?<![\w-])" + re.escape(phrase).replace(r"\ ", r"\s+") + r"(?![\w-])", re.IGNORECASE)
+    @cached_property
+    def _all_words(self) -> re.Pattern:
+        """Every keyword and required word of every metric, in one pattern over lower-cased text (case-blind
+        patterns with look-behinds cost three times more); the longer phrase wins where two start together."""
+        phrases = {_folded(p) for r in self.metrics.values()
+                   for p in (*r.keywords, *r.not_with, *(w for g in r.requires for w in g))}
+        body = "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in sorted(phrases, key=len, reverse=True))
+        return re.compile(rf"\b(?:{body})\b")
+
+    def words_in(self, sentence: str) -> "SentenceWords":
+        """The vocabulary's words in a sentence, with where they stand: one scan serves every metric's rules."""
+        lower = sentence.lower()
+        hits = tuple((m.start(), m.end(), _folded(m.group())) for m in self._all_words.finditer(lower)
+                     if not (m.start() and lower[m.start() - 1] == "-") and lower[m.end():m.end() + 1] != "-")
+        return SentenceWords(hits, frozenset(h[2] for h in hits))
+
+    @cached_property
+    def subject_pattern(self) -> tuple[re.Pattern, dict[str, str]] | None:
+        """One pattern for every subject word, and which subject each word names."""
+        names = {word.lower(): name for name, words in self.subjects.items() for word in words}
+        return (any_of(tuple(names)), names) if names else None
+
+
+@dataclass(frozen=True)
+class SentenceWords:
+    """Where the vocabulary's words stand in one sentence (start, end, folded phrase), and the set of them."""
+
+    hits: tuple[tuple[int, int, str], ...]
+    found: frozenset[str]
+
+
+def _folded(phrase: str) -> str:
+    return " ".join(phrase.lower().split())
+
+
+@lru_cache(maxsize=512)
+def any_of(phrases: tuple[str, ...]) -> re.Pattern:
+    """One pattern matching any of the phrases as whole words, ignoring case and runs of spaces; longest first."""
+    ordered = sorted(phrases, key=len, reverse=True)
+    body = "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in ordered)
+    return re.compile(rf"(?<![\w-])(?:{body})(?![\w-])", re.IGNORECASE)
+
+
+@lru_cache(maxsize=4096)
+def _cached_search(pattern: re.Pattern, text: str) -> bool:
+    """Paragraph context is asked once per figure and metric: remember the answer per paragraph."""
+    return pattern.search(text) is not None
 
 
 def contains(text: str, phrases: tuple[str, ...]) -> bool:
     """True when any phrase occurs in text as whole words, ignoring case."""
-    return any(_word_pattern(p).search(text) for p in phrases)
+    return any_of(tuple(phrases)).search(text) is not None
 
 
 def parse_vocabulary(document: dict, origin: str) -> Vocabulary:
@@ -92,6 +170,7 @@ def parse_vocabulary(document: dict, origin: str) -> Vocabulary:
             requires=tuple(tuple(group) for group in requires),
             context=tuple(entry.get("context", ())),
             not_followed_by=tuple(entry.get("not_followed_by", ())),
+            not_with=tuple(entry.get("not_with", ())),
             subject=entry.get("subject"),
             check={k: v for k, v in entry.items() if k not in _RULE_KEYS},
         )
@@ -110,8 +189,7 @@ def parse_vocabulary(document: dict, origin: str) -> Vocabulary:
 def load_vocabulary(path: Path | None = None) -> Vocabulary:
     """The vocabulary from a file, or the one shipped with the package (claims/metrics.toml)."""
     if path is None:
-        text = resources.files("claimledger.claims").joinpath("metrics.toml").read_text(encoding="utf-8")
-        return _default_vocabulary(text)
+        return _default_vocabulary()
     try:
         return parse_vocabulary(tomllib.loads(path.read_text(encoding="utf-8")), str(path))
     except tomllib.TOMLDecodeError as exc:
@@ -119,5 +197,7 @@ def load_vocabulary(path: Path | None = None) -> Vocabulary:
 
 
 @lru_cache(maxsize=1)
-def _default_vocabulary(text: str) -> Vocabulary:
+def _default_vocabulary() -> Vocabulary:
+    """Read once per process: extraction asks for it per article."""
+    text = resources.files("claimledger.claims").joinpath("metrics.toml").read_text(encoding="utf-8")
     return parse_vocabulary(tomllib.loads(text), "claimledger/claims/metrics.toml")
