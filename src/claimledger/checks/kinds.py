@@ -45,9 +45,9 @@ def published_rows(ref: Reference, as_of: date) -> pd.DataFrame:
     """Rows public on or before as_of: a row dated D counts as public on D + the source's publication lag."""
     if ref.date_column is None:
         return ref.frame
-    dates = pd.to_datetime(ref.frame[ref.date_column])
+    dates = ref.memo(("dates",), lambda: pd.to_datetime(ref.frame[ref.date_column]))
     cutoff = pd.Timestamp(as_of) - pd.Timedelta(days=ref.publication_lag_days)
-    return ref.frame[dates <= cutoff]
+    return ref.memo(("published", as_of), lambda: ref.frame[dates <= cutoff])
 
 
 def _row_date(ref: Reference, row: pd.Series) -> date | None:
@@ -57,6 +57,12 @@ def _row_date(ref: Reference, row: pd.Series) -> date | None:
 
 
 def _evidence(ref: Reference, rows: pd.DataFrame, columns: list[str]) -> tuple[dict[str, Any], ...]:
+    """The reference rows a verdict rests on, as plain JSON values (the same rows are asked for again and again)."""
+    key = ("evidence", tuple(map(str, rows.index)), tuple(columns))
+    return ref.memo(key, lambda: _evidence_rows(ref, rows, columns))
+
+
+def _evidence_rows(ref: Reference, rows: pd.DataFrame, columns: list[str]) -> tuple[dict[str, Any], ...]:
     keep = [c for c in [ref.date_column, *columns, ref.citation_column] if c and c in rows.columns]
     out = []
     for record in rows[list(dict.fromkeys(keep))].to_dict("records"):
@@ -101,6 +107,11 @@ def unverifiable(claim: Claim, kind: str, why: str, ref: Reference | None = None
 def _latest_in_window(claim: Claim, params: dict, ref: Reference, as_of: date,
                       columns: list[str]) -> tuple[pd.Series | None, str]:
     window = int(params.get("window_days", 3))
+    return ref.memo(("latest", as_of, tuple(columns), window),
+                    lambda: _find_latest_in_window(ref, as_of, columns, window))
+
+
+def _find_latest_in_window(ref: Reference, as_of: date, columns: list[str], window: int) -> tuple[pd.Series | None, str]:
     rows = published_rows(ref, as_of).dropna(subset=columns)
     if rows.empty:
         return None, f"no {ref.source} report published by {as_of}"
@@ -147,9 +158,13 @@ def share_at_date(claim: Claim, params: dict, ref: Reference, as_of: date) -> Ch
 
 
 def _annual_rows(claim: Claim, params: dict, ref: Reference, as_of: date) -> tuple[pd.DataFrame, int | None]:
-    period_column = params.get("period_column", "year")
-    rows = published_rows(ref, as_of).dropna(subset=[params["field"]])
-    rows = rows.set_index(rows[period_column].astype(int), drop=False)
+    period_column, field = params.get("period_column", "year"), params["field"]
+
+    def by_year() -> pd.DataFrame:
+        rows = published_rows(ref, as_of).dropna(subset=[field])
+        return rows.set_index(rows[period_column].astype(int), drop=False)
+
+    rows = ref.memo(("annual", field, period_column, as_of), by_year)
     year = int(claim.period[:4]) if claim.period else (int(rows.index.max()) if not rows.empty else None)
     return rows, year
 
@@ -194,36 +209,43 @@ def annual_change(claim: Claim, params: dict, ref: Reference, as_of: date) -> Ch
                   citation=_citation(ref, row))
 
 
+def _polls(ref: Reference, field: str, as_of: date, window_days: int) -> tuple[pd.DataFrame, list[tuple]]:
+    """The polls on the question published in the window before as_of: (rows, [(row, value, margin, ns)])."""
+    rows = published_rows(ref, as_of).dropna(subset=[field])
+    rows = rows[pd.to_datetime(rows[ref.date_column]) >= pd.Timestamp(as_of - timedelta(days=window_days))]
+    polls = []
+    for _, row in rows.iterrows():
+        margin = row.get("margin_of_error_pct")
+        margin = STATED_PERCENT_POINTS if margin is None or pd.isna(margin) else float(margin)
+        polls.append((row, float(row[field]), margin, pd.Timestamp(row[ref.date_column]).value))
+    return rows, polls
+
+
 @check_kind("poll")
 def poll(claim: Claim, params: dict, ref: Reference, as_of: date) -> CheckResult:
     """Some poll on the question, published in the window before the article, within its margin of the claim."""
-    field, window = params["field"], int(params.get("window_days", 365))
-    rows = published_rows(ref, as_of).dropna(subset=[field])
-    rows = rows[pd.to_datetime(rows[ref.date_column]) >= pd.Timestamp(as_of - timedelta(days=window))]
-    if rows.empty:
+    field, window_days = params["field"], int(params.get("window_days", 365))
+    rows, polls = ref.memo(("polls", field, as_of, window_days), lambda: _polls(ref, field, as_of, window_days))
+    if not polls:
         return unverifiable(claim, "poll", f"no {ref.source} poll published between "
-                            f"{as_of - timedelta(days=window)} and {as_of}", ref)
+                            f"{as_of - timedelta(days=window_days)} and {as_of}", ref)
     interval = claimed(claim)
     scored = []
-    for _, row in rows.iterrows():
-        margin = float(row["margin_of_error_pct"]) if "margin_of_error_pct" in row and not pd.isna(
-            row.get("margin_of_error_pct")) else STATED_PERCENT_POINTS
-        value = float(row[field])
+    for row, value, margin, published_ns in polls:
         # A bare figure is held to the poll's margin instead of the stated-percent 3 points; a qualified one
         # keeps its qualifier's interval, widened by the margin.
-        window_of_claim = Interval(claim.value - margin, claim.value + margin) if claim.qualifier == "exact" \
+        decision = Interval(claim.value - margin, claim.value + margin) if claim.qualifier == "exact" \
             else interval.widened(margin)
-        holds = window_of_claim.contains(value)
-        gap = 0.0 if holds else min(abs(value - b) for b in (interval.low, interval.high) if b is not None)
-        scored.append((not holds, gap, -pd.Timestamp(row[ref.date_column]).value, row, margin, holds,
-                       window_of_claim))
-    _, _, _, row, margin, holds, window = min(scored, key=lambda s: s[:3])
+        holds = decision.contains(value)
+        gap = 0.0 if holds else min(abs(value - b) for b in (decision.low, decision.high) if b is not None)
+        scored.append((not holds, gap, -published_ns, row, margin, holds, decision))
+    _, _, _, row, margin, holds, decision = min(scored, key=lambda s: s[:3])
     observed, when = float(row[field]), _row_date(ref, row)
     who = row.get("pollster", ref.title)
     text = (f"{who} poll published {when}: {fmt(observed)}% (margin {fmt(margin)} points; "
-            f"{len(rows)} poll(s) in the {window} days before {as_of})")
-    return result(claim, "poll", ref, holds=holds, observed=observed, when=when, window=window,
-                  explanation=verdict_line(text, claim, window, holds, ref), tolerance=f"{fmt(margin)} points",
+            f"{len(polls)} poll(s) in the {window_days} days before {as_of})")
+    return result(claim, "poll", ref, holds=holds, observed=observed, when=when, window=decision,
+                  explanation=verdict_line(text, claim, decision, holds, ref), tolerance=f"{fmt(margin)} points",
                   evidence=_evidence(ref, rows, [c for c in ("poll_id", "pollster", field) if c in rows.columns]),
                   citation=_citation(ref, row))
 
@@ -232,26 +254,38 @@ def poll(claim: Claim, params: dict, ref: Reference, as_of: date) -> CheckResult
 def count_entities(claim: Claim, params: dict, ref: Reference, as_of: date) -> CheckResult:
     """A count of countries (or other entities) against the distinct entities listed by the article's date."""
     column = params["entity_column"]
-    rows = published_rows(ref, as_of).dropna(subset=[column])
-    names = sorted(set(rows[column].astype(str)))
+
+    def listed() -> tuple[list[str], tuple, str | None]:
+        rows = published_rows(ref, as_of).dropna(subset=[column])
+        last = rows.loc[pd.to_datetime(rows[ref.date_column]).idxmax()] if not rows.empty and ref.date_column \
+            else None
+        evidence = _evidence(ref, rows, [column, *(c for c in ("action",) if c in rows.columns)])
+        return sorted(set(rows[column].astype(str))), evidence, _citation(ref, last) if last is not None else None
+
+    names, evidence, citation = ref.memo(("entities", column, as_of), listed)
     observed, interval = float(len(names)), claimed(claim)
     holds = interval.contains(observed)
     shown = ", ".join(names[:6]) + (", ..." if len(names) > 6 else "")
     text = f"{len(names)} {claim.counted or column} listed by {as_of}: {shown}"
-    last = rows.loc[pd.to_datetime(rows[ref.date_column]).idxmax()] if not rows.empty and ref.date_column else None
     return result(claim, "count_entities", ref, holds=holds, observed=observed, when=as_of,
                   explanation=verdict_line(text, claim, interval, holds, ref), tolerance=_tolerance(claim),
-                  evidence=_evidence(ref, rows, [column, *(c for c in ("action",) if c in rows.columns)]),
-                  citation=_citation(ref, last) if last is not None else None)
+                  evidence=evidence, citation=citation)
 
 
 @check_kind("duration_since")
 def duration_since(claim: Claim, params: dict, ref: Reference, as_of: date) -> CheckResult:
     """A duration ("twenty months" of war) against the time from the start event to the article's date."""
-    events = ref.frame[ref.frame["event_id"] == params["event"]]
-    if events.empty:
+    def start_event() -> tuple[date | None, tuple, str | None]:
+        events = ref.frame[ref.frame["event_id"] == params["event"]]
+        if events.empty:
+            return None, (), None
+        first = events.iloc[0]
+        return (pd.Timestamp(first[ref.date_column]).date(), _evidence(ref, events, ["event_id", "description"]),
+                _citation(ref, first))
+
+    start, evidence, citation = ref.memo(("event", params["event"]), start_event)
+    if start is None:
         return unverifiable(claim, "duration_since", f"{ref.source} has no event {params['event']!r}", ref)
-    start = pd.Timestamp(events.iloc[0][ref.date_column]).date()
     days = (as_of - start).days
     per_unit = {"months": DAYS_PER_MONTH, "years": 365.25, "weeks": 7.0, "days": 1.0}[claim.unit]
     observed, interval = round(days / per_unit, 2), claimed(claim)
@@ -259,7 +293,7 @@ def duration_since(claim: Claim, params: dict, ref: Reference, as_of: date) -> C
     text = f"{fmt(observed)} {claim.unit} from {params['event']} ({start}) to {as_of}"
     return result(claim, "duration_since", ref, holds=holds, observed=observed, when=start,
                   explanation=verdict_line(text, claim, interval, holds, ref), tolerance=_tolerance(claim),
-                  evidence=_evidence(ref, events, ["event_id", "description"]), citation=_citation(ref, events.iloc[0]))
+                  evidence=evidence, citation=citation)
 
 
 _STOPWORDS = frozenset("""a an the of and or to in on at for by with from as is was were be been has have had it its
@@ -274,10 +308,14 @@ def _content_words(text: str) -> set[str]:
 @check_kind("event_value")
 def event_value(claim: Claim, params: dict, ref: Reference, as_of: date) -> CheckResult:
     """A figure reported for a dated event, matched to the event whose description shares most words."""
-    rows = published_rows(ref, as_of)
-    rows = rows[rows["value"].notna()] if "value" in rows.columns else rows.iloc[0:0]
+    def events_with_figures() -> tuple[pd.DataFrame, list[tuple[Any, set[str]]]]:
+        rows = published_rows(ref, as_of)
+        rows = rows[rows["value"].notna()] if "value" in rows.columns else rows.iloc[0:0]
+        return rows, [(i, _content_words(str(r["description"]))) for i, r in rows.iterrows()]
+
+    rows, described = ref.memo(("events", as_of), events_with_figures)
     sentence_words = _content_words(claim.sentence)
-    scored = [(len(sentence_words & _content_words(str(r["description"]))), i) for i, r in rows.iterrows()]
+    scored = [(len(sentence_words & words), i) for i, words in described]
     scored = [s for s in scored if s[0] >= int(params.get("min_overlap", 3))]
     if not scored:
         return unverifiable(claim, "event_value", f"no event in {ref.source} published by {as_of} matches "

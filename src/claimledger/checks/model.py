@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, Callable
 
 import pandas as pd
 
@@ -24,6 +24,14 @@ class Reference:
     publication_lag_days: int = 0
     citation_column: str | None = None
     notes: tuple[str, ...] = ()
+    # Lookups that depend only on the table and a date are shared by every claim that asks for them.
+    _memo: dict = field(default_factory=dict, compare=False, repr=False, hash=False)
+
+    def memo(self, key: tuple, compute: Callable[[], Any]) -> Any:
+        """compute() once per key for this table (thousands of claims share a few hundred dates)."""
+        if key not in self._memo:
+            self._memo[key] = compute()
+        return self._memo[key]
 
 
 @dataclass(frozen=True)
