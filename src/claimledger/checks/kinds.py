@@ -89,7 +89,7 @@ def result(claim: Claim, kind: str, ref: Reference, *, holds: bool, observed: fl
     window = window or claimed(claim)
     return CheckResult(
         claim_id=claim.id, check_kind=kind, verdict="pass" if holds else "fail", explanation=explanation,
-        metric=claim.metric, low=claim.low, high=claim.high, observed=round(float(observed), 4),
+        metric=claim.metric, low=claim.low, high=claim.high, observed=float(observed),
         reference_date=when, source=ref.source, snapshot_sha256=ref.snapshot_sha256, tolerance=tolerance,
         citation=citation, evidence=evidence, window_low=window.low, window_high=window.high,
         window_low_inclusive=window.low_inclusive, window_high_inclusive=window.high_inclusive,
@@ -147,7 +147,7 @@ def share_at_date(claim: Claim, params: dict, ref: Reference, as_of: date) -> Ch
     if float(row[total]) <= 0:
         return unverifiable(claim, "share_at_date", f"{total} is 0 on {_row_date(ref, row)}", ref)
     part = sum(float(row[p]) for p in parts)
-    observed = round(100 * part / float(row[total]), 2)
+    observed = 100 * part / float(row[total])  # compared unrounded: rounding first moves boundary verdicts
     when, interval = _row_date(ref, row), claimed(claim)
     holds = interval.contains(observed)
     text = (f"{fmt(observed)}% on {when} ({' + '.join(fmt(float(row[p])) for p in parts)} of "
@@ -198,7 +198,7 @@ def annual_change(claim: Claim, params: dict, ref: Reference, as_of: date) -> Ch
     before, after = float(rows.loc[year - 1][field]), float(rows.loc[year][field])
     if before == 0:
         return unverifiable(claim, "annual_change", f"{field} is 0 in {year - 1}: no percent change", ref)
-    observed = round(100 * (after - before) / before, 2)
+    observed = 100 * (after - before) / before
     interval = claimed(claim)
     holds = interval.contains(observed)
     text = f"{fmt(before)} in {year - 1} -> {fmt(after)} in {year} = {observed:+.1f}%"
@@ -288,7 +288,7 @@ def duration_since(claim: Claim, params: dict, ref: Reference, as_of: date) -> C
         return unverifiable(claim, "duration_since", f"{ref.source} has no event {params['event']!r}", ref)
     days = (as_of - start).days
     per_unit = {"months": DAYS_PER_MONTH, "years": 365.25, "weeks": 7.0, "days": 1.0}[claim.unit]
-    observed, interval = round(days / per_unit, 2), claimed(claim)
+    observed, interval = days / per_unit, claimed(claim)
     holds = interval.contains(observed)
     text = f"{fmt(observed)} {claim.unit} from {params['event']} ({start}) to {as_of}"
     return result(claim, "duration_since", ref, holds=holds, observed=observed, when=start,

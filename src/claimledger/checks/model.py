@@ -77,7 +77,7 @@ class CheckResult:
             return None
         return {
             "source": self.source,
-            "value": self.observed,
+            "value": round(self.observed, 2),  # as shown; the verdict compared the unrounded value
             "date": self.reference_date.isoformat() if self.reference_date else None,
             "snapshot_sha256": self.snapshot_sha256,
         }
