@@ -7,12 +7,12 @@ before the claim's as-of date.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any, Callable
 
-import pandas as pd
-
 from claimledger.checks.model import CheckResult, Reference
+from claimledger.checks.rows import Record, citation, evidence, record_date, rows
 from claimledger.claims.model import Claim
 from claimledger.claims.qualifiers import STATED_PERCENT_POINTS, Interval
 
@@ -41,40 +41,9 @@ def fmt(value: float) -> str:
     return f"{value:,.2f}".rstrip("0").rstrip(".")
 
 
-def published_rows(ref: Reference, as_of: date) -> pd.DataFrame:
+def published(ref: Reference, as_of: date) -> tuple[Record, ...]:
     """Rows public on or before as_of: a row dated D counts as public on D + the source's publication lag."""
-    if ref.date_column is None:
-        return ref.frame
-    dates = ref.memo(("dates",), lambda: pd.to_datetime(ref.frame[ref.date_column]))
-    cutoff = pd.Timestamp(as_of) - pd.Timedelta(days=ref.publication_lag_days)
-    return ref.memo(("published", as_of), lambda: ref.frame[dates <= cutoff])
-
-
-def _row_date(ref: Reference, row: pd.Series) -> date | None:
-    if ref.date_column is None or pd.isna(row[ref.date_column]):
-        return None
-    return pd.Timestamp(row[ref.date_column]).date()
-
-
-def _evidence(ref: Reference, rows: pd.DataFrame, columns: list[str]) -> tuple[dict[str, Any], ...]:
-    """The reference rows a verdict rests on, as plain JSON values (the same rows are asked for again and again)."""
-    key = ("evidence", tuple(map(str, rows.index)), tuple(columns))
-    return ref.memo(key, lambda: _evidence_rows(ref, rows, columns))
-
-
-def _evidence_rows(ref: Reference, rows: pd.DataFrame, columns: list[str]) -> tuple[dict[str, Any], ...]:
-    keep = [c for c in [ref.date_column, *columns, ref.citation_column] if c and c in rows.columns]
-    out = []
-    for record in rows[list(dict.fromkeys(keep))].to_dict("records"):
-        out.append({k: (v.date().isoformat() if isinstance(v, pd.Timestamp) else (None if pd.isna(v) else v))
-                    for k, v in record.items()})
-    return tuple(out)
-
-
-def _citation(ref: Reference, row: pd.Series) -> str | None:
-    if ref.citation_column and ref.citation_column in row and not pd.isna(row[ref.citation_column]):
-        return str(row[ref.citation_column])
-    return None
+    return rows(ref).published_by(as_of)
 
 
 def verdict_line(observed_text: str, claim: Claim, interval: Interval, holds: bool, ref: Reference) -> str:
@@ -104,150 +73,172 @@ def unverifiable(claim: Claim, kind: str, why: str, ref: Reference | None = None
     )
 
 
-def _latest_in_window(claim: Claim, params: dict, ref: Reference, as_of: date,
-                      columns: list[str]) -> tuple[pd.Series | None, str]:
+@dataclass(frozen=True)
+class _Report:
+    """The report a running-total claim is held against: its values, date, evidence and citation, looked up once."""
+
+    values: dict[str, Any]
+    when: date | None
+    evidence: tuple[dict[str, Any], ...]
+    citation: str | None
+
+
+def _latest_in_window(params: dict, ref: Reference, as_of: date, columns: list[str]) -> tuple[_Report | None, str]:
     window = int(params.get("window_days", 3))
     return ref.memo(("latest", as_of, tuple(columns), window),
                     lambda: _find_latest_in_window(ref, as_of, columns, window))
 
 
-def _find_latest_in_window(ref: Reference, as_of: date, columns: list[str], window: int) -> tuple[pd.Series | None, str]:
-    rows = published_rows(ref, as_of).dropna(subset=columns)
-    if rows.empty:
+def _find_latest_in_window(ref: Reference, as_of: date, columns: list[str], window: int) -> tuple[_Report | None, str]:
+    candidates = published(ref, as_of)
+    record = next((r for r in reversed(candidates) if all(r.get(c) is not None for c in columns)), None)
+    if record is None:
         return None, f"no {ref.source} report published by {as_of}"
-    row = rows.iloc[-1] if ref.date_column is None else rows.loc[pd.to_datetime(rows[ref.date_column]).idxmax()]
-    when = _row_date(ref, row)
+    when = record_date(ref, record)
     if when is not None and (as_of - when).days > window + ref.publication_lag_days:
         return None, f"latest {ref.source} report before {as_of} is from {when}, more than {window} days earlier"
-    return row, ""
+    return _Report({c: float(record[c]) for c in columns}, when, evidence(ref, [record], columns),
+                   citation(ref, record)), ""
 
 
 @check_kind("value_at_date")
 def value_at_date(claim: Claim, params: dict, ref: Reference, as_of: date) -> CheckResult:
     """A running total (killed, injured) against the nearest report published before the article."""
     field = params["field"]
-    row, why = _latest_in_window(claim, params, ref, as_of, [field])
-    if row is None:
+    report, why = _latest_in_window(params, ref, as_of, [field])
+    if report is None:
         return unverifiable(claim, "value_at_date", why, ref)
-    observed, when, interval = float(row[field]), _row_date(ref, row), claimed(claim)
+    observed, when, interval = report.values[field], report.when, claimed(claim)
     holds = interval.contains(observed)
     text = f"{fmt(observed)} {params.get('label', claim.metric)} on {when}"
     return result(claim, "value_at_date", ref, holds=holds, observed=observed, when=when,
                   explanation=verdict_line(text, claim, interval, holds, ref), tolerance=_tolerance(claim),
-                  evidence=_evidence(ref, row.to_frame().T, [field]), citation=_citation(ref, row))
+                  evidence=report.evidence, citation=report.citation)
 
 
 @check_kind("share_at_date")
 def share_at_date(claim: Claim, params: dict, ref: Reference, as_of: date) -> CheckResult:
     """A share ("two-thirds of them women and children") against part / total on the same report."""
     parts, total = list(params["numerator"]), params["denominator"]
-    row, why = _latest_in_window(claim, params, ref, as_of, [*parts, total])
-    if row is None:
+    report, why = _latest_in_window(params, ref, as_of, [*parts, total])
+    if report is None:
         return unverifiable(claim, "share_at_date", why, ref)
-    if float(row[total]) <= 0:
-        return unverifiable(claim, "share_at_date", f"{total} is 0 on {_row_date(ref, row)}", ref)
-    part = sum(float(row[p]) for p in parts)
-    observed = 100 * part / float(row[total])  # compared unrounded: rounding first moves boundary verdicts
-    when, interval = _row_date(ref, row), claimed(claim)
+    values = report.values
+    if values[total] <= 0:
+        return unverifiable(claim, "share_at_date", f"{total} is 0 on {report.when}", ref)
+    observed = 100 * sum(values[p] for p in parts) / values[total]  # compared unrounded: rounding moves verdicts
+    interval = claimed(claim)
     holds = interval.contains(observed)
-    text = (f"{fmt(observed)}% on {when} ({' + '.join(fmt(float(row[p])) for p in parts)} of "
-            f"{fmt(float(row[total]))})")
-    return result(claim, "share_at_date", ref, holds=holds, observed=observed, when=when,
+    text = (f"{fmt(observed)}% on {report.when} ({' + '.join(fmt(values[p]) for p in parts)} of "
+            f"{fmt(values[total])})")
+    return result(claim, "share_at_date", ref, holds=holds, observed=observed, when=report.when,
                   explanation=verdict_line(text, claim, interval, holds, ref), tolerance=_tolerance(claim),
-                  evidence=_evidence(ref, row.to_frame().T, [*parts, total]), citation=_citation(ref, row))
+                  evidence=report.evidence, citation=report.citation)
 
 
-def _annual_rows(claim: Claim, params: dict, ref: Reference, as_of: date) -> tuple[pd.DataFrame, int | None]:
+@dataclass(frozen=True)
+class _Year:
+    """One year's published figure, its date, evidence row and citation, looked up once per table and date."""
+
+    value: float
+    when: date | None
+    evidence: tuple[dict[str, Any], ...]
+    citation: str | None
+
+
+def _years(params: dict, ref: Reference, as_of: date) -> dict[int, _Year]:
+    """The yearly figures of a field published by as_of, by year."""
     period_column, field = params.get("period_column", "year"), params["field"]
 
-    def by_year() -> pd.DataFrame:
-        rows = published_rows(ref, as_of).dropna(subset=[field])
-        return rows.set_index(rows[period_column].astype(int), drop=False)
+    def by_year() -> dict[int, _Year]:
+        return {int(r[period_column]): _Year(float(r[field]), record_date(ref, r),
+                                             evidence(ref, [r], [period_column, field]), citation(ref, r))
+                for r in published(ref, as_of) if r.get(field) is not None and r.get(period_column) is not None}
 
-    rows = ref.memo(("annual", field, period_column, as_of), by_year)
-    year = int(claim.period[:4]) if claim.period else (int(rows.index.max()) if not rows.empty else None)
-    return rows, year
+    return ref.memo(("years", field, period_column, as_of), by_year)
+
+
+def _claimed_year(claim: Claim, years: dict[int, _Year]) -> int | None:
+    """The year the sentence names, else the latest one published."""
+    return int(claim.period[:4]) if claim.period and claim.period[:4].isdigit() else max(years, default=None)
 
 
 @check_kind("annual_value")
 def annual_value(claim: Claim, params: dict, ref: Reference, as_of: date) -> CheckResult:
     """A yearly figure against the year the sentence names, else the latest year published before the article."""
-    field = params["field"]
-    rows, year = _annual_rows(claim, params, ref, as_of)
-    if year is None or year not in rows.index:
+    years = _years(params, ref, as_of)
+    year = _claimed_year(claim, years)
+    if year is None or year not in years:
         return unverifiable(claim, "annual_value", f"{ref.source} has no figure for {year or 'any year'} "
                             f"published by {as_of}", ref)
-    row = rows.loc[year]
-    observed, interval = float(row[field]), claimed(claim)
-    holds = interval.contains(observed)
-    text = f"{fmt(observed)} {params.get('label', claim.metric)} in {year}"
-    return result(claim, "annual_value", ref, holds=holds, observed=observed, when=_row_date(ref, row),
+    figure, interval = years[year], claimed(claim)
+    holds = interval.contains(figure.value)
+    text = f"{fmt(figure.value)} {params.get('label', claim.metric)} in {year}"
+    return result(claim, "annual_value", ref, holds=holds, observed=figure.value, when=figure.when,
                   explanation=verdict_line(text, claim, interval, holds, ref), tolerance=_tolerance(claim),
-                  evidence=_evidence(ref, row.to_frame().T, [params.get("period_column", "year"), field]),
-                  citation=_citation(ref, row))
+                  evidence=figure.evidence, citation=figure.citation)
 
 
 @check_kind("annual_change")
 def annual_change(claim: Claim, params: dict, ref: Reference, as_of: date) -> CheckResult:
     """A change ("surged by 285 percent in 2024") computed from the two years' published figures."""
-    field = params["field"]
-    rows, year = _annual_rows(claim, params, ref, as_of)
-    if year is None or year not in rows.index or year - 1 not in rows.index:
+    years = _years(params, ref, as_of)
+    year = _claimed_year(claim, years)
+    if year is None or year not in years or year - 1 not in years:
         return unverifiable(claim, "annual_change", f"{ref.source} lacks {year} or {year and year - 1} "
                             f"figures published by {as_of}", ref)
-    before, after = float(rows.loc[year - 1][field]), float(rows.loc[year][field])
-    if before == 0:
-        return unverifiable(claim, "annual_change", f"{field} is 0 in {year - 1}: no percent change", ref)
-    observed = 100 * (after - before) / before
+    before, after = years[year - 1], years[year]
+    if before.value == 0:
+        return unverifiable(claim, "annual_change", f"{params['field']} is 0 in {year - 1}: no percent change", ref)
+    observed = 100 * (after.value - before.value) / before.value
     interval = claimed(claim)
     holds = interval.contains(observed)
-    text = f"{fmt(before)} in {year - 1} -> {fmt(after)} in {year} = {observed:+.1f}%"
-    row = rows.loc[year]
-    return result(claim, "annual_change", ref, holds=holds, observed=observed, when=_row_date(ref, row),
+    text = f"{fmt(before.value)} in {year - 1} -> {fmt(after.value)} in {year} = {observed:+.1f}%"
+    return result(claim, "annual_change", ref, holds=holds, observed=observed, when=after.when,
                   explanation=verdict_line(text, claim, interval, holds, ref), tolerance="10% of the claimed change",
-                  evidence=_evidence(ref, rows.loc[[year - 1, year]], [params.get("period_column", "year"), field]),
-                  citation=_citation(ref, row))
+                  evidence=before.evidence + after.evidence, citation=after.citation)
 
 
-def _polls(ref: Reference, field: str, as_of: date, window_days: int) -> tuple[pd.DataFrame, list[tuple]]:
-    """The polls on the question published in the window before as_of: (rows, [(row, value, margin, ns)])."""
-    rows = published_rows(ref, as_of).dropna(subset=[field])
-    rows = rows[pd.to_datetime(rows[ref.date_column]) >= pd.Timestamp(as_of - timedelta(days=window_days))]
+def _polls(ref: Reference, field: str, as_of: date, window_days: int) -> list[tuple[Record, float, float]]:
+    """The polls on the question published in the window before as_of: [(record, value, margin)]."""
+    since = as_of - timedelta(days=window_days)
     polls = []
-    for _, row in rows.iterrows():
-        margin = row.get("margin_of_error_pct")
-        margin = STATED_PERCENT_POINTS if margin is None or pd.isna(margin) else float(margin)
-        polls.append((row, float(row[field]), margin, pd.Timestamp(row[ref.date_column]).value))
-    return rows, polls
+    for r in published(ref, as_of):
+        if r.get(field) is None or record_date(ref, r) < since:
+            continue
+        margin = r.get("margin_of_error_pct")
+        polls.append((r, float(r[field]), STATED_PERCENT_POINTS if margin is None else float(margin)))
+    return polls
 
 
 @check_kind("poll")
 def poll(claim: Claim, params: dict, ref: Reference, as_of: date) -> CheckResult:
     """Some poll on the question, published in the window before the article, within its margin of the claim."""
     field, window_days = params["field"], int(params.get("window_days", 365))
-    rows, polls = ref.memo(("polls", field, as_of, window_days), lambda: _polls(ref, field, as_of, window_days))
+    polls = ref.memo(("polls", field, as_of, window_days), lambda: _polls(ref, field, as_of, window_days))
     if not polls:
         return unverifiable(claim, "poll", f"no {ref.source} poll published between "
                             f"{as_of - timedelta(days=window_days)} and {as_of}", ref)
     interval = claimed(claim)
     scored = []
-    for row, value, margin, published_ns in polls:
+    for record, value, margin in polls:
         # A bare figure is held to the poll's margin instead of the stated-percent 3 points; a qualified one
         # keeps its qualifier's interval, widened by the margin.
         decision = Interval(claim.value - margin, claim.value + margin) if claim.qualifier == "exact" \
             else interval.widened(margin)
         holds = decision.contains(value)
         gap = 0.0 if holds else min(abs(value - b) for b in (decision.low, decision.high) if b is not None)
-        scored.append((not holds, gap, -published_ns, row, margin, holds, decision))
-    _, _, _, row, margin, holds, decision = min(scored, key=lambda s: s[:3])
-    observed, when = float(row[field]), _row_date(ref, row)
-    who = row.get("pollster", ref.title)
+        scored.append((not holds, gap, -record_date(ref, record).toordinal(), record, margin, holds, decision))
+    _, _, _, record, margin, holds, decision = min(scored, key=lambda s: s[:3])
+    observed, when = float(record[field]), record_date(ref, record)
+    who = record.get("pollster") or ref.title
     text = (f"{who} poll published {when}: {fmt(observed)}% (margin {fmt(margin)} points; "
             f"{len(polls)} poll(s) in the {window_days} days before {as_of})")
     return result(claim, "poll", ref, holds=holds, observed=observed, when=when, window=decision,
                   explanation=verdict_line(text, claim, decision, holds, ref), tolerance=f"{fmt(margin)} points",
-                  evidence=_evidence(ref, rows, [c for c in ("poll_id", "pollster", field) if c in rows.columns]),
-                  citation=_citation(ref, row))
+                  evidence=ref.memo(("poll_evidence", field, as_of, window_days), lambda: evidence(
+                      ref, [p[0] for p in polls], [c for c in ("poll_id", "pollster", field) if c in polls[0][0]])),
+                  citation=citation(ref, record))
 
 
 @check_kind("count_entities")
@@ -256,34 +247,31 @@ def count_entities(claim: Claim, params: dict, ref: Reference, as_of: date) -> C
     column = params["entity_column"]
 
     def listed() -> tuple[list[str], tuple, str | None]:
-        rows = published_rows(ref, as_of).dropna(subset=[column])
-        last = rows.loc[pd.to_datetime(rows[ref.date_column]).idxmax()] if not rows.empty and ref.date_column \
-            else None
-        evidence = _evidence(ref, rows, [column, *(c for c in ("action",) if c in rows.columns)])
-        return sorted(set(rows[column].astype(str))), evidence, _citation(ref, last) if last is not None else None
+        records = [r for r in published(ref, as_of) if r.get(column) is not None]
+        shown = [column, *(c for c in ("action",) if records and c in records[0])]
+        return (sorted({str(r[column]) for r in records}), evidence(ref, records, shown),
+                citation(ref, records[-1] if records else None))
 
-    names, evidence, citation = ref.memo(("entities", column, as_of), listed)
+    names, rows_used, cited = ref.memo(("entities", column, as_of), listed)
     observed, interval = float(len(names)), claimed(claim)
     holds = interval.contains(observed)
     shown = ", ".join(names[:6]) + (", ..." if len(names) > 6 else "")
     text = f"{len(names)} {claim.counted or column} listed by {as_of}: {shown}"
     return result(claim, "count_entities", ref, holds=holds, observed=observed, when=as_of,
                   explanation=verdict_line(text, claim, interval, holds, ref), tolerance=_tolerance(claim),
-                  evidence=evidence, citation=citation)
+                  evidence=rows_used, citation=cited)
 
 
 @check_kind("duration_since")
 def duration_since(claim: Claim, params: dict, ref: Reference, as_of: date) -> CheckResult:
     """A duration ("twenty months" of war) against the time from the start event to the article's date."""
     def start_event() -> tuple[date | None, tuple, str | None]:
-        events = ref.frame[ref.frame["event_id"] == params["event"]]
-        if events.empty:
+        event = next((r for r in rows(ref).records if r.get("event_id") == params["event"]), None)
+        if event is None:
             return None, (), None
-        first = events.iloc[0]
-        return (pd.Timestamp(first[ref.date_column]).date(), _evidence(ref, events, ["event_id", "description"]),
-                _citation(ref, first))
+        return record_date(ref, event), evidence(ref, [event], ["event_id", "description"]), citation(ref, event)
 
-    start, evidence, citation = ref.memo(("event", params["event"]), start_event)
+    start, rows_used, cited = ref.memo(("event", params["event"]), start_event)
     if start is None:
         return unverifiable(claim, "duration_since", f"{ref.source} has no event {params['event']!r}", ref)
     days = (as_of - start).days
@@ -293,7 +281,7 @@ def duration_since(claim: Claim, params: dict, ref: Reference, as_of: date) -> C
     text = f"{fmt(observed)} {claim.unit} from {params['event']} ({start}) to {as_of}"
     return result(claim, "duration_since", ref, holds=holds, observed=observed, when=start,
                   explanation=verdict_line(text, claim, interval, holds, ref), tolerance=_tolerance(claim),
-                  evidence=evidence, citation=citation)
+                  evidence=rows_used, citation=cited)
 
 
 _STOPWORDS = frozenset("""a an the of and or to in on at for by with from as is was were be been has have had it its
@@ -308,27 +296,26 @@ def _content_words(text: str) -> set[str]:
 @check_kind("event_value")
 def event_value(claim: Claim, params: dict, ref: Reference, as_of: date) -> CheckResult:
     """A figure reported for a dated event, matched to the event whose description shares most words."""
-    def events_with_figures() -> tuple[pd.DataFrame, list[tuple[Any, set[str]]]]:
-        rows = published_rows(ref, as_of)
-        rows = rows[rows["value"].notna()] if "value" in rows.columns else rows.iloc[0:0]
-        return rows, [(i, _content_words(str(r["description"]))) for i, r in rows.iterrows()]
+    def events_with_figures() -> list[tuple[Record, set[str]]]:
+        return [(r, _content_words(str(r.get("description") or ""))) for r in published(ref, as_of)
+                if r.get("value") is not None]
 
-    rows, described = ref.memo(("events", as_of), events_with_figures)
+    described = ref.memo(("events", as_of), events_with_figures)
     sentence_words = _content_words(claim.sentence)
-    scored = [(len(sentence_words & words), i) for i, words in described]
+    scored = [(len(sentence_words & words), i) for i, (_, words) in enumerate(described)]
     scored = [s for s in scored if s[0] >= int(params.get("min_overlap", 3))]
     if not scored:
         return unverifiable(claim, "event_value", f"no event in {ref.source} published by {as_of} matches "
                             f"this sentence", ref)
     overlap, index = max(scored)
-    row = rows.loc[index]
-    observed, when, interval = float(row["value"]), _row_date(ref, row), claimed(claim)
+    event = described[index][0]
+    observed, when, interval = float(event["value"]), record_date(ref, event), claimed(claim)
     holds = interval.contains(observed)
-    text = f"{fmt(observed)} {row.get('unit', '') or ''} for '{row['description']}' on {when}".replace("  ", " ")
+    text = f"{fmt(observed)} {event.get('unit') or ''} for '{event['description']}' on {when}".replace("  ", " ")
     return result(claim, "event_value", ref, holds=holds, observed=observed, when=when,
                   explanation=verdict_line(text, claim, interval, holds, ref), tolerance=_tolerance(claim),
-                  evidence=_evidence(ref, rows.loc[[index]], ["event_id", "description", "value", "unit"]),
-                  citation=_citation(ref, row))
+                  evidence=evidence(ref, [event], ["event_id", "description", "value", "unit"]),
+                  citation=citation(ref, event))
 
 
 def _tolerance(claim: Claim) -> str:
