@@ -30,6 +30,7 @@ class Settings(BaseSettings):
     retries: int = 2
     backoff_seconds: float = 0.5
     max_bytes: int = 64 * 1024 * 1024
+    gx_keep_runs: int = 20  # fetch runs whose GX validation results (and Data Docs pages) are kept under data/gx/
 
     @property
     def registry_path(self) -> Path:
@@ -38,6 +39,16 @@ class Settings(BaseSettings):
     @property
     def snapshots_dir(self) -> Path:
         return self.home / "data" / "snapshots"
+
+    @property
+    def gx_dir(self) -> Path:
+        """Generated GX state (validation results, Data Docs); git-ignored, safe to delete."""
+        return self.home / "data" / "gx"
+
+    @property
+    def data_docs_dir(self) -> Path:
+        """The static GX Data Docs site of the sources' validations, served by the dashboard."""
+        return self.gx_dir / "docs"
 
     @property
     def expectations_dir(self) -> Path:

@@ -2,17 +2,36 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
 
 import pandas
 
 from claimledger.settings import Settings
+from claimledger.sources.diff import DiffError, SnapshotDiff, diff_frames
+from claimledger.sources.docs import SourceValidation
 from claimledger.sources.fetch import Download, FetchError, download
 from claimledger.sources.loaders import LoadError, load_frame
 from claimledger.sources.registry import RegistryError, Source
-from claimledger.sources.snapshots import Snapshot, SnapshotError, SnapshotStore
-from claimledger.sources.validate import validate_frame
+from claimledger.sources.snapshots import Snapshot, SnapshotError, SnapshotStore, _write_atomically
+from claimledger.sources.validate import Validation, validate_frame
+
+NEW, UNCHANGED, QUARANTINED, FETCH_FAILED = "new snapshot", "unchanged", "quarantined", "fetch failed"
+_QUARANTINE = "QUARANTINED"  # beside LATEST: the newest download that failed its suite, and the snapshot kept
+_DIFF_SUFFIX = ".diff.json"
+
+
+@dataclass(frozen=True)
+class FetchOutcome:
+    """What this run's download did to a source: a new good snapshot, nothing, a quarantine, or a failed fetch."""
+
+    status: str  # NEW, UNCHANGED, QUARANTINED or FETCH_FAILED
+    downloaded: Snapshot | None = None  # the snapshot the download created or matched
+    diff: SnapshotDiff | None = None  # NEW only, against the previous good snapshot
+    detail: str = ""  # why: "304 Not Modified", the first failed expectation, the fetch error, a diff problem
+    validation: SourceValidation | None = None  # when the suite ran in this run: its GX result, for Data Docs
 
 
 @dataclass(frozen=True)
@@ -24,6 +43,7 @@ class ReferenceTable:
     frame: pandas.DataFrame
     notes: tuple[str, ...]
     fetched_from: str
+    outcome: FetchOutcome | None = None
 
 
 @dataclass(frozen=True)
@@ -32,6 +52,7 @@ class SourceUnavailable:
 
     source: Source
     reason: str
+    outcome: FetchOutcome | None = None
 
 
 def prepare_sources(
@@ -53,32 +74,105 @@ def prepare_sources(
     return prepared
 
 
+def latest_diff(store: SnapshotStore, source_name: str) -> SnapshotDiff | None:
+    """The diff stored with the source's current good snapshot; None for a first snapshot or none at all."""
+    good = store.latest_good(source_name)
+    if good is None:
+        return None
+    path = good.path.with_name(f"{good.sha256}{_DIFF_SUFFIX}")
+    try:
+        return SnapshotDiff.from_dict(json.loads(path.read_text(encoding="utf-8")))
+    except FileNotFoundError:
+        return None
+    except (ValueError, TypeError) as exc:
+        raise SnapshotError(f"{path}: unreadable snapshot diff ({exc})") from exc
+
+
+def pending_quarantine(store: SnapshotStore, source_name: str) -> Snapshot | None:
+    """The newest download that failed its suite while the current good snapshot (or none) stayed in use."""
+    good = store.latest_good(source_name)  # checks the name before it is used in a path
+    record_path = store.root / source_name / _QUARANTINE
+    try:
+        record = json.loads(record_path.read_text(encoding="utf-8"))
+        kept, sha256 = record.get("kept"), record["sha256"]
+    except FileNotFoundError:
+        return None
+    except (ValueError, TypeError, KeyError, AttributeError) as exc:
+        raise SnapshotError(f"{record_path}: unreadable quarantine record ({exc})") from exc
+    if kept != (good.sha256 if good else None):
+        return None  # a newer good snapshot has replaced the one this record kept
+    return store.get(source_name, sha256)
+
+
 def _prepare(source: Source, store: SnapshotStore, settings: Settings) -> ReferenceTable | SourceUnavailable:
     good = store.latest_good(source.name)
     fetched, problems = _first_download(source, good, settings)
     if fetched is None:
-        reason = f"could not fetch ({'; '.join(problems)})"
-        return _fallback(
-            source,
-            store,
-            good,
-            reason,
-            lambda kept: f"{reason}; using last good snapshot {kept.short} retrieved {kept.retrieved_at}",
-        )
+        return _unreachable(source, store, good, problems)
     notes = (f"could not fetch ({'; '.join(problems)}); used {fetched.url}",) if problems else ()
     if fetched.status == 304 and good is not None:
-        return _table(source, store, good, notes, fetched.url)
+        _clear_quarantine(good)
+        return _table(source, store, good, notes, fetched.url, FetchOutcome(UNCHANGED, good, detail="304 Not Modified"))
     snapshot = store.put(source, fetched.content or b"", fetched)
+    checked = None
     if snapshot.validation is None:
-        snapshot = store.record_validation(snapshot, _validate(source, store, snapshot, settings))
+        validation = _validate(source, store, snapshot, settings)
+        snapshot = store.record_validation(snapshot, validation.as_dict())
+        if validation.result is not None:
+            checked = SourceValidation(source.name, snapshot.sha256, validation.result)
+    if snapshot.passed and good is not None and snapshot.sha256 == good.sha256:
+        _clear_quarantine(good)
+        outcome = FetchOutcome(UNCHANGED, snapshot, detail="same sha256", validation=checked)
+        return _table(source, store, snapshot, notes, fetched.url, outcome)
     if snapshot.passed:
-        store.mark_good(snapshot)
-        return _table(source, store, snapshot, notes, fetched.url)
+        return _promote(source, store, good, snapshot, notes, fetched.url, checked)
     failures = snapshot.validation.get("failures") or ["no failure recorded"]
+    _record_quarantine(snapshot, good)
     why = f"new download failed its suite: {failures[0]} (snapshot {snapshot.short} from {fetched.url} quarantined)"
     return _fallback(
-        source, store, good, why, lambda kept: f"kept snapshot {kept.short} from {kept.retrieved_at}; {why}"
+        source,
+        store,
+        good,
+        why,
+        lambda kept: f"kept snapshot {kept.short} from {kept.retrieved_at}; {why}",
+        FetchOutcome(QUARANTINED, snapshot, detail=failures[0], validation=checked),
     )
+
+
+def _unreachable(
+    source: Source, store: SnapshotStore, good: Snapshot | None, problems: list[str]
+) -> ReferenceTable | SourceUnavailable:
+    """No URL answered: use the last good snapshot, and say so, and say again what an earlier run quarantined."""
+    reason = f"could not fetch ({'; '.join(problems)})"
+    held = pending_quarantine(store, source.name)
+    failed = "" if held is None else (
+        f"; new download {held.short} retrieved {held.retrieved_at} failed its suite: {_first_failure(held)}")
+
+    def note(kept: Snapshot) -> str:
+        if held is None:
+            return f"{reason}; using last good snapshot {kept.short} retrieved {kept.retrieved_at}"
+        return f"{reason}; kept snapshot {kept.short} from {kept.retrieved_at}{failed}"
+
+    return _fallback(source, store, good, reason + failed, note, FetchOutcome(FETCH_FAILED, detail=reason + failed))
+
+
+def _promote(
+    source: Source,
+    store: SnapshotStore,
+    previous: Snapshot | None,
+    snapshot: Snapshot,
+    notes: tuple[str, ...],
+    fetched_from: str,
+    checked: SourceValidation | None,
+) -> ReferenceTable | SourceUnavailable:
+    """Make a snapshot that passed its suite the good one, and keep its diff against the one it replaces."""
+    store.mark_good(snapshot)
+    _clear_quarantine(snapshot)
+    table = _table(source, store, snapshot, notes, fetched_from, FetchOutcome(NEW, snapshot, validation=checked))
+    if previous is None or not isinstance(table, ReferenceTable):
+        return table
+    diff, problem = _record_diff(source, store, previous, snapshot, table.frame)
+    return replace(table, outcome=replace(table.outcome, diff=diff, detail=problem))
 
 
 def _first_download(
@@ -103,14 +197,46 @@ def _first_download(
     return None, problems
 
 
-def _validate(source: Source, store: SnapshotStore, snapshot: Snapshot, settings: Settings) -> dict:
+def _validate(source: Source, store: SnapshotStore, snapshot: Snapshot, settings: Settings) -> Validation:
     """Run the source's suite on the stored bytes; a snapshot that will not load fails like one that breaks a rule."""
     try:
         frame = load_frame(source, store.read(snapshot))
     except LoadError as exc:
-        return {"success": False, "failures": [f"could not load: {exc}"], "warnings": []}
+        return Validation(success=False, failures=(f"could not load: {exc}",), warnings=(), evaluated=0)
     suite_path = settings.expectations_dir / f"{source.suite}.json"
-    return validate_frame(frame, suite_path).as_dict()
+    return validate_frame(frame, suite_path)
+
+
+def _record_diff(
+    source: Source, store: SnapshotStore, previous: Snapshot, current: Snapshot, frame: pandas.DataFrame
+) -> tuple[SnapshotDiff | None, str]:
+    """Compare the new good snapshot with the one it replaces and keep the diff beside it as <sha256>.diff.json."""
+    try:
+        diff = diff_frames(load_frame(source, store.read(previous)), frame, source)
+    except (DiffError, LoadError, SnapshotError) as exc:
+        return None, f"no diff against snapshot {previous.short}: {exc}"
+    diff = replace(diff, previous=previous.sha256, current=current.sha256)
+    text = json.dumps(diff.as_dict(), indent=2, ensure_ascii=False) + "\n"
+    _write_atomically(current.path.with_name(f"{current.sha256}{_DIFF_SUFFIX}"), text.encode("utf-8"))
+    return diff, ""
+
+
+def _record_quarantine(quarantined: Snapshot, kept: Snapshot | None) -> None:
+    """Remember the failed download beside LATEST, so later runs that cannot fetch still say what was held back."""
+    record = {"sha256": quarantined.sha256, "kept": kept.sha256 if kept else None,
+              "recorded_at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")}
+    text = json.dumps(record, indent=2) + "\n"
+    _write_atomically(quarantined.path.with_name(_QUARANTINE), text.encode("utf-8"))
+
+
+def _clear_quarantine(good: Snapshot) -> None:
+    """The source serves a good version again: what was held back is history, not news (its snapshot stays)."""
+    good.path.with_name(_QUARANTINE).unlink(missing_ok=True)
+
+
+def _first_failure(snapshot: Snapshot) -> str:
+    failures = (snapshot.validation or {}).get("failures") or ["no failure recorded"]
+    return failures[0]
 
 
 def _fallback(
@@ -119,22 +245,29 @@ def _fallback(
     good: Snapshot | None,
     reason: str,
     note: Callable[[Snapshot], str],
+    outcome: FetchOutcome,
 ) -> ReferenceTable | SourceUnavailable:
     """Use the last good snapshot with a note saying why, or report the source unavailable when there is none."""
     if good is None:
-        return SourceUnavailable(source, f"{reason}; no good snapshot of {source.name} is stored")
-    table = _table(source, store, good, (note(good),), good.url)
+        return SourceUnavailable(source, f"{reason}; no good snapshot of {source.name} is stored", outcome)
+    table = _table(source, store, good, (note(good),), good.url, outcome)
     if isinstance(table, SourceUnavailable):
-        return SourceUnavailable(source, f"{reason}; {table.reason}")
+        return SourceUnavailable(source, f"{reason}; {table.reason}", outcome)
     return table
 
 
 def _table(
-    source: Source, store: SnapshotStore, snapshot: Snapshot, notes: tuple[str, ...], fetched_from: str
+    source: Source,
+    store: SnapshotStore,
+    snapshot: Snapshot,
+    notes: tuple[str, ...],
+    fetched_from: str,
+    outcome: FetchOutcome,
 ) -> ReferenceTable | SourceUnavailable:
     """Rebuild the frame from the stored bytes, so a run reads exactly what the snapshot's sha256 names."""
     try:
         frame = load_frame(source, store.read(snapshot))
     except (LoadError, SnapshotError) as exc:
-        return SourceUnavailable(source, f"snapshot {snapshot.short} cannot be read: {exc}")
-    return ReferenceTable(source=source, snapshot=snapshot, frame=frame, notes=notes, fetched_from=fetched_from)
+        return SourceUnavailable(source, f"snapshot {snapshot.short} cannot be read: {exc}", outcome)
+    return ReferenceTable(source=source, snapshot=snapshot, frame=frame, notes=notes, fetched_from=fetched_from,
+                          outcome=outcome)

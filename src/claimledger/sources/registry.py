@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 
 class RegistryError(ValueError):
@@ -29,8 +31,19 @@ class Source:
     date_column: str | None = None
     publication_lag_days: int = 0
     citation_column: str | None = None
+    # the column(s) naming a row across snapshots, for diffs (a poll_id, country + date + action); default date_column
+    key: tuple[str, ...] = ()
+    # the claim metrics (src/claimledger/claims/metrics.toml) this source can confirm or refute
+    metrics: tuple[str, ...] = ()
     # columns the loader adds as the row sum of other columns: ((name, (column, ...)), ...)
     derived: tuple[tuple[str, tuple[str, ...]], ...] = ()
+
+    @property
+    def key_columns(self) -> tuple[str, ...]:
+        """The columns naming a row from one snapshot to the next, so a diff tells a revision from a new row."""
+        if self.key:
+            return self.key
+        return (self.date_column,) if self.date_column else ()
 
     def with_url(self, url: str) -> "Source":
         """The same source read from another URL (--source NAME=URL): mirrors are dropped, the override is final."""
@@ -58,11 +71,37 @@ def load_registry(path: Path) -> dict[str, Source]:
         if unknown:
             raise RegistryError(f"{path}: source {name!r} has unknown keys {', '.join(unknown)}")
         values = dict(entry)
-        for key in ("mirrors", "allowed_hosts"):
-            values[key] = tuple(values.get(key, ()))
+        for listed in ("mirrors", "allowed_hosts", "metrics"):
+            values[listed] = tuple(values.get(listed, ()))
+        values["key"] = _key(path, name, values.get("key", ()))
         values["derived"] = _derived(path, name, values.get("derived", {}))
+        if not _SOURCE_NAME.match(name):
+            raise RegistryError(f"{path}: source name {name!r} may hold only a-z, 0-9 and '_' (it names a folder)")
+        _check_hosts(path, name, (values["url"], *values["mirrors"]), values["allowed_hosts"])
         sources[name] = Source(name=name, **values)
     return sources
+
+
+_SOURCE_NAME = re.compile(r"^[a-z0-9_]+$")
+
+
+def _check_hosts(path: Path, name: str, urls: tuple[str, ...], allowed: tuple[str, ...]) -> None:
+    """A configured web URL must name one of the source's allowed hosts: the registry cannot be made to fetch from
+    anywhere else (redirects are held to the same list when fetching)."""
+    permitted = {host.lower() for host in allowed}
+    for url in urls:
+        parts = urlsplit(url)
+        if parts.scheme.lower() in ("http", "https") and (parts.hostname or "").lower() not in permitted:
+            raise RegistryError(f"{path}: source {name!r}: {url} is not on its allowed_hosts "
+                                f"({', '.join(sorted(permitted)) or 'none listed'})")
+
+
+def _key(path: Path, name: str, value: object) -> tuple[str, ...]:
+    """Accept `key = "poll_id"` or `key = ["country", "date", "action"]`."""
+    columns = [value] if isinstance(value, str) else value
+    if not isinstance(columns, (list, tuple)) or not all(isinstance(c, str) and c for c in columns):
+        raise RegistryError(f"{path}: source {name!r}: key must be a column name or a list of column names")
+    return tuple(columns)
 
 
 def _derived(path: Path, name: str, table: object) -> tuple[tuple[str, tuple[str, ...]], ...]:

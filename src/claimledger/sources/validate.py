@@ -11,7 +11,7 @@ import json
 import numbers
 import re
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +34,8 @@ class Validation:
     failures: tuple[str, ...]
     warnings: tuple[str, ...]
     evaluated: int
+    # GX's own ExpectationSuiteValidationResult (failed expectations with example rows), for Data Docs
+    result: Any = field(default=None, compare=False, repr=False)
 
     def as_dict(self) -> dict:
         """The outcome as plain JSON types, for a snapshot's passport and the ledger."""
@@ -67,7 +69,8 @@ def validate_frame(frame: pandas.DataFrame, suite_path: Path) -> Validation:
         suite = _load_suite(Path(suite_path))
         batch = _frames_batch_definition().get_batch(batch_parameters={"dataframe": frame})
         # BOOLEAN_ONLY costs half of SUMMARY; only the expectations that failed are rerun for example rows.
-        results = batch.validate(suite.expectations, result_format="BOOLEAN_ONLY").results
+        outcome = batch.validate(suite.expectations, result_format="BOOLEAN_ONLY")
+        results = outcome.results
         raised, failed = [], []
         for result in results:
             if _exception_message(result.exception_info) is not None:
@@ -76,8 +79,12 @@ def validate_frame(frame: pandas.DataFrame, suite_path: Path) -> Validation:
                 failed.append(result)
         if failed:
             rerun = _expectation_suite(f"{suite.expectations.name} (failed)", [r.expectation_config for r in failed])
-            failed = batch.validate(rerun, result_format=_RESULT_FORMAT).results
-    return _outcome(raised + failed, suite, frame, evaluated=len(results))
+            rerun_results = batch.validate(rerun, result_format=_RESULT_FORMAT).results
+            detailed = {id(first): again for first, again in zip(failed, rerun_results)}
+            failed = rerun_results
+            # Data Docs show the example rows of a failed expectation, not only its boolean
+            outcome.results = [detailed.get(id(result), result) for result in results]
+    return replace(_outcome(raised + failed, suite, frame, evaluated=len(results)), result=outcome)
 
 
 def failing_rows(frame: pandas.DataFrame, suite_path: Path) -> tuple[set[Any], Validation]:
