@@ -1,0 +1,88 @@
+"""The dashboard's FastAPI app: pages and their JSON twins, recheck jobs, GX Data Docs, and who may POST."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+import jinja2
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from claimledger.dashboard import api, pages
+from claimledger.dashboard.display import FILTERS
+from claimledger.dashboard.queries import LedgerReader, redacted
+from claimledger.dashboard.rerun import Rechecks, Runner, run_in_process
+from claimledger.dashboard.security import CONTENT_SECURITY_POLICY, TOKEN_ENV, is_loopback
+from claimledger.dashboard.views import Views
+from claimledger.ledger.store import LedgerError
+from claimledger.settings import Settings
+
+HERE = Path(__file__).parent
+
+
+def create_app(settings: Settings, ledger_url: str | None = None, *, host: str = "127.0.0.1",
+               token: str | None = None, runner: Runner = run_in_process) -> FastAPI:
+    """The dashboard over one ledger. Bound beyond loopback, every POST needs the token (given, from
+    CLAIMLEDGER_DASHBOARD_TOKEN, or generated here: read it from app.state.token)."""
+    url = ledger_url or settings.ledger
+    reader = LedgerReader(url)
+    app = FastAPI(title="claimledger dashboard", docs_url=None, redoc_url=None, openapi_url="/api/openapi.json")
+    app.state.settings = settings
+    app.state.ledger_label = redacted(url)
+    app.state.views = Views(reader, settings)
+    app.state.rechecks = Rechecks(reader, settings, url, runner)
+    app.state.token = None if is_loopback(host) else (token or os.environ.get(TOKEN_ENV) or secrets.token_urlsafe(24))
+    app.state.templates = _templates()
+
+    app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    app.mount("/gx-docs", DataDocs(directory=settings.data_docs_dir, html=True, check_dir=False), name="gx-docs")
+    app.include_router(pages.router)
+    app.include_router(api.router)
+    app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(LedgerError, _ledger_error)
+
+    @app.middleware("http")
+    async def security_headers(request: Request, call_next):
+        response = await call_next(request)
+        if not request.url.path.startswith("/gx-docs/"):  # GX's own pages bring their own scripts
+            response.headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["Referrer-Policy"] = "same-origin"
+        return response
+
+    return app
+
+
+class DataDocs(StaticFiles):
+    """The GX Data Docs folder, built by `claimledger fetch`: 404 until it exists, served as soon as it does."""
+
+    async def check_config(self) -> None:
+        if Path(self.directory).is_dir():
+            await super().check_config()
+
+
+def _templates() -> Jinja2Templates:
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(HERE / "templates"), autoescape=True,
+                             undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    env.filters.update(FILTERS)
+    return Jinja2Templates(env=env)
+
+
+async def _http_error(request: Request, exc: StarletteHTTPException):
+    """JSON for the API and for scripts that ask for it; a readable page for people."""
+    wants_json = request.url.path.startswith("/api/") or "application/json" in request.headers.get("accept", "")
+    if wants_json or exc.status_code not in (403, 404, 409, 503):
+        return JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers)
+    return request.app.state.templates.TemplateResponse(
+        request, "error.html", pages.page_context(request, status=exc.status_code, detail=exc.detail),
+        status_code=exc.status_code)
+
+
+async def _ledger_error(request: Request, exc: LedgerError):
+    """The ledger cannot be read (unreachable server, schema of another version): say so, on every page."""
+    return await _http_error(request, StarletteHTTPException(503, str(exc)))

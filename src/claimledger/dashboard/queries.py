@@ -1,0 +1,185 @@
+"""Read-only ledger queries for the dashboard: SELECTs over the ledger's tables, never a write or a CREATE."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import create_engine, event, func, inspect, select
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import ArgumentError
+
+from claimledger.ledger import migrate, schema
+from claimledger.ledger.store import LedgerError
+
+_runs, _articles, _claims = schema.runs, schema.articles, schema.claims
+_results, _snapshots, _run_sources = schema.check_results, schema.snapshots, schema.run_sources
+_run_results = schema.run_results
+
+
+class LedgerReader:
+    """The ledger at a SQLAlchemy URL, as the dashboard reads it; a ledger not written yet reads as empty."""
+
+    def __init__(self, url: str):
+        self.url = url
+        try:
+            self.engine: Engine = create_engine(url, future=True)
+        except (ArgumentError, ImportError) as exc:
+            raise LedgerError(f"ledger {redacted(url)}: cannot open: {exc}") from exc
+        if self.engine.dialect.name == "sqlite":
+            event.listen(self.engine, "connect", _wait_for_writers)
+        self._ready = False
+
+    def ready(self) -> bool:
+        """True once a verify run has created the tables (a missing SQLite file is not created by looking);
+        a ledger at another schema revision is an error: the dashboard reads, it never migrates."""
+        if self._ready:
+            return True
+        database = make_url(self.url).database
+        on_disk = self.engine.dialect.name == "sqlite" and database not in (None, "", ":memory:")
+        if on_disk and not Path(database).is_file():
+            return False
+        with self.engine.connect() as conn:
+            if not inspect(conn).has_table(_runs.name):
+                return False
+            revision = migrate.current(conn)
+        if revision != migrate.head():
+            raise LedgerError(f"ledger {redacted(self.url)}: its schema is at revision {revision or '(none)'}, this "
+                              f"dashboard reads revision {migrate.head()}; a `claimledger verify` run migrates an "
+                              "older ledger")
+        self._ready = True
+        return True
+
+    def _rows(self, query) -> list[dict[str, Any]]:
+        if not self.ready():
+            return []
+        with self.engine.connect() as conn:
+            return [dict(row._mapping) for row in conn.execute(query)]
+
+    def _one(self, query) -> dict[str, Any] | None:
+        rows = self._rows(query.limit(1))
+        return rows[0] if rows else None
+
+    # runs
+    def runs(self, limit: int | None = None) -> list[dict]:
+        """Runs, newest first."""
+        return self._rows(select(_runs).order_by(_runs.c.started_at.desc(), _runs.c.id).limit(limit))
+
+    def run(self, run_id: str) -> dict | None:
+        return self._one(select(_runs).where(_runs.c.id == run_id))
+
+    def run_sources(self, run_id: str) -> list[dict]:
+        """Which snapshot of each source a run used, or why it used none."""
+        return self._rows(select(_run_sources).where(_run_sources.c.run_id == run_id).order_by(_run_sources.c.source))
+
+    def source_names(self) -> list[str]:
+        """Every source any run used or tried to use."""
+        return [r["source"] for r in self._rows(select(_run_sources.c.source).distinct())]
+
+    def source_uses(self, source: str) -> list[dict]:
+        """Every run's use of one source, newest run first, with the run's start time."""
+        query = (select(_run_sources, _runs.c.started_at).join(_runs, _runs.c.id == _run_sources.c.run_id)
+                 .where(_run_sources.c.source == source).order_by(_runs.c.started_at.desc()))
+        return self._rows(query)
+
+    # check results: every read goes through _result_join, the one place that knows how a result belongs to a run
+    def results_of_run(self, run_id: str) -> list[dict]:
+        """A run's results with their claims' article, quote and position, in article and text order."""
+        return self._rows(_results_query().where(_run_results.c.run_id == run_id)
+                          .order_by(_claims.c.article_id, _claims.c.start, _results.c.check_kind))
+
+    def verdict_counts(self) -> dict[str, dict[str, int]]:
+        """{run id: {verdict: number of results}} for every run."""
+        query = (select(_runs.c.id.label("run_id"), _results.c.verdict, func.count().label("n"))
+                 .select_from(_result_join()).group_by(_runs.c.id, _results.c.verdict))
+        counts: dict[str, dict[str, int]] = {}
+        for row in self._rows(query):
+            counts.setdefault(row["run_id"], {})[row["verdict"]] = row["n"]
+        return counts
+
+    def results_of_claims(self, claim_ids: list[str] | None = None) -> list[dict]:
+        """Every result of these claims (None: of all claims) across all runs, oldest run first: their history."""
+        if claim_ids is not None and not claim_ids:
+            return []
+        query = _results_query().order_by(_runs.c.started_at, _runs.c.id, _results.c.check_kind)
+        if claim_ids is not None:
+            query = query.where(_results.c.claim_id.in_(claim_ids))
+        return self._rows(query)
+
+    def results_of_source(self, source: str) -> list[dict]:
+        """Every result that cited a source, oldest run first."""
+        return self._rows(_results_query().where(_results.c.source == source)
+                          .order_by(_runs.c.started_at, _runs.c.id))
+
+    # articles and claims
+    def articles(self) -> list[dict]:
+        return self._rows(select(_articles).order_by(_articles.c.published.desc(), _articles.c.id))
+
+    def article(self, article_id: str) -> dict | None:
+        return self._one(select(_articles).where(_articles.c.id == article_id))
+
+    def articles_by_id(self, article_ids: list[str]) -> list[dict]:
+        return self._rows(select(_articles).where(_articles.c.id.in_(article_ids)).order_by(_articles.c.id))
+
+    def claims(self, article_id: str | None = None) -> list[dict]:
+        """Claims (of one article, or all), in article and text order."""
+        query = select(_claims).order_by(_claims.c.article_id, _claims.c.start)
+        if article_id is not None:
+            query = query.where(_claims.c.article_id == article_id)
+        return self._rows(query)
+
+    def claim(self, claim_id: str) -> dict | None:
+        return self._one(select(_claims).where(_claims.c.id == claim_id))
+
+    # snapshots
+    def snapshot(self, source: str, sha256: str) -> dict | None:
+        """A snapshot's passport as the ledger keeps it, its validation parsed."""
+        row = self._one(select(_snapshots).where(_snapshots.c.source == source, _snapshots.c.sha256 == sha256))
+        if row is not None:
+            row["validation"] = _parsed(row["validation"])
+        return row
+
+
+def _result_join():
+    """Results with each run that produced or re-confirmed them (run_results) and the claim they judge.
+
+    A result stored once can belong to many runs: read through this join, it appears once per run."""
+    return (_results.join(_run_results, _run_results.c.result_id == _results.c.id)
+            .join(_runs, _runs.c.id == _run_results.c.run_id)
+            .join(_claims, _claims.c.id == _results.c.claim_id))
+
+
+def _results_query():
+    """Results with their run's id and start time and their claim's article, quote and position."""
+    return (select(_results, _run_results.c.run_id, _runs.c.started_at.label("run_started_at"), _claims.c.article_id,
+                   _claims.c.quote, _claims.c.start).select_from(_result_join()))
+
+
+def _parsed(text: str | None) -> Any:
+    if not text:
+        return None
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError:
+        return None
+
+
+def evidence_rows(result: dict) -> list[dict]:
+    """The reference rows a result rests on (stored as JSON in the ledger)."""
+    rows = _parsed(result.get("evidence"))
+    return [row for row in rows if isinstance(row, dict)] if isinstance(rows, list) else []
+
+
+def _wait_for_writers(dbapi_connection, _record) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA busy_timeout=30000")  # a rerun may be committing while a page reads
+    cursor.close()
+
+
+def redacted(url: str) -> str:
+    """The URL with any password hidden, for messages and the page footer."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return url

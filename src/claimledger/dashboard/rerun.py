@@ -1,0 +1,174 @@
+"""Rechecks started from the dashboard: one job per button press, run one at a time off the request thread.
+
+A recheck repeats the last run of each article (same --source overrides and --as-of) on the data available now.
+With a Prefect server configured (PREFECT_API_URL) and a deployment named `recheck`, the job is handed to it;
+otherwise the verify_articles flow runs in this process."""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+import uuid
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timezone
+
+from claimledger.dashboard.article_text import article_file
+from claimledger.dashboard.queries import LedgerReader
+from claimledger.pipeline import VerifyRequest
+from claimledger.settings import Settings
+
+DEPLOYMENT = "recheck"
+FINAL = ("done", "failed")
+
+Runner = Callable[[VerifyRequest, Settings], str]  # runs one request, returns the new run's id
+
+
+class RecheckError(ValueError):
+    """A recheck that cannot start (unknown article, article file gone); the message says which."""
+
+
+@dataclass
+class Job:
+    """One recheck: what it covers, where it stands, and the runs it wrote."""
+
+    id: str
+    label: str
+    article_ids: list[str]
+    status: str = "queued"  # queued | running | submitted | done | failed
+    message: str = "waiting for the previous recheck to finish"
+    via: str = "in-process"
+    run_ids: list[str] = field(default_factory=list)
+    flow_run_id: str | None = None
+    started_at: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
+    finished_at: datetime | None = None
+
+    def as_dict(self) -> dict:
+        values = asdict(self)
+        values["finished"] = self.status in FINAL
+        values["seconds"] = round(((self.finished_at or datetime.now(timezone.utc)) - self.started_at)
+                                  .total_seconds(), 1)
+        return values
+
+
+def run_in_process(request: VerifyRequest, settings: Settings) -> str:
+    """The verify_articles flow in this process (Prefect's ephemeral API when no server is configured)."""
+    from claimledger.flows.verify import verify_articles
+
+    return verify_articles(request, settings).run_id
+
+
+class Rechecks:
+    """The dashboard's recheck jobs; one worker thread, so two rechecks never write the ledger at once."""
+
+    def __init__(self, reader: LedgerReader, settings: Settings, ledger_url: str, runner: Runner = run_in_process):
+        self.reader, self.settings, self.ledger_url, self.runner = reader, settings, ledger_url, runner
+        self._jobs: dict[str, Job] = {}
+        self._lock = threading.Lock()
+        self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="claimledger-recheck")
+
+    def start(self, label: str, article_ids: list[str]) -> Job:
+        """Queue a recheck of these articles; fails at once when one cannot be rechecked."""
+        requests = self.requests_for(article_ids)
+        job = Job(id=uuid.uuid4().hex[:12], label=label, article_ids=list(article_ids))
+        with self._lock:
+            self._jobs[job.id] = job
+        self._worker.submit(self._run, job, requests)
+        return job
+
+    def get(self, job_id: str) -> Job | None:
+        job = self._jobs.get(job_id)
+        if job is not None and job.status == "submitted":
+            _follow_flow_run(job)
+        return job
+
+    def requests_for(self, article_ids: list[str]) -> list[VerifyRequest]:
+        """One request per distinct (--source overrides, --as-of) of the articles' last runs."""
+        if not article_ids:
+            raise RecheckError("no article to recheck")
+        groups: dict[tuple, list[str]] = {}
+        for article_id in article_ids:
+            article = self.reader.article(article_id)
+            if article is None:
+                raise RecheckError(f"no article {article_id!r} in the ledger")
+            path = article_file(self.settings, article["path"])
+            if path is None or not path.is_file():
+                raise RecheckError(f"article {article_id}: its file {article['path']} is gone; nothing to recheck")
+            arguments = self._last_arguments(article_id)
+            key = (tuple(arguments.get("sources") or ()), arguments.get("as_of"))
+            groups.setdefault(key, []).append(str(path))
+        return [VerifyRequest(paths=tuple(paths), source_overrides=sources,
+                              as_of=datetime.fromisoformat(as_of).date() if as_of else None,
+                              ledger_url=self.ledger_url)
+                for (sources, as_of), paths in groups.items()]
+
+    def _last_arguments(self, article_id: str) -> dict:
+        claims = [c["id"] for c in self.reader.claims(article_id)]
+        results = self.reader.results_of_claims(claims)
+        run = self.reader.run(results[-1]["run_id"]) if results else None
+        try:
+            return json.loads(run["arguments"]) if run else {}
+        except json.JSONDecodeError:
+            return {}
+
+    def _run(self, job: Job, requests: list[VerifyRequest]) -> None:
+        job.status, job.message = "running", f"rechecking {job.label}"
+        try:
+            deployment = recheck_deployment()
+            if deployment is not None:
+                _submit(job, deployment, requests)
+                return
+            for request in requests:
+                job.run_ids.append(self.runner(request, self.settings))
+            job.status, job.message = "done", f"run {', '.join(job.run_ids)} recorded"
+        except Exception as exc:  # the job page shows it; the dashboard keeps serving
+            job.status, job.message = "failed", f"recheck failed: {exc}"
+        finally:
+            if job.status in FINAL:
+                job.finished_at = datetime.now(timezone.utc)
+
+
+def recheck_deployment() -> str | None:
+    """The id of the Prefect deployment named `recheck`, when a server is configured and has one; else None."""
+    if not os.environ.get("PREFECT_API_URL"):
+        return None
+    try:
+        from prefect import get_client
+        from prefect.client.schemas.filters import DeploymentFilter, DeploymentFilterName
+
+        with get_client(sync_client=True) as client:
+            found = client.read_deployments(
+                deployment_filter=DeploymentFilter(name=DeploymentFilterName(any_=[DEPLOYMENT])), limit=1)
+    except Exception:  # server down or unreachable: recheck in-process instead
+        return None
+    return str(found[0].id) if found else None
+
+
+def _submit(job: Job, deployment_id: str, requests: list[VerifyRequest]) -> None:
+    from prefect.deployments import run_deployment
+
+    # the recheck flow (flows/recheck.py) takes article ids; the deployment's defaults supply --source overrides
+    flow_run = run_deployment(name=uuid.UUID(deployment_id), timeout=0, as_subflow=False,
+                              parameters={"articles": job.article_ids, "ledger_url": requests[0].ledger_url})
+    job.via, job.flow_run_id = f"Prefect deployment {DEPLOYMENT}", str(flow_run.id)
+    job.status, job.message = "submitted", f"flow run {flow_run.id} scheduled on deployment {DEPLOYMENT}"
+
+
+def _follow_flow_run(job: Job) -> None:
+    """Bring a deployment job's status up to date from its flow run's state."""
+    try:
+        from prefect import get_client
+
+        with get_client(sync_client=True) as client:
+            state = client.read_flow_run(uuid.UUID(job.flow_run_id)).state
+    except Exception as exc:
+        job.message = f"flow run {job.flow_run_id}: state unknown ({exc})"
+        return
+    if state is None or not state.is_final():
+        job.message = f"flow run {job.flow_run_id}: {state.name if state else 'pending'}"
+        return
+    job.status = "done" if state.is_completed() else "failed"
+    job.message = f"flow run {job.flow_run_id}: {state.name}"
+    job.finished_at = datetime.now(timezone.utc)

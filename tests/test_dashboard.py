@@ -1,0 +1,375 @@
+"""The dashboard through FastAPI's TestClient: pages, the JSON API, escaping, charts, rechecks and who may POST.
+
+The ledger here is written by the real extraction and check rules and the real ledger store, without Prefect or GX
+(fast); tests/test_dashboard_browser.py drives a ledger from a real verify run in a real browser."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import sqlite3
+import time
+import uuid
+import warnings
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from conftest import CASUALTIES
+
+from claimledger.checks.engine import check_claims, sources_needed
+from claimledger.checks.model import Reference
+from claimledger.claims.vocabulary import load_vocabulary
+from claimledger.dashboard import create_app, display, rerun
+from claimledger.ledger.store import LedgerStore, RunRecord, SourceUse
+from claimledger.pipeline import extract, load_articles
+from claimledger.settings import Settings
+from claimledger.sources.fetch import Download
+from claimledger.sources.loaders import load_frame
+from claimledger.sources.registry import load_registry
+from claimledger.sources.snapshots import SnapshotStore
+
+with warnings.catch_warnings():  # Starlette suggests httpx2 over httpx; the TestClient works the same
+    warnings.simplefilter("ignore")
+    from fastapi.testclient import TestClient
+
+SEED = "netanyahu-isolation-deepens"
+PASSED = {"success": True, "failures": [], "warnings": [], "evaluated": 1}
+XSS_ARTICLE = """---
+title: "<b>Bold</b> title"
+publisher: "<i>Pub</i>"
+published: 2025-05-16
+url: "javascript:alert(1)"
+---
+<script>alert("x")</script> More than 52,000 people have been killed in Gaza, the health ministry said.
+"""
+
+
+def record_run(project: Path, paths: list[Path], *, flip: str | None = None, overrides: tuple[str, ...] = ()) -> str:
+    """Check the articles with the real rules against stored snapshots and write a run; `flip` turns the verdict of
+    the claim with that quote to fail (a source revision, in effect)."""
+    settings = Settings(home=project)
+    registry = load_registry(settings.registry_path)
+    store = SnapshotStore(settings.snapshots_dir)
+    vocabulary = load_vocabulary()
+    articles = load_articles(tuple(map(str, paths)))
+    claims = extract(articles)
+    references, uses = {}, []
+    for name in sorted(sources_needed(claims, vocabulary)):
+        source = registry[name]
+        local = CASUALTIES if name == "gaza_casualties_daily" else project / source.url.removeprefix("file:")
+        content = local.read_bytes()
+        snapshot = store.record_validation(store.put(source, content, Download(content, source.url, 200)), PASSED)
+        references[name] = Reference(source=name, title=source.title, frame=load_frame(source, content),
+                                     snapshot_sha256=snapshot.sha256, date_column=source.date_column,
+                                     publication_lag_days=source.publication_lag_days,
+                                     citation_column=source.citation_column)
+        uses.append(SourceUse(name, "used", snapshot.metadata()))
+    results = check_claims(claims, references, vocabulary)
+    quotes = {c.id: c.quote for c in claims}
+    results = [dataclasses.replace(r, verdict="fail", explanation="revised: does not hold")
+               if quotes[r.claim_id] == flip else r for r in results]
+    run_id = str(uuid.uuid4())
+    now = datetime.now(timezone.utc)
+    LedgerStore(settings.ledger).record_run(RunRecord(
+        run_id=run_id, started_at=now, finished_at=now, as_of=None, articles=articles, claims=claims,
+        results=results, sources=uses,
+        arguments={"paths": list(map(str, paths)), "as_of": None, "sources": list(overrides), "ledger": None}))
+    return run_id
+
+
+class FakeRunner:
+    """Stands in for the verify flow: records what it was asked to recheck."""
+
+    def __init__(self):
+        self.requests = []
+
+    def __call__(self, request, settings) -> str:
+        self.requests.append(request)
+        return f"run-{len(self.requests)}"
+
+
+@pytest.fixture
+def seeded(project):
+    record_run(project, [project / "seeds"], overrides=("gaza_casualties_daily=file:/mirror/c.json",))
+    return project
+
+
+def client_for(project: Path, **options) -> TestClient:
+    options.setdefault("runner", FakeRunner())
+    settings = Settings(home=project)
+    return TestClient(create_app(settings, settings.ledger, **options))
+
+
+def ledger_counts(project: Path) -> tuple[str, dict[str, int]]:
+    with sqlite3.connect(project / "data" / "ledger.db") as db:
+        (run_id,) = db.execute("select id from runs order by started_at desc limit 1").fetchone()
+        rows = db.execute("select verdict, count(*) from check_results r join run_results l on l.result_id = r.id "
+                          "where l.run_id = ? group by verdict", (run_id,)).fetchall()
+    return run_id, dict(rows)
+
+
+def highlighted(html: str) -> list[tuple[str, str]]:
+    """(claim id, verdict) of every claim highlighted in an article's text."""
+    text = html.split('<article class="article-text">', 1)[1].split("</article>", 1)[0]
+    return re.findall(r'<a class="claim v-\w+" href="/claims/\w+" data-claim-id="(\w+)" data-verdict="(\w+)"', text)
+
+
+# -- pages ----------------------------------------------------------------------------------------------------------
+
+def test_overview_counts_match_the_ledger(seeded):
+    run_id, counts = ledger_counts(seeded)
+    html = client_for(seeded).get("/").text
+    for verdict in ("pass", "fail", "unverifiable"):
+        shown = re.search(rf'data-verdict="{verdict}"><span class="n">(\d+)</span>', html).group(1)
+        assert int(shown) == counts.get(verdict, 0)
+    assert run_id[:12] in html
+    assert "two-thirds" in html and "285 percent" in html  # the failing claims, at a glance
+    assert "GX Data Docs have not been built yet" in html
+    assert 'data-source="gaza_casualties_daily"' in html
+
+
+def test_article_page_highlights_every_claim_by_verdict(seeded):
+    client = client_for(seeded)
+    claims = client.get("/api/claims", params={"article": SEED}).json()
+    spans = highlighted(client.get(f"/articles/{SEED}").text)
+    assert len(spans) == len(claims)
+    assert dict(spans) == {c["id"]: c["verdict"] for c in claims}
+    assert {v for _, v in spans} == {"pass", "fail", "unverifiable"}
+
+
+@pytest.mark.parametrize("damage, message", [
+    (lambda p: p.write_text(p.read_text() + "\nAn added line.\n"), "has changed since it was checked"),
+    (lambda p: p.unlink(), "is gone"),
+])
+def test_article_whose_file_changed_or_went_lists_its_claims(seeded, damage, message):
+    damage(seeded / "seeds" / f"{SEED}.md")
+    html = client_for(seeded).get(f"/articles/{SEED}").text
+    assert message in html
+    assert '<article class="article-text">' not in html
+    assert html.count('data-claim-id="') == 10  # the claims table still lists them
+
+
+def test_claim_page_shows_interval_evidence_history_and_chart(seeded):
+    client = client_for(seeded)
+    (killed,) = [c for c in client.get("/api/claims").json() if c["quote"] == "More than 52,000"]
+    html = client.get(f"/claims/{killed['id']}").text
+    assert "&gt; 52,000" in html  # the interval the qualifier implies
+    assert "53,010" in html and "2025-05-15" in html  # evidence row, formatted
+    assert "<svg" in html and "article 2025-05-16" in html  # the chart, with the article date marked
+    assert "Verdict history" in html
+    assert "<mark>More than 52,000</mark>" in html
+
+
+@pytest.mark.parametrize("quote, chart", [
+    ("two-thirds", True),  # the daily share series
+    ("69 percent", True),  # polls as dots
+    ("More than ten", True),  # running count of diplomatic actions
+    ("285 percent", True),  # yearly bars
+    ("Six months", False),  # no metric: no reference data
+    ("twenty months", False),  # a duration rests on one dated event
+])
+def test_each_kind_of_check_gets_a_chart_or_a_sentence_why_not(seeded, quote, chart):
+    client = client_for(seeded)
+    (claim,) = [c for c in client.get("/api/claims").json() if c["quote"] == quote]
+    html = client.get(f"/claims/{claim['id']}").text
+    assert ("<svg" in html) is chart
+    assert chart or "No chart:" in html
+
+
+def test_verdict_that_flipped_since_the_previous_run_is_shown(seeded):
+    record_run(seeded, [seeded / "seeds"], flip="More than 52,000")
+    client = client_for(seeded)
+    flips = client.get("/api/overview").json()["flips"]
+    assert [(f["quote"], f["previous_verdict"], f["verdict"]) for f in flips] == [("More than 52,000", "pass", "fail")]
+    assert "revised: does not hold" in client.get("/").text
+    (killed,) = [c for c in client.get("/api/claims").json() if c["quote"] == "More than 52,000"]
+    history = client.get(f"/api/claims/{killed['id']}").json()["history"]
+    assert [h["verdict"] for h in history] == ["fail", "pass"]  # newest first
+
+
+def test_article_text_and_metadata_are_escaped(project):
+    (project / "evil").mkdir()
+    (project / "evil" / "evil.md").write_text(XSS_ARTICLE, encoding="utf-8")
+    record_run(project, [project / "evil"])
+    client = client_for(project)
+    for url in ["/articles/evil", "/", f"/claims/{client.get('/api/claims').json()[0]['id']}", "/claims"]:
+        html = client.get(url).text
+        assert "<script>alert" not in html and "<b>Bold</b>" not in html and "<i>Pub</i>" not in html, url
+        assert 'href="javascript:' not in html, url
+    html = client.get("/articles/evil").text
+    assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;" in html
+    assert "&lt;b&gt;Bold&lt;/b&gt; title" in html
+    assert 'href="javascript:' not in html
+    assert len(highlighted(html)) == 1
+    assert "script-src 'self'" in client.get("/articles/evil").headers["content-security-policy"]
+
+
+def test_missing_things_are_404(seeded):
+    client = client_for(seeded)
+    for url in ["/articles/nope", "/claims/nope", "/sources/nope", "/jobs/nope"]:
+        assert client.get(url).status_code == 404, url
+    for url in ["/api/articles/nope", "/api/claims/nope", "/api/sources/nope"]:
+        response = client.get(url)
+        assert response.status_code == 404 and "nope" in response.json()["detail"]
+    assert "No claim" in client.get("/claims/nope").text  # a page for people
+    assert client.post("/articles/nope/rerun").status_code == 404
+
+
+def test_a_ledger_not_written_yet_reads_as_empty_and_is_not_created(project):
+    html = client_for(project).get("/").text
+    assert "No run in this ledger yet" in html
+    assert not (project / "data" / "ledger.db").exists()
+
+
+def test_gx_data_docs_are_served_once_built(seeded):
+    client = client_for(seeded)
+    assert client.get("/gx-docs/").status_code == 404
+    docs = Settings(home=seeded).data_docs_dir
+    docs.mkdir(parents=True)
+    (docs / "index.html").write_text("<h1>Data Docs</h1>")
+    assert client.get("/gx-docs/").text == "<h1>Data Docs</h1>"
+    assert 'href="/gx-docs/"' in client.get("/").text and "not been built" not in client.get("/").text
+
+
+# -- the JSON API ---------------------------------------------------------------------------------------------------
+
+def test_api_mirrors_the_pages(seeded):
+    client = client_for(seeded)
+    run_id, counts = ledger_counts(seeded)
+    (run,) = client.get("/api/runs").json()
+    assert run["id"] == run_id and run["verdicts"] == {v: counts.get(v, 0) for v in ("fail", "unverifiable", "pass")}
+    failing = client.get("/api/claims", params={"verdict": "fail"}).json()
+    assert {c["quote"] for c in failing} == {"two-thirds", "285 percent"}
+    assert all(c["explanation"] and c["sources"] for c in failing)
+    detail = client.get(f"/api/claims/{failing[0]['id']}").json()
+    assert detail["claim"]["quote"] in {"two-thirds", "285 percent"}
+    assert detail["results"][0]["evidence_rows"] and detail["history"]
+    sources = {s["name"]: s for s in client.get("/api/sources").json()}
+    assert sources["gaza_casualties_daily"]["status"]["state"] == "passed"
+    assert sources["palestine_recognitions"]["status"]["state"] == "never used"
+    assert client.get("/api/claims", params={"verdict": "maybe"}).status_code == 422
+    article = client.get(f"/api/articles/{SEED}").json()
+    assert article["text_problem"] is None and len(article["claims"]) == 10
+
+
+# -- rechecks and who may start them --------------------------------------------------------------------------------
+
+def wait_for(client: TestClient, status_url: str) -> dict:
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        job = client.get(status_url).json()
+        if job["finished"]:
+            return job
+        time.sleep(0.05)
+    raise AssertionError(f"job at {status_url} did not finish")
+
+
+def test_rerun_of_an_article_repeats_its_last_run_in_the_background(seeded):
+    runner = FakeRunner()
+    client = client_for(seeded, runner=runner)
+    response = client.post(f"/articles/{SEED}/rerun", headers={"Accept": "application/json"})
+    assert response.status_code == 202
+    job = wait_for(client, response.json()["status_url"])
+    assert job["status"] == "done" and job["run_ids"] == ["run-1"]
+    (request,) = runner.requests
+    assert request.paths == (str(seeded / "seeds" / f"{SEED}.md"),)
+    assert request.source_overrides == ("gaza_casualties_daily=file:/mirror/c.json",)
+    assert request.ledger_url == Settings(home=seeded).ledger
+
+
+def test_rerun_without_script_goes_back_to_the_page_which_follows_the_job(seeded):
+    client = client_for(seeded)
+    response = client.post("/sources/gaza_casualties_daily/rerun", follow_redirects=False)
+    assert response.status_code == 303
+    page = client.get(response.headers["location"])
+    job_id = response.headers["location"].split("job=")[1]
+    assert f'data-job-url="/jobs/{job_id}"' in page.text
+    assert wait_for(client, f"/jobs/{job_id}")["article_ids"] == [SEED]
+
+
+def test_rerun_that_fails_says_why(seeded):
+    def broken(request, settings):
+        raise RuntimeError("source server on fire")
+
+    client = client_for(seeded, runner=broken)
+    job = wait_for(client, client.post(f"/articles/{SEED}/rerun", headers={"Accept": "application/json"})
+                   .json()["status_url"])
+    assert job["status"] == "failed" and "source server on fire" in job["message"]
+    assert client.post("/sources/palestine_recognitions/rerun").status_code == 409  # no claim used it
+
+
+@pytest.mark.parametrize("host, headers, data, status", [
+    ("127.0.0.1", {}, {}, 303),  # loopback: no token needed
+    ("::1", {}, {}, 303),
+    ("0.0.0.0", {}, {}, 403),
+    ("0.0.0.0", {}, {"token": "wrong"}, 403),
+    ("0.0.0.0", {}, {"token": "s3cret"}, 303),
+    ("0.0.0.0", {"X-Claimledger-Token": "s3cret"}, {}, 303),
+    ("127.0.0.1", {"Origin": "http://evil.example"}, {}, 403),  # another site's page posting to loopback
+])
+def test_posts_need_the_token_when_the_app_is_reachable_from_other_machines(seeded, host, headers, data, status):
+    client = client_for(seeded, host=host, token="s3cret")
+    response = client.post(f"/articles/{SEED}/rerun", headers=headers, data=data, follow_redirects=False)
+    assert response.status_code == status, response.text
+
+
+def test_rerun_is_post_only_and_the_page_asks_for_the_token(seeded):
+    client = client_for(seeded, host="0.0.0.0", token="s3cret")
+    assert client.get(f"/articles/{SEED}/rerun").status_code == 405
+    html = client.get(f"/articles/{SEED}").text
+    assert 'name="token"' in html and "s3cret" not in html
+
+
+def test_token_is_generated_when_none_is_given(seeded, monkeypatch):
+    monkeypatch.delenv("CLAIMLEDGER_DASHBOARD_TOKEN", raising=False)
+    settings = Settings(home=seeded)
+    assert create_app(settings, host="127.0.0.1").state.token is None
+    assert len(create_app(settings, host="0.0.0.0").state.token) >= 24
+    monkeypatch.setenv("CLAIMLEDGER_DASHBOARD_TOKEN", "from-env")
+    assert create_app(settings, host="192.0.2.1").state.token == "from-env"
+
+
+def test_cli_prints_the_generated_token_once_and_serves(seeded, monkeypatch):
+    from claimledger.cli import app
+
+    served = {}
+    monkeypatch.setattr("uvicorn.run", lambda web, host, port, **kw: served.update(app=web, host=host, port=port))
+    monkeypatch.delenv("CLAIMLEDGER_DASHBOARD_TOKEN", raising=False)
+    result = CliRunner().invoke(app, ["dashboard", "--host", "0.0.0.0", "--port", "8123"],
+                                env={"CLAIMLEDGER_HOME": str(seeded)}, catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert served["host"] == "0.0.0.0" and served["port"] == 8123
+    assert result.output.count(served["app"].state.token) == 1
+
+
+def test_recheck_runs_in_process_when_no_prefect_server_is_configured(monkeypatch):
+    monkeypatch.delenv("PREFECT_API_URL", raising=False)
+    assert rerun.recheck_deployment() is None
+
+
+# -- how numbers and links are written ------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("claim, text", [
+    ({"low": 52000, "high": None, "low_inclusive": False, "unit": "count"}, "> 52,000"),
+    ({"low": 900, "high": 1020, "unit": "count"}, "900 to 1,020"),
+    ({"low": 61.666667, "high": 71.666667, "unit": "percent"}, "61.67% to 71.67%"),
+    ({"low": None, "high": 60, "high_inclusive": True, "unit": "count"}, "≤ 60"),
+    ({"low": 15, "high": 25, "unit": "months"}, "15 to 25 months"),
+    ({"low": None, "high": None, "unit": "count"}, "any value"),
+])
+def test_interval_as_a_reader_says_it(claim, text):
+    assert display.interval(claim) == text
+
+
+@pytest.mark.parametrize("url, link", [
+    ("https://example.org/a?b=1", "https://example.org/a?b=1"),
+    ("javascript:alert(1)", None),
+    ("file:/etc/passwd", None),
+    ("//evil.example", None),
+    (None, None),
+])
+def test_only_web_links_become_links(url, link):
+    assert display.web_link(url) == link

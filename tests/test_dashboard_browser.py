@@ -1,0 +1,189 @@
+"""The dashboard in a real browser: Debian's headless Chromium driven by Playwright, against the app served on
+loopback over a ledger from a real verify run of the seed (Prefect test harness, the casualty series served by a
+local HTTP server). Screenshots go to tests/artifacts/ (git-ignored) for a person to look at."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import sqlite3
+import subprocess
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect, sync_playwright
+from pytest_httpserver import HTTPServer
+from typer.testing import CliRunner
+
+from conftest import CASUALTIES, REPO
+
+from claimledger.cli import app as cli
+from claimledger.dashboard import create_app
+from claimledger.dashboard.display import claim_verdict
+from claimledger.settings import Settings
+
+CHROMIUM = Path("/usr/bin/chromium")
+# No sandbox (root in CI), no GPU, and nothing that would reach out to the network on its own.
+LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+               "--disable-component-update", "--disable-sync"]
+ARTIFACTS = REPO / "tests" / "artifacts"
+SEED = "netanyahu-isolation-deepens"
+PATH = "/api/v2/casualties_daily.json"
+VERDICT_BACKGROUND = {"pass": "rgb(220, 252, 231)", "fail": "rgb(254, 226, 226)", "unverifiable": "rgb(254, 243, 199)"}
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Path:
+    """Debian's Chromium, installed with apt-get when missing; the tests cannot run without it, so they fail."""
+    if not CHROMIUM.exists():
+        env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+        try:
+            subprocess.run(["apt-get", "update", "-q"], env=env, check=True, capture_output=True, timeout=600)
+            subprocess.run(["apt-get", "install", "-y", "-q", "chromium"], env=env, check=True, capture_output=True,
+                           timeout=1200)
+        except (OSError, subprocess.SubprocessError) as exc:
+            detail = getattr(exc, "stderr", b"") or b""
+            pytest.fail(f"the dashboard's browser tests need Debian's chromium at {CHROMIUM}, and installing it failed "
+                        f"({exc}; {detail.decode(errors='replace')[-400:]}). Install it with: "
+                        "apt-get install -y chromium (as root), or run `make test`.", pytrace=False)
+    if not CHROMIUM.exists():
+        pytest.fail(f"apt-get installed chromium but {CHROMIUM} is still missing", pytrace=False)
+    return CHROMIUM
+
+
+@pytest.fixture(scope="session")
+def browser(chromium):
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=str(chromium), args=LAUNCH_ARGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture(scope="module")
+def served(prefect_harness, tmp_path_factory):
+    """A project with one real verify run in its ledger, and the dashboard over it on 127.0.0.1 (a free port)."""
+    project = tmp_path_factory.mktemp("browser") / "project"
+    (project / "data").mkdir(parents=True)
+    shutil.copy(REPO / "data" / "sources.toml", project / "data" / "sources.toml")
+    for folder in ("data/reference", "expectations", "seeds"):
+        shutil.copytree(REPO / folder, project / folder)
+    source_server = HTTPServer(host="127.0.0.1", port=0)
+    source_server.expect_request(PATH).respond_with_data(CASUALTIES.read_bytes(), content_type="application/json")
+    source_server.start()
+    result = CliRunner().invoke(cli, ["verify", str(project / "seeds"), "--format", "json", "--source",
+                                      f"gaza_casualties_daily={source_server.url_for(PATH)}"],
+                                env={"CLAIMLEDGER_HOME": str(project)}, catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+
+    import uvicorn
+
+    settings = Settings(home=project)
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    server = uvicorn.Server(uvicorn.Config(create_app(settings, settings.ledger), log_level="warning"))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [listener]}, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert server.started, "the dashboard did not start"
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    yield {"url": f"http://127.0.0.1:{listener.getsockname()[1]}", "ledger": project / "data" / "ledger.db"}
+    server.should_exit = True
+    thread.join(timeout=10)
+    source_server.clear()
+    source_server.stop()
+
+
+@pytest.fixture
+def page(browser, served):
+    """A fresh page; the test fails if the page logged an error (a blocked script, a missing file)."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    opened = context.new_page()
+    errors: list[str] = []
+    opened.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    opened.on("pageerror", lambda error: errors.append(str(error)))
+    yield opened
+    context.close()
+    assert not errors, errors
+
+
+def query(ledger: Path, sql: str, *args) -> list[tuple]:
+    with sqlite3.connect(ledger) as db:
+        return db.execute(sql, args).fetchall()
+
+
+def latest_counts(ledger: Path) -> dict[str, int]:
+    (run_id,), = query(ledger, "select id from runs order by started_at desc limit 1")
+    return dict(query(ledger, "select verdict, count(*) from check_results r join run_results l on l.result_id = r.id "
+                              "where l.run_id = ? group by verdict", run_id))
+
+
+def test_overview_counts_match_the_ledger(page, served):
+    page.goto(served["url"] + "/")
+    counts = latest_counts(served["ledger"])
+    for verdict in ("pass", "fail", "unverifiable"):
+        assert page.inner_text(f".latest-run .count[data-verdict={verdict}] .n") == str(counts.get(verdict, 0))
+    assert page.locator("table.claims tbody tr").count() == 2  # the two failing claims, with their reasons
+    page.screenshot(path=ARTIFACTS / "overview.png", full_page=True)
+
+
+def test_article_page_highlights_each_claim_by_verdict(page, served):
+    page.goto(f"{served['url']}/articles/{SEED}")
+    rows = query(served["ledger"], "select c.id, r.verdict from claims c join check_results r on r.claim_id = c.id "
+                                   "where c.article_id = ?", SEED)
+    verdicts: dict[str, list[str]] = {}
+    for claim_id, verdict in rows:
+        verdicts.setdefault(claim_id, []).append(verdict)
+    spans = page.locator("article.article-text a.claim")
+    assert spans.count() == len(verdicts)
+    for i in range(spans.count()):
+        span = spans.nth(i)
+        expected = claim_verdict(verdicts[span.get_attribute("data-claim-id")])
+        assert span.get_attribute("data-verdict") == expected
+        assert span.evaluate("e => getComputedStyle(e).backgroundColor") == VERDICT_BACKGROUND[expected]
+    page.screenshot(path=ARTIFACTS / "article.png", full_page=True)
+    page.locator("a.claim:text-is('More than 52,000')").evaluate("e => e.scrollIntoView({block: 'center'})")
+    page.screenshot(path=ARTIFACTS / "article-claims.png")  # the claims in place, at reading size
+
+
+def test_clicking_a_claim_opens_its_evidence_and_chart(page, served):
+    page.goto(f"{served['url']}/articles/{SEED}")
+    page.click("article.article-text a.claim:text-is('More than 52,000')")
+    page.wait_for_url("**/claims/*")
+    assert page.locator("figure.chart svg").count() == 1
+    assert "> 52,000" in page.inner_text("dd.interval")
+    assert "53,010" in page.inner_text("table.evidence")
+    page.screenshot(path=ARTIFACTS / "claim-more-than-52000.png", full_page=True)
+    page.go_back()
+    page.click("article.article-text a.claim:text-is('two-thirds')")
+    page.wait_for_url("**/claims/*")
+    assert page.locator("figure.chart svg").count() == 1
+    assert "does not hold" in page.inner_text("p.explanation")
+    page.screenshot(path=ARTIFACTS / "claim-two-thirds.png", full_page=True)
+
+
+def test_source_page(page, served):
+    page.goto(f"{served['url']}/sources/gaza_casualties_daily")
+    assert page.locator("table.claims tbody tr").count() == 2
+    page.screenshot(path=ARTIFACTS / "source.png", full_page=True)
+
+
+def test_rerun_button_produces_a_new_run(page, served):
+    before = query(served["ledger"], "select count(*) from runs")[0][0]
+    page.goto(f"{served['url']}/articles/{SEED}")
+    # The script reloads the page once the job is done; waits go through locators (the pages' CSP forbids eval).
+    with page.expect_navigation(timeout=180_000):
+        page.click("form.rerun button")
+        expect(page.locator("form.rerun .job-status")).to_contain_text("Recheck running")
+        page.screenshot(path=ARTIFACTS / "rerun-progress.png")
+    expect(page.locator("form.rerun .job-status")).to_be_empty()
+    assert query(served["ledger"], "select count(*) from runs")[0][0] == before + 1
+    page.goto(served["url"] + "/")
+    (latest,), = query(served["ledger"], "select id from runs order by started_at desc limit 1")
+    assert latest[:12] in page.inner_text(".latest-run")
+    page.screenshot(path=ARTIFACTS / "overview-after-rerun.png", full_page=True)
