@@ -7,6 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from pg import ledger_url, postgres_server  # noqa: F401  (the ledger tests run on SQLite and on PostgreSQL)
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"

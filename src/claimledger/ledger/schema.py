@@ -1,4 +1,21 @@
-"""The ledger's tables: runs, the articles and claims they read, the snapshots they used, and every verdict."""
+"""The ledger's tables: runs, the articles and claims they read, the snapshots they used, and every verdict.
+
+The ledger is append-only. How a run lands, which is what every reader of the ledger relies on:
+
+- A run row is written only when the run is over, in the same transaction as its links to results, its sources,
+  and the claims, articles and snapshots it read. There is no `started` state: a process killed mid-run (SIGKILL,
+  power loss) leaves no trace, because SQLite's journal or the PostgreSQL server rolls the open transaction back.
+  Every run in the ledger is whole; `status` is `completed`.
+- A check result is stored once (`result_sha256` is unique): the hash of its fingerprint (the claim, the check kind,
+  the snapshot it used, the as-of date, the checks version) and of everything the check said. `run_results` links
+  each run to the results it produced or re-confirmed, so a rerun against the same snapshot adds a run and links,
+  and no result row; a new snapshot gives a new fingerprint and so a new result.
+- Claims, articles and snapshots are keyed by their stable ids and upserted; a claim's id is a hash of its article
+  and character span, so the verdict history of a claim is its results across runs.
+
+The schema changes only through the Alembic migrations in `migrations/versions/` (applied on open); this module is
+the target they must match (tests compare the two).
+"""
 
 from __future__ import annotations
 
@@ -17,7 +34,9 @@ runs = Table(
     Column("arguments", Text, nullable=False),  # JSON: paths, overrides, options as given
     Column("checks_version", String(20), nullable=False),
     Column("claims", Integer, nullable=False, default=0),
-    Column("results", Integer, nullable=False, default=0),
+    Column("results", Integer, nullable=False, default=0),  # results linked: produced or re-confirmed
+    Column("new_results", Integer, nullable=False, default=0, server_default="0"),  # of which first seen here
+    Column("articles", Integer, nullable=False, default=0, server_default="0"),
 )
 
 articles = Table(
@@ -51,7 +70,7 @@ claims = Table(
     Column("subject", String(80)),
     Column("period", String(20)),
     Column("counted", String(80)),
-    Column("share_base", Text),  # for a share, the quote of the figure it divides
+    Column("share_base", Text),  # for a share, the quote of the figure it is a share of
 )
 
 snapshots = Table(
@@ -79,7 +98,6 @@ run_sources = Table(
 check_results = Table(
     "check_results", metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("run_id", String(36), ForeignKey("runs.id"), nullable=False, index=True),
     Column("claim_id", String(16), ForeignKey("claims.id"), nullable=False, index=True),
     Column("check_kind", String(40), nullable=False),
     Column("verdict", String(20), nullable=False),
@@ -94,6 +112,13 @@ check_results = Table(
     Column("explanation", Text, nullable=False),
     Column("citation", Text),
     Column("evidence", Text),  # JSON rows of the reference the verdict rests on
-    Column("fingerprint", String(64), nullable=False, index=True),
-    UniqueConstraint("run_id", "claim_id", "check_kind", name="one_result_per_claim_check_and_run"),
+    Column("fingerprint", String(64), nullable=False, index=True),  # what went in: same inputs, nothing to redo
+    Column("result_sha256", String(64), nullable=False),  # fingerprint + what came out: one row per distinct result
+    UniqueConstraint("result_sha256", name="one_row_per_distinct_result"),
+)
+
+run_results = Table(
+    "run_results", metadata,
+    Column("run_id", String(36), ForeignKey("runs.id"), primary_key=True),
+    Column("result_id", Integer, ForeignKey("check_results.id"), primary_key=True, index=True),
 )

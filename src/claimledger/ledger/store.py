@@ -1,20 +1,35 @@
-"""The ledger store: every run written whole in one transaction, read back for the CLI and the dashboard."""
+"""The ledger store: every run written whole in one transaction, read back for the CLI and the dashboard.
+
+SQLite (the default, one file) and PostgreSQL (shared: postgresql+psycopg://user@host/db) behave the same: the
+schema is migrated on open, claims, articles and snapshots are upserted with INSERT ... ON CONFLICT so two runs
+writing the same claim at once both land, and each distinct result is stored once (see schema.py).
+"""
 
 from __future__ import annotations
 
 import hashlib
 import json
+import os
+import sys
+import time
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import create_engine, event, insert, select, update
-from sqlalchemy.engine import Engine
+from sqlalchemy import create_engine, event, func, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.exc import ArgumentError, DatabaseError, OperationalError
 
 from claimledger.checks.model import CHECKS_VERSION, CheckResult
 from claimledger.claims.model import Article, Claim
-from claimledger.ledger import schema
+from claimledger.ledger import migrate, schema
+
+# Test hook, never set in normal use: seconds to hold a run's finished transaction open just before COMMIT, so a
+# test can SIGKILL the writer at the worst moment (tests/test_ledger_killed.py). The store says on stderr when.
+PAUSE_BEFORE_COMMIT = "CLAIMLEDGER_TEST_PAUSE_BEFORE_COMMIT"
+_DIALECT_INSERT = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}
+_IN_CHUNK = 500  # ids per IN (...) list, well under SQLite's and PostgreSQL's parameter limits
 
 
 class LedgerError(RuntimeError):
@@ -47,16 +62,27 @@ class RunRecord:
     status: str = "completed"
 
 
-def fingerprint(claim: Claim, result: CheckResult) -> str:
-    """Same claim, same snapshot, same checks version: same fingerprint, nothing new to learn."""
-    basis = json.dumps([claim.as_dict(), result.check_kind, result.snapshot_sha256, CHECKS_VERSION],
-                       sort_keys=True, default=str)
+def fingerprint(claim: Claim, result: CheckResult, as_of: date | None = None) -> str:
+    """What went into a verdict: the claim, the check, the snapshot, the date checked against, the checks version.
+
+    Same fingerprint: nothing new to learn. `as_of` is the run's --as-of (it moves the date a claim is held to).
+    """
+    basis = json.dumps([claim.as_dict(), result.check_kind, result.source, result.snapshot_sha256,
+                        as_of.isoformat() if as_of else None, CHECKS_VERSION], sort_keys=True, default=str)
     return hashlib.sha256(basis.encode()).hexdigest()
+
+
+RESULT_FIELDS = ("fingerprint", "claim_id", "check_kind", "verdict", "metric", "low", "high", "observed",
+                 "reference_date", "source", "snapshot_sha256", "tolerance", "explanation", "citation", "evidence")
+
+
+def result_sha256(row: dict[str, Any]) -> str:
+    """A result row's identity: its fingerprint and everything the check said (migration 0002 keeps a copy)."""
+    return hashlib.sha256(json.dumps([row[k] for k in RESULT_FIELDS], default=str).encode()).hexdigest()
 
 
 def _redact(url: str) -> str:
     try:
-        from sqlalchemy.engine import make_url
         return make_url(url).render_as_string(hide_password=True)
     except ArgumentError:
         return url
@@ -68,66 +94,107 @@ class LedgerStore:
     def __init__(self, url: str):
         self.url = url
         try:
-            self.engine: Engine = create_engine(url, future=True)
+            parsed = make_url(url)
+            if parsed.drivername == "postgresql":  # SQLAlchemy's default would be psycopg2; we ship psycopg 3
+                parsed = parsed.set(drivername="postgresql+psycopg")
+            self.engine: Engine = create_engine(parsed)
         except (ArgumentError, ImportError) as exc:
             raise LedgerError(f"ledger {_redact(url)}: cannot open: {exc}") from exc
-        if self.engine.dialect.name == "sqlite":
+        self.dialect = self.engine.dialect.name
+        if self.dialect not in _DIALECT_INSERT:
+            raise LedgerError(f"ledger {_redact(url)}: cannot open: {self.dialect} is not supported "
+                              "(use sqlite:///PATH or postgresql+psycopg://USER@HOST/DB)")
+        if self.dialect == "sqlite":
             event.listen(self.engine, "connect", _sqlite_pragmas)
         try:
-            schema.metadata.create_all(self.engine)
+            migrate.upgrade(self.engine)
+        except migrate.SchemaTooNew as exc:
+            raise LedgerError(f"ledger {_redact(url)}: {exc}") from exc
         except (OperationalError, DatabaseError) as exc:
             raise LedgerError(f"ledger {_redact(url)}: not a usable database: {exc.orig}") from exc
+
+    def close(self) -> None:
+        """Give back the pooled connections (a PostgreSQL server counts them)."""
+        self.engine.dispose()
+
+    def __enter__(self) -> LedgerStore:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
 
     def record_run(self, run: RunRecord) -> None:
         """Write the run, its articles, claims, snapshots and results in one transaction: all or nothing."""
         claims_by_id = {c.id: c for c in run.claims}
+        results = {row["result_sha256"]: row for row in
+                   (_result_row(r, claims_by_id[r.claim_id], run.as_of) for r in run.results)}
         try:
             with self.engine.begin() as conn:
-                conn.execute(insert(schema.runs).values(
-                    id=run.run_id, started_at=run.started_at, finished_at=run.finished_at, status=run.status,
-                    as_of=run.as_of, arguments=json.dumps(run.arguments, default=str), checks_version=CHECKS_VERSION,
-                    claims=len(run.claims), results=len(run.results)))
+                if self.dialect == "sqlite":
+                    conn.exec_driver_sql("BEGIN IMMEDIATE")  # writers queue here (busy_timeout), never deadlock
                 self._upsert(conn, schema.articles, [_article_row(a) for a in run.articles])
                 self._upsert(conn, schema.claims, [_claim_row(c) for c in run.claims])
                 self._upsert(conn, schema.snapshots, [_snapshot_row(u) for u in run.sources if u.snapshot])
-                for use in run.sources:
-                    conn.execute(insert(schema.run_sources).values(
-                        run_id=run.run_id, source=use.source, status=use.status,
-                        snapshot_sha256=use.snapshot["sha256"] if use.snapshot else None,
-                        notes="\n".join(use.notes) or None))
-                if run.results:
-                    conn.execute(insert(schema.check_results), [
-                        _result_row(run.run_id, r, claims_by_id[r.claim_id]) for r in run.results])
+                result_ids, new = self._insert_results(conn, list(results.values()))
+                conn.execute(schema.runs.insert().values(
+                    id=run.run_id, started_at=run.started_at, finished_at=run.finished_at, status=run.status,
+                    as_of=run.as_of, arguments=json.dumps(run.arguments, default=str), checks_version=CHECKS_VERSION,
+                    articles=len(run.articles), claims=len(run.claims), results=len(result_ids), new_results=new))
+                if run.sources:
+                    conn.execute(schema.run_sources.insert(), [
+                        {"run_id": run.run_id, "source": use.source, "status": use.status,
+                         "snapshot_sha256": use.snapshot["sha256"] if use.snapshot else None,
+                         "notes": "\n".join(use.notes) or None} for use in run.sources])
+                if result_ids:
+                    conn.execute(schema.run_results.insert(),
+                                 [{"run_id": run.run_id, "result_id": i} for i in sorted(result_ids)])
+                _pause_before_commit(run.run_id)
         except (OperationalError, DatabaseError) as exc:
             raise LedgerError(f"ledger {_redact(self.url)}: run {run.run_id} not written (nothing was kept): "
                               f"{exc.orig}") from exc
 
-    @staticmethod
-    def _upsert(conn, table, rows: list[dict]) -> None:
+    def _upsert(self, conn: Connection, table, rows: list[dict]) -> None:
+        """Insert or update by primary key in one statement per table, race-free on both databases."""
         if not rows:
             return
         keys = [c.name for c in table.primary_key.columns]
-        existing = {tuple(r) for r in conn.execute(select(*table.primary_key.columns))}
-        fresh = [r for r in rows if tuple(r[k] for k in keys) not in existing]
-        if fresh:
-            conn.execute(insert(table), fresh)
-        for row in rows:
-            if tuple(row[k] for k in keys) in existing:
-                where = [table.c[k] == row[k] for k in keys]
-                conn.execute(update(table).where(*where).values(**{k: v for k, v in row.items() if k not in keys}))
+        # One row per key (ON CONFLICT may not touch a row twice), in key order so concurrent writers lock alike.
+        unique = {tuple(row[k] for k in keys): row for row in rows}
+        statement = _DIALECT_INSERT[self.dialect](table)
+        statement = statement.on_conflict_do_update(
+            index_elements=keys, set_={c.name: statement.excluded[c.name] for c in table.c if c.name not in keys})
+        conn.execute(statement, [unique[k] for k in sorted(unique)])
+
+    def _insert_results(self, conn: Connection, rows: list[dict]) -> tuple[set[int], int]:
+        """Store the results the ledger has not seen; return the ids of all of them and how many were new."""
+        if not rows:
+            return set(), 0
+        table = schema.check_results
+        statement = (_DIALECT_INSERT[self.dialect](table).on_conflict_do_nothing(index_elements=["result_sha256"])
+                     .returning(table.c.id))
+        inserted = {row.id for row in conn.execute(statement, sorted(rows, key=lambda r: r["result_sha256"]))}
+        wanted = [row["result_sha256"] for row in rows]
+        ids = set()
+        for start in range(0, len(wanted), _IN_CHUNK):
+            chunk = wanted[start:start + _IN_CHUNK]
+            ids.update(conn.scalars(select(table.c.id).where(table.c.result_sha256.in_(chunk))))
+        return ids, len(inserted)
+
+    # -- reading -------------------------------------------------------------------------------------------------
 
     def runs(self) -> list[dict]:
         """All runs, newest first."""
         with self.engine.connect() as conn:
-            rows = conn.execute(select(schema.runs).order_by(schema.runs.c.started_at.desc()))
+            rows = conn.execute(select(schema.runs).order_by(schema.runs.c.started_at.desc(), schema.runs.c.id))
             return [dict(r._mapping) for r in rows]
 
     def results(self, run_id: str) -> list[dict]:
-        """A run's check results joined with their claims, in article and text order."""
-        r, c = schema.check_results, schema.claims
-        query = (select(r, c.c.article_id, c.c.quote, c.c.sentence, c.c.value, c.c.unit, c.c.qualifier,
-                        c.c.start).join(c, r.c.claim_id == c.c.id).where(r.c.run_id == run_id)
-                 .order_by(c.c.article_id, c.c.start))
+        """A run's check results (produced or re-confirmed) joined with their claims, in article and text order."""
+        r, c, link = schema.check_results, schema.claims, schema.run_results
+        query = (select(r, link.c.run_id, c.c.article_id, c.c.quote, c.c.sentence, c.c.value, c.c.unit,
+                        c.c.qualifier, c.c.start)
+                 .join(link, link.c.result_id == r.c.id).join(c, r.c.claim_id == c.c.id)
+                 .where(link.c.run_id == run_id).order_by(c.c.article_id, c.c.start, r.c.check_kind))
         with self.engine.connect() as conn:
             return [dict(row._mapping) for row in conn.execute(query)]
 
@@ -136,6 +203,37 @@ class LedgerStore:
         with self.engine.connect() as conn:
             query = select(schema.run_sources).where(schema.run_sources.c.run_id == run_id)
             return [dict(row._mapping) for row in conn.execute(query)]
+
+    def integrity_problems(self) -> list[str]:
+        """What is wrong with the ledger's consistency (empty when sound): the check a killed writer must pass."""
+        problems: list[str] = []
+        r, link, runs = schema.check_results, schema.run_results, schema.runs
+        with self.engine.connect() as conn:
+            if self.dialect == "sqlite":
+                problems += [f"integrity_check: {v}" for (v,) in conn.exec_driver_sql("PRAGMA integrity_check")
+                             if v != "ok"]
+                problems += [f"foreign key: {row}" for row in conn.exec_driver_sql("PRAGMA foreign_key_check")]
+            orphans = conn.scalar(select(func.count()).select_from(r).where(~r.c.id.in_(select(link.c.result_id))))
+            if orphans:
+                problems.append(f"{orphans} result(s) linked to no run")
+            unfinished = conn.scalar(select(func.count()).select_from(runs).where(runs.c.status != "completed"))
+            if unfinished:
+                problems.append(f"{unfinished} run(s) not completed")
+            counted = (select(link.c.run_id, func.count().label("n")).group_by(link.c.run_id).subquery())
+            mismatched = conn.scalar(select(func.count()).select_from(runs.outerjoin(counted,
+                                     counted.c.run_id == runs.c.id))
+                                     .where(func.coalesce(counted.c.n, 0) != runs.c.results))
+            if mismatched:
+                problems.append(f"{mismatched} run(s) whose result count differs from their links")
+        return problems
+
+
+def _pause_before_commit(run_id: str) -> None:
+    seconds = os.environ.get(PAUSE_BEFORE_COMMIT)
+    if seconds:
+        print(f"claimledger: run {run_id} paused before commit ({PAUSE_BEFORE_COMMIT}={seconds})",
+              file=sys.stderr, flush=True)
+        time.sleep(float(seconds))
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
@@ -153,7 +251,7 @@ def _article_row(a: Article) -> dict:
 def _claim_row(c: Claim) -> dict:
     row = c.as_dict()
     row.pop("as_of")
-    return row
+    return {k: v for k, v in row.items() if k in schema.claims.c}
 
 
 def _snapshot_row(use: SourceUse) -> dict:
@@ -164,9 +262,15 @@ def _snapshot_row(use: SourceUse) -> dict:
             "validation": json.dumps(s.get("validation"), default=str)}
 
 
-def _result_row(run_id: str, r: CheckResult, claim: Claim) -> dict:
-    return {"run_id": run_id, "claim_id": r.claim_id, "check_kind": r.check_kind, "verdict": r.verdict,
-            "metric": r.metric, "low": r.low, "high": r.high, "observed": r.observed,
-            "reference_date": r.reference_date, "source": r.source, "snapshot_sha256": r.snapshot_sha256,
-            "tolerance": r.tolerance, "explanation": r.explanation, "citation": r.citation,
-            "evidence": json.dumps(list(r.evidence), default=str), "fingerprint": fingerprint(claim, r)}
+def _float(value: float | None) -> float | None:
+    return None if value is None else float(value)
+
+
+def _result_row(r: CheckResult, claim: Claim, as_of: date | None) -> dict:
+    row = {"claim_id": r.claim_id, "check_kind": r.check_kind, "verdict": r.verdict, "metric": r.metric,
+           "low": _float(r.low), "high": _float(r.high), "observed": _float(r.observed),
+           "reference_date": r.reference_date, "source": r.source, "snapshot_sha256": r.snapshot_sha256,
+           "tolerance": r.tolerance, "explanation": r.explanation, "citation": r.citation,
+           "evidence": json.dumps(list(r.evidence), default=str), "fingerprint": fingerprint(claim, r, as_of)}
+    row["result_sha256"] = result_sha256(row)
+    return row

@@ -1,0 +1,235 @@
+"""`claimledger ledger ...`: read the ledger's history (runs, a claim's verdicts, what changed, exports)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import asdict
+from datetime import date, datetime, timezone
+from enum import Enum
+from pathlib import Path
+from typing import Any, Optional
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+LEDGER_HELP = """Read the ledger: runs, a claim's verdict history, what changed between runs, exports.
+
+Example: claimledger ledger diff   (what the latest run changed)
+"""
+
+ledger_app = typer.Typer(no_args_is_help=True, add_completion=False, help=LEDGER_HELP)
+out = Console(width=None if sys.stdout.isatty() else 160)
+err = Console(stderr=True, width=None if sys.stderr.isatty() else 160)
+VERDICT_STYLE = {"pass": "green", "fail": "bold red", "unverifiable": "yellow"}
+
+LEDGER_OPTION = typer.Option(None, "--ledger", help="Ledger SQLAlchemy URL (default sqlite:///data/ledger.db in the "
+                             "project; postgresql+psycopg://USER@HOST/DB for a shared ledger).")
+
+
+class ReportFormat(str, Enum):
+    table = "table"
+    json = "json"
+
+
+class ExportFormat(str, Enum):
+    csv = "csv"
+    json = "json"
+    parquet = "parquet"
+
+
+FORMAT_OPTION = typer.Option(ReportFormat.table, "--format", help="table for people, json for programs.")
+
+
+def _open(ledger: Optional[str]):
+    from claimledger.ledger.store import LedgerError, LedgerStore
+    from claimledger.settings import Settings
+
+    try:
+        return LedgerStore(ledger or Settings().ledger)
+    except LedgerError as exc:
+        raise _fail(str(exc)) from None
+
+
+def _fail(message: str) -> typer.Exit:
+    err.print(f"[bold red]claimledger: error:[/] {message}", highlight=False, soft_wrap=True)
+    return typer.Exit(code=2)
+
+
+def _when(value: Any) -> str:
+    """Timestamps in UTC, to the second (SQLite hands them back naive, PostgreSQL in the session's zone)."""
+    if isinstance(value, datetime):
+        value = value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
+        return value.strftime("%Y-%m-%d %H:%M:%SZ")
+    return "" if value is None else str(value)
+
+
+def _json(value: Any) -> str:
+    def encode(v):
+        if isinstance(v, datetime):
+            return _when(v)
+        if isinstance(v, date):
+            return v.isoformat()
+        return str(v)
+
+    return json.dumps(value, indent=2, ensure_ascii=False, default=encode) + "\n"
+
+
+def _verdict(verdict: Optional[str]) -> str:
+    return f"[{VERDICT_STYLE.get(verdict, 'white')}]{verdict}[/]" if verdict else "-"
+
+
+@ledger_app.command("list")
+def list_runs(
+    ledger: Optional[str] = LEDGER_OPTION,
+    limit: int = typer.Option(20, "--limit", min=1, help="Show the newest N runs."),
+    output: ReportFormat = FORMAT_OPTION,
+) -> None:
+    """List runs, newest first: when, status, articles, claims, results by verdict, and the snapshots used.
+
+    Example: claimledger ledger list --limit 5
+    """
+    from claimledger.ledger.history import run_summaries
+
+    with _open(ledger) as store:
+        runs = run_summaries(store, limit)
+    if output is ReportFormat.json:
+        sys.stdout.write(_json([{k: v for k, v in r.items() if k != "arguments"} | {
+            "arguments": json.loads(r["arguments"])} for r in runs]))
+        return
+    table = Table(header_style="bold")
+    for column in ("run", "started", "finished", "status", "articles", "claims", "results (new)", "pass", "fail",
+                   "unverifiable"):
+        table.add_column(column, overflow="fold")
+    table.add_column("snapshots", no_wrap=True)
+    for r in runs:
+        snapshots = "\n".join(f"{s['source']}@{(s['snapshot_sha256'] or s['status'])[:8]}" for s in r["sources"])
+        table.add_row(r["id"][:8], _when(r["started_at"]), _when(r["finished_at"]), r["status"], str(r["articles"]),
+                      str(r["claims"]), f"{r['results']} ({r['new_results']})",
+                      *(str(r["verdicts"].get(v, 0)) for v in VERDICT_STYLE), snapshots)
+    out.print(table)
+
+
+@ledger_app.command()
+def show(
+    claim_id: str = typer.Argument(..., help="Claim id, or a unique prefix of it (verify --format json prints it)."),
+    ledger: Optional[str] = LEDGER_OPTION,
+    output: ReportFormat = FORMAT_OPTION,
+) -> None:
+    """Show a claim and its verdict history across runs, with the snapshot and explanation of each verdict.
+
+    Example: claimledger ledger show 3f2a9c1b
+    """
+    from claimledger.ledger.history import claim, claim_history
+    from claimledger.ledger.store import LedgerError
+
+    with _open(ledger) as store:
+        try:
+            found = claim(store, claim_id)
+        except LedgerError as exc:
+            raise _fail(str(exc)) from None
+        history = claim_history(store, found["id"])
+    if output is ReportFormat.json:
+        sys.stdout.write(_json({"claim": found, "history": history}))
+        return
+    interval = " .. ".join("" if b is None else f"{b:,.10g}" for b in (found["low"], found["high"]))
+    out.print(f"[bold]{found['quote']}[/]  ({found['id']}, article {found['article_id']}"
+              f"{', ' + str(found['article_published']) if found['article_published'] else ''})", highlight=False)
+    out.print(found["sentence"], highlight=False, soft_wrap=True)
+    out.print(f"metric {found['metric'] or '-'}; value {found['value']:,.10g} {found['unit']}, {found['qualifier']}"
+              f" -> [{interval}]; subject {found['subject'] or '-'}; period {found['period'] or '-'}",
+              highlight=False)
+    table = Table(header_style="bold")
+    for column in ("run", "started", "as of", "check", "verdict", "observed", "reference date", "snapshot",
+                   "explanation"):
+        table.add_column(column, overflow="fold")
+    previous: dict[str, str] = {}
+    for h in history:
+        flipped = h["check_kind"] in previous and previous[h["check_kind"]] != h["verdict"]
+        previous[h["check_kind"]] = h["verdict"]
+        table.add_row(h["run_id"][:8], _when(h["started_at"]), _when(h["as_of"]) or "-", h["check_kind"],
+                      _verdict(h["verdict"]) + (" (flipped)" if flipped else ""),
+                      "" if h["observed"] is None else f"{h['observed']:,.10g}", _when(h["reference_date"]),
+                      (h["snapshot_sha256"] or "-")[:12], h["explanation"])
+    out.print(table)
+
+
+@ledger_app.command()
+def diff(
+    run_a: Optional[str] = typer.Argument(None, help="The earlier run: id or unique prefix (default: the run "
+                                          "before RUN_B)."),
+    run_b: Optional[str] = typer.Argument(None, help="The later run: id, unique prefix or latest (default: latest)."),
+    ledger: Optional[str] = LEDGER_OPTION,
+    output: ReportFormat = FORMAT_OPTION,
+) -> None:
+    """Show what changed between two runs: claims whose verdict flipped, claims added and removed.
+
+    Example: claimledger ledger diff 3f2a9c1b 9bc14e07
+    """
+    from claimledger.ledger.history import diff_runs, previous_run, resolve_run
+    from claimledger.ledger.store import LedgerError
+
+    with _open(ledger) as store:
+        try:
+            b = resolve_run(store, run_b or "latest")
+            a = resolve_run(store, run_a) if run_a else previous_run(store, b)
+        except LedgerError as exc:
+            raise _fail(str(exc)) from None
+        changes = diff_runs(store, a, b)
+    if output is ReportFormat.json:
+        sys.stdout.write(_json(asdict(changes)))
+        return
+    if changes.flipped:
+        table = Table(header_style="bold", title=f"verdicts that flipped from run {a[:8]} to run {b[:8]}")
+        for column in ("claim", "article", "quote", "check", "before", "after", "because (after)"):
+            table.add_column(column, overflow="fold")
+        for f in changes.flipped:
+            table.add_row(f["claim_id"], f["article_id"], f["quote"], f["check_kind"], _verdict(f["verdict_a"]),
+                          _verdict(f["verdict_b"]), f["explanation_b"])
+        out.print(table)
+    for label, rows in (("added", changes.added), ("removed", changes.removed)):
+        for row in rows:
+            out.print(f"{label}: {row['claim_id']} {row['article_id']} {row['quote']!r} ({row['check_kind']}) "
+                      f"{_verdict(row['verdict'])}", highlight=False)
+    out.print(f"run {a[:8]} -> run {b[:8]}: {len(changes.flipped)} flipped, {len(changes.added)} added, "
+              f"{len(changes.removed)} removed, {changes.unchanged} unchanged", highlight=False)
+
+
+@ledger_app.command()
+def export(
+    output_format: ExportFormat = typer.Option(..., "--format", help="csv, json (an array of objects) or parquet."),
+    output: Optional[Path] = typer.Option(None, "--output", help="Write to this file (default: stdout)."),
+    run: Optional[str] = typer.Option(None, "--run", help="Only this run (id, unique prefix or latest); "
+                                      "default: every run."),
+    ledger: Optional[str] = LEDGER_OPTION,
+) -> None:
+    """Export the verdict history, one row per run and result: run, claim, verdict, reference value, snapshot.
+
+    Example: claimledger ledger export --format parquet --output ledger.parquet
+    """
+    import pandas as pd
+
+    from claimledger.ledger.history import EXPORT_COLUMNS, export_rows, resolve_run
+    from claimledger.ledger.store import LedgerError
+
+    if output_format is ExportFormat.parquet and output is None and sys.stdout.isatty():
+        raise _fail("parquet is binary: give --output PATH or redirect stdout to a file")
+    with _open(ledger) as store:
+        try:
+            rows = export_rows(store, resolve_run(store, run) if run else None)
+        except LedgerError as exc:
+            raise _fail(str(exc)) from None
+    if output_format is ExportFormat.json:
+        data = _json(rows).encode()
+    else:
+        frame = pd.DataFrame(rows, columns=EXPORT_COLUMNS)
+        frame["run_started_at"] = frame["run_started_at"].map(_when)
+        data = (frame.to_csv(index=False).encode() if output_format is ExportFormat.csv
+                else frame.to_parquet(index=False))
+    if output is None:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+    else:
+        output.write_bytes(data)
+        err.print(f"wrote {len(rows)} row(s) to {output}", highlight=False)

@@ -1,0 +1,144 @@
+"""`claimledger ledger list|show|diff|export` over a real history: the seed checked, then checked again after the
+casualty series was revised so that "More than 52,000" no longer holds. On SQLite and on PostgreSQL."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import typer
+from typer.testing import CliRunner
+
+from conftest import CASUALTIES, REPO
+from ledger_writer import verify
+
+from claimledger.cli import app
+from claimledger.ledger import history
+from claimledger.ledger.commands import ledger_app
+from claimledger.ledger.store import LedgerStore
+
+README = (REPO / "README.md").read_text(encoding="utf-8")
+CAP = 51_900  # the revision: no more than this many killed up to the article's date
+
+
+def revised_casualties(folder: Path) -> Path:
+    """The shared series with killed counts up to 2025-05-16 capped at CAP (still non-decreasing: it passes its suite)."""
+    rows = json.loads(CASUALTIES.read_text())
+    for row in rows:
+        if row["report_date"] <= "2025-05-16":
+            for field in ("killed_cum", "ext_killed_cum"):
+                if field in row:
+                    row[field] = min(row[field], CAP)
+    path = folder / "casualties_revised.json"
+    path.write_text(json.dumps(rows))
+    return path
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def flipped(request, tmp_path_factory):
+    """Two runs of the seed: against the published series, then against the revised one. The ledger, the run ids.
+
+    Module-scoped (the tests only read it), so the project folder is made here as conftest's `project` makes it.
+    """
+    home = tmp_path_factory.mktemp("project")
+    (home / "data").mkdir()
+    shutil.copy(REPO / "data" / "sources.toml", home / "data" / "sources.toml")
+    for folder in ("data/reference", "expectations", "seeds"):
+        shutil.copytree(REPO / folder, home / folder)
+    url = (f"sqlite:///{home / 'ledger.db'}" if request.param == "sqlite"
+           else request.getfixturevalue("postgres_server").create_database())
+    (run_a,) = verify(str(home), url, str(CASUALTIES))
+    (run_b,) = verify(str(home), url, str(revised_casualties(home)))
+    return url, run_a, run_b
+
+
+def ledger(*args: str, project: Path | None = None):
+    env = {"CLAIMLEDGER_HOME": str(project)} if project else {}
+    return CliRunner().invoke(app, ["ledger", *args], env=env, catch_exceptions=False)
+
+
+def test_revised_snapshot_flips_the_verdict(flipped):
+    url, run_a, run_b = flipped
+    with LedgerStore(url) as store:
+        changes = history.diff_runs(store, run_a, run_b)
+        flips = {f["quote"]: (f["verdict_a"], f["verdict_b"]) for f in changes.flipped}
+        assert flips["More than 52,000"] == ("pass", "fail")
+        assert changes.added == changes.removed == []
+        (flip,) = [f for f in changes.flipped if f["quote"] == "More than 52,000"]
+        assert flip["snapshot_a"] != flip["snapshot_b"]
+        steps = history.claim_history(store, flip["claim_id"])
+        assert [(s["run_id"], s["verdict"]) for s in steps] == [(run_a, "pass"), (run_b, "fail")]
+
+
+def test_ledger_diff_names_the_flipped_claim(flipped):
+    url, run_a, run_b = flipped
+    explicit = ledger("diff", run_a[:8], run_b, "--ledger", url, "--format", "json")
+    assert explicit.exit_code == 0, explicit.output
+    default = ledger("diff", "--ledger", url, "--format", "json")  # the latest run against the one before
+    assert json.loads(default.stdout) == json.loads(explicit.stdout)
+    flips = {f["quote"]: f for f in json.loads(explicit.stdout)["flipped"]}
+    assert (flips["More than 52,000"]["verdict_a"], flips["More than 52,000"]["verdict_b"]) == ("pass", "fail")
+
+    table = ledger("diff", "--ledger", url)
+    assert "More than 52,000" in table.stdout and re.search(r"\d+ flipped, 0 added, 0 removed", table.stdout)
+
+
+def test_ledger_list_and_show(flipped):
+    url, run_a, run_b = flipped
+    runs = json.loads(ledger("list", "--ledger", url, "--format", "json").stdout)
+    assert [r["id"] for r in runs] == [run_b, run_a]
+    assert all(r["status"] == "completed" and sum(r["verdicts"].values()) == r["results"] for r in runs)
+    assert {s["source"] for s in runs[0]["sources"]} >= {"gaza_casualties_daily"}
+    assert run_b[:8] in ledger("list", "--ledger", url, "--limit", "1").stdout
+
+    with LedgerStore(url) as store:
+        claim_id = next(r["claim_id"] for r in store.results(run_a) if r["quote"] == "More than 52,000")
+    shown = json.loads(ledger("show", claim_id[:10], "--ledger", url, "--format", "json").stdout)
+    assert shown["claim"]["quote"] == "More than 52,000"
+    assert [h["verdict"] for h in shown["history"]] == ["pass", "fail"]
+    assert "(flipped)" in ledger("show", claim_id, "--ledger", url).stdout
+
+
+@pytest.mark.parametrize("fmt", ["csv", "json", "parquet"])
+def test_ledger_export(flipped, tmp_path, fmt):
+    url, run_a, run_b = flipped
+    with LedgerStore(url) as store:
+        expected = len(store.results(run_a)) + len(store.results(run_b))
+    target = tmp_path / f"ledger.{fmt}"
+    result = ledger("export", "--format", fmt, "--output", str(target), "--ledger", url)
+    assert result.exit_code == 0, result.output
+    frame = {"csv": pd.read_csv, "json": pd.read_json, "parquet": pd.read_parquet}[fmt](target)
+    assert len(frame) == expected
+    assert {"run_id", "claim_id", "quote", "verdict", "observed", "snapshot_sha256", "explanation"} <= set(frame)
+    assert set(frame["run_id"]) == {run_a, run_b}
+
+    only_b = ledger("export", "--format", "csv", "--run", run_b, "--ledger", url)
+    assert set(pd.read_csv(io.StringIO(only_b.stdout))["run_id"]) == {run_b}
+
+
+def test_ledger_errors_are_one_line(project, tmp_path):
+    url = f"sqlite:///{tmp_path / 'ledger.db'}"
+    for args, message in ((["diff", "--ledger", url], "no run 'latest'"),
+                          (["show", "abc", "--ledger", url], "no claim 'abc'"),
+                          (["list", "--ledger", "sqlite:///" + str(tmp_path)], "not a usable database")):
+        result = ledger(*args, project=project)
+        assert result.exit_code == 2 and message in result.output, result.output
+
+
+LEDGER_COMMANDS = sorted(typer.main.get_command(ledger_app).commands.items())
+
+
+@pytest.mark.parametrize("name, command", LEDGER_COMMANDS)
+def test_ledger_commands_are_documented(name, command):
+    assert f"claimledger ledger {name}" in README
+    assert command.help and "Example:" in command.help
+    for param in command.params:
+        assert param.help, f"ledger {name} {param.name} has no help text"
+        for option in getattr(param, "opts", []):
+            if option.startswith("--"):
+                assert option in README, f"ledger {name} {option} is not documented in README.md"

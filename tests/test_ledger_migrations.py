@@ -1,0 +1,90 @@
+"""Alembic migrations on SQLite and PostgreSQL: a fresh ledger reaches head and matches schema.py; v1 ledgers upgrade."""
+
+from __future__ import annotations
+
+import threading
+
+from alembic import command
+from sqlalchemy import create_engine, func, select, text
+
+from claimledger.ledger import migrate, schema
+from claimledger.ledger.store import LedgerStore
+
+V1_RESULT = ("INSERT INTO check_results (run_id, claim_id, check_kind, verdict, low, observed, reference_date, source, "
+             "snapshot_sha256, explanation, evidence, fingerprint) VALUES (:run, 'c1', 'value_at_date', :verdict, "
+             "52000.0, :observed, '2025-05-15', 'gaza_casualties_daily', :sha, :why, '[]', :fp)")
+
+
+def test_fresh_ledger_is_at_head_and_matches_the_schema(ledger_url):
+    with LedgerStore(ledger_url) as store, store.engine.connect() as conn:
+        assert migrate.current(conn) == migrate.head()
+        assert migrate.pending_changes(conn) == []  # `alembic check`: autogenerate finds nothing to do
+
+
+def _v1_ledger(url: str, *, stamped: bool = True) -> None:
+    """A ledger as v1 wrote it: run r1 and r2 saying the same about claim c1, r2 also a new result."""
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        command.upgrade(migrate.config(conn), migrate.V1)
+        if not stamped:  # made by metadata.create_all before migrations existed
+            conn.execute(text("DROP TABLE alembic_version"))
+        conn.execute(text("INSERT INTO articles (id, text_sha256) VALUES ('a1', 'x')"))
+        conn.execute(text("INSERT INTO claims (id, article_id, start, \"end\", quote, sentence, value, unit, qualifier, "
+                          "low_inclusive, high_inclusive, form) VALUES ('c1', 'a1', 0, 16, 'more than 52,000', "
+                          "'s', 52000, 'count', 'more_than', false, true, 'round')"))
+        for run_id, minute in (("r1", 0), ("r2", 5)):
+            conn.execute(text("INSERT INTO runs (id, started_at, status, arguments, checks_version, claims, results) "
+                              f"VALUES (:id, '2025-05-16 10:0{minute}:00', 'completed', '{{}}', '1', 1, :n)"),
+                         {"id": run_id, "n": 1 if run_id == "r1" else 2})
+        same = {"verdict": "pass", "observed": 53010.0, "sha": "a" * 64, "why": "53,010 on 2025-05-15", "fp": "f1"}
+        conn.execute(text(V1_RESULT), {"run": "r1", **same})
+        conn.execute(text(V1_RESULT), {"run": "r2", **same})
+        conn.execute(text(V1_RESULT.replace("'value_at_date'", "'share'")),
+                     {"run": "r2", "verdict": "fail", "observed": 57.35, "sha": "a" * 64, "why": "57.35%", "fp": "f2"})
+    engine.dispose()
+
+
+def _check_upgraded_v1(url: str) -> None:
+    with LedgerStore(url) as store:
+        with store.engine.connect() as conn:
+            assert migrate.current(conn) == migrate.head()
+            assert migrate.pending_changes(conn) == []
+            assert conn.scalar(select(func.count()).select_from(schema.check_results)) == 2  # r1's and r2's merged
+            assert conn.scalar(select(func.count()).select_from(schema.run_results)) == 3
+        assert [r["check_kind"] for r in store.results("r1")] == ["value_at_date"]
+        assert [r["check_kind"] for r in store.results("r2")] == ["share", "value_at_date"]
+        assert {r["id"]: (r["articles"], r["results"], r["new_results"]) for r in store.runs()} == \
+            {"r1": (1, 1, 1), "r2": (1, 2, 1)}
+        assert store.integrity_problems() == []
+
+
+def test_v1_ledger_upgrades_keeping_its_history(ledger_url):
+    _v1_ledger(ledger_url)
+    _check_upgraded_v1(ledger_url)
+
+
+def test_ledger_made_before_migrations_is_stamped_then_upgraded(tmp_path):
+    url = f"sqlite:///{tmp_path / 'ledger.db'}"
+    _v1_ledger(url, stamped=False)
+    _check_upgraded_v1(url)
+
+
+def test_first_opens_at_once_migrate_once(ledger_url):
+    errors: list[BaseException] = []
+    start = threading.Barrier(4)
+
+    def open_ledger() -> None:
+        try:
+            start.wait()
+            LedgerStore(ledger_url).close()
+        except BaseException as exc:  # reported by the assertion below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=open_ledger) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert errors == []
+    with LedgerStore(ledger_url) as store, store.engine.connect() as conn:
+        assert migrate.current(conn) == migrate.head()
