@@ -35,8 +35,15 @@ def article_paths(paths: list[Path]) -> list[Path]:
     return found
 
 
-def read_article(path: Path) -> Article:
+MAX_ARTICLE_BYTES = 2 * 1024 * 1024  # a long feature is 100 KB; 2 MB of "article" is a wrong file or a dump
+
+
+def read_article(path: Path, max_bytes: int = MAX_ARTICLE_BYTES) -> Article:
     """One article; its date from front matter `published`, else the first date in its text."""
+    size = path.stat().st_size
+    if size > max_bytes:
+        raise ArticleError(f"{path}: {size / 1e6:.1f} MB, above the {max_bytes / 1e6:.1f} MB limit for one article "
+                           f"(split it, or check it is the file you meant)")
     raw = path.read_bytes()
     if b"\x00" in raw[:8192]:
         raise ArticleError(f"{path}: binary file, not an article")

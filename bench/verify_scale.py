@@ -1,0 +1,99 @@
+"""End-to-end `claimledger verify` on generated corpora of growing size: how cost grows, and whether verdicts are right.
+
+Usage: bench/verify_scale.py [--sizes 100 1000 10000]
+For each size: writes the corpus (bench/make_corpus.py) if missing, runs the real CLI in a fresh process (a Prefect
+flow on an ephemeral API, a fresh SQLite ledger), and prints wall time, claims/s, peak RSS, Prefect task runs,
+ledger bytes per result, and verdict accuracy against the corpus's expected verdicts.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+CASUALTIES = REPO.parent / "shared" / "reference" / "techforpalestine" / "casualties_daily.json"
+CLI = Path(sys.executable).with_name("claimledger")
+
+
+def corpus(size: int) -> Path:
+    """The generated corpus of this size, written on first use."""
+    folder = REPO / "bench" / "out" / f"corpus-{size}"
+    if not (folder / "expected.jsonl").exists():
+        subprocess.run([sys.executable, str(REPO / "bench" / "make_corpus.py"), str(size), "--out", str(folder)],
+                       check=True, stdout=subprocess.DEVNULL)
+    return folder
+
+
+def run(size: int, work: Path) -> dict:
+    """One verify run of the corpus in a child process; its numbers."""
+    folder = corpus(size)
+    ledger, output = work / f"ledger-{size}.db", work / f"verdicts-{size}.json"
+    prefect_home = work / f"prefect-{size}"
+    env = {**os.environ, "PREFECT_HOME": str(prefect_home), "DO_NOT_TRACK": "1",
+           "PREFECT_SERVER_ANALYTICS_ENABLED": "false", "CLAIMLEDGER_HOME": str(REPO)}
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    started = time.perf_counter()
+    with output.open("w") as out:
+        subprocess.run([str(CLI), "verify", str(folder / "articles"), "--format", "json", "--ledger",
+                        f"sqlite:///{ledger}", "--source", f"gaza_casualties_daily=file:{CASUALTIES}"],
+                       check=True, stdout=out, stderr=subprocess.DEVNULL, env=env)
+    wall = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    rows = json.loads(output.read_text())
+    results = [r for r in rows]
+    return {
+        "articles": size, "claims": len({r["claim_id"] for r in rows}), "results": len(results), "wall_s": wall,
+        "cpu_s": (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime),
+        "peak_rss_mib": after.ru_maxrss / 1024, "task_runs": task_runs(prefect_home),
+        "ledger_bytes_per_result": ledger.stat().st_size / max(len(results), 1),
+        "accuracy": accuracy(folder, rows),
+    }
+
+
+def task_runs(prefect_home: Path) -> int | None:
+    """Task runs recorded by the run's own (ephemeral) Prefect API database."""
+    database = prefect_home / "prefect.db"
+    if not database.exists():
+        return None
+    with sqlite3.connect(database) as db:
+        return db.execute("select count(*) from task_run").fetchone()[0]
+
+
+def accuracy(folder: Path, rows: list[dict]) -> float:
+    """Share of the corpus's claims whose verdict is the expected one."""
+    got = {(r["article"], r["quote"], r["metric"]): r["verdict"] for r in rows}
+    expected = [json.loads(line) for line in (folder / "expected.jsonl").open()]
+    right = sum(got.get((e["article"], e["quote"], e["metric"])) == e["expected"] for e in expected)
+    return right / len(expected)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[100, 1000, 10000])
+    parser.add_argument("--json", type=Path, help="also write the numbers here")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        results = [run(size, Path(tmp)) for size in args.sizes]
+    print(f"{'articles':>9} {'claims':>8} {'wall s':>7} {'cpu s':>7} {'claims/s':>9} {'peak RSS MiB':>13} "
+          f"{'task runs':>9} {'ledger B/result':>15} {'accuracy':>9}")
+    for r in results:
+        print(f"{r['articles']:>9,} {r['claims']:>8,} {r['wall_s']:>7.1f} {r['cpu_s']:>7.1f} "
+              f"{r['claims'] / r['wall_s']:>9,.0f} {r['peak_rss_mib']:>13,.0f} {r['task_runs'] or '-':>9} "
+              f"{r['ledger_bytes_per_result']:>15,.0f} {r['accuracy']:>9.2%}")
+    for small, large in zip(results, results[1:]):
+        print(f"{large['articles'] / small['articles']:.0f}x articles -> {large['wall_s'] / small['wall_s']:.1f}x time")
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=2))
+
+
+if __name__ == "__main__":
+    main()
