@@ -8,7 +8,7 @@ import re
 from claimledger.claims.numbers import Figure
 from claimledger.claims.timeref import MONTHS
 
-_MONTH_BEFORE = re.compile(rf"\b(?:{MONTHS})\.?\s*$", re.I)
+_MONTH_WORD = re.compile(rf"(?:{MONTHS})\.?", re.I)
 _MONTH_AFTER = re.compile(rf"^(?:st|nd|rd|th)?\s*(?:of\s+)?(?:{MONTHS})\b", re.I)
 _NUMERIC_DATE = re.compile(r"\b\d{1,4}[/.]\d{1,2}[/.]\d{1,4}\b")
 _TIME_AFTER = re.compile(r"^\s*(?:a\.m\.|p\.m\.|am\b|pm\b|gmt\b|utc\b|hrs\b|o'clock|:\d\d)", re.I)
@@ -18,15 +18,12 @@ _AGE_BRACKET = re.compile(r"\b(?:aged|ages|were|are|those|people|voters|adults|c
                           re.I)
 _CALENDAR_SPAN = re.compile(r"\b(?:first|last|final|opening|closing)\s+$", re.I)
 _CALENDAR_SPAN_AFTER = re.compile(r"^\s+(?:months|weeks|days|quarters)\s+of\s+(?:the|this|last|that|\d{4})", re.I)
-_IDENTIFIER_BEFORE = re.compile(
-    r"(?<![\w-])(?:resolutions?|no\.?|nos\.|numbers?|article|section|chapter|pages?|p\.|pp\.|room|route|road|"
-    r"highway|flight|bus|gate|unit|brigade|division|battalion|law|bill|act|decree|paragraph|clause|item|case|"
-    r"file|row|seat|apartment|building|block|floor|street|channel|covid|model|version|level|phase|stage|grade|"
-    r"class|episode|season|volume|vol\.|part|figure|fig\.|table|appendix|annex|protocol|line|camp|terminal|"
-    r"platform|district|zone|sector|ward|tier|code|id|ref\.?|serial|verse|track|exit|junction|km|mile|kan|"
-    r"i24|ynet|group|squad|team|#)\s*#?$",
-    re.I,
-)
+# Words after which a number names something ("Resolution 2728", "Channel 12", "page 4", "No. 7", "#3").
+_IDENTIFIER_WORDS = frozenset("""resolution resolutions no no. nos. number numbers article section chapter page pages
+p. pp. room route road highway flight bus gate unit brigade division battalion law bill act decree paragraph clause
+item case file row seat apartment building block floor street channel covid model version level phase stage grade
+class episode season volume vol. part figure fig. table appendix annex protocol line camp terminal platform district
+zone sector ward tier code id ref ref. serial verse track exit junction km mile kan i24 ynet group squad team #""".split())
 _STREET_AFTER = re.compile(r"^\s+(?:[A-Z][a-z]+\s+){1,3}(?:street|st\.|avenue|ave\.|road|rd\.|boulevard|blvd)", re.I)
 # International numbers ("+972 3 555 1234") and dashed local ones ("(212) 555-1234", "555-123-4567").
 _PHONE = re.compile(r"\+\d{1,3}(?:[\s.-]?\(?\d{1,4}\)?){2,5}|\(?\b\d{3}\)?[\s.-]?\d{3}[.-]\d{4}\b")
@@ -49,13 +46,15 @@ def is_not_a_claim(s: str, f: Figure, counted_noun: str | None) -> bool:
     plain_integer = raw.isdigit()
     if plain_integer and len(raw) == 4 and 1800 <= int(raw) <= 2100:
         return True
-    if (_TALLY_AFTER.match(after) or _TALLY_BEFORE.search(before) or _TALLY_SIDE.match(after)) \
+    if (_TALLY_AFTER.match(after) or _TALLY_SIDE.match(after) or _TALLY_BEFORE.search(before)) \
             and _VOTE_WORDS.search(s):
         return True
     if f.form in ("digits", "round") or plain_integer:
-        if plain_integer and int(raw) <= 31 and (_MONTH_BEFORE.search(before) or _MONTH_AFTER.match(after)):
+        previous = _previous_word(before)
+        if plain_integer and int(raw) <= 31 and (_MONTH_WORD.fullmatch(previous) or _MONTH_AFTER.match(after)):
             return True
-        if _TIME_AFTER.match(after) or _IDENTIFIER_BEFORE.search(before) or _STREET_AFTER.match(after):
+        if previous.lower().rstrip("#") in _IDENTIFIER_WORDS or previous == "#" or _TIME_AFTER.match(after) \
+                or _STREET_AFTER.match(after):
             return True
         name = _NAME_BEFORE.search(before)
         if name and plain_integer and not counted_noun and not _opens_sentence(s, f.start - len(before) + name.start()):
@@ -69,6 +68,12 @@ def is_not_a_claim(s: str, f: Figure, counted_noun: str | None) -> bool:
     if _CALENDAR_SPAN.search(before) and _CALENDAR_SPAN_AFTER.match(after):
         return True  # "the first three months of the year": a part of the calendar
     return bool(_AGE_APPOSITION.search(before) and re.match(r"^\s*,", after) and f.form == "digits" and f.value < 120)
+
+
+def _previous_word(before: str) -> str:
+    """The word right before the figure ("" at the start); a set lookup on it beats an anchored pattern."""
+    tokens = before[-24:].split()
+    return tokens[-1] if tokens else ""
 
 
 def _opens_sentence(s: str, word_start: int) -> bool:
