@@ -135,7 +135,8 @@ def _readings(sentence: Sentence) -> list[_Reading]:
 
 def _read(s: str, f: Figure) -> _Reading | None:
     before, after = s[:f.start], s[f.end:]
-    if is_not_a_claim(s, f, _counted_noun(after, "count")):
+    counted_as_count = _counted_noun(after, "count")
+    if is_not_a_claim(s, f, counted_as_count):
         return None
     currency = _CURRENCY_BEFORE.search(before[-4:])
     if currency:  # "$2.5bn": the symbol is part of the figure, the qualifier stands before it
@@ -149,9 +150,11 @@ def _read(s: str, f: Figure) -> _Reading | None:
                                                    else q.qualifier)
     value, unit, form = f.value, "percent" if f.percent else "count", f.form
     duration = _DURATION_AFTER.match(after)
-    change = _CHANGE_BEFORE.search(before[max(0, len(before) - q.before - 40): len(before) - q.before]) \
-        or (f.percent and _CHANGE_AFTER.match(after))
-    if change and (f.percent or form == "fraction"):
+    change = None
+    if f.percent or form == "fraction":  # only a share or a percent can be a change ("rose by a third")
+        change = _CHANGE_BEFORE.search(before[max(0, len(before) - q.before - 40): len(before) - q.before]) \
+            or (f.percent and _CHANGE_AFTER.match(after))
+    if change:
         unit = "percent_change"
         word = (change.group("verb") if "verb" in change.re.groupindex else change.group("noun")).lower()
         value = -value if word in _FALLING else value
@@ -162,7 +165,7 @@ def _read(s: str, f: Figure) -> _Reading | None:
     if f.form == "fraction" and s[f.start:f.end].lower() == "half" and not change:
         if _HALF_NOT_A_SHARE.search(before[-20:]) or not re.match(r"^\s+(?:of|the|a|an|their|its)\b", after, re.I):
             return None
-    counted = _counted_noun(after, unit)
+    counted = counted_as_count if unit == "count" else _counted_noun(after, unit)
     unit_words = duration.end() if unit in _DURATION_UNITS.values() and duration else 0  # "twenty months"
     end = f.end + max(q.after, unit_words)
     return _Reading(f, f.start - q.before, end, value, unit, form, qualifier, counted, s[end:])
