@@ -1,33 +1,113 @@
-"""The verify_articles flow: load, extract, fetch and validate sources, check, record. Wiring only."""
+"""The verify_articles flow: load, extract, fetch and validate sources, check, record, report. Wiring only."""
 
 from __future__ import annotations
 
+import logging
+import os
+import sys
 from datetime import datetime, timezone
+from typing import Any
 
-from prefect import flow, task
+from prefect import flow, task, unmapped
 from prefect.cache_policies import NONE
+from prefect.context import FlowRunContext
+from prefect.settings import PREFECT_API_URL
 
 from claimledger import pipeline
+from claimledger.checks.engine import sources_needed
+from claimledger.claims.model import Claim
+from claimledger.claims.vocabulary import load_vocabulary
+from claimledger.flows.artifacts import publish_run_report
+from claimledger.flows.refresh import fetch_slots
 from claimledger.pipeline import VerifyOutcome, VerifyRequest
+from claimledger.scheduling.chunks import chunk_count, chunked
+from claimledger.scheduling.index import RecheckTarget, keep_claims
 from claimledger.settings import Settings
 
 # Coarse tasks (a batch each): Prefect costs 5-40 ms per task run. Inputs are DataFrames and settings, not
-# worth hashing, so no task caching; fetching retries inside (per URL, with backoff), not as a whole task.
-load_articles = task(pipeline.load_articles, name="load articles", cache_policy=NONE)
-extract_claims = task(pipeline.extract, name="extract claims", cache_policy=NONE)
-prepare_sources = task(pipeline.prepare_references, name="fetch and validate sources", cache_policy=NONE)
-check_claims = task(pipeline.check, name="check claims", cache_policy=NONE)
-record_run = task(pipeline.record, name="record run", cache_policy=NONE, retries=2, retry_delay_seconds=1)
+# worth hashing, so no task caching. Timeouts are ceilings for a stuck step, not estimates; extraction and checks
+# are deterministic, so their one retry is for a lost Dask worker, not for a bug.
+load_articles = task(pipeline.load_articles, name="load articles", cache_policy=NONE, retries=1,
+                     retry_delay_seconds=1, timeout_seconds=300)
+extract_claims = task(pipeline.extract, name="extract claims", cache_policy=NONE, retries=1, timeout_seconds=1800)
+check_claims = task(pipeline.check, name="check claims", cache_policy=NONE, retries=1, timeout_seconds=1800)
+record_run = task(pipeline.record, name="record run", cache_policy=NONE, retries=2, retry_delay_seconds=1,
+                  timeout_seconds=300)
 
 
-@flow(name="verify_articles", log_prints=False, validate_parameters=False)
+@task(name="fetch and validate sources", cache_policy=NONE, retries=1, retry_delay_seconds=5, timeout_seconds=1800)
+def prepare_sources(claims: list[Claim], overrides: tuple[str, ...], settings: Settings) -> tuple[dict, list]:
+    """The sources the claims need, each fetched by one run at a time (downloads retry inside, per URL)."""
+    with fetch_slots(sources_needed(claims, load_vocabulary())):
+        return pipeline.prepare_references(claims, overrides, settings)
+
+
+@flow(name="verify_articles", log_prints=False)  # parameters validated: served runs pass JSON
 def verify_articles(request: VerifyRequest, settings: Settings | None = None) -> VerifyOutcome:
     """Check every claim in the articles and write the run to the ledger."""
-    settings = settings or Settings()
+    return check_and_record(request, settings or Settings())
+
+
+def check_and_record(request: VerifyRequest, settings: Settings, target: RecheckTarget | None = None) -> VerifyOutcome:
+    """The steps of a run, inside a flow; with a recheck target, only its claims are checked and recorded."""
     started_at = datetime.now(timezone.utc)
     articles = load_articles(request.paths)
-    claims = extract_claims(articles)
+    chunks = chunked(articles, chunk_count(len(articles), _cluster_threads()))
+    claim_chunks = _map(extract_claims, chunks) if len(chunks) > 1 else [extract_claims(articles)]
+    if target is not None:
+        vocabulary = load_vocabulary()
+        claim_chunks = [kept for chunk in claim_chunks if (kept := keep_claims(chunk, target, vocabulary))]
+    claims = [claim for chunk in claim_chunks for claim in chunk]
     references, sources = prepare_sources(claims, request.source_overrides, settings)
-    results = check_claims(claims, references, request.as_of, settings)
+    if len(claim_chunks) > 1:
+        results = _map(check_claims, claim_chunks, unmapped(references), unmapped(request.as_of), unmapped(settings))
+        results = [result for chunk in results for result in chunk]
+    else:
+        results = check_claims(claims, references, request.as_of, settings)
     run_id = record_run(request, settings, started_at, articles, claims, results, sources)
+    publish_run_report(request.ledger_url or settings.ledger, run_id)
     return VerifyOutcome(run_id, articles, claims, results, sources)
+
+
+def _map(step, chunks: list, *shared: Any) -> list:
+    """Run a step over chunks on the flow's task runner (a Dask cluster), in chunk order.
+
+    On a Dask worker a task runs in a worker thread, where a Prefect timeout cannot interrupt it (Prefect only
+    warns), so the mapped copies leave timeouts to the cluster (0 clears the timeout; None would keep it).
+    """
+    return step.with_options(timeout_seconds=0).map(chunks, *shared).result()
+
+
+def _cluster_threads() -> int:
+    """Threads of the Dask cluster this flow runs on; 0 on Prefect's default runner (nothing is split then)."""
+    runner = getattr(FlowRunContext.get(), "task_runner", None)
+    prefect_dask = sys.modules.get("prefect_dask")  # imported only by whoever chose a Dask task runner
+    if prefect_dask is None or not isinstance(runner, prefect_dask.DaskTaskRunner):
+        return 0
+    if not runner.address and PREFECT_API_URL.value() is None:
+        # A local cluster's workers inherit this environment: without an API URL each would start a temporary
+        # Prefect server of its own (10 s) and record its task runs there. Point them at this flow's API.
+        os.environ["PREFECT_API_URL"] = str(FlowRunContext.get().client.api_url).rstrip("/")
+    return max(1, sum(runner.client.nthreads().values()))
+
+
+class TaskRunnerUnavailable(RuntimeError):
+    """The chosen task runner cannot be used here (its extra is not installed); the message says how to fix it."""
+
+
+def on_task_runner(chosen_flow, task_runner: str, dask_address: str | None = None, workers: int | None = None):
+    """The flow on the chosen task runner: `threads` (Prefect's default) or `dask`, on the cluster at dask_address
+    or on a local cluster of worker processes (one thread each; `workers` of them, default one per core)."""
+    if task_runner != "dask":
+        return chosen_flow
+    try:
+        from prefect_dask import DaskTaskRunner
+    except ImportError as exc:
+        raise TaskRunnerUnavailable("--task-runner dask needs the dask extra: pip install 'claimledger[dask]'") from exc
+    logging.getLogger("distributed").setLevel(logging.WARNING)  # not a line per worker start and stop
+    if dask_address:
+        return chosen_flow.with_options(task_runner=DaskTaskRunner(address=dask_address))
+    cluster = {"processes": True, "threads_per_worker": 1, "dashboard_address": ":0"}
+    if workers:
+        cluster["n_workers"] = workers
+    return chosen_flow.with_options(task_runner=DaskTaskRunner(cluster_kwargs=cluster))

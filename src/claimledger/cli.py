@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Optional
 
 import typer
+from rich import box
 from rich.console import Console
 from rich.table import Table
 
@@ -31,6 +32,19 @@ VERDICT_STYLE = {"pass": "green", "fail": "bold red", "unverifiable": "yellow"}
 class OutputFormat(str, Enum):
     table = "table"
     json = "json"
+
+
+class TaskRunner(str, Enum):
+    threads = "threads"
+    dask = "dask"
+
+
+TASK_RUNNER_OPTION = typer.Option(TaskRunner.threads, "--task-runner", help="threads (Prefect's default, one "
+                                  "process) or dask: extraction and checks split into chunks on a Dask cluster "
+                                  "(needs the dask extra). Example: --task-runner dask --dask-address "
+                                  "tcp://10.0.0.5:8786")
+DASK_ADDRESS_OPTION = typer.Option(None, "--dask-address", help="The Dask scheduler to use with --task-runner dask "
+                                   "(default: a local cluster, one worker process per core).")
 
 
 def _prefect_environment(settings: Settings) -> None:
@@ -66,6 +80,8 @@ def verify(
                                      "repeatable. Example: --source gaza_casualties_daily=file:/tmp/c.json"),
     output: OutputFormat = typer.Option(OutputFormat.table, "--format", help="table for people, json for programs "
                                         "(stdout holds only the JSON array)."),
+    task_runner: TaskRunner = TASK_RUNNER_OPTION,
+    dask_address: Optional[str] = DASK_ADDRESS_OPTION,
 ) -> None:
     """Extract the claims in articles, check each against its reference source, and record the run.
 
@@ -76,8 +92,9 @@ def verify(
     _prefect_environment(settings)
     from claimledger.flows.verify import verify_articles
 
+    run = _on_task_runner(verify_articles, task_runner, dask_address)
     try:
-        outcome = verify_articles(request, settings, return_state=False)
+        outcome = run(request, settings, return_state=False)
     except Exception as exc:  # the flow has logged the traceback; the user gets one actionable line
         raise _fail(f"run failed: {exc}") from None
     from claimledger.pipeline import result_rows
@@ -159,6 +176,297 @@ def extract(
         table.add_row(row["article"], row["quote"], row["metric"] or "-", f"{row['value']:,.10g}", row["unit"],
                       row["qualifier"], interval)
     out.print(table)
+
+
+# ---- sources: the registry, what each source's snapshots look like, and fetching them --------------------------
+
+sources_app = typer.Typer(no_args_is_help=False)
+app.add_typer(sources_app, name="sources")
+
+STATUS_STYLE = {"new snapshot": "green", "unchanged": "dim", "quarantined": "bold red", "fetch failed": "yellow"}
+
+
+def _registry(settings: Settings):
+    from claimledger.sources.registry import RegistryError, load_registry
+
+    try:
+        return load_registry(settings.registry_path)
+    except RegistryError as exc:
+        raise _fail(str(exc)) from None
+
+
+def _write_json(value) -> None:
+    sys.stdout.write(json.dumps(value, indent=2, ensure_ascii=False) + "\n")
+
+
+@sources_app.callback(invoke_without_command=True)
+def sources(
+    ctx: typer.Context,
+    output: OutputFormat = typer.Option(OutputFormat.table, "--format", help="table or json (one object per "
+                                        "source)."),
+) -> None:
+    """List the reference sources with the snapshot each one uses, its validation, rows, dates and metrics.
+
+    Example: claimledger sources --format json
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    from claimledger.sources.catalog import age, source_statuses
+    from claimledger.sources.snapshots import SnapshotStore
+
+    settings = Settings()
+    statuses = source_statuses(_registry(settings), SnapshotStore(settings.snapshots_dir))
+    if output is OutputFormat.json:
+        _write_json([status.as_dict() for status in statuses])
+        return
+    table = Table(header_style="bold", box=box.SIMPLE_HEAD, padding=(0, 1, 0, 0), pad_edge=False)
+    for column in ("source", "snapshot", "retrieved_at", "age", "validation", "rows", "dates", "metrics"):
+        table.add_column(column, overflow="fold", no_wrap=column in ("source", "snapshot", "retrieved_at", "dates"),
+                         justify="right" if column == "rows" else "left",
+                         max_width=22 if column == "validation" else None)  # room for the longest metric name
+    for status in statuses:
+        snapshot = status.snapshot
+        held = "red" if status.held else "green" if snapshot else "yellow"
+        dates = f"{status.first_date}..{status.last_date}" if status.first_date else "-"
+        retrieved = ("-", "-") if snapshot is None else (snapshot.retrieved_at.replace("T", " ")[:16],
+                                                          age(snapshot.retrieved_at))
+        table.add_row(status.source.name, snapshot.short if snapshot else "-", *retrieved,
+                      f"[{held}]{status.validation}[/]", f"{status.rows:,}" if status.rows is not None else "-",
+                      dates, "\n".join(status.source.metrics) or "-")
+    out.print(table)
+    for status in statuses:
+        if status.problem:
+            err.print(f"[yellow]{status.source.name}:[/] {status.problem}", highlight=False, soft_wrap=True)
+
+
+@sources_app.command("diff")
+def sources_diff(
+    name: str = typer.Argument(..., help="Source name, as in data/sources.toml."),
+    output: OutputFormat = typer.Option(OutputFormat.table, "--format", help="table (readable lines) or json "
+                                        "(the stored diff object; null when none is stored)."),
+) -> None:
+    """Show what the source's current snapshot changed against the one before: rows, revised values, fields.
+
+    Example: claimledger sources diff gaza_casualties_daily --format json
+    """
+    from claimledger.sources.reference import latest_diff
+    from claimledger.sources.snapshots import SnapshotError, SnapshotStore
+
+    settings = Settings()
+    registry = _registry(settings)
+    if name not in registry:
+        raise _fail(f"no such source {name!r} (known: {', '.join(sorted(registry))})")
+    store = SnapshotStore(settings.snapshots_dir)
+    try:
+        good, diff = store.latest_good(name), latest_diff(store, name)
+    except SnapshotError as exc:
+        raise _fail(str(exc)) from None
+    if output is OutputFormat.json:
+        _write_json(diff.as_dict() if diff else None)
+    elif diff is not None:
+        for line in diff.lines():
+            out.print(line, highlight=False, soft_wrap=True)
+    elif good is None:
+        out.print(f"{name}: no good snapshot yet (claimledger fetch {name})", highlight=False)
+    else:
+        out.print(f"{name}: snapshot {good.short} is the first good one; there is nothing to compare it with",
+                  highlight=False)
+
+
+@app.command()
+def fetch(
+    names: list[str] = typer.Argument(None, help="Sources to fetch (default: every source in data/sources.toml)."),
+    source: list[str] = typer.Option([], "--source", help="Read source NAME from URL (file:, http://, https://); "
+                                     "repeatable. Example: --source gaza_casualties_daily=file:/tmp/c.json"),
+    output: OutputFormat = typer.Option(OutputFormat.table, "--format", help="table for people, json for programs "
+                                        "(stdout holds only the JSON array, one object per source)."),
+) -> None:
+    """Fetch sources, validate and snapshot what is new, diff it, and build the sources' GX Data Docs once.
+
+    Example: claimledger fetch gaza_casualties_daily --format json
+    """
+    from claimledger.scheduling.updates import fetch_row, validations
+    from claimledger.sources.docs import DocsError, build_data_docs
+    from claimledger.sources.reference import prepare_sources
+    from claimledger.sources.registry import RegistryError, parse_overrides
+    from claimledger.sources.snapshots import SnapshotError
+    from claimledger.sources.validate import SuiteError
+
+    settings = Settings()
+    registry = _registry(settings)
+    try:
+        overrides = parse_overrides(list(source), registry)
+        prepared = prepare_sources(names or list(registry), registry, overrides, settings)
+    except (RegistryError, SnapshotError, SuiteError) as exc:
+        raise _fail(str(exc)) from None
+    rows = [fetch_row(name, table) for name, table in prepared.items()]
+    if output is OutputFormat.json:
+        _write_json(rows)
+    else:
+        for row in rows:
+            style = STATUS_STYLE.get(row["status"], "")
+            out.print(f"[bold]{row['source']}[/]: [{style}]{row['status']}[/] {row['message']}", highlight=False,
+                      soft_wrap=True)
+    checked = validations(prepared.values())
+    try:
+        index = build_data_docs(checked, settings)
+    except DocsError as exc:
+        raise _fail(f"{exc}; the snapshots and validations above are recorded") from None
+    docs = f"built {index}" if index else f"unchanged ({settings.data_docs_dir}): nothing new was validated"
+    (err if output is OutputFormat.json else out).print(f"Data Docs: {docs}", highlight=False, soft_wrap=True)
+
+
+from claimledger.ledger.commands import LEDGER_HELP, ledger_app  # noqa: E402  (the ledger's history commands)
+app.add_typer(ledger_app, name="ledger", help=LEDGER_HELP)
+
+
+@app.command()
+def dashboard(
+    ledger: Optional[str] = typer.Option(None, "--ledger", help="Ledger SQLAlchemy URL "
+                                         "(default sqlite:///data/ledger.db in the project)."),
+    host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on. Anything but loopback (127.0.0.1, "
+                             "::1, localhost) makes every recheck need a token."),
+    port: int = typer.Option(8000, "--port", help="Port to listen on."),
+) -> None:
+    """Serve the validation dashboard: which claims fail, why and on what data; evidence, charts and rechecks.
+
+    Example: claimledger dashboard --port 8000   (then open http://127.0.0.1:8000/)
+    """
+    settings = Settings()
+    _prefect_environment(settings)  # a recheck runs the verify flow in this process
+    import uvicorn
+
+    from claimledger.dashboard.app import create_app
+    from claimledger.dashboard.security import TOKEN_ENV
+
+    web = create_app(settings, ledger or settings.ledger, host=host)
+    shown = f"[{host}]" if ":" in host else host
+    out.print(f"claimledger dashboard: http://{shown}:{port}/ (ledger {web.state.ledger_label}); Ctrl-C stops it",
+              highlight=False, soft_wrap=True)
+    if web.state.token and not os.environ.get(TOKEN_ENV):
+        out.print(f"Rechecks need this token (shown once; set {TOKEN_ENV} to choose it): {web.state.token}",
+                  highlight=False, soft_wrap=True)
+    uvicorn.run(web, host=host, port=port, log_level="warning")
+
+
+
+# ---- unattended: served deployments and reruns ----------------------------------------------------------------
+
+
+def _on_task_runner(chosen_flow, task_runner: "TaskRunner", dask_address: Optional[str]):
+    from claimledger.flows.verify import TaskRunnerUnavailable, on_task_runner
+
+    if dask_address and task_runner is not TaskRunner.dask:
+        raise _fail("--dask-address needs --task-runner dask")
+    try:
+        return on_task_runner(chosen_flow, task_runner.value, dask_address)
+    except TaskRunnerUnavailable as exc:
+        raise _fail(str(exc)) from None
+
+
+@app.command()
+def serve(
+    cron: str = typer.Option("0 * * * *", "--cron", help="When refresh_sources fetches every source (cron, UTC)."),
+    verify_cron: str = typer.Option("0 6 * * *", "--verify-cron", help="When verify_articles checks the articles "
+                                    "(cron, UTC)."),
+    articles: list[Path] = typer.Option(None, "--articles", help="Article files or folders verify_articles checks "
+                                        "(default: seeds/); repeatable."),
+    source: list[str] = typer.Option([], "--source", help="Read source NAME from URL in every served run; "
+                                     "repeatable. Example: --source gaza_casualties_daily=https://mirror/c.json"),
+    ledger: Optional[str] = typer.Option(None, "--ledger", help="Ledger SQLAlchemy URL every served run writes "
+                                         "(default sqlite:///data/ledger.db in the project)."),
+    work_pool: Optional[str] = typer.Option(None, "--work-pool", help="Register the deployments on this Prefect "
+                                            "work pool and exit, instead of serving them here: workers on any "
+                                            "machine run them (prefect worker start --pool NAME)."),
+) -> None:
+    """Serve the refresh_sources, verify_articles and recheck deployments on the Prefect server until stopped.
+
+    refresh_sources runs on --cron and emits claimledger.source.updated for each source with new data; recheck runs
+    on that event and re-checks the claims that depend on the source. Needs PREFECT_API_URL.
+
+    Example: PREFECT_API_URL=http://127.0.0.1:4200/api claimledger serve --cron "0 * * * *"
+    """
+    settings = Settings()
+    if not os.environ.get("PREFECT_API_URL"):
+        raise _fail("serve needs a Prefect server: start one with `prefect server start --host 127.0.0.1` and set "
+                    "PREFECT_API_URL=http://127.0.0.1:4200/api (see README, Running unattended)")
+    request = _request(articles, None, ledger, source, settings)
+    registry = _registry(settings)
+    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "INFO")  # served runs' task logs belong in the Prefect UI
+    _prefect_environment(settings)
+    from claimledger.flows.serve import serve_deployments, unreachable_api
+
+    problem = unreachable_api()
+    if problem:
+        raise _fail(f"cannot reach the Prefect server at {problem} (is `prefect server start` running?)")
+    paths = [str(Path(p).resolve()) for p in request.paths]  # served runs may start elsewhere
+    try:
+        serve_deployments(list(registry), cron, verify_cron, paths, list(source), ledger, work_pool)
+    except ValueError as exc:  # a schedule Prefect cannot parse, a work pool the server does not have
+        raise _fail(f"cannot serve: {' '.join(str(exc).split())}") from None
+
+
+@app.command()
+def rerun(
+    source: list[str] = typer.Option([], "--source", help="Recheck the claims that depend on source NAME (as in "
+                                     "data/sources.toml); repeatable."),
+    article: list[str] = typer.Option([], "--article", help="Recheck every claim of article ID; repeatable."),
+    claim: list[str] = typer.Option([], "--claim", help="Recheck claim ID (or a unique prefix of it); repeatable."),
+    ledger: Optional[str] = typer.Option(None, "--ledger", help="Ledger SQLAlchemy URL "
+                                         "(default sqlite:///data/ledger.db in the project)."),
+    output: OutputFormat = typer.Option(OutputFormat.table, "--format", help="table for people, json for programs "
+                                        "(stdout holds only the JSON array of the rechecked results)."),
+    task_runner: TaskRunner = TASK_RUNNER_OPTION,
+    dask_address: Optional[str] = DASK_ADDRESS_OPTION,
+) -> None:
+    """Recheck claims on the data available now: those that depend on a source, all of an article's, or single claims.
+
+    Each article's last run is repeated (its --as-of and --source overrides) for the chosen claims only, through
+    the Prefect flow recheck, and recorded as a run whose arguments say what was rechecked.
+
+    Example: claimledger rerun --source gaza_casualties_daily --format json
+    """
+    from claimledger.articles import ArticleError
+    from claimledger.ledger.store import LedgerError
+    from claimledger.sources.registry import RegistryError
+
+    if not (source or article or claim):
+        raise _fail("rerun needs --source NAME, --article ID or --claim ID")
+    settings = Settings()
+    ledger_url = ledger or settings.ledger
+    _prefect_environment(settings)
+    from claimledger.flows.recheck import recheck, recheck_plan
+    from claimledger.scheduling.index import RecheckScope
+
+    scope = RecheckScope(sources=tuple(source), articles=tuple(article), claims=tuple(claim))
+    try:
+        plan = recheck_plan(scope, [], ledger_url, settings)
+    except (LedgerError, RegistryError, ArticleError) as exc:
+        raise _fail(str(exc)) from None
+    report = err if output is OutputFormat.json else out
+    for reason in plan.skipped:
+        report.print(f"[yellow]skipped:[/] {reason}", highlight=False, soft_wrap=True)
+    if not plan.targets:
+        if output is OutputFormat.json:
+            _write_json([])
+        report.print(f"nothing to recheck: no claim in the ledger depends on {scope.describe()}", highlight=False,
+                     soft_wrap=True)
+        return
+    run = _on_task_runner(recheck, task_runner, dask_address)
+    try:
+        outcomes = run(sources=list(source), articles=list(article), claims=list(claim), ledger_url=ledger,
+                       return_state=False)
+    except Exception as exc:  # the flow has logged the traceback; the user gets one actionable line
+        raise _fail(f"recheck failed: {exc}") from None
+    from claimledger.pipeline import result_rows
+
+    rows = [row for outcome in outcomes for row in result_rows(outcome)]
+    if output is OutputFormat.json:
+        _write_json(rows)
+    else:
+        _print_table(rows)
+    for outcome in outcomes:
+        _print_run_summary(outcome, ledger_url, to=report)
 
 
 if __name__ == "__main__":

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -29,10 +29,12 @@ class VerifyRequest:
     as_of: date | None = None
     source_overrides: tuple[str, ...] = ()
     ledger_url: str | None = None
+    recheck: dict[str, Any] | None = field(default=None, compare=False)  # a recheck: what of, and what started it
 
     def arguments(self) -> dict[str, Any]:
-        return {"paths": list(self.paths), "as_of": self.as_of.isoformat() if self.as_of else None,
-                "sources": list(self.source_overrides), "ledger": self.ledger_url}
+        values = {"paths": list(self.paths), "as_of": self.as_of.isoformat() if self.as_of else None,
+                  "sources": list(self.source_overrides), "ledger": self.ledger_url}
+        return {**values, "recheck": self.recheck} if self.recheck else values
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,165 @@
+"""What a run tells the people watching Prefect: counts by verdict, the claims that flipped, the snapshots used.
+
+Each report is Markdown for a Prefect artifact, built from the ledger after the run is written, so what the UI shows
+is what the ledger holds. A claim "flipped" when its verdict differs from its previous result (same claim and check
+kind, in the newest earlier run that checked it), whichever run that was.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import and_, or_, select
+
+from claimledger.checks.model import VERDICTS
+from claimledger.ledger import schema
+from claimledger.ledger.store import LedgerError, LedgerStore
+from claimledger.scheduling.updates import SourceUpdate
+
+_IN_CHUNK = 500
+
+
+@dataclass(frozen=True)
+class Flip:
+    """A claim whose verdict changed since its previous result, and the snapshots either side."""
+
+    claim_id: str
+    article_id: str
+    quote: str
+    check_kind: str
+    before: str
+    after: str
+    snapshot_before: str | None
+    snapshot_after: str | None
+
+
+@dataclass(frozen=True)
+class RunReport:
+    """One ledger run summarised for its Prefect artifact."""
+
+    run_id: str
+    kind: str  # verify or recheck
+    arguments: dict[str, Any]
+    articles: int
+    claims: int
+    results: int
+    new_results: int
+    verdicts: dict[str, int]
+    flipped: list[Flip] = field(default_factory=list)
+    first_checked: int = 0  # results whose claim and check had no earlier result
+    sources: list[dict[str, Any]] = field(default_factory=list)
+
+    def markdown(self) -> str:
+        recheck = self.arguments.get("recheck") or {}
+        lines = [f"# claimledger {self.kind} run `{self.run_id}`", ""]
+        if recheck:
+            why = ", ".join(f"{key} {', '.join(map(str, recheck[key]))}" for key in ("sources", "articles", "claims",
+                                                                                      "paths") if recheck.get(key))
+            lines += [f"Rechecked the claims that depend on {why}."]
+            trigger = recheck.get("trigger") or {}
+            if trigger.get("event"):
+                lines += [f"Triggered by `{trigger['event']}` ({_sha(trigger.get('old_sha256'))} -> "
+                          f"{_sha(trigger.get('new_sha256'))})."]
+            lines += [""]
+        lines += [f"{self.articles} article(s), {self.claims} claim(s), {self.results} result(s), "
+                  f"{self.new_results} of them new to the ledger.", "",
+                  "| verdict | results |", "|---|---:|"]
+        lines += [f"| {verdict} | {self.verdicts.get(verdict, 0)} |" for verdict in VERDICTS]
+        lines += ["", "## Flipped since each claim's previous result", ""]
+        if self.flipped:
+            lines += ["| claim | article | check | before | after | snapshot |", "|---|---|---|---|---|---|"]
+            lines += [f"| {_cell(f.quote)} (`{f.claim_id[:8]}`) | {_cell(f.article_id)} | {f.check_kind} | {f.before} "
+                      f"| **{f.after}** | {_sha(f.snapshot_before)} -> {_sha(f.snapshot_after)} |"
+                      for f in self.flipped]
+        else:
+            lines += ["No verdict flipped" + (f" ({self.first_checked} result(s) checked for the first time)."
+                                              if self.first_checked else ".")]
+        lines += ["", "## Sources used", ""]
+        if self.sources:
+            lines += ["| source | status | snapshot |", "|---|---|---|"]
+            lines += [f"| {s['source']} | {s['status']} | {_sha(s.get('snapshot_sha256'))} |" for s in self.sources]
+        else:
+            lines += ["None: no claim needed a reference source."]
+        return "\n".join(lines) + "\n"
+
+
+def run_report(store: LedgerStore, run_id: str) -> RunReport:
+    """Read a finished run back from the ledger and compare each of its results with the claim's previous one."""
+    runs = schema.runs
+    with store.engine.connect() as conn:
+        run = conn.execute(select(runs).where(runs.c.id == run_id)).first()
+    if run is None:
+        raise LedgerError(f"no run {run_id!r} in the ledger")
+    arguments = json.loads(run.arguments or "{}")
+    results = store.results(run_id)
+    previous = _previous_results(store, run.started_at, run_id, {row["claim_id"] for row in results})
+    verdicts: dict[str, int] = {}
+    flipped, first = [], 0
+    for row in results:
+        verdicts[row["verdict"]] = verdicts.get(row["verdict"], 0) + 1
+        before = previous.get((row["claim_id"], row["check_kind"]))
+        if before is None:
+            first += 1
+        elif before["verdict"] != row["verdict"]:
+            flipped.append(Flip(row["claim_id"], row["article_id"], row["quote"], row["check_kind"],
+                                before["verdict"], row["verdict"], before["snapshot_sha256"], row["snapshot_sha256"]))
+    sources = [{"source": s["source"], "status": s["status"], "snapshot_sha256": s["snapshot_sha256"]}
+               for s in sorted(store.run_sources(run_id), key=lambda s: s["source"])]
+    return RunReport(run_id=run_id, kind="recheck" if arguments.get("recheck") else "verify", arguments=arguments,
+                     articles=run.articles, claims=run.claims, results=run.results, new_results=run.new_results,
+                     verdicts=verdicts, flipped=flipped, first_checked=first, sources=sources)
+
+
+def refresh_markdown(rows: Sequence[dict[str, Any]], updates: Sequence[SourceUpdate], docs: str) -> str:
+    """The artifact of a refresh_sources run: each source's fetch outcome and the update events it emitted."""
+    lines = ["# claimledger source refresh", "", "| source | status | snapshot in use | what happened |",
+             "|---|---|---|---|"]
+    lines += [f"| {row['source']} | {row['status']} | {_sha(row.get('snapshot_sha256'))} | {_cell(row['message'])} |"
+              for row in rows]
+    lines += ["", "## Updated sources", ""]
+    if updates:
+        lines += [f"- `{u.source}`: {_sha(u.old_sha256)} -> {_sha(u.new_sha256)}; emitted `claimledger.source.updated`"
+                  for u in updates]
+    else:
+        lines += ["None: no source has a new good snapshot, so nothing is rechecked."]
+    lines += ["", f"Data Docs: {docs}"]
+    return "\n".join(lines) + "\n"
+
+
+def nothing_to_recheck_markdown(scope_description: str, skipped: Iterable[str]) -> str:
+    """The artifact of a recheck that found no claim to check (a source no claim in the ledger depends on)."""
+    lines = ["# claimledger recheck", "", f"No claim in the ledger depends on {scope_description}: nothing rechecked."]
+    lines += [f"- {reason}" for reason in skipped]
+    return "\n".join(lines) + "\n"
+
+
+def _previous_results(store: LedgerStore, started_at, run_id: str, claim_ids: set[str]) -> dict[tuple, dict]:
+    """For each (claim, check kind), the result of the newest run before this one that checked it."""
+    r, link, runs = schema.check_results, schema.run_results, schema.runs
+    earlier = or_(runs.c.started_at < started_at, and_(runs.c.started_at == started_at, runs.c.id < run_id))
+    newest: dict[tuple, Any] = {}
+    ids = sorted(claim_ids)
+    with store.engine.connect() as conn:
+        for start in range(0, len(ids), _IN_CHUNK):
+            query = (select(r.c.claim_id, r.c.check_kind, r.c.verdict, r.c.snapshot_sha256, runs.c.started_at,
+                            runs.c.id.label("run_id"))
+                     .join(link, link.c.result_id == r.c.id).join(runs, runs.c.id == link.c.run_id)
+                     .where(r.c.claim_id.in_(ids[start:start + _IN_CHUNK])).where(earlier))
+            for row in conn.execute(query):
+                key = (row.claim_id, row.check_kind)
+                held = newest.get(key)
+                if held is None or (row.started_at, row.run_id) > (held.started_at, held.run_id):
+                    newest[key] = row
+    return {key: dict(row._mapping) for key, row in newest.items()}
+
+
+def _sha(value: str | None) -> str:
+    return f"`{value[:12]}`" if value else "none"
+
+
+def _cell(text: str | None) -> str:
+    """Text safe inside a Markdown table cell."""
+    return " ".join(str(text or "").split()).replace("|", "\\|")

@@ -1,0 +1,339 @@
+"""Unattended runs as plain functions: chunks, what changed, the claim-to-source index, recheck plans, run reports.
+
+Plain calls on a ledger written by the pipeline without Prefect; then `claimledger rerun` through the recheck flow
+(Prefect test harness) and extraction and checks split over a local Dask cluster of two worker processes.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import uuid
+from datetime import date, datetime, timedelta, timezone
+
+import pytest
+from typer.testing import CliRunner
+
+from conftest import HISTORY, REPO
+
+from claimledger import pipeline
+from claimledger.checks.model import CheckResult
+from claimledger.claims.extract import extract_claims
+from claimledger.claims.model import Article
+from claimledger.claims.vocabulary import load_vocabulary
+from claimledger.cli import app
+from claimledger.ledger.store import LedgerError, LedgerStore, RunRecord, SourceUse
+from claimledger.scheduling.chunks import chunk_count, chunked
+from claimledger.scheduling.index import (RecheckScope, RecheckTarget, dependent_claims, keep_claims,
+                                          merge_overrides, plan_recheck)
+from claimledger.scheduling.report import refresh_markdown, run_report
+from claimledger.scheduling.updates import SourceUpdate, changed_sources
+from claimledger.settings import Settings
+
+VOCABULARY = load_vocabulary()
+CASUALTIES_16 = HISTORY / "casualties_daily.2025-05-16.json"
+SEED = "netanyahu-isolation-deepens"
+CASUALTY_QUOTES = {"More than 52,000", "two-thirds"}
+POLL_QUOTES = {"69 percent", "21 percent"}
+
+
+# ---- chunks -------------------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("items, workers, expected", [
+    (0, 4, 0),  # nothing to do: no chunk
+    (1, 4, 1),  # never more chunks than items
+    (5, 2, 5),
+    (100, 2, 6),  # a few chunks per worker
+    (100, 0, 3),  # an empty cluster still gets work cut for one worker
+    (1000, 8, 24),
+])
+def test_chunk_count(items, workers, expected):
+    assert chunk_count(items, workers) == expected
+
+
+@pytest.mark.parametrize("items, count, sizes", [
+    (list(range(10)), 3, [4, 3, 3]),
+    (list(range(3)), 5, [1, 1, 1]),
+    (list(range(4)), 1, [4]),
+    ([], 3, []),
+])
+def test_chunked_keeps_order_and_balances(items, count, sizes):
+    chunks = chunked(items, count)
+    assert [len(c) for c in chunks] == sizes
+    assert [x for c in chunks for x in c] == items
+
+
+# ---- what changed -------------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("before, after, expected", [
+    ({"a": "1"}, {"a": "1"}, []),  # 304, same bytes, quarantined or failed fetch: the good snapshot stays
+    ({"a": "1"}, {"a": "2"}, [SourceUpdate("a", "1", "2")]),
+    ({"a": None}, {"a": "2"}, [SourceUpdate("a", None, "2")]),  # a first good snapshot is news too
+    ({"a": None}, {"a": None}, []),  # still nothing usable
+    ({"b": "1", "a": "1"}, {"b": "2", "a": "3"}, [SourceUpdate("a", "1", "3"), SourceUpdate("b", "1", "2")]),
+])
+def test_changed_sources(before, after, expected):
+    assert changed_sources(before, after) == expected
+
+
+def test_update_event_resource_and_payload():
+    update = SourceUpdate("gaza_casualties_daily", "a" * 64, "b" * 64)
+    assert update.resource() == {"prefect.resource.id": "claimledger.source.gaza_casualties_daily",
+                                 "claimledger.source": "gaza_casualties_daily"}
+    assert update.payload() == {"source": "gaza_casualties_daily", "old_sha256": "a" * 64, "new_sha256": "b" * 64}
+
+
+@pytest.mark.parametrize("earlier, later, expected", [
+    ([], [], ()),
+    (["a=file:1"], [], ("a=file:1",)),
+    (["a=file:1", "b=file:2"], ["a=http://x/1"], ("a=http://x/1", "b=file:2")),
+])
+def test_merge_overrides_later_wins(earlier, later, expected):
+    assert merge_overrides(earlier, later) == expected
+
+
+# ---- a ledger written by the pipeline (no Prefect) ----------------------------------------------------------------
+
+def _verify(home, ledger_url: str, casualties: str, as_of: date | None = None) -> str:
+    settings = Settings(home=home)
+    request = pipeline.VerifyRequest(paths=(str(home / "seeds"),), ledger_url=ledger_url, as_of=as_of,
+                                     source_overrides=(f"gaza_casualties_daily={casualties}",))
+    started = datetime.now(timezone.utc)
+    articles = pipeline.load_articles(request.paths)
+    claims = pipeline.extract(articles)
+    references, sources = pipeline.prepare_references(claims, request.source_overrides, settings)
+    results = pipeline.check(claims, references, request.as_of, settings)
+    return pipeline.record(request, settings, started, articles, claims, results, sources)
+
+
+@pytest.fixture(scope="module")
+def verified(tmp_path_factory):
+    """A project whose seed was verified once against the 2025-05-16 casualty series: (home, ledger URL, run id)."""
+    home = tmp_path_factory.mktemp("scheduling") / "project"
+    (home / "data").mkdir(parents=True)
+    shutil.copy(REPO / "data" / "sources.toml", home / "data" / "sources.toml")
+    shutil.copytree(REPO / "data" / "reference", home / "data" / "reference")
+    shutil.copytree(REPO / "expectations", home / "expectations")
+    shutil.copytree(REPO / "seeds", home / "seeds")
+    ledger_url = f"sqlite:///{home / 'data' / 'ledger.db'}"
+    return home, ledger_url, _verify(home, ledger_url, f"file://{CASUALTIES_16}")
+
+
+def _quotes(store, claim_ids) -> set[str]:
+    return {row["quote"] for row in store.results(store.runs()[-1]["id"]) if row["claim_id"] in claim_ids}
+
+
+@pytest.mark.parametrize("sources, quotes", [
+    (["gaza_casualties_daily"], CASUALTY_QUOTES),
+    (["israel_polls_hostage_deal"], POLL_QUOTES),
+    (["gaza_casualties_daily", "israel_polls_hostage_deal"], CASUALTY_QUOTES | POLL_QUOTES),
+    (["palestine_recognitions"], set()),  # registered, but no claim in the ledger needs it
+    ([], set()),
+])
+def test_claims_that_depend_on_sources(verified, sources, quotes):
+    home, ledger_url, _ = verified
+    with LedgerStore(ledger_url) as store:
+        found = dependent_claims(store, sources, VOCABULARY)
+        assert _quotes(store, found) == quotes
+        assert set(found.values()) <= {SEED}
+
+
+def test_an_unverifiable_claim_still_depends_on_its_missing_source(project, tmp_path):
+    """With the source unreachable the claims cite no snapshot; they are what a first snapshot must recheck."""
+    ledger_url = f"sqlite:///{tmp_path / 'ledger.db'}"
+    run_id = _verify(project, ledger_url, "http://127.0.0.1:9/unreachable.json")
+    with LedgerStore(ledger_url) as store:
+        results = store.results(run_id)
+        assert {r["verdict"] for r in results if r["quote"] in CASUALTY_QUOTES} == {"unverifiable"}
+        assert {r["source"] for r in results if r["quote"] in CASUALTY_QUOTES} == {None}
+        assert _quotes(store, dependent_claims(store, ["gaza_casualties_daily"], VOCABULARY)) == CASUALTY_QUOTES
+
+
+def test_recheck_plan_for_a_source_repeats_the_last_run(verified):
+    home, ledger_url, _ = verified
+    with LedgerStore(ledger_url) as store:
+        plan = plan_recheck(store, RecheckScope(sources=("gaza_casualties_daily",)), VOCABULARY, home)
+        (target,) = plan.targets
+        assert plan.skipped == []
+        assert target.article_ids == (SEED,) and target.whole_articles == frozenset()
+        assert _quotes(store, target.claim_ids) == CASUALTY_QUOTES
+        assert target.paths == (str(home / "seeds" / f"{SEED}.md"),)
+        assert target.source_overrides == (f"gaza_casualties_daily=file://{CASUALTIES_16}",)  # as last run
+        assert target.as_of is None
+        mirror = plan_recheck(store, RecheckScope(sources=("gaza_casualties_daily",)), VOCABULARY, home,
+                              overrides=["gaza_casualties_daily=http://mirror/c.json"])
+        assert mirror.targets[0].source_overrides == ("gaza_casualties_daily=http://mirror/c.json",)
+
+
+def test_recheck_plan_for_an_article_and_for_a_claim_prefix(verified):
+    home, ledger_url, _ = verified
+    with LedgerStore(ledger_url) as store:
+        (whole,) = plan_recheck(store, RecheckScope(articles=(SEED,)), VOCABULARY, home).targets
+        assert whole.whole_articles == frozenset({SEED})
+        claim_id = next(r["claim_id"] for r in store.results(store.runs()[0]["id"]) if r["quote"] == "two-thirds")
+        (one,) = plan_recheck(store, RecheckScope(claims=(claim_id[:6],)), VOCABULARY, home).targets
+        assert one.claim_ids == frozenset({claim_id}) and one.whole_articles == frozenset()
+
+
+@pytest.mark.parametrize("scope, message", [
+    (RecheckScope(articles=("no-such-article",)), "no article 'no-such-article' in the ledger"),
+    (RecheckScope(claims=("ffffffff",)), "no claim 'ffffffff' in the ledger"),
+])
+def test_recheck_plan_refuses_unknown_articles_and_claims(verified, scope, message):
+    home, ledger_url, _ = verified
+    with LedgerStore(ledger_url) as store, pytest.raises(LedgerError, match=message):
+        plan_recheck(store, scope, VOCABULARY, home)
+
+
+def test_recheck_plan_skips_an_article_whose_file_is_gone(project, tmp_path):
+    ledger_url = f"sqlite:///{tmp_path / 'ledger.db'}"
+    _verify(project, ledger_url, f"file://{CASUALTIES_16}")
+    (project / "seeds" / f"{SEED}.md").rename(tmp_path / "moved.md")
+    with LedgerStore(ledger_url) as store:
+        plan = plan_recheck(store, RecheckScope(sources=("gaza_casualties_daily",)), VOCABULARY, project)
+    assert plan.targets == []
+    assert plan.skipped == [f"article {SEED}: its file {project / 'seeds' / SEED}.md is gone; not rechecked"]
+
+
+def test_keep_claims_brings_the_other_figures_of_a_consistency_rule():
+    article = Article(id="poll", published=date(2025, 5, 16), text=(
+        "A Channel 12 poll found 69 percent of Israelis backing a deal and 21 percent opposed. "
+        "More than 52,000 people have been killed in Gaza."))
+    claims = extract_claims(article, VOCABULARY)
+    support = next(c for c in claims if c.quote == "69 percent")
+    kept = keep_claims(claims, RecheckTarget(paths=(), article_ids=("poll",), claim_ids=frozenset({support.id})),
+                       VOCABULARY)
+    assert {c.quote for c in kept} == POLL_QUOTES  # the 21 percent is judged with it; the casualty figure is not
+    whole = RecheckTarget(paths=(), article_ids=("poll",), whole_articles=frozenset({"poll"}))
+    assert keep_claims(claims, whole, VOCABULARY) == claims
+
+
+# ---- run reports --------------------------------------------------------------------------------------------------
+
+ARTICLE = Article(id="a1", text="In Gaza, more than 52,000 people have been killed.", published=date(2025, 5, 16))
+
+
+def _record(store, verdict: str, sha: str, minutes: int, arguments=None) -> str:
+    claims = extract_claims(ARTICLE, VOCABULARY)
+    started = datetime(2025, 5, 18, tzinfo=timezone.utc) + timedelta(minutes=minutes)
+    run_id = str(uuid.uuid4())
+    store.record_run(RunRecord(
+        run_id=run_id, started_at=started, finished_at=started, arguments=arguments or {}, as_of=None,
+        articles=[ARTICLE], claims=claims,
+        results=[CheckResult(claim_id=c.id, check_kind="value_at_date", verdict=verdict, explanation="x",
+                             observed=53010.0, source="gaza_casualties_daily", snapshot_sha256=sha) for c in claims],
+        sources=[SourceUse("gaza_casualties_daily", "used",
+                           {"sha256": sha, "url": "file:x", "retrieved_at": "2025-05-18T00:00:00Z", "bytes": 1})]))
+    return run_id
+
+
+def test_run_report_counts_verdicts_and_shows_the_flips(tmp_path):
+    with LedgerStore(f"sqlite:///{tmp_path / 'ledger.db'}") as store:
+        first = _record(store, "pass", "a" * 64, 0)
+        second = _record(store, "fail", "b" * 64, 1, {"recheck": {
+            "sources": ["gaza_casualties_daily"],
+            "trigger": {"event": "claimledger.source.updated", "old_sha256": "a" * 64, "new_sha256": "b" * 64}}})
+        opening, flipped = run_report(store, first), run_report(store, second)
+    assert (opening.kind, opening.verdicts, opening.flipped, opening.first_checked) == ("verify", {"pass": 1}, [], 1)
+    assert flipped.kind == "recheck" and flipped.verdicts == {"fail": 1}
+    (flip,) = flipped.flipped
+    assert (flip.quote, flip.before, flip.after) == ("more than 52,000", "pass", "fail")
+    markdown = flipped.markdown()
+    for line in ("| pass | 0 |", "| fail | 1 |", "| unverifiable | 0 |",
+                 "Rechecked the claims that depend on sources gaza_casualties_daily.",
+                 "Triggered by `claimledger.source.updated` (`aaaaaaaaaaaa` -> `bbbbbbbbbbbb`).",
+                 "| more than 52,000 (`", "| pass | **fail** | `aaaaaaaaaaaa` -> `bbbbbbbbbbbb` |",
+                 "| gaza_casualties_daily | used | `bbbbbbbbbbbb` |"):
+        assert line in markdown, line
+    assert "No verdict flipped (1 result(s) checked for the first time)." in opening.markdown()
+
+
+def test_refresh_markdown_lists_sources_and_updates():
+    rows = [{"source": "gaza_casualties_daily", "status": "new snapshot", "snapshot_sha256": "b" * 64,
+             "message": "bbbbbbbbbbbb (10 bytes from http://x|y): +1 row (2025-05-17)"},
+            {"source": "timeline_events", "status": "unchanged", "snapshot_sha256": "c" * 64, "message": "same"}]
+    markdown = refresh_markdown(rows, [SourceUpdate("gaza_casualties_daily", "a" * 64, "b" * 64)], "built x")
+    assert ("| gaza_casualties_daily | new snapshot | `bbbbbbbbbbbb` | bbbbbbbbbbbb (10 bytes from http://x\\|y)"
+            in markdown)
+    assert ("- `gaza_casualties_daily`: `aaaaaaaaaaaa` -> `bbbbbbbbbbbb`; emitted `claimledger.source.updated`"
+            in markdown)
+    assert "None: no source has a new good snapshot" in refresh_markdown(rows, [], "built x")
+
+
+# ---- the commands -------------------------------------------------------------------------------------------------
+
+def run_cli(home, *args, env=None):
+    return CliRunner().invoke(app, list(args), env={"CLAIMLEDGER_HOME": str(home), **(env or {})},
+                              catch_exceptions=False)
+
+
+@pytest.mark.parametrize("args, message", [
+    (["rerun"], "rerun needs --source NAME, --article ID or --claim ID"),
+    (["rerun", "--source", "nope"], "no such source 'nope'"),
+    (["rerun", "--article", "nope"], "no article 'nope' in the ledger"),
+    (["rerun", "--claim", "ffffffff"], "no claim 'ffffffff' in the ledger"),
+    (["verify", "--dask-address", "tcp://127.0.0.1:8786"], "--dask-address needs --task-runner dask"),
+    (["serve"], "serve needs a Prefect server"),
+])
+def test_command_errors_are_one_line(project, args, message):
+    result = run_cli(project, *args, env={"PREFECT_API_URL": None})
+    assert result.exit_code == 2
+    assert message in " ".join(result.output.split())
+
+
+def test_rerun_of_a_source_nothing_depends_on_records_nothing(verified):
+    home, ledger_url, _ = verified
+    result = run_cli(home, "rerun", "--source", "palestine_recognitions", "--ledger", ledger_url, "--format", "json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout) == []
+    assert "nothing to recheck" in result.stderr
+
+
+def test_rerun_a_claim_through_the_recheck_flow(prefect_harness, project, tmp_path):
+    ledger_url = f"sqlite:///{tmp_path / 'ledger.db'}"
+    first = _verify(project, ledger_url, f"file://{CASUALTIES_16}")
+    with LedgerStore(ledger_url) as store:
+        claim_id = next(r["claim_id"] for r in store.results(first) if r["quote"] == "69 percent")
+    result = run_cli(project, "rerun", "--claim", claim_id[:8], "--ledger", ledger_url, "--format", "json")
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.stdout)
+    assert {row["quote"] for row in rows} == POLL_QUOTES  # the rule that judges both figures comes along
+    with LedgerStore(ledger_url) as store:
+        latest = store.runs()[0]
+        arguments = json.loads(latest["arguments"])
+        assert arguments["recheck"] == {"claims": [claim_id[:8]]}
+        assert arguments["sources"] == [f"gaza_casualties_daily=file://{CASUALTIES_16}"]  # the last run's
+        assert latest["new_results"] == 0  # same snapshots, same results: links only
+        assert {s["source"] for s in store.run_sources(latest["id"])} == {"israel_polls_hostage_deal"}
+
+
+# ---- on a Dask cluster --------------------------------------------------------------------------------------------
+
+@pytest.mark.dask
+def test_extraction_and_checks_split_over_a_local_dask_cluster(prefect_harness, project, tmp_path):
+    from prefect import get_client
+    from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
+    from prefect.client.schemas.sorting import FlowRunSort
+
+    from claimledger.flows.verify import on_task_runner, verify_articles
+
+    seed = (project / "seeds" / f"{SEED}.md").read_text(encoding="utf-8")
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    for n in range(4):
+        (folder / f"copy{n}.md").write_text(seed.replace("publisher: TRT World", f"publisher: TRT World\nid: copy{n}"),
+                                            encoding="utf-8")
+    settings = Settings(home=project)
+    request = pipeline.VerifyRequest(paths=(str(folder),), ledger_url=f"sqlite:///{tmp_path / 'ledger.db'}",
+                                     source_overrides=(f"gaza_casualties_daily=file://{CASUALTIES_16}",))
+    on_dask = on_task_runner(verify_articles, "dask", workers=2)(request, settings)
+    with get_client(sync_client=True) as client:
+        (latest,) = client.read_flow_runs(sort=FlowRunSort.START_TIME_DESC, limit=1)  # the run on Dask
+        tasks = client.read_task_runs(flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[latest.id])))
+    alone = verify_articles(request, settings)
+
+    verdicts = {(r.claim_id, r.check_kind): r.verdict for r in alone.results}
+    assert {(r.claim_id, r.check_kind): r.verdict for r in on_dask.results} == verdicts
+    assert len(on_dask.articles) == 4 and len(on_dask.claims) == 40
+    names = sorted(t.name.rsplit("-", 1)[0] for t in tasks)
+    assert names.count("extract claims") == 4 and names.count("check claims") == 4  # 4 articles: 4 chunks
