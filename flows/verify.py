@@ -12,6 +12,7 @@ from prefect import flow, task, unmapped
 from prefect.cache_policies import NONE
 from prefect.context import FlowRunContext
 from prefect.settings import PREFECT_API_URL
+from prefect.utilities.annotations import quote
 
 from claimledger import pipeline
 from claimledger.checks.engine import sources_needed
@@ -24,6 +25,8 @@ from claimledger.scheduling.chunks import chunk_count, chunked
 from claimledger.scheduling.index import RecheckTarget, keep_claims
 from claimledger.settings import Settings
 
+# Large inputs (articles, claims, results, reference tables) go in quote(): Prefect otherwise walks every object in
+# them looking for futures, which cost 40 s of a 2,000-article run.
 # Coarse tasks (a batch each): Prefect costs 5-40 ms per task run. Inputs are DataFrames and settings, not
 # worth hashing, so no task caching. Timeouts are ceilings for a stuck step, not estimates; extraction and checks
 # are deterministic, so their one retry is for a lost Dask worker, not for a bug.
@@ -53,18 +56,18 @@ def check_and_record(request: VerifyRequest, settings: Settings, target: Recheck
     started_at = datetime.now(timezone.utc)
     articles = load_articles(request.paths)
     chunks = chunked(articles, chunk_count(len(articles), _cluster_threads()))
-    claim_chunks = _map(extract_claims, chunks) if len(chunks) > 1 else [extract_claims(articles)]
+    claim_chunks = _map(extract_claims, chunks) if len(chunks) > 1 else [extract_claims(quote(articles))]
     if target is not None:
         vocabulary = load_vocabulary()
         claim_chunks = [kept for chunk in claim_chunks if (kept := keep_claims(chunk, target, vocabulary))]
     claims = [claim for chunk in claim_chunks for claim in chunk]
-    references, sources = prepare_sources(claims, request.source_overrides, settings)
+    references, sources = prepare_sources(quote(claims), request.source_overrides, settings)
     if len(claim_chunks) > 1:
         results = _map(check_claims, claim_chunks, unmapped(references), unmapped(request.as_of), unmapped(settings))
         results = [result for chunk in results for result in chunk]
     else:
-        results = check_claims(claims, references, request.as_of, settings)
-    run_id = record_run(request, settings, started_at, articles, claims, results, sources)
+        results = check_claims(quote(claims), quote(references), request.as_of, settings)
+    run_id = record_run(request, settings, started_at, quote(articles), quote(claims), quote(results), sources)
     publish_run_report(request.ledger_url or settings.ledger, run_id)
     return VerifyOutcome(run_id, articles, claims, results, sources)
 

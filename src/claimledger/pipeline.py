@@ -37,15 +37,19 @@ class VerifyRequest:
         return {**values, "recheck": self.recheck} if self.recheck else values
 
 
-@dataclass(frozen=True)
 class VerifyOutcome:
-    """A finished run: its id, what was read and decided, and the sources it used."""
+    """A finished run: its id, what was read and decided, and the sources it used.
 
-    run_id: str
-    articles: list[Article]
-    claims: list[Claim]
-    results: list[CheckResult]
-    sources: list[SourceUse]
+    A plain class, not a dataclass: Prefect walks a flow's dataclass return value object by object looking for
+    futures, seconds of work for a run of thousands of articles.
+    """
+
+    __slots__ = ("run_id", "articles", "claims", "results", "sources")
+
+    def __init__(self, run_id: str, articles: list[Article], claims: list[Claim], results: list[CheckResult],
+                 sources: list[SourceUse]):
+        self.run_id, self.articles, self.claims, self.results, self.sources = (run_id, articles, claims, results,
+                                                                               sources)
 
 
 def load_articles(paths: tuple[str, ...]) -> list[Article]:
