@@ -2,38 +2,24 @@
 
 from __future__ import annotations
 
-import json
 import os
-import sys
 from datetime import date
 from enum import Enum
 from pathlib import Path
 from typing import Optional
 
 import typer
-from rich import box
 from rich.console import Console
 from rich.table import Table
 
 from claimledger.settings import Settings
+from claimledger.terminal import VERDICT_STYLE, OutputFormat, err, fail, out, write_json
 
 app = typer.Typer(
     add_completion=False,
     no_args_is_help=True,
     help="Check the numbers in news articles against reference data and keep every verdict in a ledger.",
 )
-# Piped output (make run, CI logs) gets room for the explanation column; a terminal keeps its own width.
-out = Console(width=None if sys.stdout.isatty() else 160)
-err = Console(stderr=True, width=None if sys.stderr.isatty() else 160)
-
-VERDICT_STYLE = {"pass": "green", "fail": "bold red", "unverifiable": "yellow"}
-
-
-class OutputFormat(str, Enum):
-    table = "table"
-    json = "json"
-
-
 class TaskRunner(str, Enum):
     threads = "threads"
     dask = "dask"
@@ -53,11 +39,6 @@ def _prefect_environment(settings: Settings) -> None:
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     os.environ.setdefault("DO_NOT_TRACK", "1")
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
-
-
-def _fail(message: str) -> typer.Exit:
-    err.print(f"[bold red]claimledger: error:[/] {message}", highlight=False, soft_wrap=True)
-    return typer.Exit(code=2)
 
 
 def _parse_date(value: Optional[str]) -> Optional[date]:
@@ -96,12 +77,12 @@ def verify(
     try:
         outcome = run(request, settings, return_state=False)
     except Exception as exc:  # the flow has logged the traceback; the user gets one actionable line
-        raise _fail(f"run failed: {exc}") from None
+        raise fail(f"run failed: {exc}") from None
     from claimledger.pipeline import result_rows
 
     rows = result_rows(outcome)
     if output is OutputFormat.json:
-        sys.stdout.write(json.dumps(rows, indent=2, ensure_ascii=False) + "\n")
+        write_json(rows)
     else:
         _print_table(rows)
     _print_run_summary(outcome, request.ledger_url or settings.ledger, to=err if output is OutputFormat.json else out)
@@ -120,7 +101,7 @@ def _request(paths, as_of, ledger, source, settings: Settings):
         parse_overrides(list(source), load_registry(settings.registry_path))
         LedgerStore(ledger or settings.ledger)
     except (ArticleError, RegistryError, LedgerError) as exc:
-        raise _fail(str(exc)) from None
+        raise fail(str(exc)) from None
     return VerifyRequest(paths=tuple(chosen), as_of=_parse_date(as_of), source_overrides=tuple(source),
                          ledger_url=ledger)
 
@@ -162,11 +143,11 @@ def extract(
     try:
         claims = extract_all(load_articles(tuple(str(p) for p in paths)))
     except ArticleError as exc:
-        raise _fail(str(exc)) from None
+        raise fail(str(exc)) from None
     rows = [{"article": c.article_id, "claim_id": c.id, "quote": c.quote, "sentence": c.sentence, "metric": c.metric,
              "value": c.value, "unit": c.unit, "qualifier": c.qualifier, "low": c.low, "high": c.high} for c in claims]
     if output is OutputFormat.json:
-        sys.stdout.write(json.dumps(rows, indent=2, ensure_ascii=False) + "\n")
+        write_json(rows)
         return
     table = Table(header_style="bold")
     for column in ("article", "claim", "metric", "value", "unit", "qualifier", "interval"):
@@ -178,143 +159,9 @@ def extract(
     out.print(table)
 
 
-# ---- sources: the registry, what each source's snapshots look like, and fetching them --------------------------
-
-sources_app = typer.Typer(no_args_is_help=False)
+from claimledger.sources.commands import fetch, registry_or_fail, sources_app  # noqa: E402  (sources, fetching)
 app.add_typer(sources_app, name="sources")
-
-STATUS_STYLE = {"new snapshot": "green", "unchanged": "dim", "quarantined": "bold red", "fetch failed": "yellow"}
-
-
-def _registry(settings: Settings):
-    from claimledger.sources.registry import RegistryError, load_registry
-
-    try:
-        return load_registry(settings.registry_path)
-    except RegistryError as exc:
-        raise _fail(str(exc)) from None
-
-
-def _write_json(value) -> None:
-    sys.stdout.write(json.dumps(value, indent=2, ensure_ascii=False) + "\n")
-
-
-@sources_app.callback(invoke_without_command=True)
-def sources(
-    ctx: typer.Context,
-    output: OutputFormat = typer.Option(OutputFormat.table, "--format", help="table or json (one object per "
-                                        "source)."),
-) -> None:
-    """List the reference sources with the snapshot each one uses, its validation, rows, dates and metrics.
-
-    Example: claimledger sources --format json
-    """
-    if ctx.invoked_subcommand is not None:
-        return
-    from claimledger.sources.catalog import age, source_statuses
-    from claimledger.sources.snapshots import SnapshotStore
-
-    settings = Settings()
-    statuses = source_statuses(_registry(settings), SnapshotStore(settings.snapshots_dir))
-    if output is OutputFormat.json:
-        _write_json([status.as_dict() for status in statuses])
-        return
-    table = Table(header_style="bold", box=box.SIMPLE_HEAD, padding=(0, 1, 0, 0), pad_edge=False)
-    for column in ("source", "snapshot", "retrieved_at", "age", "validation", "rows", "dates", "metrics"):
-        table.add_column(column, overflow="fold", no_wrap=column in ("source", "snapshot", "retrieved_at", "dates"),
-                         justify="right" if column == "rows" else "left",
-                         max_width=22 if column == "validation" else None)  # room for the longest metric name
-    for status in statuses:
-        snapshot = status.snapshot
-        held = "red" if status.held else "green" if snapshot else "yellow"
-        dates = f"{status.first_date}..{status.last_date}" if status.first_date else "-"
-        retrieved = ("-", "-") if snapshot is None else (snapshot.retrieved_at.replace("T", " ")[:16],
-                                                          age(snapshot.retrieved_at))
-        table.add_row(status.source.name, snapshot.short if snapshot else "-", *retrieved,
-                      f"[{held}]{status.validation}[/]", f"{status.rows:,}" if status.rows is not None else "-",
-                      dates, "\n".join(status.source.metrics) or "-")
-    out.print(table)
-    for status in statuses:
-        if status.problem:
-            err.print(f"[yellow]{status.source.name}:[/] {status.problem}", highlight=False, soft_wrap=True)
-
-
-@sources_app.command("diff")
-def sources_diff(
-    name: str = typer.Argument(..., help="Source name, as in data/sources.toml."),
-    output: OutputFormat = typer.Option(OutputFormat.table, "--format", help="table (readable lines) or json "
-                                        "(the stored diff object; null when none is stored)."),
-) -> None:
-    """Show what the source's current snapshot changed against the one before: rows, revised values, fields.
-
-    Example: claimledger sources diff gaza_casualties_daily --format json
-    """
-    from claimledger.sources.reference import latest_diff
-    from claimledger.sources.snapshots import SnapshotError, SnapshotStore
-
-    settings = Settings()
-    registry = _registry(settings)
-    if name not in registry:
-        raise _fail(f"no such source {name!r} (known: {', '.join(sorted(registry))})")
-    store = SnapshotStore(settings.snapshots_dir)
-    try:
-        good, diff = store.latest_good(name), latest_diff(store, name)
-    except SnapshotError as exc:
-        raise _fail(str(exc)) from None
-    if output is OutputFormat.json:
-        _write_json(diff.as_dict() if diff else None)
-    elif diff is not None:
-        for line in diff.lines():
-            out.print(line, highlight=False, soft_wrap=True)
-    elif good is None:
-        out.print(f"{name}: no good snapshot yet (claimledger fetch {name})", highlight=False)
-    else:
-        out.print(f"{name}: snapshot {good.short} is the first good one; there is nothing to compare it with",
-                  highlight=False)
-
-
-@app.command()
-def fetch(
-    names: list[str] = typer.Argument(None, help="Sources to fetch (default: every source in data/sources.toml)."),
-    source: list[str] = typer.Option([], "--source", help="Read source NAME from URL (file:, http://, https://); "
-                                     "repeatable. Example: --source gaza_casualties_daily=file:/tmp/c.json"),
-    output: OutputFormat = typer.Option(OutputFormat.table, "--format", help="table for people, json for programs "
-                                        "(stdout holds only the JSON array, one object per source)."),
-) -> None:
-    """Fetch sources, validate and snapshot what is new, diff it, and build the sources' GX Data Docs once.
-
-    Example: claimledger fetch gaza_casualties_daily --format json
-    """
-    from claimledger.scheduling.updates import fetch_row, validations
-    from claimledger.sources.docs import DocsError, build_data_docs
-    from claimledger.sources.reference import prepare_sources
-    from claimledger.sources.registry import RegistryError, parse_overrides
-    from claimledger.sources.snapshots import SnapshotError
-    from claimledger.sources.validate import SuiteError
-
-    settings = Settings()
-    registry = _registry(settings)
-    try:
-        overrides = parse_overrides(list(source), registry)
-        prepared = prepare_sources(names or list(registry), registry, overrides, settings)
-    except (RegistryError, SnapshotError, SuiteError) as exc:
-        raise _fail(str(exc)) from None
-    rows = [fetch_row(name, table) for name, table in prepared.items()]
-    if output is OutputFormat.json:
-        _write_json(rows)
-    else:
-        for row in rows:
-            style = STATUS_STYLE.get(row["status"], "")
-            out.print(f"[bold]{row['source']}[/]: [{style}]{row['status']}[/] {row['message']}", highlight=False,
-                      soft_wrap=True)
-    checked = validations(prepared.values())
-    try:
-        index = build_data_docs(checked, settings)
-    except DocsError as exc:
-        raise _fail(f"{exc}; the snapshots and validations above are recorded") from None
-    docs = f"built {index}" if index else f"unchanged ({settings.data_docs_dir}): nothing new was validated"
-    (err if output is OutputFormat.json else out).print(f"Data Docs: {docs}", highlight=False, soft_wrap=True)
-
+app.command()(fetch)
 
 from claimledger.ledger.commands import LEDGER_HELP, ledger_app  # noqa: E402  (the ledger's history commands)
 app.add_typer(ledger_app, name="ledger", help=LEDGER_HELP)
@@ -357,11 +204,11 @@ def _on_task_runner(chosen_flow, task_runner: "TaskRunner", dask_address: Option
     from claimledger.flows.verify import TaskRunnerUnavailable, on_task_runner
 
     if dask_address and task_runner is not TaskRunner.dask:
-        raise _fail("--dask-address needs --task-runner dask")
+        raise fail("--dask-address needs --task-runner dask")
     try:
         return on_task_runner(chosen_flow, task_runner.value, dask_address)
     except TaskRunnerUnavailable as exc:
-        raise _fail(str(exc)) from None
+        raise fail(str(exc)) from None
 
 
 @app.command()
@@ -388,22 +235,22 @@ def serve(
     """
     settings = Settings()
     if not os.environ.get("PREFECT_API_URL"):
-        raise _fail("serve needs a Prefect server: start one with `prefect server start --host 127.0.0.1` and set "
+        raise fail("serve needs a Prefect server: start one with `prefect server start --host 127.0.0.1` and set "
                     "PREFECT_API_URL=http://127.0.0.1:4200/api (see README, Running unattended)")
     request = _request(articles, None, ledger, source, settings)
-    registry = _registry(settings)
+    registry = registry_or_fail(settings)
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "INFO")  # served runs' task logs belong in the Prefect UI
     _prefect_environment(settings)
     from claimledger.flows.serve import serve_deployments, unreachable_api
 
     problem = unreachable_api()
     if problem:
-        raise _fail(f"cannot reach the Prefect server at {problem} (is `prefect server start` running?)")
+        raise fail(f"cannot reach the Prefect server at {problem} (is `prefect server start` running?)")
     paths = [str(Path(p).resolve()) for p in request.paths]  # served runs may start elsewhere
     try:
         serve_deployments(list(registry), cron, verify_cron, paths, list(source), ledger, work_pool)
     except ValueError as exc:  # a schedule Prefect cannot parse, a work pool the server does not have
-        raise _fail(f"cannot serve: {' '.join(str(exc).split())}") from None
+        raise fail(f"cannot serve: {' '.join(str(exc).split())}") from None
 
 
 @app.command()
@@ -431,7 +278,7 @@ def rerun(
     from claimledger.sources.registry import RegistryError
 
     if not (source or article or claim):
-        raise _fail("rerun needs --source NAME, --article ID or --claim ID")
+        raise fail("rerun needs --source NAME, --article ID or --claim ID")
     settings = Settings()
     ledger_url = ledger or settings.ledger
     _prefect_environment(settings)
@@ -442,13 +289,13 @@ def rerun(
     try:
         plan = recheck_plan(scope, [], ledger_url, settings)
     except (LedgerError, RegistryError, ArticleError) as exc:
-        raise _fail(str(exc)) from None
+        raise fail(str(exc)) from None
     report = err if output is OutputFormat.json else out
     for reason in plan.skipped:
         report.print(f"[yellow]skipped:[/] {reason}", highlight=False, soft_wrap=True)
     if not plan.targets:
         if output is OutputFormat.json:
-            _write_json([])
+            write_json([])
         report.print(f"nothing to recheck: no claim in the ledger depends on {scope.describe()}", highlight=False,
                      soft_wrap=True)
         return
@@ -457,12 +304,12 @@ def rerun(
         outcomes = run(sources=list(source), articles=list(article), claims=list(claim), ledger_url=ledger,
                        return_state=False)
     except Exception as exc:  # the flow has logged the traceback; the user gets one actionable line
-        raise _fail(f"recheck failed: {exc}") from None
+        raise fail(f"recheck failed: {exc}") from None
     from claimledger.pipeline import result_rows
 
     rows = [row for outcome in outcomes for row in result_rows(outcome)]
     if output is OutputFormat.json:
-        _write_json(rows)
+        write_json(rows)
     else:
         _print_table(rows)
     for outcome in outcomes:

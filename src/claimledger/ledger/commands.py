@@ -11,8 +11,9 @@ from pathlib import Path
 from typing import Any, Optional
 
 import typer
-from rich.console import Console
 from rich.table import Table
+
+from claimledger.terminal import VERDICT_STYLE, OutputFormat, err, fail, out
 
 LEDGER_HELP = """Read the ledger: runs, a claim's verdict history, what changed between runs, exports.
 
@@ -20,17 +21,9 @@ Example: claimledger ledger diff   (what the latest run changed)
 """
 
 ledger_app = typer.Typer(no_args_is_help=True, add_completion=False, help=LEDGER_HELP)
-out = Console(width=None if sys.stdout.isatty() else 160)
-err = Console(stderr=True, width=None if sys.stderr.isatty() else 160)
-VERDICT_STYLE = {"pass": "green", "fail": "bold red", "unverifiable": "yellow"}
 
 LEDGER_OPTION = typer.Option(None, "--ledger", help="Ledger SQLAlchemy URL (default sqlite:///data/ledger.db in the "
                              "project; postgresql+psycopg://USER@HOST/DB for a shared ledger).")
-
-
-class ReportFormat(str, Enum):
-    table = "table"
-    json = "json"
 
 
 class ExportFormat(str, Enum):
@@ -39,7 +32,7 @@ class ExportFormat(str, Enum):
     parquet = "parquet"
 
 
-FORMAT_OPTION = typer.Option(ReportFormat.table, "--format", help="table for people, json for programs.")
+FORMAT_OPTION = typer.Option(OutputFormat.table, "--format", help="table for people, json for programs.")
 
 
 def _open(ledger: Optional[str]):
@@ -49,12 +42,7 @@ def _open(ledger: Optional[str]):
     try:
         return LedgerStore(ledger or Settings().ledger)
     except LedgerError as exc:
-        raise _fail(str(exc)) from None
-
-
-def _fail(message: str) -> typer.Exit:
-    err.print(f"[bold red]claimledger: error:[/] {message}", highlight=False, soft_wrap=True)
-    return typer.Exit(code=2)
+        raise fail(str(exc)) from None
 
 
 def _when(value: Any) -> str:
@@ -84,7 +72,7 @@ def _verdict(verdict: Optional[str]) -> str:
 def list_runs(
     ledger: Optional[str] = LEDGER_OPTION,
     limit: int = typer.Option(20, "--limit", min=1, help="Show the newest N runs."),
-    output: ReportFormat = FORMAT_OPTION,
+    output: OutputFormat = FORMAT_OPTION,
 ) -> None:
     """List runs, newest first: when, status, articles, claims, results by verdict, and the snapshots used.
 
@@ -94,7 +82,7 @@ def list_runs(
 
     with _open(ledger) as store:
         runs = run_summaries(store, limit)
-    if output is ReportFormat.json:
+    if output is OutputFormat.json:
         sys.stdout.write(_json([{k: v for k, v in r.items() if k != "arguments"} | {
             "arguments": json.loads(r["arguments"])} for r in runs]))
         return
@@ -115,7 +103,7 @@ def list_runs(
 def show(
     claim_id: str = typer.Argument(..., help="Claim id, or a unique prefix of it (verify --format json prints it)."),
     ledger: Optional[str] = LEDGER_OPTION,
-    output: ReportFormat = FORMAT_OPTION,
+    output: OutputFormat = FORMAT_OPTION,
 ) -> None:
     """Show a claim and its verdict history across runs, with the snapshot and explanation of each verdict.
 
@@ -128,9 +116,9 @@ def show(
         try:
             found = claim(store, claim_id)
         except LedgerError as exc:
-            raise _fail(str(exc)) from None
+            raise fail(str(exc)) from None
         history = claim_history(store, found["id"])
-    if output is ReportFormat.json:
+    if output is OutputFormat.json:
         sys.stdout.write(_json({"claim": found, "history": history}))
         return
     interval = " .. ".join("" if b is None else f"{b:,.10g}" for b in (found["low"], found["high"]))
@@ -161,7 +149,7 @@ def diff(
                                           "before RUN_B)."),
     run_b: Optional[str] = typer.Argument(None, help="The later run: id, unique prefix or latest (default: latest)."),
     ledger: Optional[str] = LEDGER_OPTION,
-    output: ReportFormat = FORMAT_OPTION,
+    output: OutputFormat = FORMAT_OPTION,
 ) -> None:
     """Show what changed between two runs: claims whose verdict flipped, claims added and removed.
 
@@ -175,9 +163,9 @@ def diff(
             b = resolve_run(store, run_b or "latest")
             a = resolve_run(store, run_a) if run_a else previous_run(store, b)
         except LedgerError as exc:
-            raise _fail(str(exc)) from None
+            raise fail(str(exc)) from None
         changes = diff_runs(store, a, b)
-    if output is ReportFormat.json:
+    if output is OutputFormat.json:
         sys.stdout.write(_json(asdict(changes)))
         return
     if changes.flipped:
@@ -214,12 +202,12 @@ def export(
     from claimledger.ledger.store import LedgerError
 
     if output_format is ExportFormat.parquet and output is None and sys.stdout.isatty():
-        raise _fail("parquet is binary: give --output PATH or redirect stdout to a file")
+        raise fail("parquet is binary: give --output PATH or redirect stdout to a file")
     with _open(ledger) as store:
         try:
             rows = export_rows(store, resolve_run(store, run) if run else None)
         except LedgerError as exc:
-            raise _fail(str(exc)) from None
+            raise fail(str(exc)) from None
     if output_format is ExportFormat.json:
         data = _json(rows).encode()
     else:
