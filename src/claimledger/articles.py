@@ -95,3 +95,15 @@ def _as_date(path: Path, value: object) -> date:
         return date.fromisoformat(str(value).strip())
     except ValueError as exc:
         raise ArticleError(f"{path}: front matter 'published' is {value!r}, expected a date like 2025-05-16") from exc
+
+
+def recorded_article_file(home: Path, recorded_path: str | None) -> Path | None:
+    """The article file the ledger recorded: a relative path is read from the project folder first, then as given;
+    None when it is gone."""
+    if not recorded_path:
+        return None
+    path = Path(recorded_path)
+    for candidate in ((path,) if path.is_absolute() else (home / path, path)):
+        if candidate.is_file():
+            return candidate
+    return None

@@ -6,7 +6,7 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from claimledger.articles import ArticleError, read_article
+from claimledger.articles import ArticleError, read_article, recorded_article_file
 from claimledger.settings import Settings
 
 
@@ -27,14 +27,8 @@ class Segment:
 
 
 def article_file(settings: Settings, recorded_path: str | None) -> Path | None:
-    """The article file: its path as recorded, relative ones read from the project folder first."""
-    if not recorded_path:
-        return None
-    path = Path(recorded_path)
-    if path.is_absolute():
-        return path
-    in_project = settings.home / path
-    return in_project if in_project.exists() else path
+    """The article file the ledger recorded, in this project."""
+    return recorded_article_file(settings.home, recorded_path)
 
 
 def recorded_text(settings: Settings, article: dict) -> RecordedText:

@@ -20,7 +20,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from claimledger.articles import read_article
+from claimledger.articles import read_article, recorded_article_file
 from claimledger.claims.model import Claim
 from claimledger.claims.vocabulary import Vocabulary
 from claimledger.ledger import history, schema
@@ -134,7 +134,7 @@ def plan_recheck(store: LedgerStore, scope: RecheckScope, vocabulary: Vocabulary
     groups: dict[tuple[date | None, tuple[str, ...]], dict[str, Any]] = {}
     skipped = []
     for article_id in sorted(set(claim_ids.values()) | whole):
-        path = files.get(article_id) or _article_file(home, recorded.get(article_id))
+        path = files.get(article_id) or recorded_article_file(home, recorded.get(article_id))
         if path is None:
             skipped.append(f"article {article_id}: its file {recorded.get(article_id) or '(none recorded)'} is gone; "
                            "not rechecked")
@@ -175,17 +175,6 @@ def merge_overrides(earlier: Iterable[str], later: Iterable[str]) -> tuple[str, 
         name, _, _ = pair.partition("=")
         merged[name] = pair
     return tuple(merged[name] for name in sorted(merged))
-
-
-def _article_file(home: Path, recorded_path: str | None) -> Path | None:
-    """The article's file as the ledger recorded it; a relative path is read from the project folder first."""
-    if not recorded_path:
-        return None
-    path = Path(recorded_path)
-    for candidate in ((path,) if path.is_absolute() else (home / path, path)):
-        if candidate.is_file():
-            return candidate
-    return None
 
 
 def _recorded_articles(store: LedgerStore, article_ids: set[str]) -> dict[str, str | None]:
