@@ -44,7 +44,7 @@ POLL_QUOTES = {"69 percent", "21 percent"}
     (1, 4, 1),  # never more chunks than items
     (5, 2, 5),
     (100, 2, 6),  # a few chunks per worker
-    (100, 0, 3),  # an empty cluster still gets work cut for one worker
+    (100, 0, 1),  # no cluster (Prefect's default runner): one chunk, one task
     (1000, 8, 24),
 ])
 def test_chunk_count(items, workers, expected):

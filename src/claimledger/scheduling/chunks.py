@@ -18,7 +18,9 @@ def chunk_count(items: int, workers: int, per_worker: int = CHUNKS_PER_WORKER) -
     """How many chunks to cut `items` into for `workers` parallel slots: a few per worker, at most one per item."""
     if items <= 0:
         return 0
-    return max(1, min(items, max(1, workers) * per_worker))
+    if workers <= 0:
+        return 1  # no cluster: one task does it all (threads would only add Prefect's overhead, not speed)
+    return max(1, min(items, workers * per_worker))
 
 
 def chunked(items: Sequence[T], count: int) -> list[list[T]]:

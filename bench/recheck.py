@@ -1,0 +1,58 @@
+"""A recheck after one source update against a full run: bench/recheck.py [--size 10000] [--source NAME].
+
+Verifies a generated corpus end to end (bench/make_corpus.py), then runs `claimledger rerun --source NAME` on the same
+ledger, and prints both times, the share of claims that depend on the source, and the recheck's cost above that share
+of the full run (the fixed overhead: Prefect, imports, finding the claims in the ledger).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from verify_scale import CASUALTIES, CLI, REPO, corpus  # noqa: E402  (same corpus, same CLI)
+
+
+def timed(args: list[str], env: dict, output: Path) -> float:
+    """Wall seconds of one CLI run, its JSON written to output."""
+    started = time.perf_counter()
+    with output.open("w") as out:
+        subprocess.run([str(CLI), *args], check=True, stdout=out, stderr=subprocess.DEVNULL, env=env)
+    return time.perf_counter() - started
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--size", type=int, default=10000)
+    parser.add_argument("--source", default="gaza_casualties_daily")
+    args = parser.parse_args()
+    folder = corpus(args.size)
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        env = {**os.environ, "PREFECT_HOME": str(work / "prefect"), "DO_NOT_TRACK": "1",
+               "PREFECT_SERVER_ANALYTICS_ENABLED": "false", "CLAIMLEDGER_HOME": str(REPO)}
+        ledger = f"sqlite:///{work / 'ledger.db'}"
+        source = f"gaza_casualties_daily=file:{CASUALTIES}"
+        full = timed(["verify", str(folder / "articles"), "--format", "json", "--ledger", ledger, "--source", source],
+                     env, work / "full.json")
+        rechecked = timed(["rerun", "--source", args.source, "--format", "json", "--ledger", ledger], env,
+                          work / "recheck.json")
+        all_rows = json.loads((work / "full.json").read_text())
+        again = json.loads((work / "recheck.json").read_text())
+    share = len({r["claim_id"] for r in again}) / len({r["claim_id"] for r in all_rows})
+    overhead = rechecked - share * full
+    print(f"{'articles':>9} {'full run s':>10} {'source':>22} {'claims rechecked':>17} {'share':>6} "
+          f"{'recheck s':>9} {'above share x full s':>21}")
+    print(f"{args.size:>9,} {full:>10.1f} {args.source:>22} {len(again):>17,} {share:>6.1%} {rechecked:>9.1f} "
+          f"{overhead:>21.1f}")
+
+
+if __name__ == "__main__":
+    main()
