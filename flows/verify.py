@@ -22,7 +22,8 @@ from claimledger.flows.artifacts import publish_run_report
 from claimledger.flows.refresh import fetch_slots
 from claimledger.pipeline import VerifyOutcome, VerifyRequest
 from claimledger.scheduling.chunks import chunk_count, chunked
-from claimledger.scheduling.index import RecheckTarget, keep_claims
+from claimledger.ledger.store import LedgerStore
+from claimledger.scheduling.index import RecheckTarget, keep_claims, recorded_claims
 from claimledger.settings import Settings
 
 # Large inputs (articles, claims, results, reference tables) go in quote(): Prefect otherwise walks every object in
@@ -36,6 +37,13 @@ extract_claims = task(pipeline.extract, name="extract claims", cache_policy=NONE
 check_claims = task(pipeline.check, name="check claims", cache_policy=NONE, retries=1, timeout_seconds=1800)
 record_run = task(pipeline.record, name="record run", cache_policy=NONE, retries=2, retry_delay_seconds=1,
                   timeout_seconds=300)
+
+
+@task(name="load recorded claims", cache_policy=NONE, retries=2, retry_delay_seconds=1, timeout_seconds=300)
+def load_recorded_claims(ledger_url: str, target: RecheckTarget) -> list[Claim]:
+    """The claims a recheck re-asks, from the ledger."""
+    with LedgerStore(ledger_url) as store:
+        return recorded_claims(store, target, load_vocabulary())
 
 
 @task(name="fetch and validate sources", cache_policy=NONE, retries=1, retry_delay_seconds=5, timeout_seconds=1800)
@@ -54,9 +62,14 @@ def verify_articles(request: VerifyRequest, settings: Settings | None = None) ->
 def check_and_record(request: VerifyRequest, settings: Settings, target: RecheckTarget | None = None) -> VerifyOutcome:
     """The steps of a run, inside a flow; with a recheck target, only its claims are checked and recorded."""
     started_at = datetime.now(timezone.utc)
-    articles = load_articles(request.paths)
-    chunks = chunked(articles, chunk_count(len(articles), _cluster_threads()))
-    claim_chunks = _map(extract_claims, chunks) if len(chunks) > 1 else [extract_claims(quote(articles))]
+    if target is not None and not target.whole_articles:
+        # A recheck of given claims (a source changed): the claims as recorded, no article read or extracted.
+        articles = []
+        claim_chunks = [load_recorded_claims(request.ledger_url or settings.ledger, target)]
+    else:
+        articles = load_articles(request.paths)
+        chunks = chunked(articles, chunk_count(len(articles), _cluster_threads()))
+        claim_chunks = _map(extract_claims, chunks) if len(chunks) > 1 else [extract_claims(quote(articles))]
     if target is not None:
         vocabulary = load_vocabulary()
         claim_chunks = [kept for chunk in claim_chunks if (kept := keep_claims(chunk, target, vocabulary))]

@@ -24,7 +24,7 @@ from claimledger.claims.vocabulary import load_vocabulary
 from claimledger.cli import app
 from claimledger.ledger.store import LedgerError, LedgerStore, RunRecord, SourceUse
 from claimledger.scheduling.chunks import chunk_count, chunked
-from claimledger.scheduling.index import (RecheckScope, RecheckTarget, dependent_claims, keep_claims,
+from claimledger.scheduling.index import (RecheckScope, RecheckTarget, dependent_claims, keep_claims, recorded_claims,
                                           merge_overrides, plan_recheck)
 from claimledger.scheduling.report import refresh_markdown, run_report
 from claimledger.scheduling.updates import SourceUpdate, changed_sources
@@ -136,6 +136,19 @@ def test_claims_that_depend_on_sources(verified, sources, quotes):
         found = dependent_claims(store, sources, VOCABULARY)
         assert _quotes(store, found) == quotes
         assert set(found.values()) <= {SEED}
+
+
+def test_a_recheck_reads_the_claims_as_recorded(verified):
+    """The ledger's claims are the extracted ones, field for field, partners of a consistency rule included."""
+    home, ledger_url, _ = verified
+    extracted = {c.id: c for c in pipeline.extract(pipeline.load_articles((str(home / "seeds"),)))}
+    with LedgerStore(ledger_url) as store:
+        depends = dependent_claims(store, ["israel_polls_hostage_deal"], VOCABULARY)
+        oppose = next(i for i in depends if extracted[i].metric == "oppose_hostage_deal")
+        target = RecheckTarget(paths=(), article_ids=(SEED,), claim_ids=frozenset({oppose}))
+        recorded = recorded_claims(store, target, VOCABULARY)
+    assert {c.metric for c in recorded} == {"support_hostage_deal", "oppose_hostage_deal"}  # the poll pair
+    assert all(c == extracted[c.id] for c in recorded)
 
 
 def test_an_unverifiable_claim_still_depends_on_its_missing_source(project, tmp_path):

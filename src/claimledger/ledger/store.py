@@ -139,7 +139,8 @@ class LedgerStore:
                 conn.execute(schema.runs.insert().values(
                     id=run.run_id, started_at=run.started_at, finished_at=run.finished_at, status=run.status,
                     as_of=run.as_of, arguments=json.dumps(run.arguments, default=str), checks_version=CHECKS_VERSION,
-                    articles=len(run.articles), claims=len(run.claims), results=len(result_ids), new_results=new))
+                    articles=len({a.id for a in run.articles} | {c.article_id for c in run.claims}),
+                    claims=len(run.claims), results=len(result_ids), new_results=new))
                 if run.sources:
                     conn.execute(schema.run_sources.insert(), [
                         {"run_id": run.run_id, "source": use.source, "status": use.status,

@@ -131,6 +131,9 @@ def plan_recheck(store: LedgerStore, scope: RecheckScope, vocabulary: Vocabulary
         raise LedgerError(f"no article {', '.join(map(repr, unknown))} in the ledger "
                           "(claimledger ledger list shows the runs; verify the article first)")
     last = _last_runs(store, set(claim_ids.values()) | whole)
+    claims_of: dict[str, list[str]] = {}
+    for claim, article in claim_ids.items():
+        claims_of.setdefault(article, []).append(claim)
     groups: dict[tuple[date | None, tuple[str, ...]], dict[str, Any]] = {}
     skipped = []
     for article_id in sorted(set(claim_ids.values()) | whole):
@@ -146,7 +149,7 @@ def plan_recheck(store: LedgerStore, scope: RecheckScope, vocabulary: Vocabulary
         group["articles"].append(article_id)
         if article_id in whole:
             group["whole"].add(article_id)
-        group["claims"].update(claim for claim, article in claim_ids.items() if article == article_id)
+        group["claims"].update(claims_of.get(article_id, ()))
     targets = [RecheckTarget(paths=tuple(g["paths"]), article_ids=tuple(g["articles"]),
                              claim_ids=frozenset(g["claims"]), whole_articles=frozenset(g["whole"]),
                              as_of=as_of, source_overrides=sources)
@@ -166,6 +169,24 @@ def keep_claims(claims: list[Claim], target: RecheckTarget, vocabulary: Vocabula
             if chosen.intersection(ids):
                 chosen.update(ids)
     return [c for c in claims if c.id in chosen]
+
+
+def recorded_claims(store: LedgerStore, target: RecheckTarget, vocabulary: Vocabulary) -> list[Claim]:
+    """The target's claims as the ledger recorded them (with their consistency partners), in text order.
+
+    A recheck after a source update asks the same questions of new data: the claims need not be extracted again,
+    which for thousands of articles costs more than checking them.
+    """
+    c, a = schema.claims, schema.articles
+    fields = [column.name for column in c.columns]
+    claims: list[Claim] = []
+    with store.engine.connect() as conn:
+        for chunk in _chunks(sorted(target.article_ids)):
+            query = (select(c, a.c.published).join(a, a.c.id == c.c.article_id).where(c.c.article_id.in_(chunk))
+                     .order_by(c.c.article_id, c.c.start))
+            claims.extend(Claim(**{f: row._mapping[f] for f in fields}, as_of=row.published)
+                          for row in conn.execute(query))
+    return keep_claims(claims, target, vocabulary)
 
 
 def merge_overrides(earlier: Iterable[str], later: Iterable[str]) -> tuple[str, ...]:
