@@ -13,7 +13,7 @@ from rich.console import Console
 from rich.table import Table
 
 from claimledger.settings import Settings
-from claimledger.terminal import VERDICT_STYLE, OutputFormat, err, fail, out, write_json
+from claimledger.terminal import LEDGER_OPTION, VERDICT_STYLE, OutputFormat, err, fail, out, write_json
 
 app = typer.Typer(
     add_completion=False,
@@ -55,8 +55,7 @@ def verify(
     paths: list[Path] = typer.Argument(None, help="Article files or folders (default: seeds/)."),
     as_of: Optional[str] = typer.Option(None, "--as-of", help="Check every claim as of this date (YYYY-MM-DD) "
                                         "instead of each article's own date."),
-    ledger: Optional[str] = typer.Option(None, "--ledger", help="Ledger SQLAlchemy URL "
-                                         "(default sqlite:///data/ledger.db in the project)."),
+    ledger: Optional[str] = LEDGER_OPTION,
     source: list[str] = typer.Option([], "--source", help="Read source NAME from URL (file:, http://, https://); "
                                      "repeatable. Example: --source gaza_casualties_daily=file:/tmp/c.json"),
     output: OutputFormat = typer.Option(OutputFormat.table, "--format", help="table for people, json for programs "
@@ -169,8 +168,7 @@ app.add_typer(ledger_app, name="ledger", help=LEDGER_HELP)
 
 @app.command()
 def dashboard(
-    ledger: Optional[str] = typer.Option(None, "--ledger", help="Ledger SQLAlchemy URL "
-                                         "(default sqlite:///data/ledger.db in the project)."),
+    ledger: Optional[str] = LEDGER_OPTION,
     host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on. Anything but loopback (127.0.0.1, "
                              "::1, localhost) makes every recheck need a token."),
     port: int = typer.Option(8000, "--port", help="Port to listen on."),
@@ -259,8 +257,7 @@ def rerun(
                                      "data/sources.toml); repeatable."),
     article: list[str] = typer.Option([], "--article", help="Recheck every claim of article ID; repeatable."),
     claim: list[str] = typer.Option([], "--claim", help="Recheck claim ID (or a unique prefix of it); repeatable."),
-    ledger: Optional[str] = typer.Option(None, "--ledger", help="Ledger SQLAlchemy URL "
-                                         "(default sqlite:///data/ledger.db in the project)."),
+    ledger: Optional[str] = LEDGER_OPTION,
     output: OutputFormat = typer.Option(OutputFormat.table, "--format", help="table for people, json for programs "
                                         "(stdout holds only the JSON array of the rechecked results)."),
     task_runner: TaskRunner = TASK_RUNNER_OPTION,

@@ -13,7 +13,7 @@ from typing import Any, Optional
 import typer
 from rich.table import Table
 
-from claimledger.terminal import VERDICT_STYLE, OutputFormat, err, fail, out
+from claimledger.terminal import LEDGER_OPTION, VERDICT_STYLE, OutputFormat, err, fail, out
 
 LEDGER_HELP = """Read the ledger: runs, a claim's verdict history, what changed between runs, exports.
 
@@ -22,8 +22,6 @@ Example: claimledger ledger diff   (what the latest run changed)
 
 ledger_app = typer.Typer(no_args_is_help=True, add_completion=False, help=LEDGER_HELP)
 
-LEDGER_OPTION = typer.Option(None, "--ledger", help="Ledger SQLAlchemy URL (default sqlite:///data/ledger.db in the "
-                             "project; postgresql+psycopg://USER@HOST/DB for a shared ledger).")
 
 
 class ExportFormat(str, Enum):
