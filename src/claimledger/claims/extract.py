@@ -266,7 +266,7 @@ def _subject(s: str, r: _Reading, vocabulary: Vocabulary) -> str | None:
         return None
     pattern, names = vocabulary.subject_pattern
     best: tuple[int, str] | None = None
-    for m in pattern.finditer(s):
+    for m in pattern.finditer(s.lower()):
         distance = abs(m.start() - r.figure.start)
         name = names.get(re.sub(r"\s+", " ", m.group().lower()))
         if name and (best is None or distance < best[0]):

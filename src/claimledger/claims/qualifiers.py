@@ -27,6 +27,12 @@ _AFTER = {
     "at_most": ["or fewer", "or less", "at most", "or lower"],
 }
 
+_BEFORE_RE = re.compile(
+    r"(?<![\w-])(?P<q>"
+    + "|".join(re.escape(p) for p in sorted({p for ps in _BEFORE.values() for p in ps}, key=len, reverse=True))
+    + r")\s*(?:a\s+|an\s+)?$",
+    re.IGNORECASE,
+)
 _AFTER_RE = re.compile(
     r"^\s*(?P<q>" + "|".join(re.escape(p) for ps in _AFTER.values() for p in ps) + r")(?![\w-])", re.IGNORECASE
 )
@@ -43,23 +49,12 @@ class QualifierMatch:
     after: int = 0
 
 
-_TOKEN = re.compile(r"[^\s(\[\"']+")
-_LONGEST_BEFORE = max(len(p.split()) for p in _BEFORE_LOOKUP)
-
-
 def find_qualifier(before: str, after: str) -> QualifierMatch:
     """Read the qualifier from the words around a figure; a bare figure is `exact`."""
-    tail = before[-40:]  # the longest qualifier phrase is far shorter
-    if tail.endswith("~"):
-        return QualifierMatch("about", before=1)
-    tokens = [(m.start(), m.group().lower()) for m in _TOKEN.finditer(tail)]
-    if tokens and tokens[-1][1] in ("a", "an"):  # "nearly a quarter": the article belongs to the figure's words
-        tokens.pop()
-    # The last one to four words, longest first: a dictionary lookup, not a pattern tried at every position.
-    for size in range(min(_LONGEST_BEFORE, len(tokens)), 0, -1):
-        phrase = " ".join(word for _, word in tokens[-size:])
-        if phrase in _BEFORE_LOOKUP:
-            return QualifierMatch(_BEFORE_LOOKUP[phrase], before=len(tail) - tokens[-size][0])
+    tail = before[-40:]  # the longest qualifier phrase is far shorter; an anchored search over more is waste
+    m = _BEFORE_RE.search(tail)
+    if m:
+        return QualifierMatch(_BEFORE_LOOKUP[" ".join(m.group("q").lower().split())], before=len(tail) - m.start())
     m = _AFTER_RE.search(after)
     if m:
         return QualifierMatch(_AFTER_LOOKUP[m.group("q").lower()], after=m.end())

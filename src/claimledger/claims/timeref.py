@@ -24,7 +24,7 @@ _PERIOD = re.compile(
 
 
 # Cheap first look: no year, month or relative word, no period (most figures' sentences).
-_MAYBE_PERIOD = re.compile(rf"(?:19|20)\d\d|\b(?:last|this|past|previous|{_FULL_MONTHS})\b", re.IGNORECASE)
+_MAYBE_PERIOD = re.compile(rf"(?:19|20)\d\d|\b(?:last|this|past|previous|{_FULL_MONTHS})\b")  # on lower case
 
 
 def month_number(name: str) -> int:
@@ -36,7 +36,7 @@ def period_near(sentence: str, position: int, as_of: date | None) -> str | None:
     """The period nearest to a figure: "2024", "2024-10", "since 2023-10"; months without a year and relative
     words ("last month") are resolved against the article date."""
     best: tuple[int, str] | None = None
-    if not _MAYBE_PERIOD.search(sentence):
+    if not _MAYBE_PERIOD.search(sentence.lower()):
         return None
     for m in _PERIOD.finditer(sentence):
         label = _label(m, as_of)

@@ -117,7 +117,10 @@ class Vocabulary:
     def subject_pattern(self) -> tuple[re.Pattern, dict[str, str]] | None:
         """One pattern for every subject word, and which subject each word names."""
         names = {word.lower(): name for name, words in self.subjects.items() for word in words}
-        return (any_of(tuple(names)), names) if names else None
+        if not names:
+            return None
+        body = "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(names, key=len, reverse=True))
+        return re.compile(rf"\b(?:{body})\b"), names  # over lower-cased text, like the metric words
 
 
 @dataclass(frozen=True)
