@@ -4,7 +4,6 @@ unpickled or evaluated."""
 from __future__ import annotations
 
 import ast
-import re
 from pathlib import Path
 
 import pytest

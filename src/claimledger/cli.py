@@ -137,14 +137,13 @@ def extract(
     Example: claimledger extract seeds/ --format json
     """
     from claimledger.articles import ArticleError
-    from claimledger.pipeline import extract as extract_all, load_articles
+    from claimledger.pipeline import claim_fields, extract as extract_all, load_articles
 
     try:
         claims = extract_all(load_articles(tuple(str(p) for p in paths)))
     except ArticleError as exc:
         raise fail(str(exc)) from None
-    rows = [{"article": c.article_id, "claim_id": c.id, "quote": c.quote, "sentence": c.sentence, "metric": c.metric,
-             "value": c.value, "unit": c.unit, "qualifier": c.qualifier, "low": c.low, "high": c.high} for c in claims]
+    rows = [claim_fields(c) for c in claims]
     if output is OutputFormat.json:
         write_json(rows)
         return

@@ -123,16 +123,18 @@ def record(request: VerifyRequest, settings: Settings, started_at: datetime, art
     return run_id
 
 
+def claim_fields(c: Claim) -> dict[str, Any]:
+    """The claim part of the JSON contract, shared by `verify --format json` and `extract --format json`."""
+    return {"article": c.article_id, "claim_id": c.id, "quote": c.quote, "sentence": c.sentence, "metric": c.metric,
+            "value": c.value, "unit": c.unit, "qualifier": c.qualifier, "low": c.low, "high": c.high}
+
+
 def result_rows(outcome: VerifyOutcome) -> list[dict[str, Any]]:
     """The `--format json` contract: one object per check result."""
     claims = {c.id: c for c in outcome.claims}
     rows = []
     for r in outcome.results:
         c = claims[r.claim_id]
-        rows.append({
-            "article": c.article_id, "claim_id": c.id, "quote": c.quote, "sentence": c.sentence,
-            "metric": c.metric, "value": c.value, "unit": c.unit, "qualifier": c.qualifier,
-            "low": c.low, "high": c.high, "verdict": r.verdict, "reference": r.reference(),
-            "explanation": r.explanation,
-        })
+        rows.append({**claim_fields(c), "verdict": r.verdict, "reference": r.reference(),
+                     "explanation": r.explanation})
     return rows

@@ -15,7 +15,7 @@ EVIDENCE_COLUMNS = ["observed", "window_low", "window_high", "window_low_inclusi
 
 
 def evidence_table(results: list[CheckResult]) -> pd.DataFrame:
-    """One row per compared check, indexed by check id; unverifiable checks compared nothing and have no row."""
+    """One row per compared check (its check id in a column); unverifiable checks compared nothing and have no row."""
     compared = [r for r in results if r.verdict != "unverifiable" and r.observed is not None]
     frame = pd.DataFrame(
         [{"check_id": r.check_id, "claim_id": r.claim_id, "check_kind": r.check_kind, "claimed_low": r.low,
@@ -40,8 +40,8 @@ def decide(results: list[CheckResult], suite_path: Path) -> tuple[list[CheckResu
     table = evidence_table(results)
     if table.empty:
         return results, {"success": True, "evaluated": 0, "failures": [], "warnings": [], "rows": 0}
-    failing, validation = failing_rows(table.reset_index(drop=True), suite_path)
-    failing_ids = set(table.reset_index(drop=True).loc[sorted(failing), "check_id"]) if failing else set()
+    failing, validation = failing_rows(table, suite_path)
+    failing_ids = set(table.loc[sorted(failing), "check_id"]) if failing else set()
     decided = []
     for r in results:
         if r.verdict == "unverifiable" or r.observed is None:

@@ -192,7 +192,6 @@ def _choose_metric(reading: _Reading, sentence: Sentence, words: SentenceWords, 
                    title: str) -> MetricRule | None:
     """The metric whose rules all hold and whose keyword stands nearest the figure; None when no rule fits."""
     best: tuple[tuple[int, int], MetricRule] | None = None
-    s = sentence.text
     for rule in vocabulary.metrics_by_unit.get(reading.unit, ()):
         if rule.counted and reading.counted not in rule.counted and not (reading.counted is None and "" in rule.counted):
             if not rule.counted_phrases or not _counted_phrase_matches(rule.counted_phrases, reading.after):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from datetime import date
 
 UNITS = ("count", "percent", "percent_change", "ratio", "months", "years", "weeks", "days", "date")

@@ -10,7 +10,7 @@ _BEFORE = {
     "more_than": ["more than", "over", "above", "exceeding", "exceeded", "exceeds", "exceed", "passed", "passing",
                   "crossed", "crossing", "crosses", "topped", "topping", "tops", "passes", "surpasses", "surpassed", "surpassing", "in excess of",
                   "upwards of", "upward of", "north of", "greater than", "higher than", "well over", "just over",
-                  "beyond", "in excess of"],
+                  "beyond"],
     "at_least": ["at least", "no fewer than", "no less than", "not less than", "not fewer than", "a minimum of",
                  "minimum of"],
     "nearly": ["nearly", "almost", "close to", "nearing", "approaching", "just under", "just shy of",

@@ -149,11 +149,6 @@ def _cached_search(pattern: re.Pattern, text: str) -> bool:
     return pattern.search(text) is not None
 
 
-def contains(text: str, phrases: tuple[str, ...]) -> bool:
-    """True when any phrase occurs in text as whole words, ignoring case."""
-    return any_of(tuple(phrases)).search(text) is not None
-
-
 def parse_vocabulary(document: dict, origin: str) -> Vocabulary:
     """Build a Vocabulary from parsed TOML, naming the metric and key at fault when a rule is malformed."""
     metrics: dict[str, MetricRule] = {}
