@@ -30,6 +30,7 @@ class Settings(BaseSettings):
     retries: int = 2
     backoff_seconds: float = 0.5
     max_bytes: int = 64 * 1024 * 1024
+    download_deadline_seconds: float = 120.0  # one download in all: connects, retries, backoff and the whole body
     gx_keep_runs: int = 20  # fetch runs whose GX validation results (and Data Docs pages) are kept under data/gx/
 
     @property
