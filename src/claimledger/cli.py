@@ -163,6 +163,12 @@ def _print_run_summary(outcome, ledger_url: str, to: Console) -> None:
     for use in outcome.sources:
         for note in use.notes:
             to.print(f"[yellow]{use.source}:[/] {note}", highlight=False, soft_wrap=True)
+    from claimledger.ledger.store import LedgerStore
+    from claimledger.scheduling.report import snapshot_changes
+
+    with LedgerStore(ledger_url) as store:
+        for change in snapshot_changes(store, outcome.run_id):
+            to.print(f"[yellow]{change.source}:[/] {change.line()}", highlight=False, soft_wrap=True)
     to.print(f"run {outcome.run_id}: {len(outcome.articles)} article(s), {len(outcome.claims)} claim(s): "
              + ", ".join(f"{n} {v}" for v, n in counts.items()) + f"; ledger {ledger_url}", highlight=False,
              soft_wrap=True)

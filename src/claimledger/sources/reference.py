@@ -22,6 +22,7 @@ from claimledger.sources.validate import Validation, validate_frame
 NEW, UNCHANGED, QUARANTINED, FETCH_FAILED = "new snapshot", "unchanged", "quarantined", "fetch failed"
 _QUARANTINE = "QUARANTINED"  # beside LATEST: the newest download that failed its suite, and the snapshot kept
 _DIFF_SUFFIX = ".diff.json"
+_SINCE = "since snapshot"  # starts each line of a changes suite's verdict
 
 
 @dataclass(frozen=True)
@@ -173,7 +174,11 @@ def _promote(
     if previous is None or not isinstance(table, ReferenceTable):
         return table
     diff, problem = _record_diff(source, store, previous, snapshot, table.frame)
-    return replace(table, outcome=replace(table.outcome, diff=diff, detail=problem))
+    changed = diff.summary() if diff else problem
+    warned = [line for line in (snapshot.validation or {}).get("warnings") or [] if line.startswith(_SINCE)]
+    note = (f"new snapshot {snapshot.short} replaces {previous.short}, so verdicts may differ: {changed}"
+            + "".join(f"; warning: {line}" for line in warned))
+    return replace(table, notes=(*table.notes, note), outcome=replace(table.outcome, diff=diff, detail=problem))
 
 
 def _first_download(
@@ -219,7 +224,7 @@ def _validate(
 def _changes(source: Source, store: SnapshotStore, good: Snapshot, frame: pandas.DataFrame,
              settings: Settings) -> Validation:
     """The changes suite's verdict on a new download against the good snapshot, each line saying against which."""
-    since = f"since snapshot {good.short}"
+    since = f"{_SINCE} {good.short}"
     try:
         previous = load_frame(source, store.read(good))
         checked = check_changes(previous, frame, source, settings.expectations_dir / f"{source.changes_suite}.json")
