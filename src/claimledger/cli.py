@@ -28,9 +28,11 @@ def _stop_promptly_on_signals(ctx: typer.Context) -> None:
     """SIGTERM or Ctrl-C ends a batch command within seconds, even mid-download or mid-flow.
 
     The interrupt is raised in the main thread, so Prefect marks the flow run crashed and an open ledger transaction
-    is rolled back; worker threads still reading a slow server would hold the process at exit, so it then ends
-    outright (at the latest 3 s after the signal). A run is recorded in one transaction: whole or absent.
+    is rolled back; worker threads still reading a slow server would hold the process at exit, so once the exit
+    functions have run (Prefect stops its local API server in one) it ends outright, at the latest 10 s after the
+    signal. A run is recorded in one transaction: whole or absent.
     """
+    import atexit
     import signal
     import sys
     import threading
@@ -39,11 +41,17 @@ def _stop_promptly_on_signals(ctx: typer.Context) -> None:
         return
     received: list[int] = []
 
+    def end(status: int) -> None:
+        atexit._run_exitfuncs()  # not threading's: that one joins the worker threads
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(status)
+
     def stop(signum: int, _frame) -> None:
         received.append(signum)
         print(f"claimledger {ctx.invoked_subcommand}: stopped by {signal.Signals(signum).name}; "
-              "no run is recorded half", file=sys.stderr, flush=True)
-        backstop = threading.Timer(3.0, os._exit, args=(128 + signum,))  # if unwinding itself hangs
+              "nothing is left half-written", file=sys.stderr, flush=True)
+        backstop = threading.Timer(10.0, end, args=(128 + signum,))  # if unwinding itself hangs
         backstop.daemon = True
         backstop.start()
         signal.signal(signum, signal.SIG_DFL)  # a second signal ends the process at once
@@ -51,9 +59,7 @@ def _stop_promptly_on_signals(ctx: typer.Context) -> None:
 
     def restore_or_exit() -> None:
         if received:  # do not wait for worker threads still blocked on a socket
-            sys.stdout.flush()
-            sys.stderr.flush()
-            os._exit(128 + received[0])
+            end(128 + received[0])
         signal.signal(signal.SIGTERM, before[0])
         signal.signal(signal.SIGINT, before[1])
 

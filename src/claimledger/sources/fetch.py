@@ -236,8 +236,9 @@ def _read_some(response: requests.Response) -> bytes:
         return response.raw.read1(_CHUNK, decode_content=True)
     except urllib3.exceptions.SSLError as exc:
         raise requests.exceptions.SSLError(exc) from exc
-    except urllib3.exceptions.ProtocolError as exc:
-        raise requests.exceptions.ChunkedEncodingError(exc) from exc
+    except urllib3.exceptions.ProtocolError as exc:  # its first argument is the sentence; the second, the cause
+        said = exc.args[0] if exc.args and isinstance(exc.args[0], str) else exc
+        raise requests.exceptions.ChunkedEncodingError(said) from exc
     except urllib3.exceptions.DecodeError as exc:
         raise requests.exceptions.ContentDecodingError(exc) from exc
     except urllib3.exceptions.ReadTimeoutError as exc:
