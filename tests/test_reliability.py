@@ -99,7 +99,7 @@ _QUICK = {"CLAIMLEDGER_RETRIES": "0", "CLAIMLEDGER_READ_TIMEOUT": "5"}
 
 
 def _times_ten(rows: list[dict]) -> list[dict]:
-    rows[-1] = {**rows[-1], "killed_cum": rows[-1]["killed_cum"] * 10, "ext_killed_cum": rows[-1]["ext_killed_cum"] * 10}
+    rows[-1] = {**rows[-1], **{column: rows[-1][column] * 10 for column in ("killed_cum", "ext_killed_cum")}}
     return rows
 
 
@@ -316,14 +316,18 @@ def test_a_signal_mid_download_ends_the_command_promptly_and_records_nothing(com
     args = [str(Path(sys.executable).with_name("claimledger")), command, "--source", f"{_GAZA}={trickle.url}"]
     args += [str(home / "articles")] if command == "verify" else [_GAZA]
     env = {**os.environ, "CLAIMLEDGER_HOME": str(home), "CLAIMLEDGER_DOWNLOAD_DEADLINE_SECONDS": "600"}
-    process = subprocess.Popen(args, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    # its own process group, so a failing run takes Prefect's local API server down with it
+    process = subprocess.Popen(args, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
     try:
         assert trickle.requested.wait(120), "the command never asked for the source"
         time.sleep(1)  # well into the body
         process.send_signal(sent)
         _, stderr = process.communicate(timeout=20)  # generous: proves it does not wait for the download
     finally:
-        process.kill()
+        try:
+            os.killpg(process.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
         process.wait()
     assert process.returncode == status, stderr.decode()
     assert f"stopped by {sent.name}" in stderr.decode()

@@ -217,7 +217,8 @@ def _validate(
         return validation, {}
     changes = _changes(source, store, good, frame, settings)
     merged = replace(validation, success=changes.success, failures=changes.failures,
-                     warnings=validation.warnings + changes.warnings, evaluated=validation.evaluated + changes.evaluated)
+                     warnings=validation.warnings + changes.warnings,
+                     evaluated=validation.evaluated + changes.evaluated)
     return merged, {"compared_with": good.sha256}
 
 
