@@ -99,6 +99,7 @@ def seeded(project):
 
 def client_for(project: Path, **options) -> TestClient:
     options.setdefault("runner", FakeRunner())
+    options.setdefault("allowed_hosts", ["testserver"])  # the TestClient's Host
     settings = Settings(home=project)
     return TestClient(create_app(settings, settings.ledger, **options))
 
