@@ -189,3 +189,15 @@ def test_configured_dashboard_hosts_must_be_names_or_patterns(configured, proble
 
     with pytest.raises(HostsError, match=problem):
         trusted_hosts("0.0.0.0", [configured])
+
+
+def test_dashboard_refuses_to_start_with_a_malformed_hosts_setting(project, monkeypatch):
+    from typer.testing import CliRunner
+
+    from claimledger.cli import app
+
+    monkeypatch.setattr("uvicorn.run", lambda *args, **kwargs: pytest.fail("served despite a malformed setting"))
+    result = CliRunner().invoke(app, ["dashboard", "--host", "0.0.0.0"], env={
+        "CLAIMLEDGER_HOME": str(project), "CLAIMLEDGER_DASHBOARD_HOSTS": "ledger.example.org:8000"})
+    assert result.exit_code == 2
+    assert "CLAIMLEDGER_DASHBOARD_HOSTS: 'ledger.example.org:8000' has a port" in result.output
