@@ -1,8 +1,10 @@
 """GX Data Docs for the sources: one static site in data/gx/docs/ that the dashboard serves, built once per fetch run.
 
 Validation results are kept under data/gx/validations/<suite>/<run>/ for the last `gx_keep_runs` fetch runs; older
-runs are deleted with their pages. Everything under data/gx/ is generated and git-ignored: no gx/ project is
-committed, and the context is built in memory at run time with its stores pointed at that folder.
+runs are deleted with their pages. They are stored with the values from the data HTML-escaped, as the pages are
+rendered from them (the snapshot's passport keeps the failures as they were). Everything under data/gx/ is
+generated and git-ignored: no gx/ project is committed, and the context is built in memory at run time with its
+stores pointed at that folder.
 """
 
 from __future__ import annotations
