@@ -169,7 +169,9 @@ app.add_typer(ledger_app, name="ledger", help=LEDGER_HELP)
 def dashboard(
     ledger: Optional[str] = LEDGER_OPTION,
     host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on. Anything but loopback (127.0.0.1, "
-                             "::1, localhost) makes every recheck need a token."),
+                             "::1, localhost) makes every recheck need a token. Requests must name this address, "
+                             "localhost on loopback, this machine's names on 0.0.0.0 or ::, or a name in "
+                             "CLAIMLEDGER_DASHBOARD_HOSTS."),
     port: int = typer.Option(8000, "--port", help="Port to listen on."),
 ) -> None:
     """Serve the validation dashboard: which claims fail, why and on what data; evidence, charts and rechecks.
@@ -181,11 +183,16 @@ def dashboard(
     import uvicorn
 
     from claimledger.dashboard.app import create_app
-    from claimledger.dashboard.security import TOKEN_ENV
+    from claimledger.dashboard.security import TOKEN_ENV, HostsError
 
-    web = create_app(settings, ledger or settings.ledger, host=host)
+    try:
+        web = create_app(settings, ledger or settings.ledger, host=host)
+    except HostsError as exc:
+        raise fail(str(exc)) from None
     shown = f"[{host}]" if ":" in host else host
     out.print(f"claimledger dashboard: http://{shown}:{port}/ (ledger {web.state.ledger_label}); Ctrl-C stops it",
+              highlight=False, soft_wrap=True)
+    out.print(f"Answers to Host: {', '.join(web.state.allowed_hosts)} (add names in CLAIMLEDGER_DASHBOARD_HOSTS)",
               highlight=False, soft_wrap=True)
     if web.state.token and not os.environ.get(TOKEN_ENV):
         out.print(f"Rechecks need this token (shown once; set {TOKEN_ENV} to choose it): {web.state.token}",
