@@ -218,7 +218,9 @@ class LedgerStore:
         a, found = schema.articles, {}
         ids = sorted(article_ids)
         for start in range(0, len(ids), _IN_CHUNK):
-            found.update(conn.execute(select(a.c.id, a.c.text_sha256).where(a.c.id.in_(ids[start:start + _IN_CHUNK]))))
+            chunk = ids[start:start + _IN_CHUNK]
+            found.update((row.id, row.text_sha256) for row in conn.execute(select(a.c.id, a.c.text_sha256)
+                                                                           .where(a.c.id.in_(chunk))))
         return found
 
     def _insert_results(self, conn: Connection, rows: list[dict]) -> tuple[set[int], int]:
