@@ -55,7 +55,8 @@ def small_run(article, verdict: str = "pass", sha: str | None = None, started: d
                            observed=c.value + 1, source="s", snapshot_sha256=sha) for c in claims]
     return RunRecord(run_id=str(uuid.uuid4()), started_at=now, finished_at=now, arguments={}, as_of=None,
                      articles=[article], claims=claims, results=results,
-                     sources=[SourceUse("s", "used", {"sha256": sha, "url": "file:x", "retrieved_at": "now", "bytes": 1})])
+                     sources=[SourceUse("s", "used",
+                                        {"sha256": sha, "url": "file:x", "retrieved_at": "now", "bytes": 1})])
 
 
 def loop(ledger_url: str) -> None:

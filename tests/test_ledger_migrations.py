@@ -102,8 +102,9 @@ def test_a_0002_ledger_upgrades_to_article_and_claim_versions_keeping_its_histor
     _check_upgraded_v1(ledger_url)
     with LedgerStore(ledger_url) as store:
         with store.engine.connect() as conn:
-            assert [tuple(r) for r in conn.execute(select(schema.article_versions.c.article_id,
-                    schema.article_versions.c.text_sha256, schema.article_versions.c.first_run_id))] == [("a1", "x", "r1")]
+            versions = schema.article_versions
+            assert [tuple(r) for r in conn.execute(select(versions.c.article_id, versions.c.text_sha256,
+                                                          versions.c.first_run_id))] == [("a1", "x", "r1")]
             assert sorted(tuple(r) for r in conn.execute(select(schema.run_articles))) == [("r1", "a1", "x"),
                                                                                          ("r2", "a1", "x")]
             assert conn.scalar(select(schema.runs.c.skipped).where(schema.runs.c.id == "r1")) is None

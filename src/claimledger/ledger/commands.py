@@ -39,7 +39,7 @@ def _open(ledger: Optional[str]) -> Iterator[Any]:
     """The ledger, checked on open; damage found while reading is one line too, never a traceback."""
     from sqlalchemy.exc import DatabaseError
 
-    from claimledger.ledger.store import LedgerError, LedgerStore
+    from claimledger.ledger.store import LedgerError, LedgerStore, malformed
     from claimledger.settings import Settings
 
     try:
@@ -49,8 +49,9 @@ def _open(ledger: Optional[str]) -> Iterator[Any]:
     try:
         yield store
     except DatabaseError as exc:
-        detail = store.damaged(str(exc.orig)) if store.dialect == "sqlite" else f"ledger {ledger}: {exc.orig}"
-        raise fail(str(detail)) from None
+        if store.dialect == "sqlite" and malformed(exc):
+            raise fail(str(store.damaged(str(exc.orig)))) from None
+        raise fail(f"ledger {store.engine.url.render_as_string(hide_password=True)}: {exc.orig}") from None
     finally:
         store.close()
 

@@ -131,7 +131,7 @@ class LedgerStore:
         try:
             problems = [v for (v,) in conn.exec_driver_sql("PRAGMA quick_check") if v != "ok"]
         except DatabaseError as exc:  # the damage can stop SQLite reading its own schema
-            if not _malformed(exc):
+            if not malformed(exc):
                 raise  # not a SQLite file at all: the caller says so
             problems = [str(exc.orig)]
         if problems:
@@ -165,7 +165,8 @@ class LedgerStore:
                     self._check_sound(conn, wrote=True)
                 read = {a.id: _article_row(a) for a in run.articles}
                 self._upsert(conn, schema.articles, list(read.values()))
-                self._insert_new(conn, schema.article_versions, [_version_row(row, run.run_id) for row in read.values()])
+                self._insert_new(conn, schema.article_versions,
+                                 [_version_row(row, run.run_id) for row in read.values()])
                 versions = {**self._latest_versions(conn, {c.article_id for c in run.claims} - read.keys()),
                             **{article_id: row["text_sha256"] for article_id, row in read.items()}}
                 self._upsert(conn, schema.claims, [_claim_row(c, versions[c.article_id]) for c in run.claims])
@@ -178,7 +179,8 @@ class LedgerStore:
                     skipped=[dict(s) for s in run.skipped] or None))
                 if versions:
                     conn.execute(schema.run_articles.insert(), [
-                        {"run_id": run.run_id, "article_id": a, "article_sha256": sha} for a, sha in sorted(versions.items())])
+                        {"run_id": run.run_id, "article_id": article_id, "article_sha256": sha}
+                        for article_id, sha in sorted(versions.items())])
                 if run.sources:
                     conn.execute(schema.run_sources.insert(), [
                         {"run_id": run.run_id, "source": use.source, "status": use.status,
@@ -189,7 +191,7 @@ class LedgerStore:
                                  [{"run_id": run.run_id, "result_id": i} for i in sorted(result_ids)])
                 _pause_before_commit(run.run_id)
         except (OperationalError, DatabaseError) as exc:
-            if _malformed(exc):
+            if malformed(exc):
                 raise self.damaged(str(exc.orig), wrote=True) from exc
             raise LedgerError(f"ledger {_redact(self.url)}: run {run.run_id} not written (nothing was kept): "
                               f"{exc.orig}") from exc
@@ -301,7 +303,8 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.close()
 
 
-def _malformed(exc: DatabaseError) -> bool:
+def malformed(exc: DatabaseError) -> bool:
+    """SQLite says the file is damaged (not merely missing, locked or not a database)."""
     return "malformed" in str(exc.orig)  # SQLITE_CORRUPT: "database disk image is malformed"
 
 

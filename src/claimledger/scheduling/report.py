@@ -145,7 +145,8 @@ def _previous_results(store: LedgerStore, started_at, run_id: str, claim_ids: se
     ids = sorted(claim_ids)
     with store.engine.connect() as conn:
         for start in range(0, len(ids), _IN_CHUNK):
-            query = (select(r.c.claim_id, r.c.claim_sha256, r.c.check_kind, r.c.verdict, r.c.snapshot_sha256, runs.c.started_at,
+            query = (select(r.c.claim_id, r.c.claim_sha256, r.c.check_kind, r.c.verdict, r.c.snapshot_sha256,
+                            runs.c.started_at,
                             runs.c.id.label("run_id"))
                      .join(link, link.c.result_id == r.c.id).join(runs, runs.c.id == link.c.run_id)
                      .where(r.c.claim_id.in_(ids[start:start + _IN_CHUNK])).where(earlier))
