@@ -223,6 +223,9 @@ class LedgerStore:
             chunk = ids[start:start + _IN_CHUNK]
             found.update((row.id, row.text_sha256) for row in conn.execute(select(a.c.id, a.c.text_sha256)
                                                                            .where(a.c.id.in_(chunk))))
+        if missing := sorted(article_ids - found.keys()):
+            raise LedgerError(f"ledger {_redact(self.url)}: claims of article(s) {', '.join(missing[:5])} that this "
+                              "run did not read and the ledger does not hold; nothing was written")
         return found
 
     def _insert_results(self, conn: Connection, rows: list[dict]) -> tuple[set[int], int]:
