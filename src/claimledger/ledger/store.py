@@ -117,14 +117,14 @@ class LedgerStore:
             event.listen(self.engine, "connect", _sqlite_pragmas)
         try:
             with self.engine.connect() as conn:
-                self._check_sound(conn, wrote=False)
+                self._check_sound(conn)
             migrate.upgrade(self.engine)
         except migrate.SchemaTooNew as exc:
             raise LedgerError(f"ledger {_redact(url)}: {exc}") from exc
         except (OperationalError, DatabaseError) as exc:
             raise LedgerError(f"ledger {_redact(url)}: not a usable database: {exc.orig}") from exc
 
-    def _check_sound(self, conn: Connection, wrote: bool) -> None:
+    def _check_sound(self, conn: Connection) -> None:
         """Refuse a damaged SQLite file (PRAGMA quick_check) before anything reads or writes it."""
         if self.dialect != "sqlite":
             return
@@ -135,12 +135,11 @@ class LedgerStore:
                 raise  # not a SQLite file at all: the caller says so
             problems = [str(exc.orig)]
         if problems:
-            raise self.damaged("; ".join(problems[:3]), wrote)
+            raise self.damaged("quick_check: " + "; ".join(problems[:3]))
 
-    def damaged(self, detail: str, wrote: bool = False) -> LedgerError:
-        """The one line for a SQLite file that is damaged (a reader hit it mid-query, or quick_check found it)."""
-        kept = "nothing was written; " if wrote else ""
-        return LedgerError(f"{self.engine.url.database}: the SQLite file is damaged (quick_check: {detail}); {kept}"
+    def damaged(self, detail: str) -> LedgerError:
+        """The one line for a SQLite file that is damaged (quick_check found it, or a query hit it)."""
+        return LedgerError(f"{self.engine.url.database}: the SQLite file is damaged ({detail}); nothing was written; "
                            "restore it from a backup or move it aside")
 
     def close(self) -> None:
@@ -162,7 +161,7 @@ class LedgerStore:
             with self.engine.begin() as conn:
                 if self.dialect == "sqlite":
                     conn.exec_driver_sql("BEGIN IMMEDIATE")  # writers queue here (busy_timeout), never deadlock
-                    self._check_sound(conn, wrote=True)
+                    self._check_sound(conn)
                 read = {a.id: _article_row(a) for a in run.articles}
                 self._upsert(conn, schema.articles, list(read.values()))
                 self._insert_new(conn, schema.article_versions,
@@ -192,7 +191,7 @@ class LedgerStore:
                 _pause_before_commit(run.run_id)
         except (OperationalError, DatabaseError) as exc:
             if malformed(exc):
-                raise self.damaged(str(exc.orig), wrote=True) from exc
+                raise self.damaged(str(exc.orig)) from exc
             raise LedgerError(f"ledger {_redact(self.url)}: run {run.run_id} not written (nothing was kept): "
                               f"{exc.orig}") from exc
 
