@@ -62,3 +62,125 @@ def test_thousands_of_numbers_in_one_article():
 ])
 def test_odd_text_never_crashes_extraction(text):
     extract_claims(Article(id="odd", text=text, published=date(2025, 5, 16)))
+
+
+# ---- issue 16: rows 7 (a damaged SQLite ledger) and 8 (a new text under an old article id) ----
+import hashlib  # noqa: E402
+import json  # noqa: E402
+import os  # noqa: E402
+import re  # noqa: E402
+import subprocess  # noqa: E402
+import sys  # noqa: E402
+from datetime import datetime, timezone  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+from ledger_writer import many_claims_article, small_run  # noqa: E402
+from typer.testing import CliRunner  # noqa: E402
+
+from claimledger.cli import app  # noqa: E402
+from claimledger.ledger import history  # noqa: E402
+from claimledger.ledger.store import LedgerError, LedgerStore  # noqa: E402
+
+DAMAGED = r"ledger\.db: the SQLite file is damaged \(quick_check: .+\); nothing was written; "
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _damage(path: Path) -> None:
+    """Garbage over page 3 onwards; page 1 (the header and the schema) kept, so SQLite still opens the file."""
+    data = bytearray(path.read_bytes())
+    page = int.from_bytes(data[16:18], "big")
+    assert len(data) > 4 * page
+    data[2 * page:] = random.Random(16).randbytes(len(data) - 2 * page)
+    path.write_bytes(data)
+
+
+@pytest.fixture
+def damaged_ledger(tmp_path) -> Path:
+    """A real ledger of two runs, then damaged."""
+    path = tmp_path / "ledger.db"
+    with LedgerStore(f"sqlite:///{path}") as store:
+        for verdict in ("pass", "fail"):
+            store.record_run(small_run(many_claims_article(), verdict))
+    _damage(path)
+    return path
+
+
+@pytest.mark.parametrize("args", [["list"], ["list", "--format", "json"], ["show", "abc"], ["diff"],
+                                  ["export", "--format", "csv"]])
+def test_ledger_commands_on_a_damaged_sqlite_ledger_print_one_line_and_exit_2(damaged_ledger, args):
+    before = _sha256(damaged_ledger)
+    result = CliRunner().invoke(app, ["ledger", *args, "--ledger", f"sqlite:///{damaged_ledger}"])
+    assert result.exit_code == 2, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)  # no traceback
+    (line,) = result.output.strip().splitlines()
+    assert str(damaged_ledger) in line and re.search(DAMAGED + "restore it from a backup", line), line
+    assert _sha256(damaged_ledger) == before
+
+
+def test_a_run_is_not_written_to_a_sqlite_ledger_damaged_after_it_was_opened(tmp_path):
+    path = tmp_path / "ledger.db"
+    with LedgerStore(f"sqlite:///{path}") as store:
+        for verdict in ("pass", "fail"):
+            store.record_run(small_run(many_claims_article(), verdict))
+        store.engine.dispose()  # the next write opens the file afresh, as a new run would
+        _damage(path)
+        before = _sha256(path)
+        with pytest.raises(LedgerError, match=DAMAGED + "restore it from a backup"):
+            store.record_run(small_run(many_claims_article(), "pass"))
+    assert _sha256(path) == before
+    with pytest.raises(LedgerError, match=DAMAGED):
+        LedgerStore(f"sqlite:///{path}")  # and nothing opens it as if it were sound
+
+
+def test_verify_refuses_a_damaged_sqlite_ledger_and_appends_nothing(project, damaged_ledger):
+    before = _sha256(damaged_ledger)
+    claimledger = Path(sys.executable).with_name("claimledger")
+    done = subprocess.run([str(claimledger), "verify", "--ledger", f"sqlite:///{damaged_ledger}"],
+                          env={**os.environ, "CLAIMLEDGER_HOME": str(project)}, cwd=project, capture_output=True,
+                          text=True, timeout=300)
+    assert done.returncode == 2, done.stderr
+    assert "Traceback" not in done.stderr
+    (line,) = done.stderr.strip().splitlines()
+    assert str(damaged_ledger) in line and re.search(DAMAGED + "restore it from a backup", line), line
+    assert _sha256(damaged_ledger) == before
+
+
+TEXT_1 = "In the north, more than 52,000 people have been killed since the start."
+TEXT_2 = "In the north, more than 61,000 people have been killed since the start."  # same spans, other figures
+
+
+def _at(minute: int) -> datetime:
+    return datetime(2025, 5, 16, 10, minute, tzinfo=timezone.utc)
+
+
+def test_a_new_text_under_an_old_article_id_is_a_new_version_not_a_flip(ledger_url):
+    first = small_run(Article(id="a", text=TEXT_1, published=date(2025, 5, 16)), "pass", started=_at(0))
+    second = small_run(Article(id="a", text=TEXT_2, published=date(2025, 5, 16)), "fail", started=_at(5))
+    third = small_run(Article(id="a", text=TEXT_2, published=date(2025, 5, 16)), "pass", started=_at(10))
+    (claim,) = first.claims
+    assert [c.id for c in second.claims] == [claim.id] and second.claims[0].quote != claim.quote
+    with LedgerStore(ledger_url) as store:
+        for run in (first, second, third):
+            store.record_run(run)
+        assert [r["quote"] for r in store.results(first.run_id)] == ["more than 52,000"]  # the old quote is kept
+        assert [r["quote"] for r in store.results(second.run_id)] == ["more than 61,000"]
+        steps = history.claim_history(store, claim.id)
+        assert [(s["quote"], s["verdict"], s["flipped"]) for s in steps] == [
+            ("more than 52,000", "pass", False), ("more than 61,000", "fail", False),
+            ("more than 61,000", "pass", True)]  # a flip only within the same claim text
+        sha = [hashlib.sha256(t.encode()).hexdigest() for t in (TEXT_1, TEXT_2, TEXT_2)]
+        assert [s["article_sha256"] for s in steps] == sha  # which article version each result read
+        changed = history.diff_runs(store, first.run_id, second.run_id)
+        assert changed.flipped == []
+        assert [(c["quote"], c["verdict"]) for c in changed.added] == [("more than 61,000", "fail")]
+        assert [(c["quote"], c["verdict"]) for c in changed.removed] == [("more than 52,000", "pass")]
+        assert [f["quote"] for f in history.diff_runs(store, second.run_id, third.run_id).flipped] == \
+            ["more than 61,000"]
+        assert history.claim(store, claim.id)["quote"] == "more than 61,000"  # the latest version
+    shown = CliRunner().invoke(app, ["ledger", "show", claim.id, "--ledger", ledger_url, "--format", "json"])
+    assert [h["flipped"] for h in json.loads(shown.stdout)["history"]] == [False, False, True]
+    diffed = CliRunner().invoke(app, ["ledger", "diff", first.run_id, second.run_id, "--ledger", ledger_url])
+    assert "0 flipped, 1 added, 1 removed" in diffed.stdout
