@@ -184,3 +184,22 @@ def test_a_new_text_under_an_old_article_id_is_a_new_version_not_a_flip(ledger_u
     assert [h["flipped"] for h in json.loads(shown.stdout)["history"]] == [False, False, True]
     diffed = CliRunner().invoke(app, ["ledger", "diff", first.run_id, second.run_id, "--ledger", ledger_url])
     assert "0 flipped, 1 added, 1 removed" in diffed.stdout
+
+
+def test_the_dashboard_reports_no_flip_across_article_versions(tmp_path):
+    from claimledger.dashboard.queries import LedgerReader
+    from claimledger.dashboard.views import Views
+    from claimledger.settings import Settings
+
+    url = f"sqlite:///{tmp_path / 'ledger.db'}"
+    first = small_run(Article(id="a", text=TEXT_1, published=date(2025, 5, 16)), "pass", started=_at(0))
+    second = small_run(Article(id="a", text=TEXT_2, published=date(2025, 5, 16)), "fail", started=_at(5))
+    third = small_run(Article(id="a", text=TEXT_2, published=date(2025, 5, 16)), "pass", started=_at(10))
+    views = Views(LedgerReader(url), Settings(home=tmp_path))
+    with LedgerStore(url) as store:
+        store.record_run(first)
+        store.record_run(second)
+        assert views.overview()["flips"] == []  # another text under the same claim id
+        store.record_run(third)
+    assert [(f["quote"], f["previous_verdict"], f["verdict"]) for f in views.overview()["flips"]] == [
+        ("more than 61,000", "fail", "pass")]
