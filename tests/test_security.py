@@ -88,3 +88,19 @@ def test_no_code_evaluates_or_unpickles_data(path):
                 isinstance(node.value, ast.Name) and node.value.id in ("pd", "pandas", "yaml"):
             assert node.attr != "read_pickle", f"{path}:{node.lineno}: pandas.read_pickle"
             assert node.attr != "load", f"{path}:{node.lineno}: yaml.load (use yaml.safe_load)"
+
+
+# ---- issue 16: row 5 (YAML alias bomb in front matter) ----
+# The "billion laughs": nine levels of nine aliases, 9**9 strings once expanded, in under 500 bytes.
+BILLION_LAUGHS = "---\n" + 'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]\n' + "".join(
+    f"{name}: &{name} [{','.join([f'*{prev}'] * 9)}]\n" for prev, name in zip("abcdefg", "bcdefgh")
+) + "title: [" + ",".join(["*h"] * 9) + "]\n---\nMore than 52,000 people were killed.\n"
+
+
+def test_a_yaml_alias_bomb_in_front_matter_is_refused_with_one_line_naming_the_file(tmp_path):
+    path = tmp_path / "laughs.md"
+    path.write_text(BILLION_LAUGHS)
+    assert len(path.read_bytes()) < 500
+    with pytest.raises(ArticleError) as caught:
+        read_article(path)
+    assert str(caught.value) == f"{path}:3: front matter uses YAML aliases (*a), refused: write the value out"
