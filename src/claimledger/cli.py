@@ -80,7 +80,7 @@ def verify(
     from claimledger.pipeline import result_rows, skipped_rows
 
     rows = result_rows(outcome)
-    if output is OutputFormat.json:  # what was skipped follows the results: {"article", "path", "verdict": null, "error"}
+    if output is OutputFormat.json:  # what was skipped follows the results: {article, path, verdict: null, error}
         write_json(rows + [{**row, "verdict": None} for row in skipped_rows(outcome.skipped)])
     else:
         _print_table(rows)

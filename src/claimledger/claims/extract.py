@@ -101,6 +101,8 @@ class _SentenceFacts:
     square of a long sentence's figures)."""
 
     quoted: str  # the sentence as the article has it
+    start: int  # its offsets in the article text
+    end: int
     periods: list[tuple[int, str]]
     subjects: list[tuple[int, str]]
 
@@ -110,6 +112,7 @@ class _SentenceFacts:
 _BEFORE_REACH, _AFTER_REACH = 120, 240
 # Past MAX_DIGITS a run of digits is no figure (an id, a hash: silently); this long, the file is worth a word.
 _ABSURD_NUMBER = re.compile(r"\d{100,}")
+LONGEST_SENTENCE = 4000  # characters; a long news sentence is 300, a long list 1,500
 
 
 def extract_claims(article: Article, vocabulary: Vocabulary | None = None) -> list[Claim]:
@@ -134,15 +137,15 @@ def read_claims(article: Article, vocabulary: Vocabulary | None = None,
         room = min(limits.per_sentence, figures_left)
         readings, overflow = _readings(sentence, room)
         figures_left -= min(overflow, room)
-        where = f"sentence {number} at character {compact.original(sentence.start):,}"
+        where = lambda: f"sentence {number} at character {compact.original(sentence.start):,}"  # noqa: E731
         if overflow > room and room < limits.per_sentence:
-            unread.append(f"{where}: the article's figures past the {limits.per_article:,}th are not read "
+            unread.append(f"{where()}: the article's figures past the {limits.per_article:,}th are not read "
                           f"(CLAIMLEDGER_MAX_FIGURES_PER_ARTICLE)")
         elif overflow > room:
-            unread.append(f"{where}: more than {room:,} figures in one sentence; those past the {room:,}th are not "
-                          f"read (CLAIMLEDGER_MAX_FIGURES_PER_SENTENCE)")
+            unread.append(f"{where()}: more than {room:,} figures in one sentence; those past the {room:,}th are "
+                          f"not read (CLAIMLEDGER_MAX_FIGURES_PER_SENTENCE)")
         if (absurd := _ABSURD_NUMBER.search(sentence.text)) is not None:
-            unread.append(f"{where}: a number of {len(absurd.group()):,} digits is not read as a figure")
+            unread.append(f"{where()}: a number of {len(absurd.group()):,} digits is not read as a figure")
         current: list[Claim] = []
         last_count = None
         facts = _facts(article, compact, sentence, vocabulary) if readings else None
@@ -170,8 +173,8 @@ def _facts(article: Article, compact: Compacted, sentence: Sentence, vocabulary:
         pattern, names = vocabulary.subject_pattern
         subjects = [(m.start(), name) for m in pattern.finditer(sentence.text.lower())
                     if (name := names.get(re.sub(r"\s+", " ", m.group().lower())))]
-    quoted = article.text[compact.original(sentence.start):compact.original_end(sentence.end)]
-    return _SentenceFacts(quoted, periods_in(sentence.text, article.published), subjects)
+    start, end = compact.original(sentence.start), compact.original_end(sentence.end)
+    return _SentenceFacts(article.text[start:end], start, end, periods_in(sentence.text, article.published), subjects)
 
 
 def _readings(sentence: Sentence, room: int) -> tuple[list[_Reading], int]:
@@ -334,7 +337,7 @@ def _claim(article: Article, compact: Compacted, sentence: Sentence, r: _Reading
         start=start,
         end=end,
         quote=article.text[start:end],
-        sentence=facts.quoted,
+        sentence=_context(article, facts, start, end),
         value=r.value,
         unit=r.unit,
         qualifier=r.qualifier,
@@ -349,3 +352,12 @@ def _claim(article: Article, compact: Compacted, sentence: Sentence, r: _Reading
         as_of=article.published,
         counted=r.counted,
     )
+
+
+def _context(article: Article, facts: _SentenceFacts, start: int, end: int) -> str:
+    """The claim's sentence; of a "sentence" too long to be one (a dump without full stops), the stretch around the
+    claim, so that its claims do not each carry (to the ledger, the JSON) a copy of megabytes."""
+    if len(facts.quoted) <= LONGEST_SENTENCE:
+        return facts.quoted
+    low = max(facts.start, start - LONGEST_SENTENCE // 2)
+    return article.text[low:max(end, min(facts.end, low + LONGEST_SENTENCE))]
