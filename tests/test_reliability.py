@@ -26,15 +26,6 @@ def test_an_oversized_article_file_is_refused_before_it_is_read(tmp_path):
         read_article(path)
 
 
-def test_one_bad_file_stops_the_run_before_any_work_and_names_every_bad_file(tmp_path):
-    (tmp_path / "good.md").write_text("---\npublished: 2025-05-16\n---\nMore than 52,000 people were killed in Gaza.")
-    (tmp_path / "empty.md").write_bytes(b"")
-    (tmp_path / "binary.txt").write_bytes(b"\x00\x01\x02")
-    with pytest.raises(ArticleError) as caught:
-        load_articles((str(tmp_path),))
-    assert "empty.md" in str(caught.value) and "binary.txt" in str(caught.value)
-
-
 def test_an_article_without_a_date_gives_unverifiable_claims_that_say_why():
     article = Article(id="undated", text="More than 52,000 people have been killed in Gaza.", published=None)
     claims = extract_claims(article)
@@ -203,3 +194,169 @@ def test_the_dashboard_reports_no_flip_across_article_versions(tmp_path):
         store.record_run(third)
     assert [(f["quote"], f["previous_verdict"], f["verdict"]) for f in views.overview()["flips"]] == [
         ("more than 61,000", "fail", "pass")]
+
+
+# ---- issue 16: rows 6, 9, 12 (figures per sentence, digit groups, one bad article in a folder) ----
+import json as _json  # noqa: E402
+import time as _time  # noqa: E402
+
+from typer.testing import CliRunner  # noqa: E402
+
+from claimledger import pipeline  # noqa: E402
+from claimledger.claims.extract import FigureLimits, read_claims  # noqa: E402
+from claimledger.ledger.store import LedgerStore  # noqa: E402
+from claimledger.settings import Settings  # noqa: E402
+
+
+def _numbers(n: int) -> str:
+    return "Officials said " + ", ".join(str(1000 + i) for i in range(n)) + " people died."
+
+
+def test_a_sentence_of_200000_numbers_is_read_up_to_the_bound_with_a_warning_naming_the_file():
+    article = Article(id="dump", text=_numbers(200_000), path="articles/dump.md")
+    claims = pipeline.extract([article], Settings())
+    assert len(claims) == Settings().max_figures_per_sentence
+    (skipped,) = claims.skipped
+    assert skipped["path"] == "articles/dump.md" and skipped["article"] == "dump"
+    assert skipped["reason"].startswith("articles/dump.md: sentence 1 at character 0: more than 500 figures")
+    assert "CLAIMLEDGER_MAX_FIGURES_PER_SENTENCE" in skipped["reason"]
+    assert all(len(c.sentence) <= 4000 and c.quote in c.sentence for c in claims)  # not 500 copies of 1.2 MB
+
+
+def test_the_figures_of_an_article_past_its_bound_are_not_read_and_the_file_is_named():
+    article = Article(id="table", text=" ".join(f"Row {i}: {i + 10} people." for i in range(100)), path="t.md")
+    claims = pipeline.extract([article], Settings(max_figures_per_article=30))
+    assert len(claims) <= 30
+    (skipped,) = claims.skipped
+    assert skipped["reason"].startswith("t.md: sentence ") and "past the 30th" in skipped["reason"]
+
+
+def _seconds(text: str) -> float:
+    article, unbounded = Article(id="n", text=text, published=date(2025, 5, 16)), FigureLimits(10**9, 10**9)
+    best = float("inf")
+    for _ in range(3):
+        started = _time.perf_counter()
+        read_claims(article, limits=unbounded)
+        best = min(best, _time.perf_counter() - started)
+    return best
+
+
+@pytest.mark.parametrize("unit", [
+    "{i}, ",                               # a plain list
+    "{i} percent of them, ",               # shares looking back for their base
+    "killed {i} people in Gaza in 2024, ",  # keywords, subjects and periods in the same sentence
+    "{i} times more, ",                    # multipliers replacing figures
+    "Dr. {i} ",                            # abbreviations that do not end the sentence
+])
+def test_extraction_cost_grows_linearly_with_the_figures_in_one_sentence(unit):
+    """Four times the figures cost about four times as much; the square would be sixteen (a generous 8 allowed)."""
+    small, large = ("Officials said " + "".join(unit.format(i=1000 + i) for i in range(n)) + "." for n in (1500, 6000))
+    assert _seconds(large) / _seconds(small) < 8
+
+
+SEPARATORS = {"space": " ", "no-break space": "\u00a0", "narrow no-break space": "\u202f", "thin space": "\u2009",
+              "figure space": "\u2007", "Arabic thousands separator": "\u066c"}
+
+
+@pytest.mark.parametrize("text, expected", [
+    *[(f"More than 52{sep}000 people were killed.", [(f"More than 52{sep}000", 52_000)])
+      for sep in SEPARATORS.values()],
+    *[(f"Some 1{sep}250{sep}000 people fled.", [(f"Some 1{sep}250{sep}000", 1_250_000)])
+      for sep in SEPARATORS.values()],
+    *[(f"More than 52{zw}000 people were killed.", [(f"More than 52{zw}000", 52_000)])  # zero-width: ignored
+      for zw in ("\u200b", "\u200c", "\u200d", "\u2060", "\ufeff")],
+    ("More than 5\u200b2,000 people were killed.", [("More than 5\u200b2,000", 52_000)]),
+    # look-alikes that must not join
+    ("In 2024 52 000 people were killed.", [("52 000", 52_000)]),              # a year, then a number
+    ("In 2\u200b024, 12 people were killed.", [("12", 12)]),                   # still a year
+    ("On March 3 100 people were killed.", [("100", 100)]),                    # a date, then a number
+    ("About 1 2345 people were killed.", [("About 1", 1), ("2345", 2345)]),    # a group of four is no group
+    ("Some 52 0001 people were killed.", [("Some 52", 52), ("0001", 1)]),
+    # decided: a space-grouped number ends a range as a comma-grouped one would ("between 10 and 12,000")
+    ("Between 10 and 12 000 people fled.", [("Between 10 and 12 000", 6_005)]),
+])
+def test_digit_groups_with_spaces_and_separators_are_one_number(text, expected):
+    claims = extract_claims(Article(id="groups", text=text))
+    assert [(c.quote, c.value) for c in claims] == expected
+    assert all(text[c.start:c.end] == c.quote for c in claims)  # the quote is the original text, separators and all
+
+
+def _bad_folder(folder):
+    folder.mkdir()
+    (folder / "good.md").write_text("---\npublished: 2025-05-16\n---\nMore than 52,000 people were killed in Gaza.")
+    (folder / "digits.md").write_text("---\npublished: 2025-05-16\n---\nA count of " + "7" * 5000
+                                      + " was posted. More than 52,000 people were killed in Gaza.")
+    (folder / "feb30.md").write_text("---\npublished: 2025-02-30\n---\nMore than 52,000 people were killed.")
+    (folder / "gone.md").symlink_to(folder / "deleted-since.md")  # listed, but cannot be read
+    return folder
+
+
+def test_one_bad_article_in_a_folder_is_named_and_the_others_are_checked(tmp_path):
+    batch = load_articles((str(_bad_folder(tmp_path / "articles")),))
+    assert [a.id for a in batch] == ["digits", "good"]
+    reasons = {s["path"].rsplit("/", 1)[1]: s["reason"] for s in batch.skipped}
+    assert reasons == {
+        "feb30.md": f"{tmp_path}/articles/feb30.md: front matter 'published' is '2025-02-30', expected a date "
+                    "like 2025-05-16",
+        "gone.md": f"{tmp_path}/articles/gone.md: cannot be read (No such file or directory)",
+    }
+    claims = pipeline.extract(batch, Settings())
+    assert [c.quote for c in claims] == ["More than 52,000", "More than 52,000"]
+    (note,) = claims.skipped
+    assert note["reason"] == f"{tmp_path}/articles/digits.md: sentence 1 at character 0: a number of 5,000 digits " \
+                             "is not read as a figure"
+
+
+def test_an_article_extraction_fails_on_is_named_and_the_others_are_checked(monkeypatch):
+    real = pipeline.read_claims
+
+    def failing_on_one(article, *args):
+        if article.id == "odd":
+            raise ValueError("a bug meeting odd text")
+        return real(article, *args)
+
+    monkeypatch.setattr(pipeline, "read_claims", failing_on_one)
+    articles = [Article(id=i, text="More than 52,000 people were killed.", path=f"{i}.md") for i in ("odd", "ok")]
+    claims = pipeline.extract(articles, Settings())
+    assert {c.article_id for c in claims} == {"ok"}
+    assert [s["reason"] for s in claims.skipped] == [
+        "odd.md: extraction failed (ValueError: a bug meeting odd text); none of its claims checked"]
+
+
+def test_verify_reports_skipped_articles_in_the_table_the_json_and_the_ledger_run(prefect_harness, project):
+    from conftest import CASUALTIES
+
+    from claimledger.cli import app
+
+    folder = _bad_folder(project / "articles")
+    env = {"CLAIMLEDGER_HOME": str(project)}
+    args = ["verify", str(folder), "--source", f"gaza_casualties_daily=file:{CASUALTIES}", "--as-of", "2025-05-16"]
+    result = CliRunner().invoke(app, [*args, "--format", "json"], env=env, catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    rows = _json.loads(result.stdout)
+    assert [r["verdict"] for r in rows if r["verdict"]] == ["pass", "pass"]
+    skipped = [r for r in rows if r["verdict"] is None]
+    assert [(r["article"], r["path"].rsplit("/", 1)[1]) for r in skipped] == [
+        (None, "feb30.md"), (None, "gone.md"), ("digits", "digits.md")]
+    assert "'published' is '2025-02-30'" in skipped[0]["error"] and "5,000 digits" in skipped[2]["error"]
+    assert "skipped: " in result.stderr and "3 skipped" in result.stderr
+
+    table = CliRunner().invoke(app, args, env=env, catch_exceptions=False)
+    assert table.exit_code == 0, table.output
+    assert f"skipped: {folder}/feb30.md: front matter 'published'" in table.stdout
+    assert f"skipped: {folder}/gone.md: cannot be read" in table.stdout
+
+    run = LedgerStore(Settings(home=project).ledger).runs()[0]
+    assert [s["path"] for s in run["skipped"]] == [r["path"] for r in skipped]
+
+
+def test_verify_with_no_readable_article_exits_2_naming_every_file(project):
+    from claimledger.cli import app
+
+    folder = project / "articles"
+    folder.mkdir()
+    (folder / "feb30.md").write_text("---\npublished: 2025-02-30\n---\nMore than 52,000 people were killed.")
+    (folder / "gone.md").symlink_to(folder / "deleted-since.md")
+    result = CliRunner().invoke(app, ["verify", str(folder)], env={"CLAIMLEDGER_HOME": str(project)})
+    assert result.exit_code == 2
+    assert "no article could be read" in result.stderr and "feb30.md" in result.stderr and "gone.md" in result.stderr

@@ -201,3 +201,19 @@ def test_dashboard_refuses_to_start_with_a_malformed_hosts_setting(project, monk
         "CLAIMLEDGER_HOME": str(project), "CLAIMLEDGER_DASHBOARD_HOSTS": "ledger.example.org:8000"})
     assert result.exit_code == 2
     assert "CLAIMLEDGER_DASHBOARD_HOSTS: 'ledger.example.org:8000' has a port" in result.output
+
+
+# ---- issue 16: row 5 (YAML alias bomb in front matter) ----
+# The "billion laughs": nine levels of nine aliases, 9**9 strings once expanded, in under 500 bytes.
+BILLION_LAUGHS = "---\n" + 'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]\n' + "".join(
+    f"{name}: &{name} [{','.join([f'*{prev}'] * 9)}]\n" for prev, name in zip("abcdefg", "bcdefgh")
+) + "title: [" + ",".join(["*h"] * 9) + "]\n---\nMore than 52,000 people were killed.\n"
+
+
+def test_a_yaml_alias_bomb_in_front_matter_is_refused_with_one_line_naming_the_file(tmp_path):
+    path = tmp_path / "laughs.md"
+    path.write_text(BILLION_LAUGHS)
+    assert len(path.read_bytes()) < 500
+    with pytest.raises(ArticleError) as caught:
+        read_article(path)
+    assert str(caught.value) == f"{path}:3: front matter uses YAML aliases (*a), refused: write the value out"

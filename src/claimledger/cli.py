@@ -77,18 +77,19 @@ def verify(
         outcome = run(request, settings, return_state=False)
     except Exception as exc:  # the flow has logged the traceback; the user gets one actionable line
         raise fail(f"run failed: {exc}") from None
-    from claimledger.pipeline import result_rows
+    from claimledger.pipeline import result_rows, skipped_rows
 
     rows = result_rows(outcome)
-    if output is OutputFormat.json:
-        write_json(rows)
+    if output is OutputFormat.json:  # what was skipped follows the results: {article, path, verdict: null, error}
+        write_json(rows + [{**row, "verdict": None} for row in skipped_rows(outcome.skipped)])
     else:
         _print_table(rows)
     _print_run_summary(outcome, request.ledger_url or settings.ledger, to=err if output is OutputFormat.json else out)
 
 
 def _request(paths, as_of, ledger, source, settings: Settings):
-    """Check everything a user can get wrong before any work starts, so errors are one clear line."""
+    """Check everything a user can get wrong before any work starts, so errors are one clear line. A bad article
+    is no such error: the run skips it and says so; only a missing path or no readable article at all stops it."""
     from claimledger.articles import ArticleError
     from claimledger.ledger.store import LedgerError, LedgerStore
     from claimledger.pipeline import VerifyRequest, load_articles
@@ -122,9 +123,19 @@ def _print_run_summary(outcome, ledger_url: str, to: Console) -> None:
     for use in outcome.sources:
         for note in use.notes:
             to.print(f"[yellow]{use.source}:[/] {note}", highlight=False, soft_wrap=True)
-    to.print(f"run {outcome.run_id}: {len(outcome.articles)} article(s), {len(outcome.claims)} claim(s): "
+    _print_skipped(outcome.skipped, to)
+    skipped = f", {len(outcome.skipped)} skipped" if outcome.skipped else ""
+    to.print(f"run {outcome.run_id}: {len(outcome.articles)} article(s){skipped}, {len(outcome.claims)} claim(s): "
              + ", ".join(f"{n} {v}" for v, n in counts.items()) + f"; ledger {ledger_url}", highlight=False,
-             soft_wrap=True)
+             soft_wrap=True, markup=False)
+
+
+def _print_skipped(skipped, to: Console) -> None:
+    """One line per article or run of figures not read, naming the file and why (the reason is the file's own
+    words, so no Rich markup in it is interpreted)."""
+    for entry in skipped:
+        to.print("[yellow]skipped:[/] ", end="", highlight=False)
+        to.print(entry["reason"], highlight=False, soft_wrap=True, markup=False)
 
 
 @app.command()
@@ -137,15 +148,18 @@ def extract(
     Example: claimledger extract seeds/ --format json
     """
     from claimledger.articles import ArticleError
-    from claimledger.pipeline import claim_fields, extract as extract_all, load_articles
+    from claimledger.pipeline import claim_fields, extract as extract_all, load_articles, skipped_in, skipped_rows
 
     try:
-        claims = extract_all(load_articles(tuple(str(p) for p in paths)))
+        articles = load_articles(tuple(str(p) for p in paths))
     except ArticleError as exc:
         raise fail(str(exc)) from None
+    claims = extract_all(articles, Settings())
+    skipped = skipped_in(articles, claims)
     rows = [claim_fields(c) for c in claims]
-    if output is OutputFormat.json:
-        write_json(rows)
+    if output is OutputFormat.json:  # what was skipped follows the claims: {"article", "path", "error"}
+        write_json(rows + skipped_rows(skipped))
+        _print_skipped(skipped, err)
         return
     table = Table(header_style="bold")
     for column in ("article", "claim", "metric", "value", "unit", "qualifier", "interval"):
@@ -155,6 +169,7 @@ def extract(
         table.add_row(row["article"], row["quote"], row["metric"] or "-", f"{row['value']:,.10g}", row["unit"],
                       row["qualifier"], interval)
     out.print(table)
+    _print_skipped(skipped, out)
 
 
 from claimledger.sources.commands import fetch, registry_or_fail, sources_app  # noqa: E402  (sources, fetching)

@@ -30,6 +30,10 @@ class Settings(BaseSettings):
     retries: int = 2
     backoff_seconds: float = 0.5
     max_bytes: int = 64 * 1024 * 1024
+    # Figures read per sentence and per article; those past the bound are skipped with a warning naming the file.
+    # A real sentence holds under 20 figures and a long feature a few hundred; a table of figures a few thousand.
+    max_figures_per_sentence: int = 500
+    max_figures_per_article: int = 20_000
     gx_keep_runs: int = 20  # fetch runs whose GX validation results (and Data Docs pages) are kept under data/gx/
     # Host names the dashboard answers to besides those of its --host, comma-separated: "ledger.example.org,*.lan"
     dashboard_hosts: str = ""

@@ -68,7 +68,7 @@ class RunRecord:
     results: list[CheckResult]
     sources: list[SourceUse] = field(default_factory=list)
     status: str = "completed"
-    skipped: tuple[dict, ...] = ()  # {"path": str, "reason": str}: the articles this run could not read
+    skipped: tuple[dict, ...] = ()  # articles and figures not read: {"article", "path", "reason"} each
 
 
 def fingerprint(claim: Claim, result: CheckResult, as_of: date | None = None) -> str:
