@@ -69,11 +69,12 @@ def check_and_record(request: VerifyRequest, settings: Settings, target: Recheck
     else:
         articles = load_articles(request.paths)
         chunks = chunked(articles, chunk_count(len(articles), _cluster_threads()))
-        claim_chunks = _map(extract_claims, chunks) if len(chunks) > 1 else [extract_claims(quote(articles))]
+        claim_chunks = _map(extract_claims, chunks, unmapped(settings)) if len(chunks) > 1 \
+            else [extract_claims(quote(articles), settings)]
     if target is not None:
         vocabulary = load_vocabulary()
         claim_chunks = [kept for chunk in claim_chunks if (kept := keep_claims(chunk, target, vocabulary))]
-    claims = [claim for chunk in claim_chunks for claim in chunk]
+    claims = pipeline.joined(claim_chunks)  # with the figures each chunk skipped
     references, sources = prepare_sources(quote(claims), request.source_overrides, settings)
     if len(claim_chunks) > 1:
         results = _map(check_claims, claim_chunks, unmapped(references), unmapped(request.as_of), unmapped(settings))

@@ -34,26 +34,39 @@ def verify(home: str, ledger_url: str, casualties: str, times: int = 1) -> list[
     return run_ids
 
 
-def loop(ledger_url: str) -> None:
-    from claimledger.checks.model import CheckResult
-    from claimledger.claims.extract import extract_claims
+def many_claims_article():
+    """An article of 200 claims, enough to fill a ledger's pages."""
     from claimledger.claims.model import Article
-    from claimledger.ledger.store import LedgerStore, RunRecord, SourceUse
 
     text = " ".join(f"In district {i}, more than {1000 + i} people have been killed." for i in range(200))
-    article = Article(id="many", text=text, published=date(2025, 5, 16))
+    return Article(id="many", text=text, published=date(2025, 5, 16))
+
+
+def small_run(article, verdict: str = "pass", sha: str | None = None, started: datetime | None = None):
+    """A whole run of one article: each of its claims given `verdict` against snapshot `sha` of source s."""
+    from claimledger.checks.model import CheckResult
+    from claimledger.claims.extract import extract_claims
+    from claimledger.ledger.store import RunRecord, SourceUse
+
+    sha = sha or uuid.uuid4().hex * 2
+    now = started or datetime.now(timezone.utc)
     claims = extract_claims(article)
+    results = [CheckResult(claim_id=c.id, check_kind="value_at_date", verdict=verdict, explanation=f"{verdict} x",
+                           observed=c.value + 1, source="s", snapshot_sha256=sha) for c in claims]
+    return RunRecord(run_id=str(uuid.uuid4()), started_at=now, finished_at=now, arguments={}, as_of=None,
+                     articles=[article], claims=claims, results=results,
+                     sources=[SourceUse("s", "used",
+                                        {"sha256": sha, "url": "file:x", "retrieved_at": "now", "bytes": 1})])
+
+
+def loop(ledger_url: str) -> None:
+    from claimledger.ledger.store import LedgerStore
+
+    article = many_claims_article()
     store = LedgerStore(ledger_url)
     print("writing", flush=True)
     while True:
-        sha = uuid.uuid4().hex * 2
-        now = datetime.now(timezone.utc)
-        results = [CheckResult(claim_id=c.id, check_kind="value_at_date", verdict="pass", explanation="x",
-                               observed=c.value + 1, source="s", snapshot_sha256=sha) for c in claims]
-        store.record_run(RunRecord(
-            run_id=str(uuid.uuid4()), started_at=now, finished_at=now, arguments={}, as_of=None,
-            articles=[article], claims=claims, results=results,
-            sources=[SourceUse("s", "used", {"sha256": sha, "url": "file:x", "retrieved_at": "now", "bytes": 1})]))
+        store.record_run(small_run(article))
 
 
 if __name__ == "__main__":

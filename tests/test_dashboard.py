@@ -99,6 +99,7 @@ def seeded(project):
 
 def client_for(project: Path, **options) -> TestClient:
     options.setdefault("runner", FakeRunner())
+    options.setdefault("allowed_hosts", ["testserver"])  # the TestClient's Host
     settings = Settings(home=project)
     return TestClient(create_app(settings, settings.ledger, **options))
 
@@ -339,10 +340,13 @@ def test_cli_prints_the_generated_token_once_and_serves(seeded, monkeypatch):
     monkeypatch.setattr("uvicorn.run", lambda web, host, port, **kw: served.update(app=web, host=host, port=port))
     monkeypatch.delenv("CLAIMLEDGER_DASHBOARD_TOKEN", raising=False)
     result = CliRunner().invoke(app, ["dashboard", "--host", "0.0.0.0", "--port", "8123"],
-                                env={"CLAIMLEDGER_HOME": str(seeded)}, catch_exceptions=False)
+                                env={"CLAIMLEDGER_HOME": str(seeded),
+                                     "CLAIMLEDGER_DASHBOARD_HOSTS": "ledger.example.org"}, catch_exceptions=False)
     assert result.exit_code == 0, result.output
     assert served["host"] == "0.0.0.0" and served["port"] == 8123
     assert result.output.count(served["app"].state.token) == 1
+    assert {"localhost", "ledger.example.org"} <= set(served["app"].state.allowed_hosts)
+    assert "Answers to Host: 127.0.0.1, localhost, [::1], " in result.output and "ledger.example.org" in result.output
 
 
 def test_recheck_runs_in_process_when_no_prefect_server_is_configured(monkeypatch):

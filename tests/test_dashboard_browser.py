@@ -55,12 +55,16 @@ def chromium() -> Path:
 
 
 @pytest.fixture(scope="session")
-def browser(chromium):
-
+def driver(chromium):
     with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(chromium), args=LAUNCH_ARGS)
-        yield launched
-        launched.close()
+        yield playwright
+
+
+@pytest.fixture(scope="session")
+def browser(driver, chromium):
+    launched = driver.chromium.launch(executable_path=str(chromium), args=LAUNCH_ARGS)
+    yield launched
+    launched.close()
 
 
 @pytest.fixture(scope="module")
@@ -92,7 +96,8 @@ def served(prefect_harness, tmp_path_factory):
         time.sleep(0.05)
     assert server.started, "the dashboard did not start"
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    yield {"url": f"http://127.0.0.1:{listener.getsockname()[1]}", "ledger": project / "data" / "ledger.db"}
+    port = listener.getsockname()[1]
+    yield {"url": f"http://127.0.0.1:{port}", "ledger": project / "data" / "ledger.db", "home": project, "port": port}
     server.should_exit = True
     thread.join(timeout=10)
     source_server.clear()
@@ -187,3 +192,94 @@ def test_rerun_button_produces_a_new_run(page, served):
     (latest,), = query(served["ledger"], "select id from runs order by started_at desc limit 1")
     assert latest[:12] in page.inner_text(".latest-run")
     page.screenshot(path=ARTIFACTS / "overview-after-rerun.png", full_page=True)
+
+
+# ---- issue 16: rows 1 (Data Docs run no script on the dashboard's origin) and 10 (DNS rebinding) ----
+from urllib.parse import urlsplit  # noqa: E402
+
+from data_docs_payload import build_hostile_docs, payloads  # noqa: E402
+
+LOOPBACK = {"127.0.0.1", "localhost", "[::1]"}
+
+
+def runs_in(ledger: Path) -> int:
+    return query(ledger, "select count(*) from runs")[0][0]
+
+
+@pytest.fixture
+def watched(browser):
+    """A page whose every request is logged; one for a host other than this machine is aborted, never sent."""
+    context = browser.new_context()
+    log: list[tuple[str, str]] = []
+
+    def through(route):
+        log.append((route.request.method, route.request.url))
+        if urlsplit(route.request.url).hostname in LOOPBACK:
+            route.continue_()
+        else:
+            route.abort()
+
+    context.route("**/*", through)
+    yield context.new_page(), log
+    context.close()
+
+
+def test_data_docs_of_a_hostile_quarantined_download_run_no_script(watched, served):
+    page, log = watched
+    before = runs_in(served["ledger"])
+    pages = build_hostile_docs(served["home"], SEED)
+    docs = served["home"] / "data" / "gx" / "docs"
+    for path in ("index.html", pages[0].relative_to(docs).as_posix()):
+        response = page.goto(f"{served['url']}/gx-docs/{path}", wait_until="load")
+        policy = response.headers["content-security-policy"]
+        assert "sandbox" in policy.split("; ") and "allow-same-origin" not in policy and "allow-scripts" not in policy
+        assert "http" not in policy  # nothing allowed from elsewhere
+        page.wait_for_timeout(500)  # time for an image's onerror, and for a fetch it would start
+        assert page.title() != "pwned"
+        assert page.evaluate("() => window.__pwned === undefined")
+    for payload in payloads(SEED):  # shown as text in the table of unexpected values
+        expect(page.get_by_text(payload, exact=True).first).to_be_visible()
+    page.screenshot(path=ARTIFACTS / "gx-docs-hostile-values.png", full_page=True)
+    outside = [url for method, url in log if urlsplit(url).hostname not in LOOPBACK]
+    assert outside == [], f"requests for outside hosts: {outside}"
+    assert [url for method, url in log if method != "GET"] == []
+    assert runs_in(served["ledger"]) == before
+
+
+ATTACK = """<!doctype html><title>attack</title><pre id=out></pre><script>
+(async () => {
+  const seen = [];
+  const claims = await fetch('/api/claims');
+  seen.push('claims ' + claims.status);
+  const rerun = await fetch('/articles/%s/rerun', {method: 'POST', headers: {Accept: 'application/json'}});
+  seen.push('rerun ' + rerun.status);
+  document.getElementById('out').textContent = seen.join('\\n');
+})().catch(e => { document.getElementById('out').textContent = 'error ' + e; });
+</script>"""
+
+
+@pytest.fixture
+def rebound(driver, chromium):
+    """A browser in which evil.example resolves to this machine, as after a DNS rebinding. Chromium's own Local
+    Network Access checks would stop the public page's requests to loopback; other browsers have none, and the
+    dashboard must hold without them, so they are off here and the requests reach the app."""
+    launched = driver.chromium.launch(executable_path=str(chromium), args=[
+        *LAUNCH_ARGS, "--host-resolver-rules=MAP evil.example 127.0.0.1",
+        "--disable-features=BlockInsecurePrivateNetworkRequests,PrivateNetworkAccessSendPreflights,"
+        "LocalNetworkAccessChecks"])
+    yield launched
+    launched.close()
+
+
+def test_a_page_on_a_rebound_name_reads_nothing_and_starts_no_recheck(rebound, served):
+    before = runs_in(served["ledger"])
+    origin = f"http://evil.example:{served['port']}"
+    context = rebound.new_context()
+    page = context.new_page()
+    # The attacker's page, as their server answered before the name was rebound; everything after reaches the app.
+    page.route(f"{origin}/attack.html", lambda route: route.fulfill(body=ATTACK % SEED, content_type="text/html"))
+    page.goto(f"{origin}/attack.html")
+    expect(page.locator("#out")).to_have_text("claims 400\nrerun 400", timeout=20_000)
+    assert page.goto(f"{origin}/api/claims").status == 400
+    context.close()
+    assert runs_in(served["ledger"]) == before

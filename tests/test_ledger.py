@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import threading
 from datetime import date, datetime, timedelta, timezone
@@ -180,3 +181,23 @@ def test_ledger_from_a_newer_claimledger_is_refused(tmp_path):
         conn.execute(text("UPDATE alembic_version SET version_num = '9999'"))
     with pytest.raises(LedgerError, match="revision 9999, newer than this claimledger knows"):
         LedgerStore(url)
+
+
+def test_a_recheck_re_asks_the_latest_version_of_each_claim(store):
+    """After a new text under an old article id, recorded claims come from that text; their run reads it too."""
+    from claimledger.claims.vocabulary import load_vocabulary
+    from claimledger.scheduling.index import RecheckTarget, recorded_claims
+
+    edited = Article(id="a1", text=ARTICLE.text.replace("52,000", "61,000"), published=ARTICLE.published)
+    store.record_run(run("r1"))
+    store.record_run(dataclasses.replace(run("r2", minutes=5), articles=[edited], claims=extract_claims(edited),
+                                         results=[]))
+    target = RecheckTarget(paths=(), article_ids=("a1",), claim_ids=frozenset(c.id for c in CLAIMS))
+    (latest,) = recorded_claims(store, target, load_vocabulary())
+    assert (latest.id, latest.quote) == (CLAIMS[0].id, "more than 61,000")
+    store.record_run(dataclasses.replace(run("r3", minutes=10, claims=[latest]), articles=[]))  # as a recheck does
+    with store.engine.connect() as conn:
+        read = dict(conn.execute(select(schema.run_articles.c.run_id, schema.run_articles.c.article_sha256)).all())
+    assert read["r3"] == read["r2"] != read["r1"]
+    with pytest.raises(LedgerError, match="article.s. elsewhere that this run did not read"):
+        store.record_run(run("r4", claims=extract_claims(Article(id="elsewhere", text=ARTICLE.text)), minutes=15))

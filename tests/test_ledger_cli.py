@@ -3,6 +3,7 @@ casualty series was revised so that "More than 52,000" no longer holds. On SQLit
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import json
 import re
@@ -15,7 +16,7 @@ import typer
 from typer.testing import CliRunner
 
 from conftest import CASUALTIES, REPO
-from ledger_writer import verify
+from ledger_writer import many_claims_article, small_run, verify
 
 from claimledger.cli import app
 from claimledger.ledger import history
@@ -142,3 +143,14 @@ def test_ledger_commands_are_documented(name, command):
         for option in getattr(param, "opts", []):
             if option.startswith("--"):
                 assert option in README, f"ledger {name} {option} is not documented in README.md"
+
+
+def test_ledger_list_shows_the_articles_a_run_skipped(ledger_url):
+    skipped = ({"path": "seeds/broken.md", "reason": "not UTF-8"}, {"path": "seeds/huge.md", "reason": "3.1 MB"})
+    with LedgerStore(ledger_url) as store:
+        store.record_run(small_run(many_claims_article()))
+        store.record_run(dataclasses.replace(small_run(many_claims_article()), skipped=skipped))
+    runs = json.loads(ledger("list", "--ledger", ledger_url, "--format", "json").stdout)
+    assert [r["skipped"] for r in runs] == [list(skipped), None]
+    table = ledger("list", "--ledger", ledger_url).stdout
+    assert "skipped" in table and re.search(r"│\s+1\s+│\s+2\s+│\s+200\s+│", table)  # articles, skipped, claims

@@ -1,14 +1,17 @@
-"""Alembic migrations on SQLite and PostgreSQL: a fresh ledger reaches head and matches schema.py; v1 ledgers upgrade."""
+"""Alembic migrations on SQLite and PostgreSQL: a fresh ledger reaches head and matches schema.py; v1 and 0002
+ledgers upgrade keeping their history."""
 
 from __future__ import annotations
 
 import threading
 
 from alembic import command
+from ledger_writer import small_run
 from sqlalchemy import create_engine, func, select, text
 
-from claimledger.ledger import migrate, schema
-from claimledger.ledger.store import LedgerStore
+from claimledger.claims.model import Article
+from claimledger.ledger import history, migrate, schema
+from claimledger.ledger.store import LedgerStore, claim_text_sha256
 
 V1_RESULT = ("INSERT INTO check_results (run_id, claim_id, check_kind, verdict, low, observed, reference_date, source, "
              "snapshot_sha256, explanation, evidence, fingerprint) VALUES (:run, 'c1', 'value_at_date', :verdict, "
@@ -88,3 +91,31 @@ def test_first_opens_at_once_migrate_once(ledger_url):
     assert errors == []
     with LedgerStore(ledger_url) as store, store.engine.connect() as conn:
         assert migrate.current(conn) == migrate.head()
+
+
+def test_a_0002_ledger_upgrades_to_article_and_claim_versions_keeping_its_history(ledger_url):
+    _v1_ledger(ledger_url)
+    engine = create_engine(ledger_url)
+    with engine.begin() as conn:
+        command.upgrade(migrate.config(conn), "0002")
+    engine.dispose()
+    _check_upgraded_v1(ledger_url)
+    with LedgerStore(ledger_url) as store:
+        with store.engine.connect() as conn:
+            versions = schema.article_versions
+            assert [tuple(r) for r in conn.execute(select(versions.c.article_id, versions.c.text_sha256,
+                                                          versions.c.first_run_id))] == [("a1", "x", "r1")]
+            assert sorted(tuple(r) for r in conn.execute(select(schema.run_articles))) == [("r1", "a1", "x"),
+                                                                                         ("r2", "a1", "x")]
+            assert conn.scalar(select(schema.runs.c.skipped).where(schema.runs.c.id == "r1")) is None
+        (version,) = [history.claim(store, "c1")]
+        assert (version["quote"], version["versions"]) == ("more than 52,000", 1)
+        assert version["text_sha256"] == claim_text_sha256("more than 52,000", "s")
+        steps = history.claim_history(store, "c1")
+        assert [(s["run_id"], s["check_kind"], s["verdict"], s["article_sha256"]) for s in steps] == [
+            ("r1", "value_at_date", "pass", "x"), ("r2", "share", "fail", "x"), ("r2", "value_at_date", "pass", "x")]
+        assert not any(s["flipped"] for s in steps)
+        store.record_run(small_run(Article(id="a1", text="More than 52,000 people were killed.")))  # a new text
+        with store.engine.connect() as conn:
+            assert conn.scalar(select(func.count()).select_from(schema.article_versions)) == 2
+        assert store.integrity_problems() == []

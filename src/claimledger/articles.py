@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import stat
 from datetime import date, datetime
 from pathlib import Path
 
@@ -25,8 +26,10 @@ def article_paths(paths: list[Path]) -> list[Path]:
     found: list[Path] = []
     for path in paths:
         if path.is_dir():
-            found.extend(sorted(p for p in path.rglob("*") if p.suffix.lower() in ARTICLE_SUFFIXES and p.is_file()))
-        elif path.is_file():
+            # Not only regular files: a dangling link or a FIFO named .md is an article that cannot be read, and
+            # read_article says so, rather than the article silently missing from the run.
+            found.extend(sorted(p for p in path.rglob("*") if p.suffix.lower() in ARTICLE_SUFFIXES and not p.is_dir()))
+        elif path.is_file() or path.is_symlink():
             found.append(path)
         else:
             raise ArticleError(f"{path}: no such file or folder")
@@ -36,15 +39,21 @@ def article_paths(paths: list[Path]) -> list[Path]:
 
 
 MAX_ARTICLE_BYTES = 2 * 1024 * 1024  # a long feature is 100 KB; 2 MB of "article" is a wrong file or a dump
+MAX_FRONT_MATTER_BYTES = 16 * 1024  # a title, a date, a URL and a few more keys take well under 1 KB
 
 
 def read_article(path: Path, max_bytes: int = MAX_ARTICLE_BYTES) -> Article:
     """One article; its date from front matter `published`, else the first date in its text."""
-    size = path.stat().st_size
-    if size > max_bytes:
-        raise ArticleError(f"{path}: {size / 1e6:.1f} MB, above the {max_bytes / 1e6:.1f} MB limit for one article "
-                           f"(split it, or check it is the file you meant)")
-    raw = path.read_bytes()
+    try:
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):
+            raise ArticleError(f"{path}: not a regular file (a folder, device or pipe), not read")
+        if info.st_size > max_bytes:
+            raise ArticleError(f"{path}: {info.st_size / 1e6:.1f} MB, above the {max_bytes / 1e6:.1f} MB limit for "
+                               f"one article (split it, or check it is the file you meant)")
+        raw = path.read_bytes()
+    except OSError as exc:  # a dangling link, a file gone or locked between listing and reading
+        raise ArticleError(f"{path}: cannot be read ({exc.strerror or exc})") from exc
     if b"\x00" in raw[:8192]:
         raise ArticleError(f"{path}: binary file, not an article")
     try:
@@ -69,18 +78,56 @@ def read_article(path: Path, max_bytes: int = MAX_ARTICLE_BYTES) -> Article:
     )
 
 
+class _AliasRefused(yaml.YAMLError):
+    def __init__(self, anchor: str, mark: yaml.Mark):
+        super().__init__(anchor)
+        self.anchor, self.problem_mark = anchor, mark
+
+
+class _FrontMatterLoader(yaml.SafeLoader):
+    """Safe YAML without aliases: a 450-byte "billion laughs" of nested aliases expands to gigabytes, and front
+    matter (a title, a date) never needs one. An impossible date ("2025-02-30") stays a string, for _as_date to name."""
+
+    def compose_node(self, parent, index):
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise _AliasRefused(event.anchor, event.start_mark)
+        return super().compose_node(parent, index)
+
+    def construct_lenient_timestamp(self, node):
+        try:
+            return self.construct_yaml_timestamp(node)
+        except ValueError:
+            return self.construct_scalar(node)
+
+
+_FrontMatterLoader.add_constructor("tag:yaml.org,2002:timestamp", _FrontMatterLoader.construct_lenient_timestamp)
+
+
 def _split_front_matter(path: Path, text: str) -> tuple[dict, str]:
     if not text.startswith("---"):
         return {}, text
     m = _FRONT_MATTER.match(text)
     if m is None:
         raise ArticleError(f"{path}:1: front matter opened with '---' is never closed")
+    block = m.group("yaml")
+    if len(block.encode()) > MAX_FRONT_MATTER_BYTES:
+        raise ArticleError(f"{path}:1: front matter is {len(block.encode()) / 1024:.0f} KB, above the "
+                           f"{MAX_FRONT_MATTER_BYTES // 1024} KB limit (it holds a title, a date, a URL), refused")
+    loader = _FrontMatterLoader(block)  # a SafeLoader: what yaml.safe_load does, with the limits above
     try:
-        meta = yaml.safe_load(m.group("yaml")) or {}
+        meta = loader.get_single_data() or {}
+    except _AliasRefused as exc:
+        raise ArticleError(f"{path}:{exc.problem_mark.line + 2}: front matter uses YAML aliases (*{exc.anchor}), "
+                           f"refused: write the value out") from exc
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 2 if mark is not None else 1
         raise ArticleError(f"{path}:{line}: malformed front matter: {getattr(exc, 'problem', exc)}") from exc
+    except (ValueError, RecursionError) as exc:  # an integer of 5,000 digits; brackets nested thousands deep
+        raise ArticleError(f"{path}:1: malformed front matter: {str(exc).splitlines()[0][:120]}") from exc
+    finally:
+        loader.dispose()
     if not isinstance(meta, dict):
         raise ArticleError(f"{path}:2: front matter must be a mapping of keys to values")
     return meta, text[m.end():]

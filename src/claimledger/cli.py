@@ -124,18 +124,19 @@ def verify(
         outcome = run(request, settings, return_state=False)
     except Exception as exc:  # the flow has logged the traceback; the user gets one actionable line
         raise fail(f"run failed: {exc}") from None
-    from claimledger.pipeline import result_rows
+    from claimledger.pipeline import result_rows, skipped_rows
 
     rows = result_rows(outcome)
-    if output is OutputFormat.json:
-        write_json(rows)
+    if output is OutputFormat.json:  # what was skipped follows the results: {article, path, verdict: null, error}
+        write_json(rows + [{**row, "verdict": None} for row in skipped_rows(outcome.skipped)])
     else:
         _print_table(rows)
     _print_run_summary(outcome, request.ledger_url or settings.ledger, to=err if output is OutputFormat.json else out)
 
 
 def _request(paths, as_of, ledger, source, settings: Settings):
-    """Check everything a user can get wrong before any work starts, so errors are one clear line."""
+    """Check everything a user can get wrong before any work starts, so errors are one clear line. A bad article
+    is no such error: the run skips it and says so; only a missing path or no readable article at all stops it."""
     from claimledger.articles import ArticleError
     from claimledger.ledger.store import LedgerError, LedgerStore
     from claimledger.pipeline import VerifyRequest, load_articles
@@ -175,9 +176,19 @@ def _print_run_summary(outcome, ledger_url: str, to: Console) -> None:
     with LedgerStore(ledger_url) as store:
         for change in snapshot_changes(store, outcome.run_id):
             to.print(f"[yellow]{change.source}:[/] {change.line()}", highlight=False, soft_wrap=True)
-    to.print(f"run {outcome.run_id}: {len(outcome.articles)} article(s), {len(outcome.claims)} claim(s): "
+    _print_skipped(outcome.skipped, to)
+    skipped = f", {len(outcome.skipped)} skipped" if outcome.skipped else ""
+    to.print(f"run {outcome.run_id}: {len(outcome.articles)} article(s){skipped}, {len(outcome.claims)} claim(s): "
              + ", ".join(f"{n} {v}" for v, n in counts.items()) + f"; ledger {ledger_url}", highlight=False,
-             soft_wrap=True)
+             soft_wrap=True, markup=False)
+
+
+def _print_skipped(skipped, to: Console) -> None:
+    """One line per article or run of figures not read, naming the file and why (the reason is the file's own
+    words, so no Rich markup in it is interpreted)."""
+    for entry in skipped:
+        to.print("[yellow]skipped:[/] ", end="", highlight=False)
+        to.print(entry["reason"], highlight=False, soft_wrap=True, markup=False)
 
 
 @app.command()
@@ -190,15 +201,18 @@ def extract(
     Example: claimledger extract seeds/ --format json
     """
     from claimledger.articles import ArticleError
-    from claimledger.pipeline import claim_fields, extract as extract_all, load_articles
+    from claimledger.pipeline import claim_fields, extract as extract_all, load_articles, skipped_in, skipped_rows
 
     try:
-        claims = extract_all(load_articles(tuple(str(p) for p in paths)))
+        articles = load_articles(tuple(str(p) for p in paths))
     except ArticleError as exc:
         raise fail(str(exc)) from None
+    claims = extract_all(articles, Settings())
+    skipped = skipped_in(articles, claims)
     rows = [claim_fields(c) for c in claims]
-    if output is OutputFormat.json:
-        write_json(rows)
+    if output is OutputFormat.json:  # what was skipped follows the claims: {"article", "path", "error"}
+        write_json(rows + skipped_rows(skipped))
+        _print_skipped(skipped, err)
         return
     table = Table(header_style="bold")
     for column in ("article", "claim", "metric", "value", "unit", "qualifier", "interval"):
@@ -208,6 +222,7 @@ def extract(
         table.add_row(row["article"], row["quote"], row["metric"] or "-", f"{row['value']:,.10g}", row["unit"],
                       row["qualifier"], interval)
     out.print(table)
+    _print_skipped(skipped, out)
 
 
 from claimledger.sources.commands import fetch, registry_or_fail, sources_app  # noqa: E402  (sources, fetching)
@@ -222,7 +237,9 @@ app.add_typer(ledger_app, name="ledger", help=LEDGER_HELP)
 def dashboard(
     ledger: Optional[str] = LEDGER_OPTION,
     host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on. Anything but loopback (127.0.0.1, "
-                             "::1, localhost) makes every recheck need a token."),
+                             "::1, localhost) makes every recheck need a token. Requests must name this address, "
+                             "localhost on loopback, this machine's names on 0.0.0.0 or ::, or a name in "
+                             "CLAIMLEDGER_DASHBOARD_HOSTS."),
     port: int = typer.Option(8000, "--port", help="Port to listen on."),
 ) -> None:
     """Serve the validation dashboard: which claims fail, why and on what data; evidence, charts and rechecks.
@@ -234,11 +251,16 @@ def dashboard(
     import uvicorn
 
     from claimledger.dashboard.app import create_app
-    from claimledger.dashboard.security import TOKEN_ENV
+    from claimledger.dashboard.security import TOKEN_ENV, HostsError
 
-    web = create_app(settings, ledger or settings.ledger, host=host)
+    try:
+        web = create_app(settings, ledger or settings.ledger, host=host)
+    except HostsError as exc:
+        raise fail(str(exc)) from None
     shown = f"[{host}]" if ":" in host else host
     out.print(f"claimledger dashboard: http://{shown}:{port}/ (ledger {web.state.ledger_label}); Ctrl-C stops it",
+              highlight=False, soft_wrap=True)
+    out.print(f"Answers to Host: {', '.join(web.state.allowed_hosts)} (add names in CLAIMLEDGER_DASHBOARD_HOSTS)",
               highlight=False, soft_wrap=True)
     if web.state.token and not os.environ.get(TOKEN_ENV):
         out.print(f"Rechecks need this token (shown once; set {TOKEN_ENV} to choose it): {web.state.token}",

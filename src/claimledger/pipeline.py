@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
@@ -12,13 +13,15 @@ from claimledger.articles import ArticleError, article_paths, read_article
 from claimledger.checks.engine import check_claims, sources_needed
 from claimledger.checks.evidence import decide
 from claimledger.checks.model import CheckResult, Reference, Unavailable
-from claimledger.claims.extract import extract_claims
+from claimledger.claims.extract import FigureLimits, read_claims
 from claimledger.claims.model import Article, Claim
 from claimledger.claims.vocabulary import load_vocabulary
 from claimledger.ledger.store import LedgerStore, RunRecord, SourceUse
 from claimledger.settings import Settings
 from claimledger.sources.reference import ReferenceTable, SourceUnavailable, prepare_sources
 from claimledger.sources.registry import load_registry, parse_overrides
+
+_log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -37,6 +40,25 @@ class VerifyRequest:
         return {**values, "recheck": self.recheck} if self.recheck else values
 
 
+class Batch(list):
+    """Articles or claims in order, plus what was skipped on the way: one {"article", "path", "reason"} per article
+    that could not be read or extracted, or per run of figures past a limit. The run reports and records them."""
+
+    def __init__(self, items=(), skipped=()):
+        super().__init__(items)
+        self.skipped: tuple[dict[str, Any], ...] = tuple(skipped)
+
+
+def skipped_in(*batches: list) -> tuple[dict[str, Any], ...]:
+    """Everything the batches skipped, in order; a plain list (a recheck's recorded claims) skipped nothing."""
+    return tuple(entry for batch in batches for entry in getattr(batch, "skipped", ()))
+
+
+def joined(chunks: list[list[Claim]]) -> Batch:
+    """The claims of chunks extracted apart, in order, with everything each skipped."""
+    return Batch((claim for chunk in chunks for claim in chunk), skipped_in(*chunks))
+
+
 class VerifyOutcome:
     """A finished run: its id, what was read and decided, and the sources it used.
 
@@ -51,31 +73,52 @@ class VerifyOutcome:
         self.run_id, self.articles, self.claims, self.results, self.sources = (run_id, articles, claims, results,
                                                                                sources)
 
+    @property
+    def skipped(self) -> tuple[dict[str, Any], ...]:
+        """Articles not read and figures not read, each with its file and why."""
+        return skipped_in(self.articles, self.claims)
 
-def load_articles(paths: tuple[str, ...]) -> list[Article]:
-    """Every article under the paths; all bad files are reported together, before anything is checked."""
-    articles, problems, seen = [], [], {}
+
+def load_articles(paths: tuple[str, ...]) -> Batch:
+    """Every article under the paths that can be read; each bad file is skipped with its path and reason, so one
+    bad file costs only itself. Raises ArticleError when a path is missing or no article at all can be read."""
+    articles, skipped, seen = [], [], {}
     for path in article_paths([Path(p) for p in paths]):
         try:
             article = read_article(path)
+            if article.id in seen and seen[article.id] != path.resolve():
+                raise ArticleError(f"{path}: article id {article.id!r} is also {seen[article.id]}")
         except ArticleError as exc:
-            problems.append(str(exc))
+            skipped.append({"article": None, "path": str(path), "reason": str(exc)})
             continue
-        if article.id in seen:
-            if seen[article.id] != path.resolve():
-                problems.append(f"{path}: article id {article.id!r} is also {seen[article.id]}")
-            continue
-        seen[article.id] = path.resolve()
-        articles.append(article)
-    if problems:
-        raise ArticleError("; ".join(problems))
-    return articles
+        if article.id not in seen:
+            seen[article.id] = path.resolve()
+            articles.append(article)
+    if not articles:
+        raise ArticleError("no article could be read: " + "; ".join(entry["reason"] for entry in skipped))
+    return Batch(articles, skipped)
 
 
-def extract(articles: list[Article]) -> list[Claim]:
-    """All claims of all articles, in article then text order."""
+def extract(articles: list[Article], settings: Settings | None = None) -> Batch:
+    """All claims of all articles, in article then text order. Figures past the limits (settings) and an article
+    whose extraction fails are skipped with the file and why, not the whole batch."""
     vocabulary = load_vocabulary()
-    return [claim for article in articles for claim in extract_claims(article, vocabulary)]
+    limits = FigureLimits.of(settings or Settings())
+    claims, skipped = [], []
+    for article in articles:
+        where = article.path or article.id
+        try:
+            found = read_claims(article, vocabulary, limits)
+        except Exception as exc:  # a bug meeting odd text: this article is named and skipped, the rest are checked
+            _log.exception("extraction failed on %s", where)
+            skipped.append({"article": article.id, "path": article.path,
+                            "reason": f"{where}: extraction failed ({type(exc).__name__}: {exc}); none of its "
+                                      f"claims checked"})
+            continue
+        claims.extend(found.claims)
+        skipped.extend({"article": article.id, "path": article.path, "reason": f"{where}: {note}"}
+                       for note in found.unread)
+    return Batch(claims, skipped)
 
 
 def prepare_references(claims: list[Claim], overrides: tuple[str, ...],
@@ -119,7 +162,7 @@ def record(request: VerifyRequest, settings: Settings, started_at: datetime, art
     LedgerStore(request.ledger_url or settings.ledger).record_run(RunRecord(
         run_id=run_id, started_at=started_at, finished_at=datetime.now(timezone.utc),
         arguments=request.arguments(), as_of=request.as_of, articles=articles, claims=claims,
-        results=results, sources=sources))
+        results=results, sources=sources, skipped=skipped_in(articles, claims)))
     return run_id
 
 
@@ -138,3 +181,8 @@ def result_rows(outcome: VerifyOutcome) -> list[dict[str, Any]]:
         rows.append({**claim_fields(c), "verdict": r.verdict, "reference": r.reference(),
                      "explanation": r.explanation})
     return rows
+
+
+def skipped_rows(skipped: tuple[dict[str, Any], ...]) -> list[dict[str, Any]]:
+    """The JSON for what a run skipped: one object per file or run of figures, `error` saying what and where."""
+    return [{"article": entry["article"], "path": entry["path"], "error": entry["reason"]} for entry in skipped]

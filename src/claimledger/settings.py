@@ -31,7 +31,13 @@ class Settings(BaseSettings):
     backoff_seconds: float = 0.5
     max_bytes: int = 64 * 1024 * 1024
     download_deadline_seconds: float = 120.0  # one download in all: connects, retries, backoff and the whole body
+    # Figures read per sentence and per article; those past the bound are skipped with a warning naming the file.
+    # A real sentence holds under 20 figures and a long feature a few hundred; a table of figures a few thousand.
+    max_figures_per_sentence: int = 500
+    max_figures_per_article: int = 20_000
     gx_keep_runs: int = 20  # fetch runs whose GX validation results (and Data Docs pages) are kept under data/gx/
+    # Host names the dashboard answers to besides those of its --host, comma-separated: "ledger.example.org,*.lan"
+    dashboard_hosts: str = ""
 
     @property
     def registry_path(self) -> Path:
@@ -54,6 +60,11 @@ class Settings(BaseSettings):
     @property
     def expectations_dir(self) -> Path:
         return self.home / "expectations"
+
+    @property
+    def dashboard_host_names(self) -> list[str]:
+        """CLAIMLEDGER_DASHBOARD_HOSTS as a list: the names a proxy or a LAN uses to reach the dashboard."""
+        return [name.strip() for name in self.dashboard_hosts.split(",") if name.strip()]
 
     @property
     def ledger(self) -> str:

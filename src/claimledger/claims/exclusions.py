@@ -4,6 +4,7 @@ vote tallies and scores."""
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from claimledger.claims.numbers import Figure
 from claimledger.claims.timeref import MONTHS
@@ -37,17 +38,25 @@ _TALLY_SIDE = re.compile(r"^\s*(?:votes?\s+)?(?:in\s+favou?r|against|abstentions
 
 TAIL = 48  # characters before a figure that the rules below look at: anchored searches over a whole
 # sentence's head would try every position of it
+AHEAD = 120  # and after it: the rules read a few words; a slice of the whole rest per figure costs its square
+URL_REACH = 2048  # a URL or path is shorter than this; the token search around a figure looks no further
+
+
+@lru_cache(maxsize=256)
+def _names_a_vote(s: str) -> bool:
+    """Asked per figure that looks like a tally: answered once per sentence."""
+    return _VOTE_WORDS.search(s) is not None
 
 
 def is_not_a_claim(s: str, f: Figure, counted_noun: str | None) -> bool:
     """True for a number that only names, dates or tallies something; `counted_noun` is the noun after it."""
-    before, after = s[max(0, f.start - TAIL):f.start], s[f.end:]
+    before, after = s[max(0, f.start - TAIL):f.start], s[f.end:f.end + AHEAD]
     raw = s[f.start:f.end]
     plain_integer = raw.isdigit()
     if plain_integer and len(raw) == 4 and 1800 <= int(raw) <= 2100:
         return True
     if (_TALLY_AFTER.match(after) or _TALLY_SIDE.match(after) or _TALLY_BEFORE.search(before)) \
-            and _VOTE_WORDS.search(s):
+            and _names_a_vote(s):
         return True
     if f.form in ("digits", "round") or plain_integer:
         previous = _previous_word(before)
@@ -83,9 +92,9 @@ def _opens_sentence(s: str, word_start: int) -> bool:
 
 def _inside_token(s: str, f: Figure) -> bool:
     """A number inside a URL, a path or an e-mail address."""
-    token_start = s.rfind(" ", 0, f.start) + 1
-    token_end = s.find(" ", f.end)
-    token = s[token_start:token_end if token_end != -1 else len(s)]
+    token_start = max(s.rfind(" ", max(0, f.start - URL_REACH), f.start) + 1, f.start - URL_REACH, 0)
+    token_end = s.find(" ", f.end, f.end + URL_REACH)
+    token = s[token_start:token_end if token_end != -1 else min(len(s), f.end + URL_REACH)]
     return "://" in token or "www." in token or "/" in token or "@" in token
 
 

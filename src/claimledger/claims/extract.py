@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, replace
+from itertools import islice
 
 from claimledger.claims.exclusions import is_not_a_claim
 from claimledger.claims.model import Article, Claim, claim_id
 from claimledger.claims.numbers import Figure, find_figures, read_word_number
 from claimledger.claims.qualifiers import Interval, find_qualifier, interval_for
-from claimledger.claims.text import Sentence, normalise, sentences
-from claimledger.claims.timeref import detect_date, period_near
+from claimledger.claims.text import Compacted, Sentence, nearest, normalise, sentences, without_zero_width_in_numbers
+from claimledger.claims.timeref import detect_date, periods_in
 from claimledger.claims.vocabulary import MetricRule, SentenceWords, Vocabulary, load_vocabulary
 
-__all__ = ["extract_claims", "detect_date"]
+__all__ = ["extract_claims", "read_claims", "FigureLimits", "Extraction", "detect_date"]
 
 _CHANGE_BEFORE = re.compile(
     r"(?<![\w-])(?P<verb>rose|risen|rising|rises|rise|increased|increases|increasing|increase|grew|grown|growing|"
@@ -73,39 +75,123 @@ class _Reading:
     after: str
 
 
+@dataclass(frozen=True)
+class FigureLimits:
+    """How many figures a sentence and an article may hold before the rest are left unread (settings)."""
+
+    per_sentence: int = 500
+    per_article: int = 20_000
+
+    @classmethod
+    def of(cls, settings) -> "FigureLimits":
+        return cls(settings.max_figures_per_sentence, settings.max_figures_per_article)
+
+
+@dataclass(frozen=True)
+class Extraction:
+    """An article's claims, and what of it was left unread and where ("sentence 3 at character 120: ...")."""
+
+    claims: list[Claim]
+    unread: list[str]
+
+
+@dataclass(frozen=True)
+class _SentenceFacts:
+    """What every figure of a sentence is read against, found once per sentence (once per figure would cost the
+    square of a long sentence's figures)."""
+
+    quoted: str  # the sentence as the article has it
+    start: int  # its offsets in the article text
+    end: int
+    periods: list[tuple[int, str]]
+    subjects: list[tuple[int, str]]
+
+
+# Characters around a figure its reading looks at: the longest qualifier, change verb or counted noun phrase is far
+# shorter. A slice of the whole rest of the sentence per figure would cost the square of a long sentence.
+_BEFORE_REACH, _AFTER_REACH = 120, 240
+# Past MAX_DIGITS a run of digits is no figure (an id, a hash: silently); this long, the file is worth a word.
+_ABSURD_NUMBER = re.compile(r"\d{100,}")
+LONGEST_SENTENCE = 4000  # characters; a long news sentence is 300, a long list 1,500
+
+
 def extract_claims(article: Article, vocabulary: Vocabulary | None = None) -> list[Claim]:
     """All numeric claims in an article, in text order, each with a stable id and the interval it implies."""
+    return read_claims(article, vocabulary).claims
+
+
+def read_claims(article: Article, vocabulary: Vocabulary | None = None,
+                limits: FigureLimits = FigureLimits()) -> Extraction:
+    """The article's claims, reading at most limits' figures; what was left unread is said with its place."""
     vocabulary = vocabulary or load_vocabulary()
-    text = normalise(article.text)
+    compact = without_zero_width_in_numbers(article.text)  # claims keep offsets into article.text
+    text = normalise(compact.text)
     claims: list[Claim] = []
-    previous: list[Claim] = []  # the claims of the paragraph's previous sentence that had any
+    unread: list[str] = []
+    previous_count: Claim | None = None  # the last count of the paragraph's previous sentence that had claims
     paragraph = None
-    for sentence in sentences(text):
+    figures_left = limits.per_article
+    for number, sentence in enumerate(sentences(text), 1):
         if sentence.paragraph != paragraph:
-            previous, paragraph = [], sentence.paragraph
+            previous_count, paragraph = None, sentence.paragraph
+        room = min(limits.per_sentence, figures_left)
+        readings, overflow = _readings(sentence, room)
+        figures_left -= min(overflow, room)
+        where = lambda: f"sentence {number} at character {compact.original(sentence.start):,}"  # noqa: E731
+        if overflow > room and room < limits.per_sentence:
+            unread.append(f"{where()}: the article's figures past the {limits.per_article:,}th are not read "
+                          f"(CLAIMLEDGER_MAX_FIGURES_PER_ARTICLE)")
+        elif overflow > room:
+            unread.append(f"{where()}: more than {room:,} figures in one sentence; those past the {room:,}th are "
+                          f"not read (CLAIMLEDGER_MAX_FIGURES_PER_SENTENCE)")
+        if (absurd := _ABSURD_NUMBER.search(sentence.text)) is not None:
+            unread.append(f"{where()}: a number of {len(absurd.group()):,} digits is not read as a figure")
         current: list[Claim] = []
-        readings = _readings(sentence)
+        last_count = None
+        facts = _facts(article, compact, sentence, vocabulary) if readings else None
         words = vocabulary.words_in(sentence.text) if readings else None
         for reading in readings:
             metric = _choose_metric(reading, sentence, words, vocabulary, article.title)
             if metric is None and reading.form == "words" and reading.unit == "count" and reading.value < 10 \
                     and reading.qualifier == "exact" and reading.counted not in _VICTIMS:
                 continue  # "the two leaders", "one official": small counts in words, not checkable claims
-            claim = _claim(article, sentence, reading, metric, vocabulary)
-            current.append(_with_share_base(claim, reading, current, previous, vocabulary))
+            claim = _claim(article, compact, sentence, reading, metric, facts)
+            claim = _with_share_base(claim, reading, last_count or previous_count, vocabulary)
+            current.append(claim)
+            last_count = claim if claim.unit == "count" else last_count
         claims.extend(current)
-        previous = current or previous
-    return claims
+        if current:
+            previous_count = last_count
+        if overflow > room and room < limits.per_sentence:
+            break
+    return Extraction(claims, unread)
 
 
-def _readings(sentence: Sentence) -> list[_Reading]:
+def _facts(article: Article, compact: Compacted, sentence: Sentence, vocabulary: Vocabulary) -> _SentenceFacts:
+    subjects: list[tuple[int, str]] = []
+    if vocabulary.subject_pattern is not None:
+        pattern, names = vocabulary.subject_pattern
+        subjects = [(m.start(), name) for m in pattern.finditer(sentence.text.lower())
+                    if (name := names.get(re.sub(r"\s+", " ", m.group().lower())))]
+    start, end = compact.original(sentence.start), compact.original_end(sentence.end)
+    return _SentenceFacts(article.text[start:end], start, end, periods_in(sentence.text, article.published), subjects)
+
+
+def _readings(sentence: Sentence, room: int) -> tuple[list[_Reading], int]:
+    """The readings of a sentence's figures, at most `room` of each kind, and how many figures it holds (up to
+    room + 1: more than room says some were left unread)."""
     s = sentence.text
-    readings = [r for f in find_figures(s) if (r := _read(s, f)) is not None]
+    figures = find_figures(s, limit=room + 1)
+    found = len(figures)
+    readings = [r for f in figures[:room] if (r := _read(s, f)) is not None]
     lower = s.lower()
-    taken = [(r.figure.start, r.figure.end) for r in readings]
+    starts = [r.figure.start for r in readings]
+    ends = [r.figure.end for r in readings]
+    replaced: set[int] = set()  # readings a multiplier takes over ("3 times more": one claim, not "3")
+    extra: list[_Reading] = []
     # The cheap substring tests spare the two scans below on most sentences.
-    multipliers = _MULTIPLIER.finditer(s) if any(w in lower for w in _MULTIPLIER_WORDS) else ()
-    for m in multipliers:
+    multipliers = _MULTIPLIER.finditer(s) if any(w in lower for w in _MULTIPLIER_WORDS) else iter(())
+    for m in islice(multipliers, room):
         if m.group("verb") or m.group("infinitive"):
             value = _MULTIPLIER_CHANGE[(m.group("verb") or m.group("infinitive")).lower()]
         elif m.group("fold"):
@@ -115,33 +201,45 @@ def _readings(sentence: Sentence) -> list[_Reading]:
             head = m.group("times").split()[0].lower()
             factor = 2.0 if head == "twice" else (float(head) if head[0].isdigit() else read_word_number(head))
             value = round((factor - 1) * 100, 4)
-        taken_here = [t for t in taken if t[0] < m.end() and t[1] > m.start()]
-        readings = [r for r in readings if (r.figure.start, r.figure.end) not in taken_here]
-        q = find_qualifier(s[:m.start()], s[m.end():])
+        i = bisect_right(ends, m.start())  # readings are in order and never overlap: the first ending after m starts
+        while i < len(readings) and starts[i] < m.end():
+            replaced.add(i)
+            i += 1
+        q = find_qualifier(_before(s, m.start()), _after(s, m.end()))
         figure = Figure(m.start(), m.end(), value, "multiplier", False, 1.0)
-        readings.append(_Reading(figure, m.start() - q.before, m.end() + q.after, value, "percent_change",
-                                 "multiplier", q.qualifier, None, s[m.end() + q.after:]))
-    for m in (_ONE_SPAN.finditer(s) if any(w in lower for w in (" year", " month", " week")) else ()):
+        extra.append(_Reading(figure, m.start() - q.before, m.end() + q.after, value, "percent_change",
+                              "multiplier", q.qualifier, None, _after(s, m.end() + q.after)))
+    spans = _ONE_SPAN.finditer(s) if any(w in lower for w in (" year", " month", " week")) else iter(())
+    for m in islice(spans, room):
         if not (_ONE_SPAN_QUALIFIED.search(s, max(0, m.start() - 12), m.start())
-                or re.match(r"\s+(?:into|of\s+(?:war|fighting))\b", s[m.end():])):
+                or re.match(r"\s+(?:into|of\s+(?:war|fighting))\b", _after(s, m.end()))):
             continue  # "a year" alone is a time, not a claimed duration; "more than a year", "a year into" are
         unit = _DURATION_UNITS[m.group("unit").lower()]
         figure = Figure(m.start(), m.end(), 1.0, "words", False, 1.0)
-        q = find_qualifier(s[:m.start()], "")
-        readings.append(_Reading(figure, m.start() - q.before, m.end(), 1.0, unit, "words", q.qualifier, None,
-                                 s[m.end():]))
-    return sorted(readings, key=lambda r: r.start)
+        q = find_qualifier(_before(s, m.start()), "")
+        extra.append(_Reading(figure, m.start() - q.before, m.end(), 1.0, unit, "words", q.qualifier, None,
+                              _after(s, m.end())))
+    kept = [r for i, r in enumerate(readings) if i not in replaced]
+    return sorted(kept + extra, key=lambda r: r.start), found
+
+
+def _before(s: str, position: int) -> str:
+    return s[max(0, position - _BEFORE_REACH):position]
+
+
+def _after(s: str, position: int) -> str:
+    return s[position:position + _AFTER_REACH]
 
 
 def _read(s: str, f: Figure) -> _Reading | None:
-    before, after = s[:f.start], s[f.end:]
+    before, after = _before(s, f.start), _after(s, f.end)
     counted_as_count = _counted_noun(after, "count")
     if is_not_a_claim(s, f, counted_as_count):
         return None
     currency = _CURRENCY_BEFORE.search(before[-4:])
     if currency:  # "$2.5bn": the symbol is part of the figure, the qualifier stands before it
         f = replace(f, start=f.start - len(currency.group()))
-        before = s[:f.start]
+        before = _before(s, f.start)
     q = find_qualifier(before, after)
     if q.qualifier == "more_than" and before[len(before) - q.before:].strip().lower() == "over" \
             and _DURATION_AFTER.match(after):
@@ -168,7 +266,7 @@ def _read(s: str, f: Figure) -> _Reading | None:
     counted = counted_as_count if unit == "count" else _counted_noun(after, unit)
     unit_words = duration.end() if unit in _DURATION_UNITS.values() and duration else 0  # "twenty months"
     end = f.end + max(q.after, unit_words)
-    return _Reading(f, f.start - q.before, end, value, unit, form, qualifier, counted, s[end:])
+    return _Reading(f, f.start - q.before, end, value, unit, form, qualifier, counted, _after(s, end))
 
 
 def _counted_noun(after: str, unit: str) -> str | None:
@@ -214,24 +312,21 @@ def _counted_phrase_matches(phrases: tuple[str, ...], after: str) -> bool:
     return any(head.startswith(c) for c in phrases)
 
 
-def _with_share_base(claim: Claim, reading: _Reading, current: list[Claim], previous: list[Claim],
-                     vocabulary: Vocabulary) -> Claim:
-    """Link a share to the count it divides: "52,000 killed, two-thirds of them women and children"."""
-    if claim.unit != "percent":
+def _with_share_base(claim: Claim, reading: _Reading, base: Claim | None, vocabulary: Vocabulary) -> Claim:
+    """Link a share to the count it divides: "52,000 killed, two-thirds of them women and children"; `base` is the
+    last count before it in the sentence, else in the paragraph's previous sentence with claims."""
+    if claim.unit != "percent" or base is None:
         return claim
     rule = vocabulary.metrics.get(claim.metric or "")
     wants_base = rule is not None and rule.check.get("check") == "share_at_date"
     if not (wants_base or _SHARE_OF_BASE.match(reading.after)):
         return claim
-    for candidate in [*reversed(current), *reversed(previous)]:
-        if candidate.unit == "count":
-            return replace(claim, share_base=candidate.quote)
-    return claim
+    return replace(claim, share_base=base.quote)
 
 
-def _claim(article: Article, sentence: Sentence, r: _Reading, metric: MetricRule | None,
-           vocabulary: Vocabulary) -> Claim:
-    start, end = sentence.start + r.start, sentence.start + r.end
+def _claim(article: Article, compact: Compacted, sentence: Sentence, r: _Reading, metric: MetricRule | None,
+           facts: _SentenceFacts) -> Claim:
+    start, end = compact.original(sentence.start + r.start), compact.original_end(sentence.start + r.end)
     if r.qualifier == "range":
         interval = Interval(r.figure.low, r.figure.high)
     else:
@@ -242,7 +337,7 @@ def _claim(article: Article, sentence: Sentence, r: _Reading, metric: MetricRule
         start=start,
         end=end,
         quote=article.text[start:end],
-        sentence=article.text[sentence.start:sentence.end],
+        sentence=_context(article, facts, start, end),
         value=r.value,
         unit=r.unit,
         qualifier=r.qualifier,
@@ -252,22 +347,17 @@ def _claim(article: Article, sentence: Sentence, r: _Reading, metric: MetricRule
         high_inclusive=interval.high_inclusive,
         form=r.form,
         metric=metric.name if metric else None,
-        subject=(metric.subject if metric and metric.subject else _subject(sentence.text, r, vocabulary)),
-        period=period_near(sentence.text, r.figure.start, article.published),
+        subject=(metric.subject if metric and metric.subject else nearest(facts.subjects, r.figure.start)),
+        period=nearest(facts.periods, r.figure.start),
         as_of=article.published,
         counted=r.counted,
     )
 
 
-def _subject(s: str, r: _Reading, vocabulary: Vocabulary) -> str | None:
-    """The place or population named nearest to the figure in its sentence."""
-    if vocabulary.subject_pattern is None:
-        return None
-    pattern, names = vocabulary.subject_pattern
-    best: tuple[int, str] | None = None
-    for m in pattern.finditer(s.lower()):
-        distance = abs(m.start() - r.figure.start)
-        name = names.get(re.sub(r"\s+", " ", m.group().lower()))
-        if name and (best is None or distance < best[0]):
-            best = (distance, name)
-    return best[1] if best else None
+def _context(article: Article, facts: _SentenceFacts, start: int, end: int) -> str:
+    """The claim's sentence; of a "sentence" too long to be one (a dump without full stops), the stretch around the
+    claim, so that its claims do not each carry (to the ledger, the JSON) a copy of megabytes."""
+    if len(facts.quoted) <= LONGEST_SENTENCE:
+        return facts.quoted
+    low = max(facts.start, start - LONGEST_SENTENCE // 2)
+    return article.text[low:max(end, min(facts.end, low + LONGEST_SENTENCE))]

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from claimledger.claims.timeref import MONTHS
+
 _UNITS_WORDS = {
     "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
     "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15,
@@ -31,21 +33,31 @@ _WORD_NUMBER = (
 _DENOMINATOR = "|".join(sorted(_DENOMINATORS, key=len, reverse=True))
 _PERCENT = r"(?:\s?%|\s(?:percent|per\s?cent|percentage\s+points?)\b)"
 
-_DIGITS = r"\d{1,3}(?:,\d{3})+|\d+"
+# Digit groups: "52,000"; "52 000" with a space, or a no-break, narrow no-break, thin or figure space, which
+# normalise() folds to a space (U+066C, the Arabic thousands separator, it folds to a comma); or a plain run.
+# A space joins only 1-3 digits to groups of exactly three: "in 2024 52 000" is a year and 52,000.
+_DIGITS = r"\d{1,3}(?:,\d{3})+|\d{1,3}(?:[ ]\d{3})+(?!\d)|\d+"  # [ ]: the patterns are verbose
+_UNGROUPED_DIGITS = r"\d{1,3}(?:,\d{3})+|\d+"
+MAX_DIGITS = 15  # a float holds 15 significant digits; a longer run of digits is an identifier or garbage
 _SHORT = "|".join(sorted(_SHORT_SCALES, key=len, reverse=True))
 _PLURAL_SCALES = {"dozens": 24, "scores": 40, "hundreds": 200, "thousands": 2_000, "millions": 2_000_000,
                   "billions": 2_000_000_000}
 
-_DIGIT_FIGURE = rf"""(?P<digits>(?<![\w.,/:\#+-])(?P<int>{_DIGITS})(?P<dec>\.\d+)?
-        (?:(?P<scale_word>\s(?:{_SCALE}))\b|(?P<short_scale>{_SHORT})\b)?(?P<pct_d>{_PERCENT})?)(?![\w/]|\.\d|,\d{{3}})"""
-DIGIT_FIGURE = re.compile(_DIGIT_FIGURE, re.IGNORECASE | re.VERBOSE)
 
-FIGURE = re.compile(
-    rf"""
+def _digit_figure(digits: str) -> str:
+    return rf"""(?P<digits>(?<![\w.,/:\#+-])(?P<int>{digits})(?P<dec>\.\d+)?
+        (?:(?P<scale_word>\s(?:{_SCALE}))\b|(?P<short_scale>{_SHORT})\b)?(?P<pct_d>{_PERCENT})?)(?![\w/]|\.\d|,\d{{3}})"""
+
+
+DIGIT_FIGURE = re.compile(_digit_figure(_DIGITS), re.IGNORECASE | re.VERBOSE)
+
+
+def _figure_pattern(digits: str) -> re.Pattern:
+    return re.compile(rf"""
     (?P<range>(?<![\w.,/:#+-])(?:(?P<range_word>between|from)\s+)?
-        (?P<r1>{_DIGITS})(?P<r1d>\.\d+)?(?:(?P<r1s>\s(?:{_SCALE}))\b|(?P<r1k>{_SHORT})\b)?(?P<r1p>{_PERCENT})?
+        (?P<r1>{digits})(?P<r1d>\.\d+)?(?:(?P<r1s>\s(?:{_SCALE}))\b|(?P<r1k>{_SHORT})\b)?(?P<r1p>{_PERCENT})?
         \s*(?P<range_sep>-|to|and)\s*
-        (?P<r2>{_DIGITS})(?P<r2d>\.\d+)?(?:(?P<r2s>\s(?:{_SCALE}))\b|(?P<r2k>{_SHORT})\b)?(?P<r2p>{_PERCENT})?
+        (?P<r2>{digits})(?P<r2d>\.\d+)?(?:(?P<r2s>\s(?:{_SCALE}))\b|(?P<r2k>{_SHORT})\b)?(?P<r2p>{_PERCENT})?
     )(?![\w/]|\.\d|,\d{{3}})
   | (?P<plural>\b(?:(?P<plural_head>tens|hundreds)\s+of\s+)?(?P<plural_scale>dozens|scores|hundreds|thousands|millions|billions)\s+of\b)
   | (?P<half_scale>\bhalf\s+an?\s+(?P<half_of>{_SCALE})\b)
@@ -53,11 +65,16 @@ FIGURE = re.compile(
   | (?P<dozen>\b(?:a|one|two|three|half\sa)\s+dozen\b)
   | (?P<fraction>\b(?:(?P<num_word>a|an|one|two|three|four|five|six|seven|eight|nine)[ -](?P<den>{_DENOMINATOR})|(?P<lone_half>half))\b)
   | (?P<one_in>\b(?P<in_a>one|two|three|four|five|six|seven|eight|nine|\d{{1,2}})\s+(?:in|out\s+of)\s+(?P<in_b>two|three|four|five|six|seven|eight|nine|ten|\d{{1,3}})\b)
-  | {_DIGIT_FIGURE}
+  | {_digit_figure(digits)}
   | (?P<words>\b(?P<word_number>{_WORD_NUMBER})\b(?P<pct_w>{_PERCENT})?)
-    """,
-    re.VERBOSE,  # matched against lower-cased text (every word in it is lower case): case-blind costs more
-)
+    """, re.VERBOSE)  # matched against lower-cased text (every word in it is lower case): case-blind costs more
+
+
+FIGURE = _figure_pattern(_DIGITS)
+# After a month name a space does not group digits: "on March 3 100 people died" is a date and 100.
+_FIGURE_AFTER_MONTH = _figure_pattern(_UNGROUPED_DIGITS)
+_MONTH_BEFORE = re.compile(rf"(?<![\w-])(?:{MONTHS})\.?\s$")
+_SPACE_GROUP = re.compile(r"\d \d{3}")
 
 
 # Where a figure can start. FIGURE is tried only there: scanning every position with all its branches costs
@@ -116,19 +133,24 @@ def _significant_unit(integer_digits: str, decimals: str, scale: float) -> float
     return scale * 10 ** (len(integer_digits) - len(stripped))
 
 
-def find_figures(text: str) -> list[Figure]:
-    """Every figure in a sentence, left to right; what they mean is decided by the caller."""
+def find_figures(text: str, limit: int | None = None) -> list[Figure]:
+    """Every figure in a sentence, left to right (the first `limit` of them); what they mean is decided by the
+    caller."""
     figures: list[Figure] = []
     resume = 0
     lower = text.lower()
     if len(lower) != len(text):  # a few letters lower-case to two characters; keep offsets exact
         lower = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
     for trigger in _TRIGGER.finditer(lower):
+        if limit is not None and len(figures) >= limit:
+            return figures[:limit]
         if trigger.start() < resume:
             continue
         m = FIGURE.match(lower, trigger.start())
         if m is None:
             continue
+        if _SPACE_GROUP.search(m.group()) and _MONTH_BEFORE.search(lower, max(0, m.start() - 12), m.start()):
+            m = _FIGURE_AFTER_MONTH.match(lower, trigger.start())
         resume = m.end()
         if m.group("range"):
             figures.extend(_range(text, m))
@@ -136,7 +158,7 @@ def find_figures(text: str) -> list[Figure]:
         figure = _figure(m)
         if figure is not None:
             figures.append(figure)
-    return figures
+    return figures if limit is None else figures[:limit]
 
 
 def _scaled(digits: str, decimals: str | None, scale_word: str | None, short: str | None) -> tuple[float, float]:
@@ -146,12 +168,14 @@ def _scaled(digits: str, decimals: str | None, scale_word: str | None, short: st
         scale = _SCALES[scale_word.strip().lower()]
     elif short:
         scale = _SHORT_SCALES[short.lower()]
-    integer = digits.replace(",", "")
+    integer = digits.replace(",", "").replace(" ", "")
     return float(f"{integer}{decimals or ''}") * scale, scale
 
 
 def _range(text: str, m: re.Match) -> list[Figure]:
     """A range ("between 50 and 60", "50-60", "1.5 to 2 million"); a score or tally ("won 3-1") is no figure."""
+    if any(_too_long(m.group(g), m.group(d)) for g, d in (("r1", "r1d"), ("r2", "r2d"))):
+        return []
     sep, word = m.group("range_sep").lower(), (m.group("range_word") or "").lower()
     high, high_scale = _scaled(m.group("r2"), m.group("r2d"), m.group("r2s"), m.group("r2k"))
     low, low_scale = _scaled(m.group("r1"), m.group("r1d"), m.group("r1s"), m.group("r1k"))
@@ -216,8 +240,15 @@ def _figure(m: re.Match) -> Figure | None:
     return None
 
 
-def _digits(m: re.Match) -> Figure:
-    integer_digits = m.group("int").replace(",", "")
+def _too_long(integer: str, decimals: str | None) -> bool:
+    """More digits than a figure can have (MAX_DIGITS): a 5,000-digit "number" is no claim, and no float."""
+    return len(integer) - integer.count(",") - integer.count(" ") > MAX_DIGITS or len(decimals or "") > MAX_DIGITS + 1
+
+
+def _digits(m: re.Match) -> Figure | None:
+    if _too_long(m.group("int"), m.group("dec")):
+        return None
+    integer_digits = m.group("int").replace(",", "").replace(" ", "")
     decimals = (m.group("dec") or "")[1:]
     value, scale = _scaled(integer_digits, m.group("dec"), m.group("scale_word"), m.group("short_scale"))
     percent = bool(m.group("pct_d"))

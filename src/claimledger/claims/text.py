@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
 # One character in, one character out, so every offset in the normalised text is an offset in the original.
@@ -13,8 +14,50 @@ _SAME_LENGTH = str.maketrans(
         "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'",
         "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"',
         "\u00ad": " ", "\u200b": " ", "\ufeff": " ",
+        "\u066c": ",",  # the Arabic thousands separator
     }
 )
+
+
+# Zero-width characters inside a number ("52\u200b000", "2\u200b024"): not there for a reader, so not for the figure
+# reader either. After a separator only before a whole group, so "2024,\u200b52" stays a year and a figure.
+_ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff"
+_ZERO_WIDTH_IN_NUMBER = re.compile(
+    rf"(?<=\d)[{_ZERO_WIDTH}]+(?=[,.\u066c]?[{_ZERO_WIDTH}]*\d)"
+    rf"|(?:(?<=\d[,.\u066c])|(?<=[{_ZERO_WIDTH}][,.\u066c]))[{_ZERO_WIDTH}]+(?=\d{{3}}(?!\d))")
+
+
+@dataclass(frozen=True)
+class Compacted:
+    """Text with the zero-width characters inside numbers taken out, and the way back to offsets in the original."""
+
+    text: str
+    runs: tuple[int, ...] = ()  # where each removed run stood, as an offset in `text`
+    removed: tuple[int, ...] = ()  # characters removed up to and including each run
+
+    def original(self, position: int) -> int:
+        """The offset in the original text of the character at `position` of `text`."""
+        k = bisect_right(self.runs, position)
+        return position + (self.removed[k - 1] if k else 0)
+
+    def original_end(self, end: int) -> int:
+        """The original offset just past a span that ends (exclusive) at `end`."""
+        return self.original(end - 1) + 1 if end > 0 else 0
+
+
+def without_zero_width_in_numbers(text: str) -> Compacted:
+    """The text with zero-width characters inside numbers removed (most texts have none: returned as is)."""
+    if not any(c in text for c in _ZERO_WIDTH):
+        return Compacted(text)
+    pieces, runs, removed, cursor, total = [], [], [], 0, 0
+    for m in _ZERO_WIDTH_IN_NUMBER.finditer(text):
+        pieces.append(text[cursor:m.start()])
+        runs.append(m.start() - total)
+        total += m.end() - m.start()
+        removed.append(total)
+        cursor = m.end()
+    pieces.append(text[cursor:])
+    return Compacted("".join(pieces), tuple(runs), tuple(removed))
 
 
 def normalise(text: str) -> str:
@@ -48,8 +91,10 @@ def sentences(text: str) -> list[Sentence]:
     for p_start, paragraph in _paragraphs(text):
         cursor = 0
         for end_match in _SENTENCE_END.finditer(paragraph):
-            head = paragraph[cursor:end_match.start()]
-            if "\n" not in end_match.group() and _ABBREVIATIONS.search(head.rstrip("\"')]")):
+            # Only the end of the sentence so far can be an abbreviation: searching all of it would make a run of
+            # "Dr. Dr. Dr." cost the square of its length.
+            end = end_match.start()
+            if "\n" not in end_match.group() and _ABBREVIATIONS.search(paragraph, max(cursor, end - 16), end):
                 continue
             found.extend(_trimmed(paragraph, cursor, end_match.start(), p_start))
             cursor = end_match.end()
@@ -75,3 +120,12 @@ def _trimmed(paragraph: str, start: int, end: int, offset: int) -> list[Sentence
     lead = len(chunk) - len(chunk.lstrip())
     s = offset + start + lead
     return [Sentence(start=s, end=s + len(stripped), text=stripped, paragraph=paragraph)]
+
+
+def nearest(spans: list[tuple[int, str]], position: int) -> str | None:
+    """The label of the span starting nearest to position (the earlier one on a tie); spans sorted by start."""
+    i = bisect_left(spans, position, key=lambda span: span[0])
+    candidates = [span for span in spans[max(0, i - 1):i + 1]]
+    if not candidates:
+        return None
+    return min(candidates, key=lambda span: abs(span[0] - position))[1]

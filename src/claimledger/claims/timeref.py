@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from claimledger.claims.text import normalise
+from claimledger.claims.text import nearest, normalise
 
 MONTHS = (r"jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|"
           r"oct(?:ober)?|nov(?:ember)?|dec(?:ember)?")
@@ -35,17 +35,14 @@ def month_number(name: str) -> int:
 def period_near(sentence: str, position: int, as_of: date | None) -> str | None:
     """The period nearest to a figure: "2024", "2024-10", "since 2023-10"; months without a year and relative
     words ("last month") are resolved against the article date."""
-    best: tuple[int, str] | None = None
+    return nearest(periods_in(sentence, as_of), position)
+
+
+def periods_in(sentence: str, as_of: date | None) -> list[tuple[int, str]]:
+    """(start, label) of every period a sentence names, in order: found once per sentence, not once per figure."""
     if not _MAYBE_PERIOD.search(sentence.lower()):
-        return None
-    for m in _PERIOD.finditer(sentence):
-        label = _label(m, as_of)
-        if label is None:
-            continue
-        distance = abs(m.start() - position)
-        if best is None or distance < best[0]:
-            best = (distance, label)
-    return best[1] if best else None
+        return []
+    return [(m.start(), label) for m in _PERIOD.finditer(sentence) if (label := _label(m, as_of)) is not None]
 
 
 def _label(m: re.Match, as_of: date | None) -> str | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from importlib import resources
@@ -59,7 +60,7 @@ class MetricRule:
     def keyword_distance(self, words: "SentenceWords", start: int, end: int) -> tuple[int, int] | None:
         """(distance, -phrase length) of this metric's keyword nearest to the figure's span, None when none is near."""
         best: tuple[int, int] | None = None
-        for hit_start, hit_end, phrase in words.hits:
+        for hit_start, hit_end, phrase in words.near(start, end, MAX_KEYWORD_DISTANCE):
             if phrase not in self._keyword_set or (hit_start < end and hit_end > start):
                 continue
             distance = hit_start - end if hit_start >= end else start - hit_end
@@ -111,7 +112,7 @@ class Vocabulary:
         lower = sentence.lower()
         hits = tuple((m.start(), m.end(), _folded(m.group())) for m in self._all_words.finditer(lower)
                      if not (m.start() and lower[m.start() - 1] == "-") and lower[m.end():m.end() + 1] != "-")
-        return SentenceWords(hits, frozenset(h[2] for h in hits))
+        return SentenceWords(hits, frozenset(h[2] for h in hits), max((h[1] - h[0] for h in hits), default=0))
 
     @cached_property
     def subject_pattern(self) -> tuple[re.Pattern, dict[str, str]] | None:
@@ -129,6 +130,17 @@ class SentenceWords:
 
     hits: tuple[tuple[int, int, str], ...]
     found: frozenset[str]
+    longest: int = 0  # characters of the longest hit
+
+    @cached_property
+    def _starts(self) -> list[int]:
+        return [h[0] for h in self.hits]
+
+    def near(self, start: int, end: int, reach: int) -> tuple[tuple[int, int, str], ...]:
+        """The hits within `reach` characters of a span: a sentence of many figures and keywords costs each figure
+        only its neighbourhood, not every hit of the sentence."""
+        low = bisect_left(self._starts, start - reach - self.longest)
+        return self.hits[low:bisect_right(self._starts, end + reach)]
 
 
 def _folded(phrase: str) -> str:

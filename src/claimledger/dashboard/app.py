@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from collections.abc import Sequence
 from pathlib import Path
 
 import jinja2
@@ -12,12 +13,19 @@ from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from claimledger.dashboard import api, pages
 from claimledger.dashboard.display import FILTERS
 from claimledger.dashboard.queries import LedgerReader, redacted
 from claimledger.dashboard.rerun import Rechecks, Runner, run_in_process
-from claimledger.dashboard.security import CONTENT_SECURITY_POLICY, TOKEN_ENV, is_loopback
+from claimledger.dashboard.security import (
+    CONTENT_SECURITY_POLICY,
+    DATA_DOCS_POLICY,
+    TOKEN_ENV,
+    is_loopback,
+    trusted_hosts,
+)
 from claimledger.dashboard.views import Views
 from claimledger.ledger.store import LedgerError
 from claimledger.settings import Settings
@@ -26,9 +34,11 @@ HERE = Path(__file__).parent
 
 
 def create_app(settings: Settings, ledger_url: str | None = None, *, host: str = "127.0.0.1",
-               token: str | None = None, runner: Runner = run_in_process) -> FastAPI:
+               token: str | None = None, runner: Runner = run_in_process,
+               allowed_hosts: Sequence[str] | None = None) -> FastAPI:
     """The dashboard over one ledger. Bound beyond loopback, every POST needs the token (given, from
-    CLAIMLEDGER_DASHBOARD_TOKEN, or generated here: read it from app.state.token)."""
+    CLAIMLEDGER_DASHBOARD_TOKEN, or generated here: read it from app.state.token). A request whose Host is not in
+    `allowed_hosts` (default: the names of `host` and CLAIMLEDGER_DASHBOARD_HOSTS; see app.state) gets 400."""
     url = ledger_url or settings.ledger
     reader = LedgerReader(url)
     app = FastAPI(title="claimledger dashboard", docs_url=None, redoc_url=None, openapi_url="/api/openapi.json")
@@ -38,6 +48,8 @@ def create_app(settings: Settings, ledger_url: str | None = None, *, host: str =
     app.state.rechecks = Rechecks(reader, settings, url, runner)
     app.state.token = None if is_loopback(host) else (token or os.environ.get(TOKEN_ENV) or secrets.token_urlsafe(24))
     app.state.templates = _templates()
+    app.state.allowed_hosts = (list(allowed_hosts) if allowed_hosts is not None
+                              else trusted_hosts(host, settings.dashboard_host_names))
 
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     app.mount("/gx-docs", DataDocs(directory=settings.data_docs_dir, html=True, check_dir=False), name="gx-docs")
@@ -49,11 +61,14 @@ def create_app(settings: Settings, ledger_url: str | None = None, *, host: str =
     @app.middleware("http")
     async def security_headers(request: Request, call_next):
         response = await call_next(request)
-        if not request.url.path.startswith("/gx-docs/"):  # GX's own pages bring their own scripts
-            response.headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
+        data_docs = request.url.path == "/gx-docs" or request.url.path.startswith("/gx-docs/")
+        response.headers["Content-Security-Policy"] = DATA_DOCS_POLICY if data_docs else CONTENT_SECURITY_POLICY
         response.headers["X-Content-Type-Options"] = "nosniff"
         response.headers["Referrer-Policy"] = "same-origin"
         return response
+
+    # Outermost: a page served from a name rebound to this machine (DNS rebinding) reaches nothing, not even a GET.
+    app.add_middleware(TrustedHostMiddleware, allowed_hosts=app.state.allowed_hosts, www_redirect=False)
 
     return app
 

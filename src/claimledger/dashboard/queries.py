@@ -123,14 +123,18 @@ class LedgerReader:
         return self._rows(select(_articles).where(_articles.c.id.in_(article_ids)).order_by(_articles.c.id))
 
     def claims(self, article_id: str | None = None) -> list[dict]:
-        """Claims (of one article, or all), in article and text order."""
-        query = select(_claims).order_by(_claims.c.article_id, _claims.c.start)
+        """Claims of each article's latest version (of one article, or all), in article and text order."""
+        query = (select(_claims).join(_articles, schema.latest_claims)
+                 .order_by(_claims.c.article_id, _claims.c.start))
         if article_id is not None:
             query = query.where(_claims.c.article_id == article_id)
         return self._rows(query)
 
     def claim(self, claim_id: str) -> dict | None:
-        return self._one(select(_claims).where(_claims.c.id == claim_id))
+        """A claim's latest version: the one in its article's latest text, else the last it had."""
+        return self._one(select(_claims).join(_articles, _articles.c.id == _claims.c.article_id)
+                         .where(_claims.c.id == claim_id)
+                         .order_by((_claims.c.article_sha256 == _articles.c.text_sha256).desc(), _claims.c.text_sha256))
 
     # snapshots
     def snapshot(self, source: str, sha256: str) -> dict | None:
@@ -147,7 +151,7 @@ def _result_join():
     A result stored once can belong to many runs: read through this join, it appears once per run."""
     return (_results.join(_run_results, _run_results.c.result_id == _results.c.id)
             .join(_runs, _runs.c.id == _run_results.c.run_id)
-            .join(_claims, _claims.c.id == _results.c.claim_id))
+            .join(_claims, schema.result_claim))
 
 
 def _results_query():

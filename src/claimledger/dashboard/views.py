@@ -33,14 +33,19 @@ def latest_checks(results: list[dict]) -> dict[str, dict]:
 
 
 def flips(current: list[dict], earlier: list[dict]) -> list[dict]:
-    """Results of the current run whose verdict differs from the same check of the same claim in its last run."""
-    before = {(r["claim_id"], r["check_kind"]): r for r in earlier}  # oldest first: the last one wins
+    """Results of the current run whose verdict differs from the same check of the same claim text in its last run
+    (a new text under an old article id is a new claim version, not a flip)."""
+    before = {_flip_key(r): r for r in earlier}  # oldest first: the last one wins
     changed = []
     for result in current:
-        previous = before.get((result["claim_id"], result["check_kind"]))
+        previous = before.get(_flip_key(result))
         if previous is not None and previous["verdict"] != result["verdict"]:
             changed.append({**result, "previous_verdict": previous["verdict"], "previous_run_id": previous["run_id"]})
     return changed
+
+
+def _flip_key(result: dict) -> tuple[str, str, str]:
+    return result["claim_id"], result["claim_sha256"], result["check_kind"]
 
 
 class Views:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
 from dataclasses import asdict
 from datetime import date, datetime, timezone
 from enum import Enum
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, Iterator, Optional
 
 import typer
 from rich.table import Table
@@ -33,14 +34,26 @@ class ExportFormat(str, Enum):
 FORMAT_OPTION = typer.Option(OutputFormat.table, "--format", help="table for people, json for programs.")
 
 
-def _open(ledger: Optional[str]):
-    from claimledger.ledger.store import LedgerError, LedgerStore
+@contextlib.contextmanager
+def _open(ledger: Optional[str]) -> Iterator[Any]:
+    """The ledger, checked on open; damage found while reading is one line too, never a traceback."""
+    from sqlalchemy.exc import DatabaseError
+
+    from claimledger.ledger.store import LedgerError, LedgerStore, malformed
     from claimledger.settings import Settings
 
     try:
-        return LedgerStore(ledger or Settings().ledger)
+        store = LedgerStore(ledger or Settings().ledger)
     except LedgerError as exc:
         raise fail(str(exc)) from None
+    try:
+        yield store
+    except DatabaseError as exc:
+        if store.dialect == "sqlite" and malformed(exc):
+            raise fail(str(store.damaged(str(exc.orig)))) from None
+        raise fail(f"ledger {store.engine.url.render_as_string(hide_password=True)}: {exc.orig}") from None
+    finally:
+        store.close()
 
 
 def _when(value: Any) -> str:
@@ -85,14 +98,14 @@ def list_runs(
             "arguments": json.loads(r["arguments"])} for r in runs]))
         return
     table = Table(header_style="bold")
-    for column in ("run", "started", "finished", "status", "articles", "claims", "results (new)", "pass", "fail",
-                   "unverifiable"):
+    for column in ("run", "started", "finished", "status", "articles", "skipped", "claims", "results (new)", "pass",
+                   "fail", "unverifiable"):
         table.add_column(column, overflow="fold")
     table.add_column("snapshots", no_wrap=True)
     for r in runs:
         snapshots = "\n".join(f"{s['source']}@{(s['snapshot_sha256'] or s['status'])[:8]}" for s in r["sources"])
         table.add_row(r["id"][:8], _when(r["started_at"]), _when(r["finished_at"]), r["status"], str(r["articles"]),
-                      str(r["claims"]), f"{r['results']} ({r['new_results']})",
+                      str(len(r["skipped"] or ())), str(r["claims"]), f"{r['results']} ({r['new_results']})",
                       *(str(r["verdicts"].get(v, 0)) for v in VERDICT_STYLE), snapshots)
     out.print(table)
 
@@ -120,22 +133,22 @@ def show(
         sys.stdout.write(_json({"claim": found, "history": history}))
         return
     interval = " .. ".join("" if b is None else f"{b:,.10g}" for b in (found["low"], found["high"]))
+    versions = f"; {found['versions']} texts under this id, latest shown" if found["versions"] > 1 else ""
     out.print(f"[bold]{found['quote']}[/]  ({found['id']}, article {found['article_id']}"
-              f"{', ' + str(found['article_published']) if found['article_published'] else ''})", highlight=False)
+              f"{', ' + str(found['article_published']) if found['article_published'] else ''}{versions})",
+              highlight=False)
     out.print(found["sentence"], highlight=False, soft_wrap=True)
     out.print(f"metric {found['metric'] or '-'}; value {found['value']:,.10g} {found['unit']}, {found['qualifier']}"
               f" -> [{interval}]; subject {found['subject'] or '-'}; period {found['period'] or '-'}",
               highlight=False)
     table = Table(header_style="bold")
-    for column in ("run", "started", "as of", "check", "verdict", "observed", "reference date", "snapshot",
-                   "explanation"):
+    for column in ("run", "started", "as of", "quote", "article text", "check", "verdict", "observed",
+                   "reference date", "snapshot", "explanation"):
         table.add_column(column, overflow="fold")
-    previous: dict[str, str] = {}
-    for h in history:
-        flipped = h["check_kind"] in previous and previous[h["check_kind"]] != h["verdict"]
-        previous[h["check_kind"]] = h["verdict"]
-        table.add_row(h["run_id"][:8], _when(h["started_at"]), _when(h["as_of"]) or "-", h["check_kind"],
-                      _verdict(h["verdict"]) + (" (flipped)" if flipped else ""),
+    for h in history:  # a flip is against the last verdict on the same claim text (history.claim_history)
+        table.add_row(h["run_id"][:8], _when(h["started_at"]), _when(h["as_of"]) or "-", h["quote"],
+                      (h["article_sha256"] or "-")[:12], h["check_kind"],
+                      _verdict(h["verdict"]) + (" (flipped)" if h["flipped"] else ""),
                       "" if h["observed"] is None else f"{h['observed']:,.10g}", _when(h["reference_date"]),
                       (h["snapshot_sha256"] or "-")[:12], h["explanation"])
     out.print(table)

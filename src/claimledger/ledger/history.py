@@ -1,7 +1,8 @@
 """Reading the ledger's history: run summaries, a claim's verdicts across runs, what changed between two runs, exports.
 
-Claims are matched across runs by claim id (a hash of the article and the character span) and check kind, so a
-rerun after a source update shows exactly the claims whose verdict flipped.
+Claims are matched across runs by claim id (a hash of the article and the character span), claim text and check
+kind, so a rerun after a source update shows exactly the claims whose verdict flipped, and a new text under an old
+article id shows its claims as added and the old ones as removed, never as flips.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from claimledger.ledger.store import LedgerError, LedgerStore
 
 @dataclass(frozen=True)
 class RunDiff:
-    """How run_b differs from run_a, claim by claim (a claim's key is its id and check kind)."""
+    """How run_b differs from run_a, claim by claim (a claim's key is its id, its text and the check kind)."""
 
     run_a: str
     run_b: str
@@ -78,29 +79,41 @@ def run_summaries(store: LedgerStore, limit: int | None = None) -> list[dict[str
 
 
 def claim(store: LedgerStore, claim_id: str) -> dict[str, Any]:
-    """A claim's fields and its article's, by id or unique id prefix."""
+    """A claim's fields and its article's, by id or unique id prefix: its latest version, and how many it has."""
     c, a = schema.claims, schema.articles
-    query = (select(c, a.c.title.label("article_title"), a.c.published.label("article_published"))
-             .join(a, a.c.id == c.c.article_id).where(c.c.id.startswith(claim_id, autoescape=True)).limit(2))
     with store.engine.connect() as conn:
+        ids = list(conn.scalars(select(c.c.id).where(c.c.id.startswith(claim_id, autoescape=True)).distinct()
+                                .limit(2)))
+        if not ids:
+            raise LedgerError(f"no claim {claim_id!r} in the ledger (verify --format json prints claim ids)")
+        if len(ids) > 1:
+            raise LedgerError(f"claim {claim_id!r} is ambiguous: give more of its id")
+        latest_first = (c.c.article_sha256 == a.c.text_sha256).desc()
+        query = (select(c, a.c.title.label("article_title"), a.c.published.label("article_published"))
+                 .join(a, a.c.id == c.c.article_id).where(c.c.id == ids[0]).order_by(latest_first, c.c.text_sha256))
         rows = [dict(row._mapping) for row in conn.execute(query)]
-    if not rows:
-        raise LedgerError(f"no claim {claim_id!r} in the ledger (verify --format json prints claim ids)")
-    if len(rows) > 1:
-        raise LedgerError(f"claim {claim_id!r} is ambiguous: give more of its id")
-    return rows[0]
+    return rows[0] | {"versions": len(rows)}
 
 
 def claim_history(store: LedgerStore, claim_id: str) -> list[dict[str, Any]]:
-    """Every verdict on a claim, oldest run first: the run, its as-of date, the snapshot used and the explanation."""
-    runs, link, r = schema.runs, schema.run_results, schema.check_results
+    """Every verdict on a claim, oldest run first: the run, its as-of date, the claim text and article version it
+    read, the snapshot used and the explanation; `flipped` when it differs from the last verdict on the same text."""
+    runs, link, r, c, read = schema.runs, schema.run_results, schema.check_results, schema.claims, schema.run_articles
     query = (select(runs.c.id.label("run_id"), runs.c.started_at, runs.c.as_of, r.c.check_kind, r.c.verdict,
                     r.c.observed, r.c.reference_date, r.c.source, r.c.snapshot_sha256, r.c.explanation,
-                    r.c.fingerprint, r.c.id.label("result_id"))
-             .join(link, link.c.run_id == runs.c.id).join(r, r.c.id == link.c.result_id)
+                    r.c.fingerprint, r.c.id.label("result_id"), r.c.claim_sha256, c.c.quote,
+                    read.c.article_sha256)
+             .join(link, link.c.run_id == runs.c.id).join(r, r.c.id == link.c.result_id).join(c, schema.result_claim)
+             .outerjoin(read, (read.c.run_id == runs.c.id) & (read.c.article_id == c.c.article_id))
              .where(r.c.claim_id == claim_id).order_by(runs.c.started_at, runs.c.id, r.c.check_kind))
     with store.engine.connect() as conn:
-        return [dict(row._mapping) for row in conn.execute(query)]
+        history = [dict(row._mapping) for row in conn.execute(query)]
+    last: dict[tuple[str, str], str] = {}
+    for h in history:
+        key = (h["claim_sha256"], h["check_kind"])
+        h["flipped"] = key in last and last[key] != h["verdict"]
+        last[key] = h["verdict"]
+    return history
 
 
 def diff_runs(store: LedgerStore, run_a: str, run_b: str) -> RunDiff:
@@ -140,15 +153,15 @@ def _export_query():
                    r.c.observed, r.c.reference_date, r.c.source, r.c.snapshot_sha256, r.c.tolerance,
                    r.c.explanation, r.c.citation, r.c.fingerprint)
             .join(link, link.c.run_id == runs.c.id).join(r, r.c.id == link.c.result_id)
-            .join(c, c.c.id == r.c.claim_id)
+            .join(c, schema.result_claim)
             .order_by(runs.c.started_at, runs.c.id, c.c.article_id, c.c.start, r.c.check_kind))
 
 
 EXPORT_COLUMNS = [column.name for column in _export_query().selected_columns]
 
 
-def _key(row: dict[str, Any]) -> tuple[str, str]:
-    return row["claim_id"], row["check_kind"]
+def _key(row: dict[str, Any]) -> tuple[str, str, str]:
+    return row["claim_id"], row["claim_sha256"], row["check_kind"]
 
 
 def _claim_part(row: dict[str, Any]) -> dict[str, Any]:

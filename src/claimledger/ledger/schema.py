@@ -10,8 +10,14 @@ The ledger is append-only. How a run lands, which is what every reader of the le
   the snapshot it used, the as-of date, the checks version) and of everything the check said. `run_results` links
   each run to the results it produced or re-confirmed, so a rerun against the same snapshot adds a run and links,
   and no result row; a new snapshot gives a new fingerprint and so a new result.
-- Claims, articles and snapshots are keyed by their stable ids and upserted; a claim's id is a hash of its article
-  and character span, so the verdict history of a claim is its results across runs.
+- Articles and snapshots are keyed by their stable ids and upserted; `articles` holds each article's latest
+  version (the text the newest run read) and `article_versions` every text ever read under that id, never
+  overwritten; `run_articles` says which version each run read.
+- A claim's id is a hash of its article and character span, so a new text under an old article id gives claims with
+  the same ids and other quotes: a claim row is one version of a claim, keyed by its id and the hash of its text
+  (quote and sentence), and a result names the version it judged. A claim's quote is never overwritten, and a
+  verdict history compares only results on the same claim text. The claims of an article's latest version are those
+  whose `article_sha256` is the article's `text_sha256` (`latest_claims`).
 
 The schema changes only through the Alembic migrations in `migrations/versions/` (applied on open); this module is
 the target they must match (tests compare the two).
@@ -19,8 +25,8 @@ the target they must match (tests compare the two).
 
 from __future__ import annotations
 
-from sqlalchemy import (Boolean, Column, Date, DateTime, Float, ForeignKey, Integer, MetaData, String, Table, Text,
-                        UniqueConstraint)
+from sqlalchemy import (JSON, Boolean, Column, Date, DateTime, Float, ForeignKey, ForeignKeyConstraint, Integer,
+                        MetaData, String, Table, Text, UniqueConstraint, and_)
 
 metadata = MetaData()
 
@@ -37,6 +43,7 @@ runs = Table(
     Column("results", Integer, nullable=False, default=0),  # results linked: produced or re-confirmed
     Column("new_results", Integer, nullable=False, default=0, server_default="0"),  # of which first seen here
     Column("articles", Integer, nullable=False, default=0, server_default="0"),
+    Column("skipped", JSON),  # [{"path", "reason"}]: the articles the run could not read
 )
 
 articles = Table(
@@ -47,12 +54,26 @@ articles = Table(
     Column("url", Text),
     Column("published", Date),
     Column("path", Text),
-    Column("text_sha256", String(64), nullable=False),
+    Column("text_sha256", String(64), nullable=False),  # of the latest version
+)
+
+article_versions = Table(
+    "article_versions", metadata,
+    Column("article_id", String(200), ForeignKey("articles.id"), primary_key=True),
+    Column("text_sha256", String(64), primary_key=True),
+    Column("first_run_id", String(36)),  # the run that first read this text (none for ledgers from before 0003)
+    Column("title", Text),
+    Column("publisher", Text),
+    Column("url", Text),
+    Column("published", Date),
+    Column("path", Text),
 )
 
 claims = Table(
     "claims", metadata,
     Column("id", String(16), primary_key=True),
+    Column("text_sha256", String(64), primary_key=True),  # claim_text_sha256(quote, sentence): this version
+    Column("article_sha256", String(64), nullable=False),  # the article version it was last read from
     Column("article_id", String(200), ForeignKey("articles.id"), nullable=False, index=True),
     Column("start", Integer, nullable=False),
     Column("end", Integer, nullable=False),
@@ -98,7 +119,8 @@ run_sources = Table(
 check_results = Table(
     "check_results", metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("claim_id", String(16), ForeignKey("claims.id"), nullable=False, index=True),
+    Column("claim_id", String(16), nullable=False, index=True),
+    Column("claim_sha256", String(64), nullable=False),  # the claim version judged: its text_sha256
     Column("check_kind", String(40), nullable=False),
     Column("verdict", String(20), nullable=False),
     Column("metric", String(80)),
@@ -115,6 +137,8 @@ check_results = Table(
     Column("fingerprint", String(64), nullable=False, index=True),  # what went in: same inputs, nothing to redo
     Column("result_sha256", String(64), nullable=False),  # fingerprint + what came out: one row per distinct result
     UniqueConstraint("result_sha256", name="one_row_per_distinct_result"),
+    ForeignKeyConstraint(["claim_id", "claim_sha256"], ["claims.id", "claims.text_sha256"],
+                         name="result_judges_a_claim_version"),
 )
 
 run_results = Table(
@@ -122,3 +146,18 @@ run_results = Table(
     Column("run_id", String(36), ForeignKey("runs.id"), primary_key=True),
     Column("result_id", Integer, ForeignKey("check_results.id"), primary_key=True, index=True),
 )
+
+run_articles = Table(
+    "run_articles", metadata,
+    Column("run_id", String(36), ForeignKey("runs.id"), primary_key=True),
+    Column("article_id", String(200), primary_key=True),
+    Column("article_sha256", String(64), nullable=False),
+    ForeignKeyConstraint(["article_id", "article_sha256"], ["article_versions.article_id",
+                                                            "article_versions.text_sha256"],
+                         name="run_read_an_article_version"),
+)
+
+# Join conditions every reader shares: a result with the claim version it judged; a claim with its article, only
+# when the claim belongs to the article's latest version.
+result_claim = and_(check_results.c.claim_id == claims.c.id, check_results.c.claim_sha256 == claims.c.text_sha256)
+latest_claims = and_(claims.c.article_id == articles.c.id, claims.c.article_sha256 == articles.c.text_sha256)

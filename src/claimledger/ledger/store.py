@@ -3,6 +3,9 @@
 SQLite (the default, one file) and PostgreSQL (shared: postgresql+psycopg://user@host/db) behave the same: the
 schema is migrated on open, claims, articles and snapshots are upserted with INSERT ... ON CONFLICT so two runs
 writing the same claim at once both land, and each distinct result is stored once (see schema.py).
+
+A SQLite file is checked (PRAGMA quick_check, about 40 ms for 50 MB) when opened and again before each run is
+written, so a damaged ledger is refused with one line and is never written to.
 """
 
 from __future__ import annotations
@@ -36,6 +39,11 @@ class LedgerError(RuntimeError):
     """The ledger cannot be opened or written; the message names the ledger URL."""
 
 
+def claim_text_sha256(quote: str, sentence: str) -> str:
+    """A claim version's key beside its id: the same span of a new article text is a new claim when its words differ."""
+    return hashlib.sha256(json.dumps([quote, sentence]).encode()).hexdigest()
+
+
 @dataclass(frozen=True)
 class SourceUse:
     """Which snapshot of a source a run used (or why it used none), with the snapshot's passport."""
@@ -60,6 +68,7 @@ class RunRecord:
     results: list[CheckResult]
     sources: list[SourceUse] = field(default_factory=list)
     status: str = "completed"
+    skipped: tuple[dict, ...] = ()  # articles and figures not read: {"article", "path", "reason"} each
 
 
 def fingerprint(claim: Claim, result: CheckResult, as_of: date | None = None) -> str:
@@ -107,11 +116,31 @@ class LedgerStore:
         if self.dialect == "sqlite":
             event.listen(self.engine, "connect", _sqlite_pragmas)
         try:
+            with self.engine.connect() as conn:
+                self._check_sound(conn)
             migrate.upgrade(self.engine)
         except migrate.SchemaTooNew as exc:
             raise LedgerError(f"ledger {_redact(url)}: {exc}") from exc
         except (OperationalError, DatabaseError) as exc:
             raise LedgerError(f"ledger {_redact(url)}: not a usable database: {exc.orig}") from exc
+
+    def _check_sound(self, conn: Connection) -> None:
+        """Refuse a damaged SQLite file (PRAGMA quick_check) before anything reads or writes it."""
+        if self.dialect != "sqlite":
+            return
+        try:
+            problems = [v for (v,) in conn.exec_driver_sql("PRAGMA quick_check") if v != "ok"]
+        except DatabaseError as exc:  # the damage can stop SQLite reading its own schema
+            if not malformed(exc):
+                raise  # not a SQLite file at all: the caller says so
+            problems = [str(exc.orig)]
+        if problems:
+            raise self.damaged("quick_check: " + "; ".join(problems[:3]))
+
+    def damaged(self, detail: str) -> LedgerError:
+        """The one line for a SQLite file that is damaged (quick_check found it, or a query hit it)."""
+        return LedgerError(f"{self.engine.url.database}: the SQLite file is damaged ({detail}); nothing was written; "
+                           "restore it from a backup or move it aside")
 
     def close(self) -> None:
         """Give back the pooled connections (a PostgreSQL server counts them)."""
@@ -132,15 +161,25 @@ class LedgerStore:
             with self.engine.begin() as conn:
                 if self.dialect == "sqlite":
                     conn.exec_driver_sql("BEGIN IMMEDIATE")  # writers queue here (busy_timeout), never deadlock
-                self._upsert(conn, schema.articles, [_article_row(a) for a in run.articles])
-                self._upsert(conn, schema.claims, [_claim_row(c) for c in run.claims])
+                    self._check_sound(conn)
+                read = {a.id: _article_row(a) for a in run.articles}
+                self._upsert(conn, schema.articles, list(read.values()))
+                self._insert_new(conn, schema.article_versions,
+                                 [_version_row(row, run.run_id) for row in read.values()])
+                versions = {**self._latest_versions(conn, {c.article_id for c in run.claims} - read.keys()),
+                            **{article_id: row["text_sha256"] for article_id, row in read.items()}}
+                self._upsert(conn, schema.claims, [_claim_row(c, versions[c.article_id]) for c in run.claims])
                 self._upsert(conn, schema.snapshots, [_snapshot_row(u) for u in run.sources if u.snapshot])
                 result_ids, new = self._insert_results(conn, list(results.values()))
                 conn.execute(schema.runs.insert().values(
                     id=run.run_id, started_at=run.started_at, finished_at=run.finished_at, status=run.status,
                     as_of=run.as_of, arguments=json.dumps(run.arguments, default=str), checks_version=CHECKS_VERSION,
-                    articles=len({a.id for a in run.articles} | {c.article_id for c in run.claims}),
-                    claims=len(run.claims), results=len(result_ids), new_results=new))
+                    articles=len(versions), claims=len(run.claims), results=len(result_ids), new_results=new,
+                    skipped=[dict(s) for s in run.skipped] or None))
+                if versions:
+                    conn.execute(schema.run_articles.insert(), [
+                        {"run_id": run.run_id, "article_id": article_id, "article_sha256": sha}
+                        for article_id, sha in sorted(versions.items())])
                 if run.sources:
                     conn.execute(schema.run_sources.insert(), [
                         {"run_id": run.run_id, "source": use.source, "status": use.status,
@@ -151,6 +190,8 @@ class LedgerStore:
                                  [{"run_id": run.run_id, "result_id": i} for i in sorted(result_ids)])
                 _pause_before_commit(run.run_id)
         except (OperationalError, DatabaseError) as exc:
+            if malformed(exc):
+                raise self.damaged(str(exc.orig)) from exc
             raise LedgerError(f"ledger {_redact(self.url)}: run {run.run_id} not written (nothing was kept): "
                               f"{exc.orig}") from exc
 
@@ -165,6 +206,26 @@ class LedgerStore:
         statement = statement.on_conflict_do_update(
             index_elements=keys, set_={c.name: statement.excluded[c.name] for c in table.c if c.name not in keys})
         conn.execute(statement, [unique[k] for k in sorted(unique)])
+
+    def _insert_new(self, conn: Connection, table, rows: list[dict]) -> None:
+        """Insert the rows whose key the ledger does not hold yet; never touch the ones it does."""
+        if rows:
+            keys = [c.name for c in table.primary_key.columns]
+            statement = _DIALECT_INSERT[self.dialect](table).on_conflict_do_nothing(index_elements=keys)
+            conn.execute(statement, sorted(rows, key=lambda row: tuple(row[k] for k in keys)))
+
+    def _latest_versions(self, conn: Connection, article_ids: set[str]) -> dict[str, str]:
+        """The latest version of articles this run did not read (a recheck of recorded claims)."""
+        a, found = schema.articles, {}
+        ids = sorted(article_ids)
+        for start in range(0, len(ids), _IN_CHUNK):
+            chunk = ids[start:start + _IN_CHUNK]
+            found.update((row.id, row.text_sha256) for row in conn.execute(select(a.c.id, a.c.text_sha256)
+                                                                           .where(a.c.id.in_(chunk))))
+        if missing := sorted(article_ids - found.keys()):
+            raise LedgerError(f"ledger {_redact(self.url)}: claims of article(s) {', '.join(missing[:5])} that this "
+                              "run did not read and the ledger does not hold; nothing was written")
+        return found
 
     def _insert_results(self, conn: Connection, rows: list[dict]) -> tuple[set[int], int]:
         """Store the results the ledger has not seen; return the ids of all of them and how many were new."""
@@ -194,7 +255,7 @@ class LedgerStore:
         r, c, link = schema.check_results, schema.claims, schema.run_results
         query = (select(r, link.c.run_id, c.c.article_id, c.c.quote, c.c.sentence, c.c.value, c.c.unit,
                         c.c.qualifier, c.c.start)
-                 .join(link, link.c.result_id == r.c.id).join(c, r.c.claim_id == c.c.id)
+                 .join(link, link.c.result_id == r.c.id).join(c, schema.result_claim)
                  .where(link.c.run_id == run_id).order_by(c.c.article_id, c.c.start, r.c.check_kind))
         with self.engine.connect() as conn:
             return [dict(row._mapping) for row in conn.execute(query)]
@@ -244,15 +305,26 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.close()
 
 
+def malformed(exc: DatabaseError) -> bool:
+    """SQLite says the file is damaged (not merely missing, locked or not a database)."""
+    return "malformed" in str(exc.orig)  # SQLITE_CORRUPT: "database disk image is malformed"
+
+
 def _article_row(a: Article) -> dict:
     return {"id": a.id, "title": a.title, "publisher": a.publisher, "url": a.url, "published": a.published,
             "path": a.path, "text_sha256": hashlib.sha256(a.text.encode()).hexdigest()}
 
 
-def _claim_row(c: Claim) -> dict:
+def _version_row(article: dict, run_id: str) -> dict:
+    return {"article_id": article["id"], "first_run_id": run_id,
+            **{k: v for k, v in article.items() if k in schema.article_versions.c and k != "id"}}
+
+
+def _claim_row(c: Claim, article_sha256: str) -> dict:
     row = c.as_dict()
     row.pop("as_of")
-    return {k: v for k, v in row.items() if k in schema.claims.c}
+    return {k: v for k, v in row.items() if k in schema.claims.c} | {
+        "text_sha256": claim_text_sha256(c.quote, c.sentence), "article_sha256": article_sha256}
 
 
 def _snapshot_row(use: SourceUse) -> dict:
@@ -273,5 +345,6 @@ def _result_row(r: CheckResult, claim: Claim, as_of: date | None) -> dict:
            "reference_date": r.reference_date, "source": r.source, "snapshot_sha256": r.snapshot_sha256,
            "tolerance": r.tolerance, "explanation": r.explanation, "citation": r.citation,
            "evidence": json.dumps(list(r.evidence), default=str), "fingerprint": fingerprint(claim, r, as_of)}
-    row["result_sha256"] = result_sha256(row)
+    row["result_sha256"] = result_sha256(row)  # the fingerprint holds the claim's text, so the version is in it too
+    row["claim_sha256"] = claim_text_sha256(claim.quote, claim.sentence)
     return row

@@ -93,7 +93,7 @@ def dependent_claims(store: LedgerStore, sources: Iterable[str], vocabulary: Voc
     cited = select(r.c.claim_id).where(r.c.source.in_(sorted(wanted))).distinct()
     query = (select(r.c.claim_id, r.c.check_kind, r.c.source, runs.c.started_at, runs.c.id, c.c.article_id)
              .join(link, link.c.result_id == r.c.id).join(runs, runs.c.id == link.c.run_id)
-             .join(c, c.c.id == r.c.claim_id).where(r.c.claim_id.in_(cited)))
+             .join(c, schema.result_claim).where(r.c.claim_id.in_(cited)))
     found: dict[str, str] = {}
     with store.engine.connect() as conn:
         latest: dict[tuple[str, str], Any] = {}
@@ -103,8 +103,9 @@ def dependent_claims(store: LedgerStore, sources: Iterable[str], vocabulary: Voc
                 latest[key] = row
         found.update({row.claim_id: row.article_id for row in latest.values() if row.source in wanted})
         if served:
+            latest = select(c.c.id, c.c.article_id).join(schema.articles, schema.latest_claims)
             found.update({claim_id: article_id for claim_id, article_id in
-                          conn.execute(select(c.c.id, c.c.article_id).where(c.c.metric.in_(served)))})
+                          conn.execute(latest.where(c.c.metric.in_(served)))})
     return found
 
 
@@ -172,17 +173,18 @@ def keep_claims(claims: list[Claim], target: RecheckTarget, vocabulary: Vocabula
 
 
 def recorded_claims(store: LedgerStore, target: RecheckTarget, vocabulary: Vocabulary) -> list[Claim]:
-    """The target's claims as the ledger recorded them (with their consistency partners), in text order.
+    """The target's claims as the ledger recorded them in each article's latest version (with their consistency
+    partners), in text order.
 
     A recheck after a source update asks the same questions of new data: the claims need not be extracted again,
     which for thousands of articles costs more than checking them.
     """
     c, a = schema.claims, schema.articles
-    fields = [column.name for column in c.columns]
+    fields = [column.name for column in c.columns if column.name in Claim.__dataclass_fields__]  # not the version keys
     claims: list[Claim] = []
     with store.engine.connect() as conn:
         for chunk in _chunks(sorted(target.article_ids)):
-            query = (select(c, a.c.published).join(a, a.c.id == c.c.article_id).where(c.c.article_id.in_(chunk))
+            query = (select(c, a.c.published).join(a, schema.latest_claims).where(c.c.article_id.in_(chunk))
                      .order_by(c.c.article_id, c.c.start))
             claims.extend(Claim(**{f: row._mapping[f] for f in fields}, as_of=row.published)
                           for row in conn.execute(query))
@@ -216,7 +218,7 @@ def _last_runs(store: LedgerStore, article_ids: set[str]) -> dict[str, tuple[dat
         for chunk in _chunks(sorted(article_ids)):
             query = (select(c.c.article_id, runs.c.started_at, runs.c.id, runs.c.as_of, runs.c.arguments).distinct()
                      .select_from(runs.join(link, link.c.run_id == runs.c.id).join(r, r.c.id == link.c.result_id)
-                                  .join(c, c.c.id == r.c.claim_id))
+                                  .join(c, schema.result_claim))
                      .where(c.c.article_id.in_(chunk)))
             for row in conn.execute(query):
                 held = newest.get(row.article_id)

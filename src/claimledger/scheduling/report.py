@@ -120,7 +120,7 @@ def run_report(store: LedgerStore, run_id: str) -> RunReport:
     flipped, first = [], 0
     for row in results:
         verdicts[row["verdict"]] = verdicts.get(row["verdict"], 0) + 1
-        before = previous.get((row["claim_id"], row["check_kind"]))
+        before = previous.get((row["claim_id"], row["claim_sha256"], row["check_kind"]))
         if before is None:
             first += 1
         elif before["verdict"] != row["verdict"]:
@@ -183,19 +183,21 @@ def nothing_to_recheck_markdown(scope_description: str, skipped: Iterable[str]) 
 
 
 def _previous_results(store: LedgerStore, started_at, run_id: str, claim_ids: set[str]) -> dict[tuple, dict]:
-    """For each (claim, check kind), the result of the newest run before this one that checked it."""
+    """For each (claim, claim text, check kind), the result of the newest run before this one that checked it: a
+    new text under the same claim id is a new claim, not a flip."""
     r, link, runs = schema.check_results, schema.run_results, schema.runs
     earlier = or_(runs.c.started_at < started_at, and_(runs.c.started_at == started_at, runs.c.id < run_id))
     newest: dict[tuple, Any] = {}
     ids = sorted(claim_ids)
     with store.engine.connect() as conn:
         for start in range(0, len(ids), _IN_CHUNK):
-            query = (select(r.c.claim_id, r.c.check_kind, r.c.verdict, r.c.snapshot_sha256, runs.c.started_at,
+            query = (select(r.c.claim_id, r.c.claim_sha256, r.c.check_kind, r.c.verdict, r.c.snapshot_sha256,
+                            runs.c.started_at,
                             runs.c.id.label("run_id"))
                      .join(link, link.c.result_id == r.c.id).join(runs, runs.c.id == link.c.run_id)
                      .where(r.c.claim_id.in_(ids[start:start + _IN_CHUNK])).where(earlier))
             for row in conn.execute(query):
-                key = (row.claim_id, row.check_kind)
+                key = (row.claim_id, row.claim_sha256, row.check_kind)
                 held = newest.get(key)
                 if held is None or (row.started_at, row.run_id) > (held.started_at, held.run_id):
                     newest[key] = row

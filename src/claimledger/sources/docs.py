@@ -1,12 +1,16 @@
 """GX Data Docs for the sources: one static site in data/gx/docs/ that the dashboard serves, built once per fetch run.
 
 Validation results are kept under data/gx/validations/<suite>/<run>/ for the last `gx_keep_runs` fetch runs; older
-runs are deleted with their pages. Everything under data/gx/ is generated and git-ignored: no gx/ project is
-committed, and the context is built in memory at run time with its stores pointed at that folder.
+runs are deleted with their pages. They are stored with the values from the data HTML-escaped, as the pages are
+rendered from them (the snapshot's passport keeps the failures as they were). Everything under data/gx/ is
+generated and git-ignored: no gx/ project is committed, and the context is built in memory at run time with its
+stores pointed at that folder.
 """
 
 from __future__ import annotations
 
+import copy
+import html
 import logging
 import shutil
 from dataclasses import dataclass
@@ -101,7 +105,7 @@ def _store(context: Any, validation: SourceValidation, run: str) -> tuple[Any, A
         ValidationResultIdentifier,
     )
 
-    result = validation.result
+    result = _escaped(validation.result)
     run_time = datetime.strptime(run[len(_RUN_PREFIX):], "%Y%m%dT%H%M%S.%fZ").replace(tzinfo=UTC)
     run_id = RunIdentifier(run_name=run, run_time=run_time)
     result.meta["run_id"] = run_id
@@ -116,6 +120,31 @@ def _store(context: Any, validation: SourceValidation, run: str) -> tuple[Any, A
     )
     context.validation_results_store.set(key, result)
     return suite_key, key
+
+
+def _escaped(result: Any) -> Any:
+    """A copy of the result whose values from the data are HTML-escaped: GX writes the unexpected values, observed
+    values and tracebacks into its pages as they are (it escapes only its template parameters)."""
+    result = copy.deepcopy(result)
+    for expectation in result.results:
+        if expectation.result:
+            expectation.result = _escape_strings(expectation.result)
+        info = expectation.exception_info
+        if isinstance(info, dict):  # one entry, or one per metric that failed to compute
+            for entry in (info, *(value for value in info.values() if isinstance(value, dict))):
+                if isinstance(entry.get("exception_traceback"), str):
+                    entry["exception_traceback"] = html.escape(entry["exception_traceback"])
+    return result
+
+
+def _escape_strings(value: Any) -> Any:
+    if isinstance(value, str):
+        return html.escape(value)
+    if isinstance(value, dict):
+        return {key: _escape_strings(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_escape_strings(item) for item in value]
+    return value
 
 
 def _prune(results_dir: Path, pages_dir: Path, keep: int) -> list[str]:
