@@ -16,6 +16,7 @@ import fcntl
 import logging
 import time
 from collections.abc import Iterable, Iterator
+from concurrent.futures import Future
 from contextlib import ExitStack, contextmanager
 from datetime import datetime, timezone
 from uuid import UUID
@@ -35,6 +36,19 @@ FETCH_LIMIT = "claimledger-fetch-{source}"
 LEASE_SECONDS = 60  # the shortest lease Prefect's API grants; renewed every 45 s while its holder lives
 ATTEMPT_SECONDS = 10  # between two looks for the expired leases of dead runs, while waiting for a slot
 _ensured: set[str] = set()  # limits known to exist, per process
+
+
+class _AttemptTimedOut(logging.Filter):
+    """Drop Prefect's error line for an acquire attempt that timed out: fetch_slots waits on, or says why it stopped."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        item = record.args[1] if isinstance(record.args, tuple) and len(record.args) > 1 else None
+        future = item[-1] if isinstance(item, tuple) and item else None
+        return not (isinstance(future, Future) and future.done() and not future.cancelled()
+                    and isinstance(future.exception(), TimeoutError))
+
+
+logging.getLogger("prefect._internal.concurrency").addFilter(_AttemptTimedOut())
 
 
 class FetchSlotBusy(RuntimeError):

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import fcntl
 import os
+import re
 from pathlib import Path
 
 STARTUP_TIMEOUT_SECONDS = 120  # a cold start (migrations, block types) takes 10-40 s on a loaded 2-core machine
@@ -62,8 +63,8 @@ def start_failure(exc: BaseException) -> str:
     detail = " ".join(str(exc).split())
     if "Timed out while attempting to connect to ephemeral Prefect API server" in detail:
         timeout = _startup_timeout()
-        exited = detail.split("server.", 1)[1].strip() if "exited with code" in detail else ""
-        detail = f"it did not answer within {timeout} s{f' ({exited})' if exited else ''}"
+        exited = re.search(r"exited with code -?\d+", detail)
+        detail = f"it did not answer within {timeout} s" + (f" (its process {exited.group(0)})" if exited else "")
     home = os.environ.get("PREFECT_HOME", "PREFECT_HOME")
     return (f"Prefect's temporary API server (database in {home}) could not start: {detail[:300]}; nothing was run "
             f"or recorded. Try again when the machine is less busy, raise "
