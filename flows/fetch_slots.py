@@ -132,9 +132,9 @@ def busy_message(limits: list[str], wait_seconds: float) -> str:
             holders = [] if leases is None else [_describe(client, lease) for lease in _leases_of(leases, limit.id)]
             by = "; ".join(holders) or f"another run (see Concurrency in the Prefect UI of {client.api_url})"
             held.append(f"{name} is held by {by}")
-    return (f"waited {wait_seconds:g} s for the fetch slot ({'; '.join(held) or ', '.join(limits)}); nothing of "
-            f"this source was fetched by this run. Wait for that run to finish, or raise "
-            f"CLAIMLEDGER_FETCH_SLOT_WAIT_SECONDS")
+    return (f"waited {wait_seconds:g} s for a fetch slot: {'; '.join(held) or ', '.join(limits) + ' busy'}; this "
+            f"run fetched nothing. Wait for that run to finish, or raise CLAIMLEDGER_FETCH_SLOT_WAIT_SECONDS "
+            f"(now {wait_seconds:g})")
 
 
 def _free_unleased(client, leases, limit_id: UUID, name: str) -> None:

@@ -73,7 +73,7 @@ def start_failure(exc: BaseException) -> str:
 
 
 def _startup_timeout() -> int:
-    """Seconds to wait for the temporary server: the user's PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS, or ours."""
+    """Seconds to wait for the temporary server: PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS, else ours."""
     try:
         return int(os.environ.get("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", STARTUP_TIMEOUT_SECONDS))
     except ValueError:
