@@ -2,72 +2,43 @@
 
 Wiring only: fetching is claimledger.sources.reference.prepare_sources (as `claimledger fetch`), what "changed" means
 is claimledger.scheduling.updates. One task per source; a source is fetched by one run at a time, whichever flow
-fetches it (this one or verify_articles), through a Prefect global concurrency limit `claimledger-fetch-<source>`
-of one slot, created on first use (an operator may raise it in the UI; it is never changed back).
+fetches it (this one or verify_articles), through its fetch slot (claimledger.flows.fetch_slots).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
-
-from prefect import flow, get_client, get_run_logger, task
+from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NONE
-from prefect.client.schemas.actions import GlobalConcurrencyLimitCreate
-from prefect.concurrency.sync import concurrency
 from prefect.events import emit_event
-from prefect.exceptions import ObjectAlreadyExists, ObjectNotFound
 
 from claimledger.flows.artifacts import REFRESH_KEY, publish_markdown
+from claimledger.flows.fetch_slots import FetchSlotBusy, fetch_slots
 from claimledger.scheduling.report import refresh_markdown
 from claimledger.scheduling.updates import (SOURCE_UPDATED, changed_sources, fetch_row, good_snapshots,
                                             validations)
 from claimledger.settings import Settings
 from claimledger.sources.docs import DocsError, build_data_docs
-from claimledger.sources.reference import ReferenceTable, SourceUnavailable, prepare_sources
+from claimledger.sources.reference import (FETCH_FAILED, FetchOutcome, ReferenceTable, SourceUnavailable,
+                                           prepare_sources)
 from claimledger.sources.registry import RegistryError, load_registry, parse_overrides
 from claimledger.sources.snapshots import SnapshotStore
 
-FETCH_LIMIT = "claimledger-fetch-{source}"
-FETCH_WAIT_SECONDS = 900  # how long a fetch waits for another run's fetch of the same source
-_ensured: set[str] = set()  # limits known to exist, per process
-
-
-def ensure_fetch_limits(sources: Iterable[str]) -> None:
-    """Create the one-slot fetch limit of each source the Prefect API does not have yet."""
-    missing = sorted({FETCH_LIMIT.format(source=s) for s in sources} - _ensured)
-    if not missing:
-        return
-    with get_client(sync_client=True) as client:
-        for name in missing:
-            try:
-                client.read_global_concurrency_limit_by_name(name)
-            except ObjectNotFound:
-                try:
-                    client.create_global_concurrency_limit(GlobalConcurrencyLimitCreate(name=name, limit=1))
-                except ObjectAlreadyExists:  # another run created it a moment ago
-                    pass
-            _ensured.add(name)
-
-
-@contextmanager
-def fetch_slots(sources: Iterable[str]) -> Iterator[None]:
-    """Hold the fetch slot of each source: two runs never download, validate and snapshot one source at once."""
-    names = sorted(set(sources))
-    if not names:
-        yield
-        return
-    ensure_fetch_limits(names)
-    with concurrency([FETCH_LIMIT.format(source=s) for s in names], occupy=1, timeout_seconds=FETCH_WAIT_SECONDS):
-        yield
-
 
 @task(name="fetch source", task_run_name="fetch {name}", cache_policy=NONE, retries=2, retry_delay_seconds=10,
-      timeout_seconds=FETCH_WAIT_SECONDS + 600)
+      timeout_seconds=1800)
 def fetch_source(name: str, overrides: dict[str, str], settings: Settings) -> ReferenceTable | SourceUnavailable:
-    """Download (conditional GET), validate, snapshot and diff one source; downloads also retry inside, per URL."""
-    with fetch_slots([name]):
-        return prepare_sources([name], load_registry(settings.registry_path), overrides, settings)[name]
+    """Download (conditional GET), validate, snapshot and diff one source; downloads also retry inside, per URL.
+
+    When another run is fetching the source all along the wait, it is left to that run: this one reports it
+    `fetch failed` with the reason, and its snapshots are whatever that run keeps.
+    """
+    registry = load_registry(settings.registry_path)
+    try:
+        with fetch_slots([name], settings.fetch_slot_wait_seconds):
+            return prepare_sources([name], registry, overrides, settings)[name]
+    except FetchSlotBusy as exc:
+        get_run_logger().warning(f"{name}: {exc}")
+        return SourceUnavailable(registry[name], str(exc), FetchOutcome(FETCH_FAILED, detail=str(exc)))
 
 
 @task(name="build Data Docs", cache_policy=NONE, retries=1, retry_delay_seconds=5, timeout_seconds=600)

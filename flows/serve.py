@@ -15,7 +15,8 @@ from prefect.events.schemas.deployment_triggers import DeploymentEventTrigger
 from prefect.types.entrypoint import EntrypointType
 
 from claimledger.flows.recheck import recheck
-from claimledger.flows.refresh import ensure_fetch_limits, refresh_sources
+from claimledger.flows.fetch_slots import ensure_fetch_limits
+from claimledger.flows.refresh import refresh_sources
 from claimledger.flows.verify import verify_articles
 from claimledger.scheduling.updates import SOURCE_UPDATED
 

@@ -19,10 +19,10 @@ from claimledger.checks.engine import sources_needed
 from claimledger.claims.model import Claim
 from claimledger.claims.vocabulary import load_vocabulary
 from claimledger.flows.artifacts import publish_run_report
-from claimledger.flows.refresh import fetch_slots
+from claimledger.flows.fetch_slots import fetch_slots, not_busy
 from claimledger.pipeline import VerifyOutcome, VerifyRequest
 from claimledger.scheduling.chunks import chunk_count, chunked
-from claimledger.ledger.store import LedgerStore
+from claimledger.ledger.store import LedgerError, LedgerStore
 from claimledger.scheduling.index import RecheckTarget, keep_claims, recorded_claims
 from claimledger.settings import Settings
 
@@ -35,8 +35,16 @@ load_articles = task(pipeline.load_articles, name="load articles", cache_policy=
                      retry_delay_seconds=1, timeout_seconds=300)
 extract_claims = task(pipeline.extract, name="extract claims", cache_policy=NONE, retries=1, timeout_seconds=1800)
 check_claims = task(pipeline.check, name="check claims", cache_policy=NONE, retries=1, timeout_seconds=1800)
+
+
+def retry_unless_ledger_error(task, task_run, state) -> bool:
+    """Retry a failed write (a lock, a dropped connection) but not a ledger that is damaged or of another schema:
+    the same write would fail again, and the one-line LedgerError is what the user needs."""
+    return not isinstance(state.data, LedgerError) and "LedgerError" not in (state.message or "")
+
+
 record_run = task(pipeline.record, name="record run", cache_policy=NONE, retries=2, retry_delay_seconds=1,
-                  timeout_seconds=300)
+                  timeout_seconds=300, retry_condition_fn=retry_unless_ledger_error)
 
 
 @task(name="load recorded claims", cache_policy=NONE, retries=2, retry_delay_seconds=1, timeout_seconds=300)
@@ -46,10 +54,14 @@ def load_recorded_claims(ledger_url: str, target: RecheckTarget) -> list[Claim]:
         return recorded_claims(store, target, load_vocabulary())
 
 
-@task(name="fetch and validate sources", cache_policy=NONE, retries=1, retry_delay_seconds=5, timeout_seconds=1800)
+@task(name="fetch and validate sources", cache_policy=NONE, retries=1, retry_delay_seconds=5, timeout_seconds=1800,
+      retry_condition_fn=not_busy)
 def prepare_sources(claims: list[Claim], overrides: tuple[str, ...], settings: Settings) -> tuple[dict, list]:
-    """The sources the claims need, each fetched by one run at a time (downloads retry inside, per URL)."""
-    with fetch_slots(sources_needed(claims, load_vocabulary())):
+    """The sources the claims need, each fetched by one run at a time (downloads retry inside, per URL).
+
+    A source another live run is fetching all along the wait fails the run with FetchSlotBusy, naming that run.
+    """
+    with fetch_slots(sources_needed(claims, load_vocabulary()), settings.fetch_slot_wait_seconds):
         return pipeline.prepare_references(claims, overrides, settings)
 
 

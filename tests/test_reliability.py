@@ -506,6 +506,18 @@ def test_a_prefect_start_up_timeout_is_one_clear_line(project, monkeypatch):
     assert LedgerStore(Settings(home=project).ledger).runs() == []
 
 
+@pytest.mark.parametrize("message, retried", [
+    ("Task run encountered an exception LedgerError: /p/ledger.db: the SQLite file is damaged", False),
+    ("Task run encountered an exception OperationalError: database is locked", True),
+])
+def test_a_damaged_ledger_is_not_written_again_by_retries(message, retried):
+    from prefect.states import Failed
+
+    from claimledger.flows.verify import retry_unless_ledger_error
+
+    assert retry_unless_ledger_error(None, None, Failed(message=message)) is retried
+
+
 # ---- issue 16: rows 3-4 (sources: bad downloads against the previous good snapshot; download deadline, SIGTERM) ----
 import gzip  # noqa: E402
 import hashlib  # noqa: E402

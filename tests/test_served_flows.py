@@ -216,3 +216,37 @@ def _markdown_artifacts(client, key):
     from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
 
     return [a.data for a in client.read_artifacts(artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=[key])))]
+
+
+# ---- issue 16: row 2 (a served run killed while it holds a fetch slot) ----
+HOLD_SLOT = """
+import sys, time
+from claimledger.flows.fetch_slots import FetchSlotBusy, fetch_slots
+try:
+    with fetch_slots(["served_probe"], float(sys.argv[1])):
+        print("held", flush=True)
+        time.sleep(float(sys.argv[2]))
+except FetchSlotBusy as exc:
+    sys.exit(f"busy: {exc}")
+"""
+
+
+def test_a_killed_holder_of_a_fetch_slot_on_a_prefect_server_frees_it_when_its_lease_expires(prefect_server,
+                                                                                                tmp_path):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
+    env.update(QUIET, PREFECT_API_URL=prefect_server, PREFECT_HOME=str(tmp_path / "prefect-client"))
+    holder = subprocess.Popen([sys.executable, "-c", HOLD_SLOT, "30", "600"], env=env, stdout=subprocess.PIPE,
+                              text=True, start_new_session=True)
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        busy = subprocess.run([sys.executable, "-c", HOLD_SLOT, "3", "0"], env=env, capture_output=True, text=True,
+                              timeout=120)
+        assert busy.returncode == 1
+        assert "claimledger-fetch-served_probe is held by another run (see Concurrency in the Prefect UI" in busy.stderr
+        holder.kill()  # the holder dies without releasing; the server's lease for it is renewed no more
+        holder.wait()
+        taken = subprocess.run([sys.executable, "-c", HOLD_SLOT, "200", "0"], env=env, capture_output=True,
+                               text=True, timeout=300)  # the 60 s lease expires; the server frees the slot
+        assert taken.returncode == 0 and taken.stdout.strip() == "held", taken.stderr[-3000:]
+    finally:
+        stop(holder)

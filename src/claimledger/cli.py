@@ -80,12 +80,17 @@ DASK_ADDRESS_OPTION = typer.Option(None, "--dask-address", help="The Dask schedu
                                    "(default: a local cluster, one worker process per core).")
 
 
-def _prefect_environment(settings: Settings) -> None:
-    """Keep Prefect's state in the project and quiet: set before Prefect is imported, unless the user set them."""
-    os.environ.setdefault("PREFECT_HOME", str(settings.home / ".prefect"))
-    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
-    os.environ.setdefault("DO_NOT_TRACK", "1")
-    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+def _prefect_environment(settings: Settings, start: bool = False) -> None:
+    """Keep Prefect's state in the project and quiet (set before Prefect is imported, unless the user set them);
+    with start, start this process's temporary Prefect API now, or fail with one line saying why it cannot."""
+    from claimledger.flows.prefect_home import PrefectUnavailable, prefect_environment, start_prefect
+
+    prefect_environment(settings.home)
+    if start:
+        try:
+            start_prefect()
+        except PrefectUnavailable as exc:
+            raise fail(str(exc)) from None
 
 
 def _parse_date(value: Optional[str]) -> Optional[date]:
@@ -116,7 +121,7 @@ def verify(
     """
     settings = Settings()
     request = _request(paths, as_of, ledger, source, settings)
-    _prefect_environment(settings)
+    _prefect_environment(settings, start=True)
     from claimledger.flows.verify import verify_articles
 
     run = _on_task_runner(verify_articles, task_runner, dask_address)
@@ -371,6 +376,7 @@ def rerun(
                      soft_wrap=True)
         return
     run = _on_task_runner(recheck, task_runner, dask_address)
+    _prefect_environment(settings, start=True)
     try:
         outcomes = run(sources=list(source), articles=list(article), claims=list(claim), ledger_url=ledger,
                        return_state=False)

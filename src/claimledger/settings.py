@@ -27,6 +27,9 @@ class Settings(BaseSettings):
     ledger_url: str | None = None
     connect_timeout: float = 5.0
     read_timeout: float = 30.0
+    # How long a fetch waits for another run's fetch of the same source: longer than the slowest live fetch (a read
+    # timeout, times the attempts) and than the 60 s lease of a killed run; then the waiting run says who holds it.
+    fetch_slot_wait_seconds: float = 120.0
     retries: int = 2
     backoff_seconds: float = 0.5
     max_bytes: int = 64 * 1024 * 1024

@@ -54,9 +54,12 @@ class Job:
 
 
 def run_in_process(request: VerifyRequest, settings: Settings) -> str:
-    """The verify_articles flow in this process (Prefect's ephemeral API when no server is configured)."""
+    """The verify_articles flow in this process (Prefect's temporary API, started under the PREFECT_HOME lock, when
+    no server is configured)."""
+    from claimledger.flows.prefect_home import start_prefect
     from claimledger.flows.verify import verify_articles
 
+    start_prefect()
     return verify_articles(request, settings).run_id
 
 
