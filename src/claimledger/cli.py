@@ -60,8 +60,8 @@ def _stop_promptly_on_signals(ctx: typer.Context) -> None:
     def restore_or_exit() -> None:
         if received:  # do not wait for worker threads still blocked on a socket
             end(128 + received[0])
-        signal.signal(signal.SIGTERM, before[0])
-        signal.signal(signal.SIGINT, before[1])
+        for signum, handler in zip((signal.SIGTERM, signal.SIGINT), before):
+            signal.signal(signum, signal.SIG_DFL if handler is None else handler)  # None: one set outside Python
 
     before = (signal.signal(signal.SIGTERM, stop), signal.signal(signal.SIGINT, stop))
     ctx.call_on_close(restore_or_exit)
