@@ -33,6 +33,7 @@ class Settings(BaseSettings):
     retries: int = 2
     backoff_seconds: float = 0.5
     max_bytes: int = 64 * 1024 * 1024
+    download_deadline_seconds: float = 120.0  # one download in all: connects, retries, backoff and the whole body
     # Figures read per sentence and per article; those past the bound are skipped with a warning naming the file.
     # A real sentence holds under 20 figures and a long feature a few hundred; a table of figures a few thousand.
     max_figures_per_sentence: int = 500

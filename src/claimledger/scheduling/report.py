@@ -37,6 +37,20 @@ class Flip:
 
 
 @dataclass(frozen=True)
+class SnapshotChange:
+    """A source whose snapshot in a run differs from the one the newest earlier run using that source read."""
+
+    source: str
+    before: str | None
+    after: str | None
+    previous_run: str
+
+    def line(self) -> str:
+        return (f"verdicts read snapshot {(self.after or 'none')[:12]}; the previous run ({self.previous_run[:8]}) "
+                f"read {(self.before or 'none')[:12]}")
+
+
+@dataclass(frozen=True)
 class RunReport:
     """One ledger run summarised for its Prefect artifact."""
 
@@ -51,6 +65,7 @@ class RunReport:
     flipped: list[Flip] = field(default_factory=list)
     first_checked: int = 0  # results whose claim and check had no earlier result
     sources: list[dict[str, Any]] = field(default_factory=list)
+    snapshot_changes: list[SnapshotChange] = field(default_factory=list)
 
     def markdown(self) -> str:
         recheck = self.arguments.get("recheck") or {}
@@ -79,10 +94,15 @@ class RunReport:
                                               if self.first_checked else ".")]
         lines += ["", "## Sources used", ""]
         if self.sources:
-            lines += ["| source | status | snapshot |", "|---|---|---|"]
-            lines += [f"| {s['source']} | {s['status']} | {_sha(s.get('snapshot_sha256'))} |" for s in self.sources]
+            lines += ["| source | status | snapshot | notes |", "|---|---|---|---|"]
+            lines += [f"| {s['source']} | {s['status']} | {_sha(s.get('snapshot_sha256'))} | "
+                      f"{'<br>'.join(_cell(n) for n in (s.get('notes') or '').splitlines())} |" for s in self.sources]
         else:
             lines += ["None: no claim needed a reference source."]
+        if self.snapshot_changes:
+            lines += ["", "## Snapshots changed since the previous run", ""]
+            lines += [f"- `{c.source}`: {_sha(c.before)} -> {_sha(c.after)} (previous run `{c.previous_run[:8]}`)"
+                      for c in self.snapshot_changes]
         return "\n".join(lines) + "\n"
 
 
@@ -106,11 +126,37 @@ def run_report(store: LedgerStore, run_id: str) -> RunReport:
         elif before["verdict"] != row["verdict"]:
             flipped.append(Flip(row["claim_id"], row["article_id"], row["quote"], row["check_kind"],
                                 before["verdict"], row["verdict"], before["snapshot_sha256"], row["snapshot_sha256"]))
-    sources = [{"source": s["source"], "status": s["status"], "snapshot_sha256": s["snapshot_sha256"]}
-               for s in sorted(store.run_sources(run_id), key=lambda s: s["source"])]
+    sources = [{"source": s["source"], "status": s["status"], "snapshot_sha256": s["snapshot_sha256"],
+                "notes": s.get("notes")} for s in sorted(store.run_sources(run_id), key=lambda s: s["source"])]
     return RunReport(run_id=run_id, kind="recheck" if arguments.get("recheck") else "verify", arguments=arguments,
                      articles=run.articles, claims=run.claims, results=run.results, new_results=run.new_results,
-                     verdicts=verdicts, flipped=flipped, first_checked=first, sources=sources)
+                     verdicts=verdicts, flipped=flipped, first_checked=first, sources=sources,
+                     snapshot_changes=snapshot_changes(store, run_id))
+
+
+def snapshot_changes(store: LedgerStore, run_id: str) -> list[SnapshotChange]:
+    """The sources this run read from another snapshot than the newest earlier run that read them: their verdicts
+    may differ for that reason alone (a fetch between the runs may have replaced the snapshot)."""
+    runs, used = schema.runs, schema.run_sources
+    with store.engine.connect() as conn:
+        run = conn.execute(select(runs.c.started_at).where(runs.c.id == run_id)).first()
+        if run is None:
+            raise LedgerError(f"no run {run_id!r} in the ledger")
+        mine = {row.source: row.snapshot_sha256 for row in conn.execute(
+            select(used.c.source, used.c.snapshot_sha256).where(used.c.run_id == run_id, used.c.status == "used"))}
+        if not mine:
+            return []
+        earlier = or_(runs.c.started_at < run.started_at, and_(runs.c.started_at == run.started_at, runs.c.id < run_id))
+        query = (select(used.c.source, used.c.snapshot_sha256, runs.c.started_at, runs.c.id)
+                 .join(runs, runs.c.id == used.c.run_id)
+                 .where(used.c.source.in_(sorted(mine)), used.c.status == "used", earlier))
+        newest: dict[str, Any] = {}
+        for row in conn.execute(query):
+            held = newest.get(row.source)
+            if held is None or (row.started_at, row.id) > (held.started_at, held.id):
+                newest[row.source] = row
+    return [SnapshotChange(name, newest[name].snapshot_sha256, mine[name], newest[name].id)
+            for name in sorted(newest) if newest[name].snapshot_sha256 != mine[name]]
 
 
 def refresh_markdown(rows: Sequence[dict[str, Any]], updates: Sequence[SourceUpdate], docs: str) -> str:

@@ -103,21 +103,15 @@ class SnapshotDiff:
                 out.append(f"{title}: {shown}")
         if self.revisions:
             out.append(f"revised ({len(self.revisions)} of {self.revised_count:,} shown):")
-            out.extend(f"  {r.key}  {r.column}: {_show(r.old)} -> {_show(r.new)}" for r in self.revisions)
+            out.extend(f"  {r.key}  {r.column}: {show_value(r.old)} -> {show_value(r.new)}" for r in self.revisions)
         return out
 
 
 def diff_frames(previous: pandas.DataFrame, current: pandas.DataFrame, source: Source) -> SnapshotDiff:
     """Compare two loaded snapshots of a source row by row on its key, so revisions of history are seen, not hidden."""
-    key = source.key_columns
-    if not key:
-        raise DiffError(f"{source.name}: no key or date_column in the registry to match rows between snapshots")
-    for label, frame in (("previous", previous), ("new", current)):
-        missing = [column for column in key if column not in frame.columns]
-        if missing:
-            raise DiffError(f"{source.name}: key column {', '.join(missing)} missing from the {label} snapshot")
+    key = row_key(source, previous, current)
     derived = {column for column, _ in source.derived}  # recomputed by the loader: a revision would show twice
-    before, after = _keyed(previous, key, derived), _keyed(current, key, derived)
+    before, after = keyed_rows(previous, key, derived), keyed_rows(current, key, derived)
     added = after.index.difference(before.index, sort=False)
     removed = before.index.difference(after.index, sort=False)
     common_rows = after.index.intersection(before.index, sort=False)
@@ -126,7 +120,7 @@ def diff_frames(previous: pandas.DataFrame, current: pandas.DataFrame, source: S
     by_column: dict[str, int] = {}
     for column in common_columns:
         old, new = before.loc[common_rows, column], after.loc[common_rows, column]
-        differs = [row for row, a, b in zip(common_rows, old, new) if not _same(a, b)]
+        differs = [row for row, a, b in zip(common_rows, old, new) if not same_value(a, b)]
         if differs:
             by_column[column] = len(differs)
             for row in differs[: max(0, MAX_REVISIONS - len(revisions))]:
@@ -149,7 +143,19 @@ def diff_frames(previous: pandas.DataFrame, current: pandas.DataFrame, source: S
     )
 
 
-def _keyed(frame: pandas.DataFrame, key: tuple[str, ...], derived: set[str]) -> pandas.DataFrame:
+def row_key(source: Source, previous: pandas.DataFrame, current: pandas.DataFrame) -> tuple[str, ...]:
+    """The columns that match rows between two snapshots, or a DiffError saying why rows cannot be matched."""
+    key = source.key_columns
+    if not key:
+        raise DiffError(f"{source.name}: no key or date_column in the registry to match rows between snapshots")
+    for label, frame in (("previous", previous), ("new", current)):
+        missing = [column for column in key if column not in frame.columns]
+        if missing:
+            raise DiffError(f"{source.name}: key column {', '.join(missing)} missing from the {label} snapshot")
+    return key
+
+
+def keyed_rows(frame: pandas.DataFrame, key: tuple[str, ...], derived: set[str]) -> pandas.DataFrame:
     """Index rows by their key as text; a repeated key gets ' #2', ' #3' so no row is silently dropped."""
     labels = frame[list(key)].apply(lambda row: _KEY_JOIN.join(_key_text(value) for value in row), axis=1)
     repeat = labels.groupby(labels).cumcount()
@@ -160,7 +166,7 @@ def _keyed(frame: pandas.DataFrame, key: tuple[str, ...], derived: set[str]) -> 
     return keyed
 
 
-def _same(a: Any, b: Any) -> bool:
+def same_value(a: Any, b: Any) -> bool:
     a_missing, b_missing = _missing(a), _missing(b)
     if a_missing or b_missing:
         return a_missing and b_missing
@@ -204,7 +210,7 @@ def _plain(value: Any) -> Any:
     return str(value)
 
 
-def _show(value: Any) -> str:
+def show_value(value: Any) -> str:
     if value is None:
         return "empty"
     if isinstance(value, numbers.Real) and not isinstance(value, bool):

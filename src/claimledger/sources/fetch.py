@@ -1,4 +1,5 @@
-"""The one HTTP/file edge: every reference download goes through `download`, with timeouts, retries and a size limit."""
+"""The one HTTP/file edge: every reference download goes through `download`, with timeouts, retries, a size limit
+and a total deadline (a server trickling bytes keeps every read timeout happy, so reads alone cannot bound it)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
 import requests
+import urllib3.exceptions
 
 from claimledger.settings import Settings
 
@@ -23,6 +25,27 @@ _USER_AGENT = "claimledger/0.1 (+https://github.com/claimledger)"
 
 class FetchError(RuntimeError):
     """A source could not be downloaded; the message names the URL and what went wrong."""
+
+
+@dataclass(frozen=True)
+class _Deadline:
+    """When a download must be done by: checked before each attempt, each backoff and each read of the body."""
+
+    seconds: float
+    at: float  # time.monotonic()
+
+    @classmethod
+    def start(cls, seconds: float) -> "_Deadline":
+        return cls(seconds, time.monotonic() + seconds)
+
+    def left(self) -> float:
+        return self.at - time.monotonic()
+
+    def check(self, where: str, received: int) -> None:
+        """Give up once the deadline has passed, saying how much of the body had come."""
+        if self.left() <= 0:
+            raise FetchError(f"{where}: gave up at the {self.seconds:g} s download deadline "
+                             f"(download_deadline_seconds) with {received:,} bytes received")
 
 
 @dataclass(frozen=True)
@@ -102,11 +125,12 @@ def _fetch_http(
         headers["If-Modified-Since"] = last_modified
     origin_host = (urlsplit(url).hostname or "").lower()
     permitted = {origin_host, *(host.lower() for host in allowed_hosts)}
+    deadline = _Deadline.start(settings.download_deadline_seconds)
     with requests.Session() as session:
         session.verify = True
         current = url
         for _ in range(MAX_REDIRECTS + 1):
-            hop = _get_with_retries(session, url, current, headers, settings)
+            hop = _get_with_retries(session, url, current, headers, settings, deadline)
             if hop.response.is_redirect:
                 current = _redirect_target(url, current, hop.response, permitted)
                 continue
@@ -140,22 +164,26 @@ class _Hop:
 
 
 def _get_with_retries(
-    session: requests.Session, origin: str, url: str, headers: dict[str, str], settings: Settings
+    session: requests.Session, origin: str, url: str, headers: dict[str, str], settings: Settings,
+    deadline: _Deadline,
 ) -> _Hop:
     """One request and its body, retried with exponential backoff on timeouts, dropped connections and 5xx."""
     attempts = settings.retries + 1
-    timeout = (settings.connect_timeout, settings.read_timeout)
     where = _where(origin, url)
     problem = ""
     for attempt in range(1, attempts + 1):
         if attempt > 1:
-            time.sleep(settings.backoff_seconds * 2 ** (attempt - 2))
+            time.sleep(max(0.0, min(settings.backoff_seconds * 2 ** (attempt - 2), deadline.left())))
+        deadline.check(where, 0)
+        # no wait of this attempt may outlast the deadline; reads of the body are checked against it one by one
+        timeout = (min(settings.connect_timeout, deadline.left()), min(settings.read_timeout, deadline.left()))
         try:
             with session.get(url, headers=headers, timeout=timeout, stream=True, allow_redirects=False) as response:
                 if response.status_code in _RETRY_STATUSES:
                     problem = f"HTTP {response.status_code}"
                     continue
-                content = _read_body(where, response, settings.max_bytes) if response.status_code == 200 else None
+                ok = response.status_code == 200
+                content = _read_body(where, response, settings.max_bytes, deadline) if ok else None
                 return _Hop(response, content)
         except requests.exceptions.SSLError as exc:
             raise FetchError(f"{where}: TLS verification failed: {_first_line(exc)}") from exc
@@ -184,17 +212,37 @@ def _redirect_target(origin: str, current: str, response: requests.Response, per
     return target
 
 
-def _read_body(where: str, response: requests.Response, max_bytes: int) -> bytes:
-    """Read a streamed body, stopping as soon as it passes the limit so a runaway file never fills memory."""
+def _read_body(where: str, response: requests.Response, max_bytes: int, deadline: _Deadline) -> bytes:
+    """Read a streamed body, stopping as soon as it passes the size limit or the deadline, so a runaway or trickling
+    server never fills memory or holds a run."""
     declared = response.headers.get("Content-Length", "")
     if declared.isdigit() and int(declared) > max_bytes:
         raise FetchError(f"{where}: body of {int(declared):,} bytes exceeds the {max_bytes:,}-byte limit (max_bytes)")
     body = bytearray()
-    for chunk in response.iter_content(_CHUNK):
+    while True:
+        deadline.check(where, len(body))
+        chunk = _read_some(response)
+        if not chunk:
+            return bytes(body)
         body.extend(chunk)
         if len(body) > max_bytes:
             raise FetchError(f"{where}: body exceeds the {max_bytes:,}-byte limit (max_bytes)")
-    return bytes(body)
+
+
+def _read_some(response: requests.Response) -> bytes:
+    """What the server has sent so far (up to one chunk, decoded): iter_content would wait for a whole chunk, and a
+    trickle fills one in hours. urllib3's errors become the requests errors iter_content raises."""
+    try:
+        return response.raw.read1(_CHUNK, decode_content=True)
+    except urllib3.exceptions.SSLError as exc:
+        raise requests.exceptions.SSLError(exc) from exc
+    except urllib3.exceptions.ProtocolError as exc:  # its first argument is the sentence; the second, the cause
+        said = exc.args[0] if exc.args and isinstance(exc.args[0], str) else exc
+        raise requests.exceptions.ChunkedEncodingError(said) from exc
+    except urllib3.exceptions.DecodeError as exc:
+        raise requests.exceptions.ContentDecodingError(exc) from exc
+    except urllib3.exceptions.ReadTimeoutError as exc:
+        raise requests.exceptions.ConnectionError(exc) from exc
 
 
 def _reject_html(url: str, content: bytes, expected_format: str) -> None:

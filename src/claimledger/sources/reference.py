@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 import pandas
 
 from claimledger.settings import Settings
+from claimledger.sources.changes import check_changes
 from claimledger.sources.diff import DiffError, SnapshotDiff, diff_frames
 from claimledger.sources.docs import SourceValidation
 from claimledger.sources.fetch import Download, FetchError, download
@@ -21,6 +22,7 @@ from claimledger.sources.validate import Validation, validate_frame
 NEW, UNCHANGED, QUARANTINED, FETCH_FAILED = "new snapshot", "unchanged", "quarantined", "fetch failed"
 _QUARANTINE = "QUARANTINED"  # beside LATEST: the newest download that failed its suite, and the snapshot kept
 _DIFF_SUFFIX = ".diff.json"
+_SINCE = "since snapshot"  # starts each line of a changes suite's verdict
 
 
 @dataclass(frozen=True)
@@ -116,8 +118,8 @@ def _prepare(source: Source, store: SnapshotStore, settings: Settings) -> Refere
     snapshot = store.put(source, fetched.content or b"", fetched)
     checked = None
     if snapshot.validation is None:
-        validation = _validate(source, store, snapshot, settings)
-        snapshot = store.record_validation(snapshot, validation.as_dict())
+        validation, compared = _validate(source, store, snapshot, settings, good)
+        snapshot = store.record_validation(snapshot, {**validation.as_dict(), **compared})
         if validation.result is not None:
             checked = SourceValidation(source.name, snapshot.sha256, validation.result)
     if snapshot.passed and good is not None and snapshot.sha256 == good.sha256:
@@ -172,7 +174,11 @@ def _promote(
     if previous is None or not isinstance(table, ReferenceTable):
         return table
     diff, problem = _record_diff(source, store, previous, snapshot, table.frame)
-    return replace(table, outcome=replace(table.outcome, diff=diff, detail=problem))
+    changed = diff.summary() if diff else problem
+    warned = [line for line in (snapshot.validation or {}).get("warnings") or [] if line.startswith(_SINCE)]
+    note = (f"new snapshot {snapshot.short} replaces {previous.short}, so verdicts may differ: {changed}"
+            + "".join(f"; warning: {line}" for line in warned))
+    return replace(table, notes=(*table.notes, note), outcome=replace(table.outcome, diff=diff, detail=problem))
 
 
 def _first_download(
@@ -197,14 +203,36 @@ def _first_download(
     return None, problems
 
 
-def _validate(source: Source, store: SnapshotStore, snapshot: Snapshot, settings: Settings) -> Validation:
-    """Run the source's suite on the stored bytes; a snapshot that will not load fails like one that breaks a rule."""
+def _validate(
+    source: Source, store: SnapshotStore, snapshot: Snapshot, settings: Settings, good: Snapshot | None
+) -> tuple[Validation, dict]:
+    """Run the source's suite on the stored bytes, then, if it passed, its changes suite against the good snapshot;
+    a snapshot that will not load fails like one that breaks a rule. Also returns which snapshot it was compared to."""
     try:
         frame = load_frame(source, store.read(snapshot))
     except LoadError as exc:
-        return Validation(success=False, failures=(f"could not load: {exc}",), warnings=(), evaluated=0)
-    suite_path = settings.expectations_dir / f"{source.suite}.json"
-    return validate_frame(frame, suite_path)
+        return Validation(success=False, failures=(f"could not load: {exc}",), warnings=(), evaluated=0), {}
+    validation = validate_frame(frame, settings.expectations_dir / f"{source.suite}.json")
+    if not validation.success or source.changes_suite is None or good is None or good.sha256 == snapshot.sha256:
+        return validation, {}
+    changes = _changes(source, store, good, frame, settings)
+    merged = replace(validation, success=changes.success, failures=changes.failures,
+                     warnings=validation.warnings + changes.warnings,
+                     evaluated=validation.evaluated + changes.evaluated)
+    return merged, {"compared_with": good.sha256}
+
+
+def _changes(source: Source, store: SnapshotStore, good: Snapshot, frame: pandas.DataFrame,
+             settings: Settings) -> Validation:
+    """The changes suite's verdict on a new download against the good snapshot, each line saying against which."""
+    since = f"{_SINCE} {good.short}"
+    try:
+        previous = load_frame(source, store.read(good))
+        checked = check_changes(previous, frame, source, settings.expectations_dir / f"{source.changes_suite}.json")
+    except (DiffError, LoadError, SnapshotError) as exc:  # the download passed its own suite: say so, keep it
+        return Validation(success=True, failures=(), warnings=(f"not compared {since}: {exc}",), evaluated=0)
+    return replace(checked, failures=tuple(f"{since}: {line}" for line in checked.failures),
+                   warnings=tuple(f"{since}: {line}" for line in checked.warnings))
 
 
 def _record_diff(

@@ -37,6 +37,10 @@ class Source:
     metrics: tuple[str, ...] = ()
     # columns the loader adds as the row sum of other columns: ((name, (column, ...)), ...)
     derived: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    # [sources.X.changes]: the suite a new download's comparison with the previous good snapshot must pass, and the
+    # running totals whose day-over-day jump it measures (src/claimledger/sources/changes.py)
+    changes_suite: str | None = None
+    changes_cumulative: tuple[str, ...] = ()
 
     @property
     def key_columns(self) -> tuple[str, ...]:
@@ -66,7 +70,7 @@ def load_registry(path: Path) -> dict[str, Source]:
         missing = [key for key in _REQUIRED if key not in entry]
         if missing:
             raise RegistryError(f"{path}: source {name!r} lacks {', '.join(missing)}")
-        known = set(Source.__dataclass_fields__) - {"name"}
+        known = set(Source.__dataclass_fields__) - {"name", "changes_suite", "changes_cumulative"} | {"changes"}
         unknown = sorted(set(entry) - known)
         if unknown:
             raise RegistryError(f"{path}: source {name!r} has unknown keys {', '.join(unknown)}")
@@ -75,6 +79,7 @@ def load_registry(path: Path) -> dict[str, Source]:
             values[listed] = tuple(values.get(listed, ()))
         values["key"] = _key(path, name, values.get("key", ()))
         values["derived"] = _derived(path, name, values.get("derived", {}))
+        values["changes_suite"], values["changes_cumulative"] = _changes(path, name, values.pop("changes", {}))
         if not _SOURCE_NAME.match(name):
             raise RegistryError(f"{path}: source name {name!r} may hold only a-z, 0-9 and '_' (it names a folder)")
         _check_hosts(path, name, (values["url"], *values["mirrors"]), values["allowed_hosts"])
@@ -114,6 +119,23 @@ def _derived(path: Path, name: str, table: object) -> tuple[tuple[str, tuple[str
             raise RegistryError(f"{path}: source {name!r}: derived.{column} must be a non-empty list of column names")
         frozen.append((column, tuple(parts)))
     return tuple(frozen)
+
+
+def _changes(path: Path, name: str, table: object) -> tuple[str | None, tuple[str, ...]]:
+    """Check a `[sources.X.changes]` table: `suite` (required) and `cumulative` (a list of columns)."""
+    if not isinstance(table, dict):
+        raise RegistryError(f"{path}: source {name!r}: changes must be a table with a suite")
+    if not table:
+        return None, ()
+    unknown = sorted(set(table) - {"suite", "cumulative"})
+    suite, cumulative = table.get("suite"), table.get("cumulative", [])
+    if unknown:
+        raise RegistryError(f"{path}: source {name!r}: changes has unknown keys {', '.join(unknown)}")
+    if not isinstance(suite, str) or not suite:
+        raise RegistryError(f"{path}: source {name!r}: changes.suite must name a suite in expectations/")
+    if not isinstance(cumulative, list) or not all(isinstance(c, str) and c for c in cumulative):
+        raise RegistryError(f"{path}: source {name!r}: changes.cumulative must be a list of column names")
+    return suite, tuple(cumulative)
 
 
 def parse_overrides(pairs: list[str], known: dict[str, Source]) -> dict[str, str]:

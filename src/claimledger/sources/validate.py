@@ -228,13 +228,19 @@ def _describe(result: Any, frame: pandas.DataFrame, row_label: str | None) -> st
         return f"column {kwargs['column']} missing"
     details = result.result or {}
     count = details.get("unexpected_count")
+    # a suite may say in words what a rule means ("days of the previous good snapshot missing")
+    what = config.description or f"{_subject(kwargs)} {_trouble(kind, kwargs)}"
     if count is None:
-        return f"{_subject(kwargs)}: {kind} failed: {_show(details.get('observed_value'))} observed"
+        observed = _show(details.get("observed_value"))
+        if config.description:
+            return f"{config.description}: {observed} observed ({kind})"
+        return f"{_subject(kwargs)}: {kind} failed: {observed} observed"
     rows_shown = details.get("partial_unexpected_index_list") or []
-    examples = [_example(kind, kwargs, frame, row, row_label) for row in rows_shown]
+    detail = (config.meta or {}).get("detail")  # a column that says what is wrong with a row better than its value
+    examples = [_example(kind, kwargs, frame, row, row_label, detail) for row in rows_shown]
     more = ", ..." if count > len(examples) else ""
     noun = "row" if count == 1 else "rows"
-    return f"{_subject(kwargs)} {_trouble(kind, kwargs)} on {count:,} {noun}: {'; '.join(examples)}{more} ({kind})"
+    return f"{what} on {count:,} {noun}: {'; '.join(examples)}{more} ({kind})"
 
 
 def _subject(kwargs: dict) -> str:
@@ -266,9 +272,12 @@ def _trouble(kind: str, kwargs: dict) -> str:
     return f"failed {kind}"
 
 
-def _example(kind: str, kwargs: dict, frame: pandas.DataFrame, row: Any, row_label: str | None) -> str:
+def _example(kind: str, kwargs: dict, frame: pandas.DataFrame, row: Any, row_label: str | None,
+             detail: str | None = None) -> str:
     """One offending row as data: the value(s), where it is, and for a running total the value before it."""
     where = _where(frame, row, row_label, kwargs.get("column"))
+    if detail and detail in frame.columns:
+        return f"{frame.at[row, detail]} {where}"
     if kind == "expect_multicolumn_sum_to_be_at_most":
         total = frame.loc[row, list(kwargs["column_list"])].sum(skipna=True)
         return f"{_show(total)} {where}"
