@@ -670,9 +670,11 @@ def test_a_replaced_snapshot_is_named_in_verify_output_and_the_run_artifact(tmp_
 
 
 class _Trickle:
-    """A loopback HTTP server that sends its headers, then one byte of body a second (for at most two minutes)."""
+    """A loopback HTTP server that sends one byte a second (for at most two minutes): of its body after whole
+    headers, or of its status line and headers themselves."""
 
-    def __init__(self) -> None:
+    def __init__(self, what: str = "body") -> None:
+        self.what = what
         self.listener = socket.create_server(("127.0.0.1", 0))
         self.listener.settimeout(0.5)
         self.url = f"http://127.0.0.1:{self.listener.getsockname()[1]}{_FEED}"
@@ -693,11 +695,13 @@ class _Trickle:
             try:
                 conn.recv(65536)
                 self.requested.set()
-                conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 1000000\r\n\r\n")
-                for _ in range(120):
+                head = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 1000000\r\n\r\n"
+                if self.what == "body":
+                    conn.sendall(head)
+                for byte in (head * 2)[:120] if self.what == "headers" else b" " * 120:
                     if self.stop.wait(1):
                         return
-                    conn.sendall(b" ")
+                    conn.sendall(bytes([byte]))
             except OSError:
                 return
 
@@ -713,12 +717,21 @@ def trickle():
     server.close()
 
 
-def test_a_trickling_body_is_cut_at_the_download_deadline(trickle, tmp_path):
+@pytest.fixture(params=["body", "headers"])
+def trickling(request):
+    server = _Trickle(request.param)
+    yield server
+    server.close()
+
+
+def test_a_trickling_server_is_cut_at_the_download_deadline(trickling, tmp_path):
+    """Its body after whole headers, or its status line and headers, which no read timeout ever catches."""
+    trickle = trickling
     settings = Settings(home=tmp_path, download_deadline_seconds=2, read_timeout=30, retries=2)
     started = time.monotonic()
     with pytest.raises(FetchError) as raised:
         download(trickle.url, settings=settings, base=tmp_path, expected_format="json")
-    assert time.monotonic() - started < 15  # the server would take 1,000,000 s to send its body
+    assert time.monotonic() - started < 15  # the server would take days to send its body, minutes its headers
     message = str(raised.value)
     assert message.startswith(f"{trickle.url}: gave up at the 2 s download deadline (download_deadline_seconds) with ")
     assert message.endswith(" bytes received")

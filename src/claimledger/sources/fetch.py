@@ -4,13 +4,18 @@ and a total deadline (a server trickling bytes keeps every read timeout happy, s
 from __future__ import annotations
 
 import re
+import socket
+import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from email.utils import formatdate
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
 import requests
+import requests.adapters
 import urllib3.exceptions
 
 from claimledger.settings import Settings
@@ -46,6 +51,44 @@ class _Deadline:
         if self.left() <= 0:
             raise FetchError(f"{where}: gave up at the {self.seconds:g} s download deadline "
                              f"(download_deadline_seconds) with {received:,} bytes received")
+
+
+class _DeadlineAdapter(requests.adapters.HTTPAdapter):
+    """An adapter that keeps the sockets of its connections, so the deadline can cut one blocked in a read: a server
+    trickling its status line and headers keeps every read timeout happy before there is any body to check."""
+
+    def __init__(self) -> None:
+        super().__init__(max_retries=0)
+        self._sockets: list[socket.socket] = []
+        self._lock = threading.Lock()
+
+    def get_connection_with_tls_context(self, *args, **kwargs):
+        pool = super().get_connection_with_tls_context(*args, **kwargs)
+        if getattr(pool.ConnectionCls, "_tracked_by", None) is not self:
+            adapter, base = self, pool.ConnectionCls
+
+            class Tracked(base):  # type: ignore[misc, valid-type]
+                _tracked_by = adapter
+
+                def connect(self) -> None:
+                    super().connect()
+                    adapter._keep(self.sock)
+
+            pool.ConnectionCls = Tracked
+        return pool
+
+    def _keep(self, sock: socket.socket) -> None:
+        with self._lock:
+            self._sockets.append(sock)
+
+    def cut(self) -> None:
+        """Shut every connection down: a read blocked on one returns at once."""
+        with self._lock:
+            for sock in self._sockets:
+                try:
+                    sock.shutdown(socket.SHUT_RDWR)
+                except OSError:  # already closed
+                    pass
 
 
 @dataclass(frozen=True)
@@ -126,8 +169,14 @@ def _fetch_http(
     origin_host = (urlsplit(url).hostname or "").lower()
     permitted = {origin_host, *(host.lower() for host in allowed_hosts)}
     deadline = _Deadline.start(settings.download_deadline_seconds)
-    with requests.Session() as session:
+    adapter = _DeadlineAdapter()
+    watchdog = threading.Timer(max(0.0, deadline.left()), adapter.cut)
+    watchdog.daemon = True
+    watchdog.start()
+    with requests.Session() as session, _cancelled(watchdog):
         session.verify = True
+        session.mount("http://", adapter)
+        session.mount("https://", adapter)
         current = url
         for _ in range(MAX_REDIRECTS + 1):
             hop = _get_with_retries(session, url, current, headers, settings, deadline)
@@ -184,16 +233,27 @@ def _get_with_retries(
                     continue
                 ok = response.status_code == 200
                 content = _read_body(where, response, settings.max_bytes, deadline) if ok else None
+                deadline.check(where, len(content or b""))  # the watchdog may have cut the body short
                 return _Hop(response, content)
         except requests.exceptions.SSLError as exc:
             raise FetchError(f"{where}: TLS verification failed: {_first_line(exc)}") from exc
         except requests.exceptions.Timeout:
+            deadline.check(where, 0)
             problem = f"timed out (connect {settings.connect_timeout:g} s, read {settings.read_timeout:g} s)"
         except (requests.exceptions.ConnectionError, requests.exceptions.ChunkedEncodingError) as exc:
+            deadline.check(where, 0)  # the watchdog cut a connection that outlasted the deadline
             problem = f"connection failed ({_first_line(exc)})"
         except requests.exceptions.RequestException as exc:
             raise FetchError(f"{where}: request failed: {_first_line(exc)}") from exc
     raise FetchError(f"{where}: {problem} after {attempts} attempt{'s' if attempts != 1 else ''}")
+
+
+@contextmanager
+def _cancelled(timer: threading.Timer) -> Iterator[None]:
+    try:
+        yield
+    finally:
+        timer.cancel()
 
 
 def _redirect_target(origin: str, current: str, response: requests.Response, permitted: set[str]) -> str:
