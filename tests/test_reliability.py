@@ -5,17 +5,41 @@
 
 from __future__ import annotations
 
+import gzip
+import hashlib
+import json
+import os
 import random
-from datetime import date
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from datetime import date, datetime, timezone
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 import pytest
+from conftest import CASUALTIES, HISTORY, REPO
+from ledger_writer import many_claims_article, small_run
+from typer.testing import CliRunner
 
+from claimledger import pipeline
 from claimledger.articles import ArticleError, read_article
 from claimledger.checks.engine import check_claims
-from claimledger.claims.extract import extract_claims
+from claimledger.claims.extract import FigureLimits, extract_claims, read_claims
 from claimledger.claims.model import Article
 from claimledger.claims.vocabulary import load_vocabulary
+from claimledger.cli import app
+from claimledger.ledger import history
+from claimledger.ledger.store import LedgerError, LedgerStore
 from claimledger.pipeline import load_articles
+from claimledger.scheduling.report import run_report
+from claimledger.settings import Settings
+from claimledger.sources.fetch import FetchError, download
 
 
 def test_an_oversized_article_file_is_refused_before_it_is_read(tmp_path):
@@ -56,21 +80,8 @@ def test_odd_text_never_crashes_extraction(text):
 
 
 # ---- issue 16: rows 7 (a damaged SQLite ledger) and 8 (a new text under an old article id) ----
-import hashlib  # noqa: E402
-import json  # noqa: E402
-import os  # noqa: E402
-import re  # noqa: E402
-import subprocess  # noqa: E402
-import sys  # noqa: E402
-from datetime import datetime, timezone  # noqa: E402
-from pathlib import Path  # noqa: E402
 
-from ledger_writer import many_claims_article, small_run  # noqa: E402
-from typer.testing import CliRunner  # noqa: E402
 
-from claimledger.cli import app  # noqa: E402
-from claimledger.ledger import history  # noqa: E402
-from claimledger.ledger.store import LedgerError, LedgerStore  # noqa: E402
 
 DAMAGED = r"ledger\.db: the SQLite file is damaged \(quick_check: .+\); nothing was written; "
 
@@ -197,15 +208,8 @@ def test_the_dashboard_reports_no_flip_across_article_versions(tmp_path):
 
 
 # ---- issue 16: rows 6, 9, 12 (figures per sentence, digit groups, one bad article in a folder) ----
-import json as _json  # noqa: E402
-import time as _time  # noqa: E402
 
-from typer.testing import CliRunner  # noqa: E402
 
-from claimledger import pipeline  # noqa: E402
-from claimledger.claims.extract import FigureLimits, read_claims  # noqa: E402
-from claimledger.ledger.store import LedgerStore  # noqa: E402
-from claimledger.settings import Settings  # noqa: E402
 
 
 def _numbers(n: int) -> str:
@@ -235,9 +239,9 @@ def _seconds(text: str) -> float:
     article, unbounded = Article(id="n", text=text, published=date(2025, 5, 16)), FigureLimits(10**9, 10**9)
     best = float("inf")
     for _ in range(3):
-        started = _time.perf_counter()
+        started = time.perf_counter()
         read_claims(article, limits=unbounded)
-        best = min(best, _time.perf_counter() - started)
+        best = min(best, time.perf_counter() - started)
     return best
 
 
@@ -333,7 +337,7 @@ def test_verify_reports_skipped_articles_in_the_table_the_json_and_the_ledger_ru
     args = ["verify", str(folder), "--source", f"gaza_casualties_daily=file:{CASUALTIES}", "--as-of", "2025-05-16"]
     result = CliRunner().invoke(app, [*args, "--format", "json"], env=env, catch_exceptions=False)
     assert result.exit_code == 0, result.output
-    rows = _json.loads(result.stdout)
+    rows = json.loads(result.stdout)
     assert [r["verdict"] for r in rows if r["verdict"]] == ["pass", "pass"]
     skipped = [r for r in rows if r["verdict"] is None]
     assert [(r["article"], r["path"].rsplit("/", 1)[1]) for r in skipped] == [
@@ -363,14 +367,8 @@ def test_verify_with_no_readable_article_exits_2_naming_every_file(project):
 
 
 # ---- issue 16: rows 2 and 11 (Prefect: a killed run's fetch slot, the first runs on a fresh PREFECT_HOME) ----
-import json, os, re, signal, subprocess, sys, threading  # noqa: E401,E402  (this block's imports)
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer  # noqa: E402
-from pathlib import Path  # noqa: E402
 
-from conftest import CASUALTIES  # noqa: E402
 
-from claimledger.ledger.store import LedgerStore  # noqa: E402
-from claimledger.settings import Settings  # noqa: E402
 
 CASUALTIES_PATH = "/api/v2/casualties_daily.json"
 CLAIMLEDGER = str(Path(sys.executable).with_name("claimledger"))
@@ -511,36 +509,15 @@ def test_a_prefect_start_up_timeout_is_one_clear_line(project, monkeypatch):
     ("Task run encountered an exception OperationalError: database is locked", True),
 ])
 def test_a_damaged_ledger_is_not_written_again_by_retries(message, retried):
-    from prefect.states import Failed
-
     from claimledger.flows.verify import retry_unless_ledger_error
+    from prefect.states import Failed
 
     assert retry_unless_ledger_error(None, None, Failed(message=message)) is retried
 
 
 # ---- issue 16: rows 3-4 (sources: bad downloads against the previous good snapshot; download deadline, SIGTERM) ----
-import gzip  # noqa: E402
-import hashlib  # noqa: E402
-import json  # noqa: E402
-import os  # noqa: E402
-import re  # noqa: E402
-import shutil  # noqa: E402
-import signal  # noqa: E402
-import socket  # noqa: E402
-import subprocess  # noqa: E402
-import sys  # noqa: E402
-import threading  # noqa: E402
-import time  # noqa: E402
-from pathlib import Path  # noqa: E402
 
-from conftest import CASUALTIES, HISTORY, REPO  # noqa: E402
-from typer.testing import CliRunner  # noqa: E402
 
-from claimledger.cli import app  # noqa: E402
-from claimledger.ledger.store import LedgerStore  # noqa: E402
-from claimledger.scheduling.report import run_report  # noqa: E402
-from claimledger.settings import Settings  # noqa: E402
-from claimledger.sources.fetch import FetchError, download  # noqa: E402
 
 _GAZA = "gaza_casualties_daily"
 _FEED = "/api/v2/casualties_daily.json"

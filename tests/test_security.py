@@ -4,11 +4,19 @@ unpickled or evaluated."""
 from __future__ import annotations
 
 import ast
+import html
+import shutil
+import warnings
 from pathlib import Path
 
 import pytest
+from conftest import REPO
+from data_docs_payload import NOTES_PAYLOAD, build_hostile_docs, payloads
+from test_dashboard import SEED, FakeRunner, record_run
 
 from claimledger.articles import ArticleError, read_article
+from claimledger.dashboard import create_app
+from claimledger.settings import Settings
 from claimledger.sources.registry import RegistryError, load_registry
 from claimledger.sources.snapshots import SnapshotError, SnapshotStore
 
@@ -91,16 +99,8 @@ def test_no_code_evaluates_or_unpickles_data(path):
 
 
 # ---- issue 16: rows 1 (Data Docs run no script on the dashboard's origin) and 10 (Host header checked) ----
-import html  # noqa: E402
-import shutil  # noqa: E402
-import warnings  # noqa: E402
 
-from conftest import REPO  # noqa: E402
-from data_docs_payload import NOTES_PAYLOAD, build_hostile_docs, payloads  # noqa: E402
-from test_dashboard import SEED, FakeRunner, record_run  # noqa: E402
 
-from claimledger.dashboard import create_app  # noqa: E402
-from claimledger.settings import Settings  # noqa: E402
 
 with warnings.catch_warnings():  # Starlette suggests httpx2 over httpx; the TestClient works the same
     warnings.simplefilter("ignore")
