@@ -22,7 +22,12 @@ os.environ.setdefault("DO_NOT_TRACK", "1")
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
     """A project folder like a fresh checkout: registry, curated tables, suites, seeds; no snapshots, no ledger."""
-    home = tmp_path / "project"
+    return make_project(tmp_path)
+
+
+def make_project(root: Path) -> Path:
+    """The `project` fixture's folder, under root."""
+    home = root / "project"
     (home / "data").mkdir(parents=True)
     shutil.copy(REPO / "data" / "sources.toml", home / "data" / "sources.toml")
     shutil.copytree(REPO / "data" / "reference", home / "data" / "reference")

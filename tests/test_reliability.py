@@ -23,7 +23,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-from conftest import CASUALTIES, HISTORY, REPO
+from conftest import CASUALTIES, HISTORY, make_project
 from ledger_writer import many_claims_article, small_run
 from typer.testing import CliRunner
 
@@ -560,11 +560,7 @@ _BAD_DOWNLOADS = [
 
 def _home(root: Path) -> Path:
     """A fresh project folder (registry, curated tables, suites) with one article that reads the latest day."""
-    home = root / "project"
-    (home / "data").mkdir(parents=True)
-    shutil.copy(REPO / "data" / "sources.toml", home / "data" / "sources.toml")
-    shutil.copytree(REPO / "data" / "reference", home / "data" / "reference")
-    shutil.copytree(REPO / "expectations", home / "expectations")
+    home = make_project(root)
     (home / "articles").mkdir()
     (home / "articles" / "toll.md").write_text(_TOLL, encoding="utf-8")
     return home
