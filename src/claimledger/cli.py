@@ -13,58 +13,18 @@ from rich.console import Console
 from rich.table import Table
 
 from claimledger.settings import Settings
-from claimledger.terminal import LEDGER_OPTION, VERDICT_STYLE, OutputFormat, err, fail, out, write_json
+from claimledger.terminal import (LEDGER_OPTION, VERDICT_STYLE, OutputFormat, err, fail, out,
+                                  stop_promptly_on_signals, write_json)
 
 app = typer.Typer(
     add_completion=False,
     no_args_is_help=True,
     help="Check the numbers in news articles against reference data and keep every verdict in a ledger.",
 )
-_STOPPABLE = frozenset({"verify", "fetch", "extract", "rerun"})  # the commands that do a batch of work and end
-
-
 @app.callback()
 def _stop_promptly_on_signals(ctx: typer.Context) -> None:
-    """SIGTERM or Ctrl-C ends a batch command within seconds, even mid-download or mid-flow.
-
-    The interrupt is raised in the main thread, so Prefect marks the flow run crashed and an open ledger transaction
-    is rolled back; worker threads still reading a slow server would hold the process at exit, so once the exit
-    functions have run (Prefect stops its local API server in one) it ends outright, at the latest 10 s after the
-    signal. A run is recorded in one transaction: whole or absent.
-    """
-    import atexit
-    import signal
-    import sys
-    import threading
-
-    if ctx.invoked_subcommand not in _STOPPABLE or threading.current_thread() is not threading.main_thread():
-        return
-    received: list[int] = []
-
-    def end(status: int) -> None:
-        atexit._run_exitfuncs()  # not threading's: that one joins the worker threads
-        sys.stdout.flush()
-        sys.stderr.flush()
-        os._exit(status)
-
-    def stop(signum: int, _frame) -> None:
-        received.append(signum)
-        print(f"claimledger {ctx.invoked_subcommand}: stopped by {signal.Signals(signum).name}; "
-              "nothing is left half-written", file=sys.stderr, flush=True)
-        backstop = threading.Timer(10.0, end, args=(128 + signum,))  # if unwinding itself hangs
-        backstop.daemon = True
-        backstop.start()
-        signal.signal(signum, signal.SIG_DFL)  # a second signal ends the process at once
-        raise KeyboardInterrupt(signal.Signals(signum).name)
-
-    def restore_or_exit() -> None:
-        if received:  # do not wait for worker threads still blocked on a socket
-            end(128 + received[0])
-        for signum, handler in zip((signal.SIGTERM, signal.SIGINT), before):
-            signal.signal(signum, signal.SIG_DFL if handler is None else handler)  # None: one set outside Python
-
-    before = (signal.signal(signal.SIGTERM, stop), signal.signal(signal.SIGINT, stop))
-    ctx.call_on_close(restore_or_exit)
+    """SIGTERM or Ctrl-C ends a batch command within seconds (terminal.stop_promptly_on_signals)."""
+    stop_promptly_on_signals(ctx)
 
 
 class TaskRunner(str, Enum):
