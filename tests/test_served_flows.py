@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 import requests
+
 from conftest import HISTORY
 
 from claimledger.ledger import schema
@@ -219,6 +220,8 @@ def _markdown_artifacts(client, key):
 
 # ---- issue 16: row 2 (a served run killed while it holds a fetch slot) ----
 HOLD_SLOT = """
+import sys, time
+from claimledger.flows.fetch_slots import FetchSlotBusy, fetch_slots
 try:
     with fetch_slots(["served_probe"], float(sys.argv[1])):
         print("held", flush=True)
