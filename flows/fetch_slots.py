@@ -96,11 +96,6 @@ def fetch_slots(sources: Iterable[str], wait_seconds: float) -> Iterator[None]:
         yield
 
 
-def not_busy(task, task_run, state) -> bool:
-    """Retry a failed fetch task unless its slot was busy: it has already waited as long as it is meant to."""
-    return not isinstance(state.data, FetchSlotBusy) and "FetchSlotBusy" not in (state.message or "")
-
-
 def free_dead_slots(limits: list[str]) -> None:
     """Free the slots of these limits that no live run holds: expired leases, and counts without a lease."""
     leases = _shared_leases()

@@ -19,7 +19,7 @@ from claimledger.checks.engine import sources_needed
 from claimledger.claims.model import Claim
 from claimledger.claims.vocabulary import load_vocabulary
 from claimledger.flows.artifacts import publish_run_report
-from claimledger.flows.fetch_slots import fetch_slots, not_busy
+from claimledger.flows.fetch_slots import FetchSlotBusy, fetch_slots
 from claimledger.pipeline import VerifyOutcome, VerifyRequest
 from claimledger.scheduling.chunks import chunk_count, chunked
 from claimledger.ledger.store import LedgerError, LedgerStore
@@ -37,14 +37,17 @@ extract_claims = task(pipeline.extract, name="extract claims", cache_policy=NONE
 check_claims = task(pipeline.check, name="check claims", cache_policy=NONE, retries=1, timeout_seconds=1800)
 
 
-def retry_unless_ledger_error(task, task_run, state) -> bool:
-    """Retry a failed write (a lock, a dropped connection) but not a ledger that is damaged or of another schema:
-    the same write would fail again, and the one-line LedgerError is what the user needs."""
-    return not isinstance(state.data, LedgerError) and "LedgerError" not in (state.message or "")
+def retry_unless(error: type[Exception]):
+    """A task's retry condition: retry a failure, but not one of this kind, which the same call would meet again
+    (a ledger that is damaged or of another schema; a fetch slot another run held all along the wait)."""
+    def condition(task, task_run, state) -> bool:
+        return not isinstance(state.data, error) and error.__name__ not in (state.message or "")
+
+    return condition
 
 
 record_run = task(pipeline.record, name="record run", cache_policy=NONE, retries=2, retry_delay_seconds=1,
-                  timeout_seconds=300, retry_condition_fn=retry_unless_ledger_error)
+                  timeout_seconds=300, retry_condition_fn=retry_unless(LedgerError))
 
 
 @task(name="load recorded claims", cache_policy=NONE, retries=2, retry_delay_seconds=1, timeout_seconds=300)
@@ -55,7 +58,7 @@ def load_recorded_claims(ledger_url: str, target: RecheckTarget) -> list[Claim]:
 
 
 @task(name="fetch and validate sources", cache_policy=NONE, retries=1, retry_delay_seconds=5, timeout_seconds=1800,
-      retry_condition_fn=not_busy)
+      retry_condition_fn=retry_unless(FetchSlotBusy))
 def prepare_sources(claims: list[Claim], overrides: tuple[str, ...], settings: Settings) -> tuple[dict, list]:
     """The sources the claims need, each fetched by one run at a time (downloads retry inside, per URL).
 

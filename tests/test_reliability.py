@@ -509,10 +509,10 @@ def test_a_prefect_start_up_timeout_is_one_clear_line(project, monkeypatch):
     ("Task run encountered an exception OperationalError: database is locked", True),
 ])
 def test_a_damaged_ledger_is_not_written_again_by_retries(message, retried):
-    from claimledger.flows.verify import retry_unless_ledger_error
+    from claimledger.flows.verify import retry_unless
     from prefect.states import Failed
 
-    assert retry_unless_ledger_error(None, None, Failed(message=message)) is retried
+    assert retry_unless(LedgerError)(None, None, Failed(message=message)) is retried
 
 
 # ---- issue 16: rows 3-4 (sources: bad downloads against the previous good snapshot; download deadline, SIGTERM) ----
