@@ -65,6 +65,8 @@ class CheckResult:
     window_high: float | None = None
     window_low_inclusive: bool = True
     window_high_inclusive: bool = True
+    # How the metric was chosen: the frame slots that matched it ("measure=killed", "place=Gaza", "time=as_of").
+    matched_on: tuple[str, ...] = ()
 
     @property
     def check_id(self) -> str:

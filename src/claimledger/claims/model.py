@@ -24,6 +24,43 @@ class Article:
 
 
 @dataclass(frozen=True)
+class TimeFrame:
+    """When a figure holds, as its clause says it (claims/frames.py reads it).
+
+    kind: "as_of" (no time words: as of the article's date), "period" (a named year, half, quarter or month: "in
+    2024", "the first half of 2024"), "day" (a single day: "on 7 October", "on Tuesday"), "past_hours" ("in the past
+    24 hours"), "since" ("since 18 March"), "ago" ("five months ago"), "after_start" ("two years after the war
+    began"), "span" (a stretch of time the figure measures: "twenty months of war").
+    """
+
+    kind: str
+    text: str = ""  # the words that said it
+    start: str | None = None  # ISO date or period start, when the words give one
+    end: str | None = None
+    period: str | None = None  # "2024", "2024-H1", "2024-Q3", "2024-03": the period's key, for kind "period"
+
+
+@dataclass(frozen=True)
+class Frame:
+    """What a figure was taken to mean, read from the clause that holds it; stored with the claim, shown on its page.
+
+    Every slot holds a lemma or the words that filled it, or None when the clause does not say.
+    """
+
+    clause: str  # the clause the slots were read from
+    counted: str | None = None  # what is counted, lemmatised: "injury", "journalist", "person", "country"
+    measure: str | None = None  # "killed", "injured", "displaced", "detained", "left", "returned", "support", ...
+    subject: str | None = None  # who, lemmatised: "palestinian", "israeli"
+    place: str | None = None  # "Gaza", "West Bank", "Israel": a name from metrics.toml's places
+    restriction: str | None = None  # a subgroup, in the text's words: "among Netanyahu's voters"
+    time: TimeFrame | None = None
+    attribution: str | None = None  # who says so: "the health ministry", "CPJ", "Channel 12"
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
 class Claim:
     """One numeric claim: the exact quote, what it counts, and the interval its wording commits to."""
 
@@ -47,6 +84,7 @@ class Claim:
     as_of: date | None = None
     counted: str | None = None  # the noun the figure counts ("people", "countries")
     share_base: str | None = None  # for a share, the quote of the figure it is a share of ("More than 52,000")
+    frame: Frame | None = None  # what the figure was taken to mean (None for a figure no frame was read for)
 
     def as_dict(self) -> dict:
         values = asdict(self)
