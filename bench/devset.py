@@ -43,12 +43,14 @@ def front_matter(path: Path) -> tuple[dict, str]:
 
 
 def figure_spans(text: str, quote: str) -> list[tuple[int, int]]:
-    """Where `quote` stands in the text as a whole figure ("100" is not found inside "100,000" or "2,100")."""
+    """Where `quote` stands in the text as a whole figure ("100" is not found inside "100,000" or "2,100", nor
+    "four" inside "fourteen")."""
     spans, start = [], 0
     while (i := text.find(quote, start)) >= 0:
         before, after = text[max(0, i - 2):i], text[i + len(quote):i + len(quote) + 2]
         inside = (before[-1:].isdigit() or re.fullmatch(r"\d[.,]", before) is not None
-                  or after[:1].isdigit() or re.fullmatch(r"[.,]\d", after) is not None)
+                  or after[:1].isdigit() or re.fullmatch(r"[.,]\d", after) is not None
+                  or (quote[0].isalpha() and before[-1:].isalpha()) or (quote[-1].isalpha() and after[:1].isalpha()))
         if not inside:
             spans.append((i, i + len(quote)))
         start = i + 1

@@ -19,6 +19,8 @@ _spec.loader.exec_module(devset)
     ("a 7-day truce", "7-day", [(2, 7)]),
     ("in 2023, 23 died", "23", [(9, 11)]),
     ("23 000 and 23", "23 000", [(0, 6)]),
+    ("fourteen, then four", "four", [(15, 19)]),
+    ("someone said one", "one", [(13, 16)]),
 ])
 def test_figure_spans_find_whole_figures_only(text, quote, spans):
     assert devset.figure_spans(text, quote) == spans
