@@ -1,0 +1,235 @@
+"""The quantity layer: every quantity in a sentence as NewsQuant annotates them (value or range, unit, bound, change
+and its direction), and whether each one is a checkable claim, with the reason when it is not."""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass, field, replace
+from itertools import islice
+
+from claimledger.claims.changes import change_after, change_before, multipliers_in
+from claimledger.claims.exclusions import not_a_claim
+from claimledger.claims.numbers import Figure, find_figures
+from claimledger.claims.qualifiers import QualifierMatch, find_qualifier
+from claimledger.claims.units import currency_before, glued_symbol, unit_after
+from claimledger.claims.wordlists import word_list
+
+__all__ = ["Quantity", "find_quantities", "quantities_in"]
+
+_ONE_SPAN = re.compile(r"(?<![\w-])(?:a|an|one)\s+(?P<unit>year|month|week)\b", re.I)
+_ONE_SPAN_QUALIFIED = re.compile(r"(?:more than|over|nearly|almost|about|less than|under|at least)\s+$", re.I)
+_DURATION_AFTER = re.compile(r"^[\s-]*(?P<unit>months?|years?|weeks?|days?)\b", re.I)
+_DURATION_UNITS = {"month": "months", "year": "years", "week": "weeks", "day": "days"}
+_HALF_NOT_A_SHARE = re.compile(r"(?:first|second|last|latter|former|other|next|previous)\s*$", re.I)
+_COUNTED_WORD = re.compile(r"[A-Za-z][A-Za-z'-]*")
+_IRREGULAR_PLURALS = {"people", "children", "men", "women", "staff", "personnel", "police", "youth", "press"}
+_NOT_NOUNS = {"has", "was", "is", "as", "this", "its", "his", "hers", "us", "yes", "thus", "plus", "less",
+              "across", "towards", "always", "perhaps", "whereas", "since", "afterwards", "besides", "alas",
+              "does", "goes", "ones", "thesis", "analysis", "crisis", "basis", "axis", "emphasis"}
+# A rate after a unit: "$3,500 a month", "63 cents per share", "52,000 barrels a day".
+_RATE_AFTER = re.compile(r"\s*(?:-\s*)?(?:per|an?)[\s-]+(?P<per>[A-Za-z]+)\b", re.I)
+# A number with letters glued to it that find_figures leaves alone: "64GB", "278kg", "3rd", "8pm", "1080p".
+_GLUED = re.compile(r"(?<![\w.,/:#+-])(?P<int>\d{1,3}(?:,\d{3})+|\d+)(?P<dec>\.\d+)?(?P<suffix>[A-Za-zµμ°º]"
+                    r"[A-Za-z0-9/]*)(?![\w/])")
+_GLUED_TRIGGER = re.compile(r"\d[A-Za-zµμ°º]")
+_IDENTIFIERS = word_list("identifiers")
+_GLUED_REASONS = {**{s: "an ordinal" for s in _IDENTIFIERS["ordinal_suffixes"]},
+                  **{s: "a time of day" for s in _IDENTIFIERS["time_suffixes"]},
+                  **{s: "a screen resolution" for s in _IDENTIFIERS["resolution_suffixes"]}}
+
+# Characters around a figure its reading looks at: the longest qualifier, change verb or counted noun phrase is far
+# shorter. A slice of the whole rest of the sentence per figure would cost the square of a long sentence.
+_BEFORE_REACH, _AFTER_REACH = 120, 240
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """One quantity as the sentence writes it, and how the claim layer reads it.
+
+    value is None for a two-sided range; low and high are the ends the words give (both the value for an exact or
+    approximate figure, one open end for a bound). unit: count, percent, percentage_point, an ISO 4217 code, a
+    duration (day, month, ...) or a physical unit (km, kg, mph, ...). The claim_* fields are what the checks read:
+    units count, percent, percent_change or a duration in plural, a falling change signed negative.
+    """
+
+    start: int  # offsets in the sentence; qualifier words included
+    end: int
+    quote: str
+    value: float | None
+    low: float | None
+    high: float | None
+    unit: str
+    qualifier: str
+    change: bool
+    direction: str | None  # "up", "down" or None
+    form: str
+    counted: str | None  # the plural noun it counts ("people", "countries")
+    is_claim: bool
+    not_claim_reason: str | None
+    claim_value: float
+    claim_unit: str
+    claim_qualifier: str
+    figure: Figure = field(repr=False, compare=False)
+    after: str = field(default="", repr=False, compare=False)  # the text after the quantity, for the claim layer
+
+
+def find_quantities(sentence: str) -> list[Quantity]:
+    """Every quantity in a sentence, claim or not, left to right."""
+    return quantities_in(sentence, None)[0]
+
+
+def quantities_in(s: str, room: int | None) -> tuple[list[Quantity], int]:
+    """The quantities of a sentence from its first `room` figures (None: all), and how many figures it holds (up to
+    room + 1: more than room says some were left unread)."""
+    figures = find_figures(s, limit=None if room is None else room + 1)
+    found = len(figures)
+    read = [q for f in (figures if room is None else figures[:room]) if (q := _read(s, f)) is not None]
+    lower = s.lower()
+    starts = [q.figure.start for q in read]
+    ends = [q.figure.end for q in read]
+    replaced: set[int] = set()  # quantities a multiplier takes over ("3 times more": one change, not "3")
+    extra: list[Quantity] = []
+    for m, value in islice(multipliers_in(s, lower), room):
+        i = bisect_right(ends, m.start())  # figures are in order and never overlap: the first ending after m starts
+        while i < len(read) and starts[i] < m.end():
+            replaced.add(i)
+            i += 1
+        q = find_qualifier(_before(s, m.start()), _after(s, m.end()))
+        figure = Figure(m.start(), m.end(), value, "multiplier", False, 1.0)
+        extra.append(_quantity(s, figure, q, value, "percent_change", "percent", "up" if value > 0 else "down",
+                               claim_qualifier=q.qualifier))
+    spans = _ONE_SPAN.finditer(s) if any(w in lower for w in (" year", " month", " week")) else iter(())
+    for m in islice(spans, room):
+        if not (_ONE_SPAN_QUALIFIED.search(s, max(0, m.start() - 12), m.start())
+                or re.match(r"\s+(?:into|of\s+(?:war|fighting))\b", _after(s, m.end()))):
+            continue  # "a year" alone is a time, not a claimed duration; "more than a year", "a year into" are
+        unit = m.group("unit").lower()
+        figure = Figure(m.start(), m.end(), 1.0, "words", False, 1.0)
+        q = find_qualifier(_before(s, m.start()), "")
+        extra.append(_quantity(s, figure, replace(q, after=0), 1.0, _DURATION_UNITS[unit], unit, None,
+                               claim_qualifier=q.qualifier))
+    if _GLUED_TRIGGER.search(s):
+        extra.extend(islice(_glued(s), room))
+    kept = [q for i, q in enumerate(read) if i not in replaced]
+    return sorted(kept + extra, key=lambda q: q.start), found
+
+
+def _before(s: str, position: int) -> str:
+    return s[max(0, position - _BEFORE_REACH):position]
+
+
+def _after(s: str, position: int) -> str:
+    return s[position:position + _AFTER_REACH]
+
+
+def _read(s: str, f: Figure) -> Quantity | None:
+    """The quantity of one figure; None for a "half" that is no share ("the first half of the year")."""
+    before, after = _before(s, f.start), _after(s, f.end)
+    counted_as_count = _counted_noun(after, "count")
+    reason = not_a_claim(s, f, counted_as_count)
+    currency = currency_before(before)
+    if currency:  # "$2.5bn": the symbol is part of the figure, the qualifier stands before it
+        f = replace(f, start=f.start - currency.length)
+        before = _before(s, f.start)
+    q = find_qualifier(before, after)
+    if q.qualifier == "more_than" and before[len(before) - q.before:].strip().lower() == "over" \
+            and _DURATION_AFTER.match(after):
+        q = find_qualifier("", after)  # "over 51 days": during, not more than
+    qualifier = "range" if f.form == "range" else ("at_least" if f.form == "plural" and q.qualifier == "exact"
+                                                   else q.qualifier)
+    value, claim_unit = f.value, "percent" if f.percent else "count"
+    window = before[max(0, len(before) - q.before - 40): len(before) - q.before]
+    strict = change_before(window, loose=False)
+    direction = strict or change_before(window, loose=True)
+    if f.percent and direction is None:
+        direction = change_after(after)
+    if f.percent or f.form == "fraction":  # only a share or a percent can be a claimed change ("rose by a third")
+        claimed = strict or (change_after(after) if f.percent else None)
+        if claimed:
+            claim_unit, value = "percent_change", -value if claimed == "down" else value
+        elif f.form == "fraction":
+            claim_unit = "percent"
+    duration = _DURATION_AFTER.match(after)
+    if claim_unit == "count" and duration:
+        claim_unit = _DURATION_UNITS[duration.group("unit").lower().rstrip("s")]
+    if f.form == "fraction" and s[f.start:f.end].lower() == "half" and claim_unit != "percent_change":
+        if _HALF_NOT_A_SHARE.search(before[-20:]) or not re.match(r"^\s+(?:of|the|a|an|their|its)\b", after, re.I):
+            return None
+    unit = _unit(s, f, currency.unit if currency else None, after)
+    unit_words = duration.end() if claim_unit in _DURATION_UNITS.values() and duration else 0  # "twenty months"
+    return _quantity(s, f, replace(q, after=max(q.after, unit_words)), value, claim_unit, unit, direction,
+                     claim_qualifier=qualifier, reason=reason, counted=counted_as_count if claim_unit == "count"
+                     else _counted_noun(after, claim_unit))
+
+
+def _unit(s: str, f: Figure, currency: str | None, after: str) -> str:
+    """The unit a figure is written in: percent or points, a currency, a unit word or symbol after it, else count."""
+    if f.percent:
+        return "percentage_point" if "point" in s[f.start:f.end].lower() else "percent"
+    if f.form == "fraction":
+        return "percent"
+    named = unit_after(after)
+    unit = currency or (named.unit if named else "count")
+    rate = _RATE_AFTER.match(after, named.length if named else 0) if unit != "count" else None
+    if rate is not None:
+        per = unit_after(" " + rate.group("per"))
+        unit = f"{unit}/{per.unit if per else _singular(rate.group('per').lower())}"
+    return unit
+
+
+def _quantity(s: str, f: Figure, q: QualifierMatch, claim_value: float, claim_unit: str, unit: str,
+              direction: str | None, claim_qualifier: str, reason: str | None = None,
+              counted: str | None = None) -> Quantity:
+    start, end = f.start - q.before, f.end + q.after
+    if f.form == "range":
+        value, low, high, qualifier = None, f.low, f.high, "range"
+    elif f.form == "plural":  # "thousands of": some thousands, fewer than ten thousand
+        value, low, high, qualifier = None, f.value / 2, f.value * 5, "range"
+    else:
+        value, qualifier = abs(f.value), q.qualifier
+        low = None if qualifier in ("fewer_than", "at_most") else value
+        high = None if qualifier in ("more_than", "at_least") else value
+    return Quantity(start, end, s[start:end], value, low, high, unit, qualifier, direction is not None, direction,
+                    f.form, counted, reason is None, reason, claim_value, claim_unit, claim_qualifier, f,
+                    _after(s, end))
+
+
+def _glued(s: str):
+    """Numbers with a unit, an ordinal or a time glued to them ("64GB", "3rd", "8pm"), which find_figures skips."""
+    for m in _GLUED.finditer(s):
+        suffix = m.group("suffix")
+        unit = glued_symbol(suffix)
+        reason = _GLUED_REASONS.get(suffix) if unit is None else None
+        if unit is None and reason is None:
+            continue
+        value = float(m.group("int").replace(",", "") + (m.group("dec") or ""))
+        figure = Figure(m.start(), m.end(), value, "digits", False, 1.0)
+        q = find_qualifier(_before(s, m.start()), _after(s, m.end()))
+        direction = change_before(_before(s, m.start() - q.before)[-40:], loose=True)
+        yield _quantity(s, figure, q, value, unit or "count", unit or "count", direction, q.qualifier, reason)
+
+
+def _counted_noun(after: str, unit: str) -> str | None:
+    """The noun a figure counts: the first plural within a few words ("1,000 Israeli Air Force veterans")."""
+    if unit not in ("count", "percent"):
+        return None
+    rest = re.split(r"[,;:.!?()\"]", after, maxsplit=1)[0]
+    if unit == "percent":
+        rest = re.sub(r"^\s*(?:of\s+)?(?:the|them|all|those|these|its|their)?\s*", "", rest, flags=re.I)
+    for word in _COUNTED_WORD.findall(rest)[:4]:
+        lower = word.lower()
+        if lower in _IRREGULAR_PLURALS or (lower.endswith("s") and not lower.endswith(("ss", "us"))
+                                           and lower not in _NOT_NOUNS and len(lower) > 2):
+            return lower
+        if lower in ("of", "who", "which", "that", "were", "have", "had", "are", "in", "on", "at"):
+            break
+    return None
+
+
+def _singular(word: str) -> str:
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
+    if word.endswith(("ses", "xes", "ches", "shes")):
+        return word[:-2]
+    return word[:-1] if word.endswith("s") and not word.endswith("ss") else word

@@ -1,0 +1,85 @@
+"""The unit a quantity is written in: a currency symbol before it, a unit word or symbol after it (lexicon/units.toml)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from claimledger.claims.wordlists import word_list
+
+_UNITS = word_list("units")
+
+
+def _plural(word: str, plurals: dict[str, str]) -> str:
+    if word in plurals:
+        return plurals[word]
+    if word.endswith(("s", "x", "ch", "sh")):
+        return word + "es"
+    if word.endswith("y") and word[-2:-1] not in "aeiou":
+        return word[:-1] + "ies"
+    return word + "s"
+
+
+def _word_table() -> dict[str, str]:
+    """Every spelling of a unit word, singular and plural, lower case -> the unit's name."""
+    table: dict[str, str] = {}
+    plurals = _UNITS["currency_plurals"]
+    for section in ("currency_words", "minor_currency_words", "words"):
+        for word, name in _UNITS[section].items():
+            table[word] = name
+            table.setdefault(_plural(word, plurals), name)
+    return table
+
+
+_WORDS = _word_table()
+_CURRENCY_NAMES = frozenset(_UNITS["currency_words"].values())
+_MINOR_CURRENCY_NAMES = frozenset(_UNITS["minor_currency_words"].values())
+_SYMBOLS: dict[str, str] = _UNITS["symbols"]
+
+
+def _alternation(phrases) -> str:
+    return "|".join(re.escape(p) for p in sorted(phrases, key=len, reverse=True))
+
+
+# A unit word after the figure, maybe after a hyphen ("a 5-mile walk") or "of" is not a unit ("5 miles of road" is).
+_WORD_AFTER = re.compile(rf"[ -]?(?P<unit>{_alternation(_WORDS)})(?![\w-])", re.IGNORECASE)
+# A symbol after the figure, glued or after one space ("64GB", "50 mph", "10 km/h"); one letter only glued ("45g").
+_SYMBOL_AFTER = re.compile(rf"(?P<space> ?)(?P<unit>{_alternation(_SYMBOLS)})(?![\w/°])")
+_CURRENCY_BEFORE = re.compile(rf"(?<![A-Za-z])(?P<symbol>{_alternation(_UNITS['currency_symbols'])}) ?$")
+
+
+@dataclass(frozen=True)
+class UnitMatch:
+    """A unit and the characters its words cover next to the figure."""
+
+    unit: str
+    length: int  # characters from the figure's edge to the unit's far end
+
+
+def currency_before(before: str) -> UnitMatch | None:
+    """The currency whose symbol stands right before a figure ("$", "US$", "£", "NIS "), as an ISO 4217 code."""
+    m = _CURRENCY_BEFORE.search(before[-5:])
+    if m is None:
+        return None
+    return UnitMatch(_UNITS["currency_symbols"][m.group("symbol")], len(m.group()))
+
+
+def unit_after(after: str) -> UnitMatch | None:
+    """The unit named right after a figure: a word ("miles", "Australian dollars") or a symbol ("km", "°C")."""
+    m = _WORD_AFTER.match(after)
+    if m is not None:
+        return UnitMatch(_WORDS[m.group("unit").lower()], m.end())
+    m = _SYMBOL_AFTER.match(after)
+    if m is not None and (len(m.group("unit")) > 1 or not m.group("space") or m.group("unit") == "%"):
+        return UnitMatch(_SYMBOLS[m.group("unit")], m.end())
+    return None
+
+
+def glued_symbol(suffix: str) -> str | None:
+    """The unit of the letters glued to a number ("GB" of "64GB"), None when they are none."""
+    return _SYMBOLS.get(suffix)
+
+
+def is_currency(unit: str) -> bool:
+    """An ISO 4217 code or a currency's hundredth ("cent", "sen")."""
+    return unit in _CURRENCY_NAMES or unit in _MINOR_CURRENCY_NAMES or unit in _UNITS["currency_symbols"].values()
