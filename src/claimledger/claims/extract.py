@@ -142,7 +142,7 @@ def _readings(sentence: Sentence, room: int) -> tuple[list[_Reading], int]:
     unread)."""
     quantities, found = quantities_in(sentence.text, room)
     return [_Reading(q.figure, q.start, q.end, q.claim_value, q.claim_unit, q.form, q.claim_qualifier, q.counted,
-                     q.after) for q in quantities if q.is_claim], found
+                     q.after) for quantity in quantities for q in quantity.claims()], found
 
 
 def _choose_metric(reading: _Reading, sentence: Sentence, words: SentenceWords, vocabulary: Vocabulary,

@@ -81,7 +81,7 @@ _SPACE_GROUP = re.compile(r"\d \d{3}")
 # several times more, and most words of a sentence can start none of them.
 # It runs over lower-cased text: a case-blind pattern costs twice as much.
 _TRIGGER = re.compile(
-    rf"""\d|\b(?:(?:between|from)\s+\d|tens\b|dozens|scores|hundreds|thousands|millions|billions|half\b
+    rf"""\d|\b(?:(?:between|from)(?=\s+\d)|tens\b|dozens|scores|hundreds|thousands|millions|billions|half\b
         |an?[ -](?:dozen|{_SCALE}|{_DENOMINATOR})\b|(?:{_CARDINAL})\b)""",
     re.VERBOSE,
 )

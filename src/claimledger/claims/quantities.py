@@ -72,6 +72,14 @@ class Quantity:
     claim_qualifier: str
     figure: Figure = field(repr=False, compare=False)
     after: str = field(default="", repr=False, compare=False)  # the text after the quantity, for the claim layer
+    parts: tuple["Quantity", ...] = field(default=(), repr=False, compare=False)  # a from-to range's two ends
+
+    def claims(self) -> tuple["Quantity", ...]:
+        """The quantities the claim layer reads from this one: a from-to range's two ends are two claims (two
+        levels, each checkable), anything else itself when it is a claim."""
+        if self.parts:
+            return tuple(q for part in self.parts for q in part.claims())
+        return (self,) if self.is_claim else ()
 
 
 def find_quantities(sentence: str) -> list[Quantity]:
@@ -112,7 +120,54 @@ def quantities_in(s: str, room: int | None) -> tuple[list[Quantity], int]:
     if _GLUED_TRIGGER.search(s):
         extra.extend(islice(_glued(s), room))
     kept = [q for i, q in enumerate(read) if i not in replaced]
-    return sorted(kept + extra, key=lambda q: q.start), found
+    return _ranges(s, sorted(kept + extra, key=lambda q: q.start)), found
+
+
+# Between two quantities, the words that make them one range: "$62 to $68", "5 to 7 per cent", "33-35 billion".
+_RANGE_GAP = re.compile(r"\s*(?:-|to)\s*")
+# After "from" or "between", the first end's unit words may stand in the gap: "from 208 pounds to 193".
+_FROM_GAP = re.compile(r"(?:\s+[A-Za-z.]{1,12}){0,3}?\s*(?P<sep>to|and|-)\s*")
+_FROM_BEFORE = re.compile(r"(?:from|between)\s+$", re.I)
+_SCALE_IN = re.compile(r"(?i)\d\s?(?P<scale>thousand|million|billion|trillion|bn|mn|m|k)\b")
+_SCALES = {"thousand": 1e3, "k": 1e3, "million": 1e6, "m": 1e6, "mn": 1e6, "billion": 1e9, "bn": 1e9, "trillion": 1e12}
+
+
+def _ranges(s: str, quantities: list[Quantity]) -> list[Quantity]:
+    """Join a quantity to the next when the words make them one range ("from $370,000 to $5.5 million", "between
+    $62 and $68", "from 4.8 to 4.7 percent"); the two stay two claims (Quantity.claims)."""
+    if len(quantities) < 2:
+        return quantities
+    out: list[Quantity] = []
+    i = 0
+    while i < len(quantities):
+        q = quantities[i]
+        nxt = quantities[i + 1] if i + 1 < len(quantities) else None
+        joined = _joined(s, q, nxt) if nxt is not None else None
+        out.append(joined or q)
+        i += 2 if joined else 1
+    return out
+
+
+def _joined(s: str, a: Quantity, b: Quantity) -> Quantity | None:
+    if a.value is None or b.value is None or not (a.is_claim and b.is_claim) or a.qualifier != "exact":
+        return None
+    gap = s[a.end:b.start]
+    opened = _FROM_BEFORE.search(s, max(0, a.start - 9), a.start)
+    if opened:
+        m = _FROM_GAP.fullmatch(gap)
+        if m is None or (m.group("sep") == "and") != opened.group().lower().startswith("between"):
+            return None
+    elif not (_RANGE_GAP.fullmatch(gap) and b.unit != "count" and a.unit in (b.unit, "count") and a.value < b.value):
+        return None
+    low, high = a.value, b.value
+    scale = _SCALE_IN.search(b.quote)
+    if scale and not _SCALE_IN.search(a.quote) and low * _SCALES[scale.group("scale").lower()] <= high:
+        low *= _SCALES[scale.group("scale").lower()]  # "US $89 to $93 billion": the scale belongs to both ends
+    start = opened.start() if opened else a.start
+    unit = b.unit if a.unit == "count" else a.unit
+    return replace(a, start=start, end=b.end, quote=s[start:b.end], value=None, low=low, high=high, unit=unit,
+                   qualifier="range", change=a.change or b.change, direction=a.direction or b.direction,
+                   form="range", after=b.after, parts=(a, b))
 
 
 def _before(s: str, position: int) -> str:
