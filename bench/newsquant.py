@@ -21,7 +21,8 @@ from claimledger.claims.text import normalise
 ROOT = Path(__file__).resolve().parents[1]
 # NewsQuant annotates ages, durations and tallies, never years, dates, times of day, identifiers or ordinals.
 NOT_ANNOTATED = ("a year", "a date", "a time of day", "an identifier", "a name's number", "a street number",
-                 "part of a URL", "a phone number", "an ordinal", "a screen resolution", "a part of the calendar")
+                 "part of a URL", "a phone number", "an ordinal", "a screen resolution", "a part of the calendar",
+                 "a pronoun")
 # Our unit names -> NewsQuant's (the CQE authors mapped every baseline's units the same way). A count takes the
 # singular of the noun it counts ("13000 workers" -> "worker"), as NewsQuant's annotators wrote it.
 UNIT_NAMES = {
@@ -77,8 +78,8 @@ def prediction(q: Quantity) -> dict:
            "change": q.change, "change_direction": q.direction}
     if q.value is None:
         out["value"], out["range"] = None, [q.low, q.high]
-    else:
-        out["value"] = q.value
+    else:  # a share in words is a ratio in NewsQuant ("half of which" = 0.5), a percent sign a percent
+        out["value"] = q.value / 100 if q.form == "fraction" else q.value
     return out
 
 

@@ -26,7 +26,7 @@ _AGE_WORDS = frozenset(word_list("identifiers")["age_words"])
 _STREET_AFTER = re.compile(r"^\s+(?:[A-Z][a-z]+\s+){1,3}(?:street|st\.|avenue|ave\.|road|rd\.|boulevard|blvd)", re.I)
 # International numbers ("+972 3 555 1234") and dashed local ones ("(212) 555-1234", "555-123-4567").
 _PHONE = re.compile(r"\+\d{1,3}(?:[\s.-]?\(?\d{1,4}\)?){2,5}|\(?\b\d{3}\)?[\s.-]?\d{3}[.-]\d{4}\b")
-_NAME_BEFORE = re.compile(r"\b[A-Z][\w-]*\s$")
+_NAME_BEFORE = re.compile(r"\b(?:[A-Z]|[a-z]{1,2}[A-Z])[\w-]*\s$")  # "Channel ", "iPhone "
 _SENTENCE_END_BEFORE = re.compile(r"[.!?][\"')\]]*\s+$")
 _VOTE_WORDS = re.compile(r"\b(?:vot(?:e|es|ed|ing)|ballots?|in\s+favou?r|abstain(?:ed|ing|ions)?|seats?)\b", re.I)
 _TALLY_AFTER = re.compile(r"^\s*(?:votes?\s+)?(?:to|-|against)\s+\d", re.I)

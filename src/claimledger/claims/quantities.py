@@ -12,7 +12,7 @@ from claimledger.claims.changes import change_after, change_before, multipliers_
 from claimledger.claims.exclusions import not_a_claim
 from claimledger.claims.numbers import Figure, find_figures
 from claimledger.claims.qualifiers import QualifierMatch, find_qualifier
-from claimledger.claims.units import currency_before, glued_symbol, unit_after
+from claimledger.claims.units import currency_before, currency_code, glued_currency_prefixes, glued_symbol, unit_after
 from claimledger.claims.wordlists import word_list
 
 __all__ = ["Quantity", "find_quantities", "quantities_in"]
@@ -29,14 +29,21 @@ _NOT_NOUNS = {"has", "was", "is", "as", "this", "its", "his", "hers", "us", "yes
               "does", "goes", "ones", "thesis", "analysis", "crisis", "basis", "axis", "emphasis"}
 # A rate after a unit: "$3,500 a month", "63 cents per share", "52,000 barrels a day".
 _RATE_AFTER = re.compile(r"\s*(?:-\s*)?(?:per|an?)[\s-]+(?P<per>[A-Za-z]+)\b", re.I)
-# A number with letters glued to it that find_figures leaves alone: "64GB", "278kg", "3rd", "8pm", "1080p".
-_GLUED = re.compile(r"(?<![\w.,/:#+-])(?P<int>\d{1,3}(?:,\d{3})+|\d+)(?P<dec>\.\d+)?(?P<suffix>[A-Za-zµμ°º]"
-                    r"[A-Za-z0-9/]*)(?![\w/])")
-_GLUED_TRIGGER = re.compile(r"\d[A-Za-zµμ°º]")
+# A number find_figures leaves alone, with a currency code or a sign glued before it or letters glued after it:
+# "USD10m", "$US55,931,000", "+0.2%", "minus-5", "64GB", "278kg", "1.38pc", "3rd", "8pm", "1080p".
+_EDGE = re.compile(rf"""(?<![\w.,/:\#+-])
+    (?P<prefix>(?:{"|".join(map(re.escape, glued_currency_prefixes()))})(?=\d)|[+-](?=\d)|minus-(?=\d))?
+    (?P<int>\d{{1,3}}(?:,\d{{3}})+|\d+)(?P<dec>\.\d+)?
+    (?P<scale>\s(?:thousand|million|billion|trillion)\b|(?:k|m|mn|bn|tn)(?![A-Za-z]))?
+    (?P<suffix>%|[A-Za-zµμ°º][A-Za-z0-9/]*)?(?![\w/])""", re.VERBOSE)
+_EDGE_TRIGGER = re.compile(r"\d[A-Za-zµμ°º]|[A-Z$+-]\d|minus-\d")
+_EDGE_SCALES = {"thousand": 1e3, "k": 1e3, "million": 1e6, "m": 1e6, "mn": 1e6, "billion": 1e9, "bn": 1e9,
+                "trillion": 1e12, "tn": 1e12}
 _IDENTIFIERS = word_list("identifiers")
 _GLUED_REASONS = {**{s: "an ordinal" for s in _IDENTIFIERS["ordinal_suffixes"]},
-                  **{s: "a time of day" for s in _IDENTIFIERS["time_suffixes"]},
-                  **{s: "a screen resolution" for s in _IDENTIFIERS["resolution_suffixes"]}}
+                  **{s: "a time of day" for s in _IDENTIFIERS["time_suffixes"]}}
+_RESOLUTION_LINES = frozenset(_IDENTIFIERS["resolution_lines"])  # "1080p", "720i"
+_PRONOUN_BEFORE = frozenset(_IDENTIFIERS["pronoun_before"])  # "each one", "the same one": no quantity
 
 # Characters around a figure its reading looks at: the longest qualifier, change verb or counted noun phrase is far
 # shorter. A slice of the whole rest of the sentence per figure would cost the square of a long sentence.
@@ -104,7 +111,7 @@ def quantities_in(s: str, room: int | None) -> tuple[list[Quantity], int]:
             replaced.add(i)
             i += 1
         q = find_qualifier(_before(s, m.start()), _after(s, m.end()))
-        figure = Figure(m.start(), m.end(), value, "multiplier", False, 1.0)
+        figure = Figure(m.start(), m.end(), abs(value), "multiplier", False, 1.0)
         extra.append(_quantity(s, figure, q, value, "percent_change", "percent", "up" if value > 0 else "down",
                                claim_qualifier=q.qualifier))
     spans = _ONE_SPAN.finditer(s) if any(w in lower for w in (" year", " month", " week")) else iter(())
@@ -117,8 +124,8 @@ def quantities_in(s: str, room: int | None) -> tuple[list[Quantity], int]:
         q = find_qualifier(_before(s, m.start()), "")
         extra.append(_quantity(s, figure, replace(q, after=0), 1.0, _DURATION_UNITS[unit], unit, None,
                                claim_qualifier=q.qualifier))
-    if _GLUED_TRIGGER.search(s):
-        extra.extend(islice(_glued(s), room))
+    if _EDGE_TRIGGER.search(s):
+        extra.extend(islice(_edges(s, read), room))
     kept = [q for i, q in enumerate(read) if i not in replaced]
     return _ranges(s, sorted(kept + extra, key=lambda q: q.start)), found
 
@@ -182,7 +189,14 @@ def _read(s: str, f: Figure) -> Quantity | None:
     """The quantity of one figure; None for a "half" that is no share ("the first half of the year")."""
     before, after = _before(s, f.start), _after(s, f.end)
     counted_as_count = _counted_noun(after, "count")
+    raw = s[f.start:f.end].lower()
+    if f.form == "fraction" and re.match(r"-[a-z]", after):
+        return None  # "a third-party evaluation", "half-time"
     reason = not_a_claim(s, f, counted_as_count)
+    if raw == "one" and before.split()[-1:] and before.split()[-1].lower() in _PRONOUN_BEFORE:
+        reason = "a pronoun"  # "each one", "the same one"
+    if before.endswith(("minus ", "negative ")):
+        f = replace(f, value=-f.value)  # "minus 387 Fahrenheit"
     currency = currency_before(before)
     if currency:  # "$2.5bn": the symbol is part of the figure, the qualifier stands before it
         f = replace(f, start=f.start - currency.length)
@@ -242,7 +256,7 @@ def _quantity(s: str, f: Figure, q: QualifierMatch, claim_value: float, claim_un
     elif f.form == "plural":  # "thousands of": some thousands, fewer than ten thousand
         value, low, high, qualifier = None, f.value / 2, f.value * 5, "range"
     else:
-        value, qualifier = abs(f.value), q.qualifier
+        value, qualifier = f.value, q.qualifier
         low = None if qualifier in ("fewer_than", "at_most") else value
         high = None if qualifier in ("more_than", "at_least") else value
     return Quantity(start, end, s[start:end], value, low, high, unit, qualifier, direction is not None, direction,
@@ -250,19 +264,45 @@ def _quantity(s: str, f: Figure, q: QualifierMatch, claim_value: float, claim_un
                     _after(s, end))
 
 
-def _glued(s: str):
-    """Numbers with a unit, an ordinal or a time glued to them ("64GB", "3rd", "8pm"), which find_figures skips."""
-    for m in _GLUED.finditer(s):
-        suffix = m.group("suffix")
-        unit = glued_symbol(suffix)
-        reason = _GLUED_REASONS.get(suffix) if unit is None else None
-        if unit is None and reason is None:
+def _edges(s: str, taken: list[Quantity]):
+    """Numbers with a currency code or sign glued before or a unit, ordinal or time glued after ("USD10m", "+0.2%",
+    "64GB", "3rd", "8pm"), which find_figures skips; `taken` are the quantities already read, never overlapped."""
+    spans = [(q.figure.start, q.figure.end) for q in taken]
+    for m in _EDGE.finditer(s):
+        prefix, suffix = m.group("prefix") or "", m.group("suffix") or ""
+        if not (prefix or suffix) or any(a < m.end() and m.start() < b for a, b in spans):
             continue
-        value = float(m.group("int").replace(",", "") + (m.group("dec") or ""))
-        figure = Figure(m.start(), m.end(), value, "digits", False, 1.0)
+        unit, reason = (currency_code(prefix) if prefix[:1] not in "+-m" else None), None
+        if suffix:
+            unit, reason = _suffix_unit(suffix, m.group("int"), m.group("dec"), unit)
+            if unit is None and reason is None:
+                continue
+        scale = _EDGE_SCALES[m.group("scale").strip().lower()] if m.group("scale") else 1.0
+        value = float(m.group("int").replace(",", "") + (m.group("dec") or "")) * scale
+        percent = unit == "percent"
+        if prefix[:1] in ("-", "m"):
+            value = -value
         q = find_qualifier(_before(s, m.start()), _after(s, m.end()))
-        direction = change_before(_before(s, m.start() - q.before)[-40:], loose=True)
-        yield _quantity(s, figure, q, value, unit or "count", unit or "count", direction, q.qualifier, reason)
+        window = _before(s, m.start() - q.before)[-40:]
+        direction = ("up" if prefix == "+" else "down" if percent and value < 0 else None) \
+            or change_before(window, loose=True)
+        claimed = percent and (prefix[:1] in "+-m" and prefix or change_before(window, loose=False))
+        claim_value = -abs(value) if claimed and direction == "down" else value
+        figure = Figure(m.start(), m.end(), value, "percent" if percent else "digits", percent, 1.0)
+        reason = reason or not_a_claim(s, figure, None)
+        yield _quantity(s, figure, q, claim_value, "percent_change" if claimed else unit or "count", unit or "count",
+                        direction, q.qualifier, reason)
+
+
+def _suffix_unit(suffix: str, integer: str, decimals: str | None, currency: str | None) -> tuple[str | None, str | None]:
+    """(unit, reason it is no claim) of the letters glued after a number."""
+    if suffix.lower() in _GLUED_REASONS:
+        return None, _GLUED_REASONS[suffix.lower()]
+    if suffix in ("p", "i") and not decimals and int(integer) in _RESOLUTION_LINES:
+        return None, "a screen resolution"
+    if suffix == "K" and not decimals and integer in ("2", "4", "5", "8"):
+        return None, "a screen resolution"
+    return (glued_symbol(suffix) or currency), None
 
 
 def _counted_noun(after: str, unit: str) -> str | None:
