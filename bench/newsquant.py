@@ -13,6 +13,7 @@ import json
 import subprocess
 import sys
 import tempfile
+from fractions import Fraction
 from pathlib import Path
 
 from claimledger.claims.quantities import Quantity, find_quantities
@@ -79,7 +80,7 @@ def prediction(q: Quantity) -> dict:
     if q.value is None:
         out["value"], out["range"] = None, [q.low, q.high]
     else:  # a share in words is a ratio in NewsQuant ("half of which" = 0.5), a percent sign a percent
-        out["value"] = q.value / 100 if q.form == "fraction" else q.value
+        out["value"] = float(Fraction(q.value / 100).limit_denominator(12)) if q.form == "fraction" else q.value
     return out
 
 

@@ -31,7 +31,7 @@ _NOT_NOUNS = {"has", "was", "is", "as", "this", "its", "his", "hers", "us", "yes
 _RATE_AFTER = re.compile(r"\s*(?:-\s*)?(?:per|an?)[\s-]+(?P<per>[A-Za-z]+)\b", re.I)
 # A number find_figures leaves alone, with a currency code or a sign glued before it or letters glued after it:
 # "USD10m", "$US55,931,000", "+0.2%", "minus-5", "64GB", "278kg", "1.38pc", "3rd", "8pm", "1080p".
-_EDGE = re.compile(rf"""(?<![\w.,/:\#+-])
+_EDGE = re.compile(rf"""(?<![\w.,/:\#+])(?<!(?<!\d)-)
     (?P<prefix>(?:{"|".join(map(re.escape, glued_currency_prefixes()))})(?=\d)|[+-](?=\d)|minus-(?=\d))?
     (?P<int>\d{{1,3}}(?:,\d{{3}})+|\d+)(?P<dec>\.\d+)?
     (?P<scale>\s(?:thousand|million|billion|trillion)\b|(?:k|m|mn|bn|tn)(?![A-Za-z]))?
@@ -156,7 +156,8 @@ def _ranges(s: str, quantities: list[Quantity]) -> list[Quantity]:
 
 
 def _joined(s: str, a: Quantity, b: Quantity) -> Quantity | None:
-    if a.value is None or b.value is None or not (a.is_claim and b.is_claim) or a.qualifier != "exact":
+    if a.value is None or b.value is None or not (a.is_claim and b.is_claim) \
+            or a.qualifier not in ("exact", "about", "nearly"):
         return None
     gap = s[a.end:b.start]
     opened = _FROM_BEFORE.search(s, max(0, a.start - 9), a.start)
@@ -164,7 +165,7 @@ def _joined(s: str, a: Quantity, b: Quantity) -> Quantity | None:
         m = _FROM_GAP.fullmatch(gap)
         if m is None or (m.group("sep") == "and") != opened.group().lower().startswith("between"):
             return None
-    elif not (_RANGE_GAP.fullmatch(gap) and b.unit != "count" and a.unit in (b.unit, "count") and a.value < b.value):
+    elif a.change or not (_RANGE_GAP.fullmatch(gap) and b.unit != "count" and a.unit in (b.unit, "count") and a.value < b.value):
         return None
     low, high = a.value, b.value
     scale = _SCALE_IN.search(b.quote)
@@ -226,6 +227,8 @@ def _read(s: str, f: Figure) -> Quantity | None:
         if _HALF_NOT_A_SHARE.search(before[-20:]) or not re.match(r"^\s+(?:of|the|a|an|their|its)\b", after, re.I):
             return None
     unit = _unit(s, f, currency.unit if currency else None, after)
+    if reason in ("a year", "a name's number") or (reason or "").startswith("a name's number"):
+        reason = None if unit not in ("count", "percent") else reason  # "$2000", "MacBook Pro 16 inch"
     unit_words = duration.end() if claim_unit in _DURATION_UNITS.values() and duration else 0  # "twenty months"
     return _quantity(s, f, replace(q, after=max(q.after, unit_words)), value, claim_unit, unit, direction,
                      claim_qualifier=qualifier, reason=reason, counted=counted_as_count if claim_unit == "count"
@@ -289,7 +292,8 @@ def _edges(s: str, taken: list[Quantity]):
         claimed = percent and (prefix[:1] in "+-m" and prefix or change_before(window, loose=False))
         claim_value = -abs(value) if claimed and direction == "down" else value
         figure = Figure(m.start(), m.end(), value, "percent" if percent else "digits", percent, 1.0)
-        reason = reason or not_a_claim(s, figure, None)
+        number = Figure(m.start("int"), m.end("dec") if m.group("dec") else m.end("int"), value, "digits", False, 1.0)
+        reason = reason or not_a_claim(s, number, None)
         yield _quantity(s, figure, q, claim_value, "percent_change" if claimed else unit or "count", unit or "count",
                         direction, q.qualifier, reason)
 
