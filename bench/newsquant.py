@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parents[1]
 # NewsQuant annotates ages, durations and tallies, never years, dates, times of day, identifiers or ordinals.
 NOT_ANNOTATED = ("a year", "a date", "a time of day", "an identifier", "a name's number", "a street number",
                  "part of a URL", "a phone number", "an ordinal", "a screen resolution", "a part of the calendar",
-                 "a pronoun")
+                 "a pronoun", "a score or tally")
 # Our unit names -> NewsQuant's (the CQE authors mapped every baseline's units the same way). A count takes the
 # singular of the noun it counts ("13000 workers" -> "worker"), as NewsQuant's annotators wrote it.
 UNIT_NAMES = {

@@ -126,6 +126,8 @@ def quantities_in(s: str, room: int | None) -> tuple[list[Quantity], int]:
                                claim_qualifier=q.qualifier))
     if _EDGE_TRIGGER.search(s):
         extra.extend(islice(_edges(s, read), room))
+    if "-" in s:
+        extra.extend(islice(_scores(s, read + extra), room))
     kept = [q for i, q in enumerate(read) if i not in replaced]
     return _ranges(s, sorted(kept + extra, key=lambda q: q.start)), found
 
@@ -296,6 +298,20 @@ def _edges(s: str, taken: list[Quantity]):
         reason = reason or not_a_claim(s, number, None)
         yield _quantity(s, figure, q, claim_value, "percent_change" if claimed else unit or "count", unit or "count",
                         direction, q.qualifier, reason)
+
+
+_SCORE = re.compile(r"(?<![\w.,/:#+-])(?P<a>\d{1,3})-(?P<b>\d{1,3})(?![\w/-]|\.\d)")
+
+
+def _scores(s: str, taken: list[Quantity]):
+    """Scores and tallies ("won 3-1", "64-56"), which find_figures reads as no figure: quantities, never claims."""
+    spans = [(q.start, q.end) for q in taken]
+    for m in _SCORE.finditer(s):
+        if any(a < m.end() and m.start() < b for a, b in spans):
+            continue
+        low, high = float(m.group("a")), float(m.group("b"))
+        figure = Figure(m.start(), m.end(), low, "range", False, 1.0, low, high)
+        yield _quantity(s, figure, QualifierMatch("exact"), low, "count", "count", None, "exact", "a score or tally")
 
 
 def _suffix_unit(suffix: str, integer: str, decimals: str | None, currency: str | None) -> tuple[str | None, str | None]:
