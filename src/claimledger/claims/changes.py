@@ -27,19 +27,19 @@ _MULTIPLIER = re.compile(
 _MULTIPLIER_WORDS = ("doubl", "tripl", "trebl", "quadrupl", "halve", "times", "twice", "fold")
 
 
-def change_before(window: str, loose: bool) -> str | None:
-    """"up" or "down" when the words just before a figure say a change ("rose", "fell by"); loose adds the verbs
-    of prices and counts ("added", "lost") that never make a claimed percent change."""
+def change_before(window: str) -> tuple[str | None, str | None]:
+    """("up" or "down" or None) twice for the words just before a figure: first for the change verbs a claim can
+    state ("rose", "fell by"), then also counting the verbs of prices and counts ("added", "lost")."""
     tokens = window.split()[-3:]
     if tokens and tokens[-1].lower() in ("by", "of"):
         tokens.pop()
     if not tokens:
-        return None
-    words = _LOOSE if loose else _STRICT
+        return None, None
     last = tokens[-1].lower()
-    if loose and len(tokens) > 1 and (pair := f"{tokens[-2].lower()} {last}") in words:
-        return words[pair]
-    return words.get(last)
+    strict = _STRICT.get(last)
+    if strict is None and len(tokens) > 1 and (pair := f"{tokens[-2].lower()} {last}") in _LOOSE:
+        return None, _LOOSE[pair]
+    return strict, strict or _LOOSE.get(last)
 
 
 def change_after(after: str) -> str | None:

@@ -122,7 +122,7 @@ def quantities_in(s: str, room: int | None) -> tuple[list[Quantity], int]:
         unit = m.group("unit").lower()
         figure = Figure(m.start(), m.end(), 1.0, "words", False, 1.0)
         q = find_qualifier(_before(s, m.start()), "")
-        extra.append(_quantity(s, figure, replace(q, after=0), 1.0, _DURATION_UNITS[unit], unit, None,
+        extra.append(_quantity(s, figure, QualifierMatch(q.qualifier, q.before), 1.0, _DURATION_UNITS[unit], unit, None,
                                claim_qualifier=q.qualifier))
     if _EDGE_TRIGGER.search(s):
         extra.extend(islice(_edges(s, read), room))
@@ -212,8 +212,7 @@ def _read(s: str, f: Figure) -> Quantity | None:
                                                    else q.qualifier)
     value, claim_unit = f.value, "percent" if f.percent else "count"
     window = before[max(0, len(before) - q.before - 40): len(before) - q.before]
-    strict = change_before(window, loose=False)
-    direction = strict or change_before(window, loose=True)
+    strict, direction = change_before(window)
     if f.percent and direction is None:
         direction = change_after(after)
     if f.percent or f.form == "fraction":  # only a share or a percent can be a claimed change ("rose by a third")
@@ -232,7 +231,9 @@ def _read(s: str, f: Figure) -> Quantity | None:
     if reason in ("a year", "a name's number") or (reason or "").startswith("a name's number"):
         reason = None if unit not in ("count", "percent") else reason  # "$2000", "MacBook Pro 16 inch"
     unit_words = duration.end() if claim_unit in _DURATION_UNITS.values() and duration else 0  # "twenty months"
-    return _quantity(s, f, replace(q, after=max(q.after, unit_words)), value, claim_unit, unit, direction,
+    if unit_words > q.after:
+        q = QualifierMatch(q.qualifier, q.before, unit_words)
+    return _quantity(s, f, q, value, claim_unit, unit, direction,
                      claim_qualifier=qualifier, reason=reason, counted=counted_as_count if claim_unit == "count"
                      else _counted_noun(after, claim_unit))
 
@@ -289,9 +290,9 @@ def _edges(s: str, taken: list[Quantity]):
             value = -value
         q = find_qualifier(_before(s, m.start()), _after(s, m.end()))
         window = _before(s, m.start() - q.before)[-40:]
-        direction = ("up" if prefix == "+" else "down" if percent and value < 0 else None) \
-            or change_before(window, loose=True)
-        claimed = percent and (prefix[:1] in "+-m" and prefix or change_before(window, loose=False))
+        strict, loose = change_before(window)
+        direction = ("up" if prefix == "+" else "down" if percent and value < 0 else None) or loose
+        claimed = percent and (prefix[:1] in "+-m" and prefix or strict)
         claim_value = -abs(value) if claimed and direction == "down" else value
         figure = Figure(m.start(), m.end(), value, "percent" if percent else "digits", percent, 1.0)
         number = Figure(m.start("int"), m.end("dec") if m.group("dec") else m.end("int"), value, "digits", False, 1.0)

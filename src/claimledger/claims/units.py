@@ -43,11 +43,14 @@ def _alternation(phrases) -> str:
     return "|".join(re.escape(p) for p in sorted(phrases, key=len, reverse=True))
 
 
-# A unit word after the figure, maybe after a hyphen ("a 5-mile walk") or "of" is not a unit ("5 miles of road" is).
-_WORD_AFTER = re.compile(rf"[ -]?(?P<unit>{_alternation(_WORDS)})(?![\w-])", re.IGNORECASE)
+_LONGEST_WORDS = max(len(w.split()) for w in _WORDS)
+# Up to three words after the figure, maybe after a hyphen ("a 5-mile walk"): looked up in the word table, longest
+# first. A dictionary lookup per figure; one alternation of every unit spelling would try each in turn.
+_NEXT_WORDS = re.compile(r"[ -]?(?P<w1>[A-Za-z]+)(?:(?P<s2>[ -])(?P<w2>[A-Za-z]+))?(?:(?P<s3>[ -])(?P<w3>[A-Za-z]+))?")
 # A symbol after the figure, glued or after one space ("64GB", "50 mph", "10 km/h"); one letter only glued ("45g").
-_SYMBOL_AFTER = re.compile(rf"(?P<space> ?)(?P<unit>{_alternation(_SYMBOLS)})(?![\w/°])")
+_NEXT_SYMBOL = re.compile(r"(?P<space> ?)(?P<unit>[A-Za-z°ºµμ%][A-Za-z0-9/°]*)")
 _CURRENCY_BEFORE = re.compile(rf"(?<![A-Za-z])(?P<symbol>{_alternation(_UNITS['currency_symbols'])}) ?$")
+_CURRENCY_LAST = frozenset(symbol[-1] for symbol in _UNITS["currency_symbols"])
 
 
 @dataclass(frozen=True)
@@ -60,6 +63,9 @@ class UnitMatch:
 
 def currency_before(before: str) -> UnitMatch | None:
     """The currency whose symbol stands right before a figure ("$", "US$", "£", "NIS "), as an ISO 4217 code."""
+    tail = before[-5:].rstrip(" ")
+    if not tail or tail[-1] not in _CURRENCY_LAST:  # the cheap test spares the search for most figures
+        return None
     m = _CURRENCY_BEFORE.search(before[-5:])
     if m is None:
         return None
@@ -80,12 +86,16 @@ def glued_currency_prefixes() -> list[str]:
 
 def unit_after(after: str) -> UnitMatch | None:
     """The unit named right after a figure: a word ("miles", "Australian dollars") or a symbol ("km", "°C")."""
-    m = _WORD_AFTER.match(after)
+    m = _NEXT_WORDS.match(after)
     if m is not None:
-        return UnitMatch(_WORDS[m.group("unit").lower()], m.end())
-    m = _SYMBOL_AFTER.match(after)
-    if m is not None and (len(m.group("unit")) > 1 or not m.group("space") or m.group("unit") == "%"):
-        return UnitMatch(_SYMBOLS[m.group("unit")], m.end())
+        words = [w.lower() for w in (m.group("w1"), m.group("w2"), m.group("w3")) if w]
+        for n in range(min(len(words), _LONGEST_WORDS), 0, -1):
+            if (name := _WORDS.get(" ".join(words[:n]))) is not None:
+                return UnitMatch(name, m.end(f"w{n}"))
+    m = _NEXT_SYMBOL.match(after)
+    if m is not None and (unit := _SYMBOLS.get(m.group("unit"))) is not None \
+            and (len(m.group("unit")) > 1 or not m.group("space") or m.group("unit") == "%"):
+        return UnitMatch(unit, m.end())
     return None
 
 
