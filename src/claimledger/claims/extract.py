@@ -140,7 +140,7 @@ def _readings(sentence: Sentence, room: int) -> tuple[list[_Reading], int]:
     """The readings of a sentence's claims (its quantities that are claims, claims/quantities.py), at most `room`
     figures of each kind, and how many figures it holds (up to room + 1: more than room says some were left
     unread)."""
-    quantities, found = quantities_in(sentence.text, room)
+    quantities, found = quantities_in(sentence.text, room, claims_only=True)
     return [_Reading(q.figure, q.start, q.end, q.claim_value, q.claim_unit, q.form, q.claim_qualifier, q.counted,
                      q.after) for quantity in quantities for q in quantity.claims()], found
 

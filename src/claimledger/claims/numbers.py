@@ -79,9 +79,10 @@ _SPACE_GROUP = re.compile(r"\d \d{3}")
 
 # Where a figure can start. FIGURE is tried only there: scanning every position with all its branches costs
 # several times more, and most words of a sentence can start none of them.
-# It runs over lower-cased text: a case-blind pattern costs twice as much.
+# It runs over lower-cased text: a case-blind pattern costs twice as much. Only the first digit of a run can start a
+# figure (every branch needs a boundary before its digits), so the others are not triggers.
 _TRIGGER = re.compile(
-    rf"""\d|\b(?:(?:between|from)(?=\s+\d)|tens\b|dozens|scores|hundreds|thousands|millions|billions|half\b
+    rf"""(?<!\d)\d|\b(?:(?:between|from)(?=\s+\d)|tens\b|dozens|scores|hundreds|thousands|millions|billions|half\b
         |an?[ -](?:dozen|{_SCALE}|{_DENOMINATOR})\b|(?:{_CARDINAL})\b)""",
     re.VERBOSE,
 )

@@ -23,6 +23,11 @@ _DURATION_AFTER = re.compile(r"^[\s-]*(?P<unit>months?|years?|weeks?|days?)\b", 
 _DURATION_UNITS = {"month": "months", "year": "years", "week": "weeks", "day": "days"}
 _HALF_NOT_A_SHARE = re.compile(r"(?:first|second|last|latter|former|other|next|previous)\s*$", re.I)
 _COUNTED_WORD = re.compile(r"[A-Za-z][A-Za-z'-]*")
+_COUNTED_REACH = 160  # characters: four words after a figure, and a "the" or "of those" before them
+_CLAUSE_END = re.compile(r"[,;:.!?()\"]")
+_SHARE_LEAD = re.compile(r"^\s*(?:of\s+)?(?:the|them|all|those|these|its|their)?\s*", re.I)
+_NOT_A_SHARE_OF = re.compile(r"^\s+(?:of|the|a|an|their|its)\b", re.I)
+_ONE_SPAN_CONTEXT = re.compile(r"\s+(?:into|of\s+(?:war|fighting))\b")
 _IRREGULAR_PLURALS = {"people", "children", "men", "women", "staff", "personnel", "police", "youth", "press"}
 _NOT_NOUNS = {"has", "was", "is", "as", "this", "its", "his", "hers", "us", "yes", "thus", "plus", "less",
               "across", "towards", "always", "perhaps", "whereas", "since", "afterwards", "besides", "alas",
@@ -43,6 +48,7 @@ _IDENTIFIERS = word_list("identifiers")
 _GLUED_REASONS = {**{s: "an ordinal" for s in _IDENTIFIERS["ordinal_suffixes"]},
                   **{s: "a time of day" for s in _IDENTIFIERS["time_suffixes"]}}
 _RESOLUTION_LINES = frozenset(_IDENTIFIERS["resolution_lines"])  # "1080p", "720i"
+_UNIT_OUTWEIGHS = ("a year", "a name's number")  # reasons a unit after the number undoes: "$2000", "Pro 16 inch"
 _PRONOUN_BEFORE = frozenset(_IDENTIFIERS["pronoun_before"])  # "each one", "the same one": no quantity
 
 # Characters around a figure its reading looks at: the longest qualifier, change verb or counted noun phrase is far
@@ -94,12 +100,13 @@ def find_quantities(sentence: str) -> list[Quantity]:
     return quantities_in(sentence, None)[0]
 
 
-def quantities_in(s: str, room: int | None) -> tuple[list[Quantity], int]:
+def quantities_in(s: str, room: int | None, claims_only: bool = False) -> tuple[list[Quantity], int]:
     """The quantities of a sentence from its first `room` figures (None: all), and how many figures it holds (up to
-    room + 1: more than room says some were left unread)."""
+    room + 1: more than room says some were left unread). claims_only leaves out the quantities that are no claims
+    (the claim layer's call: a year or a date is then not read any further)."""
     figures = find_figures(s, limit=None if room is None else room + 1)
     found = len(figures)
-    read = [q for f in (figures if room is None else figures[:room]) if (q := _read(s, f)) is not None]
+    read = [q for f in (figures if room is None else figures[:room]) if (q := _read(s, f, claims_only)) is not None]
     lower = s.lower()
     starts = [q.figure.start for q in read]
     ends = [q.figure.end for q in read]
@@ -117,7 +124,7 @@ def quantities_in(s: str, room: int | None) -> tuple[list[Quantity], int]:
     spans = _ONE_SPAN.finditer(s) if any(w in lower for w in (" year", " month", " week")) else iter(())
     for m in islice(spans, room):
         if not (_ONE_SPAN_QUALIFIED.search(s, max(0, m.start() - 12), m.start())
-                or re.match(r"\s+(?:into|of\s+(?:war|fighting))\b", _after(s, m.end()))):
+                or _ONE_SPAN_CONTEXT.match(s, m.end())):
             continue  # "a year" alone is a time, not a claimed duration; "more than a year", "a year into" are
         unit = m.group("unit").lower()
         figure = Figure(m.start(), m.end(), 1.0, "words", False, 1.0)
@@ -126,7 +133,7 @@ def quantities_in(s: str, room: int | None) -> tuple[list[Quantity], int]:
                                claim_qualifier=q.qualifier))
     if _EDGE_TRIGGER.search(s):
         extra.extend(islice(_edges(s, read), room))
-    if "-" in s:
+    if "-" in s and not claims_only:
         extra.extend(islice(_scores(s, read + extra), room))
     kept = [q for i, q in enumerate(read) if i not in replaced]
     return _ranges(s, sorted(kept + extra, key=lambda q: q.start)), found
@@ -188,14 +195,17 @@ def _after(s: str, position: int) -> str:
     return s[position:position + _AFTER_REACH]
 
 
-def _read(s: str, f: Figure) -> Quantity | None:
-    """The quantity of one figure; None for a "half" that is no share ("the first half of the year")."""
+def _read(s: str, f: Figure, claims_only: bool = False) -> Quantity | None:
+    """The quantity of one figure; None for a "half" that is no share ("the first half of the year"), and with
+    claims_only for a number that is no claim."""
     before, after = _before(s, f.start), _after(s, f.end)
     counted_as_count = _counted_noun(after, "count")
     raw = s[f.start:f.end].lower()
-    if f.form == "fraction" and re.match(r"-[a-z]", after):
+    if f.form == "fraction" and after[:1] == "-" and after[1:2].isalpha():
         return None  # "a third-party evaluation", "half-time"
     reason = not_a_claim(s, f, counted_as_count)
+    if claims_only and reason is not None and not reason.startswith(_UNIT_OUTWEIGHS):
+        return None
     if raw == "one" and before.split()[-1:] and before.split()[-1].lower() in _PRONOUN_BEFORE:
         reason = "a pronoun"  # "each one", "the same one"
     if before.endswith(("minus ", "negative ")):
@@ -225,10 +235,10 @@ def _read(s: str, f: Figure) -> Quantity | None:
     if claim_unit == "count" and duration:
         claim_unit = _DURATION_UNITS[duration.group("unit").lower().rstrip("s")]
     if f.form == "fraction" and s[f.start:f.end].lower() == "half" and claim_unit != "percent_change":
-        if _HALF_NOT_A_SHARE.search(before[-20:]) or not re.match(r"^\s+(?:of|the|a|an|their|its)\b", after, re.I):
+        if _HALF_NOT_A_SHARE.search(before[-20:]) or not _NOT_A_SHARE_OF.match(after):
             return None
     unit = _unit(s, f, currency.unit if currency else None, after)
-    if reason in ("a year", "a name's number") or (reason or "").startswith("a name's number"):
+    if reason is not None and reason.startswith(_UNIT_OUTWEIGHS):
         reason = None if unit not in ("count", "percent") else reason  # "$2000", "MacBook Pro 16 inch"
     unit_words = duration.end() if claim_unit in _DURATION_UNITS.values() and duration else 0  # "twenty months"
     if unit_words > q.after:
@@ -330,9 +340,9 @@ def _counted_noun(after: str, unit: str) -> str | None:
     """The noun a figure counts: the first plural within a few words ("1,000 Israeli Air Force veterans")."""
     if unit not in ("count", "percent"):
         return None
-    rest = re.split(r"[,;:.!?()\"]", after, maxsplit=1)[0]
+    rest = _CLAUSE_END.split(after[:_COUNTED_REACH], maxsplit=1)[0]
     if unit == "percent":
-        rest = re.sub(r"^\s*(?:of\s+)?(?:the|them|all|those|these|its|their)?\s*", "", rest, flags=re.I)
+        rest = _SHARE_LEAD.sub("", rest)
     for word in _COUNTED_WORD.findall(rest)[:4]:
         lower = word.lower()
         if lower in _IRREGULAR_PLURALS or (lower.endswith("s") and not lower.endswith(("ss", "us"))

@@ -44,6 +44,7 @@ def _alternation(phrases) -> str:
 
 
 _LONGEST_WORDS = max(len(w.split()) for w in _WORDS)
+_FIRST_WORDS = frozenset(w.split()[0] for w in _WORDS)
 # Up to three words after the figure, maybe after a hyphen ("a 5-mile walk"): looked up in the word table, longest
 # first. A dictionary lookup per figure; one alternation of every unit spelling would try each in turn.
 _NEXT_WORDS = re.compile(r"[ -]?(?P<w1>[A-Za-z]+)(?:(?P<s2>[ -])(?P<w2>[A-Za-z]+))?(?:(?P<s3>[ -])(?P<w3>[A-Za-z]+))?")
@@ -87,7 +88,7 @@ def glued_currency_prefixes() -> list[str]:
 def unit_after(after: str) -> UnitMatch | None:
     """The unit named right after a figure: a word ("miles", "Australian dollars") or a symbol ("km", "°C")."""
     m = _NEXT_WORDS.match(after)
-    if m is not None:
+    if m is not None and m.group("w1").lower() in _FIRST_WORDS:
         words = [w.lower() for w in (m.group("w1"), m.group("w2"), m.group("w3")) if w]
         for n in range(min(len(words), _LONGEST_WORDS), 0, -1):
             if (name := _WORDS.get(" ".join(words[:n]))) is not None:
