@@ -36,12 +36,14 @@ _NOT_NOUNS = {"has", "was", "is", "as", "this", "its", "his", "hers", "us", "yes
 _RATE_AFTER = re.compile(r"\s*(?:-\s*)?(?:per|an?)[\s-]+(?P<per>[A-Za-z]+)\b", re.I)
 # A number find_figures leaves alone, with a currency code or a sign glued before it or letters glued after it:
 # "USD10m", "$US55,931,000", "+0.2%", "minus-5", "64GB", "278kg", "1.38pc", "3rd", "8pm", "1080p".
-_EDGE = re.compile(rf"""(?<![\w.,/:\#+])(?<!(?<!\d)-)
+_EDGE = re.compile(rf"""(?=[A-Z$+\-m\d])(?<![\w.,/:\#+])(?<!(?<!\d)-)
     (?P<prefix>(?:{"|".join(map(re.escape, glued_currency_prefixes()))})(?=\d)|[+-](?=\d)|minus-(?=\d))?
     (?P<int>\d{{1,3}}(?:,\d{{3}})+|\d+)(?P<dec>\.\d+)?
     (?P<scale>\s(?:thousand|million|billion|trillion)\b|(?:k|m|mn|bn|tn)(?![A-Za-z]))?
     (?P<suffix>%|[A-Za-zµμ°º][A-Za-z0-9/]*)?(?![\w/])""", re.VERBOSE)
-_EDGE_TRIGGER = re.compile(r"\d[A-Za-zµμ°º]|[A-Z$+-]\d|minus-\d")
+# Where an edge number may be: letters glued after digits (not a scale: "2.5bn" is a figure), or a capital or a sign
+# glued before them.
+_EDGE_TRIGGER = re.compile(r"\d(?!(?:bn|mn|tn|m|k)\b)[A-Za-zµμ°º]|[A-Z+-]\d|minus-\d")
 _EDGE_SCALES = {"thousand": 1e3, "k": 1e3, "million": 1e6, "m": 1e6, "mn": 1e6, "billion": 1e9, "bn": 1e9,
                 "trillion": 1e12, "tn": 1e12}
 _IDENTIFIERS = word_list("identifiers")
@@ -204,8 +206,11 @@ def _read(s: str, f: Figure, claims_only: bool = False) -> Quantity | None:
     if f.form == "fraction" and after[:1] == "-" and after[1:2].isalpha():
         return None  # "a third-party evaluation", "half-time"
     reason = not_a_claim(s, f, counted_as_count)
-    if claims_only and reason is not None and not reason.startswith(_UNIT_OUTWEIGHS):
-        return None
+    if reason is not None:
+        if reason.startswith(_UNIT_OUTWEIGHS) and (currency_before(before) or unit_after(after)):
+            reason = None  # "$2000", "MacBook Pro 16 inch": a measure, not a year or a name
+        elif claims_only:
+            return None
     if raw == "one" and before.split()[-1:] and before.split()[-1].lower() in _PRONOUN_BEFORE:
         reason = "a pronoun"  # "each one", "the same one"
     if before.endswith(("minus ", "negative ")):
@@ -238,8 +243,6 @@ def _read(s: str, f: Figure, claims_only: bool = False) -> Quantity | None:
         if _HALF_NOT_A_SHARE.search(before[-20:]) or not _NOT_A_SHARE_OF.match(after):
             return None
     unit = _unit(s, f, currency.unit if currency else None, after)
-    if reason is not None and reason.startswith(_UNIT_OUTWEIGHS):
-        reason = None if unit not in ("count", "percent") else reason  # "$2000", "MacBook Pro 16 inch"
     unit_words = duration.end() if claim_unit in _DURATION_UNITS.values() and duration else 0  # "twenty months"
     if unit_words > q.after:
         q = QualifierMatch(q.qualifier, q.before, unit_words)
