@@ -12,6 +12,7 @@ from claimledger.claims.wordlists import word_list
 _CHANGES = word_list("changes")
 _STRICT = {w: d for d, words in _CHANGES["before"].items() for w in words}
 _LOOSE = {**{w: d for d, words in _CHANGES["before_loose"].items() for w in words}, **_STRICT}
+_PARTICLE_VERBS = frozenset(_CHANGES["particle_verbs"])
 _AFTER_WORDS = {w: d for d, words in _CHANGES["after"].items() for w in words}
 _AFTER = re.compile(r"\s*(?:an?\s+)?(?P<noun>" + "|".join(sorted(_AFTER_WORDS, key=len, reverse=True)) + r")\b",
                     re.I)
@@ -36,6 +37,8 @@ def change_before(window: str) -> tuple[str | None, str | None]:
     if not tokens:
         return None, None
     last = tokens[-1].lower()
+    if last in ("up", "down") and len(tokens) > 1 and tokens[-2].lower() in _PARTICLE_VERBS:
+        return None, None  # "gave up 517 yards": a phrasal verb, no change
     strict = _STRICT.get(last)
     if strict is None and len(tokens) > 1 and (pair := f"{tokens[-2].lower()} {last}") in _LOOSE:
         return None, _LOOSE[pair]
