@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import subprocess
 import sys
 import tempfile
@@ -58,9 +59,27 @@ def newsquant_unit(q: Quantity) -> str | None:
         return "year of age"
     unit, _, per = q.unit.partition("/") if "/" in q.unit and q.unit not in UNIT_NAMES else (q.unit, "", "")
     if unit == "count":
-        return _singular(q.counted) if q.counted else None
+        return _counted_phrase(q)
     name = UNIT_NAMES.get(unit, unit)
     return f"{name} per {UNIT_NAMES.get(per, per)}" if per else name
+
+
+_WORD = re.compile(r"[A-Za-z][\w'-]*")
+_FUNCTION_WORDS = frozenset("""of the a an and or to in on at for by with from as is are was were be been has have had
+that which who this these those its their his her our your my more less than over under about other others""".split())
+
+
+def _counted_phrase(q: Quantity) -> str | None:
+    """NewsQuant names a count's unit by the noun phrase it counts, its head in the singular ("50 different
+    products": "different product"); a lone "one" counts the noun after it ("one solution")."""
+    words = _WORD.findall(q.after[:80])[:5]
+    if q.counted and q.counted in (w.lower() for w in words):
+        head = [w.lower() for w in words].index(q.counted)
+        phrase = [w for w in words[:head] if w.lower() not in _FUNCTION_WORDS]
+        return " ".join([*phrase, _singular(q.counted)])
+    if q.value == 1 and words and words[0].lower() not in _FUNCTION_WORDS:
+        return words[0]
+    return None
 
 
 def _singular(word: str) -> str:
