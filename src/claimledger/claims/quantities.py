@@ -310,6 +310,8 @@ def _edges(s: str, taken: list[Quantity]):
         figure = Figure(m.start(), m.end(), value, "percent" if percent else "digits", percent, 1.0)
         number = Figure(m.start("int"), m.end("dec") if m.group("dec") else m.end("int"), value, "digits", False, 1.0)
         reason = reason or not_a_claim(s, number, None)
+        if unit and reason is not None and (reason.startswith(_UNIT_OUTWEIGHS) or _slash_is_the_unit(s, m, suffix)):
+            reason = None  # "640bhp" after a name, "80km/h": measures, not a name's number or a path
         yield _quantity(s, figure, q, claim_value, "percent_change" if claimed else unit or "count", unit or "count",
                         direction, q.qualifier, reason)
 
@@ -326,6 +328,13 @@ def _scores(s: str, taken: list[Quantity]):
         low, high = float(m.group("a")), float(m.group("b"))
         figure = Figure(m.start(), m.end(), low, "range", False, 1.0, low, high)
         yield _quantity(s, figure, QualifierMatch("exact"), low, "count", "count", None, "exact", "a score or tally")
+
+
+def _slash_is_the_unit(s: str, m: re.Match, suffix: str) -> bool:
+    """The only slash of the number's token is its unit's ("80km/h"), so the token is no path or URL."""
+    start, end = s.rfind(" ", 0, m.start()) + 1, s.find(" ", m.end())
+    token = s[start:end if end != -1 else len(s)]
+    return "/" in suffix and token.count("/") == suffix.count("/") and not any(x in token for x in ("://", "www.", "@"))
 
 
 def _suffix_unit(suffix: str, integer: str, decimals: str | None, currency: str | None) -> tuple[str | None, str | None]:
