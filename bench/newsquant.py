@@ -17,6 +17,7 @@ import tempfile
 from fractions import Fraction
 from pathlib import Path
 
+from claimledger.claims.qualifiers import find_qualifier
 from claimledger.claims.quantities import Quantity, find_quantities
 from claimledger.claims.text import normalise
 
@@ -92,9 +93,11 @@ def _singular(word: str) -> str:
     return word[:-1] if word.endswith("s") else word
 
 
-def prediction(q: Quantity) -> dict:
-    """One quantity in score.py's prediction format."""
-    out = {"unit": newsquant_unit(q), "qualifier": "exact" if q.qualifier == "range" else q.qualifier,
+def prediction(q: Quantity, text: str) -> dict:
+    """One quantity in score.py's prediction format. NewsQuant gives a range the bound written before it ("about
+    14-18 mpg": ~), where our qualifier says only "range"."""
+    qualifier = find_qualifier(text[:q.start], "").qualifier if q.qualifier == "range" else q.qualifier
+    out = {"unit": newsquant_unit(q), "qualifier": qualifier,
            "change": q.change, "change_direction": q.direction}
     if q.value is None:
         out["value"], out["range"] = None, [q.low, q.high]
@@ -105,7 +108,7 @@ def prediction(q: Quantity) -> dict:
 
 def predictions(rows: list[dict]) -> list[dict]:
     """find_quantities on every sentence, less what the set does not annotate."""
-    return [{"text": r["text"], "quantities": [prediction(q) for q in find_quantities(normalise(r["text"]))
+    return [{"text": r["text"], "quantities": [prediction(q, normalise(r["text"])) for q in find_quantities(normalise(r["text"]))
                                                if not (q.not_claim_reason or "").startswith(NOT_ANNOTATED)]}
             for r in rows]
 

@@ -41,7 +41,8 @@ UNITS = [
     ("The storm brought winds of 87 mph.", ("87", 87, "mph")),
     ("The train runs at 140 km/h.", ("140", 140, "km/h")),
     ("The oven can hit 500 degrees Celsius.", ("500", 500, "celsius")),
-    ("The nights fall to minus 5 degrees Celsius.", ("5", -5, "celsius")),
+    ("The nights fall to minus 5 degrees Celsius.", ("minus 5", -5, "celsius")),
+    ("It is about minus 387 Fahrenheit.", ("about minus 387", -387, "fahrenheit")),
     ("The base model has just 64GB of storage.", ("64GB", 64, "GB")),
     ("Some 82,700 Israelis left the country in 2024.", ("Some 82,700", 82700, "count")),
 ]

@@ -50,6 +50,7 @@ _IDENTIFIERS = word_list("identifiers")
 _GLUED_REASONS = {**{s: "an ordinal" for s in _IDENTIFIERS["ordinal_suffixes"]},
                   **{s: "a time of day" for s in _IDENTIFIERS["time_suffixes"]}}
 _RESOLUTION_LINES = frozenset(_IDENTIFIERS["resolution_lines"])  # "1080p", "720i"
+_SIGN_WORD = re.compile(r"(?<![\w-])(?:minus|negative) $", re.I)
 _UNIT_OUTWEIGHS = ("a year", "a name's number")  # reasons a unit after the number undoes: "$2000", "Pro 16 inch"
 _PRONOUN_BEFORE = frozenset(_IDENTIFIERS["pronoun_before"])  # "each one", "the same one": no quantity
 
@@ -213,8 +214,10 @@ def _read(s: str, f: Figure, claims_only: bool = False) -> Quantity | None:
             return None
     if raw == "one" and before.split()[-1:] and before.split()[-1].lower() in _PRONOUN_BEFORE:
         reason = "a pronoun"  # "each one", "the same one"
-    if before.endswith(("minus ", "negative ")):
-        f = replace(f, value=-f.value)  # "minus 387 Fahrenheit"
+    sign = _SIGN_WORD.search(before[-10:])
+    if sign:  # "about minus 387 Fahrenheit": the sign word is part of the figure, the qualifier stands before it
+        f = replace(f, start=f.start - len(sign.group()), value=-f.value)
+        before = _before(s, f.start)
     currency = currency_before(before)
     if currency:  # "$2.5bn": the symbol is part of the figure, the qualifier stands before it
         f = replace(f, start=f.start - currency.length)
