@@ -4,7 +4,7 @@ and its direction), and whether each one is a checkable claim, with the reason w
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field, replace
 from itertools import islice
 
@@ -137,7 +137,7 @@ def quantities_in(s: str, room: int | None, claims_only: bool = False) -> tuple[
     if _EDGE_TRIGGER.search(s):
         extra.extend(islice(_edges(s, read), room))
     if "-" in s and not claims_only:
-        extra.extend(islice(_scores(s, read + extra), room))
+        extra.extend(islice(_scores(s, read + [q for q in extra if q.form != "multiplier"]), room))
     kept = [q for i, q in enumerate(read) if i not in replaced]
     return _ranges(s, sorted(kept + extra, key=lambda q: q.start)), found
 
@@ -289,10 +289,11 @@ def _quantity(s: str, f: Figure, q: QualifierMatch, claim_value: float, claim_un
 def _edges(s: str, taken: list[Quantity]):
     """Numbers with a currency code or sign glued before or a unit, ordinal or time glued after ("USD10m", "+0.2%",
     "64GB", "3rd", "8pm"), which find_figures skips; `taken` are the quantities already read, never overlapped."""
-    spans = [(q.figure.start, q.figure.end) for q in taken]
+    taken_ends = sorted(q.figure.end for q in taken)
+    taken_starts = sorted(q.figure.start for q in taken)
     for m in _EDGE.finditer(s):
         prefix, suffix = m.group("prefix") or "", m.group("suffix") or ""
-        if not (prefix or suffix) or any(a < m.end() and m.start() < b for a, b in spans):
+        if not (prefix or suffix) or _overlaps(taken_starts, taken_ends, m.start(), m.end()):
             continue
         unit, reason = (currency_code(prefix) if prefix[:1] not in "+-m" else None), None
         if suffix:
@@ -324,13 +325,19 @@ _SCORE = re.compile(r"(?<![\w.,/:#+-])(?P<a>\d{1,3})-(?P<b>\d{1,3})(?![\w/-]|\.\
 
 def _scores(s: str, taken: list[Quantity]):
     """Scores and tallies ("won 3-1", "64-56"), which find_figures reads as no figure: quantities, never claims."""
-    spans = [(q.start, q.end) for q in taken]
+    taken_starts, taken_ends = sorted(q.start for q in taken), sorted(q.end for q in taken)
     for m in _SCORE.finditer(s):
-        if any(a < m.end() and m.start() < b for a, b in spans):
+        if _overlaps(taken_starts, taken_ends, m.start(), m.end()):
             continue
         low, high = float(m.group("a")), float(m.group("b"))
         figure = Figure(m.start(), m.end(), low, "range", False, 1.0, low, high)
         yield _quantity(s, figure, QualifierMatch("exact"), low, "count", "count", None, "exact", "a score or tally")
+
+
+def _overlaps(starts: list[int], ends: list[int], start: int, end: int) -> bool:
+    """Some span (of spans that never overlap each other, sorted) overlaps [start, end): a bisection per number, so
+    a sentence of thousands of numbers costs no square."""
+    return bisect_left(starts, end) > bisect_right(ends, start)
 
 
 def _slash_is_the_unit(s: str, m: re.Match, suffix: str) -> bool:
