@@ -195,7 +195,7 @@ def _range(text: str, m: re.Match) -> list[Figure]:
 
 
 def _figure(m: re.Match) -> Figure | None:
-    if "fraction" not in m.re.groupindex:
+    if "fraction" not in m.re.groupindex or m.lastgroup == "digits":  # most figures: tried first
         return _digits(m)
     if m.group("fraction"):
         if m.group("lone_half"):

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
+from typing import NamedTuple
 from itertools import islice
 
 from claimledger.claims.changes import change_after, change_before, multipliers_in
@@ -59,14 +60,15 @@ _PRONOUN_BEFORE = frozenset(_IDENTIFIERS["pronoun_before"])  # "each one", "the 
 _BEFORE_REACH, _AFTER_REACH = 120, 240
 
 
-@dataclass(frozen=True)
-class Quantity:
+class Quantity(NamedTuple):
     """One quantity as the sentence writes it, and how the claim layer reads it.
 
     value is None for a two-sided range; low and high are the ends the words give (both the value for an exact or
     approximate figure, one open end for a bound). unit: count, percent, percentage_point, an ISO 4217 code, a
     duration (day, month, ...) or a physical unit (km, kg, mph, ...). The claim_* fields are what the checks read:
     units count, percent, percent_change or a duration in plural, a falling change signed negative.
+    Immutable; a NamedTuple rather than a dataclass because the claim layer builds one per figure and a frozen
+    dataclass of this many fields costs five times as much to build.
     """
 
     start: int  # offsets in the sentence; qualifier words included
@@ -86,9 +88,9 @@ class Quantity:
     claim_value: float
     claim_unit: str
     claim_qualifier: str
-    figure: Figure = field(repr=False, compare=False)
-    after: str = field(default="", repr=False, compare=False)  # the text after the quantity, for the claim layer
-    parts: tuple["Quantity", ...] = field(default=(), repr=False, compare=False)  # a from-to range's two ends
+    figure: Figure
+    after: str = ""  # the text after the quantity, for the claim layer
+    parts: tuple = ()  # a from-to range's two ends (Quantity)
 
     def claims(self) -> tuple["Quantity", ...]:
         """The quantities the claim layer reads from this one: a from-to range's two ends are two claims (two
@@ -185,7 +187,7 @@ def _joined(s: str, a: Quantity, b: Quantity) -> Quantity | None:
         low *= _SCALES[scale.group("scale").lower()]  # "US $89 to $93 billion": the scale belongs to both ends
     start = opened.start() if opened else a.start
     unit = b.unit if a.unit == "count" else a.unit
-    return replace(a, start=start, end=b.end, quote=s[start:b.end], value=None, low=low, high=high, unit=unit,
+    return a._replace(start=start, end=b.end, quote=s[start:b.end], value=None, low=low, high=high, unit=unit,
                    qualifier="range", change=a.change or b.change, direction=a.direction or b.direction,
                    form="range", after=b.after, parts=(a, b))
 
@@ -203,7 +205,6 @@ def _read(s: str, f: Figure, claims_only: bool = False) -> Quantity | None:
     claims_only for a number that is no claim."""
     before, after = _before(s, f.start), _after(s, f.end)
     counted_as_count = _counted_noun(after, "count")
-    raw = s[f.start:f.end].lower()
     if f.form == "fraction" and after[:1] == "-" and after[1:2].isalpha():
         return None  # "a third-party evaluation", "half-time"
     reason = not_a_claim(s, f, counted_as_count)
@@ -212,9 +213,10 @@ def _read(s: str, f: Figure, claims_only: bool = False) -> Quantity | None:
             reason = None  # "$2000", "MacBook Pro 16 inch": a measure, not a year or a name
         elif claims_only:
             return None
-    if raw == "one" and before.split()[-1:] and before.split()[-1].lower() in _PRONOUN_BEFORE:
+    if f.form == "words" and f.value == 1 and s[f.start:f.end].lower() == "one" and before.split()[-1:] \
+            and before.split()[-1].lower() in _PRONOUN_BEFORE:
         reason = "a pronoun"  # "each one", "the same one"
-    sign = _SIGN_WORD.search(before[-10:])
+    sign = _SIGN_WORD.search(before[-10:]) if before[-2:-1] in ("s", "e", "S", "E") else None
     if sign:  # "about minus 387 Fahrenheit": the sign word is part of the figure, the qualifier stands before it
         f = replace(f, start=f.start - len(sign.group()), value=-f.value)
         before = _before(s, f.start)
