@@ -25,7 +25,7 @@ _MULTIPLIER = re.compile(
     r"\s+(?:as\s+(?:many|much|high|large|great|likely)|more|higher|larger|greater|bigger)\b)",
     re.I,
 )
-_MULTIPLIER_WORDS = ("doubl", "tripl", "trebl", "quadrupl", "halve", "times", "twice", "fold")
+_MULTIPLIER_HINT = re.compile("doubl|tripl|trebl|quadrupl|halve|times|twice|fold")  # one scan, not eight
 
 
 def change_before(window: str) -> tuple[str | None, str | None]:
@@ -53,7 +53,7 @@ def change_after(after: str) -> str | None:
 
 def multipliers_in(s: str, lower: str) -> Iterator[tuple[re.Match, float]]:
     """Each change stated as a factor ("doubled", "three times more", "fourfold"), with the percent change it says."""
-    if not any(w in lower for w in _MULTIPLIER_WORDS):  # the cheap test spares the scan on most sentences
+    if not _MULTIPLIER_HINT.search(lower):  # the cheap test spares the scan on most sentences
         return
     for m in _MULTIPLIER.finditer(s):
         if m.group("verb") or m.group("infinitive"):

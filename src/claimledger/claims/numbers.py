@@ -150,7 +150,7 @@ def find_figures(text: str, limit: int | None = None) -> list[Figure]:
         m = FIGURE.match(lower, trigger.start())
         if m is None:
             continue
-        if _SPACE_GROUP.search(m.group()) and _MONTH_BEFORE.search(lower, max(0, m.start() - 12), m.start()):
+        if _SPACE_GROUP.search(lower, m.start(), m.end()) and _MONTH_BEFORE.search(lower, max(0, m.start() - 12), m.start()):
             m = _FIGURE_AFTER_MONTH.match(lower, trigger.start())
         resume = m.end()
         if m.group("range"):

@@ -126,7 +126,7 @@ def quantities_in(s: str, room: int | None, claims_only: bool = False) -> tuple[
         figure = Figure(m.start(), m.end(), abs(value), "multiplier", False, 1.0)
         extra.append(_quantity(s, figure, q, value, "percent_change", "percent", "up" if value > 0 else "down",
                                claim_qualifier=q.qualifier))
-    spans = _ONE_SPAN.finditer(s) if any(w in lower for w in (" year", " month", " week")) else iter(())
+    spans = _ONE_SPAN.finditer(s) if (" year" in lower or " month" in lower or " week" in lower) else iter(())
     for m in islice(spans, room):
         if not (_ONE_SPAN_QUALIFIED.search(s, max(0, m.start() - 12), m.start())
                 or _ONE_SPAN_CONTEXT.match(s, m.end())):
