@@ -6,12 +6,12 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from dataclasses import replace
-from typing import NamedTuple
 from itertools import islice
+from typing import NamedTuple
 
 from claimledger.claims.changes import change_after, change_before, multipliers_in
 from claimledger.claims.exclusions import not_a_claim
-from claimledger.claims.numbers import Figure, find_figures
+from claimledger.claims.numbers import SCALES, Figure, find_figures
 from claimledger.claims.qualifiers import QualifierMatch, find_qualifier
 from claimledger.claims.units import currency_before, currency_code, glued_currency_prefixes, glued_symbol, unit_after
 from claimledger.claims.wordlists import word_list
@@ -45,8 +45,6 @@ _EDGE = re.compile(rf"""(?=[A-Z$+\-m\d])(?<![\w.,/:\#+])(?<!(?<!\d)-)
 # Where an edge number may be: letters glued after digits (not a scale: "2.5bn" is a figure), or a capital or a sign
 # glued before them.
 _EDGE_TRIGGER = re.compile(r"\d(?!(?:bn|mn|tn|m|k)\b)[A-Za-zµμ°º]|[A-Z+-]\d|minus-\d")
-_EDGE_SCALES = {"thousand": 1e3, "k": 1e3, "million": 1e6, "m": 1e6, "mn": 1e6, "billion": 1e9, "bn": 1e9,
-                "trillion": 1e12, "tn": 1e12}
 _IDENTIFIERS = word_list("identifiers")
 _GLUED_REASONS = {**{s: "an ordinal" for s in _IDENTIFIERS["ordinal_suffixes"]},
                   **{s: "a time of day" for s in _IDENTIFIERS["time_suffixes"]}}
@@ -150,7 +148,6 @@ _RANGE_GAP = re.compile(r"\s*(?:-|to)\s*")
 _FROM_GAP = re.compile(r"(?:\s+[A-Za-z.]{1,12}){0,3}?\s*(?P<sep>to|and|-)\s*")
 _FROM_BEFORE = re.compile(r"(?:from|between)\s+$", re.I)
 _SCALE_IN = re.compile(r"(?i)\d\s?(?P<scale>thousand|million|billion|trillion|bn|mn|m|k)\b")
-_SCALES = {"thousand": 1e3, "k": 1e3, "million": 1e6, "m": 1e6, "mn": 1e6, "billion": 1e9, "bn": 1e9, "trillion": 1e12}
 
 
 def _ranges(s: str, quantities: list[Quantity]) -> list[Quantity]:
@@ -183,8 +180,8 @@ def _joined(s: str, a: Quantity, b: Quantity) -> Quantity | None:
         return None
     low, high = a.value, b.value
     scale = _SCALE_IN.search(b.quote)
-    if scale and not _SCALE_IN.search(a.quote) and low * _SCALES[scale.group("scale").lower()] <= high:
-        low *= _SCALES[scale.group("scale").lower()]  # "US $89 to $93 billion": the scale belongs to both ends
+    if scale and not _SCALE_IN.search(a.quote) and low * SCALES[scale.group("scale").lower()] <= high:
+        low *= SCALES[scale.group("scale").lower()]  # "US $89 to $93 billion": the scale belongs to both ends
     start = opened.start() if opened else a.start
     unit = b.unit if a.unit == "count" else a.unit
     return a._replace(start=start, end=b.end, quote=s[start:b.end], value=None, low=low, high=high, unit=unit,
@@ -302,7 +299,7 @@ def _edges(s: str, taken: list[Quantity]):
             unit, reason = _suffix_unit(suffix, m.group("int"), m.group("dec"), unit)
             if unit is None and reason is None:
                 continue
-        scale = _EDGE_SCALES[m.group("scale").strip().lower()] if m.group("scale") else 1.0
+        scale = SCALES[m.group("scale").strip().lower()] if m.group("scale") else 1.0
         value = float(m.group("int").replace(",", "") + (m.group("dec") or "")) * scale
         percent = unit == "percent"
         if prefix[:1] in ("-", "m"):
