@@ -71,6 +71,10 @@ BOUNDS = [
     ("Prices range from $370,000 to $5.5 million.", ("range", None, 370000, 5.5e6)),
     ("Apple now expects US $89 to $93 billion.", ("range", None, 89e9, 93e9)),
     ("Thousands of people marched in the capital.", ("range", None, 1000, 10000)),
+    ("The margin is less than or equal to 30 seats.", ("at_most", 30, None, 30)),
+    ("The target is greater than or equal to 5 percent.", ("at_least", 5, 5, None)),
+    ("Keep x>10 at all times.", ("more_than", 10, 10, None)),
+    ("Keep y<=20 at all times.", ("at_most", 20, None, 20)),
 ]
 
 

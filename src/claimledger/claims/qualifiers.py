@@ -11,10 +11,11 @@ from claimledger.claims.wordlists import word_list
 _BEFORE: dict[str, list[str]] = word_list("qualifiers")["before"]
 _AFTER: dict[str, list[str]] = word_list("qualifiers")["after"]
 
+_BEFORE_PHRASES = sorted({p for ps in _BEFORE.values() for p in ps}, key=len, reverse=True)
 _BEFORE_RE = re.compile(
-    r"(?<![\w-])(?P<q>"
-    + "|".join(re.escape(p) for p in sorted({p for ps in _BEFORE.values() for p in ps}, key=len, reverse=True))
-    + r")\s*(?:a\s+|an\s+)?$",
+    r"(?:(?<![\w-])(?P<q>" + "|".join(re.escape(p) for p in _BEFORE_PHRASES if p[0].isalpha())
+    + r")|(?P<sign>" + "|".join(re.escape(p) for p in _BEFORE_PHRASES if not p[0].isalpha())
+    + r"))\s*(?:a\s+|an\s+)?$",
     re.IGNORECASE,
 )
 _AFTER_RE = re.compile(
@@ -38,7 +39,8 @@ def find_qualifier(before: str, after: str) -> QualifierMatch:
     tail = before[-40:]  # the longest qualifier phrase is far shorter; an anchored search over more is waste
     m = _BEFORE_RE.search(tail)
     if m:
-        return QualifierMatch(_BEFORE_LOOKUP[" ".join(m.group("q").lower().split())], before=len(tail) - m.start())
+        phrase = m.group("q") or m.group("sign")
+        return QualifierMatch(_BEFORE_LOOKUP[" ".join(phrase.lower().split())], before=len(tail) - m.start())
     m = _AFTER_RE.search(after)
     if m:
         return QualifierMatch(_AFTER_LOOKUP[m.group("q").lower()], after=m.end())
