@@ -251,6 +251,7 @@ def _seconds(text: str) -> float:
     "killed {i} people in Gaza in 2024, ",  # keywords, subjects and periods in the same sentence
     "{i} times more, ",                    # multipliers replacing figures
     "Dr. {i} ",                            # abbreviations that do not end the sentence
+    "{i}kg and {i}-1, ",                   # units glued to numbers, and scores (the quantity layer's own scans)
 ])
 def test_extraction_cost_grows_linearly_with_the_figures_in_one_sentence(unit):
     """Four times the figures cost about four times as much; the square would be sixteen (a generous 8 allowed)."""

@@ -160,34 +160,58 @@ def _print_skipped(skipped, to: Console) -> None:
 def extract(
     paths: list[Path] = typer.Argument(..., help="Article files or folders."),
     output: OutputFormat = typer.Option(OutputFormat.table, "--format", help="table or json."),
+    quantities: bool = typer.Option(False, "--quantities", help="Print every quantity found, claim or not: its "
+                                    "value or range, unit, bound, change and direction, and why it is no claim "
+                                    "(a year, a date, an identifier, an age, ...)."),
 ) -> None:
     """Print the claims found in articles, without checking them: what `verify` would check.
 
     Example: claimledger extract seeds/ --format json
+             claimledger extract seeds/ --quantities --format json
     """
     from claimledger.articles import ArticleError
-    from claimledger.pipeline import claim_fields, extract as extract_all, load_articles, skipped_in, skipped_rows
+    from claimledger.pipeline import (claim_fields, extract as extract_all, load_articles, quantity_rows, skipped_in,
+                                      skipped_rows)
 
     try:
         articles = load_articles(tuple(str(p) for p in paths))
     except ArticleError as exc:
         raise fail(str(exc)) from None
-    claims = extract_all(articles, Settings())
+    settings = Settings()
+    claims = extract_all(articles, settings)
     skipped = skipped_in(articles, claims)
-    rows = [claim_fields(c) for c in claims]
+    rows = quantity_rows(articles, claims, settings) if quantities else [claim_fields(c) for c in claims]
     if output is OutputFormat.json:  # what was skipped follows the claims: {"article", "path", "error"}
         write_json(rows + skipped_rows(skipped))
         _print_skipped(skipped, err)
         return
+    out.print(_quantity_table(rows) if quantities else _claim_table(rows))
+    _print_skipped(skipped, out)
+
+
+def _bounds(row) -> str:
+    return " .. ".join("" if bound is None else f"{bound:,.10g}" for bound in (row["low"], row["high"]))
+
+
+def _claim_table(rows) -> Table:
     table = Table(header_style="bold")
     for column in ("article", "claim", "metric", "value", "unit", "qualifier", "interval"):
         table.add_column(column, overflow="fold")
     for row in rows:
-        interval = " .. ".join("" if bound is None else f"{bound:,.10g}" for bound in (row["low"], row["high"]))
         table.add_row(row["article"], row["quote"], row["metric"] or "-", f"{row['value']:,.10g}", row["unit"],
-                      row["qualifier"], interval)
-    out.print(table)
-    _print_skipped(skipped, out)
+                      row["qualifier"], _bounds(row))
+    return table
+
+
+def _quantity_table(rows) -> Table:
+    table = Table(header_style="bold")
+    for column in ("article", "quantity", "value", "unit", "qualifier", "change", "claim"):
+        table.add_column(column, overflow="fold")
+    for row in rows:
+        value = _bounds(row) if row["value"] is None else f"{row['value']:,.10g}"
+        table.add_row(row["article"], row["quote"], value, row["unit"], row["qualifier"], row["direction"] or "-",
+                      "yes" if row["is_claim"] else f"no: {row['not_claim_reason']}")
+    return table
 
 
 from claimledger.sources.commands import fetch, registry_or_fail, sources_app  # noqa: E402  (sources, fetching)

@@ -15,6 +15,8 @@ from claimledger.checks.evidence import decide
 from claimledger.checks.model import CheckResult, Reference, Unavailable
 from claimledger.claims.extract import FigureLimits, read_claims
 from claimledger.claims.model import Article, Claim
+from claimledger.claims.quantities import quantities_in
+from claimledger.claims.text import normalise, sentences, without_zero_width_in_numbers
 from claimledger.claims.vocabulary import load_vocabulary
 from claimledger.ledger.store import LedgerStore, RunRecord, SourceUse
 from claimledger.settings import Settings
@@ -170,6 +172,32 @@ def claim_fields(c: Claim) -> dict[str, Any]:
     """The claim part of the JSON contract, shared by `verify --format json` and `extract --format json`."""
     return {"article": c.article_id, "claim_id": c.id, "quote": c.quote, "sentence": c.sentence, "metric": c.metric,
             "value": c.value, "unit": c.unit, "qualifier": c.qualifier, "low": c.low, "high": c.high}
+
+
+# Why a quantity the quantity layer offered as a claim has none: read_claims drops just these ("the two leaders").
+_SMALL_IN_WORDS = "a small number in words that no metric names"
+
+
+def quantity_rows(articles: list[Article], claims: list[Claim], settings: Settings | None = None) -> list[dict[str, Any]]:
+    """The `extract --quantities` contract: every quantity of every article, claim or not, in text order; is_claim
+    says whether a claim was read from it (a from-to range: from its ends), not_claim_reason why not."""
+    claimed = {(c.article_id, c.start, c.end) for c in claims}
+    room = (settings or Settings()).max_figures_per_sentence
+    rows = []
+    for article in articles:
+        compact = without_zero_width_in_numbers(article.text)
+        for sentence in sentences(normalise(compact.text)):
+            for q in quantities_in(sentence.text, room)[0]:
+                spans = [(compact.original(sentence.start + p.start), compact.original_end(sentence.start + p.end))
+                         for p in q.claims()]
+                is_claim = any((article.id, *span) in claimed for span in spans)
+                start = compact.original(sentence.start + q.start)
+                end = compact.original_end(sentence.start + q.end)
+                rows.append({"article": article.id, "quote": article.text[start:end], "value": q.value, "low": q.low,
+                             "high": q.high, "unit": q.unit, "qualifier": q.qualifier, "change": q.change,
+                             "direction": q.direction, "is_claim": is_claim,
+                             "not_claim_reason": None if is_claim else q.not_claim_reason or _SMALL_IN_WORDS})
+    return rows
 
 
 def result_rows(outcome: VerifyOutcome) -> list[dict[str, Any]]:

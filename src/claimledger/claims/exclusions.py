@@ -8,6 +8,7 @@ from functools import lru_cache
 
 from claimledger.claims.numbers import Figure
 from claimledger.claims.timeref import MONTHS
+from claimledger.claims.wordlists import word_list
 
 _MONTH_WORD = re.compile(rf"(?:{MONTHS})\.?", re.I)
 _MONTH_AFTER = re.compile(rf"^(?:st|nd|rd|th)?\s*(?:of\s+)?(?:{MONTHS})\b", re.I)
@@ -17,18 +18,19 @@ _AGE_AFTER = re.compile(r"^[\s-]*(?:years?|months?)[\s-]old\b|^-year-old", re.I)
 _AGE_APPOSITION = re.compile(r"[A-Za-z]+,\s*$")  # "Mohammed, 12," / "The striker, 29,"
 _AGE_BRACKET = re.compile(r"\b(?:aged|ages|were|are|those|people|voters|adults|children)\s+(?:under|over|above|below)\s*$",
                           re.I)
-_CALENDAR_SPAN = re.compile(r"\b(?:first|last|final|opening|closing)\s+$", re.I)
+_SPAN_WORDS = ("first", "last", "final", "opening", "closing")
+_CALENDAR_SPAN = re.compile(rf"\b(?:{'|'.join(_SPAN_WORDS)})\s+$", re.I)
+_BRACKET_WORDS = ("under", "over", "above", "below")
+_BOUND_BEFORE = re.compile(r"(?:more than|over|nearly|almost|about|some)\s*$")
+_COMMA_AFTER = re.compile(r"\s*,")
 _CALENDAR_SPAN_AFTER = re.compile(r"^\s+(?:months|weeks|days|quarters)\s+of\s+(?:the|this|last|that|\d{4})", re.I)
 # Words after which a number names something ("Resolution 2728", "Channel 12", "page 4", "No. 7", "#3").
-_IDENTIFIER_WORDS = frozenset("""resolution resolutions no no. nos. number numbers article section chapter page pages
-p. pp. room route road highway flight bus gate unit brigade division battalion law bill act decree paragraph clause
-item case file row seat apartment building block floor street channel covid model version level phase stage grade
-class episode season volume vol. part figure fig. table appendix annex protocol line camp terminal platform district
-zone sector ward tier code id ref ref. serial verse track exit junction km mile kan i24 ynet group squad team #""".split())
+_IDENTIFIER_WORDS = frozenset(word_list("identifiers")["words"].split())
+_AGE_WORDS = frozenset(word_list("identifiers")["age_words"])
 _STREET_AFTER = re.compile(r"^\s+(?:[A-Z][a-z]+\s+){1,3}(?:street|st\.|avenue|ave\.|road|rd\.|boulevard|blvd)", re.I)
 # International numbers ("+972 3 555 1234") and dashed local ones ("(212) 555-1234", "555-123-4567").
 _PHONE = re.compile(r"\+\d{1,3}(?:[\s.-]?\(?\d{1,4}\)?){2,5}|\(?\b\d{3}\)?[\s.-]?\d{3}[.-]\d{4}\b")
-_NAME_BEFORE = re.compile(r"\b[A-Z][\w-]*\s$")
+_NAME_BEFORE = re.compile(r"\b(?:[A-Z]|[a-z]{1,2}[A-Z])[\w-]*\s$")  # "Channel ", "iPhone "
 _SENTENCE_END_BEFORE = re.compile(r"[.!?][\"')\]]*\s+$")
 _VOTE_WORDS = re.compile(r"\b(?:vot(?:e|es|ed|ing)|ballots?|in\s+favou?r|abstain(?:ed|ing|ions)?|seats?)\b", re.I)
 _TALLY_AFTER = re.compile(r"^\s*(?:votes?\s+)?(?:to|-|against)\s+\d", re.I)
@@ -48,35 +50,48 @@ def _names_a_vote(s: str) -> bool:
     return _VOTE_WORDS.search(s) is not None
 
 
-def is_not_a_claim(s: str, f: Figure, counted_noun: str | None) -> bool:
-    """True for a number that only names, dates or tallies something; `counted_noun` is the noun after it."""
+def not_a_claim(s: str, f: Figure, counted_noun: str | None) -> str | None:
+    """Why a number only names, dates or tallies something ("a year", "an identifier", ...); None for a claim.
+    `counted_noun` is the noun after it."""
     before, after = s[max(0, f.start - TAIL):f.start], s[f.end:f.end + AHEAD]
     raw = s[f.start:f.end]
     plain_integer = raw.isdigit()
     if plain_integer and len(raw) == 4 and 1800 <= int(raw) <= 2100:
-        return True
-    if (_TALLY_AFTER.match(after) or _TALLY_SIDE.match(after) or _TALLY_BEFORE.search(before)) \
-            and _names_a_vote(s):
-        return True
+        return "a year"
+    previous = _previous_word(before)
+    last = previous.lower()
+    # Each cheap test on the word before spares a search of the text before (a pattern tried at every position).
+    if (_TALLY_AFTER.match(after) or _TALLY_SIDE.match(after)
+            or (last in ("to", "against") and _TALLY_BEFORE.search(before))) and _names_a_vote(s):
+        return "a vote tally"
     if f.form in ("digits", "round") or plain_integer:
-        previous = _previous_word(before)
         if plain_integer and int(raw) <= 31 and (_MONTH_WORD.fullmatch(previous) or _MONTH_AFTER.match(after)):
-            return True
-        if previous.lower().rstrip("#") in _IDENTIFIER_WORDS or previous == "#" or _TIME_AFTER.match(after) \
-                or _STREET_AFTER.match(after):
-            return True
-        name = _NAME_BEFORE.search(before)
+            return "a date"
+        if last.rstrip("#") in _IDENTIFIER_WORDS or previous == "#":
+            return f"an identifier (after {previous!r})"
+        if _TIME_AFTER.match(after):
+            return "a time of day"
+        if _STREET_AFTER.match(after):
+            return "a street number"
+        name = _NAME_BEFORE.search(before) if previous[:3] != last[:3] else None  # a capital in the word before
         if name and plain_integer and not counted_noun and not _opens_sentence(s, f.start - len(before) + name.start()):
-            return True  # "Channel 12", "Apollo 11": a name followed by a number
-        if _inside_token(s, f) or _inside(_PHONE, s, f) or _inside(_NUMERIC_DATE, s, f):
-            return True
-    if _AGE_AFTER.match(after) and not re.search(r"(?:more than|over|nearly|almost|about|some)\s*$", before):
-        return True
-    if f.value < 120 and _AGE_BRACKET.search(before):
-        return True  # "those who left were under 30": an age bracket
-    if _CALENDAR_SPAN.search(before) and _CALENDAR_SPAN_AFTER.match(after):
-        return True  # "the first three months of the year": a part of the calendar
-    return bool(_AGE_APPOSITION.search(before) and re.match(r"^\s*,", after) and f.form == "digits" and f.value < 120)
+            return f"a name's number (after {previous!r})"  # "Channel 12", "Apollo 11"
+        if _inside_token(s, f):
+            return "part of a URL, path or address"
+        if _inside(_PHONE, s, f):
+            return "a phone number"
+        if _inside(_NUMERIC_DATE, s, f):
+            return "a date"
+    if _AGE_AFTER.match(after) and not _BOUND_BEFORE.search(before):
+        return "an age"
+    if f.value < 120 and (last in _AGE_WORDS or (last in _BRACKET_WORDS and _AGE_BRACKET.search(before))):
+        return "an age"  # "those who left were under 30", "aged 45"
+    if last in _SPAN_WORDS and _CALENDAR_SPAN.search(before) and _CALENDAR_SPAN_AFTER.match(after):
+        return "a part of the calendar"  # "the first three months of the year"
+    if f.form == "digits" and f.value < 120 and previous.endswith(",") and _COMMA_AFTER.match(after) \
+            and _AGE_APPOSITION.search(before):
+        return "an age"  # "Mohammed, 12,"
+    return None
 
 
 def _previous_word(before: str) -> str:

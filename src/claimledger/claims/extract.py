@@ -3,61 +3,23 @@
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
 from dataclasses import dataclass, replace
-from itertools import islice
 
-from claimledger.claims.exclusions import is_not_a_claim
 from claimledger.claims.model import Article, Claim, claim_id
-from claimledger.claims.numbers import Figure, find_figures, read_word_number
-from claimledger.claims.qualifiers import Interval, find_qualifier, interval_for
+from claimledger.claims.numbers import Figure
+from claimledger.claims.qualifiers import Interval, interval_for
+from claimledger.claims.quantities import quantities_in
 from claimledger.claims.text import Compacted, Sentence, nearest, normalise, sentences, without_zero_width_in_numbers
 from claimledger.claims.timeref import detect_date, periods_in
 from claimledger.claims.vocabulary import MetricRule, SentenceWords, Vocabulary, load_vocabulary
 
 __all__ = ["extract_claims", "read_claims", "FigureLimits", "Extraction", "detect_date"]
 
-_CHANGE_BEFORE = re.compile(
-    r"(?<![\w-])(?P<verb>rose|risen|rising|rises|rise|increased|increases|increasing|increase|grew|grown|growing|"
-    r"grow|jumped|jumps|jump|surged|surges|surging|surge|soared|soaring|soar|climbed|climbing|climb|spiked|gained|"
-    r"expanded|expand|up|fell|fallen|falls|falling|fall|dropped|drops|drop|declined|declines|declining|decline|"
-    r"decreased|decreasing|decrease|plunged|plummeted|slumped|slid|slipped|tumbled|sank|down|shrank|shrunk|shrink|"
-    r"contracted|contract|cut|reduction|growth)(?:\s+(?:by|of))?\s*$",
-    re.I,
-)
-_CHANGE_AFTER = re.compile(r"^\s*(?:an?\s+)?(?P<noun>increase|rise|jump|surge|growth|hike|drop|decline|fall|decrease|"
-                           r"reduction|cut|plunge|higher|lower|more|less)\b", re.I)
-_FALLING = {"fell", "fallen", "falls", "falling", "fall", "dropped", "drops", "drop", "declined", "declines",
-            "declining", "decline", "decreased", "decreasing", "decrease", "plunged", "plummeted", "slumped", "slid",
-            "slipped", "tumbled", "sank", "down", "shrank", "shrunk", "shrink", "contracted", "contract",
-            "reduction", "cut", "plunge", "lower", "less"}
-_CURRENCY_BEFORE = re.compile(r"(?:US|A|C|NZ|HK)?[$£€¥₪]\s?$")
-_MULTIPLIER = re.compile(
-    r"(?<![\w-])(?:(?P<verb>doubled|tripled|trebled|quadrupled|halved)(?![\w-])(?!\s+(?:down|up|over|back|as)\b)"
-    r"|(?<=to\s)(?P<infinitive>double|triple|quadruple|halve)\b"
-    r"|(?P<fold>two|three|four|five|six|seven|eight|nine|ten|\d+)-?fold\b"
-    r"|(?P<times>twice|(?:two|three|four|five|six|seven|eight|nine|ten|\d+(?:\.\d+)?)\s+times)"
-    r"\s+(?:as\s+(?:many|much|high|large|great|likely)|more|higher|larger|greater|bigger)\b)",
-    re.I,
-)
-_MULTIPLIER_WORDS = ("doubl", "tripl", "trebl", "quadrupl", "halve", "times", "twice", "fold")
-_MULTIPLIER_CHANGE = {"doubled": 100.0, "tripled": 200.0, "trebled": 200.0, "quadrupled": 300.0, "halved": -50.0,
-                      "double": 100.0, "triple": 200.0, "quadruple": 300.0, "halve": -50.0}
-_ONE_SPAN = re.compile(r"(?<![\w-])(?:a|an|one)\s+(?P<unit>year|month|week)\b", re.I)
-_ONE_SPAN_QUALIFIED = re.compile(r"(?:more than|over|nearly|almost|about|less than|under|at least)\s+$", re.I)
-_DURATION_AFTER = re.compile(r"^[\s-]*(?P<unit>months?|years?|weeks?|days?)\b", re.I)
-_DURATION_UNITS = {"month": "months", "year": "years", "week": "weeks", "day": "days"}
-_HALF_NOT_A_SHARE = re.compile(r"(?:first|second|last|latter|former|other|next|previous)\s*$", re.I)
 _SHARE_OF_BASE = re.compile(r"^\s*(?:of\s+(?:them|those|whom|these|the\s+\w+)|were\b|are\b)", re.I)
 # People a small count in words still makes a claim about ("including four children"), unlike "the two leaders".
 _VICTIMS = {"children", "people", "palestinians", "israelis", "civilians", "journalists", "soldiers", "hostages",
             "women", "patients", "doctors", "nurses", "medics", "paramedics", "refugees", "detainees",
             "prisoners", "babies", "infants", "countries"}
-_COUNTED_WORD = re.compile(r"[A-Za-z][A-Za-z'-]*")
-_IRREGULAR_PLURALS = {"people", "children", "men", "women", "staff", "personnel", "police", "youth", "press"}
-_NOT_NOUNS = {"has", "was", "is", "as", "this", "its", "his", "hers", "us", "yes", "thus", "plus", "less",
-              "across", "towards", "always", "perhaps", "whereas", "since", "afterwards", "besides", "alas",
-              "does", "goes", "ones", "thesis", "analysis", "crisis", "basis", "axis", "emphasis"}
 
 
 @dataclass(frozen=True)
@@ -107,9 +69,6 @@ class _SentenceFacts:
     subjects: list[tuple[int, str]]
 
 
-# Characters around a figure its reading looks at: the longest qualifier, change verb or counted noun phrase is far
-# shorter. A slice of the whole rest of the sentence per figure would cost the square of a long sentence.
-_BEFORE_REACH, _AFTER_REACH = 120, 240
 # Past MAX_DIGITS a run of digits is no figure (an id, a hash: silently); this long, the file is worth a word.
 _ABSURD_NUMBER = re.compile(r"\d{100,}")
 LONGEST_SENTENCE = 4000  # characters; a long news sentence is 300, a long list 1,500
@@ -178,112 +137,12 @@ def _facts(article: Article, compact: Compacted, sentence: Sentence, vocabulary:
 
 
 def _readings(sentence: Sentence, room: int) -> tuple[list[_Reading], int]:
-    """The readings of a sentence's figures, at most `room` of each kind, and how many figures it holds (up to
-    room + 1: more than room says some were left unread)."""
-    s = sentence.text
-    figures = find_figures(s, limit=room + 1)
-    found = len(figures)
-    readings = [r for f in figures[:room] if (r := _read(s, f)) is not None]
-    lower = s.lower()
-    starts = [r.figure.start for r in readings]
-    ends = [r.figure.end for r in readings]
-    replaced: set[int] = set()  # readings a multiplier takes over ("3 times more": one claim, not "3")
-    extra: list[_Reading] = []
-    # The cheap substring tests spare the two scans below on most sentences.
-    multipliers = _MULTIPLIER.finditer(s) if any(w in lower for w in _MULTIPLIER_WORDS) else iter(())
-    for m in islice(multipliers, room):
-        if m.group("verb") or m.group("infinitive"):
-            value = _MULTIPLIER_CHANGE[(m.group("verb") or m.group("infinitive")).lower()]
-        elif m.group("fold"):
-            head = m.group("fold").lower()
-            value = round(((float(head) if head.isdigit() else read_word_number(head)) - 1) * 100, 4)
-        else:
-            head = m.group("times").split()[0].lower()
-            factor = 2.0 if head == "twice" else (float(head) if head[0].isdigit() else read_word_number(head))
-            value = round((factor - 1) * 100, 4)
-        i = bisect_right(ends, m.start())  # readings are in order and never overlap: the first ending after m starts
-        while i < len(readings) and starts[i] < m.end():
-            replaced.add(i)
-            i += 1
-        q = find_qualifier(_before(s, m.start()), _after(s, m.end()))
-        figure = Figure(m.start(), m.end(), value, "multiplier", False, 1.0)
-        extra.append(_Reading(figure, m.start() - q.before, m.end() + q.after, value, "percent_change",
-                              "multiplier", q.qualifier, None, _after(s, m.end() + q.after)))
-    spans = _ONE_SPAN.finditer(s) if any(w in lower for w in (" year", " month", " week")) else iter(())
-    for m in islice(spans, room):
-        if not (_ONE_SPAN_QUALIFIED.search(s, max(0, m.start() - 12), m.start())
-                or re.match(r"\s+(?:into|of\s+(?:war|fighting))\b", _after(s, m.end()))):
-            continue  # "a year" alone is a time, not a claimed duration; "more than a year", "a year into" are
-        unit = _DURATION_UNITS[m.group("unit").lower()]
-        figure = Figure(m.start(), m.end(), 1.0, "words", False, 1.0)
-        q = find_qualifier(_before(s, m.start()), "")
-        extra.append(_Reading(figure, m.start() - q.before, m.end(), 1.0, unit, "words", q.qualifier, None,
-                              _after(s, m.end())))
-    kept = [r for i, r in enumerate(readings) if i not in replaced]
-    return sorted(kept + extra, key=lambda r: r.start), found
-
-
-def _before(s: str, position: int) -> str:
-    return s[max(0, position - _BEFORE_REACH):position]
-
-
-def _after(s: str, position: int) -> str:
-    return s[position:position + _AFTER_REACH]
-
-
-def _read(s: str, f: Figure) -> _Reading | None:
-    before, after = _before(s, f.start), _after(s, f.end)
-    counted_as_count = _counted_noun(after, "count")
-    if is_not_a_claim(s, f, counted_as_count):
-        return None
-    currency = _CURRENCY_BEFORE.search(before[-4:])
-    if currency:  # "$2.5bn": the symbol is part of the figure, the qualifier stands before it
-        f = replace(f, start=f.start - len(currency.group()))
-        before = _before(s, f.start)
-    q = find_qualifier(before, after)
-    if q.qualifier == "more_than" and before[len(before) - q.before:].strip().lower() == "over" \
-            and _DURATION_AFTER.match(after):
-        q = find_qualifier("", after)  # "over 51 days": during, not more than
-    qualifier = "range" if f.form == "range" else ("at_least" if f.form == "plural" and q.qualifier == "exact"
-                                                   else q.qualifier)
-    value, unit, form = f.value, "percent" if f.percent else "count", f.form
-    duration = _DURATION_AFTER.match(after)
-    change = None
-    if f.percent or form == "fraction":  # only a share or a percent can be a change ("rose by a third")
-        change = _CHANGE_BEFORE.search(before[max(0, len(before) - q.before - 40): len(before) - q.before]) \
-            or (f.percent and _CHANGE_AFTER.match(after))
-    if change:
-        unit = "percent_change"
-        word = (change.group("verb") if "verb" in change.re.groupindex else change.group("noun")).lower()
-        value = -value if word in _FALLING else value
-    elif f.form == "fraction":
-        unit = "percent"
-    elif duration and not f.percent:
-        unit = _DURATION_UNITS[duration.group("unit").lower().rstrip("s")]
-    if f.form == "fraction" and s[f.start:f.end].lower() == "half" and not change:
-        if _HALF_NOT_A_SHARE.search(before[-20:]) or not re.match(r"^\s+(?:of|the|a|an|their|its)\b", after, re.I):
-            return None
-    counted = counted_as_count if unit == "count" else _counted_noun(after, unit)
-    unit_words = duration.end() if unit in _DURATION_UNITS.values() and duration else 0  # "twenty months"
-    end = f.end + max(q.after, unit_words)
-    return _Reading(f, f.start - q.before, end, value, unit, form, qualifier, counted, _after(s, end))
-
-
-def _counted_noun(after: str, unit: str) -> str | None:
-    """The noun a figure counts: the first plural within a few words ("1,000 Israeli Air Force veterans")."""
-    if unit not in ("count", "percent"):
-        return None
-    rest = re.split(r"[,;:.!?()\"]", after, maxsplit=1)[0]
-    if unit == "percent":
-        rest = re.sub(r"^\s*(?:of\s+)?(?:the|them|all|those|these|its|their)?\s*", "", rest, flags=re.I)
-    for word in _COUNTED_WORD.findall(rest)[:4]:
-        lower = word.lower()
-        if lower in _IRREGULAR_PLURALS or (lower.endswith("s") and not lower.endswith(("ss", "us"))
-                                           and lower not in _NOT_NOUNS and len(lower) > 2):
-            return lower
-        if lower in ("of", "who", "which", "that", "were", "have", "had", "are", "in", "on", "at"):
-            break
-    return None
+    """The readings of a sentence's claims (its quantities that are claims, claims/quantities.py), at most `room`
+    figures of each kind, and how many figures it holds (up to room + 1: more than room says some were left
+    unread)."""
+    quantities, found = quantities_in(sentence.text, room, claims_only=True)
+    return [_Reading(q.figure, q.start, q.end, q.claim_value, q.claim_unit, q.form, q.claim_qualifier, q.counted,
+                     q.after) for quantity in quantities for q in quantity.claims()], found
 
 
 def _choose_metric(reading: _Reading, sentence: Sentence, words: SentenceWords, vocabulary: Vocabulary,

@@ -17,7 +17,8 @@ _TENS_WORDS = {
 }
 _SCALES = {"hundred": 100, "thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000,
            "trillion": 1_000_000_000_000}
-_SHORT_SCALES = {"k": 1_000, "m": 1_000_000, "mn": 1_000_000, "bn": 1_000_000_000}
+_SHORT_SCALES = {"k": 1_000, "m": 1_000_000, "mn": 1_000_000, "bn": 1_000_000_000, "tn": 1_000_000_000_000}
+SCALES = {**_SCALES, **_SHORT_SCALES}  # every scale word and its value: "million", "bn"
 _DENOMINATORS = {
     "half": 2, "halves": 2, "third": 3, "thirds": 3, "quarter": 4, "quarters": 4, "fourth": 4, "fourths": 4,
     "fifth": 5, "fifths": 5, "sixth": 6, "sixths": 6, "seventh": 7, "sevenths": 7, "eighth": 8, "eighths": 8,
@@ -79,9 +80,10 @@ _SPACE_GROUP = re.compile(r"\d \d{3}")
 
 # Where a figure can start. FIGURE is tried only there: scanning every position with all its branches costs
 # several times more, and most words of a sentence can start none of them.
-# It runs over lower-cased text: a case-blind pattern costs twice as much.
+# It runs over lower-cased text: a case-blind pattern costs twice as much. Only the first digit of a run can start a
+# figure (every branch needs a boundary before its digits), so the others are not triggers.
 _TRIGGER = re.compile(
-    rf"""\d|\b(?:(?:between|from)\s+\d|tens\b|dozens|scores|hundreds|thousands|millions|billions|half\b
+    rf"""(?<!\d)\d|\b(?:(?:between|from)(?=\s+\d)|tens\b|dozens|scores|hundreds|thousands|millions|billions|half\b
         |an?[ -](?:dozen|{_SCALE}|{_DENOMINATOR})\b|(?:{_CARDINAL})\b)""",
     re.VERBOSE,
 )
@@ -149,7 +151,7 @@ def find_figures(text: str, limit: int | None = None) -> list[Figure]:
         m = FIGURE.match(lower, trigger.start())
         if m is None:
             continue
-        if _SPACE_GROUP.search(m.group()) and _MONTH_BEFORE.search(lower, max(0, m.start() - 12), m.start()):
+        if _SPACE_GROUP.search(lower, m.start(), m.end()) and _MONTH_BEFORE.search(lower, max(0, m.start() - 12), m.start()):
             m = _FIGURE_AFTER_MONTH.match(lower, trigger.start())
         resume = m.end()
         if m.group("range"):
@@ -194,7 +196,7 @@ def _range(text: str, m: re.Match) -> list[Figure]:
 
 
 def _figure(m: re.Match) -> Figure | None:
-    if "fraction" not in m.re.groupindex:
+    if "fraction" not in m.re.groupindex or m.lastgroup == "digits":  # most figures: tried first
         return _digits(m)
     if m.group("fraction"):
         if m.group("lone_half"):

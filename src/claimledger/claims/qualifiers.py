@@ -5,32 +5,17 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-# Longest phrases first so "just over" wins over "over". Each must stand right before the figure.
-_BEFORE = {
-    "more_than": ["more than", "over", "above", "exceeding", "exceeded", "exceeds", "exceed", "passed", "passing",
-                  "crossed", "crossing", "crosses", "topped", "topping", "tops", "passes", "surpasses", "surpassed", "surpassing", "in excess of",
-                  "upwards of", "upward of", "north of", "greater than", "higher than", "well over", "just over",
-                  "beyond"],
-    "at_least": ["at least", "no fewer than", "no less than", "not less than", "not fewer than", "a minimum of",
-                 "minimum of"],
-    "nearly": ["nearly", "almost", "close to", "nearing", "approaching", "just under", "just shy of",
-               "just short of", "not quite", "just below", "nigh on"],
-    "about": ["about", "around", "roughly", "some", "approximately", "approx.", "an estimated", "estimated",
-              "circa", "~", "an approximate", "something like", "in the region of", "on the order of"],
-    "fewer_than": ["fewer than", "less than", "under", "below", "lower than", "short of"],
-    "at_most": ["at most", "up to", "no more than", "not more than", "a maximum of", "as many as", "as much as",
-                "maximum of"],
-}
-_AFTER = {
-    "at_least": ["or more", "and more", "or higher", "plus"],
-    "about": ["or so", "or thereabouts", "odd"],
-    "at_most": ["or fewer", "or less", "at most", "or lower"],
-}
+from claimledger.claims.wordlists import word_list
 
+# Longest phrases first so "just over" wins over "over". Each must stand right before the figure (lexicon/qualifiers.toml).
+_BEFORE: dict[str, list[str]] = word_list("qualifiers")["before"]
+_AFTER: dict[str, list[str]] = word_list("qualifiers")["after"]
+
+_BEFORE_PHRASES = sorted({p for ps in _BEFORE.values() for p in ps}, key=len, reverse=True)
 _BEFORE_RE = re.compile(
-    r"(?<![\w-])(?P<q>"
-    + "|".join(re.escape(p) for p in sorted({p for ps in _BEFORE.values() for p in ps}, key=len, reverse=True))
-    + r")\s*(?:a\s+|an\s+)?$",
+    r"(?:(?<![\w-])(?P<q>" + "|".join(re.escape(p) for p in _BEFORE_PHRASES if p[0].isalpha())
+    + r")|(?P<sign>" + "|".join(re.escape(p) for p in _BEFORE_PHRASES if not p[0].isalpha())
+    + r"))\s*(?:a\s+|an\s+)?$",
     re.IGNORECASE,
 )
 _AFTER_RE = re.compile(
@@ -54,7 +39,8 @@ def find_qualifier(before: str, after: str) -> QualifierMatch:
     tail = before[-40:]  # the longest qualifier phrase is far shorter; an anchored search over more is waste
     m = _BEFORE_RE.search(tail)
     if m:
-        return QualifierMatch(_BEFORE_LOOKUP[" ".join(m.group("q").lower().split())], before=len(tail) - m.start())
+        phrase = m.group("q") or m.group("sign")
+        return QualifierMatch(_BEFORE_LOOKUP[" ".join(phrase.lower().split())], before=len(tail) - m.start())
     m = _AFTER_RE.search(after)
     if m:
         return QualifierMatch(_AFTER_LOOKUP[m.group("q").lower()], after=m.end())

@@ -1,0 +1,205 @@
+"""The quantity layer on NewsQuant (the CQE paper's test set) and on Recognizers-Text's number ranges, scored by
+../shared/eval/score.py, beside CQE's and quantulum3's published figures.
+
+Run: .venv/bin/python bench/newsquant.py [--eval ../shared/eval] [--misses dev]
+The sets are read in place (never copied into the project). NewsQuant is a test set: rules are developed against its
+even-numbered lines only (the dev half); the odd-numbered lines (held out) are scored and never looked at.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import subprocess
+import sys
+import tempfile
+from fractions import Fraction
+from pathlib import Path
+
+from claimledger.claims.qualifiers import find_qualifier
+from claimledger.claims.quantities import Quantity, find_quantities
+from claimledger.claims.text import normalise
+
+ROOT = Path(__file__).resolve().parents[1]
+# NewsQuant annotates ages, durations and tallies, never years, dates, times of day, identifiers or ordinals.
+NOT_ANNOTATED = ("a year", "a date", "a time of day", "an identifier", "a name's number", "a street number",
+                 "part of a URL", "a phone number", "an ordinal", "a screen resolution", "a part of the calendar",
+                 "a pronoun", "a score or tally")
+# Our unit names -> NewsQuant's (the CQE authors mapped every baseline's units the same way). A count takes the
+# singular of the noun it counts ("13000 workers" -> "worker"), as NewsQuant's annotators wrote it.
+UNIT_NAMES = {
+    "percent": "percentage", "percentage_point": "percentage", "basis_point": "basis point",
+    "USD": "dollar", "EUR": "euro", "GBP": "pound sterling", "JPY": "japanese yen", "CNY": "chinese yuan",
+    "AUD": "australian dollar", "CAD": "canadian dollar", "HKD": "hong kong dollar", "NZD": "new zealand dollar",
+    "SGD": "singapore dollar", "ILS": "shekel", "INR": "indian rupee", "MYR": "malaysian ringgit",
+    "DKK": "danish krone", "CHF": "swiss franc", "RUB": "russian ruble", "TRY": "turkish lira", "MXN": "mexican peso",
+    "ZAR": "south african rand", "AED": "uae dirham", "SAR": "saudi riyal", "HRK": "croatian kuna", "BRL": "real",
+    "cent": "cent", "penny": "penny", "sen": "sen",
+    "km": "kilometre", "km2": "square kilometre", "m2": "square metre", "m3": "cubic metre", "m": "metre",
+    "cm": "centimetre", "mm": "millimetre", "um": "micrometre", "nm": "nanometre", "square_mile": "square mile",
+    "square_foot": "square foot", "cubic_foot": "cubic foot", "kg": "kilogram", "g": "gram", "mg": "milligram",
+    "pound_mass": "pound-mass", "ml": "millilitre", "mph": "mile per hour", "km/h": "kilometre per hour",
+    "mpg": "mile per gallon", "rpm": "revolutions per minute", "W": "watt", "kW": "kilowatt", "MW": "megawatt",
+    "GW": "gigawatt", "kWh": "kilowatt hour", "MWh": "megawatt hour", "GWh": "gigawatt hour", "TWh": "terawatt hour",
+    "V": "volt", "Hz": "hertz", "kHz": "kilohertz", "MHz": "megahertz", "GHz": "gigahertz", "kB": "kilobyte",
+    "MB": "megabyte", "GB": "gigabyte", "TB": "terabyte", "GPa": "gigapascal", "Pa": "pascal", "dB": "decibel",
+    "mAh": "milliampere-hour", "ppm": "parts-per-million", "ppb": "parts-per-billion", "bhp": "brake horsepower",
+    "kcal": "kilocalorie", "Mbit/s": "megabit per second", "Gbit/s": "gigabit per second",
+}
+_IRREGULAR = {"people": "people", "children": "child", "men": "man", "women": "woman", "feet": "foot"}
+PUBLISHED = {  # value P / R / F1, value+unit F1, value+change F1 (README of ../shared/eval)
+    "CQE (published)": ("-", "-", 92.0, 85.6, 88.1),
+    "quantulum3 (published)": (65.0, 83.3, 73.0, 47.2, "-"),
+}
+
+
+def newsquant_unit(q: Quantity) -> str | None:
+    """Our unit in NewsQuant's vocabulary."""
+    if q.not_claim_reason == "an age":
+        return "year of age"
+    unit, _, per = q.unit.partition("/") if "/" in q.unit and q.unit not in UNIT_NAMES else (q.unit, "", "")
+    if unit == "count":
+        return _counted_phrase(q)
+    name = UNIT_NAMES.get(unit, unit)
+    return f"{name} per {UNIT_NAMES.get(per, per)}" if per else name
+
+
+_WORD = re.compile(r"[A-Za-z][\w'-]*")
+_FUNCTION_WORDS = frozenset("""of the a an and or to in on at for by with from as is are was were be been has have had
+that which who this these those its their his her our your my more less than over under about other others""".split())
+
+
+def _counted_phrase(q: Quantity) -> str | None:
+    """NewsQuant names a count's unit by the noun phrase it counts, its head in the singular ("50 different
+    products": "different product"); a lone "one" counts the noun after it ("one solution")."""
+    words = _WORD.findall(q.after[:80])[:5]
+    if q.counted and q.counted in (w.lower() for w in words):
+        head = [w.lower() for w in words].index(q.counted)
+        phrase = [w for w in words[:head] if w.lower() not in _FUNCTION_WORDS]
+        return " ".join([*phrase, _singular(q.counted)])
+    if q.value == 1 and words and words[0].lower() not in _FUNCTION_WORDS:
+        return words[0]
+    return None
+
+
+def _singular(word: str) -> str:
+    if word in _IRREGULAR:
+        return _IRREGULAR[word]
+    if word.endswith("ies"):
+        return word[:-3] + "y"
+    if word.endswith(("ses", "xes", "ches", "shes")):
+        return word[:-2]
+    return word[:-1] if word.endswith("s") else word
+
+
+def prediction(q: Quantity, text: str) -> dict:
+    """One quantity in score.py's prediction format. NewsQuant gives a range the bound written before it ("about
+    14-18 mpg": ~), where our qualifier says only "range"."""
+    qualifier = find_qualifier(text[:q.start], "").qualifier if q.qualifier == "range" else q.qualifier
+    out = {"unit": newsquant_unit(q), "qualifier": qualifier,
+           "change": q.change, "change_direction": q.direction}
+    if q.value is None:
+        out["value"], out["range"] = None, [q.low, q.high]
+    else:  # a share in words is a ratio in NewsQuant ("half of which" = 0.5), a percent sign a percent
+        out["value"] = float(Fraction(q.value / 100).limit_denominator(12)) if q.form == "fraction" else q.value
+    return out
+
+
+def predictions(rows: list[dict]) -> list[dict]:
+    """find_quantities on every sentence, less what the set does not annotate."""
+    return [{"text": r["text"], "quantities": [prediction(q, normalise(r["text"])) for q in find_quantities(normalise(r["text"]))
+                                               if not (q.not_claim_reason or "").startswith(NOT_ANNOTATED)]}
+            for r in rows]
+
+
+def score(score_py: Path, gold: list[dict], pred: list[dict], mode: str) -> dict:
+    """score.py's JSON for one set of predictions (gold and predictions in temp files, never in the project)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        g, p = Path(tmp, "gold.jsonl"), Path(tmp, "pred.jsonl")
+        g.write_text("".join(json.dumps(r) + "\n" for r in gold), encoding="utf-8")
+        p.write_text("".join(json.dumps(r) + "\n" for r in pred), encoding="utf-8")
+        done = subprocess.run([sys.executable, str(score_py), str(g), str(p), "--mode", mode],
+                              capture_output=True, text=True, check=True)
+    return json.loads(done.stdout)
+
+
+def _row(name: str, cqe: dict, strict: dict) -> list:
+    ok, n = strict["qualifier_coarse_accuracy"]
+    return [name, *cqe["value"], cqe["value+unit"][2], cqe["value+newsquant_symbol"][2],
+            round(100 * ok / n, 1) if n else "-", *strict["change_true_PRF_on_value_matches"], cqe["n_gold"],
+            cqe["n_pred"]]
+
+
+def _gold_bound(raw: str) -> tuple[str, float | None, float | None]:
+    """Recognizers-Text's interval ("(20,)", "[20,100)", "[170,170]") as (bound, low, high) in our words."""
+    lo, hi = (float(x) if x else None for x in raw[1:-1].split(","))
+    if hi is None:
+        return ("more_than" if raw[0] == "(" else "at_least"), lo, None
+    if lo is None:
+        return ("fewer_than" if raw[-1] == ")" else "at_most"), None, hi
+    return ("exact" if lo == hi else "range"), lo, hi
+
+
+def _bounds(rows: list[dict]) -> tuple[int, int]:
+    """Recognizers-Text NumberRange: (right, total) of gold bounds and ranges we read with the same bound and ends."""
+    right = total = 0
+    for r in rows:
+        found = {(q.qualifier, q.low, q.high) for q in find_quantities(normalise(r["text"]))}
+        for gold in r["quantities"]:
+            total += 1
+            right += _gold_bound(gold["value_raw"]) in found
+    return right, total
+
+
+def _print_misses(gold: list[dict], pred: list[dict], what: str) -> None:
+    """The dev half's sentences where our values (or units, or symbols) differ from the annotators' (never the
+    held-out half)."""
+    def key(q: dict, raw: str | None) -> str:
+        value = str(q.get("range") or q["value"])
+        return value if what == "value" else f"{value} {q['unit']}" if what == "unit" else f"{value} {raw}"
+
+    for g, p in zip(gold, pred):
+        want = sorted(key(q, q["qualifier_raw"]) for q in g["quantities"])
+        got = sorted(key(q, q["change_direction"] or _SYMBOLS.get(q["qualifier"])) for q in p["quantities"])
+        if want != got:
+            print(f"\n{g['text']}\n  gold: {want}\n  ours: {got}")
+
+
+_SYMBOLS = {"exact": "=", "about": "~", "nearly": "~", "more_than": ">", "at_least": ">", "fewer_than": "<",
+            "at_most": "<"}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--eval", type=Path, default=ROOT.parent / "shared" / "eval", help="the eval folder")
+    parser.add_argument("--misses", choices=["value", "unit", "symbol"],
+                        help="print the dev half's sentences whose values, units or symbols we get wrong")
+    args = parser.parse_args()
+    lines = [json.loads(line) for line in (args.eval / "newsquant.jsonl").open(encoding="utf-8")]
+    pred = predictions(lines)
+    halves = {"dev (even lines)": slice(0, None, 2), "held out (odd lines)": slice(1, None, 2), "all": slice(None)}
+    if args.misses:
+        _print_misses(lines[halves["dev (even lines)"]], pred[halves["dev (even lines)"]], args.misses)
+        return
+    head = ["NewsQuant", "value P", "value R", "value F1", "value+unit F1", "value+change F1", "qualifier acc %",
+            "change P", "change R", "change F1", "gold", "predicted"]
+    table = [head]
+    for name, part in halves.items():
+        cqe, strict = (score(args.eval / "score.py", lines[part], pred[part], m) for m in ("cqe", "strict"))
+        table.append(_row(f"claimledger, {name}", cqe, strict))
+    for name, (p, r, f1, unit_f1, change_f1) in PUBLISHED.items():
+        table.append([name, p, r, f1, unit_f1, change_f1, "-", "-", "-", "-", 904, "-"])
+    widths = [max(len(str(row[i])) for row in table) for i in range(len(head))]
+    for row in table:
+        print("  ".join(str(cell).rjust(w) if i else str(cell).ljust(w) for i, (cell, w) in enumerate(zip(row, widths))))
+    print("(value+change F1: value and NewsQuant's one symbol slot =/~/>/</up/down agree; qualifier accuracy and "
+          "change P/R/F1 on value matches, score.py --mode strict; the rest --mode cqe)")
+    ranges = [json.loads(line) for line in (args.eval / "msrt_numberrange.jsonl").open(encoding="utf-8")]
+    right, total = _bounds(ranges)
+    print(f"Recognizers-Text NumberRange: {right}/{total} bounds and ranges read with the same bound and ends "
+          f"({100 * right / total:.1f}%)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,110 @@
+"""The unit a quantity is written in: a currency symbol before it, a unit word or symbol after it (lexicon/units.toml)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from claimledger.claims.wordlists import word_list
+
+_UNITS = word_list("units")
+
+
+def _plural(word: str, plurals: dict[str, str]) -> str:
+    if word in plurals:
+        return plurals[word]
+    if word.endswith(("s", "x", "ch", "sh")):
+        return word + "es"
+    if word.endswith("y") and word[-2:-1] not in "aeiou":
+        return word[:-1] + "ies"
+    return word + "s"
+
+
+def _word_table() -> dict[str, str]:
+    """Every spelling of a unit word, singular and plural, lower case -> the unit's name."""
+    table: dict[str, str] = {}
+    plurals = _UNITS["currency_plurals"]
+    for section in ("currency_words", "minor_currency_words", "words"):
+        for word, name in _UNITS[section].items():
+            table[word] = name
+            table.setdefault(_plural(word, plurals), name)
+    return table
+
+
+_WORDS = _word_table()
+_CURRENCY_NAMES = frozenset(_UNITS["currency_words"].values())
+_MINOR_CURRENCY_NAMES = frozenset(_UNITS["minor_currency_words"].values())
+_SYMBOLS: dict[str, str] = _UNITS["symbols"]
+_ISO_CODES = frozenset(c for c in {*_UNITS["currency_symbols"].values(), *_UNITS["currency_words"].values()}
+                       if len(c) == 3 and c.isupper())
+
+
+def _alternation(phrases) -> str:
+    return "|".join(re.escape(p) for p in sorted(phrases, key=len, reverse=True))
+
+
+_LONGEST_WORDS = max(len(w.split()) for w in _WORDS)
+_FIRST_WORDS = frozenset(w.split()[0] for w in _WORDS)
+# Up to three words after the figure, maybe after a hyphen ("a 5-mile walk"): looked up in the word table, longest
+# first. A dictionary lookup per figure; one alternation of every unit spelling would try each in turn.
+_NEXT_WORDS = re.compile(r"[ -]?(?P<w1>[A-Za-z]+)(?:(?P<s2>[ -])(?P<w2>[A-Za-z]+))?(?:(?P<s3>[ -])(?P<w3>[A-Za-z]+))?")
+# A symbol after the figure, glued or after one space ("64GB", "50 mph", "10 km/h"); one letter only glued ("45g").
+_NEXT_SYMBOL = re.compile(r"(?P<space> ?)(?P<unit>[A-Za-z°ºµμ%][A-Za-z0-9/°]*)")
+_CURRENCY_BEFORE = re.compile(rf"(?<![A-Za-z])(?P<symbol>{_alternation(_UNITS['currency_symbols'])}) ?$")
+_CURRENCY_LAST = frozenset(symbol[-1] for symbol in _UNITS["currency_symbols"])
+
+
+@dataclass(frozen=True)
+class UnitMatch:
+    """A unit and the characters its words cover next to the figure."""
+
+    unit: str
+    length: int  # characters from the figure's edge to the unit's far end
+
+
+def currency_before(before: str) -> UnitMatch | None:
+    """The currency whose symbol stands right before a figure ("$", "US$", "£", "NIS "), as an ISO 4217 code."""
+    tail = before[-5:].rstrip(" ")
+    if not tail or tail[-1] not in _CURRENCY_LAST:  # the cheap test spares the search for most figures
+        return None
+    m = _CURRENCY_BEFORE.search(before[-5:])
+    if m is None:
+        return None
+    return UnitMatch(_UNITS["currency_symbols"][m.group("symbol")], len(m.group()))
+
+
+def currency_code(symbol: str) -> str | None:
+    """The ISO 4217 code of a currency symbol or code glued before a figure ("$US", "USD", "RM")."""
+    return _UNITS["currency_symbols"].get(symbol) or (symbol if symbol in _ISO_CODES else None)
+
+
+def glued_currency_prefixes() -> list[str]:
+    """Currency codes and lettered symbols that can stand glued before digits ("USD10m", "$US55,931,000"), longest
+    first."""
+    lettered = [s for s in _UNITS["currency_symbols"] if any(c.isalpha() for c in s)]
+    return sorted({*lettered, *_ISO_CODES}, key=len, reverse=True)
+
+
+def unit_after(after: str) -> UnitMatch | None:
+    """The unit named right after a figure: a word ("miles", "Australian dollars") or a symbol ("km", "°C")."""
+    m = _NEXT_WORDS.match(after)
+    if m is not None and m.group("w1").lower() in _FIRST_WORDS:
+        words = [w.lower() for w in (m.group("w1"), m.group("w2"), m.group("w3")) if w]
+        for n in range(min(len(words), _LONGEST_WORDS), 0, -1):
+            if (name := _WORDS.get(" ".join(words[:n]))) is not None:
+                return UnitMatch(name, m.end(f"w{n}"))
+    m = _NEXT_SYMBOL.match(after)
+    if m is not None and (unit := _SYMBOLS.get(m.group("unit"))) is not None \
+            and (len(m.group("unit")) > 1 or not m.group("space") or m.group("unit") == "%"):
+        return UnitMatch(unit, m.end())
+    return None
+
+
+def glued_symbol(suffix: str) -> str | None:
+    """The unit of the letters glued to a number ("GB" of "64GB"), None when they are none."""
+    return _SYMBOLS.get(suffix)
+
+
+def is_currency(unit: str) -> bool:
+    """An ISO 4217 code or a currency's hundredth ("cent", "sen")."""
+    return unit in _CURRENCY_NAMES or unit in _MINOR_CURRENCY_NAMES or unit in _UNITS["currency_symbols"].values()

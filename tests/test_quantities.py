@@ -1,0 +1,176 @@
+"""The quantity layer as a spec: sentence -> every quantity in it, with unit, bound, change, and whether it is a claim."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from claimledger.claims.extract import extract_claims
+from claimledger.claims.model import Article
+from claimledger.claims.quantities import find_quantities
+
+
+def only(sentence: str):
+    """The one quantity of a sentence that is a claim."""
+    claims = [q for q in find_quantities(sentence) if q.is_claim]
+    assert len(claims) == 1, (sentence, claims)
+    return claims[0]
+
+
+# sentence, (quote, value, unit)
+UNITS = [
+    ("The EU announced a $2.5bn aid package.", ("$2.5bn", 2.5e9, "USD")),
+    ("Public borrowing reached £20.2bn in April.", ("£20.2bn", 20.2e9, "GBP")),
+    ("The fund received a €3 million grant.", ("€3 million", 3e6, "EUR")),
+    ("The defence budget was set at 118 billion shekels.", ("118 billion", 118e9, "ILS")),
+    ("The bill costs the state NIS 5 billion.", ("NIS 5 billion", 5e9, "ILS")),
+    ("It carries a fine of 10.5 million Australian dollars.", ("10.5 million", 10.5e6, "AUD")),
+    ("The yacht was quoted at USD10m.", ("USD10m", 10e6, "USD")),
+    ("A flat in the centre rents for $3,500 a month.", ("$3,500", 3500, "USD/month")),
+    ("About 69% of Israelis back the deal.", ("About 69%", 69, "percent")),
+    ("Support slipped to 41 per cent.", ("41 per cent", 41, "percent")),
+    ("Support fell by 3 percentage points.", ("3 percentage points", 3, "percentage_point")),
+    ("The shares were up 5pc by noon.", ("5pc", 5, "percent")),
+    ("He was sentenced to three years in prison.", ("three years", 3, "year")),
+    ("Over the past twenty months, the war has flattened whole cities.", ("twenty months", 20, "month")),
+    ("The beetle reaches top speed in 8 seconds.", ("8", 8, "second")),
+    ("The tuna weighed 278kg.", ("278kg", 278, "kg")),
+    ("He scored with a shot from 30 yards.", ("30", 30, "yard")),
+    ("The storm brought winds of 87 mph.", ("87", 87, "mph")),
+    ("The train runs at 140 km/h.", ("140", 140, "km/h")),
+    ("The oven can hit 500 degrees Celsius.", ("500", 500, "celsius")),
+    ("The nights fall to minus 5 degrees Celsius.", ("minus 5", -5, "celsius")),
+    ("It is about minus 387 Fahrenheit.", ("about minus 387", -387, "fahrenheit")),
+    ("The base model has just 64GB of storage.", ("64GB", 64, "GB")),
+    ("Some 82,700 Israelis left the country in 2024.", ("Some 82,700", 82700, "count")),
+]
+
+
+@pytest.mark.parametrize("sentence, expected", UNITS, ids=[u[1][2] + ":" + u[1][0] for u in UNITS])
+def test_unit(sentence, expected):
+    q = only(sentence)
+    assert (q.quote, q.value, q.unit) == (expected[0], pytest.approx(expected[1]), expected[2])
+
+
+# sentence, (qualifier, value, low, high)
+BOUNDS = [
+    ("Officials counted 1,221 dead.", ("exact", 1221, 1221, 1221)),
+    ("More than 52,000 people have been killed.", ("more_than", 52000, 52000, None)),
+    ("At least 15,613 children have been killed.", ("at_least", 15613, 15613, None)),
+    ("Fewer than 30 percent of Israelis opposed the deal.", ("fewer_than", 30, None, 30)),
+    ("At most 12 countries have cut ties.", ("at_most", 12, None, 12)),
+    ("The plant will create up to 400 jobs.", ("at_most", 400, None, 400)),
+    ("About 600 people work there.", ("about", 600, 600, 600)),
+    ("Nearly 120,000 people were wounded.", ("nearly", 120000, 120000, 120000)),
+    ("Almost 2,000 homes were lost.", ("nearly", 2000, 2000, 2000)),
+    ("Between 20 and 30 people were hurt.", ("range", None, 20, 30)),
+    ("Between 20% and 30% of voters are undecided.", ("range", None, 20, 30)),
+    ("The plan would cost 20-30% more.", ("range", None, 20, 30)),
+    ("Prices range from $370,000 to $5.5 million.", ("range", None, 370000, 5.5e6)),
+    ("Apple now expects US $89 to $93 billion.", ("range", None, 89e9, 93e9)),
+    ("Thousands of people marched in the capital.", ("range", None, 1000, 10000)),
+    ("The margin is less than or equal to 30 seats.", ("at_most", 30, None, 30)),
+    ("The target is greater than or equal to 5 percent.", ("at_least", 5, 5, None)),
+    ("Keep x>10 at all times.", ("more_than", 10, 10, None)),
+    ("Keep y<=20 at all times.", ("at_most", 20, None, 20)),
+]
+
+
+@pytest.mark.parametrize("sentence, expected", BOUNDS, ids=[b[1][0] + ":" + b[0][:30] for b in BOUNDS])
+def test_bound(sentence, expected):
+    q = only(sentence)
+    assert (q.qualifier, q.value, q.low, q.high) == expected
+
+
+# sentence, (quote, change, direction)
+CHANGES = [
+    ("Prices rose 5% in May.", ("5%", True, "up")),
+    ("Support fell by 3 percentage points.", ("3 percentage points", True, "down")),
+    ("Sales recorded a 20% drop.", ("20%", True, "down")),
+    ("Exports were 5% higher than a year ago.", ("5%", True, "up")),
+    ("The Dow was +0.2% at noon.", ("+0.2%", True, "up")),
+    ("Sony lost 2.70 percent in Tokyo.", ("2.70 percent", True, "down")),
+    ("The crude contract was up 19 cents.", ("19", True, "up")),
+    ("The number of emigrants doubled.", ("doubled", True, "up")),
+    ("The budget was halved.", ("halved", True, "down")),
+    ("Inflation stood at 3.5 percent.", ("3.5 percent", False, None)),
+    ("The toll rose to 500.", ("500", False, None)),
+]
+
+
+@pytest.mark.parametrize("sentence, expected", CHANGES, ids=[c[0][:30] for c in CHANGES])
+def test_change_and_direction(sentence, expected):
+    q = only(sentence)
+    assert (q.quote, q.change, q.direction) == expected
+
+
+def test_a_change_is_signed_for_the_claim_layer_and_not_in_the_quantity():
+    q = only("Emigration fell 12 percent in 2024.")
+    assert (q.value, q.direction, q.claim_unit, q.claim_value) == (12, "down", "percent_change", -12)
+
+
+# sentence, quote of the number that is no claim, why
+NOT_CLAIMS = [
+    ("A poll aired by Channel 12 news on Friday found a majority.", "12", "an identifier (after 'Channel')"),
+    ("He sold tickets in Section 427 Row 21.", "427", "an identifier (after 'Section')"),
+    ("He sold tickets in Section 427 Row 21.", "21", "an identifier (after 'Row')"),
+    ("The set streams in 1080p.", "1080p", "a screen resolution"),
+    ("A man aged 45 was arrested.", "45", "an age"),
+    ("The 50-year-old driver was unhurt.", "50-year", "an age"),
+    ("Chelsea won 3-1 on Sunday.", "3-1", "a score or tally"),
+    ("The motion passed by 64 votes to 56.", "64", "a vote tally"),
+    ("The talks resume on the 3rd.", "3rd", "an ordinal"),
+    ("The meeting starts at 3pm.", "3pm", "a time of day"),
+    ("Hamas attacked on 7 October 2023.", "7", "a date"),
+    ("Hamas attacked on 7 October 2023.", "2023", "a year"),
+    ("Call +972 3 555 1234 for details.", "+972", "a phone number"),
+    ("The iPhone 11 sold well.", "11", "a name's number (after 'iPhone')"),
+    ("Each one of them was searched.", "one", "a pronoun"),
+]
+
+
+@pytest.mark.parametrize("sentence, quote, reason", NOT_CLAIMS, ids=[f"{r}:{q}" for _, q, r in NOT_CLAIMS])
+def test_not_a_claim(sentence, quote, reason):
+    found = {q.quote: q for q in find_quantities(sentence)}
+    assert quote in found, (sentence, list(found))
+    assert (found[quote].is_claim, found[quote].not_claim_reason) == (False, reason)
+
+
+@pytest.mark.parametrize("sentence", [
+    "A poll aired by Channel 12 news on Friday found 56% back the deal.",
+    "Chelsea won 3-1 at home on 7 October 2023 at 3pm.",
+])
+def test_numbers_that_are_no_claims_never_become_claims(sentence):
+    quotes = [c.quote for c in extract_claims(Article(id="t", text=sentence))]
+    assert quotes == (["56%"] if "56%" in sentence else [])
+
+
+def test_a_from_to_range_is_one_quantity_and_two_claims():
+    sentence = "Growth slowed from 4.8 to 4.7 percent."
+    (q,) = find_quantities(sentence)
+    assert (q.qualifier, q.low, q.high, q.unit) == ("range", 4.8, 4.7, "percent")
+    assert [c.quote for c in extract_claims(Article(id="t", text=sentence))] == ["4.8", "4.7 percent"]
+
+
+def test_extract_quantities_json_lists_every_quantity(tmp_path):
+    from claimledger.cli import app
+
+    article = tmp_path / "poll.md"
+    article.write_text("---\ntitle: Poll\npublished: 2025-05-16\n---\n\nA poll aired by Channel 12 news on Friday "
+                       "found that 56% of Israelis back the deal, up 4 percentage points since 2024.\n",
+                       encoding="utf-8")
+    result = CliRunner().invoke(app, ["extract", str(article), "--quantities", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.stdout)
+    keys = ["article", "quote", "value", "low", "high", "unit", "qualifier", "change", "direction", "is_claim",
+            "not_claim_reason"]
+    assert all(list(row) == keys for row in rows)
+    assert [(r["quote"], r["unit"], r["change"], r["direction"], r["is_claim"], r["not_claim_reason"])
+            for r in rows] == [
+        ("12", "count", False, None, False, "an identifier (after 'Channel')"),
+        ("56%", "percent", False, None, True, None),
+        ("4 percentage points", "percentage_point", True, "up", True, None),
+        ("2024", "count", False, None, False, "a year"),
+    ]
