@@ -46,8 +46,8 @@ POLLS = curated("israel_polls_emigration_intent", [
     {"pollster": "IDI", "published": "2025-11-15", "considering_pct": 40, "source_url": "https://idi"},
 ], "published")
 DEAL_POLLS = curated("israel_polls_hostage_deal", [
-    {"pollster": "Channel 12", "published": "2025-02-28", "support_pct": 61, "oppose_pct": 26, "margin_of_error_pct": 4.4,
-     "source_url": "https://c12"},
+    {"pollster": "Channel 12", "published": "2025-02-28", "support_pct": 61, "oppose_pct": 26,
+     "margin_of_error_pct": 4.4, "source_url": "https://c12"},
 ], "published")
 TIES = curated("diplomatic_actions", [
     {"country": c, "date": d, "source_url": "https://x"} for c, d in
