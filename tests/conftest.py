@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -25,11 +26,22 @@ def project(tmp_path: Path) -> Path:
     return make_project(tmp_path)
 
 
+def _offline_registry() -> str:
+    """data/sources.toml with each web source read from its shared mirror: tests never touch the internet, and a
+    test that wants a source over HTTP points it at a local server with --source."""
+    text = (REPO / "data" / "sources.toml").read_text(encoding="utf-8")
+    for entry in tomllib.loads(text)["sources"].values():
+        if entry["url"].startswith(("http://", "https://")) and entry.get("mirrors"):
+            mirror = (REPO / entry["mirrors"][0].removeprefix("file:")).resolve()
+            text = text.replace(f'url = "{entry["url"]}"', f'url = "{mirror.as_uri()}"', 1)
+    return text
+
+
 def make_project(root: Path) -> Path:
     """The `project` fixture's folder, under root."""
     home = root / "project"
     (home / "data").mkdir(parents=True)
-    shutil.copy(REPO / "data" / "sources.toml", home / "data" / "sources.toml")
+    (home / "data" / "sources.toml").write_text(_offline_registry(), encoding="utf-8")
     shutil.copytree(REPO / "data" / "reference", home / "data" / "reference")
     shutil.copytree(REPO / "expectations", home / "expectations")
     shutil.copytree(REPO / "seeds", home / "seeds")

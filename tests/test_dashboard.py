@@ -21,6 +21,7 @@ from conftest import CASUALTIES
 
 from claimledger.checks.engine import check_claims, sources_needed
 from claimledger.checks.model import Reference
+from claimledger.claims.model import Frame, TimeFrame
 from claimledger.claims.vocabulary import load_vocabulary
 from claimledger.dashboard import create_app, display, rerun
 from claimledger.ledger.store import LedgerStore, RunRecord, SourceUse
@@ -47,15 +48,17 @@ url: "javascript:alert(1)"
 """
 
 
-def record_run(project: Path, paths: list[Path], *, flip: str | None = None, overrides: tuple[str, ...] = ()) -> str:
+def record_run(project: Path, paths: list[Path], *, flip: str | None = None, overrides: tuple[str, ...] = (),
+               frames: dict | None = None) -> str:
     """Check the articles with the real rules against stored snapshots and write a run; `flip` turns the verdict of
-    the claim with that quote to fail (a source revision, in effect)."""
+    the claim with that quote to fail (a source revision, in effect); `frames` gives the claims with those quotes a
+    frame (as a frame reader would), and their results the slots their metric was chosen on."""
     settings = Settings(home=project)
     registry = load_registry(settings.registry_path)
     store = SnapshotStore(settings.snapshots_dir)
     vocabulary = load_vocabulary()
     articles = load_articles(tuple(map(str, paths)))
-    claims = extract(articles)
+    claims = [dataclasses.replace(c, frame=(frames or {}).get(c.quote, c.frame)) for c in extract(articles)]
     references, uses = {}, []
     for name in sorted(sources_needed(claims, vocabulary)):
         source = registry[name]
@@ -71,6 +74,8 @@ def record_run(project: Path, paths: list[Path], *, flip: str | None = None, ove
     quotes = {c.id: c.quote for c in claims}
     results = [dataclasses.replace(r, verdict="fail", explanation="revised: does not hold")
                if quotes[r.claim_id] == flip else r for r in results]
+    results = [dataclasses.replace(r, matched_on=("measure=killed", "place=Gaza"))
+               if quotes[r.claim_id] in (frames or {}) else r for r in results]
     run_id = str(uuid.uuid4())
     now = datetime.now(timezone.utc)
     LedgerStore(settings.ledger).record_run(RunRecord(
@@ -162,6 +167,29 @@ def test_claim_page_shows_interval_evidence_history_and_chart(seeded):
     assert "<svg" in html and "article 2025-05-16" in html  # the chart, with the article date marked
     assert "Verdict history" in html
     assert "<mark>More than 52,000</mark>" in html
+
+
+def test_claim_page_shows_what_the_figure_was_taken_to_mean_and_what_a_fail_rests_on(project):
+    frame = Frame(clause="More than 52,000 people have been killed", counted="person", measure="killed",
+                  subject="palestinian", place="Gaza", time=TimeFrame("as_of"), attribution="the health ministry")
+    record_run(project, [project / "seeds"], flip="More than 52,000", frames={"More than 52,000": frame})
+    client = client_for(project)
+    (killed,) = [c for c in client.get("/api/claims").json() if c["quote"] == "More than 52,000"]
+    html = client.get(f"/claims/{killed['id']}").text
+    for slot, value in [("counted", "person"), ("measure", "killed"), ("subject", "palestinian"), ("place", "Gaza"),
+                        ("time", "as of"), ("attribution", "the health ministry"),
+                        ("clause", "More than 52,000 people have been killed")]:
+        assert f'<dd data-slot="{slot}">{value}</dd>' in html
+    assert "<code>measure=killed</code> <code>place=Gaza</code>" in html
+    assert '<span data-held="report">gaza_casualties_daily report of 2025-05-15</span>' in html
+    assert '<span data-held="population">people killed in Gaza</span>' in html
+    assert '<span data-held="period">as of the report of 2025-05-15</span>' in html
+    api = client.get(f"/api/claims/{killed['id']}").json()
+    assert api["claim"]["frame"]["attribution"] == "the health ministry"
+    (other,) = [c for c in client.get("/api/claims").json() if c["quote"] == "two-thirds"]
+    html = client.get(f"/claims/{other['id']}").text
+    assert "no frame was read for this figure" in html  # a real fail of the seed, on the window's nearest report
+    assert '<span data-held="population">share of the killed in Gaza who were women or children</span>' in html
 
 
 @pytest.mark.parametrize("quote, chart", [

@@ -4,14 +4,18 @@ ledgers upgrade keeping their history."""
 from __future__ import annotations
 
 import threading
+from dataclasses import replace
+from datetime import date
 
 from alembic import command
 from ledger_writer import small_run
-from sqlalchemy import create_engine, func, select, text
+from sqlalchemy import create_engine, func, inspect, select, text
 
-from claimledger.claims.model import Article
+from claimledger.claims.model import Article, Frame, TimeFrame
+from claimledger.claims.vocabulary import load_vocabulary
 from claimledger.ledger import history, migrate, schema
 from claimledger.ledger.store import LedgerStore, claim_text_sha256
+from claimledger.scheduling.index import RecheckTarget, recorded_claims
 
 V1_RESULT = ("INSERT INTO check_results (run_id, claim_id, check_kind, verdict, low, observed, reference_date, source, "
              "snapshot_sha256, explanation, evidence, fingerprint) VALUES (:run, 'c1', 'value_at_date', :verdict, "
@@ -119,3 +123,53 @@ def test_a_0002_ledger_upgrades_to_article_and_claim_versions_keeping_its_histor
         with store.engine.connect() as conn:
             assert conn.scalar(select(func.count()).select_from(schema.article_versions)) == 2
         assert store.integrity_problems() == []
+
+
+FRAME = Frame(clause="a journalist killed on Thursday took the journalists' toll to 120", counted="journalist",
+              measure="killed", subject="palestinian", place="Gaza", restriction=None,
+              time=TimeFrame("as_of"), attribution="the Government Media Office")
+
+
+def _framed_run(article: Article):
+    """A run whose claims carry a frame and whose results say which frame slots chose their metric."""
+    run = small_run(article)
+    claims = [replace(c, frame=FRAME) for c in run.claims]
+    results = [replace(r, matched_on=("measure=killed", "counted=journalist", "place=Gaza")) for r in run.results]
+    return replace(run, claims=claims, results=results)
+
+
+def test_a_0003_ledger_gains_frames_and_matched_slots_and_reads_them_back(ledger_url):
+    _v1_ledger(ledger_url)
+    engine = create_engine(ledger_url)
+    with engine.begin() as conn:
+        command.upgrade(migrate.config(conn), "0003")
+    engine.dispose()
+    _check_upgraded_v1(ledger_url)
+    with LedgerStore(ledger_url) as store:
+        assert history.claim(store, "c1")["frame"] is None  # recorded before frames were read
+        assert [s["matched_on"] for s in history.claim_history(store, "c1")] == [None, None, None]
+        run = _framed_run(Article(id="a2", text="More than 52,000 people were killed.", published=date(2025, 5, 16)))
+        store.record_run(run)
+        (claim,) = run.claims
+        assert Frame.from_dict(history.claim(store, claim.id)["frame"]) == FRAME
+        (row,) = store.results(run.run_id)
+        assert (Frame.from_dict(row["frame"]), row["matched_on"]) == (FRAME, ["measure=killed", "counted=journalist",
+                                                                               "place=Gaza"])
+        assert history.claim_history(store, claim.id)[0]["matched_on"] == ["measure=killed", "counted=journalist",
+                                                                            "place=Gaza"]
+        target = RecheckTarget(paths=(), article_ids=("a2",), whole_articles=frozenset({"a2"}))
+        assert [c.frame for c in recorded_claims(store, target, load_vocabulary())] == [FRAME]  # a recheck reads it
+        assert store.integrity_problems() == []
+
+
+def test_0004_downgrades_to_0003_and_back(ledger_url):
+    LedgerStore(ledger_url).close()
+    engine = create_engine(ledger_url)
+    with engine.begin() as conn:
+        command.downgrade(migrate.config(conn), "0003")
+        assert "frame" not in {c["name"] for c in inspect(conn).get_columns("claims")}
+        assert "matched_on" not in {c["name"] for c in inspect(conn).get_columns("check_results")}
+    engine.dispose()
+    with LedgerStore(ledger_url) as store, store.engine.connect() as conn:
+        assert migrate.current(conn) == migrate.head() == "0004"
+        assert migrate.pending_changes(conn) == []

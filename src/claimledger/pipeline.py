@@ -171,7 +171,8 @@ def record(request: VerifyRequest, settings: Settings, started_at: datetime, art
 def claim_fields(c: Claim) -> dict[str, Any]:
     """The claim part of the JSON contract, shared by `verify --format json` and `extract --format json`."""
     return {"article": c.article_id, "claim_id": c.id, "quote": c.quote, "sentence": c.sentence, "metric": c.metric,
-            "value": c.value, "unit": c.unit, "qualifier": c.qualifier, "low": c.low, "high": c.high}
+            "value": c.value, "unit": c.unit, "qualifier": c.qualifier, "low": c.low, "high": c.high,
+            "frame": c.frame.as_dict() if c.frame else None}
 
 
 # Why a quantity the quantity layer offered as a claim has none: read_claims drops just these ("the two leaders").
@@ -207,7 +208,7 @@ def result_rows(outcome: VerifyOutcome) -> list[dict[str, Any]]:
     for r in outcome.results:
         c = claims[r.claim_id]
         rows.append({**claim_fields(c), "verdict": r.verdict, "reference": r.reference(),
-                     "explanation": r.explanation})
+                     "explanation": r.explanation, "matched_on": list(r.matched_on)})
     return rows
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from claimledger.checks import daily, population  # noqa: F401  they register their check kinds in CHECKS
 from claimledger.checks.kinds import CHECKS, unverifiable
 from claimledger.checks.model import CheckResult, Reference, Unavailable
 from claimledger.claims.model import Claim

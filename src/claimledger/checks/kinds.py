@@ -1,7 +1,8 @@
 """The check kinds: small pure functions from a claim, its metric's parameters and a reference table to a verdict.
 
 Each follows DESIGN.md's qualifier semantics through the claim's interval; each uses only rows published on or
-before the claim's as-of date.
+before the claim's as-of date. The daily-series kinds are in checks/daily.py, the population kind in
+checks/population.py; both register here.
 """
 
 from __future__ import annotations
@@ -74,69 +75,6 @@ def unverifiable(claim: Claim, kind: str, why: str, ref: Reference | None = None
 
 
 @dataclass(frozen=True)
-class _Report:
-    """The report a running-total claim is held against: its values, date, evidence and citation, looked up once."""
-
-    values: dict[str, Any]
-    when: date | None
-    evidence: tuple[dict[str, Any], ...]
-    citation: str | None
-
-
-def _latest_in_window(params: dict, ref: Reference, as_of: date, columns: list[str]) -> tuple[_Report | None, str]:
-    window = int(params.get("window_days", 3))
-    return ref.memo(("latest", as_of, tuple(columns), window),
-                    lambda: _find_latest_in_window(ref, as_of, columns, window))
-
-
-def _find_latest_in_window(ref: Reference, as_of: date, columns: list[str], window: int) -> tuple[_Report | None, str]:
-    candidates = published(ref, as_of)
-    record = next((r for r in reversed(candidates) if all(r.get(c) is not None for c in columns)), None)
-    if record is None:
-        return None, f"no {ref.source} report published by {as_of}"
-    when = record_date(ref, record)
-    if when is not None and (as_of - when).days > window + ref.publication_lag_days:
-        return None, f"latest {ref.source} report before {as_of} is from {when}, more than {window} days earlier"
-    return _Report({c: float(record[c]) for c in columns}, when, evidence(ref, [record], columns),
-                   citation(ref, record)), ""
-
-
-@check_kind("value_at_date")
-def value_at_date(claim: Claim, params: dict, ref: Reference, as_of: date) -> CheckResult:
-    """A running total (killed, injured) against the nearest report published before the article."""
-    field = params["field"]
-    report, why = _latest_in_window(params, ref, as_of, [field])
-    if report is None:
-        return unverifiable(claim, "value_at_date", why, ref)
-    observed, when, interval = report.values[field], report.when, claimed(claim)
-    holds = interval.contains(observed)
-    text = f"{fmt(observed)} {params.get('label', claim.metric)} on {when}"
-    return result(claim, "value_at_date", ref, holds=holds, observed=observed, when=when,
-                  explanation=verdict_line(text, claim, interval, holds, ref), tolerance=_tolerance(claim),
-                  evidence=report.evidence, citation=report.citation)
-
-
-@check_kind("share_at_date")
-def share_at_date(claim: Claim, params: dict, ref: Reference, as_of: date) -> CheckResult:
-    """A share ("two-thirds of them women and children") against part / total on the same report."""
-    parts, total = list(params["numerator"]), params["denominator"]
-    report, why = _latest_in_window(params, ref, as_of, [*parts, total])
-    if report is None:
-        return unverifiable(claim, "share_at_date", why, ref)
-    values = report.values
-    if values[total] <= 0:
-        return unverifiable(claim, "share_at_date", f"{total} is 0 on {report.when}", ref)
-    observed = 100 * sum(values[p] for p in parts) / values[total]  # compared unrounded: rounding moves verdicts
-    interval = claimed(claim)
-    holds = interval.contains(observed)
-    text = (f"{fmt(observed)}% on {report.when} ({' + '.join(fmt(values[p]) for p in parts)} of "
-            f"{fmt(values[total])})")
-    return result(claim, "share_at_date", ref, holds=holds, observed=observed, when=report.when,
-                  explanation=verdict_line(text, claim, interval, holds, ref), tolerance=_tolerance(claim),
-                  evidence=report.evidence, citation=report.citation)
-
-
-@dataclass(frozen=True)
 class _Year:
     """One year's published figure, its date, evidence row and citation, looked up once per table and date."""
 
@@ -158,33 +96,50 @@ def _years(params: dict, ref: Reference, as_of: date) -> dict[int, _Year]:
     return ref.memo(("years", field, period_column, as_of), by_year)
 
 
-def _claimed_year(claim: Claim, years: dict[int, _Year]) -> int | None:
-    """The year the sentence names, else the latest one published."""
-    return int(claim.period[:4]) if claim.period and claim.period[:4].isdigit() else max(years, default=None)
+def claimed_period(claim: Claim) -> str | None:
+    """The period key the sentence names ("2024", "2024-H1"), from the claim or its frame's time."""
+    if claim.period:
+        return claim.period
+    time = claim.frame.time if claim.frame else None
+    return time.period if time else None
+
+
+def claimed_year(claim: Claim, source: str) -> tuple[int | None, str]:
+    """The year a yearly figure is held to, or why there is none: a table of years cannot check a figure whose
+    sentence names no period (the latest year is a guess) or names a part of a year."""
+    period = claimed_period(claim)
+    if period is None:
+        return None, f"'{claim.quote}' names no year, and {source} holds one figure per year: which one is meant?"
+    if not (len(period) == 4 and period.isdigit()):
+        return None, f"'{claim.quote}' is a figure for {period}; {source} has rows for whole years only"
+    return int(period), ""
 
 
 @check_kind("annual_value")
 def annual_value(claim: Claim, params: dict, ref: Reference, as_of: date) -> CheckResult:
-    """A yearly figure against the year the sentence names, else the latest year published before the article."""
+    """A yearly figure against the row of the year the sentence names; no year named, or no row, is unverifiable."""
+    year, why = claimed_year(claim, ref.source)
+    if year is None:
+        return unverifiable(claim, "annual_value", why, ref)
     years = _years(params, ref, as_of)
-    year = _claimed_year(claim, years)
-    if year is None or year not in years:
-        return unverifiable(claim, "annual_value", f"{ref.source} has no figure for {year or 'any year'} "
-                            f"published by {as_of}", ref)
+    if year not in years:
+        return unverifiable(claim, "annual_value", f"{ref.source} has no figure for {year} published by {as_of}", ref)
     figure, interval = years[year], claimed(claim)
     holds = interval.contains(figure.value)
-    text = f"{fmt(figure.value)} {params.get('label', claim.metric)} in {year}"
+    text = f"{fmt(figure.value)} {params.get('label', claim.metric)} in {year} (row published by {figure.when})"
     return result(claim, "annual_value", ref, holds=holds, observed=figure.value, when=figure.when,
-                  explanation=verdict_line(text, claim, interval, holds, ref), tolerance=_tolerance(claim),
+                  explanation=verdict_line(text, claim, interval, holds, ref), tolerance=tolerance_of(claim),
                   evidence=figure.evidence, citation=figure.citation)
 
 
 @check_kind("annual_change")
 def annual_change(claim: Claim, params: dict, ref: Reference, as_of: date) -> CheckResult:
     """A change ("surged by 285 percent in 2024") computed from the two years' published figures."""
+    year, why = claimed_year(claim, ref.source)
+    if year is None:
+        return unverifiable(claim, "annual_change", why, ref)
     years = _years(params, ref, as_of)
-    year = _claimed_year(claim, years)
-    if year is None or year not in years or year - 1 not in years:
+    if year not in years or year - 1 not in years:
         return unverifiable(claim, "annual_change", f"{ref.source} lacks {year} or {year and year - 1} "
                             f"figures published by {as_of}", ref)
     before, after = years[year - 1], years[year]
@@ -193,32 +148,67 @@ def annual_change(claim: Claim, params: dict, ref: Reference, as_of: date) -> Ch
     observed = 100 * (after.value - before.value) / before.value
     interval = claimed(claim)
     holds = interval.contains(observed)
-    text = f"{fmt(before.value)} in {year - 1} -> {fmt(after.value)} in {year} = {observed:+.1f}%"
+    text = (f"{params.get('label', claim.metric)}: {fmt(before.value)} in {year - 1} -> {fmt(after.value)} in {year} "
+            f"= {observed:+.1f}%")
     return result(claim, "annual_change", ref, holds=holds, observed=observed, when=after.when,
                   explanation=verdict_line(text, claim, interval, holds, ref), tolerance="10% of the claimed change",
                   evidence=before.evidence + after.evidence, citation=after.citation)
 
 
-def _polls(ref: Reference, field: str, as_of: date, window_days: int) -> list[tuple[Record, float, float]]:
-    """The polls on the question published in the window before as_of: [(record, value, margin)]."""
+POLLSTER_WINDOW_DAYS = 14  # a figure attributed to a pollster is that pollster's latest poll, days old at most
+
+
+def _polls(ref: Reference, field: str, as_of: date, window_days: int,
+           pollster: str | None) -> list[tuple[Record, float, float]]:
+    """The polls on the question published in the window before as_of (of one pollster, if named):
+    [(record, value, margin)]."""
     since = as_of - timedelta(days=window_days)
     polls = []
     for r in published(ref, as_of):
         if r.get(field) is None or record_date(ref, r) < since:
+            continue
+        if pollster is not None and r.get("pollster") != pollster:
             continue
         margin = r.get("margin_of_error_pct")
         polls.append((r, float(r[field]), STATED_PERCENT_POINTS if margin is None else float(margin)))
     return polls
 
 
+def named_pollster(claim: Claim, ref: Reference) -> str | None:
+    """The table's pollster the claim's frame attributes the figure to ("Channel 12" in "Channel 12 news"), if any."""
+    said = claim.frame.attribution if claim.frame else None
+    if not said:
+        return None
+    pollsters = ref.memo(("pollsters",), lambda: sorted({str(r["pollster"]) for r in rows(ref).records
+                                                          if r.get("pollster") is not None}))
+    for name in pollsters:
+        if _names_in(said, name) or _names_in(name, said):
+            return name
+    return None
+
+
+def _names_in(short: str, long: str) -> bool:
+    return re.search(rf"(?<!\w){re.escape(short)}(?!\w)", long, re.IGNORECASE) is not None
+
+
 @check_kind("poll")
 def poll(claim: Claim, params: dict, ref: Reference, as_of: date) -> CheckResult:
-    """Some poll on the question, published in the window before the article, within its margin of the claim."""
-    field, window_days = params["field"], int(params.get("window_days", 365))
-    polls = ref.memo(("polls", field, as_of, window_days), lambda: _polls(ref, field, as_of, window_days))
+    """A poll figure against the polls published before the article, within each poll's margin.
+
+    Attributed to a pollster in the table: that pollster's polls of the last 14 days decide, and a fail is
+    possible. Not attributed: a pass when some poll of the window fits, else unverifiable (the figure may be from a
+    poll the table lacks), never a fail.
+    """
+    field, label = params["field"], params.get("label", claim.metric)
+    pollster = named_pollster(claim, ref)
+    window_days = int(params.get("pollster_window_days", POLLSTER_WINDOW_DAYS)) if pollster \
+        else int(params.get("window_days", 365))
+    polls = ref.memo(("polls", field, as_of, window_days, pollster),
+                     lambda: _polls(ref, field, as_of, window_days, pollster))
+    since = as_of - timedelta(days=window_days)
     if not polls:
-        return unverifiable(claim, "poll", f"no {ref.source} poll published between "
-                            f"{as_of - timedelta(days=window_days)} and {as_of}", ref)
+        who = f"{pollster} poll" if pollster else "poll"
+        return unverifiable(claim, "poll", f"no {ref.source} {who} published between {since} and {as_of}", ref)
     interval = claimed(claim)
     scored = []
     for record, value, margin in polls:
@@ -232,11 +222,15 @@ def poll(claim: Claim, params: dict, ref: Reference, as_of: date) -> CheckResult
     _, _, _, record, margin, holds, decision = min(scored, key=lambda s: s[:3])
     observed, when = float(record[field]), record_date(ref, record)
     who = record.get("pollster") or ref.title
-    text = (f"{who} poll published {when}: {fmt(observed)}% (margin {fmt(margin)} points; "
-            f"{len(polls)} poll(s) in the {window_days} days before {as_of})")
+    text = (f"{who} poll published {when}: {fmt(observed)}% ({label}; margin {fmt(margin)} points; "
+            f"{len(polls)} {'of its' if pollster else ''} poll(s) in the {window_days} days before {as_of})"
+            ).replace("  ", " ")
+    if not holds and pollster is None:
+        return unverifiable(claim, "poll", f"no poll in the table matches '{claim.quote}' and the text names no "
+                            f"pollster to hold it to; the nearest is {text}", ref)
     return result(claim, "poll", ref, holds=holds, observed=observed, when=when, window=decision,
                   explanation=verdict_line(text, claim, decision, holds, ref), tolerance=f"{fmt(margin)} points",
-                  evidence=ref.memo(("poll_evidence", field, as_of, window_days), lambda: evidence(
+                  evidence=ref.memo(("poll_evidence", field, as_of, window_days, pollster), lambda: evidence(
                       ref, [p[0] for p in polls], [c for c in ("poll_id", "pollster", field) if c in polls[0][0]])),
                   citation=citation(ref, record))
 
@@ -258,7 +252,7 @@ def count_entities(claim: Claim, params: dict, ref: Reference, as_of: date) -> C
     shown = ", ".join(names[:6]) + (", ..." if len(names) > 6 else "")
     text = f"{len(names)} {claim.counted or column} listed by {as_of}: {shown}"
     return result(claim, "count_entities", ref, holds=holds, observed=observed, when=as_of,
-                  explanation=verdict_line(text, claim, interval, holds, ref), tolerance=_tolerance(claim),
+                  explanation=verdict_line(text, claim, interval, holds, ref), tolerance=tolerance_of(claim),
                   evidence=rows_used, citation=cited)
 
 
@@ -280,7 +274,7 @@ def duration_since(claim: Claim, params: dict, ref: Reference, as_of: date) -> C
     holds = interval.contains(observed)
     text = f"{fmt(observed)} {claim.unit} from {params['event']} ({start}) to {as_of}"
     return result(claim, "duration_since", ref, holds=holds, observed=observed, when=start,
-                  explanation=verdict_line(text, claim, interval, holds, ref), tolerance=_tolerance(claim),
+                  explanation=verdict_line(text, claim, interval, holds, ref), tolerance=tolerance_of(claim),
                   evidence=rows_used, citation=cited)
 
 
@@ -313,12 +307,12 @@ def event_value(claim: Claim, params: dict, ref: Reference, as_of: date) -> Chec
     holds = interval.contains(observed)
     text = f"{fmt(observed)} {event.get('unit') or ''} for '{event['description']}' on {when}".replace("  ", " ")
     return result(claim, "event_value", ref, holds=holds, observed=observed, when=when,
-                  explanation=verdict_line(text, claim, interval, holds, ref), tolerance=_tolerance(claim),
+                  explanation=verdict_line(text, claim, interval, holds, ref), tolerance=tolerance_of(claim),
                   evidence=evidence(ref, [event], ["event_id", "description", "value", "unit"]),
                   citation=citation(ref, event))
 
 
-def _tolerance(claim: Claim) -> str:
+def tolerance_of(claim: Claim) -> str:
     """The rule of DESIGN.md's table that set the claim's interval, in words for the ledger."""
     if claim.qualifier != "exact":
         return claim.qualifier

@@ -9,7 +9,7 @@ from typing import Any, Callable
 import pandas as pd
 
 VERDICTS = ("pass", "fail", "unverifiable")
-CHECKS_VERSION = "1"  # bump when a rule or tolerance changes: it is part of every result's fingerprint
+CHECKS_VERSION = "2"  # bump when a rule or tolerance changes: it is part of every result's fingerprint
 
 
 @dataclass(frozen=True)

@@ -22,12 +22,20 @@ class Rows:
 
     records: tuple[Record, ...]
     public_on: tuple[date, ...]  # parallel to records; empty when the table has no date column
+    dated: tuple[date, ...] = ()  # parallel to records: the date each row carries, before the publication lag
 
     def published_by(self, as_of: date) -> tuple[Record, ...]:
         """Records public on or before as_of, oldest first."""
         if not self.public_on:
             return self.records
         return self.records[: bisect.bisect_right(self.public_on, as_of)]
+
+    def dated_within(self, first: date, last: date) -> tuple[Record, ...]:
+        """Records dated first..last (both included), oldest first: a daily report may be quoted the day it is
+        dated, before the publication lag says it was public."""
+        if not self.dated:
+            return ()
+        return self.records[bisect.bisect_left(self.dated, first): bisect.bisect_right(self.dated, last)]
 
 
 def rows(ref: Reference) -> Rows:
@@ -42,7 +50,7 @@ def _build(ref: Reference) -> Rows:
     dated = [(r[ref.date_column], i, r) for i, r in enumerate(records) if isinstance(r.get(ref.date_column), date)]
     dated.sort(key=lambda item: (item[0], item[1]))
     lag = timedelta(days=ref.publication_lag_days)
-    return Rows(tuple(r for _, _, r in dated), tuple(d + lag for d, _, _ in dated))
+    return Rows(tuple(r for _, _, r in dated), tuple(d + lag for d, _, _ in dated), tuple(d for d, _, _ in dated))
 
 
 def _plain(value: Any) -> Any:

@@ -59,6 +59,14 @@ class Frame:
     def as_dict(self) -> dict:
         return asdict(self)
 
+    @classmethod
+    def from_dict(cls, values: dict | None) -> "Frame | None":
+        """A frame back from its stored dict (the ledger's JSON), so a recheck holds the claim to the same reading."""
+        if not values:
+            return None
+        time = values.get("time")
+        return cls(**{**values, "time": TimeFrame(**time) if time else None})
+
 
 @dataclass(frozen=True)
 class Claim:

@@ -8,6 +8,7 @@ from datetime import date
 from claimledger.dashboard.article_text import recorded_text, segments
 from claimledger.dashboard.charts import claim_chart
 from claimledger.dashboard.display import VERDICTS, claim_verdict, web_link
+from claimledger.dashboard.meaning import frame_slots, held_against
 from claimledger.dashboard.queries import LedgerReader, evidence_rows
 from claimledger.settings import Settings
 from claimledger.sources.registry import RegistryError, load_registry
@@ -124,11 +125,13 @@ class Views:
         # the check of the claim's own metric first, then the rules that hold it against other figures
         for result in sorted(check["results"], key=lambda r: r["check_kind"] == "internal_consistency"):
             shown = _result(result)
+            shown["held_against"] = held_against(result, claim)
             if charts:
                 chart = claim_chart(claim, result, as_of, self.settings)
                 shown["chart"] = {"svg": chart.svg, "caption": chart.caption}
             results.append(shown)
         return {"claim": claim, "article": article, "sentence": _sentence_parts(claim),
+                "frame": frame_slots(claim.get("frame")),
                 "verdict": check["verdict"], "run_id": check["run_id"],
                 "explanation": check["explanation"], "results": results, "as_of": as_of,
                 "history": [_result(r, evidence=False) for r in reversed(history)]}

@@ -101,7 +101,7 @@ def claim_history(store: LedgerStore, claim_id: str) -> list[dict[str, Any]]:
     runs, link, r, c, read = schema.runs, schema.run_results, schema.check_results, schema.claims, schema.run_articles
     query = (select(runs.c.id.label("run_id"), runs.c.started_at, runs.c.as_of, r.c.check_kind, r.c.verdict,
                     r.c.observed, r.c.reference_date, r.c.source, r.c.snapshot_sha256, r.c.explanation,
-                    r.c.fingerprint, r.c.id.label("result_id"), r.c.claim_sha256, c.c.quote,
+                    r.c.fingerprint, r.c.id.label("result_id"), r.c.claim_sha256, r.c.matched_on, c.c.quote,
                     read.c.article_sha256)
              .join(link, link.c.run_id == runs.c.id).join(r, r.c.id == link.c.result_id).join(c, schema.result_claim)
              .outerjoin(read, (read.c.run_id == runs.c.id) & (read.c.article_id == c.c.article_id))

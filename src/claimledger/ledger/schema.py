@@ -92,6 +92,7 @@ claims = Table(
     Column("period", String(20)),
     Column("counted", String(80)),
     Column("share_base", Text),  # for a share, the quote of the figure it is a share of
+    Column("frame", JSON),  # Claim.frame as a dict: what the figure was taken to mean (the latest reading of it)
 )
 
 snapshots = Table(
@@ -134,6 +135,7 @@ check_results = Table(
     Column("explanation", Text, nullable=False),
     Column("citation", Text),
     Column("evidence", Text),  # JSON rows of the reference the verdict rests on
+    Column("matched_on", JSON),  # ["measure=killed", "place=Gaza", ...]: the frame slots the metric was chosen on
     Column("fingerprint", String(64), nullable=False, index=True),  # what went in: same inputs, nothing to redo
     Column("result_sha256", String(64), nullable=False),  # fingerprint + what came out: one row per distinct result
     UniqueConstraint("result_sha256", name="one_row_per_distinct_result"),

@@ -82,7 +82,8 @@ def fingerprint(claim: Claim, result: CheckResult, as_of: date | None = None) ->
 
 
 RESULT_FIELDS = ("fingerprint", "claim_id", "check_kind", "verdict", "metric", "low", "high", "observed",
-                 "reference_date", "source", "snapshot_sha256", "tolerance", "explanation", "citation", "evidence")
+                 "reference_date", "source", "snapshot_sha256", "tolerance", "explanation", "citation", "evidence",
+                 "matched_on")
 
 
 def result_sha256(row: dict[str, Any]) -> str:
@@ -254,7 +255,7 @@ class LedgerStore:
         """A run's check results (produced or re-confirmed) joined with their claims, in article and text order."""
         r, c, link = schema.check_results, schema.claims, schema.run_results
         query = (select(r, link.c.run_id, c.c.article_id, c.c.quote, c.c.sentence, c.c.value, c.c.unit,
-                        c.c.qualifier, c.c.start)
+                        c.c.qualifier, c.c.start, c.c.frame)
                  .join(link, link.c.result_id == r.c.id).join(c, schema.result_claim)
                  .where(link.c.run_id == run_id).order_by(c.c.article_id, c.c.start, r.c.check_kind))
         with self.engine.connect() as conn:
@@ -344,7 +345,8 @@ def _result_row(r: CheckResult, claim: Claim, as_of: date | None) -> dict:
            "low": _float(r.low), "high": _float(r.high), "observed": _float(r.observed),
            "reference_date": r.reference_date, "source": r.source, "snapshot_sha256": r.snapshot_sha256,
            "tolerance": r.tolerance, "explanation": r.explanation, "citation": r.citation,
-           "evidence": json.dumps(list(r.evidence), default=str), "fingerprint": fingerprint(claim, r, as_of)}
+           "evidence": json.dumps(list(r.evidence), default=str), "matched_on": list(r.matched_on),
+           "fingerprint": fingerprint(claim, r, as_of)}
     row["result_sha256"] = result_sha256(row)  # the fingerprint holds the claim's text, so the version is in it too
     row["claim_sha256"] = claim_text_sha256(claim.quote, claim.sentence)
     return row

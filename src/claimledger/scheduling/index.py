@@ -21,7 +21,7 @@ from typing import Any
 from sqlalchemy import select
 
 from claimledger.articles import read_article, recorded_article_file
-from claimledger.claims.model import Claim
+from claimledger.claims.model import Claim, Frame
 from claimledger.claims.vocabulary import Vocabulary
 from claimledger.ledger import history, schema
 from claimledger.ledger.store import LedgerError, LedgerStore
@@ -186,7 +186,8 @@ def recorded_claims(store: LedgerStore, target: RecheckTarget, vocabulary: Vocab
         for chunk in _chunks(sorted(target.article_ids)):
             query = (select(c, a.c.published).join(a, schema.latest_claims).where(c.c.article_id.in_(chunk))
                      .order_by(c.c.article_id, c.c.start))
-            claims.extend(Claim(**{f: row._mapping[f] for f in fields}, as_of=row.published)
+            claims.extend(Claim(**{f: row._mapping[f] for f in fields} | {"frame": Frame.from_dict(row.frame)},
+                                as_of=row.published)
                           for row in conn.execute(query))
     return keep_claims(claims, target, vocabulary)
 

@@ -42,7 +42,14 @@ def _records(source: Source, content: bytes) -> pandas.DataFrame:
     for index, row in enumerate(document):
         if not isinstance(row, dict):
             raise LoadError(f"{source.name}: not a JSON array of objects (item {index} is a {type(row).__name__})")
-    return pandas.DataFrame.from_records(document)
+    return _flattened(document)
+
+
+def _flattened(rows: list[dict]) -> pandas.DataFrame:
+    """Rows as a table whose nested objects become parent_child columns: suites and checks see only plain values."""
+    if not any(isinstance(value, dict) for row in rows for value in row.values()):
+        return pandas.DataFrame.from_records(rows)  # the common flat case, without json_normalize's cost
+    return pandas.json_normalize(rows, sep="_")
 
 
 def _csv(source: Source, content: bytes) -> pandas.DataFrame:

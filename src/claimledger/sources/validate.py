@@ -256,7 +256,7 @@ def _trouble(kind: str, kwargs: dict) -> str:
         return "did not increase" if kwargs.get("strictly") else "decreased"
     if kind == "expect_column_values_to_not_be_null":
         return "empty"
-    if kind == "expect_column_values_to_be_unique":
+    if kind in ("expect_column_values_to_be_unique", "expect_compound_columns_to_be_unique"):
         return "repeated"
     if kind == "expect_column_values_to_be_between":
         low, high = kwargs.get("min_value"), kwargs.get("max_value")
@@ -287,6 +287,8 @@ def _example(kind: str, kwargs: dict, frame: pandas.DataFrame, row: Any, row_lab
     if "column_B" in kwargs:
         pair = (frame.at[row, kwargs["column_B"]], frame.at[row, kwargs["column_A"]])
         return f"{_show(pair[0])} > {_show(pair[1])} {where}"
+    if "column_list" in kwargs:  # a rule on several columns (compound uniqueness): the row's values of them all
+        return f"{' / '.join(str(frame.at[row, c]) for c in kwargs['column_list'])} {where}"  # key values, as written
     column = kwargs["column"]
     if kind == "expect_column_values_to_not_be_null":
         return where

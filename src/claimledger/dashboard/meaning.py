@@ -1,0 +1,43 @@
+"""What a figure was taken to mean, in words for the claim page: its frame's slots, the slots its metric was chosen
+on, and for a fail the report, population and period it was held against."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from claimledger.claims.vocabulary import load_vocabulary
+
+# The frame's slots in reading order, each with the words a reader sees beside it.
+FRAME_SLOTS = (("counted", "What is counted"), ("measure", "Measure"), ("subject", "Who"), ("place", "Where"),
+               ("restriction", "Only among"), ("time", "When"), ("attribution", "According to"))
+
+
+def frame_slots(frame: dict[str, Any] | None) -> list[dict[str, str]]:
+    """The filled slots of a stored frame as (label, value) rows, plus the clause they were read from."""
+    if not frame:
+        return []
+    rows = [{"slot": slot, "label": label, "value": _said(slot, frame[slot])}
+            for slot, label in FRAME_SLOTS if frame.get(slot)]
+    if frame.get("clause"):
+        rows.append({"slot": "clause", "label": "Read from", "value": frame["clause"]})
+    return rows
+
+
+def _said(slot: str, value: Any) -> str:
+    if slot != "time" or not isinstance(value, dict):
+        return str(value)
+    words = value.get("text") or value.get("kind", "").replace("_", " ")
+    key = value.get("period") or " to ".join(v for v in (value.get("start"), value.get("end")) if v)
+    return f"{words} ({key})" if key and key not in words else words
+
+
+def held_against(result: dict[str, Any], claim: dict[str, Any]) -> dict[str, str] | None:
+    """For a fail: the report (source and its date), the population (the metric's label) and the period it was held
+    against, so an accusation shows what it rests on."""
+    if result.get("verdict") != "fail" or not result.get("source"):
+        return None
+    rule = load_vocabulary().metrics.get(result.get("metric") or claim.get("metric") or "")
+    when = result.get("reference_date")
+    period = claim.get("period") or (f"as of the report of {when}" if when else "as of the article's date")
+    return {"report": f"{result['source']}{f' report of {when}' if when else ''}",
+            "population": rule.label if rule else (result.get("metric") or "–"), "period": str(period)}
