@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 from claimledger.checks.kinds import CHECKS, unverifiable
@@ -53,8 +54,14 @@ def check_claim(claim: Claim, references: dict[str, Reference | Unavailable], vo
                 as_of: date | None = None) -> CheckResult:
     """The verdict on one claim; never `pass` without a reference value that satisfies the claim."""
     if claim.metric is None or claim.metric not in vocabulary.metrics:
-        return unverifiable(claim, "none", f"no metric in the vocabulary matches '{claim.quote}' "
-                            f"({claim.unit}): no reference source covers it")
+        return unverifiable(claim, "none", claim.unmatched or f"no metric in the vocabulary matches "
+                            f"'{claim.quote}' ({claim.unit}): no reference source covers it")
+    result = _checked(claim, references, vocabulary, as_of)
+    return replace(result, matched_on=claim.matched_on) if claim.matched_on else result
+
+
+def _checked(claim: Claim, references: dict[str, Reference | Unavailable], vocabulary: Vocabulary,
+             as_of: date | None) -> CheckResult:
     rule = vocabulary.metrics[claim.metric]
     params = {**rule.check, "label": rule.label}
     kind, source = params["check"], params["source"]

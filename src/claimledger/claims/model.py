@@ -80,11 +80,13 @@ class Claim:
     form: str  # how the figure was written: digits, round, words, fraction, percent, range, plural, multiplier
     metric: str | None = None
     subject: str | None = None
-    period: str | None = None  # a year or month the sentence names ("in 2024"), else None
+    period: str | None = None  # the period key the clause names: "2024", "2024-H1", "2024-Q3", "2024-03", else None
     as_of: date | None = None
-    counted: str | None = None  # the noun the figure counts ("people", "countries")
+    counted: str | None = None  # the noun the figure counts ("people", "countries"); frame.counted has its lemma
     share_base: str | None = None  # for a share, the quote of the figure it is a share of ("More than 52,000")
     frame: Frame | None = None  # what the figure was taken to mean (None for a figure no frame was read for)
+    unmatched: str | None = None  # why no metric was chosen ("a figure about a subgroup: 'among ...'"), else None
+    matched_on: tuple[str, ...] = ()  # the frame slots that chose the metric ("measure=killed", "place=Gaza")
 
     def as_dict(self) -> dict:
         values = asdict(self)

@@ -1,0 +1,393 @@
+"""A figure's frame: what it counts, the measure, who and where, any subgroup, when, and who says so, read from the
+clause that holds it (a keyword elsewhere in the sentence belongs to another figure), then from the article around."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from datetime import date
+from functools import lru_cache
+
+from claimledger.claims.lemmas import lemma, lemmas, lexicon
+from claimledger.claims.model import Frame, TimeFrame
+from claimledger.claims.timeref import MONTHS, month_number, periods_in
+
+DURATION_UNITS = ("months", "years", "weeks", "days")
+_FIGURE_WORDS = re.compile(r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|"
+                           r"forty|fifty|hundred|thousand|million|dozen|half|third|quarter|fifth|a\s+year|a\s+month)\b")
+_RANGE_OPEN = re.compile(r"\b(?:between|from)\s+[\w.,$%-]+$")  # "between 60 | and 70 percent": one figure
+_BASE_VERB = re.compile(r"\b(?:were|are|was|is|make|made|makes|account|accounted|accounts|comprise|comprised|include|"
+                        r"included|represent|represented)\b")
+_LOCATIVE = re.compile(r"(?:\b(?:in|across|throughout|inside|within|from|into|of|for|leave|left|leaving)\s+(?:the\s+)?"
+                       r"(?:occupied\s+|besieged\s+|northern\s+|southern\s+|central\s+)?)$")
+
+
+@dataclass(frozen=True)
+class ArticleContext:
+    """What beyond its sentence a figure's frame may draw on: the paragraph, the title and lead, the date."""
+
+    paragraph: str = ""
+    title_and_lead: str = ""
+    published: date | None = None
+
+
+@dataclass(frozen=True)
+class Names:
+    """The place and group names a frame may hold (metrics.toml's [places] and [groups]), and the phrases its
+    metrics count (so that "health workers" is read as one counted thing)."""
+
+    places: tuple[tuple[str, tuple[str, ...]], ...]
+    groups: tuple[tuple[str, tuple[str, ...]], ...]
+    counted: tuple[str, ...]  # lemma phrases, longest first
+    events: tuple[str, ...]  # lemmas of what a duration runs from ("war")
+    homes: tuple[tuple[str, str], ...] = ()  # (group, place) for groups with one place ("israeli", "Israel")
+
+    @property
+    def place_pattern(self) -> re.Pattern:
+        return _names_pattern(tuple(w for _, words in self.places for w in words))
+
+    @property
+    def group_pattern(self) -> re.Pattern:
+        return _names_pattern(tuple(w for _, words in self.groups for w in words))
+
+    def home_of(self, group: str) -> str | None:
+        """The place a group lives in when the text names no other ("Israelis" -> "Israel"), if it has one."""
+        return dict(self.homes).get(group)
+
+    def place_of(self, word: str) -> str | None:
+        word = " ".join(word.lower().split())
+        return next((name for name, words in self.places if word in words), None)
+
+    def group_of(self, word: str) -> str | None:
+        word = " ".join(word.lower().split())
+        return next((name for name, words in self.groups if word in words), None)
+
+
+@lru_cache(maxsize=64)
+def _names_pattern(words: tuple[str, ...]) -> re.Pattern:
+    body = "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(set(words), key=len, reverse=True))
+    return re.compile(rf"(?<![\w-])(?:{body})(?![\w-])" if body else r"(?!)")
+
+
+@lru_cache(maxsize=1)
+def _patterns() -> dict:
+    """The lexicon's regular expressions, compiled once."""
+    data = lexicon()
+    time = data["time"]
+    weekdays = "|".join(time["weekdays"])
+    said = "|".join(time["said"])
+    return {
+        "boundary": re.compile("|".join(f"(?:{b})" for b in data["clauses"]["boundaries"])),
+        "inherit": tuple(data["clauses"]["inherit_from_previous"]),
+        "restrictions": tuple(re.compile(p) for p in data["restrictions"]["patterns"]),
+        "whole": frozenset(data["restrictions"]["whole"]),
+        "attribution": tuple(re.compile(p) for p in data["attribution"]["patterns"]),
+        "agents": frozenset(data["agents"]["nouns"]),
+        "measures": {name: {k: tuple(tuple(p.split()) for p in v) for k, v in entry.items() if k != "before"}
+                     for name, entry in data["measures"].items()},
+        "before": {name: re.compile(entry["before"]) for name, entry in data["measures"].items() if "before" in entry},
+        "order": tuple(data["measure_order"]["first"]),
+        "relative": re.compile(r"^\s*(?:" + "|".join(map(re.escape, data["duration"]["relative"])) + r")\b"),
+        "said_day": re.compile(rf"\b(?:{said})\s+(?:on\s+)?(?:{weekdays}|(?:\d{{1,2}}\s+(?:{MONTHS}))|"
+                               rf"(?:(?:{MONTHS})\s+\d{{1,2}}))\b"),
+        "day": re.compile(rf"\b(?:on\s+)?(?:{weekdays})\b|\bon\s+(?:\d{{1,2}}\s+(?:{MONTHS})|(?:{MONTHS})\.?\s+\d{{1,2}}(?!\d))"
+                          rf"\b(?!,?\s+(?:19|20)\d\d\b(?!\s+(?:attack|assault|massacre)))|"
+                          rf"\b(?:\d{{1,2}}\s+(?:{MONTHS})|(?:{MONTHS})\s+\d{{1,2}}(?!\d))(?:,?\s+(?:19|20)\d\d)?\s+"
+                          rf"(?:attack|assault|massacre|raid|incursion)s?\b"),
+        "past_hours": re.compile(r"\b(?:in|over|during)\s+the\s+(?:past|last|previous)\s+(?:\d+|twenty-four|48|72)\s+"
+                                 r"hours\b|\b(?:past|last)\s+(?:\d+|twenty-four)\s+hours\b|\b(?:"
+                                 + "|".join(map(re.escape, time["past_hours"])) + r")\b"),
+        "cumulative": re.compile(r"\b(?:" + "|".join(map(re.escape, time["cumulative"])) + r")\b"),
+        "half": re.compile(rf"\b(?P<which>{'|'.join(time['halves'])})\s+half\s+of\s+(?:the\s+year\s+)?(?P<year>(?:19|20)\d\d)\b"),
+        "quarter": re.compile(rf"\b(?P<which>{'|'.join(time['quarters'])})\s+quarter\s+of\s+(?P<year>(?:19|20)\d\d)\b"),
+        "halves": time["halves"],
+        "quarters": time["quarters"],
+        "since": re.compile(rf"\bsince\s+(?:the\s+)?(?P<what>(?:\d{{1,2}}\s+(?:{MONTHS})|(?:{MONTHS})\.?\s+\d{{1,2}}(?!\d))"
+                            rf"(?:,?\s+(?P<year>(?:19|20)\d\d))?|(?:{MONTHS})\.?\s+(?:19|20)\d\d|(?:19|20)\d\d|"
+                            rf"[a-z]+(?:\s+[a-z]+){{0,5}}?\s+(?:began|started|erupted|broke\s+out)|(?:start|beginning)\s+of\s+the\s+\w+|"
+                            rf"(?:{MONTHS})\b|[a-z]+\b)"),
+        "ago": re.compile(r"^\s*ago\b"),
+        "after_start": re.compile(r"^\s*(?:after|since)\s+(?:the\s+)?(?:start\s+of\s+the\s+)?\w+(?:\s+\w+){0,3}\s+"
+                                  r"(?:began|started|erupted|broke\s+out)\b|^\s*into\s+(?:the|a|its)\b"),
+        "span": re.compile(r"(?:\b(?:over|in|for|during)\s+the\s+(?:past|last)\s+$|\bfor\s+$|\bafter\s+$)"),
+    }
+
+
+def clauses(sentence: str) -> list[tuple[int, int]]:
+    """The sentence's clauses as (start, end): cut at ";", ", while", ", with", " and <verb>ing" and the like; a
+    leading stretch with no figure ("Among Likud voters,") stays with the clause after it."""
+    lower = sentence.lower()
+    cuts = [0] + [m.start() for m in _patterns()["boundary"].finditer(lower)
+                  if m.start() > 0 and not _RANGE_OPEN.search(lower, max(0, m.start() - 30), m.start())]
+    cuts.append(len(sentence))
+    spans = [(a, b) for a, b in zip(cuts, cuts[1:]) if b > a]
+    merged: list[tuple[int, int]] = []
+    pending = None
+    for a, b in spans:
+        a = pending if pending is not None else a
+        if not _FIGURE_WORDS.search(lower, a, b):
+            pending = a
+            continue
+        merged.append((a, b))
+        pending = None
+    if pending is not None:
+        merged = merged[:-1] + [(merged[-1][0], len(sentence))] if merged else [(pending, len(sentence))]
+    return merged or [(0, len(sentence))]
+
+
+def read_frame(sentence: str, start: int, end: int, unit: str, counted: str | None, names: Names,
+               context: ArticleContext = ArticleContext()) -> Frame:
+    """The frame of the figure at sentence[start:end], of the given unit and counted noun (the figure reader's)."""
+    spans = clauses(sentence)
+    index = next((i for i, (a, b) in enumerate(spans) if a <= start < b), len(spans) - 1)
+    a, b = spans[index]
+    clause = sentence[a:b]
+    lower = clause.lower()
+    at, until = start - a, end - a
+    measure = _measure(lower, at, until, unit, names)
+    time = _time(lower, at, until, unit, context.published)
+    if measure is None and index > 0 and unit not in DURATION_UNITS:
+        pa, pb = spans[index - 1]  # "..., including four children": the clause it hangs on says what and when
+        previous = sentence[pa:pb].lower()
+        measure = _measure(previous, pb - pa, pb - pa, unit, names)
+        time = time or _time(previous, pb - pa, pb - pa, "count", context.published)
+    head = sentence[:spans[0][1]] if index > 0 else ""  # the sentence's first clause scopes what follows it
+    preamble = sentence[:_first_figure(sentence)]
+    preamble = preamble[:preamble.rfind(",") + 1]  # a fronted phrase ("Among Likud voters, ...") scopes them all
+    return Frame(
+        clause=clause.strip(),
+        counted=_counted(lower, until, unit, counted, names),
+        measure=measure,
+        subject=_group(lower, names) or _group(head.lower(), names),
+        place=place_in(clause, sentence, context, names, _group(lower, names)),
+        restriction=_restriction(lower, names) or _restriction(preamble.lower(), names),
+        time=time or _scoping_time(sentence, a, b, context.published),
+        attribution=_attribution(clause) or _attribution(sentence),
+    )
+
+
+def _first_figure(sentence: str) -> int:
+    m = _FIGURE_WORDS.search(sentence.lower())
+    return m.start() if m else 0
+
+
+def _measure(lower: str, at: int, until: int, unit: str, names: Names) -> str | None:
+    """The measure whose words stand nearest the figure in the clause; where two overlap ("considering leaving
+    the country"), the one listed first in the lexicon's measure_order."""
+    if unit in DURATION_UNITS:
+        if _patterns()["relative"].match(lower[until:]):
+            return None  # "six months later": a time relative to another event
+        if re.search(r"-(?:day|week|month|year)$", lower[at:until]):  # "the 15-month war", not "the 42-day truce"
+            following = re.match(r"\s+([a-z]+)", lower[until:])
+            return "duration" if following and lemma(following.group(1)) in names.events else None
+        words = {w for _, _, w in lemmas(lower)}
+        return "duration" if words & set(names.events) else None
+    tokens = lemmas(lower)
+    hits: list[tuple[int, int, str]] = []
+    for name, entry in _patterns()["measures"].items():
+        for kind, phrases in entry.items():
+            for i in range(len(tokens)):
+                if kind == "after" and not (until <= tokens[i][0] <= until + 40):
+                    continue
+                for phrase in phrases:
+                    if tuple(t[2] for t in tokens[i:i + len(phrase)]) == phrase:
+                        hits.append((tokens[i][0], tokens[i + len(phrase) - 1][1], name))
+    order = _patterns()["order"]
+    rank = {name: order.index(name) if name in order else len(order) for _, _, name in hits}
+    kept = [h for h in hits if not any(o[0] <= h[1] and h[0] <= o[1] and rank[o[2]] < rank[h[2]] for o in hits)]
+    if not kept:
+        return _measure_before(lower[:at], names)
+    return min(kept, key=lambda h: (max(h[0] - until, at - h[1], 0), rank[h[2]]))[2]
+
+
+def _measure_before(before: str, names: Names) -> str | None:
+    """A measure said only by the words right before the figure, where no other stands: "Gaza's 2.3 million
+    people" (a population, when the owner is a place), "home to 2.1 million"."""
+    for name, pattern in _patterns()["before"].items():
+        m = pattern.search(before)
+        if m is not None and (m.group("owner") is None or names.place_of(m.group("owner"))):
+            return name
+    return None
+
+
+def _counted(lower: str, until: int, unit: str, counted: str | None, names: Names) -> str | None:
+    """What is counted, lemmatised: the metrics' phrase ("health worker") nearest the figure, else the noun the
+    figure reader found after it."""
+    if unit in DURATION_UNITS:
+        words = [w for _, _, w in lemmas(lower)]
+        return next((w for w in words if w in names.events), None)
+    tokens = lemmas(lower)
+    sequence = tuple(t[2] for t in tokens)
+    between = lower[until:].split(counted.lower(), 1)[0] if counted is not None else ""
+    far = re.search(r"\b(?:as|while|after|amid|in|by|from|with|during)\b", between) is not None
+    if counted is not None and (far and lemma(counted) in _patterns()["agents"] or lemma(counted) in _measure_words()):
+        counted = None  # "52k as Israeli strikes continue", "52,928 deaths": a doer or the measure, not what is counted
+    best = None
+    groups = {g for g, _ in names.groups}
+    if counted is None or unit == "percent" or lemma(counted) not in names.counted:
+        for phrase in (p for p in names.counted if p not in groups):
+            words = tuple(phrase.split())
+            for i in range(len(sequence) - len(words) + 1):
+                if sequence[i:i + len(words)] == words and not (unit == "percent" and _is_base(lower, until, tokens[i][0])):
+                    distance = abs(tokens[i][0] - until)
+                    key = (-len(words), distance) if unit == "percent" else (distance, -len(phrase))
+                    if best is None or key < best[0]:
+                        best = (key, phrase)
+    if counted is not None and (best is None or unit == "count" and " " not in best[1]):
+        return lemma(counted)
+    return best[1] if best else None
+
+
+def with_share_base(frame: Frame, base: Frame | None) -> Frame:
+    """A share whose clause names no measure takes its base's ("53,000 killed. Around 70 percent of them were
+    women and children"): measure, place and time."""
+    if frame.measure is not None or base is None:
+        return frame
+    return replace(frame, measure=base.measure, place=frame.place or base.place,
+                   time=frame.time if frame.time and frame.time.kind != "as_of" else base.time)
+
+
+def _is_base(lower: str, until: int, position: int) -> bool:
+    """A share's base, not its part: what follows "of" after the figure ("two-thirds of the 52,000 Palestinians
+    killed"), up to a verb ("half of the victims were women and children": the part)."""
+    between = lower[until:position]
+    return (position >= until and re.match(r"\s*of\b", between) is not None and not _BASE_VERB.search(between)
+            and re.fullmatch(r"\s*of\s+(?:them|whom|these)\s*", between) is None)
+
+
+@lru_cache(maxsize=1)
+def _measure_words() -> frozenset[str]:
+    """The one-word measure phrases ("death", "injury", "departure"): a figure counting one counts the measure."""
+    return frozenset(p[0] for entry in _patterns()["measures"].values() for ps in entry.values() for p in ps
+                     if len(p) == 1)
+
+
+def _mentions(text: str, pattern: re.Pattern, agents: frozenset[str]) -> list[tuple[int, str, bool]]:
+    """(offset, name word, strong) of each mention that names where, not who acted: "in Gaza" is strong, "Gaza's
+    toll" weak, "Israeli strikes" no mention at all."""
+    lower = text.lower()
+    found = []
+    for m in pattern.finditer(lower):
+        if lower[m.end():m.end() + 1] == "-" or (m.start() and lower[m.start() - 1] == "-"):
+            continue  # "the Israel-Gaza war": a name of the war, not a place
+        following = re.match(r"(?:'s?)?\s+([a-z]+)", lower[m.end():])
+        strong = bool(_LOCATIVE.search(lower[max(0, m.start() - 30):m.start()]))
+        if not strong and following and lemma(following.group(1)) in agents:
+            continue
+        if re.match(r"\s+(?:and|or)\s+(?:the\s+)?[a-z]", lower[m.end():]) and not strong:
+            strong = False
+        found.append((m.start(), m.group(), strong))
+    return found
+
+
+def place_in(clause: str, sentence: str, context: ArticleContext, names: Names, group: str | None = None) -> str | None:
+    """The place the figure's clause names, else the home of the group it names ("Israelis"), else the place of its
+    sentence, paragraph, title and lead; two places at the nearest level that names any: "ambiguous: A or B"."""
+    agents = _patterns()["agents"]
+    for level, text in enumerate((clause, sentence, context.paragraph, context.title_and_lead)):
+        if level == 1 and group is not None and names.home_of(group):
+            return names.home_of(group)
+        found = _mentions(text, names.place_pattern, agents)
+        if not found:
+            continue
+        strong = [f for f in found if f[2]] or found
+        places = sorted({p for f in strong if (p := names.place_of(f[1]))})
+        if len(places) == 1:
+            return places[0]
+        if len(places) > 1:
+            return "ambiguous: " + " or ".join(places)
+    return None
+
+
+def _group(lower: str, names: Names) -> str | None:
+    """The group the clause counts ("palestinian", "israeli"), when a group name stands there not as a doer."""
+    found = _mentions(lower, names.group_pattern, _patterns()["agents"])
+    groups = [g for f in found if (g := names.group_of(f[1]))]
+    return groups[0] if groups else None
+
+
+def _restriction(lower: str, names: Names) -> str | None:
+    """A subgroup the clause restricts the figure to, in the text's words; None for a restriction to the whole
+    ("among the dead", "of Israeli voters")."""
+    group_words = {lemma(w) for _, words in names.groups for p in words for w in p.split()}
+    group_words |= {lemma(w) for _, words in names.places for p in words for w in p.split()}
+    for pattern in _patterns()["restrictions"]:
+        for m in pattern.finditer(lower):
+            words = [w for _, _, w in lemmas(m.group())][1:]
+            if words and all(w in _patterns()["whole"] or w in group_words for w in words):
+                continue
+            return m.group().strip()
+    return None
+
+
+def _time(lower: str, at: int, until: int, unit: str, published: date | None) -> TimeFrame | None:
+    """When the clause says its figure holds; None when it says nothing of time."""
+    p = _patterns()
+    if unit in DURATION_UNITS:
+        after, before = lower[until:], lower[:at]
+        if p["ago"].match(after):
+            return TimeFrame("ago", lower[at:until + 4].strip())
+        if (m := p["after_start"].match(after)) is not None:
+            return TimeFrame("after_start", (lower[at:until] + m.group()).strip())
+        if p["span"].search(before) or re.match(r"^\s+of\b", after):
+            return TimeFrame("span", lower[at:until].strip())
+    if (m := p["half"].search(lower)) is not None:
+        key = f"{m.group('year')}-{p['halves'][m.group('which')]}"
+        return TimeFrame("period", m.group(), period=key)
+    if (m := p["quarter"].search(lower)) is not None:
+        key = f"{m.group('year')}-{p['quarters'][m.group('which')]}"
+        return TimeFrame("period", m.group(), period=key)
+    if (m := p["past_hours"].search(lower)) is not None:
+        return TimeFrame("past_hours", m.group())
+    if (m := p["since"].search(lower)) is not None:
+        return TimeFrame("since", m.group(), start=_since_start(m, published))
+    if (m := re.search(r"\b(?:this|last|past)\s+week(?:end)?\b|\bbetween\s+(?:19|20)\d\d\s+and\s+(?:19|20)\d\d\b",
+                       lower)) is not None and not p["cumulative"].search(lower):
+        return TimeFrame("span", m.group())
+    cleaned = p["said_day"].sub(" ", lower)
+    if (m := p["day"].search(cleaned)) is not None and not p["cumulative"].search(lower):
+        return TimeFrame("day", m.group().strip())
+    if (m := re.search(r"\b(?:over|in|during)\s+the\s+(?:past|last)\s+(?:year|month|week)\b", lower)) is not None:
+        return TimeFrame("span", m.group())  # the last twelve months, not a calendar year
+    for _, label in periods_in(lower, published):
+        if not label.startswith("since"):
+            return TimeFrame("period", label, start=label, period=label)
+    return None
+
+
+def _scoping_time(sentence: str, a: int, b: int, published: date | None) -> TimeFrame:
+    """A named period or start elsewhere in the sentence scopes the figure too ("In 2022, 38,000 left, with 23,000
+    returning"); a day or an hour count there belongs to its own clause. No time words: as of the article's date."""
+    for text in (sentence[:a], sentence[b:]):
+        found = _time(text.lower(), len(text), len(text), "count", published)
+        if found is not None and found.kind in ("period", "since"):
+            return found
+    return TimeFrame("as_of")
+
+
+def _since_start(m: re.Match, published: date | None) -> str | None:
+    """The ISO date or month a "since" names, the year taken from the article's date when the text gives none."""
+    what = m.group("what")
+    if re.match(r"(?:start|beginning)\s+of\s+the\s+year", m.group()[6:].strip().removeprefix("the ")):
+        return f"{published.year}-01" if published else None
+    day = re.match(rf"(?:(?P<d1>\d{{1,2}})\s+(?P<m1>{MONTHS})|(?P<m2>{MONTHS})\.?\s+(?P<d2>\d{{1,2}})(?!\d))", what)
+    year = m.group("year") or (re.search(r"(?:19|20)\d\d", what).group() if re.search(r"(?:19|20)\d\d", what)
+                               else None)
+    if day is not None:
+        month = month_number(day.group("m1") or day.group("m2"))
+        if year is None and published is not None:
+            year = str(published.year if month <= published.month else published.year - 1)
+        return f"{year}-{month:02d}-{int(day.group('d1') or day.group('d2')):02d}" if year else None
+    month_only = re.match(rf"(?P<m>{MONTHS})\b", what)
+    if month_only and year:
+        return f"{year}-{month_number(month_only.group('m')):02d}"
+    return year
+
+
+def _attribution(text: str) -> str | None:
+    """Who the text says gives the figure ("the health ministry", "CPJ", "Channel 12"), in its words."""
+    for pattern in _patterns()["attribution"]:
+        m = pattern.search(text)
+        if m is not None:
+            return " ".join(m.group("who").split()).rstrip(".,")
+    return None
