@@ -143,7 +143,7 @@ def test_as_of_moves_the_reference_date():
 def test_stale_daily_series_is_unverifiable_not_pass():
     result = verdict("More than 52,000 people have been killed.", as_of=date(2025, 7, 1))
     assert result.verdict == "unverifiable"
-    assert "more than 3 days earlier" in result.explanation
+    assert "more than 7 days earlier" in result.explanation
 
 
 def test_claim_without_metric_is_unverifiable():

@@ -40,7 +40,7 @@ class Names:
     groups: tuple[tuple[str, tuple[str, ...]], ...]
     counted: tuple[str, ...]  # lemma phrases, longest first
     events: tuple[str, ...]  # lemmas of what a duration runs from ("war")
-    homes: tuple[tuple[str, str], ...] = ()  # (group, place) for groups with one place ("israeli", "Israel")
+    homes: tuple[tuple[str, str], ...] = ()  # (group, place) for groups with one place ("norwegian", "Norway")
 
     @property
     def place_pattern(self) -> re.Pattern:
@@ -51,7 +51,7 @@ class Names:
         return _names_pattern(tuple(w for _, words in self.groups for w in words))
 
     def home_of(self, group: str) -> str | None:
-        """The place a group lives in when the text names no other ("Israelis" -> "Israel"), if it has one."""
+        """The place a group lives in when the text names no other ("Norwegians" -> "Norway"), if it has one."""
         return dict(self.homes).get(group)
 
     def place_of(self, word: str) -> str | None:
@@ -115,7 +115,7 @@ def _patterns() -> dict:
 
 def clauses(sentence: str) -> list[tuple[int, int]]:
     """The sentence's clauses as (start, end): cut at ";", ", while", ", with", " and <verb>ing" and the like; a
-    leading stretch with no figure ("Among Likud voters,") stays with the clause after it."""
+    leading stretch with no figure ("Among Labour voters,") stays with the clause after it."""
     lower = sentence.lower()
     cuts = [0] + [m.start() for m in _patterns()["boundary"].finditer(lower)
                   if m.start() > 0 and not _RANGE_OPEN.search(lower, max(0, m.start() - 30), m.start())]
@@ -153,7 +153,7 @@ def read_frame(sentence: str, start: int, end: int, unit: str, counted: str | No
         time = time or _time(previous, pb - pa, pb - pa, "count", context.published)
     head = sentence[:spans[0][1]] if index > 0 else ""  # the sentence's first clause scopes what follows it
     preamble = sentence[:_first_figure(sentence)]
-    preamble = preamble[:preamble.rfind(",") + 1]  # a fronted phrase ("Among Likud voters, ...") scopes them all
+    preamble = preamble[:preamble.rfind(",") + 1]  # a fronted phrase ("Among Labour voters, ...") scopes them all
     return Frame(
         clause=clause.strip(),
         counted=_counted(lower, until, unit, counted, names),
@@ -187,7 +187,7 @@ def _measure(lower: str, at: int, until: int, unit: str, names: Names) -> str | 
     for name, entry in _patterns()["measures"].items():
         for kind, phrases in entry.items():
             for i in range(len(tokens)):
-                if kind == "after" and not (until <= tokens[i][0] <= until + 40):
+                if kind == "after" and not (until <= tokens[i][0] <= until + 25 and "," not in lower[until:tokens[i][0]]):
                     continue
                 for phrase in phrases:
                     if tuple(t[2] for t in tokens[i:i + len(phrase)]) == phrase:
@@ -201,7 +201,7 @@ def _measure(lower: str, at: int, until: int, unit: str, names: Names) -> str | 
 
 
 def _measure_before(before: str, names: Names) -> str | None:
-    """A measure said only by the words right before the figure, where no other stands: "Gaza's 2.3 million
+    """A measure said only by the words right before the figure, where no other stands: "Oslo's 0.7 million
     people" (a population, when the owner is a place), "home to 2.1 million"."""
     for name, pattern in _patterns()["before"].items():
         m = pattern.search(before)
@@ -221,7 +221,7 @@ def _counted(lower: str, until: int, unit: str, counted: str | None, names: Name
     between = lower[until:].split(counted.lower(), 1)[0] if counted is not None else ""
     far = re.search(r"\b(?:as|while|after|amid|in|by|from|with|during)\b", between) is not None
     if counted is not None and (far and lemma(counted) in _patterns()["agents"] or lemma(counted) in _measure_words()):
-        counted = None  # "52k as Israeli strikes continue", "52,928 deaths": a doer or the measure, not what is counted
+        counted = None  # "52k as air strikes go on", "52,928 deaths": a doer or the measure, not what is counted
     best = None
     groups = {g for g, _ in names.groups}
     if counted is None or unit == "percent" or lemma(counted) not in names.counted:
@@ -248,7 +248,7 @@ def with_share_base(frame: Frame, base: Frame | None) -> Frame:
 
 
 def _is_base(lower: str, until: int, position: int) -> bool:
-    """A share's base, not its part: what follows "of" after the figure ("two-thirds of the 52,000 Palestinians
+    """A share's base, not its part: what follows "of" after the figure ("two-thirds of the 52,000 people
     killed"), up to a verb ("half of the victims were women and children": the part)."""
     between = lower[until:position]
     return (position >= until and re.match(r"\s*of\b", between) is not None and not _BASE_VERB.search(between)
@@ -263,25 +263,26 @@ def _measure_words() -> frozenset[str]:
 
 
 def _mentions(text: str, pattern: re.Pattern, agents: frozenset[str]) -> list[tuple[int, str, bool]]:
-    """(offset, name word, strong) of each mention that names where, not who acted: "in Gaza" is strong, "Gaza's
-    toll" weak, "Israeli strikes" no mention at all."""
+    """(offset, name word, strong) of each mention that names where, not who acted: "in Oslo" is strong, "Oslo's
+    toll" weak, "Norwegian strikes" no mention at all."""
     lower = text.lower()
-    found = []
+    found: list[tuple[int, str, bool]] = []
     for m in pattern.finditer(lower):
         if lower[m.end():m.end() + 1] == "-" or (m.start() and lower[m.start() - 1] == "-"):
-            continue  # "the Israel-Gaza war": a name of the war, not a place
+            continue  # "the Iran-Iraq war": a name of the war, not a place
         following = re.match(r"(?:'s?)?\s+([a-z]+)", lower[m.end():])
         strong = bool(_LOCATIVE.search(lower[max(0, m.start() - 30):m.start()]))
+        if found and found[-1][2] and re.fullmatch(r"\s+(?:and|or)\s+(?:the\s+)?(?:occupied\s+)?",
+                                                   lower[found[-1][0] + len(found[-1][1]):m.start()]):
+            strong = True  # "in Oslo and Bergen": both are where
         if not strong and following and lemma(following.group(1)) in agents:
             continue
-        if re.match(r"\s+(?:and|or)\s+(?:the\s+)?[a-z]", lower[m.end():]) and not strong:
-            strong = False
         found.append((m.start(), m.group(), strong))
     return found
 
 
 def place_in(clause: str, sentence: str, context: ArticleContext, names: Names, group: str | None = None) -> str | None:
-    """The place the figure's clause names, else the home of the group it names ("Israelis"), else the place of its
+    """The place the figure's clause names, else the home of the group it names ("Norwegians"), else the place of its
     sentence, paragraph, title and lead; two places at the nearest level that names any: "ambiguous: A or B"."""
     agents = _patterns()["agents"]
     for level, text in enumerate((clause, sentence, context.paragraph, context.title_and_lead)):
@@ -300,7 +301,7 @@ def place_in(clause: str, sentence: str, context: ArticleContext, names: Names, 
 
 
 def _group(lower: str, names: Names) -> str | None:
-    """The group the clause counts ("palestinian", "israeli"), when a group name stands there not as a doer."""
+    """The group the clause counts ("norwegian", "kurd"), when a group name stands there not as a doer."""
     found = _mentions(lower, names.group_pattern, _patterns()["agents"])
     groups = [g for f in found if (g := names.group_of(f[1]))]
     return groups[0] if groups else None
@@ -308,7 +309,7 @@ def _group(lower: str, names: Names) -> str | None:
 
 def _restriction(lower: str, names: Names) -> str | None:
     """A subgroup the clause restricts the figure to, in the text's words; None for a restriction to the whole
-    ("among the dead", "of Israeli voters")."""
+    ("among the dead", "of Norwegian voters")."""
     group_words = {lemma(w) for _, words in names.groups for p in words for w in p.split()}
     group_words |= {lemma(w) for _, words in names.places for p in words for w in p.split()}
     for pattern in _patterns()["restrictions"]:
@@ -385,7 +386,7 @@ def _since_start(m: re.Match, published: date | None) -> str | None:
 
 
 def _attribution(text: str) -> str | None:
-    """Who the text says gives the figure ("the health ministry", "CPJ", "Channel 12"), in its words."""
+    """Who the text says gives the figure ("the health ministry", "the statistics bureau", "Channel 4"), in its words."""
     for pattern in _patterns()["attribution"]:
         m = pattern.search(text)
         if m is not None:

@@ -36,8 +36,8 @@ def _known() -> tuple[dict[str, str], frozenset[str]]:
 
 @lru_cache(maxsize=65536)
 def lemma(word: str) -> str:
-    """The lemma of one word, lower-cased: "injuries" -> "injury", "killing" -> "kill", "Palestinians" ->
-    "palestinian"; a word no rule fits is kept as it is."""
+    """The lemma of one word, lower-cased: "injuries" -> "injury", "killing" -> "kill", "Norwegians" ->
+    "norwegian"; a word no rule fits is kept as it is."""
     w = word.lower().strip("'")
     if w.endswith("'s"):
         w = w[:-2]

@@ -25,7 +25,7 @@ def match_metric(frame: Frame, unit: str, quote: str, sentence: str, vocabulary:
     if frame.measure is None or not candidates:
         what = f"'{quote}' ({unit})"
         if frame.measure is None:
-            return Match(None, reason=f"the clause does not say what {what} measures: '{frame.clause}'")
+            return Match(None, reason=f"no metric: the clause does not say what {what} measures: '{frame.clause}'")
         return Match(None, reason=f"{_described(frame)}: no registered source covers it")
     words = {w for _, _, w in lemmas(sentence.lower())}
     fits: list[tuple[MetricRule, tuple[str, ...]]] = []
@@ -95,7 +95,7 @@ def _first_reason(frame: Frame, misses: list[str]) -> str:
 
 
 def _described(frame: Frame) -> str:
-    """What the frame says the figure counts, in a phrase: "counts israeli killed in Israel, on 7 october"."""
+    """What the frame says the figure counts, in a phrase: "counts norwegian killed in Norway (day: on 22 july)"."""
     parts = ["counts", frame.subject or "", frame.counted or "", frame.measure or "an unnamed measure"]
     if frame.place:
         parts.append(f"in {frame.place}")

@@ -65,7 +65,7 @@ class Vocabulary:
     metrics: dict[str, MetricRule]
     places: dict[str, tuple[str, ...]] = field(default_factory=dict)
     groups: dict[str, tuple[str, ...]] = field(default_factory=dict)
-    homes: dict[str, str] = field(default_factory=dict)  # the place of a group that lives in one ("israeli")
+    homes: dict[str, str] = field(default_factory=dict)  # the place of a group that lives in one ("norwegian")
     consistency: tuple[ConsistencyRule, ...] = ()
 
     @cached_property
