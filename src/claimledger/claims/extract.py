@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 from itertools import islice
 
 from claimledger.claims.exclusions import is_not_a_claim
-from claimledger.claims.frames import ArticleContext, read_frame, with_share_base
+from claimledger.claims.frames import ArticleContext, forget_texts, read_frame, with_share_base
 from claimledger.claims.matching import Match, match_metric
 from claimledger.claims.model import Article, Claim, Frame, claim_id
 from claimledger.claims.numbers import Figure, find_figures, read_word_number
@@ -133,6 +133,7 @@ def read_claims(article: Article, vocabulary: Vocabulary | None = None,
     paragraph = None
     figures_left = limits.per_article
     context = _article_context(article, text)
+    forget_texts()
     for number, sentence in enumerate(sentences(text), 1):
         if sentence.paragraph != paragraph:
             previous_count, paragraph = None, sentence.paragraph

@@ -6,15 +6,19 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 from datetime import date
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from claimledger.claims.lemmas import lemma, lemmas, lexicon
 from claimledger.claims.model import Frame, TimeFrame
-from claimledger.claims.timeref import MONTHS, month_number, periods_in
+from claimledger.claims.timeref import MONTHS, month_number, periods_in_lower
 
 DURATION_UNITS = ("months", "years", "weeks", "days")
 _FIGURE_WORDS = re.compile(r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|"
                            r"forty|fifty|hundred|thousand|million|dozen|half|third|quarter|fifth|a\s+year|a\s+month)\b")
+_DIGIT = re.compile(r"\d")
+_WEEK_OR_YEARS = re.compile(r"\b(?:this|last|past)\s+week(?:end)?\b|\bbetween\s+(?:19|20)\d\d\s+and\s+(?:19|20)\d\d\b")
+_PAST_SPAN = re.compile(r"\b(?:over|in|during)\s+the\s+(?:past|last)\s+(?:year|month|week)\b")
+_MAYBE_BOUNDARY = re.compile(r"[;,]| (?=and |while |- )")
 _RANGE_OPEN = re.compile(r"\b(?:between|from)\s+[\w.,$%-]+$")  # "between 60 | and 70 percent": one figure
 _BASE_VERB = re.compile(r"\b(?:were|are|was|is|make|made|makes|account|accounted|accounts|comprise|comprised|include|"
                         r"included|represent|represented)\b")
@@ -31,7 +35,7 @@ class ArticleContext:
     published: date | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # hashed by identity: the caches below key on it, once per vocabulary
 class Names:
     """The place and group names a frame may hold (metrics.toml's [places] and [groups]), and the phrases its
     metrics count (so that "health workers" is read as one counted thing)."""
@@ -42,25 +46,33 @@ class Names:
     events: tuple[str, ...]  # lemmas of what a duration runs from ("war")
     homes: tuple[tuple[str, str], ...] = ()  # (group, place) for groups with one place ("norwegian", "Norway")
 
-    @property
+    @cached_property
     def place_pattern(self) -> re.Pattern:
         return _names_pattern(tuple(w for _, words in self.places for w in words))
 
-    @property
+    @cached_property
     def group_pattern(self) -> re.Pattern:
         return _names_pattern(tuple(w for _, words in self.groups for w in words))
 
+    @cached_property
+    def _by_word(self) -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
+        return ({w: name for name, words in self.places for w in words},
+                {w: name for name, words in self.groups for w in words}, dict(self.homes))
+
+    @cached_property
+    def name_lemmas(self) -> frozenset[str]:
+        """The lemmas of every place and group word ("of Norwegian voters" restricts nothing)."""
+        return frozenset(lemma(w) for _, words in (*self.places, *self.groups) for p in words for w in p.split())
+
     def home_of(self, group: str) -> str | None:
         """The place a group lives in when the text names no other ("Norwegians" -> "Norway"), if it has one."""
-        return dict(self.homes).get(group)
+        return self._by_word[2].get(group)
 
     def place_of(self, word: str) -> str | None:
-        word = " ".join(word.lower().split())
-        return next((name for name, words in self.places if word in words), None)
+        return self._by_word[0].get(" ".join(word.lower().split()))
 
     def group_of(self, word: str) -> str | None:
-        word = " ".join(word.lower().split())
-        return next((name for name, words in self.groups if word in words), None)
+        return self._by_word[1].get(" ".join(word.lower().split()))
 
 
 @lru_cache(maxsize=64)
@@ -80,6 +92,12 @@ def _patterns() -> dict:
         "boundary": re.compile("|".join(f"(?:{b})" for b in data["clauses"]["boundaries"])),
         "inherit": tuple(data["clauses"]["inherit_from_previous"]),
         "restrictions": tuple(re.compile(p) for p in data["restrictions"]["patterns"]),
+        "any_restriction": re.compile("|".join(f"(?:{p})" for p in data["restrictions"]["patterns"])),
+        "any_attribution": re.compile(r"\b(?:" + "|".join(data["attribution"]["triggers"]) + r")\b", re.I),
+        # One look for any time word at all: most clauses have none, and then the patterns below need not run.
+        "any_time": re.compile(rf"(?:19|20)\d\d|\b(?:{MONTHS}|{weekdays}|since|past|last|this|previous|overnight|"
+                               rf"weeks?|weekend|hours?|half|quarter|between|start|beginning|"
+                               + "|".join(re.escape(w) for w in time["past_hours"]) + r")\b"),
         "whole": frozenset(data["restrictions"]["whole"]),
         "attribution": tuple(re.compile(p) for p in data["attribution"]["patterns"]),
         "agents": frozenset(data["agents"]["nouns"]),
@@ -90,6 +108,7 @@ def _patterns() -> dict:
         "relative": re.compile(r"^\s*(?:" + "|".join(map(re.escape, data["duration"]["relative"])) + r")\b"),
         "said_day": re.compile(rf"\b(?:{said})\s+(?:on\s+)?(?:{weekdays}|(?:\d{{1,2}}\s+(?:{MONTHS}))|"
                                rf"(?:(?:{MONTHS})\s+\d{{1,2}}))\b"),
+        "day_word": re.compile(rf"\b(?:{weekdays}|{MONTHS})\b"),
         "day": re.compile(rf"\b(?:on\s+)?(?:{weekdays})\b|\bon\s+(?:\d{{1,2}}\s+(?:{MONTHS})|(?:{MONTHS})\.?\s+\d{{1,2}}(?!\d))"
                           rf"\b(?!,?\s+(?:19|20)\d\d\b(?!\s+(?:attack|assault|massacre)))|"
                           rf"\b(?:\d{{1,2}}\s+(?:{MONTHS})|(?:{MONTHS})\s+\d{{1,2}}(?!\d))(?:,?\s+(?:19|20)\d\d)?\s+"
@@ -113,19 +132,23 @@ def _patterns() -> dict:
     }
 
 
+@lru_cache(maxsize=1024)
 def clauses(sentence: str) -> list[tuple[int, int]]:
     """The sentence's clauses as (start, end): cut at ";", ", while", ", with", " and <verb>ing" and the like; a
     leading stretch with no figure ("Among Labour voters,") stays with the clause after it."""
     lower = sentence.lower()
-    cuts = [0] + [m.start() for m in _patterns()["boundary"].finditer(lower)
-                  if m.start() > 0 and not _RANGE_OPEN.search(lower, max(0, m.start() - 30), m.start())]
+    boundary = _patterns()["boundary"]
+    # Only where a boundary can start (";", ",", a space before "and"/"while", " - ") is the long pattern tried.
+    cuts = [0] + [c.start() for c in _MAYBE_BOUNDARY.finditer(lower)
+                  if c.start() > 0 and boundary.match(lower, c.start())
+                  and not _RANGE_OPEN.search(lower, max(0, c.start() - 30), c.start())]
     cuts.append(len(sentence))
     spans = [(a, b) for a, b in zip(cuts, cuts[1:]) if b > a]
     merged: list[tuple[int, int]] = []
     pending = None
     for a, b in spans:
         a = pending if pending is not None else a
-        if not _FIGURE_WORDS.search(lower, a, b):
+        if not (_DIGIT.search(lower, a, b) or _FIGURE_WORDS.search(lower, a, b)):
             pending = a
             continue
         merged.append((a, b))
@@ -166,6 +189,14 @@ def read_frame(sentence: str, start: int, end: int, unit: str, counted: str | No
     )
 
 
+def forget_texts() -> None:
+    """Drop the per-text caches: they serve the figures of one article (its paragraph, title and lead asked again
+    for each figure), and an article's texts are not worth keeping for the next (nor may they flatter a benchmark
+    that reads the same texts twice)."""
+    for cached in (clauses, _mentions, place_in, _group, _restriction, _time, _attribution, lemmas):
+        cached.cache_clear()
+
+
 def _first_figure(sentence: str) -> int:
     m = _FIGURE_WORDS.search(sentence.lower())
     return m.start() if m else 0
@@ -183,21 +214,51 @@ def _measure(lower: str, at: int, until: int, unit: str, names: Names) -> str | 
         words = {w for _, _, w in lemmas(lower)}
         return "duration" if words & set(names.events) else None
     tokens = lemmas(lower)
+    sequence = tuple(t[2] for t in tokens)
     hits: list[tuple[int, int, str]] = []
-    for name, entry in _patterns()["measures"].items():
-        for kind, phrases in entry.items():
-            for i in range(len(tokens)):
-                if kind == "after" and not (until <= tokens[i][0] <= until + 25 and "," not in lower[until:tokens[i][0]]):
-                    continue
-                for phrase in phrases:
-                    if tuple(t[2] for t in tokens[i:i + len(phrase)]) == phrase:
-                        hits.append((tokens[i][0], tokens[i + len(phrase) - 1][1], name))
+    for i, phrase, (name, kind) in _phrases_at(sequence, _measure_index()):
+        if kind == "after" and not (until <= tokens[i][0] <= until + 25 and "," not in lower[until:tokens[i][0]]):
+            continue
+        hits.append((tokens[i][0], tokens[i + len(phrase) - 1][1], name))
     order = _patterns()["order"]
     rank = {name: order.index(name) if name in order else len(order) for _, _, name in hits}
     kept = [h for h in hits if not any(o[0] <= h[1] and h[0] <= o[1] and rank[o[2]] < rank[h[2]] for o in hits)]
     if not kept:
         return _measure_before(lower[:at], names)
     return min(kept, key=lambda h: (max(h[0] - until, at - h[1], 0), rank[h[2]]))[2]
+
+
+PhraseIndex = dict[str, tuple[tuple[tuple[str, ...], object], ...]]
+
+
+@lru_cache(maxsize=1)
+def _measure_index() -> PhraseIndex:
+    """The lexicon's measure phrases by their first lemma: a clause is scanned once, not once per phrase."""
+    index: dict[str, list] = {}
+    for name, entry in _patterns()["measures"].items():
+        for kind, phrases in entry.items():
+            for phrase in phrases:
+                index.setdefault(phrase[0], []).append((phrase, (name, kind)))
+    return {k: tuple(v) for k, v in index.items()}
+
+
+@lru_cache(maxsize=8)
+def _counted_index(names: Names) -> PhraseIndex:
+    """The metrics' counted phrases (group names left to the subject slot) by their first lemma."""
+    groups = {g for g, _ in names.groups}
+    index: dict[str, list] = {}
+    for phrase in names.counted:
+        if phrase not in groups:
+            index.setdefault(phrase.split()[0], []).append((tuple(phrase.split()), phrase))
+    return {k: tuple(v) for k, v in index.items()}
+
+
+def _phrases_at(sequence: tuple[str, ...], index: PhraseIndex):
+    """(position, phrase, payload) of every indexed phrase standing in a lemma sequence."""
+    for i, word in enumerate(sequence):
+        for phrase, payload in index.get(word, ()):
+            if sequence[i:i + len(phrase)] == phrase:
+                yield i, phrase, payload
 
 
 def _measure_before(before: str, names: Names) -> str | None:
@@ -223,16 +284,13 @@ def _counted(lower: str, until: int, unit: str, counted: str | None, names: Name
     if counted is not None and (far and lemma(counted) in _patterns()["agents"] or lemma(counted) in _measure_words()):
         counted = None  # "52k as air strikes go on", "52,928 deaths": a doer or the measure, not what is counted
     best = None
-    groups = {g for g, _ in names.groups}
     if counted is None or unit == "percent" or lemma(counted) not in names.counted:
-        for phrase in (p for p in names.counted if p not in groups):
-            words = tuple(phrase.split())
-            for i in range(len(sequence) - len(words) + 1):
-                if sequence[i:i + len(words)] == words and not (unit == "percent" and _is_base(lower, until, tokens[i][0])):
-                    distance = abs(tokens[i][0] - until)
-                    key = (-len(words), distance) if unit == "percent" else (distance, -len(phrase))
-                    if best is None or key < best[0]:
-                        best = (key, phrase)
+        for i, words, phrase in _phrases_at(sequence, _counted_index(names)):
+            if not (unit == "percent" and _is_base(lower, until, tokens[i][0])):
+                distance = abs(tokens[i][0] - until)
+                key = (-len(words), distance) if unit == "percent" else (distance, -len(phrase))
+                if best is None or key < best[0]:
+                    best = (key, phrase)
     if counted is not None and (best is None or unit == "count" and " " not in best[1]):
         return lemma(counted)
     return best[1] if best else None
@@ -262,6 +320,7 @@ def _measure_words() -> frozenset[str]:
                      if len(p) == 1)
 
 
+@lru_cache(maxsize=4096)
 def _mentions(text: str, pattern: re.Pattern, agents: frozenset[str]) -> list[tuple[int, str, bool]]:
     """(offset, name word, strong) of each mention that names where, not who acted: "in Oslo" is strong, "Oslo's
     toll" weak, "Norwegian strikes" no mention at all."""
@@ -281,6 +340,7 @@ def _mentions(text: str, pattern: re.Pattern, agents: frozenset[str]) -> list[tu
     return found
 
 
+@lru_cache(maxsize=4096)
 def place_in(clause: str, sentence: str, context: ArticleContext, names: Names, group: str | None = None) -> str | None:
     """The place the figure's clause names, else the home of the group it names ("Norwegians"), else the place of its
     sentence, paragraph, title and lead; two places at the nearest level that names any: "ambiguous: A or B"."""
@@ -300,6 +360,7 @@ def place_in(clause: str, sentence: str, context: ArticleContext, names: Names, 
     return None
 
 
+@lru_cache(maxsize=4096)
 def _group(lower: str, names: Names) -> str | None:
     """The group the clause counts ("norwegian", "kurd"), when a group name stands there not as a doer."""
     found = _mentions(lower, names.group_pattern, _patterns()["agents"])
@@ -307,11 +368,13 @@ def _group(lower: str, names: Names) -> str | None:
     return groups[0] if groups else None
 
 
+@lru_cache(maxsize=4096)
 def _restriction(lower: str, names: Names) -> str | None:
     """A subgroup the clause restricts the figure to, in the text's words; None for a restriction to the whole
     ("among the dead", "of Norwegian voters")."""
-    group_words = {lemma(w) for _, words in names.groups for p in words for w in p.split()}
-    group_words |= {lemma(w) for _, words in names.places for p in words for w in p.split()}
+    group_words = names.name_lemmas
+    if not _patterns()["any_restriction"].search(lower):
+        return None
     for pattern in _patterns()["restrictions"]:
         for m in pattern.finditer(lower):
             words = [w for _, _, w in lemmas(m.group())][1:]
@@ -321,9 +384,12 @@ def _restriction(lower: str, names: Names) -> str | None:
     return None
 
 
+@lru_cache(maxsize=4096)
 def _time(lower: str, at: int, until: int, unit: str, published: date | None) -> TimeFrame | None:
     """When the clause says its figure holds; None when it says nothing of time."""
     p = _patterns()
+    if unit not in DURATION_UNITS and not p["any_time"].search(lower):
+        return None
     if unit in DURATION_UNITS:
         after, before = lower[until:], lower[:at]
         if p["ago"].match(after):
@@ -332,25 +398,25 @@ def _time(lower: str, at: int, until: int, unit: str, published: date | None) ->
             return TimeFrame("after_start", (lower[at:until] + m.group()).strip())
         if p["span"].search(before) or re.match(r"^\s+of\b", after):
             return TimeFrame("span", lower[at:until].strip())
-    if (m := p["half"].search(lower)) is not None:
+    if "half" in lower and (m := p["half"].search(lower)) is not None:
         key = f"{m.group('year')}-{p['halves'][m.group('which')]}"
         return TimeFrame("period", m.group(), period=key)
-    if (m := p["quarter"].search(lower)) is not None:
+    if "quarter" in lower and (m := p["quarter"].search(lower)) is not None:
         key = f"{m.group('year')}-{p['quarters'][m.group('which')]}"
         return TimeFrame("period", m.group(), period=key)
     if (m := p["past_hours"].search(lower)) is not None:
         return TimeFrame("past_hours", m.group())
-    if (m := p["since"].search(lower)) is not None:
+    if "since" in lower and (m := p["since"].search(lower)) is not None:
         return TimeFrame("since", m.group(), start=_since_start(m, published))
-    if (m := re.search(r"\b(?:this|last|past)\s+week(?:end)?\b|\bbetween\s+(?:19|20)\d\d\s+and\s+(?:19|20)\d\d\b",
-                       lower)) is not None and not p["cumulative"].search(lower):
+    if ("week" in lower or "between" in lower) and (m := _WEEK_OR_YEARS.search(lower)) is not None \
+            and not p["cumulative"].search(lower):
         return TimeFrame("span", m.group())
-    cleaned = p["said_day"].sub(" ", lower)
+    cleaned = p["said_day"].sub(" ", lower) if p["day_word"].search(lower) else ""
     if (m := p["day"].search(cleaned)) is not None and not p["cumulative"].search(lower):
         return TimeFrame("day", m.group().strip())
-    if (m := re.search(r"\b(?:over|in|during)\s+the\s+(?:past|last)\s+(?:year|month|week)\b", lower)) is not None:
+    if ("past" in lower or "last" in lower) and (m := _PAST_SPAN.search(lower)) is not None:
         return TimeFrame("span", m.group())  # the last twelve months, not a calendar year
-    for _, label in periods_in(lower, published):
+    for _, label in periods_in_lower(lower, published):
         if not label.startswith("since"):
             return TimeFrame("period", label, start=label, period=label)
     return None
@@ -385,8 +451,11 @@ def _since_start(m: re.Match, published: date | None) -> str | None:
     return year
 
 
+@lru_cache(maxsize=4096)
 def _attribution(text: str) -> str | None:
     """Who the text says gives the figure ("the health ministry", "the statistics bureau", "Channel 4"), in its words."""
+    if not _patterns()["any_attribution"].search(text):
+        return None
     for pattern in _patterns()["attribution"]:
         m = pattern.search(text)
         if m is not None:

@@ -65,6 +65,7 @@ def lemma(word: str) -> str:
     return w
 
 
-def lemmas(text: str) -> list[tuple[int, int, str]]:
-    """(start, end, lemma) of every word of a lower-cased text, in order."""
-    return [(m.start(), m.end(), lemma(m.group())) for m in _WORD.finditer(text)]
+@lru_cache(maxsize=4096)
+def lemmas(text: str) -> tuple[tuple[int, int, str], ...]:
+    """(start, end, lemma) of every word of a lower-cased text, in order (a clause is asked for several slots)."""
+    return tuple((m.start(), m.end(), lemma(m.group())) for m in _WORD.finditer(text))
