@@ -4,20 +4,19 @@ clause that holds it (a keyword elsewhere in the sentence belongs to another fig
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, replace
 from datetime import date
 from functools import cached_property, lru_cache
 
-from claimledger.claims.lemmas import lemma, lemmas, lexicon
-from claimledger.claims.model import Frame, TimeFrame
-from claimledger.claims.timeref import MONTHS, month_number, periods_in_lower
+from claimledger.claims.lemmas import lemma, lemmas, lexicon, words_of
+from claimledger.claims.model import Frame
+from claimledger.claims.timeframe import DURATION_UNITS, read_time, scoping_time
 
-DURATION_UNITS = ("months", "years", "weeks", "days")
 _FIGURE_WORDS = re.compile(r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|"
                            r"forty|fifty|hundred|thousand|million|dozen|half|third|quarter|fifth|a\s+year|a\s+month)\b")
+REACH = 250  # characters either side of a figure its clause is read in; the longest news clause is shorter
 _DIGIT = re.compile(r"\d")
-_WEEK_OR_YEARS = re.compile(r"\b(?:this|last|past)\s+week(?:end)?\b|\bbetween\s+(?:19|20)\d\d\s+and\s+(?:19|20)\d\d\b")
-_PAST_SPAN = re.compile(r"\b(?:over|in|during)\s+the\s+(?:past|last)\s+(?:year|month|week)\b")
 _MAYBE_BOUNDARY = re.compile(r"[;,]| (?=and |while |- )")
 _RANGE_OPEN = re.compile(r"\b(?:between|from)\s+[\w.,$%-]+$")  # "between 60 | and 70 percent": one figure
 _BASE_VERB = re.compile(r"\b(?:were|are|was|is|make|made|makes|account|accounted|accounts|comprise|comprised|include|"
@@ -85,19 +84,12 @@ def _names_pattern(words: tuple[str, ...]) -> re.Pattern:
 def _patterns() -> dict:
     """The lexicon's regular expressions, compiled once."""
     data = lexicon()
-    time = data["time"]
-    weekdays = "|".join(time["weekdays"])
-    said = "|".join(time["said"])
     return {
         "boundary": re.compile("|".join(f"(?:{b})" for b in data["clauses"]["boundaries"])),
         "inherit": tuple(data["clauses"]["inherit_from_previous"]),
         "restrictions": tuple(re.compile(p) for p in data["restrictions"]["patterns"]),
         "any_restriction": re.compile("|".join(f"(?:{p})" for p in data["restrictions"]["patterns"])),
         "any_attribution": re.compile(r"\b(?:" + "|".join(data["attribution"]["triggers"]) + r")\b", re.I),
-        # One look for any time word at all: most clauses have none, and then the patterns below need not run.
-        "any_time": re.compile(rf"(?:19|20)\d\d|\b(?:{MONTHS}|{weekdays}|since|past|last|this|previous|overnight|"
-                               rf"weeks?|weekend|hours?|half|quarter|between|start|beginning|"
-                               + "|".join(re.escape(w) for w in time["past_hours"]) + r")\b"),
         "whole": frozenset(data["restrictions"]["whole"]),
         "attribution": tuple(re.compile(p) for p in data["attribution"]["patterns"]),
         "agents": frozenset(data["agents"]["nouns"]),
@@ -106,29 +98,6 @@ def _patterns() -> dict:
         "before": {name: re.compile(entry["before"]) for name, entry in data["measures"].items() if "before" in entry},
         "order": tuple(data["measure_order"]["first"]),
         "relative": re.compile(r"^\s*(?:" + "|".join(map(re.escape, data["duration"]["relative"])) + r")\b"),
-        "said_day": re.compile(rf"\b(?:{said})\s+(?:on\s+)?(?:{weekdays}|(?:\d{{1,2}}\s+(?:{MONTHS}))|"
-                               rf"(?:(?:{MONTHS})\s+\d{{1,2}}))\b"),
-        "day_word": re.compile(rf"\b(?:{weekdays}|{MONTHS})\b"),
-        "day": re.compile(rf"\b(?:on\s+)?(?:{weekdays})\b|\bon\s+(?:\d{{1,2}}\s+(?:{MONTHS})|(?:{MONTHS})\.?\s+\d{{1,2}}(?!\d))"
-                          rf"\b(?!,?\s+(?:19|20)\d\d\b(?!\s+(?:attack|assault|massacre)))|"
-                          rf"\b(?:\d{{1,2}}\s+(?:{MONTHS})|(?:{MONTHS})\s+\d{{1,2}}(?!\d))(?:,?\s+(?:19|20)\d\d)?\s+"
-                          rf"(?:attack|assault|massacre|raid|incursion)s?\b"),
-        "past_hours": re.compile(r"\b(?:in|over|during)\s+the\s+(?:past|last|previous)\s+(?:\d+|twenty-four|48|72)\s+"
-                                 r"hours\b|\b(?:past|last)\s+(?:\d+|twenty-four)\s+hours\b|\b(?:"
-                                 + "|".join(map(re.escape, time["past_hours"])) + r")\b"),
-        "cumulative": re.compile(r"\b(?:" + "|".join(map(re.escape, time["cumulative"])) + r")\b"),
-        "half": re.compile(rf"\b(?P<which>{'|'.join(time['halves'])})\s+half\s+of\s+(?:the\s+year\s+)?(?P<year>(?:19|20)\d\d)\b"),
-        "quarter": re.compile(rf"\b(?P<which>{'|'.join(time['quarters'])})\s+quarter\s+of\s+(?P<year>(?:19|20)\d\d)\b"),
-        "halves": time["halves"],
-        "quarters": time["quarters"],
-        "since": re.compile(rf"\bsince\s+(?:the\s+)?(?P<what>(?:\d{{1,2}}\s+(?:{MONTHS})|(?:{MONTHS})\.?\s+\d{{1,2}}(?!\d))"
-                            rf"(?:,?\s+(?P<year>(?:19|20)\d\d))?|(?:{MONTHS})\.?\s+(?:19|20)\d\d|(?:19|20)\d\d|"
-                            rf"[a-z]+(?:\s+[a-z]+){{0,5}}?\s+(?:began|started|erupted|broke\s+out)|(?:start|beginning)\s+of\s+the\s+\w+|"
-                            rf"(?:{MONTHS})\b|[a-z]+\b)"),
-        "ago": re.compile(r"^\s*ago\b"),
-        "after_start": re.compile(r"^\s*(?:after|since)\s+(?:the\s+)?(?:start\s+of\s+the\s+)?\w+(?:\s+\w+){0,3}\s+"
-                                  r"(?:began|started|erupted|broke\s+out)\b|^\s*into\s+(?:the|a|its)\b"),
-        "span": re.compile(r"(?:\b(?:over|in|for|during)\s+the\s+(?:past|last)\s+$|\bfor\s+$|\bafter\s+$)"),
     }
 
 
@@ -162,20 +131,22 @@ def read_frame(sentence: str, start: int, end: int, unit: str, counted: str | No
                context: ArticleContext = ArticleContext()) -> Frame:
     """The frame of the figure at sentence[start:end], of the given unit and counted noun (the figure reader's)."""
     spans = clauses(sentence)
-    index = next((i for i, (a, b) in enumerate(spans) if a <= start < b), len(spans) - 1)
+    index = max(0, bisect_right(spans, start, key=lambda span: span[0]) - 1)
     a, b = spans[index]
+    a, b = max(a, start - REACH), min(b, end + REACH)  # a figure's words stand near it: a long clause costs no more
     clause = sentence[a:b]
     lower = clause.lower()
     at, until = start - a, end - a
     measure = _measure(lower, at, until, unit, names)
-    time = _time(lower, at, until, unit, context.published)
+    time = read_time(lower, at, until, unit, context.published)
     if measure is None and index > 0 and unit not in DURATION_UNITS:
         pa, pb = spans[index - 1]  # "..., including four children": the clause it hangs on says what and when
+        pa = max(pa, pb - REACH)
         previous = sentence[pa:pb].lower()
         measure = _measure(previous, pb - pa, pb - pa, unit, names)
-        time = time or _time(previous, pb - pa, pb - pa, "count", context.published)
-    head = sentence[:spans[0][1]] if index > 0 else ""  # the sentence's first clause scopes what follows it
-    preamble = sentence[:_first_figure(sentence)]
+        time = time or read_time(previous, pb - pa, pb - pa, "count", context.published)
+    head = sentence[:min(spans[0][1], REACH)] if index > 0 else ""  # the first clause scopes what follows it
+    preamble = sentence[:min(_first_figure(sentence), REACH)]
     preamble = preamble[:preamble.rfind(",") + 1]  # a fronted phrase ("Among Labour voters, ...") scopes them all
     return Frame(
         clause=clause.strip(),
@@ -184,7 +155,7 @@ def read_frame(sentence: str, start: int, end: int, unit: str, counted: str | No
         subject=_group(lower, names) or _group(head.lower(), names),
         place=place_in(clause, sentence, context, names, _group(lower, names)),
         restriction=_restriction(lower, names) or _restriction(preamble.lower(), names),
-        time=time or _scoping_time(sentence, a, b, context.published),
+        time=time or scoping_time(sentence[max(0, a - REACH):a], sentence[b:b + REACH], context.published),
         attribution=_attribution(clause) or _attribution(sentence),
     )
 
@@ -193,10 +164,12 @@ def forget_texts() -> None:
     """Drop the per-text caches: they serve the figures of one article (its paragraph, title and lead asked again
     for each figure), and an article's texts are not worth keeping for the next (nor may they flatter a benchmark
     that reads the same texts twice)."""
-    for cached in (clauses, _mentions, place_in, _group, _restriction, _time, _attribution, lemmas):
+    for cached in (clauses, _first_figure, _mentions, place_in, _group, _restriction, read_time, _attribution, lemmas,
+                   words_of):
         cached.cache_clear()
 
 
+@lru_cache(maxsize=1024)
 def _first_figure(sentence: str) -> int:
     m = _FIGURE_WORDS.search(sentence.lower())
     return m.start() if m else 0
@@ -382,73 +355,6 @@ def _restriction(lower: str, names: Names) -> str | None:
                 continue
             return m.group().strip()
     return None
-
-
-@lru_cache(maxsize=4096)
-def _time(lower: str, at: int, until: int, unit: str, published: date | None) -> TimeFrame | None:
-    """When the clause says its figure holds; None when it says nothing of time."""
-    p = _patterns()
-    if unit not in DURATION_UNITS and not p["any_time"].search(lower):
-        return None
-    if unit in DURATION_UNITS:
-        after, before = lower[until:], lower[:at]
-        if p["ago"].match(after):
-            return TimeFrame("ago", lower[at:until + 4].strip())
-        if (m := p["after_start"].match(after)) is not None:
-            return TimeFrame("after_start", (lower[at:until] + m.group()).strip())
-        if p["span"].search(before) or re.match(r"^\s+of\b", after):
-            return TimeFrame("span", lower[at:until].strip())
-    if "half" in lower and (m := p["half"].search(lower)) is not None:
-        key = f"{m.group('year')}-{p['halves'][m.group('which')]}"
-        return TimeFrame("period", m.group(), period=key)
-    if "quarter" in lower and (m := p["quarter"].search(lower)) is not None:
-        key = f"{m.group('year')}-{p['quarters'][m.group('which')]}"
-        return TimeFrame("period", m.group(), period=key)
-    if (m := p["past_hours"].search(lower)) is not None:
-        return TimeFrame("past_hours", m.group())
-    if "since" in lower and (m := p["since"].search(lower)) is not None:
-        return TimeFrame("since", m.group(), start=_since_start(m, published))
-    if ("week" in lower or "between" in lower) and (m := _WEEK_OR_YEARS.search(lower)) is not None \
-            and not p["cumulative"].search(lower):
-        return TimeFrame("span", m.group())
-    cleaned = p["said_day"].sub(" ", lower) if p["day_word"].search(lower) else ""
-    if (m := p["day"].search(cleaned)) is not None and not p["cumulative"].search(lower):
-        return TimeFrame("day", m.group().strip())
-    if ("past" in lower or "last" in lower) and (m := _PAST_SPAN.search(lower)) is not None:
-        return TimeFrame("span", m.group())  # the last twelve months, not a calendar year
-    for _, label in periods_in_lower(lower, published):
-        if not label.startswith("since"):
-            return TimeFrame("period", label, start=label, period=label)
-    return None
-
-
-def _scoping_time(sentence: str, a: int, b: int, published: date | None) -> TimeFrame:
-    """A named period or start elsewhere in the sentence scopes the figure too ("In 2022, 38,000 left, with 23,000
-    returning"); a day or an hour count there belongs to its own clause. No time words: as of the article's date."""
-    for text in (sentence[:a], sentence[b:]):
-        found = _time(text.lower(), len(text), len(text), "count", published)
-        if found is not None and found.kind in ("period", "since"):
-            return found
-    return TimeFrame("as_of")
-
-
-def _since_start(m: re.Match, published: date | None) -> str | None:
-    """The ISO date or month a "since" names, the year taken from the article's date when the text gives none."""
-    what = m.group("what")
-    if re.match(r"(?:start|beginning)\s+of\s+the\s+year", m.group()[6:].strip().removeprefix("the ")):
-        return f"{published.year}-01" if published else None
-    day = re.match(rf"(?:(?P<d1>\d{{1,2}})\s+(?P<m1>{MONTHS})|(?P<m2>{MONTHS})\.?\s+(?P<d2>\d{{1,2}})(?!\d))", what)
-    year = m.group("year") or (re.search(r"(?:19|20)\d\d", what).group() if re.search(r"(?:19|20)\d\d", what)
-                               else None)
-    if day is not None:
-        month = month_number(day.group("m1") or day.group("m2"))
-        if year is None and published is not None:
-            year = str(published.year if month <= published.month else published.year - 1)
-        return f"{year}-{month:02d}-{int(day.group('d1') or day.group('d2')):02d}" if year else None
-    month_only = re.match(rf"(?P<m>{MONTHS})\b", what)
-    if month_only and year:
-        return f"{year}-{month_number(month_only.group('m')):02d}"
-    return year
 
 
 @lru_cache(maxsize=4096)

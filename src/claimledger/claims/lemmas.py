@@ -69,3 +69,9 @@ def lemma(word: str) -> str:
 def lemmas(text: str) -> tuple[tuple[int, int, str], ...]:
     """(start, end, lemma) of every word of a lower-cased text, in order (a clause is asked for several slots)."""
     return tuple((m.start(), m.end(), lemma(m.group())) for m in _WORD.finditer(text))
+
+
+@lru_cache(maxsize=1024)
+def words_of(text: str) -> frozenset[str]:
+    """The set of lemmas of a text (a sentence asked once per figure of it)."""
+    return frozenset(w for _, _, w in lemmas(text.lower()))

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from claimledger.claims.lemmas import lemmas
+from claimledger.claims.lemmas import words_of
 from claimledger.claims.model import Frame
 from claimledger.claims.vocabulary import MetricRule, Vocabulary
 
@@ -27,7 +27,7 @@ def match_metric(frame: Frame, unit: str, quote: str, sentence: str, vocabulary:
         if frame.measure is None:
             return Match(None, reason=f"no metric: the clause does not say what {what} measures: '{frame.clause}'")
         return Match(None, reason=f"{_described(frame)}: no registered source covers it")
-    words = {w for _, _, w in lemmas(sentence.lower())}
+    words = words_of(sentence)
     fits: list[tuple[MetricRule, tuple[str, ...]]] = []
     misses: list[str] = []
     for rule in candidates:
@@ -44,7 +44,7 @@ def match_metric(frame: Frame, unit: str, quote: str, sentence: str, vocabulary:
     return Match(None, reason=_first_reason(frame, misses))
 
 
-def _fit(rule: MetricRule, frame: Frame, words: set[str]) -> tuple[tuple[str, ...], str | None]:
+def _fit(rule: MetricRule, frame: Frame, words: frozenset[str]) -> tuple[tuple[str, ...], str | None]:
     """The slots the frame matches on this metric, or the first slot that does not fit, said for a reader."""
     slots = [f"measure={frame.measure}"]
     restricted_ok = frame.restriction is not None and frame.restriction in rule.restricted_to
