@@ -157,7 +157,7 @@ def read_claims(article: Article, vocabulary: Vocabulary | None = None,
                                vocabulary.names, replace(context, paragraph=sentence.paragraph))
             if reading.unit == "percent" and _SHARE_OF_BASE.match(reading.after):
                 frame = with_share_base(frame, (last_count or previous_count or _NO_BASE).frame)
-            match = match_metric(frame, reading.unit, sentence.text[reading.start:reading.end], sentence.text,
+            match = match_metric(frame, reading.unit, *_quoted(article, compact, sentence, reading, facts),
                                  vocabulary)
             metric = match.metric
             if metric is None and reading.form == "words" and reading.unit == "count" and reading.value < 10 \
@@ -338,6 +338,13 @@ def _claim(article: Article, compact: Compacted, sentence: Sentence, r: _Reading
         unmatched=match.reason,
         matched_on=match.matched_on,
     )
+
+
+def _quoted(article: Article, compact: Compacted, sentence: Sentence, r: _Reading,
+            facts: _SentenceFacts) -> tuple[str, str]:
+    """The claim's quote and sentence as the article has them: the engine asks the matcher again from these."""
+    start, end = compact.original(sentence.start + r.start), compact.original_end(sentence.start + r.end)
+    return article.text[start:end], _context(article, facts, start, end)
 
 
 def _subject(match: Match, frame: Frame) -> str | None:
