@@ -86,7 +86,6 @@ def _patterns() -> dict:
     data = lexicon()
     return {
         "boundary": re.compile("|".join(f"(?:{b})" for b in data["clauses"]["boundaries"])),
-        "inherit": tuple(data["clauses"]["inherit_from_previous"]),
         "restrictions": tuple(re.compile(p) for p in data["restrictions"]["patterns"]),
         "any_restriction": re.compile("|".join(f"(?:{p})" for p in data["restrictions"]["patterns"])),
         "any_attribution": re.compile(r"\b(?:" + "|".join(data["attribution"]["triggers"]) + r")\b", re.I),

@@ -15,7 +15,7 @@ from claimledger.claims.lemmas import lemma
 
 # The keys that say which frame a metric needs; every other key is a check parameter for the engine.
 _RULE_KEYS = {"label", "units", "measure", "counted", "subject", "place", "time", "since", "restricted_to",
-              "attribution_not", "requires", "not_followed_by"}
+              "attribution_not", "requires"}
 TIME_KINDS = ("as_of", "period", "period:year", "period:half", "period:quarter", "period:month", "day", "past_hours",
               "since", "ago", "after_start", "span")
 
@@ -41,11 +41,6 @@ class MetricRule:
     attribution_not: tuple[str, ...] = ()  # attributions whose figure is another count than this series'
     requires: tuple[tuple[str, ...], ...] = ()  # lemma groups: one of each must stand in the sentence
     check: dict[str, Any] = field(default_factory=dict)
-
-    @property
-    def subject_name(self) -> str | None:
-        """The name the claim's subject takes when this metric is chosen: its place."""
-        return self.place
 
 
 @dataclass(frozen=True)
