@@ -17,6 +17,8 @@ _FIGURE_WORDS = re.compile(r"\d|\b(?:one|two|three|four|five|six|seven|eight|nin
                            r"forty|fifty|hundred|thousand|million|dozen|half|third|quarter|fifth|a\s+year|a\s+month)\b")
 REACH = 250  # characters either side of a figure its clause is read in; the longest news clause is shorter
 _DIGIT = re.compile(r"\d")
+_JOINED = re.compile(r"\s+(?:or|and|and/or)\s+")
+_NUMBER_OF = re.compile(r"\b(?:number|toll|tally|count|total)\s+of\s+([a-z][a-z'-]+)\s+(?:[a-z]+\s+){0,3}$")
 _MAYBE_BOUNDARY = re.compile(r"[;,]| (?=and |while |- )")
 _RANGE_OPEN = re.compile(r"\b(?:between|from)\s+[\w.,$%-]+$")  # "between 60 | and 70 percent": one figure
 _BASE_VERB = re.compile(r"\b(?:were|are|was|is|make|made|makes|account|accounted|accounts|comprise|comprised|include|"
@@ -149,7 +151,7 @@ def read_frame(sentence: str, start: int, end: int, unit: str, counted: str | No
     preamble = preamble[:preamble.rfind(",") + 1]  # a fronted phrase ("Among Labour voters, ...") scopes them all
     return Frame(
         clause=clause.strip(),
-        counted=_counted(lower, until, unit, counted, names),
+        counted=_counted(lower, at, until, unit, counted, names),
         measure=measure,
         subject=_group(lower, names) or _group(head.lower(), names),
         place=place_in(clause, sentence, context, names, _group(lower, names)),
@@ -192,11 +194,16 @@ def _measure(lower: str, at: int, until: int, unit: str, names: Names) -> str | 
         if kind == "after" and not (until <= tokens[i][0] <= until + 25 and "," not in lower[until:tokens[i][0]]):
             continue
         hits.append((tokens[i][0], tokens[i + len(phrase) - 1][1], name))
+    if (before := _measure_before(lower[:at], names)) is not None:
+        return before  # "the city's prewar population of about 0.7 million": said right before the figure
     order = _patterns()["order"]
     rank = {name: order.index(name) if name in order else len(order) for _, _, name in hits}
     kept = [h for h in hits if not any(o[0] <= h[1] and h[0] <= o[1] and rank[o[2]] < rank[h[2]] for o in hits)]
     if not kept:
-        return _measure_before(lower[:at], names)
+        return None
+    for h in kept:  # "killed or wounded", "dead and injured": two measures said as one, neither alone
+        if any(o[2] != h[2] and _JOINED.fullmatch(lower[h[1]:o[0]]) for o in kept):
+            return None
     return min(kept, key=lambda h: (max(h[0] - until, at - h[1], 0), rank[h[2]]))[2]
 
 
@@ -243,7 +250,7 @@ def _measure_before(before: str, names: Names) -> str | None:
     return None
 
 
-def _counted(lower: str, until: int, unit: str, counted: str | None, names: Names) -> str | None:
+def _counted(lower: str, at: int, until: int, unit: str, counted: str | None, names: Names) -> str | None:
     """What is counted, lemmatised: the metrics' phrase ("health worker") nearest the figure, else the noun the
     figure reader found after it."""
     if unit in DURATION_UNITS:
@@ -255,6 +262,8 @@ def _counted(lower: str, until: int, unit: str, counted: str | None, names: Name
     far = re.search(r"\b(?:as|while|after|amid|in|by|from|with|during)\b", between) is not None
     if counted is not None and (far and lemma(counted) in _patterns()["agents"] or lemma(counted) in _measure_words()):
         counted = None  # "52k as air strikes go on", "52,928 deaths": a doer or the measure, not what is counted
+    if counted is None and unit == "count" and (m := _NUMBER_OF.search(lower[max(0, at - 80):at])):
+        counted = m.group(1)  # "bringing the number of massacres to 997": massacres are counted
     best = None
     if counted is None or unit == "percent" or lemma(counted) not in names.counted:
         for i, words, phrase in _phrases_at(sequence, _counted_index(names)):
