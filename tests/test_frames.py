@@ -117,6 +117,7 @@ SLOTS = [
      "Channel 12"),
     ("The Government Media Office said 212 journalists had been killed in Gaza.", "212", "attribution",
      "The Government Media Office"),
+    ("Of the 79 confirmed dead in CPJ's count, 72 were Palestinian.", "72", "attribution", "CPJ"),
 ]
 
 
@@ -203,6 +204,26 @@ ISSUE_ROWS = [
     ("Clashes in Gaza and the West Bank killed 500 people.", "500", None, "ambiguous: Gaza or West Bank"),
     ("Since the start of the year, eight countries have recognised the State of Palestine.", "eight", None,
      "not the running total"),
+]
+
+
+# Wrong fails the development set showed (retold): one event's figure, subgroups, sums, other counters.
+ISSUE_ROWS += [
+    ("In Gaza 12 people were killed when a house was hit.", "12", None,
+     "does not say the figure is a running total"),
+    ("In Gaza 12 people have been killed since the war began.", "12", "killed", None),
+    ("Strikes across Gaza wounded another 650 people, it said.", "650", None, "a figure about a subgroup: 'another'"),
+    ("At least 51 people have been killed in Gaza while trying to reach aid.", "At least 51", None,
+     "a figure about a subgroup: 'while trying to reach aid'"),
+    ("At least 273 people in Gaza have died of starvation.", "At least 273", None, "'died of starvation'"),
+    ("Over 177,000 Palestinians have been killed or injured in Gaza.", "Over 177,000", None,
+     "does not say what 'Over 177,000' (count) measures"),
+    ("The toll now equals 2% of Gaza's prewar population of about 2.3 million.", "about 2.3 million", "population",
+     None),
+    ("Gaza's media office said 196 people were killed, bringing the number of massacres to 997.", "997", None,
+     "counts massacre killed in Gaza"),
+    ("In Gaza, 8,119 deaths verified by the UN rights office have been analysed.", "8,119", None,
+     "a figure about a subgroup: 'verified by the un'"),
 ]
 
 

@@ -11,7 +11,7 @@ from functools import cached_property, lru_cache
 
 from claimledger.claims.lemmas import lemma, lemmas, lexicon, words_of
 from claimledger.claims.model import Frame
-from claimledger.claims.timeframe import DURATION_UNITS, read_time, scoping_time
+from claimledger.claims.timeframe import DURATION_UNITS, read_time, running_total, scoping_time
 
 _FIGURE_WORDS = re.compile(r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|"
                            r"forty|fifty|hundred|thousand|million|dozen|half|third|quarter|fifth|a\s+year|a\s+month)\b")
@@ -156,7 +156,8 @@ def read_frame(sentence: str, start: int, end: int, unit: str, counted: str | No
         subject=_group(lower, names) or _group(head.lower(), names),
         place=place_in(clause, sentence, context, names, _group(lower, names)),
         restriction=_restriction(lower, names) or _restriction(preamble.lower(), names),
-        time=time or scoping_time(sentence[max(0, a - REACH):a], sentence[b:b + REACH], context.published),
+        time=time or scoping_time(sentence[max(0, a - REACH):a], sentence[b:b + REACH], context.published)
+        or running_total(lower) or (running_total(sentence[max(0, a - REACH):a].lower()) if index else None),
         attribution=_attribution(clause) or _attribution(sentence),
     )
 

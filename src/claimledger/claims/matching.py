@@ -70,8 +70,11 @@ def _fit(rule: MetricRule, frame: Frame, words: frozenset[str]) -> tuple[tuple[s
             return (), f"other:{_described(frame)}: no registered source covers it"
         slots.append(f"place={frame.place}")
     time = frame.time
-    kind = time.kind if time else "as_of"
+    kind = time.kind if time else "unsaid"
     granularity = f"period:{_granularity(time.period)}" if time and time.period else None
+    if kind == "unsaid" and kind not in rule.time:
+        return (), (f"time:the clause does not say the figure is a running total ('toll', 'have been killed', "
+                    f"'so far') nor when it holds: '{frame.clause}'; {rule.label} is checked {_times(rule)}")
     if kind not in rule.time and granularity not in rule.time:
         return (), f"time:{_described(frame)}: {rule.label} is checked {_times(rule)}"
     if kind == "since" and rule.since and not _since_fits(time.start, time.text, rule.since):

@@ -37,6 +37,7 @@ def _time_patterns() -> dict:
         "past_hours": re.compile(r"\b(?:in|over|during)\s+the\s+(?:past|last|previous)\s+(?:\d+|twenty-four|48|72)\s+"
                                  r"hours\b|\b(?:past|last)\s+(?:\d+|twenty-four)\s+hours\b|\b(?:"
                                  + "|".join(map(re.escape, time["past_hours"])) + r")\b"),
+        "running": re.compile("|".join(f"(?:{r})" for r in time["running"])),
         "cumulative": re.compile(r"\b(?:" + "|".join(map(re.escape, time["cumulative"])) + r")\b"),
         "half": re.compile(rf"\b(?P<which>{'|'.join(time['halves'])})\s+half\s+of\s+(?:the\s+year\s+)?(?P<year>(?:19|20)\d\d)\b"),
         "quarter": re.compile(rf"\b(?P<which>{'|'.join(time['quarters'])})\s+quarter\s+of\s+(?P<year>(?:19|20)\d\d)\b"),
@@ -91,7 +92,7 @@ def read_time(lower: str, at: int, until: int, unit: str, published: date | None
     return None
 
 
-def scoping_time(before: str, after: str, published: date | None) -> TimeFrame:
+def scoping_time(before: str, after: str, published: date | None) -> TimeFrame | None:
     """A named period or start in the sentence around the clause scopes the figure too ("In 2022, 38,000 left,
     with 23,000 returning"); a day or an hour count there belongs to its own clause. No time words: as of the
     article's date."""
@@ -99,7 +100,14 @@ def scoping_time(before: str, after: str, published: date | None) -> TimeFrame:
         found = read_time(text.lower(), len(text), len(text), "count", published)
         if found is not None and found.kind in ("period", "since"):
             return found
-    return TimeFrame("as_of")
+    return None
+
+
+def running_total(lower: str) -> TimeFrame | None:
+    """As of the article's date, when a clause without time words says its figure is a running total ("the toll",
+    "have been killed", "rose to"); None when it does not say (one event's figure reads the same)."""
+    p = _time_patterns()
+    return TimeFrame("as_of") if p["cumulative"].search(lower) or p["running"].search(lower) else None
 
 
 def _since_start(m: re.Match, published: date | None) -> str | None:

@@ -16,7 +16,7 @@ from claimledger.claims.lemmas import lemma
 # The keys that say which frame a metric needs; every other key is a check parameter for the engine.
 _RULE_KEYS = {"label", "units", "measure", "counted", "subject", "place", "time", "since", "restricted_to",
               "attribution_not", "requires"}
-TIME_KINDS = ("as_of", "period", "period:year", "period:half", "period:quarter", "period:month", "day", "past_hours",
+TIME_KINDS = ("unsaid", "as_of", "period", "period:year", "period:half", "period:quarter", "period:month", "day", "past_hours",
               "since", "ago", "after_start", "span")
 
 
