@@ -18,7 +18,8 @@ _FIGURE_WORDS = re.compile(r"\d|\b(?:one|two|three|four|five|six|seven|eight|nin
 REACH = 250  # characters either side of a figure its clause is read in; the longest news clause is shorter
 _DIGIT = re.compile(r"\d")
 _JOINED = re.compile(r"\s+(?:or|and|and/or)\s+")
-_NUMBER_OF = re.compile(r"\b(?:number|toll|tally|count|total)\s+of\s+([a-z][a-z'-]+)\s+(?:[a-z]+\s+){0,3}$")
+_NUMBER_OF = re.compile(r"\bnumber\s+of\s+(?:the\s+|those\s+|all\s+)?([a-z][a-z'-]+)\s+"
+                        r"(?:[a-z]+\s+){0,3}$")
 _MAYBE_BOUNDARY = re.compile(r"[;,]| (?=and |while |- )")
 _RANGE_OPEN = re.compile(r"\b(?:between|from)\s+[\w.,$%-]+$")  # "between 60 | and 70 percent": one figure
 _BASE_VERB = re.compile(r"\b(?:were|are|was|is|make|made|makes|account|accounted|accounts|comprise|comprised|include|"
@@ -264,7 +265,7 @@ def _counted(lower: str, at: int, until: int, unit: str, counted: str | None, na
     if counted is not None and (far and lemma(counted) in _patterns()["agents"] or lemma(counted) in _measure_words()):
         counted = None  # "52k as air strikes go on", "52,928 deaths": a doer or the measure, not what is counted
     if counted is None and unit == "count" and (m := _NUMBER_OF.search(lower[max(0, at - 80):at])):
-        counted = m.group(1)  # "bringing the number of massacres to 997": massacres are counted
+        counted = None if lemma(m.group(1)) in _measure_words() else m.group(1)  # "the number of massacres"
     best = None
     if counted is None or unit == "percent" or lemma(counted) not in names.counted:
         for i, words, phrase in _phrases_at(sequence, _counted_index(names)):
