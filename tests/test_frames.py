@@ -224,6 +224,14 @@ ISSUE_ROWS += [
      "counts massacre killed in Gaza"),
     ("In Gaza, 8,119 deaths verified by the UN rights office have been analysed.", "8,119", None,
      "a figure about a subgroup: 'verified by the un'"),
+    ("In Gaza, 2,367 people are missing under the rubble, the ministry said.", "2,367", None,
+     "counts person missing in Gaza: no registered source covers it"),
+    ("Some 1.9 million people have been driven from their homes in Gaza.", "Some 1.9 million", None,
+     "counts person displaced in Gaza: no registered source covers it"),
+    ("Israel is projected to be home to 15 million people by 2048.", "15 million", None,
+     "a figure about a subgroup: 'projected'"),
+    ("The net loss to emigration from Israel was 29,700 in 2022.", "29,700", None,
+     "a figure about a subgroup: 'net loss'"),
 ]
 
 
