@@ -99,7 +99,8 @@ def _first_reason(frame: Frame, misses: list[str]) -> str:
 
 def _described(frame: Frame) -> str:
     """What the frame says the figure counts, in a phrase: "counts norwegian killed in Norway (day: on 22 july)"."""
-    parts = ["counts", frame.subject or "", frame.counted or "", frame.measure or "an unnamed measure"]
+    counted = "" if frame.counted == frame.subject else frame.counted or ""  # the group once, not as both
+    parts = ["counts", frame.subject or "", counted, frame.measure or "an unnamed measure"]
     if frame.place:
         parts.append(f"in {frame.place}")
     if frame.time and frame.time.kind != "as_of":
