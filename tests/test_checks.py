@@ -87,7 +87,7 @@ def verdict(sentence: str, references=REFERENCES, as_of=None, **frame):
     ("About 48,200 people have been killed.", "pass", 53010),            # 1.1 x 48,200 = 53,020
     ("About 48,100 people have been killed.", "fail", 53010),            # 1.1 x 48,100 = 52,910
     ("Some 52,005 people have been killed.", "pass", 53010),
-    ("Exactly 52,000 people were killed, officials said.", "pass", 53010),  # round: within 10%
+    ("Exactly 52,000 people have been killed, officials said.", "pass", 53010),  # round: within 10%
     ("A total of 51,975 people were killed.", "pass", 53010),            # exact: within 2% (51,975 x 1.02 = 53,014.5)
     ("A total of 51,960 people were killed.", "fail", 53010),            # 51,960 x 1.02 = 52,999.2
     # share: verbal fraction within 5 points, stated percent within 3 points

@@ -25,10 +25,14 @@ CASES = [
      [("1.9 million", 1_900_000, "count", "exact", None)]),
     ("In Gaza, at least 15,613 children have been killed, the ministry says.",
      [("at least 15,613", 15613, "count", "at_least", "children_killed")]),
-    ("Gaza officials said nearly 120,000 people were wounded.",
+    ("Gaza officials said nearly 120,000 people have been wounded.",
      [("nearly 120,000", 120000, "count", "nearly", "injured")]),
+    # no word says it is the running total ('toll', 'have been', 'so far'): one event's report reads the same
+    ("Gaza officials said nearly 120,000 people were wounded.",
+     [("nearly 120,000", 120000, "count", "nearly", None)]),
+    # a running total tied to a month is not checked against the total on the article's date (precision first)
     ("Gaza's death toll passed 50,000 in March.",
-     [("passed 50,000", 50000, "count", "more_than", "killed")]),
+     [("passed 50,000", 50000, "count", "more_than", None)]),
     ("About 200 journalists have been killed in Gaza since the war began.",
      [("About 200", 200, "count", "about", "journalists_killed")]),
     ("Fewer than 30 percent of Israelis opposed the hostage deal.",
@@ -61,11 +65,11 @@ CASES = [
     ("A dozen countries recalled their ambassadors from Israel.",
      [("A dozen", 12, "count", "exact", "countries_downgraded_ties")]),
     ("Gaza's toll is 52k dead.", [("52k", 52000, "count", "exact", "killed")]),
-    ("Gaza\u2019s ministry said more\u00a0than 52,000 people were killed \u2014 a record.",
+    ("Gaza\u2019s ministry said more\u00a0than 52,000 people have been killed \u2014 a record.",
      [("more\u00a0than 52,000", 52000, "count", "more_than", "killed")]),
     # an overnight toll is not the running total the killed metric is checked against
     ("Between 50 and 60 people were killed in Gaza overnight.", [("Between 50 and 60", 55, "count", "range", None)]),
-    ("Officials in Gaza said 50\u201360 people died.", [("50\u201360", 55, "count", "range", "killed")]),
+    ("Officials in Gaza said 50\u201360 people have died.", [("50\u201360", 55, "count", "range", "killed")]),
     ("Hundreds of people fled the strip.", [("Hundreds of", 200, "count", "at_least", None)]),
     ("Three times as many Israelis emigrated in 2024.",
      [("Three times as many", 200, "percent_change", "exact", "emigrants_change")]),
@@ -110,27 +114,27 @@ def test_sentence_yields_no_claim(sentence):
 
 
 @pytest.mark.parametrize("sentence, qualifier, low, high", [
-    ("Gaza: 1,250 people were killed.", "exact", 1225.0, 1275.0),  # exact figure: within 2%
-    ("Gaza: 52,000 people were killed.", "exact", 46800.0, 57200.0),  # round figure: as `about`
-    ("Gaza: more than 52,000 people were killed.", "more_than", 52000.0, None),
-    ("Gaza: over 52,000 people were killed.", "more_than", 52000.0, None),
+    ("Gaza: 1,250 people have been killed.", "exact", 1225.0, 1275.0),  # exact figure: within 2%
+    ("Gaza: 52,000 people have been killed.", "exact", 46800.0, 57200.0),  # round figure: as `about`
+    ("Gaza: more than 52,000 people have been killed.", "more_than", 52000.0, None),
+    ("Gaza: over 52,000 people have been killed.", "more_than", 52000.0, None),
     ("Gaza: the toll exceeded 52,000 dead.", "more_than", 52000.0, None),
     ("Gaza: the toll crossed 52,000 dead.", "more_than", 52000.0, None),
-    ("Gaza: at least 52,000 people were killed.", "at_least", 52000.0, None),
-    ("Gaza: no fewer than 52,000 people were killed.", "at_least", 52000.0, None),
-    ("Gaza: nearly 52,000 people were killed.", "nearly", 46800.0, 53040.0),
-    ("Gaza: almost 52,000 people were killed.", "nearly", 46800.0, 53040.0),
-    ("Gaza: close to 52,000 people were killed.", "nearly", 46800.0, 53040.0),
-    ("Gaza: about 52,000 people were killed.", "about", 46800.0, 57200.0),
-    ("Gaza: around 52,000 people were killed.", "about", 46800.0, 57200.0),
-    ("Gaza: roughly 52,000 people were killed.", "about", 46800.0, 57200.0),
-    ("Gaza: approximately 52,000 people were killed.", "about", 46800.0, 57200.0),
-    ("Gaza: fewer than 52,000 people were killed.", "fewer_than", None, 52000.0),
-    ("Gaza: less than 52,000 people were killed.", "fewer_than", None, 52000.0),
-    ("Gaza: under 52,000 people were killed.", "fewer_than", None, 52000.0),
-    ("Gaza: at most 52,000 people were killed.", "at_most", None, 52000.0),
-    ("Gaza: up to 52,000 people were killed.", "at_most", None, 52000.0),
-    ("Gaza: 52,000 or more people were killed.", "at_least", 52000.0, None),
+    ("Gaza: at least 52,000 people have been killed.", "at_least", 52000.0, None),
+    ("Gaza: no fewer than 52,000 people have been killed.", "at_least", 52000.0, None),
+    ("Gaza: nearly 52,000 people have been killed.", "nearly", 46800.0, 53040.0),
+    ("Gaza: almost 52,000 people have been killed.", "nearly", 46800.0, 53040.0),
+    ("Gaza: close to 52,000 people have been killed.", "nearly", 46800.0, 53040.0),
+    ("Gaza: about 52,000 people have been killed.", "about", 46800.0, 57200.0),
+    ("Gaza: around 52,000 people have been killed.", "about", 46800.0, 57200.0),
+    ("Gaza: roughly 52,000 people have been killed.", "about", 46800.0, 57200.0),
+    ("Gaza: approximately 52,000 people have been killed.", "about", 46800.0, 57200.0),
+    ("Gaza: fewer than 52,000 people have been killed.", "fewer_than", None, 52000.0),
+    ("Gaza: less than 52,000 people have been killed.", "fewer_than", None, 52000.0),
+    ("Gaza: under 52,000 people have been killed.", "fewer_than", None, 52000.0),
+    ("Gaza: at most 52,000 people have been killed.", "at_most", None, 52000.0),
+    ("Gaza: up to 52,000 people have been killed.", "at_most", None, 52000.0),
+    ("Gaza: 52,000 or more people have been killed.", "at_least", 52000.0, None),
 ])
 def test_qualifier_sets_interval(sentence, qualifier, low, high):
     (claim,) = claims_in(sentence)
@@ -176,7 +180,7 @@ def test_share_is_linked_to_the_figure_it_divides():
 
 @pytest.mark.parametrize("sentence, period", [
     ("Emigration from Israel surged by 285 percent in 2024.", "2024"),
-    ("Since October 2023, 200 journalists were killed in Gaza.", "since 2023-10"),
+    ("Since October 2023, 200 journalists were killed in Gaza.", None),  # a start, not a named period
     ("During the January ceasefire 69 percent of Israelis backed the hostage deal.", "2025-01"),
     ("During the June talks 69 percent of Israelis backed the hostage deal.", "2024-06"),
     ("Last month, 62 percent of Israelis backed the hostage deal.", "2025-04"),
@@ -193,10 +197,14 @@ def test_a_new_metric_needs_no_code(tmp_path):
 
     path = tmp_path / "metrics.toml"
     path.write_text('''
+[places]
+Gaza = ["gaza"]
+
 [metrics.displaced]
 units = ["count"]
-keywords = ["displaced", "fled their homes"]
+measure = "displaced"
 counted = ["", "people", "palestinians"]
+place = "Gaza"
 check = "value_at_date"
 source = "unrwa_displacement"
 field = "displaced"

@@ -288,9 +288,9 @@ def test_digit_groups_with_spaces_and_separators_are_one_number(text, expected):
 
 def _bad_folder(folder):
     folder.mkdir()
-    (folder / "good.md").write_text("---\npublished: 2025-05-16\n---\nMore than 52,000 people were killed in Gaza.")
+    (folder / "good.md").write_text("---\npublished: 2025-05-16\n---\nMore than 52,000 people have been killed in Gaza.")
     (folder / "digits.md").write_text("---\npublished: 2025-05-16\n---\nA count of " + "7" * 5000
-                                      + " was posted. More than 52,000 people were killed in Gaza.")
+                                      + " was posted. More than 52,000 people have been killed in Gaza.")
     (folder / "feb30.md").write_text("---\npublished: 2025-02-30\n---\nMore than 52,000 people were killed.")
     (folder / "gone.md").symlink_to(folder / "deleted-since.md")  # listed, but cannot be read
     return folder

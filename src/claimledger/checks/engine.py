@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 from claimledger.checks import daily, population  # noqa: F401  they register their check kinds in CHECKS
 from claimledger.checks.kinds import CHECKS, unverifiable
 from claimledger.checks.model import CheckResult, Reference, Unavailable
+from claimledger.claims.matching import Match, match_metric
 from claimledger.claims.model import Claim
 from claimledger.claims.vocabulary import Vocabulary
 
@@ -53,9 +55,27 @@ def check_consistency(claims: list[Claim], vocabulary: Vocabulary) -> list[Check
 def check_claim(claim: Claim, references: dict[str, Reference | Unavailable], vocabulary: Vocabulary,
                 as_of: date | None = None) -> CheckResult:
     """The verdict on one claim; never `pass` without a reference value that satisfies the claim."""
+    match = _match(claim, vocabulary)
     if claim.metric is None or claim.metric not in vocabulary.metrics:
-        return unverifiable(claim, "none", f"no metric in the vocabulary matches '{claim.quote}' "
-                            f"({claim.unit}): no reference source covers it")
+        return unverifiable(claim, "none", (match.reason if match else None) or f"no metric in the vocabulary "
+                            f"matches '{claim.quote}' ({claim.unit}): no reference source covers it")
+    result = _checked(claim, references, vocabulary, as_of)
+    chosen = match is not None and match.metric is not None and match.metric.name == claim.metric
+    return replace(result, matched_on=match.matched_on) if chosen else result
+
+
+def _match(claim: Claim, vocabulary: Vocabulary) -> Match | None:
+    """How the claim's metric was chosen: as extraction said, else again from its frame (a claim read back from the
+    ledger); None for a claim with no frame."""
+    if claim.unmatched is not None or claim.matched_on:
+        return Match(vocabulary.metrics.get(claim.metric or ""), claim.matched_on, claim.unmatched)
+    if claim.frame is None:
+        return None
+    return match_metric(claim.frame, claim.unit, claim.quote, claim.sentence, vocabulary)
+
+
+def _checked(claim: Claim, references: dict[str, Reference | Unavailable], vocabulary: Vocabulary,
+             as_of: date | None) -> CheckResult:
     rule = vocabulary.metrics[claim.metric]
     params = {**rule.check, "label": rule.label}
     kind, source = params["check"], params["source"]

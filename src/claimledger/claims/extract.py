@@ -5,13 +5,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from claimledger.claims.model import Article, Claim, claim_id
+from claimledger.claims.frames import ArticleContext, forget_texts, read_frame, with_share_base
+from claimledger.claims.matching import Match, match_metric
+from claimledger.claims.model import Article, Claim, Frame, claim_id
 from claimledger.claims.numbers import Figure
 from claimledger.claims.qualifiers import Interval, interval_for
 from claimledger.claims.quantities import quantities_in
-from claimledger.claims.text import Compacted, Sentence, nearest, normalise, sentences, without_zero_width_in_numbers
-from claimledger.claims.timeref import detect_date, periods_in
-from claimledger.claims.vocabulary import MetricRule, SentenceWords, Vocabulary, load_vocabulary
+from claimledger.claims.text import Compacted, Sentence, normalise, sentences, without_zero_width_in_numbers
+from claimledger.claims.timeref import detect_date
+from claimledger.claims.vocabulary import Vocabulary, load_vocabulary
 
 __all__ = ["extract_claims", "read_claims", "FigureLimits", "Extraction", "detect_date"]
 
@@ -20,6 +22,7 @@ _SHARE_OF_BASE = re.compile(r"^\s*(?:of\s+(?:them|those|whom|these|the\s+\w+)|we
 _VICTIMS = {"children", "people", "palestinians", "israelis", "civilians", "journalists", "soldiers", "hostages",
             "women", "patients", "doctors", "nurses", "medics", "paramedics", "refugees", "detainees",
             "prisoners", "babies", "infants", "countries"}
+_NO_BASE = Claim("", "", 0, 0, "", "", 0.0, "count", "exact", None, None, True, True, "digits")
 
 
 @dataclass(frozen=True)
@@ -65,8 +68,6 @@ class _SentenceFacts:
     quoted: str  # the sentence as the article has it
     start: int  # its offsets in the article text
     end: int
-    periods: list[tuple[int, str]]
-    subjects: list[tuple[int, str]]
 
 
 # Past MAX_DIGITS a run of digits is no figure (an id, a hash: silently); this long, the file is worth a word.
@@ -90,6 +91,8 @@ def read_claims(article: Article, vocabulary: Vocabulary | None = None,
     previous_count: Claim | None = None  # the last count of the paragraph's previous sentence that had claims
     paragraph = None
     figures_left = limits.per_article
+    context = _article_context(article, text)
+    forget_texts()
     for number, sentence in enumerate(sentences(text), 1):
         if sentence.paragraph != paragraph:
             previous_count, paragraph = None, sentence.paragraph
@@ -107,14 +110,19 @@ def read_claims(article: Article, vocabulary: Vocabulary | None = None,
             unread.append(f"{where()}: a number of {len(absurd.group()):,} digits is not read as a figure")
         current: list[Claim] = []
         last_count = None
-        facts = _facts(article, compact, sentence, vocabulary) if readings else None
-        words = vocabulary.words_in(sentence.text) if readings else None
+        facts = _facts(compact, sentence, article) if readings else None
         for reading in readings:
-            metric = _choose_metric(reading, sentence, words, vocabulary, article.title)
+            frame = read_frame(sentence.text, reading.start, reading.end, reading.unit, reading.counted,
+                               vocabulary.names, replace(context, paragraph=sentence.paragraph))
+            if reading.unit == "percent" and _SHARE_OF_BASE.match(reading.after):
+                frame = with_share_base(frame, (last_count or previous_count or _NO_BASE).frame)
+            match = match_metric(frame, reading.unit, *_quoted(article, compact, sentence, reading, facts),
+                                 vocabulary)
+            metric = match.metric
             if metric is None and reading.form == "words" and reading.unit == "count" and reading.value < 10 \
                     and reading.qualifier == "exact" and reading.counted not in _VICTIMS:
                 continue  # "the two leaders", "one official": small counts in words, not checkable claims
-            claim = _claim(article, compact, sentence, reading, metric, facts)
+            claim = _claim(article, compact, sentence, reading, match, frame, facts)
             claim = _with_share_base(claim, reading, last_count or previous_count, vocabulary)
             current.append(claim)
             last_count = claim if claim.unit == "count" else last_count
@@ -126,14 +134,15 @@ def read_claims(article: Article, vocabulary: Vocabulary | None = None,
     return Extraction(claims, unread)
 
 
-def _facts(article: Article, compact: Compacted, sentence: Sentence, vocabulary: Vocabulary) -> _SentenceFacts:
-    subjects: list[tuple[int, str]] = []
-    if vocabulary.subject_pattern is not None:
-        pattern, names = vocabulary.subject_pattern
-        subjects = [(m.start(), name) for m in pattern.finditer(sentence.text.lower())
-                    if (name := names.get(re.sub(r"\s+", " ", m.group().lower())))]
+def _facts(compact: Compacted, sentence: Sentence, article: Article) -> _SentenceFacts:
     start, end = compact.original(sentence.start), compact.original_end(sentence.end)
-    return _SentenceFacts(article.text[start:end], start, end, periods_in(sentence.text, article.published), subjects)
+    return _SentenceFacts(article.text[start:end], start, end)
+
+
+def _article_context(article: Article, text: str) -> ArticleContext:
+    """What every frame of the article may look at beyond its sentence: the title and the lead paragraph."""
+    lead = next((p for p in text.split("\n\n") if p.strip()), "")[:2000]
+    return ArticleContext(title_and_lead=f"{article.title}\n{lead}", published=article.published)
 
 
 def _readings(sentence: Sentence, room: int) -> tuple[list[_Reading], int]:
@@ -143,32 +152,6 @@ def _readings(sentence: Sentence, room: int) -> tuple[list[_Reading], int]:
     quantities, found = quantities_in(sentence.text, room, claims_only=True)
     return [_Reading(q.figure, q.start, q.end, q.claim_value, q.claim_unit, q.form, q.claim_qualifier, q.counted,
                      q.after) for quantity in quantities for q in quantity.claims()], found
-
-
-def _choose_metric(reading: _Reading, sentence: Sentence, words: SentenceWords, vocabulary: Vocabulary,
-                   title: str) -> MetricRule | None:
-    """The metric whose rules all hold and whose keyword stands nearest the figure; None when no rule fits."""
-    best: tuple[tuple[int, int], MetricRule] | None = None
-    for rule in vocabulary.metrics_by_unit.get(reading.unit, ()):
-        if rule.counted and reading.counted not in rule.counted and not (reading.counted is None and "" in rule.counted):
-            if not rule.counted_phrases or not _counted_phrase_matches(rule.counted_phrases, reading.after):
-                continue
-        if not rule.requirements_hold(words) or not rule.context_holds(sentence.paragraph, title):
-            continue
-        if rule.not_followed_by and re.match(
-                r"^[\s-]*(?:[a-z]+\s+)?(?:" + "|".join(map(re.escape, rule.not_followed_by)) + r")\b",
-                reading.after, re.I):
-            continue
-        distance = rule.keyword_distance(words, reading.figure.start, reading.figure.end)
-        if distance is not None and (best is None or distance < best[0]):
-            best = (distance, rule)
-    return best[1] if best else None
-
-
-def _counted_phrase_matches(phrases: tuple[str, ...], after: str) -> bool:
-    """A counted noun of several words ("health workers") right after the figure."""
-    head = after.strip().lower()
-    return any(head.startswith(c) for c in phrases)
 
 
 def _with_share_base(claim: Claim, reading: _Reading, base: Claim | None, vocabulary: Vocabulary) -> Claim:
@@ -183,7 +166,7 @@ def _with_share_base(claim: Claim, reading: _Reading, base: Claim | None, vocabu
     return replace(claim, share_base=base.quote)
 
 
-def _claim(article: Article, compact: Compacted, sentence: Sentence, r: _Reading, metric: MetricRule | None,
+def _claim(article: Article, compact: Compacted, sentence: Sentence, r: _Reading, match: Match, frame: Frame,
            facts: _SentenceFacts) -> Claim:
     start, end = compact.original(sentence.start + r.start), compact.original_end(sentence.start + r.end)
     if r.qualifier == "range":
@@ -205,12 +188,31 @@ def _claim(article: Article, compact: Compacted, sentence: Sentence, r: _Reading
         low_inclusive=interval.low_inclusive,
         high_inclusive=interval.high_inclusive,
         form=r.form,
-        metric=metric.name if metric else None,
-        subject=(metric.subject if metric and metric.subject else nearest(facts.subjects, r.figure.start)),
-        period=nearest(facts.periods, r.figure.start),
+        metric=match.metric.name if match.metric else None,
+        subject=_subject(match, frame),
+        period=frame.time.period if frame.time and frame.time.kind == "period" else None,
         as_of=article.published,
         counted=r.counted,
+        frame=frame,
+        unmatched=match.reason,
+        matched_on=match.matched_on,
     )
+
+
+def _quoted(article: Article, compact: Compacted, sentence: Sentence, r: _Reading,
+            facts: _SentenceFacts) -> tuple[str, str]:
+    """The claim's quote and sentence as the article has them: the engine asks the matcher again from these."""
+    start, end = compact.original(sentence.start + r.start), compact.original_end(sentence.start + r.end)
+    return article.text[start:end], _context(article, facts, start, end)
+
+
+def _subject(match: Match, frame: Frame) -> str | None:
+    """Whom or where the claim is about, as one name: the metric's place, else the frame's place or group."""
+    if match.metric is not None and match.metric.place:
+        return match.metric.place
+    if frame.place and not frame.place.startswith("ambiguous"):
+        return frame.place
+    return frame.subject
 
 
 def _context(article: Article, facts: _SentenceFacts, start: int, end: int) -> str:

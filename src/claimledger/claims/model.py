@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import date
 
 UNITS = ("count", "percent", "percent_change", "ratio", "months", "years", "weeks", "days", "date")
@@ -88,15 +88,20 @@ class Claim:
     form: str  # how the figure was written: digits, round, words, fraction, percent, range, plural, multiplier
     metric: str | None = None
     subject: str | None = None
-    period: str | None = None  # a year or month the sentence names ("in 2024"), else None
+    period: str | None = None  # the period key the clause names: "2024", "2024-H1", "2024-Q3", "2024-03", else None
     as_of: date | None = None
-    counted: str | None = None  # the noun the figure counts ("people", "countries")
+    counted: str | None = None  # the noun the figure counts ("people", "countries"); frame.counted has its lemma
     share_base: str | None = None  # for a share, the quote of the figure it is a share of ("More than 52,000")
     frame: Frame | None = None  # what the figure was taken to mean (None for a figure no frame was read for)
+    # What the metric choice said of the frame: derived from it (claims/matching.py), so neither is stored, compared
+    # or fingerprinted; a claim read back from the ledger with its frame gets them again from the same frame.
+    unmatched: str | None = field(default=None, compare=False)  # why no metric: "a figure about a subgroup: ..."
+    matched_on: tuple[str, ...] = field(default=(), compare=False)  # the slots that chose it: "measure=killed"
 
     def as_dict(self) -> dict:
         values = asdict(self)
         values["as_of"] = self.as_of.isoformat() if self.as_of else None
+        del values["unmatched"], values["matched_on"]  # derived from the frame (see above)
         return values
 
 

@@ -45,6 +45,14 @@ def periods_in(sentence: str, as_of: date | None) -> list[tuple[int, str]]:
     return [(m.start(), label) for m in _PERIOD.finditer(sentence) if (label := _label(m, as_of)) is not None]
 
 
+_PERIOD_LOWER = re.compile(_PERIOD.pattern, re.VERBOSE)  # the same over lower-cased text: twice as fast
+
+
+def periods_in_lower(lower: str, as_of: date | None) -> list[tuple[int, str]]:
+    """periods_in for a text already lower-cased whose caller has looked for time words itself (claims/frames.py)."""
+    return [(m.start(), label) for m in _PERIOD_LOWER.finditer(lower) if (label := _label(m, as_of)) is not None]
+
+
 def _label(m: re.Match, as_of: date | None) -> str | None:
     if m.group("year"):
         label = m.group("year")

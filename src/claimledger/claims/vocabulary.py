@@ -1,77 +1,46 @@
-"""The metric vocabulary (metrics.toml): keyword rules that say what a figure measures and how to check it."""
+"""The metric vocabulary (metrics.toml): the frame each metric needs (measure, counted, group, place, time,
+attribution) and how to check it; places and groups by name; phrase lists shared by name."""
 
 from __future__ import annotations
 
-import re
 import tomllib
-from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
-MAX_KEYWORD_DISTANCE = 150  # characters between a figure and the keyword that names its metric
+from claimledger.claims.frames import Names
+from claimledger.claims.lemmas import lemma
 
-_RULE_KEYS = {"label", "units", "keywords", "counted", "requires", "context", "not_followed_by", "not_with", "subject"}
+# The keys that say which frame a metric needs; every other key is a check parameter for the engine.
+_RULE_KEYS = {"label", "units", "measure", "counted", "subject", "place", "time", "since", "restricted_to",
+              "attribution_not", "requires"}
+TIME_KINDS = ("unsaid", "as_of", "period", "period:year", "period:half", "period:quarter", "period:month", "day", "past_hours",
+              "since", "ago", "after_start", "span")
 
 
 @dataclass(frozen=True)
 class MetricRule:
-    """One metric: the words that identify it in text, and the check parameters passed on to the engine."""
+    """One metric: the frame a figure must have to be checked against it, and the check parameters for the engine.
+
+    Slots left empty (no `counted`, no `subject`, no `place`) are not asked of the frame; `""` in counted or
+    subject accepts a frame that names none.
+    """
 
     name: str
     label: str
     units: tuple[str, ...]
-    keywords: tuple[str, ...]
+    measure: str
     counted: tuple[str, ...] = ()
-    requires: tuple[tuple[str, ...], ...] = ()
-    context: tuple[str, ...] = ()
-    not_followed_by: tuple[str, ...] = ()
-    not_with: tuple[str, ...] = ()
-    subject: str | None = None
+    subject: tuple[str, ...] = ()
+    place: str | None = None
+    time: tuple[str, ...] = ("as_of",)
+    since: tuple[str, ...] = ()  # what a "since" may name for the figure to be this running total
+    restricted_to: tuple[str, ...] = ()  # a restriction that is this metric's own population ("in the health sector")
+    attribution_not: tuple[str, ...] = ()  # attributions whose figure is another count than this series'
+    requires: tuple[tuple[str, ...], ...] = ()  # lemma groups: one of each must stand in the sentence
     check: dict[str, Any] = field(default_factory=dict)
-
-    @cached_property
-    def counted_phrases(self) -> tuple[str, ...]:
-        """The counted nouns of several words ("health workers"), matched as phrases after the figure."""
-        return tuple(c for c in self.counted if " " in c)
-
-    @cached_property
-    def _context_pattern(self) -> re.Pattern | None:
-        return any_of(self.context) if self.context else None
-
-    @cached_property
-    def _keyword_set(self) -> frozenset[str]:
-        return frozenset(_folded(k) for k in self.keywords)
-
-    @cached_property
-    def _requires_sets(self) -> tuple[frozenset[str], ...]:
-        return tuple(frozenset(_folded(w) for w in group) for group in self.requires)
-
-    @cached_property
-    def _not_with_set(self) -> frozenset[str]:
-        return frozenset(_folded(w) for w in self.not_with)
-
-    def requirements_hold(self, words: "SentenceWords") -> bool:
-        """Every `requires` group has a word in the sentence, and no `not_with` word is there."""
-        return all(group & words.found for group in self._requires_sets) and not (self._not_with_set & words.found)
-
-    def keyword_distance(self, words: "SentenceWords", start: int, end: int) -> tuple[int, int] | None:
-        """(distance, -phrase length) of this metric's keyword nearest to the figure's span, None when none is near."""
-        best: tuple[int, int] | None = None
-        for hit_start, hit_end, phrase in words.near(start, end, MAX_KEYWORD_DISTANCE):
-            if phrase not in self._keyword_set or (hit_start < end and hit_end > start):
-                continue
-            distance = hit_start - end if hit_start >= end else start - hit_end
-            candidate = (distance, -len(phrase))
-            if distance <= MAX_KEYWORD_DISTANCE and (best is None or candidate < best):
-                best = candidate
-        return best
-
-    def context_holds(self, *texts: str) -> bool:
-        """No context needed, or one of its words is in one of the texts (paragraph, title)."""
-        return self._context_pattern is None or any(_cached_search(self._context_pattern, t) for t in texts)
 
 
 @dataclass(frozen=True)
@@ -86,10 +55,12 @@ class ConsistencyRule:
 
 @dataclass(frozen=True)
 class Vocabulary:
-    """All metrics, subject names and consistency rules, as loaded from one TOML file."""
+    """All metrics, place and group names and consistency rules, as loaded from one TOML file."""
 
     metrics: dict[str, MetricRule]
-    subjects: dict[str, tuple[str, ...]]
+    places: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    groups: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    homes: dict[str, str] = field(default_factory=dict)  # the place of a group that lives in one ("norwegian")
     consistency: tuple[ConsistencyRule, ...] = ()
 
     @cached_property
@@ -99,92 +70,78 @@ class Vocabulary:
         return {u: tuple(r for r in self.metrics.values() if u in r.units) for u in units}
 
     @cached_property
-    def _all_words(self) -> re.Pattern:
-        """Every keyword and required word of every metric, in one pattern over lower-cased text (case-blind
-        patterns with look-behinds cost three times more); the longer phrase wins where two start together."""
-        phrases = {_folded(p) for r in self.metrics.values()
-                   for p in (*r.keywords, *r.not_with, *(w for g in r.requires for w in g))}
-        body = "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in sorted(phrases, key=len, reverse=True))
-        return re.compile(rf"\b(?:{body})\b")
-
-    def words_in(self, sentence: str) -> "SentenceWords":
-        """The vocabulary's words in a sentence, with where they stand: one scan serves every metric's rules."""
-        lower = sentence.lower()
-        hits = tuple((m.start(), m.end(), _folded(m.group())) for m in self._all_words.finditer(lower)
-                     if not (m.start() and lower[m.start() - 1] == "-") and lower[m.end():m.end() + 1] != "-")
-        return SentenceWords(hits, frozenset(h[2] for h in hits), max((h[1] - h[0] for h in hits), default=0))
-
-    @cached_property
-    def subject_pattern(self) -> tuple[re.Pattern, dict[str, str]] | None:
-        """One pattern for every subject word, and which subject each word names."""
-        names = {word.lower(): name for name, words in self.subjects.items() for word in words}
-        if not names:
-            return None
-        body = "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(names, key=len, reverse=True))
-        return re.compile(rf"\b(?:{body})\b"), names  # over lower-cased text, like the metric words
+    def names(self) -> Names:
+        """What a frame reader needs of the vocabulary: place and group names, counted phrases, events."""
+        durations = {"months", "years", "weeks", "days"}
+        events = {c for r in self.metrics.values() if set(r.units) & durations for c in r.counted if c}
+        counted = {c for r in self.metrics.values() if not set(r.units) & durations for c in r.counted if c}
+        return Names(places=tuple((k, tuple(w.lower() for w in v)) for k, v in self.places.items()),
+                     groups=tuple((k, tuple(w.lower() for w in v)) for k, v in self.groups.items()),
+                     counted=tuple(sorted(counted, key=len, reverse=True)), events=tuple(sorted(events)),
+                     homes=tuple(self.homes.items()))
 
 
-@dataclass(frozen=True)
-class SentenceWords:
-    """Where the vocabulary's words stand in one sentence (start, end, folded phrase), and the set of them."""
-
-    hits: tuple[tuple[int, int, str], ...]
-    found: frozenset[str]
-    longest: int = 0  # characters of the longest hit
-
-    @cached_property
-    def _starts(self) -> list[int]:
-        return [h[0] for h in self.hits]
-
-    def near(self, start: int, end: int, reach: int) -> tuple[tuple[int, int, str], ...]:
-        """The hits within `reach` characters of a span: a sentence of many figures and keywords costs each figure
-        only its neighbourhood, not every hit of the sentence."""
-        low = bisect_left(self._starts, start - reach - self.longest)
-        return self.hits[low:bisect_right(self._starts, end + reach)]
+def _lemma_phrase(phrase: str) -> str:
+    return " ".join(lemma(w) for w in phrase.split())
 
 
-def _folded(phrase: str) -> str:
-    return " ".join(phrase.lower().split())
-
-
-@lru_cache(maxsize=512)
-def any_of(phrases: tuple[str, ...]) -> re.Pattern:
-    """One pattern matching any of the phrases as whole words, ignoring case and runs of spaces; longest first."""
-    ordered = sorted(phrases, key=len, reverse=True)
-    body = "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in ordered)
-    return re.compile(rf"(?<![\w-])(?:{body})(?![\w-])", re.IGNORECASE)
-
-
-@lru_cache(maxsize=4096)
-def _cached_search(pattern: re.Pattern, text: str) -> bool:
-    """Paragraph context is asked once per figure and metric: remember the answer per paragraph."""
-    return pattern.search(text) is not None
+def _listed(entry: dict, key: str, phrases: dict[str, list[str]], where: str, lemmatise: bool = True) -> tuple:
+    """A list value, with "@name" items replaced by the [phrases] list of that name (error naming both if unknown)."""
+    value = entry.get(key, ())
+    if isinstance(value, str):
+        value = [value]
+    out: list[str] = []
+    for item in value:
+        if isinstance(item, str) and item.startswith("@"):
+            if item[1:] not in phrases:
+                raise ValueError(f"{where}: {key} names phrase list {item!r}, not in [phrases] "
+                                 f"(known: {', '.join(sorted(phrases)) or 'none'})")
+            out.extend(phrases[item[1:]])
+        else:
+            out.append(item)
+    return tuple(_lemma_phrase(p) if lemmatise and p else p for p in out)
 
 
 def parse_vocabulary(document: dict, origin: str) -> Vocabulary:
     """Build a Vocabulary from parsed TOML, naming the metric and key at fault when a rule is malformed."""
+    phrases = {k: list(v) for k, v in document.get("phrases", {}).items()}
+    places = {name: tuple(words) for name, words in document.get("places", {}).items()}
+    groups = {name: tuple(entry["words"] if isinstance(entry, dict) else entry)
+              for name, entry in document.get("groups", {}).items()}
+    homes = {name: entry["home"] for name, entry in document.get("groups", {}).items()
+             if isinstance(entry, dict) and entry.get("home")}
+    if unknown := sorted(h for h in homes.values() if h not in places):
+        raise ValueError(f"{origin}: [groups] name homes {unknown} not in [places]")
     metrics: dict[str, MetricRule] = {}
     for name, entry in document.get("metrics", {}).items():
-        for key in ("units", "keywords", "check", "source"):
+        where = f"{origin}: metric {name!r}"
+        for key in ("units", "measure", "check", "source"):
             if key not in entry:
-                raise ValueError(f"{origin}: metric {name!r} lacks {key!r}")
+                raise ValueError(f"{where} lacks {key!r}")
+        time = _listed(entry, "time", phrases, where, lemmatise=False) or ("as_of",)
+        if unknown := [t for t in time if t not in TIME_KINDS]:
+            raise ValueError(f"{where}: time kinds {unknown} unknown (known: {', '.join(TIME_KINDS)})")
+        if entry.get("place") not in (None, "any") and entry["place"] not in places:
+            raise ValueError(f"{where}: place {entry['place']!r} is not in [places] ({', '.join(places)})")
         requires = entry.get("requires", ())
         if requires and isinstance(requires[0], str):
-            raise ValueError(f"{origin}: metric {name!r}: requires is a list of word groups (lists)")
+            raise ValueError(f"{where}: requires is a list of word groups (lists)")
         metrics[name] = MetricRule(
             name=name,
             label=entry.get("label", name),
             units=tuple(entry["units"]),
-            keywords=tuple(entry["keywords"]),
-            counted=tuple(entry.get("counted", ())),
-            requires=tuple(tuple(group) for group in requires),
-            context=tuple(entry.get("context", ())),
-            not_followed_by=tuple(entry.get("not_followed_by", ())),
-            not_with=tuple(entry.get("not_with", ())),
-            subject=entry.get("subject"),
+            measure=entry["measure"],
+            counted=_listed(entry, "counted", phrases, where),
+            subject=_listed(entry, "subject", phrases, where),
+            place=entry.get("place"),
+            time=time,
+            since=_listed(entry, "since", phrases, where, lemmatise=False),
+            restricted_to=_listed(entry, "restricted_to", phrases, where, lemmatise=False),
+            attribution_not=_listed(entry, "attribution_not", phrases, where, lemmatise=False),
+            requires=tuple(tuple(_lemma_phrase(w) for w in _listed({"g": g}, "g", phrases, where, False))
+                           for g in requires),
             check={k: v for k, v in entry.items() if k not in _RULE_KEYS},
         )
-    subjects = {name: tuple(words) for name, words in document.get("subjects", {}).items()}
     consistency = []
     for entry in document.get("consistency", []):
         unknown = [m for m in entry.get("metrics", []) if m not in metrics]
@@ -193,7 +150,7 @@ def parse_vocabulary(document: dict, origin: str) -> Vocabulary:
                              f"metrics (unknown: {', '.join(unknown) or 'none'})")
         consistency.append(ConsistencyRule(entry["name"], entry.get("label", entry["name"]), tuple(entry["metrics"]),
                                            float(entry["sum_at_most"])))
-    return Vocabulary(metrics=metrics, subjects=subjects, consistency=tuple(consistency))
+    return Vocabulary(metrics=metrics, places=places, groups=groups, homes=homes, consistency=tuple(consistency))
 
 
 def load_vocabulary(path: Path | None = None) -> Vocabulary:

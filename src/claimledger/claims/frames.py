@@ -1,0 +1,379 @@
+"""A figure's frame: what it counts, the measure, who and where, any subgroup, when, and who says so, read from the
+clause that holds it (a keyword elsewhere in the sentence belongs to another figure), then from the article around."""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass, replace
+from datetime import date
+from functools import cached_property, lru_cache
+
+from claimledger.claims.lemmas import lemma, lemmas, lexicon, words_of
+from claimledger.claims.model import Frame
+from claimledger.claims.timeframe import DURATION_UNITS, read_time, running_total, scoping_time
+
+_FIGURE_WORDS = re.compile(r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|"
+                           r"forty|fifty|hundred|thousand|million|dozen|half|third|quarter|fifth|a\s+year|a\s+month)\b")
+REACH = 250  # characters either side of a figure its clause is read in; the longest news clause is shorter
+_DIGIT = re.compile(r"\d")
+_JOINED = re.compile(r"\s+(?:or|and|and/or)\s+")
+_NUMBER_OF = re.compile(r"\bnumber\s+of\s+(?:the\s+|those\s+|all\s+)?([a-z][a-z'-]+)\s+"
+                        r"(?:[a-z]+\s+){0,3}$")
+_MAYBE_BOUNDARY = re.compile(r"[;,]| (?=and |while |- )")
+_RANGE_OPEN = re.compile(r"\b(?:between|from)\s+[\w.,$%-]+$")  # "between 60 | and 70 percent": one figure
+_BASE_VERB = re.compile(r"\b(?:were|are|was|is|make|made|makes|account|accounted|accounts|comprise|comprised|include|"
+                        r"included|represent|represented)\b")
+_LOCATIVE = re.compile(r"(?:\b(?:in|across|throughout|inside|within|from|into|of|for|leave|left|leaving)\s+(?:the\s+)?"
+                       r"(?:occupied\s+|besieged\s+|northern\s+|southern\s+|central\s+)?)$")
+
+
+@dataclass(frozen=True)
+class ArticleContext:
+    """What beyond its sentence a figure's frame may draw on: the paragraph, the title and lead, the date."""
+
+    paragraph: str = ""
+    title_and_lead: str = ""
+    published: date | None = None
+
+
+@dataclass(frozen=True, eq=False)  # hashed by identity: the caches below key on it, once per vocabulary
+class Names:
+    """The place and group names a frame may hold (metrics.toml's [places] and [groups]), and the phrases its
+    metrics count (so that "health workers" is read as one counted thing)."""
+
+    places: tuple[tuple[str, tuple[str, ...]], ...]
+    groups: tuple[tuple[str, tuple[str, ...]], ...]
+    counted: tuple[str, ...]  # lemma phrases, longest first
+    events: tuple[str, ...]  # lemmas of what a duration runs from ("war")
+    homes: tuple[tuple[str, str], ...] = ()  # (group, place) for groups with one place ("norwegian", "Norway")
+
+    @cached_property
+    def place_pattern(self) -> re.Pattern:
+        return _names_pattern(tuple(w for _, words in self.places for w in words))
+
+    @cached_property
+    def group_pattern(self) -> re.Pattern:
+        return _names_pattern(tuple(w for _, words in self.groups for w in words))
+
+    @cached_property
+    def _by_word(self) -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
+        return ({w: name for name, words in self.places for w in words},
+                {w: name for name, words in self.groups for w in words}, dict(self.homes))
+
+    @cached_property
+    def name_lemmas(self) -> frozenset[str]:
+        """The lemmas of every place and group word ("of Norwegian voters" restricts nothing)."""
+        return frozenset(lemma(w) for _, words in (*self.places, *self.groups) for p in words for w in p.split())
+
+    def home_of(self, group: str) -> str | None:
+        """The place a group lives in when the text names no other ("Norwegians" -> "Norway"), if it has one."""
+        return self._by_word[2].get(group)
+
+    def place_of(self, word: str) -> str | None:
+        return self._by_word[0].get(" ".join(word.lower().split()))
+
+    def group_of(self, word: str) -> str | None:
+        return self._by_word[1].get(" ".join(word.lower().split()))
+
+
+@lru_cache(maxsize=64)
+def _names_pattern(words: tuple[str, ...]) -> re.Pattern:
+    body = "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(set(words), key=len, reverse=True))
+    return re.compile(rf"(?<![\w-])(?:{body})(?![\w-])" if body else r"(?!)")
+
+
+@lru_cache(maxsize=1)
+def _patterns() -> dict:
+    """The lexicon's regular expressions, compiled once."""
+    data = lexicon()
+    return {
+        "boundary": re.compile("|".join(f"(?:{b})" for b in data["clauses"]["boundaries"])),
+        "restrictions": tuple(re.compile(p) for p in data["restrictions"]["patterns"]),
+        "any_restriction": re.compile("|".join(f"(?:{p})" for p in data["restrictions"]["patterns"])),
+        "any_attribution": re.compile(r"\b(?:" + "|".join(data["attribution"]["triggers"]) + r")\b", re.I),
+        "whole": frozenset(data["restrictions"]["whole"]),
+        "attribution": tuple(re.compile(p) for p in data["attribution"]["patterns"]),
+        "agents": frozenset(data["agents"]["nouns"]),
+        "measures": {name: {k: tuple(tuple(p.split()) for p in v) for k, v in entry.items() if k != "before"}
+                     for name, entry in data["measures"].items()},
+        "before": {name: re.compile(entry["before"]) for name, entry in data["measures"].items() if "before" in entry},
+        "order": tuple(data["measure_order"]["first"]),
+        "relative": re.compile(r"^\s*(?:" + "|".join(map(re.escape, data["duration"]["relative"])) + r")\b"),
+    }
+
+
+@lru_cache(maxsize=1024)
+def clauses(sentence: str) -> list[tuple[int, int]]:
+    """The sentence's clauses as (start, end): cut at ";", ", while", ", with", " and <verb>ing" and the like; a
+    leading stretch with no figure ("Among Labour voters,") stays with the clause after it."""
+    lower = sentence.lower()
+    boundary = _patterns()["boundary"]
+    # Only where a boundary can start (";", ",", a space before "and"/"while", " - ") is the long pattern tried.
+    cuts = [0] + [c.start() for c in _MAYBE_BOUNDARY.finditer(lower)
+                  if c.start() > 0 and boundary.match(lower, c.start())
+                  and not _RANGE_OPEN.search(lower, max(0, c.start() - 30), c.start())]
+    cuts.append(len(sentence))
+    spans = [(a, b) for a, b in zip(cuts, cuts[1:]) if b > a]
+    merged: list[tuple[int, int]] = []
+    pending = None
+    for a, b in spans:
+        a = pending if pending is not None else a
+        if not (_DIGIT.search(lower, a, b) or _FIGURE_WORDS.search(lower, a, b)):
+            pending = a
+            continue
+        merged.append((a, b))
+        pending = None
+    if pending is not None:
+        merged = merged[:-1] + [(merged[-1][0], len(sentence))] if merged else [(pending, len(sentence))]
+    return merged or [(0, len(sentence))]
+
+
+def read_frame(sentence: str, start: int, end: int, unit: str, counted: str | None, names: Names,
+               context: ArticleContext = ArticleContext()) -> Frame:
+    """The frame of the figure at sentence[start:end], of the given unit and counted noun (the figure reader's)."""
+    spans = clauses(sentence)
+    index = max(0, bisect_right(spans, start, key=lambda span: span[0]) - 1)
+    a, b = spans[index]
+    a, b = max(a, start - REACH), min(b, end + REACH)  # a figure's words stand near it: a long clause costs no more
+    clause = sentence[a:b]
+    lower = clause.lower()
+    at, until = start - a, end - a
+    measure = _measure(lower, at, until, unit, names)
+    time = read_time(lower, at, until, unit, context.published)
+    if measure is None and index > 0 and unit not in DURATION_UNITS:
+        pa, pb = spans[index - 1]  # "..., including four children": the clause it hangs on says what and when
+        pa = max(pa, pb - REACH)
+        previous = sentence[pa:pb].lower()
+        measure = _measure(previous, pb - pa, pb - pa, unit, names)
+        time = time or read_time(previous, pb - pa, pb - pa, "count", context.published)
+    head = sentence[:min(spans[0][1], REACH)] if index > 0 else ""  # the first clause scopes what follows it
+    preamble = sentence[:min(_first_figure(sentence), REACH)]
+    preamble = preamble[:preamble.rfind(",") + 1]  # a fronted phrase ("Among Labour voters, ...") scopes them all
+    return Frame(
+        clause=clause.strip(),
+        counted=_counted(lower, at, until, unit, counted, names),
+        measure=measure,
+        subject=_group(lower, names) or _group(head.lower(), names),
+        place=place_in(clause, sentence, context, names, _group(lower, names)),
+        restriction=_restriction(lower, names) or _restriction(preamble.lower(), names),
+        time=time or scoping_time(sentence[max(0, a - REACH):a], sentence[b:b + REACH], context.published)
+        or running_total(lower) or (running_total(sentence[max(0, a - REACH):a].lower()) if index else None),
+        attribution=_attribution(clause) or _attribution(sentence),
+    )
+
+
+def forget_texts() -> None:
+    """Drop the per-text caches: they serve the figures of one article (its paragraph, title and lead asked again
+    for each figure), and an article's texts are not worth keeping for the next (nor may they flatter a benchmark
+    that reads the same texts twice)."""
+    for cached in (clauses, _first_figure, _mentions, place_in, _group, _restriction, read_time, _attribution, lemmas,
+                   words_of):
+        cached.cache_clear()
+
+
+@lru_cache(maxsize=1024)
+def _first_figure(sentence: str) -> int:
+    m = _FIGURE_WORDS.search(sentence.lower())
+    return m.start() if m else 0
+
+
+def _measure(lower: str, at: int, until: int, unit: str, names: Names) -> str | None:
+    """The measure whose words stand nearest the figure in the clause; where two overlap ("considering leaving
+    the country"), the one listed first in the lexicon's measure_order."""
+    if unit in DURATION_UNITS:
+        if _patterns()["relative"].match(lower[until:]):
+            return None  # "six months later": a time relative to another event
+        if re.search(r"-(?:day|week|month|year)$", lower[at:until]):  # "the 15-month war", not "the 42-day truce"
+            following = re.match(r"\s+([a-z]+)", lower[until:])
+            return "duration" if following and lemma(following.group(1)) in names.events else None
+        words = {w for _, _, w in lemmas(lower)}
+        return "duration" if words & set(names.events) else None
+    tokens = lemmas(lower)
+    sequence = tuple(t[2] for t in tokens)
+    hits: list[tuple[int, int, str]] = []
+    for i, phrase, (name, kind) in _phrases_at(sequence, _measure_index()):
+        if kind == "after" and not (until <= tokens[i][0] <= until + 25 and "," not in lower[until:tokens[i][0]]):
+            continue
+        hits.append((tokens[i][0], tokens[i + len(phrase) - 1][1], name))
+    if (before := _measure_before(lower[:at], names)) is not None:
+        return before  # "the city's prewar population of about 0.7 million": said right before the figure
+    order = _patterns()["order"]
+    rank = {name: order.index(name) if name in order else len(order) for _, _, name in hits}
+    kept = [h for h in hits if not any(o[0] <= h[1] and h[0] <= o[1] and rank[o[2]] < rank[h[2]] for o in hits)]
+    if not kept:
+        return None
+    for h in kept:  # "killed or wounded", "dead and injured": two measures said as one, neither alone
+        if any(o[2] != h[2] and _JOINED.fullmatch(lower[h[1]:o[0]]) for o in kept):
+            return None
+    return min(kept, key=lambda h: (max(h[0] - until, at - h[1], 0), rank[h[2]]))[2]
+
+
+PhraseIndex = dict[str, tuple[tuple[tuple[str, ...], object], ...]]
+
+
+@lru_cache(maxsize=1)
+def _measure_index() -> PhraseIndex:
+    """The lexicon's measure phrases by their first lemma: a clause is scanned once, not once per phrase."""
+    index: dict[str, list] = {}
+    for name, entry in _patterns()["measures"].items():
+        for kind, phrases in entry.items():
+            for phrase in phrases:
+                index.setdefault(phrase[0], []).append((phrase, (name, kind)))
+    return {k: tuple(v) for k, v in index.items()}
+
+
+@lru_cache(maxsize=8)
+def _counted_index(names: Names) -> PhraseIndex:
+    """The metrics' counted phrases (group names left to the subject slot) by their first lemma."""
+    groups = {g for g, _ in names.groups}
+    index: dict[str, list] = {}
+    for phrase in names.counted:
+        if phrase not in groups:
+            index.setdefault(phrase.split()[0], []).append((tuple(phrase.split()), phrase))
+    return {k: tuple(v) for k, v in index.items()}
+
+
+def _phrases_at(sequence: tuple[str, ...], index: PhraseIndex):
+    """(position, phrase, payload) of every indexed phrase standing in a lemma sequence."""
+    for i, word in enumerate(sequence):
+        for phrase, payload in index.get(word, ()):
+            if sequence[i:i + len(phrase)] == phrase:
+                yield i, phrase, payload
+
+
+def _measure_before(before: str, names: Names) -> str | None:
+    """A measure said only by the words right before the figure, where no other stands: "Oslo's 0.7 million
+    people" (a population, when the owner is a place), "home to 2.1 million"."""
+    for name, pattern in _patterns()["before"].items():
+        m = pattern.search(before)
+        if m is not None and (m.group("owner") is None or names.place_of(m.group("owner"))):
+            return name
+    return None
+
+
+def _counted(lower: str, at: int, until: int, unit: str, counted: str | None, names: Names) -> str | None:
+    """What is counted, lemmatised: the metrics' phrase ("health worker") nearest the figure, else the noun the
+    figure reader found after it."""
+    if unit in DURATION_UNITS:
+        words = [w for _, _, w in lemmas(lower)]
+        return next((w for w in words if w in names.events), None)
+    tokens = lemmas(lower)
+    sequence = tuple(t[2] for t in tokens)
+    between = lower[until:].split(counted.lower(), 1)[0] if counted is not None else ""
+    far = re.search(r"\b(?:as|while|after|amid|in|by|from|with|during)\b", between) is not None
+    if counted is not None and (far and lemma(counted) in _patterns()["agents"] or lemma(counted) in _measure_words()):
+        counted = None  # "52k as air strikes go on", "52,928 deaths": a doer or the measure, not what is counted
+    if counted is None and unit == "count" and (m := _NUMBER_OF.search(lower[max(0, at - 80):at])):
+        counted = None if lemma(m.group(1)) in _measure_words() else m.group(1)  # "the number of massacres"
+    best = None
+    if counted is None or unit == "percent" or lemma(counted) not in names.counted:
+        for i, words, phrase in _phrases_at(sequence, _counted_index(names)):
+            if not (unit == "percent" and _is_base(lower, until, tokens[i][0])):
+                distance = abs(tokens[i][0] - until)
+                key = (-len(words), distance) if unit == "percent" else (distance, -len(phrase))
+                if best is None or key < best[0]:
+                    best = (key, phrase)
+    if counted is not None and (best is None or unit == "count" and " " not in best[1]):
+        return lemma(counted)
+    return best[1] if best else None
+
+
+def with_share_base(frame: Frame, base: Frame | None) -> Frame:
+    """A share whose clause names no measure takes its base's ("53,000 killed. Around 70 percent of them were
+    women and children"): measure, place and time."""
+    if frame.measure is not None or base is None:
+        return frame
+    return replace(frame, measure=base.measure, place=frame.place or base.place,
+                   time=frame.time if frame.time and frame.time.kind != "as_of" else base.time)
+
+
+def _is_base(lower: str, until: int, position: int) -> bool:
+    """A share's base, not its part: what follows "of" after the figure ("two-thirds of the 52,000 people
+    killed"), up to a verb ("half of the victims were women and children": the part)."""
+    between = lower[until:position]
+    return (position >= until and re.match(r"\s*of\b", between) is not None and not _BASE_VERB.search(between)
+            and re.fullmatch(r"\s*of\s+(?:them|whom|these)\s*", between) is None)
+
+
+@lru_cache(maxsize=1)
+def _measure_words() -> frozenset[str]:
+    """The one-word measure phrases ("death", "injury", "departure"): a figure counting one counts the measure."""
+    return frozenset(p[0] for entry in _patterns()["measures"].values() for ps in entry.values() for p in ps
+                     if len(p) == 1)
+
+
+@lru_cache(maxsize=4096)
+def _mentions(text: str, pattern: re.Pattern, agents: frozenset[str]) -> list[tuple[int, str, bool]]:
+    """(offset, name word, strong) of each mention that names where, not who acted: "in Oslo" is strong, "Oslo's
+    toll" weak, "Norwegian strikes" no mention at all."""
+    lower = text.lower()
+    found: list[tuple[int, str, bool]] = []
+    for m in pattern.finditer(lower):
+        if lower[m.end():m.end() + 1] == "-" or (m.start() and lower[m.start() - 1] == "-"):
+            continue  # "the Iran-Iraq war": a name of the war, not a place
+        following = re.match(r"(?:'s?)?\s+([a-z]+)", lower[m.end():])
+        strong = bool(_LOCATIVE.search(lower[max(0, m.start() - 30):m.start()]))
+        if found and found[-1][2] and re.fullmatch(r"\s+(?:and|or)\s+(?:the\s+)?(?:occupied\s+)?",
+                                                   lower[found[-1][0] + len(found[-1][1]):m.start()]):
+            strong = True  # "in Oslo and Bergen": both are where
+        if not strong and following and lemma(following.group(1)) in agents:
+            continue
+        found.append((m.start(), m.group(), strong))
+    return found
+
+
+@lru_cache(maxsize=4096)
+def place_in(clause: str, sentence: str, context: ArticleContext, names: Names, group: str | None = None) -> str | None:
+    """The place the figure's clause names, else the home of the group it names ("Norwegians"), else the place of its
+    sentence, paragraph, title and lead; two places at the nearest level that names any: "ambiguous: A or B"."""
+    agents = _patterns()["agents"]
+    for level, text in enumerate((clause, sentence, context.paragraph, context.title_and_lead)):
+        if level == 1 and group is not None and names.home_of(group):
+            return names.home_of(group)
+        found = _mentions(text, names.place_pattern, agents)
+        if not found:
+            continue
+        strong = [f for f in found if f[2]] or found
+        places = sorted({p for f in strong if (p := names.place_of(f[1]))})
+        if len(places) == 1:
+            return places[0]
+        if len(places) > 1:
+            return "ambiguous: " + " or ".join(places)
+    return None
+
+
+@lru_cache(maxsize=4096)
+def _group(lower: str, names: Names) -> str | None:
+    """The group the clause counts ("norwegian", "kurd"), when a group name stands there not as a doer."""
+    found = _mentions(lower, names.group_pattern, _patterns()["agents"])
+    groups = [g for f in found if (g := names.group_of(f[1]))]
+    return groups[0] if groups else None
+
+
+@lru_cache(maxsize=4096)
+def _restriction(lower: str, names: Names) -> str | None:
+    """A subgroup the clause restricts the figure to, in the text's words; None for a restriction to the whole
+    ("among the dead", "of Norwegian voters")."""
+    group_words = names.name_lemmas
+    if not _patterns()["any_restriction"].search(lower):
+        return None
+    for pattern in _patterns()["restrictions"]:
+        for m in pattern.finditer(lower):
+            words = [w for _, _, w in lemmas(m.group())][1:]
+            if words and all(w in _patterns()["whole"] or w in group_words for w in words):
+                continue
+            return m.group().strip()
+    return None
+
+
+@lru_cache(maxsize=4096)
+def _attribution(text: str) -> str | None:
+    """Who the text says gives the figure ("the health ministry", "the statistics bureau", "Channel 4"), in its words."""
+    if not _patterns()["any_attribution"].search(text):
+        return None
+    for pattern in _patterns()["attribution"]:
+        m = pattern.search(text)
+        if m is not None:
+            return " ".join(m.group("who").split()).rstrip(".,")
+    return None

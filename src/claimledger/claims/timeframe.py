@@ -1,0 +1,129 @@
+"""When a figure holds, as its clause says it: a TimeFrame (as of the article, a named period, a day, the past
+hours, since a start, a time ago, after a start, a span), read by claims/frames.py for each figure."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from functools import lru_cache
+
+from claimledger.claims.lemmas import lexicon
+from claimledger.claims.model import TimeFrame
+from claimledger.claims.timeref import MONTHS, month_number, periods_in_lower
+
+DURATION_UNITS = ("months", "years", "weeks", "days")
+_WEEK_OR_YEARS = re.compile(r"\b(?:this|last|past)\s+week(?:end)?\b|\bbetween\s+(?:19|20)\d\d\s+and\s+(?:19|20)\d\d\b")
+_PAST_SPAN = re.compile(r"\b(?:over|in|during)\s+the\s+(?:past|last)\s+(?:year|month|week)\b")
+
+
+@lru_cache(maxsize=1)
+def _time_patterns() -> dict:
+    """The lexicon's time words as regular expressions, compiled once."""
+    time = lexicon()["time"]
+    weekdays = "|".join(time["weekdays"])
+    said = "|".join(time["said"])
+    return {
+        # One look for any time word at all: most clauses have none, and then the patterns below need not run.
+        "any_time": re.compile(rf"(?:19|20)\d\d|\b(?:{MONTHS}|{weekdays}|since|past|last|this|previous|overnight|"
+                               rf"weeks?|weekend|hours?|half|quarter|between|start|beginning|"
+                               + "|".join(re.escape(w) for w in time["past_hours"]) + r")\b"),
+        "said_day": re.compile(rf"\b(?:{said})\s+(?:on\s+)?(?:{weekdays}|(?:\d{{1,2}}\s+(?:{MONTHS}))|"
+                               rf"(?:(?:{MONTHS})\s+\d{{1,2}}))\b"),
+        "day_word": re.compile(rf"\b(?:{weekdays}|{MONTHS})\b"),
+        "day": re.compile(rf"\b(?:on\s+)?(?:{weekdays})\b|\bon\s+(?:\d{{1,2}}\s+(?:{MONTHS})|(?:{MONTHS})\.?\s+\d{{1,2}}(?!\d))"
+                          rf"\b(?!,?\s+(?:19|20)\d\d\b(?!\s+(?:attack|assault|massacre)))|"
+                          rf"\b(?:\d{{1,2}}\s+(?:{MONTHS})|(?:{MONTHS})\s+\d{{1,2}}(?!\d))(?:,?\s+(?:19|20)\d\d)?\s+"
+                          rf"(?:attack|assault|massacre|raid|incursion)s?\b"),
+        "past_hours": re.compile(r"\b(?:in|over|during)\s+the\s+(?:past|last|previous)\s+(?:\d+|twenty-four|48|72)\s+"
+                                 r"hours\b|\b(?:past|last)\s+(?:\d+|twenty-four)\s+hours\b|\b(?:"
+                                 + "|".join(map(re.escape, time["past_hours"])) + r")\b"),
+        "running": re.compile("|".join(f"(?:{r})" for r in time["running"])),
+        "cumulative": re.compile(r"\b(?:" + "|".join(map(re.escape, time["cumulative"])) + r")\b"),
+        "half": re.compile(rf"\b(?P<which>{'|'.join(time['halves'])})\s+half\s+of\s+(?:the\s+year\s+)?(?P<year>(?:19|20)\d\d)\b"),
+        "quarter": re.compile(rf"\b(?P<which>{'|'.join(time['quarters'])})\s+quarter\s+of\s+(?P<year>(?:19|20)\d\d)\b"),
+        "halves": time["halves"],
+        "quarters": time["quarters"],
+        "since": re.compile(rf"\bsince\s+(?:the\s+)?(?P<what>(?:\d{{1,2}}\s+(?:{MONTHS})|(?:{MONTHS})\.?\s+\d{{1,2}}(?!\d))"
+                            rf"(?:,?\s+(?P<year>(?:19|20)\d\d))?|(?:{MONTHS})\.?\s+(?:19|20)\d\d|(?:19|20)\d\d|"
+                            rf"[a-z]+(?:\s+[a-z]+){{0,5}}?\s+(?:began|started|erupted|broke\s+out)|(?:start|beginning)\s+of\s+the\s+\w+|"
+                            rf"(?:{MONTHS})\b|[a-z]+\b)"),
+        "ago": re.compile(r"^\s*ago\b"),
+        "after_start": re.compile(r"^\s*(?:after|since)\s+(?:the\s+)?(?:start\s+of\s+the\s+)?\w+(?:\s+\w+){0,3}\s+"
+                                  r"(?:began|started|erupted|broke\s+out)\b|^\s*into\s+(?:the|a|its)\b"),
+        "span": re.compile(r"(?:\b(?:over|in|for|during)\s+the\s+(?:past|last)\s+$|\bfor\s+$|\bafter\s+$)"),
+    }
+
+
+@lru_cache(maxsize=4096)
+def read_time(lower: str, at: int, until: int, unit: str, published: date | None) -> TimeFrame | None:
+    """When the clause says its figure holds; None when it says nothing of time."""
+    p = _time_patterns()
+    if unit not in DURATION_UNITS and not p["any_time"].search(lower):
+        return None
+    if unit in DURATION_UNITS:
+        after, before = lower[until:], lower[:at]
+        if p["ago"].match(after):
+            return TimeFrame("ago", lower[at:until + 4].strip())
+        if (m := p["after_start"].match(after)) is not None:
+            return TimeFrame("after_start", (lower[at:until] + m.group()).strip())
+        if p["span"].search(before) or re.match(r"^\s+of\b", after):
+            return TimeFrame("span", lower[at:until].strip())
+    if "half" in lower and (m := p["half"].search(lower)) is not None:
+        key = f"{m.group('year')}-{p['halves'][m.group('which')]}"
+        return TimeFrame("period", m.group(), period=key)
+    if "quarter" in lower and (m := p["quarter"].search(lower)) is not None:
+        key = f"{m.group('year')}-{p['quarters'][m.group('which')]}"
+        return TimeFrame("period", m.group(), period=key)
+    if (m := p["past_hours"].search(lower)) is not None:
+        return TimeFrame("past_hours", m.group())
+    if "since" in lower and (m := p["since"].search(lower)) is not None:
+        return TimeFrame("since", m.group(), start=_since_start(m, published))
+    if ("week" in lower or "between" in lower) and (m := _WEEK_OR_YEARS.search(lower)) is not None \
+            and not p["cumulative"].search(lower):
+        return TimeFrame("span", m.group())
+    cleaned = p["said_day"].sub(" ", lower) if p["day_word"].search(lower) else ""
+    if (m := p["day"].search(cleaned)) is not None and not p["cumulative"].search(lower):
+        return TimeFrame("day", m.group().strip())
+    if ("past" in lower or "last" in lower) and (m := _PAST_SPAN.search(lower)) is not None:
+        return TimeFrame("span", m.group())  # the last twelve months, not a calendar year
+    for _, label in periods_in_lower(lower, published):
+        if not label.startswith("since"):
+            return TimeFrame("period", label, start=label, period=label)
+    return None
+
+
+def scoping_time(before: str, after: str, published: date | None) -> TimeFrame | None:
+    """A named period or start in the sentence around the clause scopes the figure too ("In 2022, 38,000 left,
+    with 23,000 returning"); a day or an hour count there belongs to its own clause. No time words: as of the
+    article's date."""
+    for text in (before, after):
+        found = read_time(text.lower(), len(text), len(text), "count", published)
+        if found is not None and found.kind in ("period", "since"):
+            return found
+    return None
+
+
+def running_total(lower: str) -> TimeFrame | None:
+    """As of the article's date, when a clause without time words says its figure is a running total ("the toll",
+    "have been killed", "rose to"); None when it does not say (one event's figure reads the same)."""
+    p = _time_patterns()
+    return TimeFrame("as_of") if p["cumulative"].search(lower) or p["running"].search(lower) else None
+
+
+def _since_start(m: re.Match, published: date | None) -> str | None:
+    """The ISO date or month a "since" names, the year taken from the article's date when the text gives none."""
+    what = m.group("what")
+    if re.match(r"(?:start|beginning)\s+of\s+the\s+year", m.group()[6:].strip().removeprefix("the ")):
+        return f"{published.year}-01" if published else None
+    day = re.match(rf"(?:(?P<d1>\d{{1,2}})\s+(?P<m1>{MONTHS})|(?P<m2>{MONTHS})\.?\s+(?P<d2>\d{{1,2}})(?!\d))", what)
+    year = m.group("year") or (re.search(r"(?:19|20)\d\d", what).group() if re.search(r"(?:19|20)\d\d", what)
+                               else None)
+    if day is not None:
+        month = month_number(day.group("m1") or day.group("m2"))
+        if year is None and published is not None:
+            year = str(published.year if month <= published.month else published.year - 1)
+        return f"{year}-{month:02d}-{int(day.group('d1') or day.group('d2')):02d}" if year else None
+    month_only = re.match(rf"(?P<m>{MONTHS})\b", what)
+    if month_only and year:
+        return f"{year}-{month_number(month_only.group('m')):02d}"
+    return year
