@@ -177,7 +177,8 @@ ISSUE_ROWS = [
      "309", None, "detained in Gaza: no registered source covers it"),
     ("In Israel, 38,000 left in 2022, with 23,000 returning.", "38,000", "emigrants", None),
     ("In Israel, 38,000 left in 2022, with 23,000 returning.", "23,000", "emigrants_returned", None),
-    ("Some 40,400 Israelis left the country in the first half of 2024.", "Some 40,400", None, "period: first half"),
+    # a half-year figure is the emigrants metric's; its check says the table has whole years only (test_check_timing)
+    ("Some 40,400 Israelis left the country in the first half of 2024.", "Some 40,400", "emigrants", None),
     ("In Gaza some 1.7 million people are displaced, and 85,653 have been injured.", "some 1.7 million", None,
      "counts person displaced in Gaza: no registered source covers it"),
     ("In Gaza some 1.7 million people are displaced, and 85,653 have been injured.", "85,653", "injured", None),
