@@ -89,4 +89,21 @@ def _checked(claim: Claim, references: dict[str, Reference | Unavailable], vocab
         return unverifiable(claim, kind, f"source {source} unavailable: {reference.reason}")
     if kind not in CHECKS:
         raise ValueError(f"metric {claim.metric!r} names unknown check {kind!r} (known: {', '.join(sorted(CHECKS))})")
-    return CHECKS[kind](claim, params, reference, when)
+    return _no_accusation_without_evidence(claim, params, CHECKS[kind](claim, params, reference, when))
+
+
+def _no_accusation_without_evidence(claim: Claim, params: dict, result: CheckResult) -> CheckResult:
+    """A mismatch that is no evidence the figure is wrong is `unverifiable`, not `fail`: against a source that counts
+    differently from the bodies reporters quote (metrics.toml `refutes = false`, its `refutes_note` says why), or a
+    report that is exactly the round bound of "more than 12,000" (a rounded report restated)."""
+    if result.verdict != "fail":
+        return result
+    if params.get("refutes") is False:
+        note = params.get("refutes_note", f"{params['source']} can confirm this figure, not refute it")
+        return replace(result, verdict="unverifiable", explanation=f"{result.explanation}; not a fail: {note}")
+    bound = {"more_than": claim.low, "fewer_than": claim.high}.get(claim.qualifier) if claim.form == "round" else None
+    if bound is not None and result.observed is not None and result.observed == bound:
+        return replace(result, verdict="unverifiable", explanation=(
+            f"{result.explanation}; not a fail: the report's figure is the very bound '{claim.quote}' names, as a "
+            f"rounded report restated would read"))
+    return result

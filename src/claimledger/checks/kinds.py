@@ -15,7 +15,7 @@ from typing import Any, Callable
 from claimledger.checks.model import CheckResult, Reference
 from claimledger.checks.rows import Record, citation, evidence, record_date, rows
 from claimledger.claims.model import Claim
-from claimledger.claims.qualifiers import STATED_PERCENT_POINTS, Interval
+from claimledger.claims.qualifiers import DURATION_UNITS, STATED_PERCENT_POINTS, Interval
 
 Check = Callable[[Claim, dict[str, Any], Reference, date], CheckResult]
 CHECKS: dict[str, Check] = {}
@@ -320,6 +320,8 @@ def tolerance_of(claim: Claim) -> str:
         return "5 points (verbal fraction)" if claim.form == "fraction" else "3 points (stated percent)"
     if claim.unit == "percent_change":
         return "10% of the claimed change"
+    if claim.unit in DURATION_UNITS and float(claim.value).is_integer() and claim.form not in ("round", "words"):
+        return "whole units: completed, or rounded to the nearest"
     if claim.form in ("round", "words"):
         return "round figure: half a unit of the last significant digit, else within 10%"
     return "2% (exact figure)"

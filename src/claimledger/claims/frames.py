@@ -141,26 +141,49 @@ def read_frame(sentence: str, start: int, end: int, unit: str, counted: str | No
     at, until = start - a, end - a
     measure = _measure(lower, at, until, unit, names)
     time = read_time(lower, at, until, unit, context.published)
+    inherited = None  # a restriction of the clause a figure hangs on ("two deaths from starvation, one of them ...")
     if measure is None and index > 0 and unit not in DURATION_UNITS:
         pa, pb = spans[index - 1]  # "..., including four children": the clause it hangs on says what and when
         pa = max(pa, pb - REACH)
         previous = sentence[pa:pb].lower()
         measure = _measure(previous, pb - pa, pb - pa, unit, names)
         time = time or read_time(previous, pb - pa, pb - pa, "count", context.published)
+        inherited = _restriction(previous, names) if measure else None
+    part = _PART_OF.match(lower, until)  # "8,119 of the more than 34,500 deaths", "100 of the hostages"
     head = sentence[:min(spans[0][1], REACH)] if index > 0 else ""  # the first clause scopes what follows it
     preamble = sentence[:min(_first_figure(sentence), REACH)]
     preamble = preamble[:preamble.rfind(",") + 1]  # a fronted phrase ("Among Labour voters, ...") scopes them all
     return Frame(
         clause=clause.strip(),
-        counted=_counted(lower, at, until, unit, counted, names),
+        counted=_part_counted(part, names) or _counted(lower, at, until, unit, counted, names),
         measure=measure,
         subject=_group(lower, names) or _group(head.lower(), names),
         place=place_in(clause, sentence, context, names, _group(lower, names)),
-        restriction=_restriction(lower, names) or _restriction(preamble.lower(), names),
+        restriction=(_part_of_figure(part) or _restriction(lower, names) or _restriction(preamble.lower(), names)
+                     or inherited),
         time=time or scoping_time(sentence[max(0, a - REACH):a], sentence[b:b + REACH], context.published)
         or running_total(lower) or (running_total(sentence[max(0, a - REACH):a].lower()) if index else None),
         attribution=_attribution(clause) or _attribution(sentence),
     )
+
+
+# Right after a figure: the whole it is a part of ("of the more than 34,500 deaths") or the group it is taken from
+# ("of the hostages").
+_PART_OF = re.compile(r"\s+of\s+(?:the|those|these|its|their)\s+(?:(?:more\s+than|over|nearly|almost|about|some|"
+                      r"around|roughly)\s+)?(?:(?P<figure>\d[\d,.]*(?:\s+(?:million|thousand|billion))?)|(?P<word>[a-z]+))")
+
+
+def _part_of_figure(part: re.Match | None) -> str | None:
+    """A figure that is a part of another figure is not that figure's whole: "8,119 of the 34,500 deaths"."""
+    return f"a part of another figure: '{part.group().strip()}'" if part and part.group("figure") else None
+
+
+def _part_counted(part: re.Match | None, names: Names) -> str | None:
+    """What a figure taken "of the X" counts: X ("100 of the hostages"), unless X is the whole ("of the dead")."""
+    if part is None or part.group("word") is None:
+        return None
+    word = lemma(part.group("word"))
+    return None if word in _patterns()["whole"] or word in names.name_lemmas else word
 
 
 def forget_texts() -> None:

@@ -94,6 +94,9 @@ STATED_PERCENT_POINTS = 3.0
 CHANGE_RELATIVE = 0.10
 
 
+DURATION_UNITS = ("months", "years", "weeks", "days")
+
+
 def interval_for(value: float, qualifier: str, unit: str, form: str, significant_unit: float) -> Interval:
     """The interval a figure commits to, given its qualifier, unit and the form it was written in."""
     if qualifier == "more_than":
@@ -114,6 +117,10 @@ def interval_for(value: float, qualifier: str, unit: str, form: str, significant
         return Interval(round(value - points, 4), round(value + points, 4))
     if unit == "percent_change":
         return _ordered((1 - CHANGE_RELATIVE) * value, (1 + CHANGE_RELATIVE) * value)
+    if unit in DURATION_UNITS and float(value).is_integer() and form not in ("round", "words"):
+        # "a 14-month war" on day 440: whole units are counted as completed ones or rounded to the nearest (or, for
+        # many of them, within the exact figure's 2%)
+        return _ordered(min(value - 0.5, (1 - EXACT_RELATIVE) * value), max(value + 1, (1 + EXACT_RELATIVE) * value))
     if form in ("round", "words"):
         # r within half a unit of the last significant digit, else as `about`: the union of both.
         half = significant_unit / 2
