@@ -78,3 +78,31 @@ def test_no_fail_without_evidence_of_error(references, text, published, quote, v
     assert result.verdict == verdict, result.explanation
     if why:
         assert why in result.explanation
+
+
+FRAMES = [
+    # a pair joined by "and" shares the restriction that closes it
+    ("Since May 27, 2,060 Palestinians have been killed and 15,197 wounded while trying to reach aid in Gaza.",
+     "2,060", "while trying to reach aid"),
+    # a net change of a population is not a level of emigration
+    ("Emigration cut Israel's population by 29,700 citizens in 2022.", "29,700", "cut israel's population by"),
+    # a projection is not a figure of today
+    ("The bureau projects a population of 15 million by the end of 2048.", "15 million", "projects"),
+    # a share of the deaths one body confirmed is not a share of all the killed
+    ("Of the deaths it confirmed, 44% were children in Gaza.", "44%", "of the deaths it confirmed"),
+]
+
+
+@pytest.mark.parametrize("text, quote, restriction", FRAMES, ids=[f[1] for f in FRAMES])
+def test_restrictions_that_keep_a_figure_from_the_whole(text, quote, restriction):
+    (claim,) = [c for c in extract_claims(Article(id="a", text=text, published=date(2024, 9, 8))) if c.quote == quote]
+    assert (claim.metric, claim.frame.restriction) == (None, restriction)
+
+
+@pytest.mark.parametrize("text, quote, measure", [
+    ("Roughly 100 people remain captive in Gaza, dozens of whom are thought to be dead.", "roughly 100", "held"),
+    ("Nearly 1,000 medical and civil defence workers have been killed in Gaza.", "Nearly 1,000", "killed"),
+])
+def test_what_a_figure_counts_decides_the_metric(text, quote, measure):
+    (claim,) = [c for c in extract_claims(Article(id="a", text=text, published=date(2024, 9, 8))) if c.quote == quote]
+    assert (claim.metric, claim.frame.measure) == (None, measure), claim.unmatched

@@ -149,6 +149,10 @@ def read_frame(sentence: str, start: int, end: int, unit: str, counted: str | No
         measure = _measure(previous, pb - pa, pb - pa, unit, names)
         time = time or read_time(previous, pb - pa, pb - pa, "count", context.published)
         inherited = _restriction(previous, names) if measure else None
+    if index + 1 < len(spans) and _AND_NEXT.match(sentence, spans[index + 1][0]):
+        # "2,060 killed and 15,197 wounded while trying to reach aid": a restriction closing the pair is both's
+        na, nb = spans[index + 1]
+        inherited = inherited or _restriction(sentence[na:min(nb, na + REACH)].lower(), names)
     part = _PART_OF.match(lower, until)  # "8,119 of the more than 34,500 deaths", "100 of the hostages"
     head = sentence[:min(spans[0][1], REACH)] if index > 0 else ""  # the first clause scopes what follows it
     preamble = sentence[:min(_first_figure(sentence), REACH)]
@@ -167,6 +171,7 @@ def read_frame(sentence: str, start: int, end: int, unit: str, counted: str | No
     )
 
 
+_AND_NEXT = re.compile(r"\s+and\s", re.I)
 # Right after a figure: the whole it is a part of ("of the more than 34,500 deaths") or the group it is taken from
 # ("of the hostages").
 _PART_OF = re.compile(r"\s+of\s+(?:the|those|these|its|their)\s+(?:(?:more\s+than|over|nearly|almost|about|some|"

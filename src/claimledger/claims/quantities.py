@@ -364,7 +364,7 @@ def _counted_noun(after: str, unit: str) -> str | None:
     rest = _CLAUSE_END.split(after[:_COUNTED_REACH], maxsplit=1)[0]
     if unit == "percent":
         rest = _SHARE_LEAD.sub("", rest)
-    for word in _COUNTED_WORD.findall(rest)[:4]:
+    for word in _COUNTED_WORD.findall(rest)[:6]:
         lower = word.lower()
         if lower in _IRREGULAR_PLURALS or (lower.endswith("s") and not lower.endswith(("ss", "us"))
                                            and lower not in _NOT_NOUNS and len(lower) > 2):
