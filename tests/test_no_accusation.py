@@ -100,7 +100,7 @@ def test_restrictions_that_keep_a_figure_from_the_whole(text, quote, restriction
 
 
 @pytest.mark.parametrize("text, quote, measure", [
-    ("Roughly 100 people remain captive in Gaza, dozens of whom are thought to be dead.", "roughly 100", "held"),
+    ("Roughly 100 people remain captive in Gaza, dozens of whom are thought to be dead.", "Roughly 100", "held"),
     ("Nearly 1,000 medical and civil defence workers have been killed in Gaza.", "Nearly 1,000", "killed"),
 ])
 def test_what_a_figure_counts_decides_the_metric(text, quote, measure):
