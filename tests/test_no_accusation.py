@@ -106,3 +106,18 @@ def test_restrictions_that_keep_a_figure_from_the_whole(text, quote, restriction
 def test_what_a_figure_counts_decides_the_metric(text, quote, measure):
     (claim,) = [c for c in extract_claims(Article(id="a", text=text, published=date(2024, 9, 8))) if c.quote == quote]
     assert (claim.metric, claim.frame.measure) == (None, measure), claim.unmatched
+
+
+@pytest.mark.parametrize("text, quote, metric", [
+    # a part of the dead is a part of the running total
+    ("The ministry spokesman told reporters that 1,524 of the dead in Gaza were children.", "1,524", "children_killed"),
+    ("In Gaza, 2,405 women were among the dead.", "2,405", "women_killed"),
+    # "the number of wounded ... to N" is the running level
+    ("The number of wounded in Gaza has also jumped, to 57,614.", "57,614", "injured"),
+    # "an offensive on Gaza" names where the war is, beside the country that wages it
+    ("Israel has waged an offensive on Gaza for months. Over 36,000 Palestinians have been killed since October 2023.",
+     "Over 36,000", "killed"),
+])
+def test_running_totals_said_without_a_perfect(text, quote, metric):
+    (claim,) = [c for c in extract_claims(Article(id="a", text=text, published=date(2024, 5, 29))) if c.quote == quote]
+    assert claim.metric == metric, claim.unmatched

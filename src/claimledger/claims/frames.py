@@ -24,7 +24,7 @@ _MAYBE_BOUNDARY = re.compile(r"[;,]| (?=and |while |- )")
 _RANGE_OPEN = re.compile(r"\b(?:between|from)\s+[\w.,$%-]+$")  # "between 60 | and 70 percent": one figure
 _BASE_VERB = re.compile(r"\b(?:were|are|was|is|make|made|makes|account|accounted|accounts|comprise|comprised|include|"
                         r"included|represent|represented)\b")
-_LOCATIVE = re.compile(r"(?:\b(?:in|across|throughout|inside|within|from|into|of|for|leave|left|leaving)\s+(?:the\s+)?"
+_LOCATIVE = re.compile(r"(?:\b(?:in|on|against|across|throughout|inside|within|from|into|of|for|leave|left|leaving)\s+(?:the\s+)?"
                        r"(?:occupied\s+|besieged\s+|northern\s+|southern\s+|central\s+)?)$")
 
 
@@ -171,6 +171,7 @@ def read_frame(sentence: str, start: int, end: int, unit: str, counted: str | No
     )
 
 
+_SAID_BETWEEN = re.compile(r"\b(?:that|said|says|told|tells|according|reported|announced)\b")
 _AND_NEXT = re.compile(r"\s+and\s", re.I)
 # Right after a figure: the whole it is a part of ("of the more than 34,500 deaths") or the group it is taken from
 # ("of the hostages").
@@ -297,9 +298,12 @@ def _counted(lower: str, at: int, until: int, unit: str, counted: str | None, na
     best = None
     if counted is None or unit == "percent" or lemma(counted) not in names.counted:
         for i, words, phrase in _phrases_at(sequence, _counted_index(names)):
+            before = tokens[i][0] < at
+            if before and _SAID_BETWEEN.search(lower, tokens[i][1], at):
+                continue  # "told reporters that 1,524 of the dead": who heard it, not what is counted
             if not (unit == "percent" and _is_base(lower, until, tokens[i][0])):
                 distance = abs(tokens[i][0] - until)
-                key = (-len(words), distance) if unit == "percent" else (distance, -len(phrase))
+                key = (-len(words), before, distance) if unit == "percent" else (before, distance, -len(phrase))
                 if best is None or key < best[0]:
                     best = (key, phrase)
     if counted is not None and (best is None or unit == "count" and " " not in best[1]):
