@@ -14,14 +14,13 @@ from claimledger.claims.quantities import quantities_in
 from claimledger.claims.text import Compacted, Sentence, normalise, sentences, without_zero_width_in_numbers
 from claimledger.claims.timeref import detect_date
 from claimledger.claims.vocabulary import Vocabulary, load_vocabulary
+from claimledger.claims.wordlists import word_list
 
 __all__ = ["extract_claims", "read_claims", "FigureLimits", "Extraction", "detect_date"]
 
 _SHARE_OF_BASE = re.compile(r"^\s*(?:of\s+(?:them|those|whom|these|the\s+\w+)|were\b|are\b)", re.I)
 # People a small count in words still makes a claim about ("including four children"), unlike "the two leaders".
-_VICTIMS = {"children", "people", "palestinians", "israelis", "civilians", "journalists", "soldiers", "hostages",
-            "women", "patients", "doctors", "nurses", "medics", "paramedics", "refugees", "detainees",
-            "prisoners", "babies", "infants", "countries"}
+_COUNTED_IN_WORDS = frozenset(word_list("identifiers")["counted_in_words"])
 _NO_BASE = Claim("", "", 0, 0, "", "", 0.0, "count", "exact", None, None, True, True, "digits")
 
 
@@ -120,7 +119,7 @@ def read_claims(article: Article, vocabulary: Vocabulary | None = None,
                                  vocabulary)
             metric = match.metric
             if metric is None and reading.form == "words" and reading.unit == "count" and reading.value < 10 \
-                    and reading.qualifier == "exact" and reading.counted not in _VICTIMS:
+                    and reading.qualifier == "exact" and reading.counted not in _COUNTED_IN_WORDS:
                 continue  # "the two leaders", "one official": small counts in words, not checkable claims
             claim = _claim(article, compact, sentence, reading, match, frame, facts)
             claim = _with_share_base(claim, reading, last_count or previous_count, vocabulary)
