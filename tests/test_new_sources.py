@@ -114,8 +114,9 @@ REFERENCES = {name: _reference(name) for name in ("west_bank_daily", "worldbank_
     # the real West Bank series: 241 on 30 Nov and 1 Dec 2023, 243 on 2 Dec
     ("At least 242 Palestinians have been killed in the West Bank since October 7.", date(2023, 12, 2),
      "west_bank_killed", "pass", 243),
+    # UN OCHA's series confirms, never refutes: the ministry's count reporters quote differs from it by design
     ("More than 300 Palestinians have been killed in the West Bank.", date(2023, 12, 2), "west_bank_killed",
-     "fail", 243),
+     "unverifiable", 243),
     ("Some 3,300 Palestinians have been wounded in the West Bank.", date(2023, 12, 2), "west_bank_injured",
      "pass", 3327),
     ("At least 65 children have been killed in the West Bank.", date(2023, 12, 2), "west_bank_children_killed",
