@@ -73,21 +73,12 @@ def _decide(claim: Claim, ref: Reference, kind: str, window: _Window, observe: C
         report, value = max(fitting, key=lambda rv: (rv[0].public, rv[0].when))
         text = f"{describe(report, value)}, one of {count}"
     else:
-        report, value = min(observed, key=lambda rv: (_gap(interval, rv[1]), -rv[0].when.toordinal()))
+        report, value = min(observed, key=lambda rv: (interval.distance(rv[1]), -rv[0].when.toordinal()))
         text = f"{describe(report, value)}, the nearest of {count} (from {fmt(min(values))} to {fmt(max(values))})"
     holds = bool(fitting)
     return result(claim, kind, ref, holds=holds, observed=value, when=report.when,
                   explanation=verdict_line(text, claim, interval, holds, ref), tolerance=tolerance_of(claim),
                   evidence=report.evidence, citation=report.citation)
-
-
-def _gap(interval, value: float) -> float:
-    """How far a value lies outside the interval (0 inside it)."""
-    if interval.low is not None and value < interval.low:
-        return interval.low - value
-    if interval.high is not None and value > interval.high:
-        return value - interval.high
-    return 0.0
 
 
 @check_kind("value_at_date")

@@ -15,7 +15,7 @@ from typing import Any, Callable
 from claimledger.checks.model import CheckResult, Reference
 from claimledger.checks.rows import Record, citation, evidence, record_date, rows
 from claimledger.claims.model import Claim
-from claimledger.claims.qualifiers import DURATION_UNITS, STATED_PERCENT_POINTS, Interval
+from claimledger.claims.qualifiers import STATED_PERCENT_POINTS, Interval, counts_whole_units
 
 Check = Callable[[Claim, dict[str, Any], Reference, date], CheckResult]
 CHECKS: dict[str, Check] = {}
@@ -217,8 +217,7 @@ def poll(claim: Claim, params: dict, ref: Reference, as_of: date) -> CheckResult
         decision = Interval(claim.value - margin, claim.value + margin) if claim.qualifier == "exact" \
             else interval.widened(margin)
         holds = decision.contains(value)
-        gap = 0.0 if holds else min(abs(value - b) for b in (decision.low, decision.high) if b is not None)
-        scored.append((not holds, gap, -record_date(ref, record).toordinal(), record, margin, holds, decision))
+        scored.append((not holds, decision.distance(value), -record_date(ref, record).toordinal(), record, margin, holds, decision))
     _, _, _, record, margin, holds, decision = min(scored, key=lambda s: s[:3])
     observed, when = float(record[field]), record_date(ref, record)
     who = record.get("pollster") or ref.title
@@ -320,7 +319,7 @@ def tolerance_of(claim: Claim) -> str:
         return "5 points (verbal fraction)" if claim.form == "fraction" else "3 points (stated percent)"
     if claim.unit == "percent_change":
         return "10% of the claimed change"
-    if claim.unit in DURATION_UNITS and float(claim.value).is_integer() and claim.form not in ("round", "words"):
+    if counts_whole_units(claim.value, claim.unit, claim.form):
         return "whole units: completed, or rounded to the nearest"
     if claim.form in ("round", "words"):
         return "round figure: half a unit of the last significant digit, else within 10%"

@@ -11,7 +11,7 @@ from datetime import date
 from typing import Any
 
 from claimledger.checks.kinds import (
-    check_kind, claimed, claimed_period, fmt, result, tolerance_of, unverifiable, verdict_line,
+    check_kind, claimed, claimed_period, claimed_year, fmt, result, tolerance_of, unverifiable, verdict_line,
 )
 from claimledger.checks.model import CheckResult, Reference
 from claimledger.checks.rows import evidence, rows
@@ -70,11 +70,10 @@ def population(claim: Claim, params: dict, ref: Reference, as_of: date) -> Check
         return date(year + 1, month, 1)
 
     period = claimed_period(claim)
-    if period is not None and not (len(period) == 4 and period.isdigit()):
-        return unverifiable(claim, "population", f"'{claim.quote}' is a figure for {period}; {ref.source} has one "
-                            f"estimate per year", ref)
     if period is not None:
-        year = int(period)
+        year, why = claimed_year(claim, ref.source)  # a part of a year has no estimate of its own
+        if year is None:
+            return unverifiable(claim, "population", why, ref)
         if year not in years or public_on(year) > as_of:
             return unverifiable(claim, "population", f"{ref.source} has no {year} estimate for {place} published "
                                 f"by {as_of}", ref)

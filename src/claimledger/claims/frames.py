@@ -10,8 +10,8 @@ from datetime import date
 from functools import cached_property, lru_cache
 
 from claimledger.claims.lemmas import lemma, lemmas, lexicon, words_of
-from claimledger.claims.model import Frame
-from claimledger.claims.timeframe import DURATION_UNITS, read_time, running_total, scoping_time
+from claimledger.claims.model import DURATION_UNITS, Frame
+from claimledger.claims.timeframe import read_time, running_total, scoping_time
 
 _FIGURE_WORDS = re.compile(r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|"
                            r"forty|fifty|hundred|thousand|million|dozen|half|third|quarter|fifth|a\s+year|a\s+month)\b")

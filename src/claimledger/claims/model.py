@@ -6,7 +6,8 @@ import hashlib
 from dataclasses import asdict, dataclass, field
 from datetime import date
 
-UNITS = ("count", "percent", "percent_change", "ratio", "months", "years", "weeks", "days", "date")
+DURATION_UNITS = ("months", "years", "weeks", "days")
+UNITS = ("count", "percent", "percent_change", "ratio", *DURATION_UNITS, "date")
 QUALIFIERS = ("exact", "more_than", "at_least", "fewer_than", "at_most", "nearly", "about", "range")
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from claimledger.claims.model import DURATION_UNITS
 from claimledger.claims.wordlists import word_list
 
 # Longest phrases first so "just over" wins over "over". Each must stand right before the figure (lexicon/qualifiers.toml).
@@ -72,6 +73,14 @@ class Interval:
             self.high_inclusive,
         )
 
+    def distance(self, value: float) -> float:
+        """How far a value lies outside the interval (0 inside it or on an open end's side)."""
+        if self.low is not None and value < self.low:
+            return self.low - value
+        if self.high is not None and value > self.high:
+            return value - self.high
+        return 0.0
+
     def describe(self, fmt=lambda v: f"{v:,.10g}") -> str:
         """Human form: '> 52,000', '900 to 1,020', '<= 60'."""
         if self.low is not None and self.high is not None:
@@ -94,7 +103,9 @@ STATED_PERCENT_POINTS = 3.0
 CHANGE_RELATIVE = 0.10
 
 
-DURATION_UNITS = ("months", "years", "weeks", "days")
+def counts_whole_units(value: float, unit: str, form: str) -> bool:
+    """A duration in whole units written in digits ("a 14-month war"): counted as completed units or the nearest."""
+    return unit in DURATION_UNITS and float(value).is_integer() and form not in ("round", "words")
 
 
 def interval_for(value: float, qualifier: str, unit: str, form: str, significant_unit: float) -> Interval:
@@ -117,7 +128,7 @@ def interval_for(value: float, qualifier: str, unit: str, form: str, significant
         return Interval(round(value - points, 4), round(value + points, 4))
     if unit == "percent_change":
         return _ordered((1 - CHANGE_RELATIVE) * value, (1 + CHANGE_RELATIVE) * value)
-    if unit in DURATION_UNITS and float(value).is_integer() and form not in ("round", "words"):
+    if counts_whole_units(value, unit, form):
         # "a 14-month war" on day 440: whole units are counted as completed ones or rounded to the nearest (or, for
         # many of them, within the exact figure's 2%)
         return _ordered(min(value - 0.5, (1 - EXACT_RELATIVE) * value), max(value + 1, (1 + EXACT_RELATIVE) * value))

@@ -8,10 +8,9 @@ from datetime import date
 from functools import lru_cache
 
 from claimledger.claims.lemmas import lexicon
-from claimledger.claims.model import TimeFrame
+from claimledger.claims.model import DURATION_UNITS, TimeFrame
 from claimledger.claims.timeref import MONTHS, month_number, periods_in_lower
 
-DURATION_UNITS = ("months", "years", "weeks", "days")
 _WEEK_OR_YEARS = re.compile(r"\b(?:this|last|past)\s+week(?:end)?\b|\bbetween\s+(?:19|20)\d\d\s+and\s+(?:19|20)\d\d\b")
 _PAST_SPAN = re.compile(r"\b(?:over|in|during)\s+the\s+(?:past|last)\s+(?:year|month|week)\b")
 

@@ -12,6 +12,7 @@ from typing import Any
 
 from claimledger.claims.frames import Names
 from claimledger.claims.lemmas import lemma
+from claimledger.claims.model import DURATION_UNITS
 
 # The keys that say which frame a metric needs; every other key is a check parameter for the engine.
 _RULE_KEYS = {"label", "units", "measure", "counted", "subject", "place", "time", "since", "restricted_to",
@@ -72,7 +73,7 @@ class Vocabulary:
     @cached_property
     def names(self) -> Names:
         """What a frame reader needs of the vocabulary: place and group names, counted phrases, events."""
-        durations = {"months", "years", "weeks", "days"}
+        durations = set(DURATION_UNITS)
         events = {c for r in self.metrics.values() if set(r.units) & durations for c in r.counted if c}
         counted = {c for r in self.metrics.values() if not set(r.units) & durations for c in r.counted if c}
         return Names(places=tuple((k, tuple(w.lower() for w in v)) for k, v in self.places.items()),
