@@ -115,13 +115,13 @@ def read_claims(article: Article, vocabulary: Vocabulary | None = None,
                                vocabulary.names, replace(context, paragraph=sentence.paragraph))
             if reading.unit == "percent" and _SHARE_OF_BASE.match(reading.after):
                 frame = with_share_base(frame, (last_count or previous_count or _NO_BASE).frame)
-            match = match_metric(frame, reading.unit, *_quoted(article, compact, sentence, reading, facts),
-                                 vocabulary)
+            span = _span(article, compact, sentence, reading, facts)
+            match = match_metric(frame, reading.unit, span.quote, span.sentence, vocabulary)
             metric = match.metric
             if metric is None and reading.form == "words" and reading.unit == "count" and reading.value < 10 \
                     and reading.qualifier == "exact" and reading.counted not in _COUNTED_IN_WORDS:
                 continue  # "the two leaders", "one official": small counts in words, not checkable claims
-            claim = _claim(article, compact, sentence, reading, match, frame, facts)
+            claim = _claim(article, span, reading, match, frame)
             claim = _with_share_base(claim, reading, last_count or previous_count, vocabulary)
             current.append(claim)
             last_count = claim if claim.unit == "count" else last_count
@@ -165,9 +165,8 @@ def _with_share_base(claim: Claim, reading: _Reading, base: Claim | None, vocabu
     return replace(claim, share_base=base.quote)
 
 
-def _claim(article: Article, compact: Compacted, sentence: Sentence, r: _Reading, match: Match, frame: Frame,
-           facts: _SentenceFacts) -> Claim:
-    start, end = compact.original(sentence.start + r.start), compact.original_end(sentence.start + r.end)
+def _claim(article: Article, span: _Span, r: _Reading, match: Match, frame: Frame) -> Claim:
+    start, end = span.start, span.end
     if r.qualifier == "range":
         interval = Interval(r.figure.low, r.figure.high)
     else:
@@ -177,8 +176,8 @@ def _claim(article: Article, compact: Compacted, sentence: Sentence, r: _Reading
         article_id=article.id,
         start=start,
         end=end,
-        quote=article.text[start:end],
-        sentence=_context(article, facts, start, end),
+        quote=span.quote,
+        sentence=span.sentence,
         value=r.value,
         unit=r.unit,
         qualifier=r.qualifier,
@@ -198,11 +197,20 @@ def _claim(article: Article, compact: Compacted, sentence: Sentence, r: _Reading
     )
 
 
-def _quoted(article: Article, compact: Compacted, sentence: Sentence, r: _Reading,
-            facts: _SentenceFacts) -> tuple[str, str]:
-    """The claim's quote and sentence as the article has them: the engine asks the matcher again from these."""
+@dataclass(frozen=True)
+class _Span:
+    """Where a claim stands in the article as the article has it, worked out once for the matcher (the engine asks
+    it again from the quote and sentence) and the claim."""
+
+    start: int
+    end: int
+    quote: str
+    sentence: str
+
+
+def _span(article: Article, compact: Compacted, sentence: Sentence, r: _Reading, facts: _SentenceFacts) -> _Span:
     start, end = compact.original(sentence.start + r.start), compact.original_end(sentence.start + r.end)
-    return article.text[start:end], _context(article, facts, start, end)
+    return _Span(start, end, article.text[start:end], _context(article, facts, start, end))
 
 
 def _subject(match: Match, frame: Frame) -> str | None:
