@@ -11,7 +11,9 @@ from functools import cached_property, lru_cache
 
 from claimledger.claims.lemmas import lemma, lemmas, lexicon, words_of
 from claimledger.claims.model import DURATION_UNITS, Frame
-from claimledger.claims.timeframe import read_time, running_total, scoping_time
+from claimledger.claims.text import sentences
+from claimledger.claims.timeref import MONTHS
+from claimledger.claims.timeframe import read_time, running_total, scoping_time, since_then
 
 _FIGURE_WORDS = re.compile(r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|"
                            r"forty|fifty|hundred|thousand|million|dozen|half|third|quarter|fifth|a\s+year|a\s+month)\b")
@@ -24,8 +26,8 @@ _MAYBE_BOUNDARY = re.compile(r"[;,]| (?=and |while |- )")
 _RANGE_OPEN = re.compile(r"\b(?:between|from)\s+[\w.,$%-]+$")  # "between 60 | and 70 percent": one figure
 _BASE_VERB = re.compile(r"\b(?:were|are|was|is|make|made|makes|account|accounted|accounts|comprise|comprised|include|"
                         r"included|represent|represented)\b")
-_LOCATIVE = re.compile(r"(?:\b(?:in|on|against|across|throughout|inside|within|from|into|of|for|leave|left|leaving)\s+(?:the\s+)?"
-                       r"(?:occupied\s+|besieged\s+|northern\s+|southern\s+|central\s+)?)$")
+_LOCATIVE = re.compile(r"(?:\b(?:in|on|against|across|throughout|inside|within|from|into|of|for|leave|left|leaving)\s+"
+                       r"(?:the\s+(?:[a-z]+(?:-[a-z]+)?\s+)?)?)$")  # "in the blockaded Northland", "in the rebel-held Northland"
 
 
 @dataclass(frozen=True)
@@ -94,7 +96,8 @@ def _patterns() -> dict:
         "any_attribution": re.compile(r"\b(?:" + "|".join(data["attribution"]["triggers"]) + r")\b", re.I),
         "whole": frozenset(data["restrictions"]["whole"]),
         "attribution": tuple(re.compile(p) for p in data["attribution"]["patterns"]),
-        "agents": frozenset(data["agents"]["nouns"]),
+        "agents": frozenset(data["agents"]["nouns"] + data["agents"]["verbs"]),
+        "doer_nouns": frozenset(data["agents"]["nouns"]),
         "measures": {name: {k: tuple(tuple(p.split()) for p in v) for k, v in entry.items() if k != "before"}
                      for name, entry in data["measures"].items()},
         "before": {name: re.compile(entry["before"]) for name, entry in data["measures"].items() if "before" in entry},
@@ -112,7 +115,8 @@ def clauses(sentence: str) -> list[tuple[int, int]]:
     # Only where a boundary can start (";", ",", a space before "and"/"while", " - ") is the long pattern tried.
     cuts = [0] + [c.start() for c in _MAYBE_BOUNDARY.finditer(lower)
                   if c.start() > 0 and boundary.match(lower, c.start())
-                  and not _RANGE_OPEN.search(lower, max(0, c.start() - 30), c.start())]
+                  and not _RANGE_OPEN.search(lower, max(0, c.start() - 30), c.start())
+                  and not _DATE_YEAR.search(lower, max(0, c.start() - 13), c.start() + 7)]  # "October 7, 2023"
     cuts.append(len(sentence))
     spans = [(a, b) for a, b in zip(cuts, cuts[1:]) if b > a]
     merged: list[tuple[int, int]] = []
@@ -157,20 +161,33 @@ def read_frame(sentence: str, start: int, end: int, unit: str, counted: str | No
     head = sentence[:min(spans[0][1], REACH)] if index > 0 else ""  # the first clause scopes what follows it
     preamble = sentence[:min(_first_figure(sentence), REACH)]
     preamble = preamble[:preamble.rfind(",") + 1]  # a fronted phrase ("Among Labour voters, ...") scopes them all
+    if not _RELATIVE.match(lower):  # ", which killed 1,200": the time of what "which" stands for, not the sentence's
+        time = time or scoping_time(sentence[max(0, a - REACH):a], sentence[b:b + REACH], context.published)
+    if (then := since_then(time, _before_sentence(context.paragraph, sentence) + " " + sentence[:a],
+                                context.published)) is not None:
+        time = then
     return Frame(
         clause=clause.strip(),
         counted=_part_counted(part, names) or _counted(lower, at, until, unit, counted, names),
         measure=measure,
-        subject=_group(lower, names) or _group(head.lower(), names),
-        place=place_in(clause, sentence, context, names, _group(lower, names)),
+        subject=_group(lower, names, until) or _group(head.lower(), names),
+        place=place_in(clause, sentence, context, names, _group(lower, names, until)),
         restriction=(_part_of_figure(part) or _restriction(lower, names) or _restriction(preamble.lower(), names)
                      or inherited),
-        time=time or scoping_time(sentence[max(0, a - REACH):a], sentence[b:b + REACH], context.published)
-        or running_total(lower) or (running_total(sentence[max(0, a - REACH):a].lower()) if index else None),
+        time=time or running_total(lower) or (running_total(sentence[max(0, a - REACH):a].lower())
+                                              if index and not _RELATIVE.match(lower) else None),
         attribution=_attribution(clause) or _attribution(sentence),
     )
 
 
+def _before_sentence(paragraph: str, sentence: str) -> str:
+    """The paragraph's text before the sentence (a "since then" looks back into it)."""
+    at = paragraph.find(sentence)
+    return paragraph[max(0, at - 2 * REACH):at] if at > 0 else ""
+
+
+_RELATIVE = re.compile(r"[\s,]*(?:which|who)\b")
+_DATE_YEAR = re.compile(rf"(?:{MONTHS})\.?\s+\d{{1,2}},\s+(?:19|20)\d\d\b")
 _SAID_BETWEEN = re.compile(r"\b(?:that|said|says|told|tells|according|reported|announced)\b")
 _AND_NEXT = re.compile(r"\s+and\s", re.I)
 # Right after a figure: the whole it is a part of ("of the more than 34,500 deaths") or the group it is taken from
@@ -305,10 +322,18 @@ def _counted(lower: str, at: int, until: int, unit: str, counted: str | None, na
                 distance = abs(tokens[i][0] - until)
                 key = (-len(words), before, distance) if unit == "percent" else (before, distance, -len(phrase))
                 if best is None or key < best[0]:
-                    best = (key, phrase)
+                    best = (key, phrase, tokens[i][0], tokens[i + len(words) - 1][1])
     if counted is not None and (best is None or unit == "count" and " " not in best[1]):
         return lemma(counted)
+    if best is not None and unit == "percent" and (_COORDINATED_BEFORE.search(lower, 0, best[2])
+                                                   or _COORDINATED_AFTER.match(lower, best[3])):
+        return lower[best[2]:best[3]] + " (with others)"  # "women, children and the elderly make up 65%"
     return best[1] if best else None
+
+
+# A counted phrase that is one item of a longer list: the share is the list's, not the phrase's.
+_COORDINATED_BEFORE = re.compile(r"\b[a-z]+\s*,\s*$|\b(?:and|or)\s+(?:the\s+)?$")
+_COORDINATED_AFTER = re.compile(r"\s*,\s*(?:the\s+)?[a-z]+\s*(?:,|\band\b|\bor\b)|\s+(?:and|or)\s+(?:the\s+)?(?!make|made|makes|account|are|were|is|was|comprise|represent)[a-z]+")
 
 
 def with_share_base(frame: Frame, base: Frame | None) -> Frame:
@@ -335,22 +360,30 @@ def _measure_words() -> frozenset[str]:
                      if len(p) == 1)
 
 
+_FOLLOWING = re.compile(r"(?P<owner>'s?)?\s+([a-z]+)(?:\s+([a-z]+))?")
+
+
 @lru_cache(maxsize=4096)
-def _mentions(text: str, pattern: re.Pattern, agents: frozenset[str]) -> list[tuple[int, str, bool]]:
+def _mentions(text: str, pattern: re.Pattern, agents: frozenset[str], doers: bool = False) -> list[tuple[int, str, bool]]:
     """(offset, name word, strong) of each mention that names where, not who acted: "in Oslo" is strong, "Oslo's
-    toll" weak, "Norwegian strikes" no mention at all."""
+    toll" weak, "Norwegian strikes" and "in Norway's offensive" no mention at all. With `doers` (group names), a name
+    before a doer is the doer wherever it stands ("the toll from Norwegian strikes")."""
     lower = text.lower()
     found: list[tuple[int, str, bool]] = []
     for m in pattern.finditer(lower):
         if lower[m.end():m.end() + 1] == "-" or (m.start() and lower[m.start() - 1] == "-"):
             continue  # "the Iran-Iraq war": a name of the war, not a place
-        following = re.match(r"(?:'s?)?\s+([a-z]+)", lower[m.end():])
+        following = _FOLLOWING.match(lower, m.end())
         strong = bool(_LOCATIVE.search(lower[max(0, m.start() - 30):m.start()]))
         if found and found[-1][2] and re.fullmatch(r"\s+(?:and|or)\s+(?:the\s+)?(?:occupied\s+)?",
                                                    lower[found[-1][0] + len(found[-1][1]):m.start()]):
             strong = True  # "in Oslo and Bergen": both are where
-        if not strong and following and lemma(following.group(1)) in agents:
+        if following and lemma(following.group(2)) in agents and (
+                not strong or doers and not following.group(2).endswith("ed")):  # "Norwegians killed": the killed
             continue
+        if following and following.group("owner") and any(
+                w and lemma(w) in _patterns()["doer_nouns"] for w in following.group(2, 3)):
+            continue  # "in Norway's continuing offensive": whose offensive, not where
         found.append((m.start(), m.group(), strong))
     return found
 
@@ -366,8 +399,14 @@ def place_in(clause: str, sentence: str, context: ArticleContext, names: Names, 
         found = _mentions(text, names.place_pattern, agents)
         if not found:
             continue
-        strong = [f for f in found if f[2]] or found
-        places = sorted({p for f in strong if (p := names.place_of(f[1]))})
+        places = _places(found, names)
+        if len(places) > 1 and level == 2:
+            # In the paragraph, a place named beside another sentence's own figure is that figure's ("In Oslo, 12
+            # were hurt."): the places of the sentences without figures are the paragraph's.
+            free = _figure_free(text, sentence)
+            places = _places([f for f in found if any(a <= f[0] < b for a, b in free)], names)
+            if not places:
+                continue
         if len(places) == 1:
             return places[0]
         if len(places) > 1:
@@ -375,12 +414,25 @@ def place_in(clause: str, sentence: str, context: ArticleContext, names: Names, 
     return None
 
 
+def _places(found: list[tuple[int, str, bool]], names: Names) -> list[str]:
+    """The places the mentions name, the strong mentions' if there are any."""
+    strong = [f for f in found if f[2]] or found
+    return sorted({p for f in strong if (p := names.place_of(f[1]))})
+
+
+def _figure_free(paragraph: str, sentence: str) -> list[tuple[int, int]]:
+    """The spans of the paragraph's sentences, other than the figure's own, that hold no figure."""
+    return [(s.start, s.end) for s in sentences(paragraph) if s.text != sentence
+            and not (_DIGIT.search(s.text) or _FIGURE_WORDS.search(s.text.lower()))]
+
+
 @lru_cache(maxsize=4096)
-def _group(lower: str, names: Names) -> str | None:
-    """The group the clause counts ("norwegian", "kurd"), when a group name stands there not as a doer."""
-    found = _mentions(lower, names.group_pattern, _patterns()["agents"])
-    groups = [g for f in found if (g := names.group_of(f[1]))]
-    return groups[0] if groups else None
+def _group(lower: str, names: Names, at: int = 0) -> str | None:
+    """The group the clause counts ("norwegian", "kurd"), when a group name stands there not as a doer: the one
+    nearest the figure at `at` ("destroyed Norwegians' trust ... killed 670 Swedes": the Swedes)."""
+    found = _mentions(lower, names.group_pattern, _patterns()["agents"], True)
+    groups = [(abs(f[0] - at), g) for f in found if (g := names.group_of(f[1]))]
+    return min(groups)[1] if groups else None
 
 
 @lru_cache(maxsize=4096)

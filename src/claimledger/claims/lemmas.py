@@ -30,7 +30,7 @@ def _known() -> tuple[dict[str, str], frozenset[str]]:
     for measure in data["measures"].values():
         for phrases in (v for k, v in measure.items() if k != "before"):
             words.update(w for p in phrases for w in p.split())
-    words.update(data["agents"]["nouns"])
+    words.update(data["agents"]["nouns"] + data["agents"]["verbs"])
     return irregular, frozenset(words)
 
 

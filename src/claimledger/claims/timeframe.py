@@ -76,7 +76,7 @@ def read_time(lower: str, at: int, until: int, unit: str, published: date | None
     if (m := p["past_hours"].search(lower)) is not None:
         return TimeFrame("past_hours", m.group())
     if "since" in lower and (m := p["since"].search(lower)) is not None:
-        return TimeFrame("since", m.group(), start=_since_start(m, published))
+        return _since(lower, m, published)
     if ("week" in lower or "between" in lower) and (m := _WEEK_OR_YEARS.search(lower)) is not None \
             and not p["cumulative"].search(lower):
         return TimeFrame("span", m.group())
@@ -107,6 +107,47 @@ def running_total(lower: str) -> TimeFrame | None:
     "have been killed", "rose to"); None when it does not say (one event's figure reads the same)."""
     p = _time_patterns()
     return TimeFrame("as_of") if p["cumulative"].search(lower) or p["running"].search(lower) else None
+
+
+# After a "since" that names no date: the rest of its phrase, up to a comma or stop not inside a date ("since it
+# began on October 7, 2023", "since Norway's war on the region began").
+_SINCE_TAIL = re.compile(r"(?:[^,;.]|,\s*(?=(?:19|20)\d\d)|\.(?=\d))*")
+_TAIL_DATE = re.compile(rf"\b(?:\d{{1,2}}\s+(?:{MONTHS})|(?:{MONTHS})\.?\s+\d{{1,2}}(?!\d)|(?:{MONTHS})\.?\s+(?:19|20)\d\d)")
+
+
+_STARTED = re.compile(r"\b(?:began|begun|started|erupted|broke\s+out)\b(?:\s+(?:on|in)\s+(?:early\s+|late\s+|mid-)?"
+                      rf"(?:\d{{1,2}}\s+(?:{MONTHS})|(?:{MONTHS})\.?(?:\s+\d{{1,2}}(?!\d))?)(?:,?\s+(?:19|20)\d\d)?)?")
+_SINCE_THEN = re.compile(r"since\s+(?:then|that\s+(?:day|date|time))$")
+
+
+def since_then(frame: TimeFrame | None, earlier: str, published: date | None) -> TimeFrame | None:
+    """"since then" read as the last "since" said before it in the paragraph ("... since the attack of 7 October.
+    3,000 have been killed since then"); None when the frame is no such "since" or nothing before says."""
+    if frame is None or frame.kind != "since" or frame.start is not None or not _SINCE_THEN.match(frame.text):
+        return None
+    lower = earlier.lower()
+    found = [m for m in _time_patterns()["since"].finditer(lower) if not _SINCE_THEN.match(m.group())]
+    if not found:
+        return None
+    before = _since(lower, found[-1], published)
+    return TimeFrame("since", f"{frame.text} ({before.text})", start=before.start)
+
+
+def _since(lower: str, m: re.Match, published: date | None) -> TimeFrame:
+    """A "since" frame: the start its words name; where they name none, the rest of the phrase is read too, for a
+    date in it or the event it names."""
+    start = _since_start(m, published)
+    if start is not None:
+        return TimeFrame("since", m.group(), start=start)
+    tail = _SINCE_TAIL.match(lower, m.end()).group()[:80]
+    if (verb := _STARTED.search(tail)) is not None:
+        tail = tail[:verb.end()]
+    text = (m.group() + tail).strip()
+    if (d := _TAIL_DATE.search(tail)) is not None:
+        again = _time_patterns()["since"].match("since " + tail[d.start():])
+        if again is not None:
+            start = _since_start(again, published)
+    return TimeFrame("since", text, start=start)
 
 
 def _since_start(m: re.Match, published: date | None) -> str | None:
