@@ -118,6 +118,16 @@ SLOTS = [
     ("The Government Media Office said 212 journalists had been killed in Gaza.", "212", "attribution",
      "The Government Media Office"),
     ("Of the 79 confirmed dead in CPJ's count, 72 were Palestinian.", "72", "attribution", "CPJ"),
+    # a possessive before a doer noun names who acts, not where
+    ("The ministry in the besieged Gaza Strip said 9,200 people had been killed in Israel's continuing offensive.",
+     "9,200", "place", "Gaza"),
+    # a group before a doer is the doer wherever it stands; the subject is the group nearest the figure
+    ("The death toll from Israeli strikes in Gaza has grown to 15,000.", "15,000", "subject", None),
+    ("The attack shook Israelis' sense of safety and set off a war on Gaza that has killed 67,000 Palestinians.",
+     "67,000", "subject", "palestinian"),
+    # the place of a paragraph is its figure-free sentences' when two are named
+    ("The war has killed more than 36,000 Palestinians. In Israel, 1,139 people were killed on October 7, and many "
+     "are still held in Gaza. The fighting goes on in Gaza.", "more than 36,000", "place", "Gaza"),
 ]
 
 
@@ -149,6 +159,14 @@ TIMES = [
     ("Over the past twenty months, the war in Gaza has flattened cities.", "twenty months", ("span", None, None)),
     ("One in four Israelis considered leaving the country over the past year.", "One in four", ("span", None, None)),
     ("In 2022, 38,000 Israelis left, with 23,000 returning.", "23,000", ("period", "2022", "2022")),
+    # a "since" naming no date reads on to the date its phrase gives ("October 7, 2023" is one date, not two clauses)
+    ("The toll in Gaza since it began on October 7, 2023 has grown to 70,665 killed.", "70,665",
+     ("since", None, "2023-10-07")),
+    ("Nearly 46,900 Palestinians have been killed in Gaza since the escalation began in early October 2023.",
+     "Nearly 46,900", ("since", None, "2023-10")),
+    # "since then" is the last "since" before it
+    ("The offensive on Gaza has gone on since the attack of October 7, 2023. Over 36,000 Palestinians have been "
+     "killed since then.", "Over 36,000", ("since", None, "2023-10-07")),
 ]
 
 

@@ -60,6 +60,32 @@ CASES = [
      "Gaza to 273.", date(2025, 8, 22), "273", "unverifiable", "famine-related toll"),
     ("The ministry recorded two new deaths from starvation, one of them a child, taking the famine-related toll in "
      "Gaza to 273.", date(2025, 8, 22), "one of them", "unverifiable", None),
+    # a count three times off the report is another measure misread (a day's toll, a part), not a misstated total
+    ("Hospitals in Gaza took in 40 bodies and the wounded toll reached 250, the health ministry said.",
+     date(2025, 1, 16), "250", "unverifiable", "more than 3 times away from the report"),
+    # a part of the figure before it ("197 of them") is not that figure's whole
+    ("At least 61,000 people have been killed in Gaza since October 2023, 197 of them from hunger.",
+     date(2025, 8, 7), "197", "unverifiable", "a part of another figure"),
+    # a pair joined by "and" shares the first one's day: a day's wounded is not the running total
+    ("Hospitals received 100 bodies in the last 24 hours and 603 people were wounded in Gaza, bringing the number "
+     "injured since October 2023 to 152,045.", date(2025, 8, 7), "603", "unverifiable", None),
+    # the first months of a war are a part of it, not its length
+    ("Around 70% of those who died in the first six months of the war in Gaza were women and children.",
+     date(2024, 11, 11), "six months", "unverifiable", None),
+    # a duration said of a named month is held from that month to the article's date (16.1 months on 8 Feb 2025)
+    ("In January, a UN official said that after 15 months of war in Gaza most buildings had been damaged.",
+     date(2025, 2, 8), "15 months", "pass", None),
+    ("In January, a UN official said that after 12 months of war in Gaza most buildings had been damaged.",
+     date(2025, 2, 8), "12 months", "fail", "the time the sentence names"),
+    # ... but a month that names the start is not when it held (the clause's own period keeps it unchecked)
+    ("The war in Gaza, which began in October 2023, has lasted 12 months.", date(2025, 2, 8), "12 months",
+     "unverifiable", None),
+    # the toll of the event a relative clause describes is not the running total of the sentence's "since"
+    ("Israel has pressed its offensive on Gaza since the attack of October 7, 2023, which killed nearly 1,200 people.",
+     date(2024, 5, 29), "nearly 1,200", "unverifiable", None),
+    # a share of a list ("women, children and the elderly") is not a share of one item of it
+    ("Women, children and the elderly make up more than 65% of the people killed in Gaza.", date(2025, 4, 28),
+     "more than 65%", "unverifiable", None),
     # "the territory's 2.3 million people" is a population, not a toll, even in a clause that says "killed"
     ("The war has killed more than 41,000 Palestinians in Gaza, driven most of the territory's 2.3 million people "
      "from their homes and caused a hunger crisis.", date(2024, 10, 7), "2.3 million", "unverifiable", None),

@@ -95,7 +95,8 @@ def _checked(claim: Claim, references: dict[str, Reference | Unavailable], vocab
 def _no_accusation_without_evidence(claim: Claim, params: dict, result: CheckResult) -> CheckResult:
     """A mismatch that is no evidence the figure is wrong is `unverifiable`, not `fail`: against a source that counts
     differently from the bodies reporters quote (metrics.toml `refutes = false`, its `refutes_note` says why), or a
-    report that is exactly the round bound of "more than 12,000" (a rounded report restated)."""
+    report that is exactly the round bound of "more than 12,000" (a rounded report restated), or a count so far
+    from the report that the figure was surely taken for the wrong measure."""
     if result.verdict != "fail":
         return result
     if params.get("refutes") is False:
@@ -106,4 +107,15 @@ def _no_accusation_without_evidence(claim: Claim, params: dict, result: CheckRes
         return replace(result, verdict="unverifiable", explanation=(
             f"{result.explanation}; not a fail: the report's figure is the very bound '{claim.quote}' names, as a "
             f"rounded report restated would read"))
+    if (claim.unit == "count" and result.observed and claim.value
+            and not 1 / _FAR <= claim.value / result.observed <= _FAR):
+        return replace(result, verdict="unverifiable", explanation=(
+            f"{result.explanation}; not a fail: '{claim.quote}' is more than {_FAR} times away from the report, so "
+            f"far that it more likely counts something else (a day's toll, a subgroup, a part) than misstates "
+            f"{params['label']}"))
     return result
+
+
+# A count this many times above or below the report it is held against is taken to be another measure: reporters
+# misstate a running total by a few percent, not by a factor of three.
+_FAR = 3

@@ -267,14 +267,35 @@ def duration_since(claim: Claim, params: dict, ref: Reference, as_of: date) -> C
     start, rows_used, cited = ref.memo(("event", params["event"]), start_event)
     if start is None:
         return unverifiable(claim, "duration_since", f"{ref.source} has no event {params['event']!r}", ref)
-    days = (as_of - start).days
     per_unit = {"months": DAYS_PER_MONTH, "years": 365.25, "weeks": 7.0, "days": 1.0}[claim.unit]
-    observed, interval = days / per_unit, claimed(claim)
-    holds = interval.contains(observed)
-    text = f"{fmt(observed)} {claim.unit} from {params['event']} ({start}) to {as_of}"
+    interval = claimed(claim)
+    said = _said_when(claim, as_of)
+    if said is not None and said[0] > start + timedelta(days=31):
+        # "In January, ... after 15 months of war": any day from the start of the month the sentence names to the
+        # article's date (a month naming the start itself, "the war that began in October 2023", is no such time)
+        first, label = said
+        low, high = (first - start).days / per_unit, (as_of - start).days / per_unit
+        holds = interval.low <= high and low <= interval.high
+        observed = min(max(interval.low, low), high) if holds else (low if interval.high < low else high)
+        text = (f"{fmt(low)} to {fmt(high)} {claim.unit} from {params['event']} ({start}) to a day from {label} "
+                f"(the time the sentence names) to {as_of}")
+    else:
+        observed = (as_of - start).days / per_unit
+        holds = interval.contains(observed)
+        text = f"{fmt(observed)} {claim.unit} from {params['event']} ({start}) to {as_of}"
     return result(claim, "duration_since", ref, holds=holds, observed=observed, when=start,
                   explanation=verdict_line(text, claim, interval, holds, ref), tolerance=tolerance_of(claim),
                   evidence=rows_used, citation=cited)
+
+
+def _said_when(claim: Claim, as_of: date) -> tuple[date, str] | None:
+    """The first day of the month or year a duration's sentence names as its time (the frame's time `end`), when
+    that is before the article's date."""
+    end = claim.frame.time.end if claim.frame and claim.frame.time else None
+    if end is None or not re.fullmatch(r"\d{4}(?:-\d{2})?", end):
+        return None
+    first = date(int(end[:4]), int(end[5:]) if len(end) > 4 else 1, 1)
+    return (first, end) if first <= as_of else None
 
 
 _STOPWORDS = frozenset("""a an the of and or to in on at for by with from as is was were be been has have had it its

@@ -10,9 +10,9 @@ from datetime import date
 from functools import cached_property, lru_cache
 
 from claimledger.claims.lemmas import lemma, lemmas, lexicon, words_of
-from claimledger.claims.model import DURATION_UNITS, Frame
+from claimledger.claims.model import DURATION_UNITS, Frame, TimeFrame
 from claimledger.claims.text import sentences
-from claimledger.claims.timeref import MONTHS
+from claimledger.claims.timeref import MONTHS, periods_in_lower
 from claimledger.claims.timeframe import read_time, running_total, scoping_time, since_then
 
 _FIGURE_WORDS = re.compile(r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|"
@@ -161,23 +161,42 @@ def read_frame(sentence: str, start: int, end: int, unit: str, counted: str | No
     head = sentence[:min(spans[0][1], REACH)] if index > 0 else ""  # the first clause scopes what follows it
     preamble = sentence[:min(_first_figure(sentence), REACH)]
     preamble = preamble[:preamble.rfind(",") + 1]  # a fronted phrase ("Among Labour voters, ...") scopes them all
+    if time is None and index > 0 and _AND_FIRST.match(lower):
+        # "100 bodies arrived in the past 24 hours and 603 were wounded": the pair shares the first one's day
+        pa, pb = spans[index - 1]
+        joined = read_time(sentence[max(pa, pb - REACH):pb].lower(), 0, 0, "count", context.published)
+        time = joined if joined is not None and joined.kind in ("past_hours", "day", "span") else None
+    if unit in DURATION_UNITS and (time is None or time.kind in ("span", "after_start")):
+        time = _held_to(sentence, start, end, time, context.published)
     if not _RELATIVE.match(lower):  # ", which killed 1,200": the time of what "which" stands for, not the sentence's
         time = time or scoping_time(sentence[max(0, a - REACH):a], sentence[b:b + REACH], context.published)
     if (then := since_then(time, _before_sentence(context.paragraph, sentence) + " " + sentence[:a],
                                 context.published)) is not None:
         time = then
+    what = _part_counted(part, names) or _counted(lower, at, until, unit, counted, names)
+    of_them = _OF_THEM.match(lower, until) if what is None else None  # "61,258 killed, 197 of them from hunger"
     return Frame(
         clause=clause.strip(),
-        counted=_part_counted(part, names) or _counted(lower, at, until, unit, counted, names),
+        counted=what,
         measure=measure,
         subject=_group(lower, names, until) or _group(head.lower(), names),
         place=place_in(clause, sentence, context, names, _group(lower, names, until)),
         restriction=(_part_of_figure(part) or _restriction(lower, names) or _restriction(preamble.lower(), names)
-                     or inherited),
+                     or inherited or (f"a part of another figure: '{lower[at:of_them.end()]}'" if of_them else None)),
         time=time or running_total(lower) or (running_total(sentence[max(0, a - REACH):a].lower())
                                               if index and not _RELATIVE.match(lower) else None),
         attribution=_attribution(clause) or _attribution(sentence),
     )
+
+
+def _held_to(sentence: str, start: int, end: int, time: TimeFrame | None, published: date | None) -> TimeFrame | None:
+    """A duration's time frame with the month or year its sentence names as when it held ("In January, ... after 15
+    months of war") as its `end`; unchanged when the sentence names none, or more than one."""
+    named = {label for at, label in periods_in_lower(sentence.lower(), published)
+             if not (start <= at < end) and re.fullmatch(r"\d{4}(?:-\d{2})?", label)}
+    if len(named) != 1:
+        return time
+    return replace(time or TimeFrame("unsaid"), end=named.pop())
 
 
 def _before_sentence(paragraph: str, sentence: str) -> str:
@@ -186,6 +205,9 @@ def _before_sentence(paragraph: str, sentence: str) -> str:
     return paragraph[max(0, at - 2 * REACH):at] if at > 0 else ""
 
 
+_FIRST = re.compile(r"\b(?:first|opening|initial)\s+$")
+_AND_FIRST = re.compile(r"\s*,?\s*and\s")
+_OF_THEM = re.compile(r"\s+of\s+(?:them|whom|those)\b")
 _RELATIVE = re.compile(r"[\s,]*(?:which|who)\b")
 _DATE_YEAR = re.compile(rf"(?:{MONTHS})\.?\s+\d{{1,2}},\s+(?:19|20)\d\d\b")
 _SAID_BETWEEN = re.compile(r"\b(?:that|said|says|told|tells|according|reported|announced)\b")
@@ -230,6 +252,8 @@ def _measure(lower: str, at: int, until: int, unit: str, names: Names) -> str | 
     if unit in DURATION_UNITS:
         if _patterns()["relative"].match(lower[until:]):
             return None  # "six months later": a time relative to another event
+        if _FIRST.search(lower, max(0, at - 12), at):
+            return None  # "in the first six months of the war": a part of it, not its length
         if re.search(r"-(?:day|week|month|year)$", lower[at:until]):  # "the 15-month war", not "the 42-day truce"
             following = re.match(r"\s+([a-z]+)", lower[until:])
             return "duration" if following and lemma(following.group(1)) in names.events else None
