@@ -131,6 +131,15 @@ SLOTS = [
 ]
 
 
+def test_a_report_named_earlier_keeps_its_figures_from_another_counters_series():
+    text = ("A study by the Knesset Research and Information Center finds that departures rose.\n\n"
+            "In 2022, 59,400 Israelis left the country.")
+    found = claim(text, "59,400")
+    assert (found.frame.attribution, found.frame.reported_by) == (None, "the Knesset Research and Information Center")
+    assert found.metric is None and "counts by its own rules" in found.unmatched
+    assert claim("In 2022, 38,000 Israelis left the country.", "38,000").metric == "emigrants"
+
+
 @pytest.mark.parametrize("sentence, quote, slot, expected", SLOTS, ids=[f"{s[2]}:{s[0][:40]}" for s in SLOTS])
 def test_frame_slot(sentence, quote, slot, expected):
     assert getattr(claim(sentence, quote).frame, slot) == expected

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from claimledger.claims.frames import ArticleContext, forget_texts, read_frame, with_share_base
+from claimledger.claims.frames import ArticleContext, forget_texts, read_frame, reported_by, with_share_base
 from claimledger.claims.matching import Match, match_metric
 from claimledger.claims.model import Article, Claim, Frame, claim_id
 from claimledger.claims.numbers import Figure
@@ -94,6 +94,8 @@ def read_claims(article: Article, vocabulary: Vocabulary | None = None,
     forget_texts()
     for number, sentence in enumerate(sentences(text), 1):
         if sentence.paragraph != paragraph:
+            if paragraph is not None:  # a report named in a paragraph goes on reporting in the next ones
+                context = replace(context, reported_before=reported_by(paragraph) or context.reported_before)
             previous_count, paragraph = None, sentence.paragraph
         room = min(limits.per_sentence, figures_left)
         readings, overflow = _readings(sentence, room)

@@ -37,6 +37,7 @@ class ArticleContext:
     paragraph: str = ""
     title_and_lead: str = ""
     published: date | None = None
+    reported_before: str | None = None  # the last attribution of the paragraphs before (see Frame.reported_by)
 
 
 @dataclass(frozen=True, eq=False)  # hashed by identity: the caches below key on it, once per vocabulary
@@ -185,7 +186,9 @@ def read_frame(sentence: str, start: int, end: int, unit: str, counted: str | No
                      or inherited or (f"a part of another figure: '{lower[at:of_them.end()]}'" if of_them else None)),
         time=time or running_total(lower) or (running_total(sentence[max(0, a - REACH):a].lower())
                                               if index and not _RELATIVE.match(lower) else None),
-        attribution=_attribution(clause) or _attribution(sentence),
+        attribution=(said := _attribution(clause) or _attribution(sentence)),
+        reported_by=None if said else (reported_by(_before_sentence(context.paragraph, sentence))
+                                       or context.reported_before),
     )
 
 
@@ -197,6 +200,14 @@ def _held_to(sentence: str, start: int, end: int, time: TimeFrame | None, publis
     if len(named) != 1:
         return time
     return replace(time or TimeFrame("unsaid"), end=named.pop())
+
+
+def reported_by(earlier: str) -> str | None:
+    """Who the sentences of a text say report what follows them: the last attribution there."""
+    for piece in reversed(sentences(earlier)):
+        if (who := _attribution(piece.text)) is not None:
+            return who
+    return None
 
 
 def _before_sentence(paragraph: str, sentence: str) -> str:

@@ -80,8 +80,9 @@ def _fit(rule: MetricRule, frame: Frame, words: frozenset[str]) -> tuple[tuple[s
     if kind == "since" and rule.since and not _since_fits(time.start, time.text, rule.since):
         return (), f"time:'{time.text}' is a part of the total, not the running total {rule.label}"
     slots.append(f"time={kind}" + (f":{time.period}" if time and time.period else ""))
-    if frame.attribution and any(a.lower() in frame.attribution.lower() for a in rule.attribution_not):
-        return (), f"attribution:'{frame.attribution}' counts by its own rules; {rule.label} is another series"
+    who = frame.attribution or frame.reported_by
+    if who and any(a.lower() in who.lower() for a in rule.attribution_not):
+        return (), f"attribution:'{who}' counts by its own rules; {rule.label} is another series"
     for group in rule.requires:
         if not any(all(w in words for w in phrase.split()) for phrase in group):
             return (), f"other:{_described(frame)}: no registered source covers it"

@@ -56,6 +56,9 @@ class Frame:
     restriction: str | None = None  # a subgroup, in the text's words: "among Netanyahu's voters"
     time: TimeFrame | None = None
     attribution: str | None = None  # who says so: "the health ministry", "CPJ", "Channel 12"
+    # who an earlier sentence of the paragraph says gives the figures after it ("A report by the bureau finds
+    # that ..."), when the figure's own sentence names no one: it can keep a figure from another counter's series
+    reported_by: str | None = None
 
     def as_dict(self) -> dict:
         return asdict(self)

@@ -9,7 +9,8 @@ from claimledger.claims.vocabulary import load_vocabulary
 
 # The frame's slots in reading order, each with the words a reader sees beside it.
 FRAME_SLOTS = (("counted", "What is counted"), ("measure", "Measure"), ("subject", "Who"), ("place", "Where"),
-               ("restriction", "Only among"), ("time", "When"), ("attribution", "According to"))
+               ("restriction", "Only among"), ("time", "When"), ("attribution", "According to"),
+               ("reported_by", "Reported by (an earlier sentence)"))
 
 
 def frame_slots(frame: dict[str, Any] | None) -> list[dict[str, str]]:
