@@ -23,6 +23,8 @@ import yaml
 ROOT = Path(__file__).resolve().parents[1]
 DEVSET = ROOT / "bench" / "devset"
 VERDICTS = ("pass", "fail", "unverifiable", "none")
+# dev: tuned on; test: held out, since looked at while tuning; heldout: written after both, never tuned on.
+SPLITS = ("dev", "test", "heldout")
 # The tool's "none" (no claim at the figure) and the truth's "none" (not a claim) neither confirm nor accuse.
 SCORED = {"pass": "pass", "fail": "fail", "unverifiable": "unverifiable", "none": "unverifiable"}
 FILE_URL = re.compile(r'"file:(?!//)([^"]+)"')
@@ -93,8 +95,8 @@ def load_articles(folder: Path, need_split: bool) -> dict[str, dict]:
     for path in sorted(folder.glob("*.md")):
         meta, body = front_matter(path)
         split = meta.get("split", "test")
-        if need_split and split not in ("dev", "test"):
-            raise DevsetError(f"{path}: split must be dev or test, got {split!r}")
+        if need_split and split not in SPLITS:
+            raise DevsetError(f"{path}: split must be one of {', '.join(SPLITS)}, got {split!r}")
         found[str(meta.get("id") or path.stem)] = {"text": body, "split": split, "path": path}
     return found
 
@@ -239,15 +241,17 @@ def main(argv: list[str] | None = None) -> int:
     every = {**articles, **offtopic}
     claims = [{**c, "split": every[c["article"]]["split"]} for c in claim_spans(rows, every)]
     scored = pair(figures, [c for c in claims if c["article"] in articles])
-    numbers = {split: tally([f for f in scored if f["split"] == split]) for split in ("dev", "test")}
+    found = [split for split in SPLITS if any(a["split"] == split for a in articles.values())]
+    numbers = {split: tally([f for f in scored if f["split"] == split]) for split in found}
     numbers["all"] = tally(scored)
     off = [c for c in claims if c["article"] in offtopic]
     off_decided = [c for c in off if c["verdict"] in ("pass", "fail")]
     numbers["offtopic"] = {"articles": len(offtopic), "figures_read": len(off),
                            "decided": len(off_decided), "verdicts": dict(Counter(c["verdict"] for c in off))}
-    print(f"dev set: {len(articles)} articles ({sum(a['split'] == 'dev' for a in articles.values())} dev), "
+    per_split = ", ".join(f"{sum(a['split'] == split for a in articles.values())} {split}" for split in found)
+    print(f"dev set: {len(articles)} articles ({per_split}), "
           f"{len(figures)} truth figures, {len(claims) - len(off)} claims with a result")
-    for split in ("dev", "test", "all"):
+    for split in [*found, "all"]:
         print_split(split, numbers[split])
     print(f"\n== off-topic: {len(offtopic)} files, {len(off)} figures read, {len(off_decided)} got a pass or fail "
           f"(each one is an error)")
