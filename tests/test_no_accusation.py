@@ -29,7 +29,11 @@ def _daily(name: str, file: str) -> Reference:
 def references():
     events = pd.read_csv(REPO / "data" / "reference" / "timeline_events.csv")
     events["date"] = pd.to_datetime(events["date"])
+    emigration = pd.read_csv(REPO / "data" / "reference" / "israel_emigration_cbs.csv")
+    emigration["published_by"] = pd.to_datetime(emigration["published_by"])
     return {"gaza_casualties_daily": _daily("gaza_casualties_daily", "casualties_daily.json"),
+            "israel_emigration_cbs": Reference("israel_emigration_cbs", "emigration", emigration, "d" * 64,
+                                               "published_by", 0, "source_url"),
             "west_bank_daily": _daily("west_bank_daily", "west_bank_daily.json"),
             "timeline_events": Reference("timeline_events", "events", events, "c" * 64, "date", 0, "source_url")}
 
@@ -86,6 +90,21 @@ CASES = [
     # a share of a list ("women, children and the elderly") is not a share of one item of it
     ("Women, children and the elderly make up more than 65% of the people killed in Gaza.", date(2025, 4, 28),
      "more than 65%", "unverifiable", None),
+    # a comparison between groups ("twice as many as from any other city") is no change over time
+    ("The bureau counted 11,020 emigrants from one city of Israel in 2024, almost twice as many as from any "
+     "other city.", date(2025, 3, 1), "almost twice as many", "unverifiable", "a comparison with another group"),
+    # a rate ("a year") or an average is not the year's total
+    ("In 2023, 55,300 Israelis left the country, against an average of 37,100 a year over the previous decade.",
+     date(2024, 9, 22), "37,100", "unverifiable", None),
+    # the nearest year said before a clause scopes it, not the first
+    ("In 2022 the count was 38,000 Israelis leaving, and 55,300 Israelis left in 2023, while 27,800 came back.",
+     date(2024, 9, 22), "27,800", "pass", None),
+    # "a further" adding another measure is "also", not an increment
+    ("Citing the ministry, the report puts the number of Palestinians killed in Gaza at 8,309, with a further "
+     "21,048 people injured.", date(2023, 10, 31), "21,048", "pass", None),
+    # a pair closed by one measure ("3,826 children and 2,405 women were among the dead") shares it
+    ("The spokesman told reporters in Gaza that 3,826 children and 2,405 women were among the dead.",
+     date(2023, 11, 3), "3,826", "pass", None),
     # "the territory's 2.3 million people" is a population, not a toll, even in a clause that says "killed"
     ("The war has killed more than 41,000 Palestinians in Gaza, driven most of the territory's 2.3 million people "
      "from their homes and caused a hunger crisis.", date(2024, 10, 7), "2.3 million", "unverifiable", None),

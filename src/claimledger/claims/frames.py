@@ -157,7 +157,12 @@ def read_frame(sentence: str, start: int, end: int, unit: str, counted: str | No
     if index + 1 < len(spans) and _AND_NEXT.match(sentence, spans[index + 1][0]):
         # "2,060 killed and 15,197 wounded while trying to reach aid": a restriction closing the pair is both's
         na, nb = spans[index + 1]
-        inherited = inherited or _restriction(sentence[na:min(nb, na + REACH)].lower(), names)
+        following = sentence[na:min(nb, na + REACH)].lower()
+        inherited = inherited or _restriction(following, names)
+        if measure is None and unit == "count" and _BARE_PAIR.match(following):
+            # "3,826 children and 2,405 women were among the dead": the measure closing the pair is both's
+            measure = _measure(following, len(following), len(following), unit, names)
+            time = time or read_time(following, 0, 0, "count", context.published) or running_total(following)
     part = _PART_OF.match(lower, until)  # "8,119 of the more than 34,500 deaths", "100 of the hostages"
     head = sentence[:min(spans[0][1], REACH)] if index > 0 else ""  # the first clause scopes what follows it
     preamble = sentence[:min(_first_figure(sentence), REACH)]
@@ -174,6 +179,13 @@ def read_frame(sentence: str, start: int, end: int, unit: str, counted: str | No
     if (then := since_then(time, _before_sentence(context.paragraph, sentence) + " " + sentence[:a],
                                 context.published)) is not None:
         time = then
+    restriction = _part_of_figure(part) or _restriction(lower, names) or _restriction(preamble.lower(), names)
+    if restriction in _ALSO and index > 0 and measure is not None:
+        pa, pb = spans[index - 1]
+        before_measure = _measure(sentence[max(pa, pb - REACH):pb].lower(), 0, 0, unit, names)
+        if before_measure is not None and before_measure != measure:
+            restriction = None  # "8,309 killed, with a further 21,048 injured": "further" adds a measure, not a part
+    restriction = restriction or _figure_restriction(lower, at, until, unit)
     what = _part_counted(part, names) or _counted(lower, at, until, unit, counted, names)
     of_them = _OF_THEM.match(lower, until) if what is None else None  # "61,258 killed, 197 of them from hunger"
     return Frame(
@@ -182,8 +194,7 @@ def read_frame(sentence: str, start: int, end: int, unit: str, counted: str | No
         measure=measure,
         subject=_group(lower, names, until) or _group(head.lower(), names),
         place=place_in(clause, sentence, context, names, _group(lower, names, until)),
-        restriction=(_part_of_figure(part) or _restriction(lower, names) or _restriction(preamble.lower(), names)
-                     or inherited or (f"a part of another figure: '{lower[at:of_them.end()]}'" if of_them else None)),
+        restriction=(restriction or inherited or (f"a part of another figure: '{lower[at:of_them.end()]}'" if of_them else None)),
         time=time or running_total(lower) or (running_total(sentence[max(0, a - REACH):a].lower())
                                               if index and not _RELATIVE.match(lower) else None),
         attribution=(said := _attribution(clause) or _attribution(sentence)),
@@ -202,6 +213,30 @@ def _held_to(sentence: str, start: int, end: int, time: TimeFrame | None, publis
     return replace(time or TimeFrame("unsaid"), end=named.pop())
 
 
+def _figure_restriction(lower: str, at: int, until: int, unit: str) -> str | None:
+    """What the words right around a figure make of it other than a total: a rate ("37,100 a year"), an average
+    ("an average of 90"), a comparison between groups ("twice as many as from any other city")."""
+    if (m := _RATE_AFTER.match(lower, until)) is not None:
+        return f"a rate: '{lower[at:m.end()].strip()}'"
+    if (m := _AVERAGE_BEFORE.search(lower, max(0, at - 40), at)) is not None:
+        return f"an average: '{lower[m.start():until].strip()}'"
+    if unit == "percent_change" and (m := (_AS.match(lower, until) if _ENDS_AS_MANY.search(lower, at, until)
+                                           else _AS_MANY_AS.match(lower, until))) is not None \
+            and not _TIME_AFTER_AS.match(lower, m.end()):
+        return f"a comparison with another group, not over time: '{lower[at:m.end() + 30].strip()}'"
+    return None
+
+
+_RATE_AFTER = re.compile(r"\s+(?:a|per|each|every)\s+(?:day|week|month|year)\b(?!\s+(?:ago|later|earlier|before|after|"
+                         r"since|into|of)\b)")
+_AVERAGE_BEFORE = re.compile(r"\baverage\s+(?:of\s+)?(?:about\s+|some\s+|nearly\s+|around\s+)?$")
+_AS_MANY_AS = re.compile(r"\s+as\s+(?:many|much|high|large|big)\s+as\b|\s+(?:more|higher|larger)\s+than\b")
+_AS = re.compile(r"\s+(?:as|than)\b")
+_ENDS_AS_MANY = re.compile(r"\b(?:as\s+(?:many|much|high|large|big)|more|higher|larger)$")
+_TIME_AFTER_AS = re.compile(r"\s+(?:in|during|over|a|the|last|that|those|before)?\s*(?:(?:19|20)\d\d|year|decade|month|week|"
+                            r"earlier|before|previously|last|prior|pre-?war|then)\b")
+
+
 def reported_by(earlier: str) -> str | None:
     """Who the sentences of a text say report what follows them: the last attribution there."""
     for piece in reversed(sentences(earlier)):
@@ -217,6 +252,8 @@ def _before_sentence(paragraph: str, sentence: str) -> str:
 
 
 _FIRST = re.compile(r"\b(?:first|opening|initial)\s+$")
+_ALSO = ("another", "a further", "an additional")
+_BARE_PAIR = re.compile(r"\s+and\s+(?:some\s+|about\s+|nearly\s+|more\s+than\s+)?[\d,.]+\s+[a-z]+\s+(?:were|are|had|have|was|killed|dead|died|wounded|injured)\b")
 _AND_FIRST = re.compile(r"\s*,?\s*and\s")
 _OF_THEM = re.compile(r"\s+of\s+(?:them|whom|those)\b")
 _RELATIVE = re.compile(r"[\s,]*(?:which|who)\b")
@@ -446,6 +483,9 @@ def place_in(clause: str, sentence: str, context: ArticleContext, names: Names, 
             return places[0]
         if len(places) > 1:
             return "ambiguous: " + " or ".join(places)
+    for text in (sentence, context.paragraph, context.title_and_lead):  # no place named: the home of the group
+        if (named := _group(text.lower(), names)) is not None:  # the text is about ("Norwegians"), if it has one
+            return names.home_of(named)
     return None
 
 

@@ -95,11 +95,18 @@ def scoping_time(before: str, after: str, published: date | None) -> TimeFrame |
     """A named period or start in the sentence around the clause scopes the figure too ("In 2022, 38,000 left,
     with 23,000 returning"); a day or an hour count there belongs to its own clause. No time words: as of the
     article's date."""
-    for text in (before, after):
+    for text in (_last_time_words(before.lower(), published), after):
         found = read_time(text.lower(), len(text), len(text), "count", published)
         if found is not None and found.kind in ("period", "since"):
             return found
     return None
+
+
+def _last_time_words(lower: str, published: date | None) -> str:
+    """The stretch of the text before a clause from its last named period or "since" on: the nearest time said
+    scopes the clause ("In 2022, 38,000 left, and in 2023, 55,300 left while 27,000 came back": 2023)."""
+    marks = [at for at, _ in periods_in_lower(lower, published)] + [m.start() for m in re.finditer(r"\bsince\b", lower)]
+    return lower[max(0, max(marks) - 30):] if marks else lower
 
 
 def running_total(lower: str) -> TimeFrame | None:
