@@ -128,10 +128,14 @@ def run_verify(home: Path, folders: list[Path]) -> list[dict]:
 
 def claim_spans(rows: list[dict], articles: dict[str, dict]) -> list[dict]:
     """Each result row with the span of its quote in the article text (found through its sentence)."""
-    claims, taken = [], Counter()
+    claims, taken, seen = [], Counter(), {}
     for row in rows:
         article = articles.get(row.get("article"))
         if article is None or row.get("verdict") is None:
+            continue
+        if row.get("claim_id") in seen:  # a second result of one claim (a consistency rule over its sentence):
+            if row["verdict"] == "fail":  # its fail is the figure's, its pass confirms no figure
+                seen[row["claim_id"]]["verdict"] = "fail"
             continue
         text, sentence, quote = article["text"], row.get("sentence") or "", row.get("quote") or ""
         base = text.find(sentence) if sentence else -1
@@ -144,6 +148,7 @@ def claim_spans(rows: list[dict], articles: dict[str, dict]) -> list[dict]:
             start = places[min(taken[key], len(places) - 1)] if places else -1
         taken[key] += 1
         claims.append({**row, "span": (start, start + len(quote)) if start >= 0 else None})
+        seen[row.get("claim_id")] = claims[-1]
     return claims
 
 

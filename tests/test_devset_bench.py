@@ -87,3 +87,14 @@ def test_an_article_with_an_unknown_split_is_reported_with_its_file(tmp_path):
     (tmp_path / "x.md").write_text("---\nsplit: tuning\n---\nno figure\n", encoding="utf-8")
     with pytest.raises(devset.DevsetError, match=r"x.md: split must be one of dev, test, heldout, got 'tuning'"):
         devset.load_articles(tmp_path, need_split=True)
+
+
+@pytest.mark.parametrize("second, verdict", [("pass", "unverifiable"), ("fail", "fail")])
+def test_a_claims_consistency_result_is_scored_with_the_claim_not_as_another_figure(second, verdict):
+    text = "In all, 67% back it and 22% oppose it."
+    article = {"t": {"text": text, "split": "dev"}}
+    rows = [{"article": "t", "claim_id": "c1", "quote": "22%", "sentence": text, "verdict": "unverifiable",
+             "split": "dev"},
+            {"article": "t", "claim_id": "c1", "quote": "22%", "sentence": text, "verdict": second, "split": "dev"}]
+    claims = devset.claim_spans(rows, article)
+    assert [(c["quote"], c["verdict"]) for c in claims] == [("22%", verdict)]

@@ -125,6 +125,12 @@ SLOTS = [
     ("The death toll from Israeli strikes in Gaza has grown to 15,000.", "15,000", "subject", None),
     ("The attack shook Israelis' sense of safety and set off a war on Gaza that has killed 67,000 Palestinians.",
      "67,000", "subject", "palestinian"),
+    # a pair's list ("including 3,747 children and 2,062 women") takes the measure of the clause it hangs on
+    ("The report puts the number of Palestinians killed in Gaza at 8,309, including 3,747 children and 2,062 women.",
+     "2,062", "measure", "killed"),
+    # "the N-year anniversary of" an event is a duration since it
+    ("Monday is the one-year anniversary of the assault that set off the war in Gaza.", "one-year", "measure",
+     "duration"),
     # the place of a paragraph is its figure-free sentences' when two are named
     ("The war has killed more than 36,000 Palestinians. In Israel, 1,139 people were killed on October 7, and many "
      "are still held in Gaza. The fighting goes on in Gaza.", "more than 36,000", "place", "Gaza"),
@@ -263,6 +269,12 @@ ISSUE_ROWS += [
 ]
 
 
+def test_a_war_named_by_either_side_is_one_war():
+    found = claim("Eight countries have recalled envoys from Israel since it went to war with Hamas in the Gaza Strip "
+                  "about a month ago.", "about a month")
+    assert found.frame.place == "ambiguous: Gaza or Israel" and found.metric == "war_duration", found.unmatched
+
+
 @pytest.mark.parametrize("sentence, quote, metric, reason", ISSUE_ROWS, ids=[f"{r[1]}:{r[0][:40]}" for r in ISSUE_ROWS])
 def test_issue_row(sentence, quote, metric, reason):
     found = claim(sentence, quote)
@@ -339,6 +351,8 @@ source = "b"
     ('[metrics.m]\nunits = ["count"]\nmeasure = "killed"\nplace = "Mars"\ncheck = "x"\nsource = "y"\n',
      "place 'Mars' is not in [places]"),
     ('[metrics.m]\nunits = ["count"]\ncheck = "x"\nsource = "y"\n', "metric 'm' lacks 'measure'"),
+    ('[places]\nA = ["a"]\n[metrics.m]\nunits = ["count"]\nmeasure = "killed"\nplace = "A"\nplace_also = ["B"]\n'
+     'check = "x"\nsource = "y"\n', "place_also ['B'] not in [places]"),
 ])
 def test_a_malformed_vocabulary_says_what_and_where(tmp_path, body, error):
     path = tmp_path / "metrics.toml"

@@ -147,13 +147,17 @@ def read_frame(sentence: str, start: int, end: int, unit: str, counted: str | No
     measure = _measure(lower, at, until, unit, names)
     time = read_time(lower, at, until, unit, context.published)
     inherited = None  # a restriction of the clause a figure hangs on ("two deaths from starvation, one of them ...")
-    if measure is None and index > 0 and unit not in DURATION_UNITS:
-        pa, pb = spans[index - 1]  # "..., including four children": the clause it hangs on says what and when
+    back = index - 1
+    while measure is None and back >= 0 and unit not in DURATION_UNITS:
+        pa, pb = spans[back]  # "..., including four children": the clause it hangs on says what and when
         pa = max(pa, pb - REACH)
         previous = sentence[pa:pb].lower()
         measure = _measure(previous, pb - pa, pb - pa, unit, names)
         time = time or read_time(previous, pb - pa, pb - pa, "count", context.published)
         inherited = _restriction(previous, names) if measure else None
+        if not _BARE_FIGURE.fullmatch(previous):
+            break
+        back -= 1  # "8,309 killed, including 3,747 children and 2,062 women": past the bare list to its measure
     if index + 1 < len(spans) and _AND_NEXT.match(sentence, spans[index + 1][0]):
         # "2,060 killed and 15,197 wounded while trying to reach aid": a restriction closing the pair is both's
         na, nb = spans[index + 1]
@@ -180,9 +184,9 @@ def read_frame(sentence: str, start: int, end: int, unit: str, counted: str | No
                                 context.published)) is not None:
         time = then
     restriction = _part_of_figure(part) or _restriction(lower, names) or _restriction(preamble.lower(), names)
-    if restriction in _ALSO and index > 0 and measure is not None:
-        pa, pb = spans[index - 1]
-        before_measure = _measure(sentence[max(pa, pb - REACH):pb].lower(), 0, 0, unit, names)
+    if restriction in _ALSO and measure is not None:
+        before_measure = next((m for pa, pb in reversed(spans[max(0, index - 4):index])
+                               if (m := _measure(sentence[max(pa, pb - REACH):pb].lower(), 0, 0, unit, names))), None)
         if before_measure is not None and before_measure != measure:
             restriction = None  # "8,309 killed, with a further 21,048 injured": "further" adds a measure, not a part
     restriction = restriction or _figure_restriction(lower, at, until, unit)
@@ -252,6 +256,8 @@ def _before_sentence(paragraph: str, sentence: str) -> str:
 
 
 _FIRST = re.compile(r"\b(?:first|opening|initial)\s+$")
+_BARE_FIGURE = re.compile(r"[\s,]*(?:and\s+|including\s+|among\s+them\s+)?(?:some\s+|about\s+|nearly\s+|more\s+than\s+|at\s+least\s+)?"
+                          r"[\d,.]+\s+(?:[a-z]+\s+)?[a-z]+[\s,]*")
 _ALSO = ("another", "a further", "an additional")
 _BARE_PAIR = re.compile(r"\s+and\s+(?:some\s+|about\s+|nearly\s+|more\s+than\s+)?[\d,.]+\s+[a-z]+\s+(?:were|are|had|have|was|killed|dead|died|wounded|injured)\b")
 _AND_FIRST = re.compile(r"\s*,?\s*and\s")
@@ -304,6 +310,8 @@ def _measure(lower: str, at: int, until: int, unit: str, names: Names) -> str | 
             return None  # "in the first six months of the war": a part of it, not its length
         if re.search(r"-(?:day|week|month|year)$", lower[at:until]):  # "the 15-month war", not "the 42-day truce"
             following = re.match(r"\s+([a-z]+)", lower[until:])
+            if following and following.group(1) == "anniversary":  # "the one-year anniversary of the assault"
+                return "duration" if {w for _, _, w in lemmas(lower[until:])} & set(names.events) else None
             return "duration" if following and lemma(following.group(1)) in names.events else None
         words = {w for _, _, w in lemmas(lower)}
         return "duration" if words & set(names.events) else None

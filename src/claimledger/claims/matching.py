@@ -64,9 +64,10 @@ def _fit(rule: MetricRule, frame: Frame, words: frozenset[str]) -> tuple[tuple[s
     if rule.place is not None:
         if frame.place is None:
             return (), f"place:the text does not say where '{frame.clause}' holds: {rule.label} needs {rule.place}"
-        if frame.place.startswith("ambiguous"):
+        same = {rule.place, *rule.place_also}
+        if frame.place.startswith("ambiguous") and not set(frame.place[len("ambiguous: "):].split(" or ")) <= same:
             return (), f"place:the place is {frame.place} (both are named as near the figure)"
-        if frame.place != rule.place and rule.place != "any":
+        if frame.place not in same and not frame.place.startswith("ambiguous") and rule.place != "any":
             return (), f"other:{_described(frame)}: no registered source covers it"
         slots.append(f"place={frame.place}")
     time = frame.time

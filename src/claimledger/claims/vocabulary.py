@@ -15,7 +15,7 @@ from claimledger.claims.lemmas import lemma
 from claimledger.claims.model import DURATION_UNITS
 
 # The keys that say which frame a metric needs; every other key is a check parameter for the engine.
-_RULE_KEYS = {"label", "units", "measure", "counted", "subject", "place", "time", "since", "restricted_to",
+_RULE_KEYS = {"label", "units", "measure", "counted", "subject", "place", "place_also", "time", "since", "restricted_to",
               "attribution_not", "requires"}
 TIME_KINDS = ("unsaid", "as_of", "period", "period:year", "period:half", "period:quarter", "period:month", "day", "past_hours",
               "since", "ago", "after_start", "span")
@@ -36,6 +36,7 @@ class MetricRule:
     counted: tuple[str, ...] = ()
     subject: tuple[str, ...] = ()
     place: str | None = None
+    place_also: tuple[str, ...] = ()  # other places that name the same thing here ("a war between A and B")
     time: tuple[str, ...] = ("as_of",)
     since: tuple[str, ...] = ()  # what a "since" may name for the figure to be this running total
     restricted_to: tuple[str, ...] = ()  # a restriction that is this metric's own population ("in the health sector")
@@ -124,6 +125,9 @@ def parse_vocabulary(document: dict, origin: str) -> Vocabulary:
             raise ValueError(f"{where}: time kinds {unknown} unknown (known: {', '.join(TIME_KINDS)})")
         if entry.get("place") not in (None, "any") and entry["place"] not in places:
             raise ValueError(f"{where}: place {entry['place']!r} is not in [places] ({', '.join(places)})")
+        also = _listed(entry, "place_also", phrases, where, lemmatise=False)
+        if unknown := [p for p in also if p not in places]:
+            raise ValueError(f"{where}: place_also {unknown} not in [places] ({', '.join(places)})")
         requires = entry.get("requires", ())
         if requires and isinstance(requires[0], str):
             raise ValueError(f"{where}: requires is a list of word groups (lists)")
@@ -135,6 +139,7 @@ def parse_vocabulary(document: dict, origin: str) -> Vocabulary:
             counted=_listed(entry, "counted", phrases, where),
             subject=_listed(entry, "subject", phrases, where),
             place=entry.get("place"),
+            place_also=also,
             time=time,
             since=_listed(entry, "since", phrases, where, lemmatise=False),
             restricted_to=_listed(entry, "restricted_to", phrases, where, lemmatise=False),
