@@ -173,6 +173,9 @@ TIMES = [
     ("Nearly two years after the war in Gaza began, talks resumed.", "Nearly two years", ("after_start", None, None)),
     ("Over the past twenty months, the war in Gaza has flattened cities.", "twenty months", ("span", None, None)),
     ("One in four Israelis considered leaving the country over the past year.", "One in four", ("span", None, None)),
+    # a report "released on" a day is as of the article, not a figure of that day
+    ("The figures the media office released on 5 September say 40,878 people have been killed in Gaza.", "40,878",
+     ("as_of", None, None)),
     ("In 2022, 38,000 Israelis left, with 23,000 returning.", "23,000", ("period", "2022", "2022")),
     # a "since" naming no date reads on to the date its phrase gives ("October 7, 2023" is one date, not two clauses)
     ("The toll in Gaza since it began on October 7, 2023 has grown to 70,665 killed.", "70,665",
