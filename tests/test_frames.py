@@ -131,6 +131,15 @@ SLOTS = [
     # "the N-year anniversary of" an event is a duration since it
     ("Monday is the one-year anniversary of the assault that set off the war in Gaza.", "one-year", "measure",
      "duration"),
+    # an event noun after a group name makes it the doer ("the Israeli aggression"); "with" names a party
+    ("The toll of the Israeli aggression in Gaza has reached 44,211, with another 104,567 people injured.",
+     "44,211", "subject", None),
+    ("The toll of the Israeli aggression in Gaza has reached 44,211, with another 104,567 people injured.",
+     "104,567", "restriction", None),
+    ("Gaza's health ministry said the war with Israel has now killed 47,306 people.", "47,306",
+     "place", "Gaza"),
+    # a time after a figure is not what it counts
+    ("The death toll in Gaza has soared past 25,000 after over three months of war.", "25,000", "counted", None),
     # the place of a paragraph is its figure-free sentences' when two are named
     ("The war has killed more than 36,000 Palestinians. In Israel, 1,139 people were killed on October 7, and many "
      "are still held in Gaza. The fighting goes on in Gaza.", "more than 36,000", "place", "Gaza"),

@@ -67,6 +67,9 @@ CASES = [
     # a count three times off the report is another measure misread (a day's toll, a part), not a misstated total
     ("Hospitals in Gaza took in 40 bodies and the wounded toll reached 250, the health ministry said.",
      date(2025, 1, 16), "250", "unverifiable", "more than 3 times away from the report"),
+    # ... nor may such a figure pass: "at least 34" holds of a toll of 44,835 and says nothing of it
+    ("At least 34 people have been killed in Gaza, the health ministry said.", date(2024, 12, 13), "At least 34",
+     "unverifiable", "not a pass"),
     # a part of the figure before it ("197 of them") is not that figure's whole
     ("At least 61,000 people have been killed in Gaza since October 2023, 197 of them from hunger.",
      date(2025, 8, 7), "197", "unverifiable", "a part of another figure"),

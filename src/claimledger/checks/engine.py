@@ -96,7 +96,16 @@ def _no_accusation_without_evidence(claim: Claim, params: dict, result: CheckRes
     """A mismatch that is no evidence the figure is wrong is `unverifiable`, not `fail`: against a source that counts
     differently from the bodies reporters quote (metrics.toml `refutes = false`, its `refutes_note` says why), or a
     report that is exactly the round bound of "more than 12,000" (a rounded report restated), or a count so far
-    from the report that the figure was surely taken for the wrong measure."""
+    from the report that the figure was surely taken for the wrong measure (which no pass may confirm either: "at
+    least 34" holds of a toll of 44,835, and says nothing of it)."""
+    if result.verdict not in ("fail", "pass"):
+        return result
+    if (claim.unit == "count" and result.observed and claim.value
+            and not 1 / _FAR <= claim.value / result.observed <= _FAR):
+        return replace(result, verdict="unverifiable", explanation=(
+            f"{result.explanation}; not a {result.verdict}: '{claim.quote}' is more than {_FAR} times away from the "
+            f"report, so far that it more likely counts something else (a day's toll, a subgroup, a part) than "
+            f"{'misstates' if result.verdict == 'fail' else 'states'} {params['label']}"))
     if result.verdict != "fail":
         return result
     if params.get("refutes") is False:
@@ -107,12 +116,6 @@ def _no_accusation_without_evidence(claim: Claim, params: dict, result: CheckRes
         return replace(result, verdict="unverifiable", explanation=(
             f"{result.explanation}; not a fail: the report's figure is the very bound '{claim.quote}' names, as a "
             f"rounded report restated would read"))
-    if (claim.unit == "count" and result.observed and claim.value
-            and not 1 / _FAR <= claim.value / result.observed <= _FAR):
-        return replace(result, verdict="unverifiable", explanation=(
-            f"{result.explanation}; not a fail: '{claim.quote}' is more than {_FAR} times away from the report, so "
-            f"far that it more likely counts something else (a day's toll, a subgroup, a part) than misstates "
-            f"{params['label']}"))
     return result
 
 

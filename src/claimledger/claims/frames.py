@@ -388,8 +388,9 @@ def _counted(lower: str, at: int, until: int, unit: str, counted: str | None, na
     sequence = tuple(t[2] for t in tokens)
     between = lower[until:].split(counted.lower(), 1)[0] if counted is not None else ""
     far = re.search(r"\b(?:as|while|after|amid|in|by|from|with|during)\b", between) is not None
-    if counted is not None and (far and lemma(counted) in _patterns()["agents"] or lemma(counted) in _measure_words()):
-        counted = None  # "52k as air strikes go on", "52,928 deaths": a doer or the measure, not what is counted
+    if counted is not None and (far and lemma(counted) in _patterns()["agents"] or lemma(counted) in _measure_words()
+                                or far and lemma(counted) + "s" in DURATION_UNITS):
+        counted = None  # "52k as air strikes go on", "52,928 deaths", "25,000 after three months": not what is counted
     if counted is None and unit == "count" and (m := _NUMBER_OF.search(lower[max(0, at - 80):at])):
         counted = None if lemma(m.group(1)) in _measure_words() else m.group(1)  # "the number of massacres"
     best = None
@@ -440,6 +441,7 @@ def _measure_words() -> frozenset[str]:
                      if len(p) == 1)
 
 
+_PARTY = re.compile(r"\bwith\s+$")
 _FOLLOWING = re.compile(r"(?P<owner>'s?)?\s+([a-z]+)(?:\s+([a-z]+))?")
 
 
@@ -454,6 +456,8 @@ def _mentions(text: str, pattern: re.Pattern, agents: frozenset[str], doers: boo
         if lower[m.end():m.end() + 1] == "-" or (m.start() and lower[m.start() - 1] == "-"):
             continue  # "the Iran-Iraq war": a name of the war, not a place
         following = _FOLLOWING.match(lower, m.end())
+        if _PARTY.search(lower, max(0, m.start() - 12), m.start()):
+            continue  # "the war with Norway": a party to it, not where
         strong = bool(_LOCATIVE.search(lower[max(0, m.start() - 30):m.start()]))
         if found and found[-1][2] and re.fullmatch(r"\s+(?:and|or)\s+(?:the\s+)?(?:occupied\s+)?",
                                                    lower[found[-1][0] + len(found[-1][1]):m.start()]):

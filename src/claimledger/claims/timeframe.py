@@ -147,8 +147,8 @@ def _since(lower: str, m: re.Match, published: date | None) -> TimeFrame:
     if start is not None:
         return TimeFrame("since", m.group(), start=start)
     tail = _SINCE_TAIL.match(lower, m.end()).group()[:80]
-    if (verb := _STARTED.search(tail)) is not None:
-        tail = tail[:verb.end()]
+    if (verb := _STARTED.search(m.group() + tail)) is not None:  # up to "began" and the date after it, if any
+        tail = tail[:max(0, verb.end() - len(m.group()))]
     text = (m.group() + tail).strip()
     if (d := _TAIL_DATE.search(tail)) is not None:
         again = _time_patterns()["since"].match("since " + tail[d.start():])
