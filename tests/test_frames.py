@@ -140,6 +140,12 @@ SLOTS = [
      "place", "Gaza"),
     # a time after a figure is not what it counts
     ("The death toll in Gaza has soared past 25,000 after over three months of war.", "25,000", "counted", None),
+    # "and another 62,681 wounded": the pair's "another" is its own, not the first figure's
+    ("The ministry says 25,105 people have been killed in Gaza since October 7 and another 62,681 wounded.",
+     "25,105", "restriction", None),
+    # "the 100-day mark" of the fighting, and a conflict "eight months old", are durations
+    ("The fighting in Gaza went past the grim 100-day mark.", "100-day", "measure", "duration"),
+    ("The conflict in Gaza, now nearly eight months old, goes on.", "nearly eight months", "measure", "duration"),
     # the place of a paragraph is its figure-free sentences' when two are named
     ("The war has killed more than 36,000 Palestinians. In Israel, 1,139 people were killed on October 7, and many "
      "are still held in Gaza. The fighting goes on in Gaza.", "more than 36,000", "place", "Gaza"),
@@ -191,6 +197,10 @@ TIMES = [
      ("since", None, "2023-10-07")),
     ("Nearly 46,900 Palestinians have been killed in Gaza since the escalation began in early October 2023.",
      "Nearly 46,900", ("since", None, "2023-10")),
+    # "the same year" is the last year named before it; "has also left" is a running total
+    ("For 2023, 55,400 people left Israel. In the same year, 27,800 Israelis came back.", "27,800",
+     ("period", "2023", "2023")),
+    ("The war in Gaza has also left 111,483 people wounded.", "111,483", ("as_of", None, None)),
     # "since then" is the last "since" before it
     ("The offensive on Gaza has gone on since the attack of October 7, 2023. Over 36,000 Palestinians have been "
      "killed since then.", "Over 36,000", ("since", None, "2023-10-07")),

@@ -13,7 +13,7 @@ from claimledger.claims.lemmas import lemma, lemmas, lexicon, words_of
 from claimledger.claims.model import DURATION_UNITS, Frame, TimeFrame
 from claimledger.claims.text import sentences
 from claimledger.claims.timeref import MONTHS, periods_in_lower
-from claimledger.claims.timeframe import read_time, running_total, scoping_time, since_then
+from claimledger.claims.timeframe import read_time, running_total, same_period, scoping_time, since_then
 
 _FIGURE_WORDS = re.compile(r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|"
                            r"forty|fifty|hundred|thousand|million|dozen|half|third|quarter|fifth|a\s+year|a\s+month)\b")
@@ -162,7 +162,8 @@ def read_frame(sentence: str, start: int, end: int, unit: str, counted: str | No
         # "2,060 killed and 15,197 wounded while trying to reach aid": a restriction closing the pair is both's
         na, nb = spans[index + 1]
         following = sentence[na:min(nb, na + REACH)].lower()
-        inherited = inherited or _restriction(following, names)
+        closing = _restriction(following, names)
+        inherited = inherited or (closing if closing not in _ALSO else None)  # "and another 62,681": its own word
         if measure is None and unit == "count" and _BARE_PAIR.match(following):
             # "3,826 children and 2,405 women were among the dead": the measure closing the pair is both's
             measure = _measure(following, len(following), len(following), unit, names)
@@ -180,9 +181,11 @@ def read_frame(sentence: str, start: int, end: int, unit: str, counted: str | No
         time = _held_to(sentence, start, end, time, context.published)
     if not _RELATIVE.match(lower):  # ", which killed 1,200": the time of what "which" stands for, not the sentence's
         time = time or scoping_time(sentence[max(0, a - REACH):a], sentence[b:b + REACH], context.published)
-    if (then := since_then(time, _before_sentence(context.paragraph, sentence) + " " + sentence[:a],
-                                context.published)) is not None:
+    earlier = _before_sentence(context.paragraph, sentence) + " " + sentence[:a]
+    if (then := since_then(time, earlier, context.published)) is not None:
         time = then
+    if (time is None or time.kind in ("as_of", "unsaid")) and _SAME_YEAR.search(lower):
+        time = same_period(earlier, context.published) or time  # "In the same year, 27,800 came back"
     restriction = _part_of_figure(part) or _restriction(lower, names) or _restriction(preamble.lower(), names)
     if restriction in _ALSO and measure is not None:
         before_measure = next((m for pa, pb in reversed(spans[max(0, index - 4):index])
@@ -262,6 +265,7 @@ _ALSO = ("another", "a further", "an additional")
 _BARE_PAIR = re.compile(r"\s+and\s+(?:some\s+|about\s+|nearly\s+|more\s+than\s+)?[\d,.]+\s+[a-z]+\s+(?:were|are|had|have|was|killed|dead|died|wounded|injured)\b")
 _AND_FIRST = re.compile(r"\s*,?\s*and\s")
 _OF_THEM = re.compile(r"\s+of\s+(?:them|whom|those)\b")
+_SAME_YEAR = re.compile(r"\b(?:the\s+same|that)\s+year\b")
 _RELATIVE = re.compile(r"[\s,]*(?:which|who)\b")
 _DATE_YEAR = re.compile(rf"(?:{MONTHS})\.?\s+\d{{1,2}},\s+(?:19|20)\d\d\b")
 _SAID_BETWEEN = re.compile(r"\b(?:that|said|says|told|tells|according|reported|announced)\b")
@@ -304,14 +308,16 @@ def _measure(lower: str, at: int, until: int, unit: str, names: Names) -> str | 
     """The measure whose words stand nearest the figure in the clause; where two overlap ("considering leaving
     the country"), the one listed first in the lexicon's measure_order."""
     if unit in DURATION_UNITS:
-        if _patterns()["relative"].match(lower[until:]):
+        if (relative := _patterns()["relative"].match(lower[until:])) is not None:
+            if relative.group().strip() == "old" and {w for _, _, w in lemmas(lower[:at])} & set(names.events):
+                return "duration"  # "the conflict, now eight months old": the event's age
             return None  # "six months later": a time relative to another event
         if _FIRST.search(lower, max(0, at - 12), at):
             return None  # "in the first six months of the war": a part of it, not its length
         if re.search(r"-(?:day|week|month|year)$", lower[at:until]):  # "the 15-month war", not "the 42-day truce"
             following = re.match(r"\s+([a-z]+)", lower[until:])
-            if following and following.group(1) == "anniversary":  # "the one-year anniversary of the assault"
-                return "duration" if {w for _, _, w in lemmas(lower[until:])} & set(names.events) else None
+            if following and following.group(1) in ("anniversary", "mark", "milestone"):  # "the 100-day mark"
+                return "duration" if {w for _, _, w in lemmas(lower)} & set(names.events) else None
             return "duration" if following and lemma(following.group(1)) in names.events else None
         words = {w for _, _, w in lemmas(lower)}
         return "duration" if words & set(names.events) else None

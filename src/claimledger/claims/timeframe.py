@@ -102,6 +102,13 @@ def scoping_time(before: str, after: str, published: date | None) -> TimeFrame |
     return None
 
 
+def same_period(earlier: str, published: date | None) -> TimeFrame | None:
+    """"the same year" read as the last year the text before it names ("In 2023, 55,400 left. In the same year,
+    27,800 came back"); None when it names none."""
+    years = [label for _, label in periods_in_lower(earlier.lower(), published) if re.fullmatch(r"\d{4}", label)]
+    return TimeFrame("period", f"the same year ({years[-1]})", start=years[-1], period=years[-1]) if years else None
+
+
 def _last_time_words(lower: str, published: date | None) -> str:
     """The stretch of the text before a clause from its last named period or "since" on: the nearest time said
     scopes the clause ("In 2022, 38,000 left, and in 2023, 55,300 left while 27,000 came back": 2023)."""
