@@ -294,7 +294,7 @@ def forget_texts() -> None:
     for each figure), and an article's texts are not worth keeping for the next (nor may they flatter a benchmark
     that reads the same texts twice)."""
     for cached in (clauses, _first_figure, _mentions, place_in, _group, _restriction, read_time, _attribution, lemmas,
-                   words_of):
+                   words_of, _named_places, _figure_free_places, _group_named):
         cached.cache_clear()
 
 
@@ -486,15 +486,13 @@ def place_in(clause: str, sentence: str, context: ArticleContext, names: Names, 
     for level, text in enumerate((clause, sentence, context.paragraph, context.title_and_lead)):
         if level == 1 and group is not None and names.home_of(group):
             return names.home_of(group)
-        found = _mentions(text, names.place_pattern, agents)
-        if not found:
+        places = _named_places(text, names)
+        if not places:
             continue
-        places = _places(found, names)
         if len(places) > 1 and level == 2:
             # In the paragraph, a place named beside another sentence's own figure is that figure's ("In Oslo, 12
             # were hurt."): the places of the sentences without figures are the paragraph's.
-            free = _figure_free(text, sentence)
-            places = _places([f for f in found if any(a <= f[0] < b for a, b in free)], names)
+            places = _figure_free_places(text, sentence, names)
             if not places:
                 continue
         if len(places) == 1:
@@ -502,7 +500,7 @@ def place_in(clause: str, sentence: str, context: ArticleContext, names: Names, 
         if len(places) > 1:
             return "ambiguous: " + " or ".join(places)
     for text in (sentence, context.paragraph, context.title_and_lead):  # no place named: the home of the group
-        if (named := _group(text.lower(), names)) is not None:  # the text is about ("Norwegians"), if it has one
+        if (named := _group_named(text, names)) is not None:  # the text is about ("Norwegians"), if it has one
             return names.home_of(named)
     return None
 
@@ -513,10 +511,24 @@ def _places(found: list[tuple[int, str, bool]], names: Names) -> list[str]:
     return sorted({p for f in strong if (p := names.place_of(f[1]))})
 
 
-def _figure_free(paragraph: str, sentence: str) -> list[tuple[int, int]]:
-    """The spans of the paragraph's sentences, other than the figure's own, that hold no figure."""
-    return [(s.start, s.end) for s in sentences(paragraph) if s.text != sentence
+@lru_cache(maxsize=4096)
+def _named_places(text: str, names: Names) -> list[str]:
+    """The places a text names (once per text: a paragraph is asked again for each of its figures)."""
+    return _places(_mentions(text, names.place_pattern, _patterns()["agents"]), names)
+
+
+@lru_cache(maxsize=4096)
+def _figure_free_places(paragraph: str, sentence: str, names: Names) -> list[str]:
+    """The places named in the paragraph's sentences, other than the figure's own, that hold no figure."""
+    free = [(s.start, s.end) for s in sentences(paragraph) if s.text != sentence
             and not (_DIGIT.search(s.text) or _FIGURE_WORDS.search(s.text.lower()))]
+    found = _mentions(paragraph, names.place_pattern, _patterns()["agents"])
+    return _places([f for f in found if any(a <= f[0] < b for a, b in free)], names)
+
+
+@lru_cache(maxsize=4096)
+def _group_named(text: str, names: Names) -> str | None:
+    return _group(text.lower(), names)
 
 
 @lru_cache(maxsize=4096)
