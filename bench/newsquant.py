@@ -45,7 +45,8 @@ UNIT_NAMES = {
     "V": "volt", "Hz": "hertz", "kHz": "kilohertz", "MHz": "megahertz", "GHz": "gigahertz", "kB": "kilobyte",
     "MB": "megabyte", "GB": "gigabyte", "TB": "terabyte", "GPa": "gigapascal", "Pa": "pascal", "dB": "decibel",
     "mAh": "milliampere-hour", "ppm": "parts-per-million", "ppb": "parts-per-billion", "bhp": "brake horsepower",
-    "kcal": "kilocalorie", "Mbit/s": "megabit per second", "Gbit/s": "gigabit per second",
+    "kcal": "kilocalorie", "Mbit/s": "megabit per second", "Gbit/s": "gigabit per second", "N·m": "newton metre",
+    "lbf·ft": "foot pound-force", "pound_foot": "pound-foot", "mmBtu": "mega british thermal unit",
 }
 _IRREGULAR = {"people": "people", "children": "child", "men": "man", "women": "woman", "feet": "foot"}
 PUBLISHED = {  # value P / R / F1, value+unit F1, value+change F1 (README of ../shared/eval)

@@ -45,6 +45,18 @@ UNITS = [
     ("It is about minus 387 Fahrenheit.", ("about minus 387", -387, "fahrenheit")),
     ("The base model has just 64GB of storage.", ("64GB", 64, "GB")),
     ("Some 82,700 Israelis left the country in 2024.", ("Some 82,700", 82700, "count")),
+    ("The flat sold for about $950 per square foot.", ("about $950", 950, "USD/square_foot")),
+    ("Warehouses now let at $95 per sq m.", ("$95", 95, "USD/m2")),
+    ("Profit was $3.9 billion a year earlier.", ("$3.9 billion", 3.9e9, "USD")),
+    ("The hotel charged HK $1,800 for the night.", ("HK $1,800", 1800, "HKD")),
+    ("The rate was fixed at 140 JPY for the quarter.", ("140", 140, "JPY")),
+    ("The laptop cost 900€ in the sale.", ("900", 900, "EUR")),
+    ("The engine makes 320 Nm of torque.", ("320", 320, "N·m")),
+    ("The diesel gives 410 lb-ft at low revs.", ("410", 410, "lbf·ft")),
+    ("The truck pulls with 380 pound-feet of torque.", ("380", 380, "pound_foot")),
+    ("Gas traded at $3.10 per mmBtu on Monday.", ("$3.10", 3.1, "USD/mmBtu")),
+    ("The road is 12 km-long and unlit.", ("12", 12, "km")),
+    ("At night the moon cools to minus-170 degrees Celsius.", ("minus-170", -170, "celsius")),
 ]
 
 
@@ -145,6 +157,20 @@ def test_not_a_claim(sentence, quote, reason):
 def test_numbers_that_are_no_claims_never_become_claims(sentence):
     quotes = [c.quote for c in extract_claims(Article(id="t", text=sentence))]
     assert quotes == (["56%"] if "56%" in sentence else [])
+
+
+# sentence, (low, high, unit): a range's unit is its ends', a rate written once after the second end included
+RANGE_UNITS = [
+    ("Tickets sell at between $40 and $55 per seat.", (40, 55, "USD/seat")),
+    ("Rents run from $20 to $26 per square foot.", (20, 26, "USD/square_foot")),
+    ("The lake warmed by 2 to 3 degrees Celsius.", (2, 3, "celsius")),
+]
+
+
+@pytest.mark.parametrize("sentence, expected", RANGE_UNITS, ids=[r[1][2] for r in RANGE_UNITS])
+def test_range_unit(sentence, expected):
+    q = only(sentence)
+    assert (q.low, q.high, q.unit) == expected
 
 
 def test_a_from_to_range_is_one_quantity_and_two_claims():

@@ -34,7 +34,9 @@ _NOT_NOUNS = {"has", "was", "is", "as", "this", "its", "his", "hers", "us", "yes
               "across", "towards", "always", "perhaps", "whereas", "since", "afterwards", "besides", "alas",
               "does", "goes", "ones", "thesis", "analysis", "crisis", "basis", "axis", "emphasis"}
 # A rate after a unit: "$3,500 a month", "63 cents per share", "52,000 barrels a day".
-_RATE_AFTER = re.compile(r"\s*(?:-\s*)?(?:per|an?)[\s-]+(?P<per>[A-Za-z]+)\b", re.I)
+# Not "$6.78 billion a year earlier": a time, no rate.
+_RATE_AFTER = re.compile(r"\s*(?:-\s*)?(?:per|an?)(?=[\s-])(?P<per>[\s-]+(?P<word>[A-Za-z]+)\b)"
+                         r"(?!\s+(?:earlier|ago|before|later|after|previously|prior)\b)", re.I)
 # A number find_figures leaves alone, with a currency code or a sign glued before it or letters glued after it:
 # "USD10m", "$US55,931,000", "+0.2%", "minus-5", "64GB", "278kg", "1.38pc", "3rd", "8pm", "1080p".
 _EDGE = re.compile(rf"""(?=[A-Z$+\-m\d])(?<![\w.,/:\#+])(?<!(?<!\d)-)
@@ -183,7 +185,7 @@ def _joined(s: str, a: Quantity, b: Quantity) -> Quantity | None:
     if scale and not _SCALE_IN.search(a.quote) and low * SCALES[scale.group("scale").lower()] <= high:
         low *= SCALES[scale.group("scale").lower()]  # "US $89 to $93 billion": the scale belongs to both ends
     start = opened.start() if opened else a.start
-    unit = b.unit if a.unit == "count" else a.unit
+    unit = b.unit if a.unit == "count" or b.unit.startswith(a.unit + "/") else a.unit  # "$62 and $68 per share"
     return a._replace(start=start, end=b.end, quote=s[start:b.end], value=None, low=low, high=high, unit=unit,
                    qualifier="range", change=a.change or b.change, direction=a.direction or b.direction,
                    form="range", after=b.after, parts=(a, b))
@@ -262,9 +264,9 @@ def _unit(s: str, f: Figure, currency: str | None, after: str) -> str:
     named = unit_after(after)
     unit = currency or (named.unit if named else "count")
     rate = _RATE_AFTER.match(after, named.length if named else 0) if unit != "count" else None
-    if rate is not None:
-        per = unit_after(" " + rate.group("per"))
-        unit = f"{unit}/{per.unit if per else _singular(rate.group('per').lower())}"
+    if rate is not None:  # "per square foot", "per sq m": the unit after "per" may be more than one word
+        per = unit_after(after[rate.start("per"):])
+        unit = f"{unit}/{per.unit if per else _singular(rate.group('word').lower())}"
     return unit
 
 
@@ -299,6 +301,7 @@ def _edges(s: str, taken: list[Quantity]):
             unit, reason = _suffix_unit(suffix, m.group("int"), m.group("dec"), unit)
             if unit is None and reason is None:
                 continue
+        named = unit_after(s[m.end():m.end() + 40]) if unit is None else None  # "minus-130 degrees Fahrenheit"
         scale = SCALES[m.group("scale").strip().lower()] if m.group("scale") else 1.0
         value = float(m.group("int").replace(",", "") + (m.group("dec") or "")) * scale
         percent = unit == "percent"
@@ -315,8 +318,8 @@ def _edges(s: str, taken: list[Quantity]):
         reason = reason or not_a_claim(s, number, None)
         if unit and reason is not None and (reason.startswith(_UNIT_OUTWEIGHS) or _slash_is_the_unit(s, m, suffix)):
             reason = None  # "640bhp" after a name, "80km/h": measures, not a name's number or a path
-        yield _quantity(s, figure, q, claim_value, "percent_change" if claimed else unit or "count", unit or "count",
-                        direction, q.qualifier, reason)
+        yield _quantity(s, figure, q, claim_value, "percent_change" if claimed else unit or "count",
+                        unit or (named.unit if named else "count"), direction, q.qualifier, reason)
 
 
 _SCORE = re.compile(r"(?<![\w.,/:#+-])(?P<a>\d{1,3})-(?P<b>\d{1,3})(?![\w/-]|\.\d)")

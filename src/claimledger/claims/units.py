@@ -49,8 +49,9 @@ _FIRST_WORDS = frozenset(w.split()[0] for w in _WORDS)
 # first. A dictionary lookup per figure; one alternation of every unit spelling would try each in turn.
 _NEXT_WORDS = re.compile(r"[ -]?(?P<w1>[A-Za-z]+)(?:(?P<s2>[ -])(?P<w2>[A-Za-z]+))?(?:(?P<s3>[ -])(?P<w3>[A-Za-z]+))?")
 # A symbol after the figure, glued or after one space ("64GB", "50 mph", "10 km/h"); one letter only glued ("45g").
-_NEXT_SYMBOL = re.compile(r"(?P<space> ?)(?P<unit>[A-Za-z°ºµμ%][A-Za-z0-9/°]*)")
+_NEXT_SYMBOL = re.compile(r"(?P<space> ?)(?P<unit>[A-Za-z°ºµμ%€£″][A-Za-z0-9/°-]*)")
 _CURRENCY_BEFORE = re.compile(rf"(?<![A-Za-z])(?P<symbol>{_alternation(_UNITS['currency_symbols'])}) ?$")
+_SPACED_SIGNS = frozenset("%€£″")  # one-character symbols that may stand after a space ("12 %", "1,200 €")
 _CURRENCY_LAST = frozenset(symbol[-1] for symbol in _UNITS["currency_symbols"])
 
 
@@ -94,9 +95,15 @@ def unit_after(after: str) -> UnitMatch | None:
             if (name := _WORDS.get(" ".join(words[:n]))) is not None:
                 return UnitMatch(name, m.end(f"w{n}"))
     m = _NEXT_SYMBOL.match(after)
-    if m is not None and (unit := _SYMBOLS.get(m.group("unit"))) is not None \
-            and (len(m.group("unit")) > 1 or not m.group("space") or m.group("unit") == "%"):
-        return UnitMatch(unit, m.end())
+    if m is None:
+        return None
+    whole = m.group("unit")
+    for symbol in (whole, whole.partition("-")[0]) if "-" in whole else (whole,):  # "lb-ft", but "km-long": km
+        unit = _SYMBOLS.get(symbol) or (symbol if symbol in _ISO_CODES else None)  # "110 JPY", "1 USD"
+        if unit is not None:
+            if len(symbol) > 1 or not m.group("space") or symbol in _SPACED_SIGNS:
+                return UnitMatch(unit, m.start("unit") + len(symbol))
+            return None
     return None
 
 
