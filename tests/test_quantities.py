@@ -57,6 +57,11 @@ UNITS = [
     ("Gas traded at $3.10 per mmBtu on Monday.", ("$3.10", 3.1, "USD/mmBtu")),
     ("The road is 12 km-long and unlit.", ("12", 12, "km")),
     ("At night the moon cools to minus-170 degrees Celsius.", ("minus-170", -170, "celsius")),
+    ("The stock closed at 340 p on Friday.", ("340", 340, "penny")),
+    ("A 20 W charger comes in the box.", ("20", 20, "W")),
+    ("The hybrid gains a 4-mpg edge on the highway.", ("4", 4, "mpg")),
+    ("Water here boils at 96 C because of the altitude.", ("96", 96, "celsius")),
+    ("The delivery van holds 14 parcels.", ("14", 14, "count")),
 ]
 
 
@@ -157,6 +162,19 @@ def test_not_a_claim(sentence, quote, reason):
 def test_numbers_that_are_no_claims_never_become_claims(sentence):
     quotes = [c.quote for c in extract_claims(Article(id="t", text=sentence))]
     assert quotes == (["56%"] if "56%" in sentence else [])
+
+
+# sentence, the plural noun the figure counts
+COUNTED = [
+    ("Some 40 fishermen lost their boats in the storm.", "fishermen"),
+    ("The club fielded 11 new players on Saturday.", "players"),
+    ("The museum keeps 200 specimen jars in its cellar.", "jars"),
+]
+
+
+@pytest.mark.parametrize("sentence, counted", COUNTED, ids=[c for _, c in COUNTED])
+def test_counted_noun(sentence, counted):
+    assert only(sentence).counted == counted
 
 
 # sentence, (low, high, unit): a range's unit is its ends', a rate written once after the second end included

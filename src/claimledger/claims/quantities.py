@@ -32,7 +32,8 @@ _ONE_SPAN_CONTEXT = re.compile(r"\s+(?:into|of\s+(?:war|fighting))\b")
 _IRREGULAR_PLURALS = {"people", "children", "men", "women", "staff", "personnel", "police", "youth", "press"}
 _NOT_NOUNS = {"has", "was", "is", "as", "this", "its", "his", "hers", "us", "yes", "thus", "plus", "less",
               "across", "towards", "always", "perhaps", "whereas", "since", "afterwards", "besides", "alas",
-              "does", "goes", "ones", "thesis", "analysis", "crisis", "basis", "axis", "emphasis"}
+              "does", "goes", "ones", "thesis", "analysis", "crisis", "basis", "axis", "emphasis",
+              "specimen", "abdomen", "regimen", "acumen", "stamen"}
 # A rate after a unit: "$3,500 a month", "63 cents per share", "52,000 barrels a day".
 # Not "$6.78 billion a year earlier": a time, no rate.
 _RATE_AFTER = re.compile(r"\s*(?:-\s*)?(?:per|an?)(?=[\s-])(?P<per>[\s-]+(?P<word>[A-Za-z]+)\b)"
@@ -370,7 +371,8 @@ def _counted_noun(after: str, unit: str) -> str | None:
     for word in _COUNTED_WORD.findall(rest)[:6]:
         lower = word.lower()
         if lower in _IRREGULAR_PLURALS or (lower.endswith("s") and not lower.endswith(("ss", "us"))
-                                           and lower not in _NOT_NOUNS and len(lower) > 2):
+                                           and lower not in _NOT_NOUNS and len(lower) > 2) \
+                or (lower.endswith("men") and len(lower) > 5 and lower not in _NOT_NOUNS):  # "fishermen"
             return lower
         if lower in ("of", "who", "which", "that", "were", "have", "had", "are", "in", "on", "at"):
             break

@@ -48,10 +48,12 @@ _FIRST_WORDS = frozenset(w.split()[0] for w in _WORDS)
 # Up to three words after the figure, maybe after a hyphen ("a 5-mile walk"): looked up in the word table, longest
 # first. A dictionary lookup per figure; one alternation of every unit spelling would try each in turn.
 _NEXT_WORDS = re.compile(r"[ -]?(?P<w1>[A-Za-z]+)(?:(?P<s2>[ -])(?P<w2>[A-Za-z]+))?(?:(?P<s3>[ -])(?P<w3>[A-Za-z]+))?")
-# A symbol after the figure, glued or after one space ("64GB", "50 mph", "10 km/h"); one letter only glued ("45g").
-_NEXT_SYMBOL = re.compile(r"(?P<space> ?)(?P<unit>[A-Za-z°ºµμ%€£″][A-Za-z0-9/°-]*)")
+# A symbol after the figure, glued, after one space or a hyphen ("64GB", "50 mph", "a 5-mpg gain"); one letter
+# only glued ("45g").
+_NEXT_SYMBOL = re.compile(r"(?P<space> ?|-(?=[A-Za-z]{2}))(?P<unit>[A-Za-z°ºµμ%€£][A-Za-z0-9/°-]*)")
 _CURRENCY_BEFORE = re.compile(rf"(?<![A-Za-z])(?P<symbol>{_alternation(_UNITS['currency_symbols'])}) ?$")
-_SPACED_SIGNS = frozenset("%€£″")  # one-character symbols that may stand after a space ("12 %", "1,200 €")
+_SPACED_SINGLE = frozenset(_UNITS["spaced_single"])
+_ABBREVIATION_DOT = re.compile(r"\.[A-Za-z]")  # "10 p.m.": an abbreviation, no unit
 _CURRENCY_LAST = frozenset(symbol[-1] for symbol in _UNITS["currency_symbols"])
 
 
@@ -101,8 +103,10 @@ def unit_after(after: str) -> UnitMatch | None:
     for symbol in (whole, whole.partition("-")[0]) if "-" in whole else (whole,):  # "lb-ft", but "km-long": km
         unit = _SYMBOLS.get(symbol) or (symbol if symbol in _ISO_CODES else None)  # "110 JPY", "1 USD"
         if unit is not None:
-            if len(symbol) > 1 or not m.group("space") or symbol in _SPACED_SIGNS:
-                return UnitMatch(unit, m.start("unit") + len(symbol))
+            end = m.start("unit") + len(symbol)
+            if len(symbol) > 1 or not m.group("space") \
+                    or (symbol in _SPACED_SINGLE and not _ABBREVIATION_DOT.match(after, end)):
+                return UnitMatch(unit, end)
             return None
     return None
 
