@@ -114,6 +114,12 @@ CHANGES = [
     ("The budget was halved.", ("halved", True, "down")),
     ("Inflation stood at 3.5 percent.", ("3.5 percent", False, None)),
     ("The toll rose to 500.", ("500", False, None)),
+    ("The chain hopes to grow revenue by 12 percent.", ("12 percent", True, "up")),
+    ("Output fell sharply by 8 percent in March.", ("8 percent", True, "down")),
+    ("The main index ended down 2% on Friday.", ("2%", True, "down")),
+    ("The forecast was revised upward by 0.4 percent.", ("0.4 percent", True, "up")),
+    ("After plummeting 40% last year, the shares recovered.", ("40%", True, "down")),
+    ("The guard gave up 20 points in the first half.", ("20", False, None)),
 ]
 
 
