@@ -48,6 +48,7 @@ UNIT_NAMES = {
     "mAh": "milliampere-hour", "ppm": "parts-per-million", "ppb": "parts-per-billion", "bhp": "brake horsepower",
     "kcal": "kilocalorie", "Mbit/s": "megabit per second", "Gbit/s": "gigabit per second", "N·m": "newton metre",
     "lbf·ft": "foot pound-force", "pound_foot": "pound-foot", "mmBtu": "mega british thermal unit",
+    "PS": "horsepower",
 }
 _IRREGULAR = {"people": "people", "children": "child", "men": "man", "women": "woman", "feet": "foot"}
 _COUNTED_NAMES = {"time": "count"}  # NewsQuant names a multiple ("6.5 times earnings") "count"

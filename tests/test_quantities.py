@@ -89,6 +89,8 @@ BOUNDS = [
     ("Apple now expects US $89 to $93 billion.", ("range", None, 89e9, 93e9)),
     ("Thousands of people marched in the capital.", ("range", None, 1000, 10000)),
     ("The margin is less than or equal to 30 seats.", ("at_most", 30, None, 30)),
+    ("The parcel weighs just under 4kg.", ("fewer_than", 4, None, 4)),
+    ("Turnout was just below 60 percent.", ("fewer_than", 60, None, 60)),
     ("The target is greater than or equal to 5 percent.", ("at_least", 5, 5, None)),
     ("Keep x>10 at all times.", ("more_than", 10, 10, None)),
     ("Keep y<=20 at all times.", ("at_most", 20, None, 20)),
@@ -195,6 +197,29 @@ RANGE_UNITS = [
 def test_range_unit(sentence, expected):
     q = only(sentence)
     assert (q.low, q.high, q.unit) == expected
+
+
+def test_just_under_bounds_the_quantity_and_is_checked_as_nearly():
+    sentence = "Just under 2,000 homes were damaged in the storm."
+    assert only(sentence).qualifier == "fewer_than"
+    (claim,) = extract_claims(Article(id="t", text=sentence))
+    assert (claim.qualifier, claim.low, claim.high) == ("nearly", 1800, 2040)
+
+
+# sentence, [(quote, qualifier)]: a bare conversion in brackets states the bound of the measure before it
+CONVERSIONS = [
+    ("The engine makes over 200 hp (149 kW / 203 PS) at the top.",
+     [("over 200", "more_than"), ("149", "more_than"), ("203", "more_than")]),
+    ("The walk is about 5 miles (8 km) long.", [("about 5", "about"), ("8", "about")]),
+    ("More than 900 people (400 of them children) fled.", [("More than 900", "more_than"), ("400", "exact")]),
+    ("It sold for nearly $2 million (£1.6 million) in May.", [("nearly $2 million", "nearly"), ("£1.6 million", "nearly")]),
+    ("The lake is 4 km (about 2.5 miles) across.", [("4", "exact"), ("about 2.5", "about")]),
+]
+
+
+@pytest.mark.parametrize("sentence, expected", CONVERSIONS, ids=[c[0][:30] for c in CONVERSIONS])
+def test_a_conversion_in_brackets_takes_the_bound(sentence, expected):
+    assert [(q.quote, q.qualifier) for q in find_quantities(sentence)] == expected
 
 
 def test_a_from_to_range_is_one_quantity_and_two_claims():

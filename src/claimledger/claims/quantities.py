@@ -135,14 +135,32 @@ def quantities_in(s: str, room: int | None, claims_only: bool = False) -> tuple[
         unit = m.group("unit").lower()
         figure = Figure(m.start(), m.end(), 1.0, "words", False, 1.0)
         q = find_qualifier(_before(s, m.start()), "")
-        extra.append(_quantity(s, figure, QualifierMatch(q.qualifier, q.before), 1.0, _DURATION_UNITS[unit], unit, None,
+        extra.append(_quantity(s, figure, replace(q, after=0), 1.0, _DURATION_UNITS[unit], unit, None,
                                claim_qualifier=q.qualifier))
     if _EDGE_TRIGGER.search(s):
         extra.extend(islice(_edges(s, read), room))
     if "-" in s and not claims_only:
         extra.extend(islice(_scores(s, read + [q for q in extra if q.form != "multiplier"]), room))
     kept = [q for i, q in enumerate(read) if i not in replaced]
-    return _ranges(s, sorted(kept + extra, key=lambda q: q.start)), found
+    return _conversions(s, _ranges(s, sorted(kept + extra, key=lambda q: q.start))), found
+
+
+# Between a measure and its conversion in brackets: its unit words, then "(" or "/" ("296 hp (224 kW / 300 PS)").
+_CONVERSION_GAP = re.compile(r"[^()\d]{0,30}?[(/]\s*(?:US\s*)?")
+
+
+def _conversions(s: str, quantities: list[Quantity]) -> list[Quantity]:
+    """A bare figure converting the one before into another unit, in brackets, states the same bound ("more than
+    7.5 million crowns ($1.1 million)"): the quantity takes it; its claim keeps its own reading."""
+    out = quantities[:1]
+    for q in quantities[1:]:
+        p = out[-1]
+        if q.qualifier == "exact" and p.qualifier not in ("exact", "range") and "count" not in (p.unit, q.unit) \
+                and p.unit != q.unit and not q.change and _CONVERSION_GAP.fullmatch(s, p.end, q.start):
+            q = q._replace(qualifier=p.qualifier, low=None if p.low is None else q.value,
+                           high=None if p.high is None else q.value)
+        out.append(q)
+    return out
 
 
 # Between two quantities, the words that make them one range: "$62 to $68", "5 to 7 per cent", "33-35 billion".
@@ -250,7 +268,7 @@ def _read(s: str, f: Figure, claims_only: bool = False) -> Quantity | None:
     unit = _unit(s, f, currency.unit if currency else None, after)
     unit_words = duration.end() if claim_unit in _DURATION_UNITS.values() and duration else 0  # "twenty months"
     if unit_words > q.after:
-        q = QualifierMatch(q.qualifier, q.before, unit_words)
+        q = replace(q, after=unit_words)
     return _quantity(s, f, q, value, claim_unit, unit, direction,
                      claim_qualifier=qualifier, reason=reason, counted=counted_as_count if claim_unit == "count"
                      else _counted_noun(after, claim_unit))
@@ -280,7 +298,7 @@ def _quantity(s: str, f: Figure, q: QualifierMatch, claim_value: float, claim_un
     elif f.form == "plural":  # "thousands of": some thousands, fewer than ten thousand
         value, low, high, qualifier = None, f.value / 2, f.value * 5, "range"
     else:
-        value, qualifier = f.value, q.qualifier
+        value, qualifier = f.value, q.bound
         low = None if qualifier in ("fewer_than", "at_most") else value
         high = None if qualifier in ("more_than", "at_least") else value
     return Quantity(start, end, s[start:end], value, low, high, unit, qualifier, direction is not None, direction,
