@@ -62,6 +62,8 @@ UNITS = [
     ("The hybrid gains a 4-mpg edge on the highway.", ("4", 4, "mpg")),
     ("Water here boils at 96 C because of the altitude.", ("96", 96, "celsius")),
     ("The delivery van holds 14 parcels.", ("14", 14, "count")),
+    ("The bonus was worth PS1.4m last year.", ("PS1.4m", 1.4e6, "GBP")),
+    ("He paid PS12,500 for the car.", ("PS12,500", 12500, "GBP")),
 ]
 
 
@@ -153,6 +155,10 @@ NOT_CLAIMS = [
     ("Call +972 3 555 1234 for details.", "+972", "a phone number"),
     ("The iPhone 11 sold well.", "11", "a name's number (after 'iPhone')"),
     ("Each one of them was searched.", "one", "a pronoun"),
+    ("The house at 14 Ave Gambetta sold in May.", "14", "a street number"),
+    ("The flat at 7 W 54th St is for rent.", "7", "a street number"),
+    ("They moved to 412 Old Mill Lane last year.", "412", "a street number"),
+    ("The final was shown live on ITV Four.", "Four", "a name's number (after 'ITV')"),
 ]
 
 
@@ -170,6 +176,10 @@ def test_not_a_claim(sentence, quote, reason):
 def test_numbers_that_are_no_claims_never_become_claims(sentence):
     quotes = [c.quote for c in extract_claims(Article(id="t", text=sentence))]
     assert quotes == (["56%"] if "56%" in sentence else [])
+
+
+def test_a_capitalised_number_word_in_a_title_case_line_stays_a_claim():
+    assert only("Israel Says Three Killed in Raid").quote == "Three"  # not a name's number like "BBC One"
 
 
 # sentence, the plural noun the figure counts
@@ -190,6 +200,7 @@ RANGE_UNITS = [
     ("Tickets sell at between $40 and $55 per seat.", (40, 55, "USD/seat")),
     ("Rents run from $20 to $26 per square foot.", (20, 26, "USD/square_foot")),
     ("The lake warmed by 2 to 3 degrees Celsius.", (2, 3, "celsius")),
+    ("The repairs take two or three weeks.", (2, 3, "week")),
 ]
 
 

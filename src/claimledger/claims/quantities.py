@@ -13,7 +13,8 @@ from claimledger.claims.changes import change_after, change_before, multipliers_
 from claimledger.claims.exclusions import not_a_claim
 from claimledger.claims.numbers import SCALES, Figure, find_figures
 from claimledger.claims.qualifiers import QualifierMatch, find_qualifier
-from claimledger.claims.units import currency_before, currency_code, glued_currency_prefixes, glued_symbol, unit_after
+from claimledger.claims.units import (currency_before, currency_code, glued_currency_prefixes, glued_symbol,
+                                      is_folded_symbol, unit_after)
 from claimledger.claims.wordlists import word_list
 
 __all__ = ["Quantity", "find_quantities", "quantities_in"]
@@ -163,8 +164,9 @@ def _conversions(s: str, quantities: list[Quantity]) -> list[Quantity]:
     return out
 
 
-# Between two quantities, the words that make them one range: "$62 to $68", "5 to 7 per cent", "33-35 billion".
-_RANGE_GAP = re.compile(r"\s*(?:-|to)\s*")
+# Between two quantities, the words that make them one range: "$62 to $68", "5 to 7 per cent", "33-35 billion",
+# "three or four years".
+_RANGE_GAP = re.compile(r"\s*(?:-|to|or)\s*")
 # After "from" or "between", the first end's unit words may stand in the gap: "from 208 pounds to 193".
 _FROM_GAP = re.compile(r"(?:\s+[A-Za-z.]{1,12}){0,3}?\s*(?P<sep>to|and|-)\s*")
 _FROM_BEFORE = re.compile(r"(?:from|between)\s+$", re.I)
@@ -313,8 +315,9 @@ def _edges(s: str, taken: list[Quantity]):
     taken_starts = sorted(q.figure.start for q in taken)
     for m in _EDGE.finditer(s):
         prefix, suffix = m.group("prefix") or "", m.group("suffix") or ""
-        if not (prefix or suffix) or _overlaps(taken_starts, taken_ends, m.start(), m.end()):
-            continue
+        if not (prefix or suffix) or _overlaps(taken_starts, taken_ends, m.start(), m.end()) \
+                or (is_folded_symbol(prefix) and not (m.group("dec") or m.group("scale") or "," in m.group("int"))):
+            continue  # "PS4" is a name, "PS2.7m" money
         unit, reason = (currency_code(prefix) if prefix[:1] not in "+-m" else None), None
         if suffix:
             unit, reason = _suffix_unit(suffix, m.group("int"), m.group("dec"), unit)

@@ -35,6 +35,7 @@ _WORDS = _word_table()
 _CURRENCY_NAMES = frozenset(_UNITS["currency_words"].values())
 _MINOR_CURRENCY_NAMES = frozenset(_UNITS["minor_currency_words"].values())
 _SYMBOLS: dict[str, str] = _UNITS["symbols"]
+_FOLDED: dict[str, str] = _UNITS["folded_currency_symbols"]
 _ISO_CODES = frozenset(c for c in {*_UNITS["currency_symbols"].values(), *_UNITS["currency_words"].values()}
                        if len(c) == 3 and c.isupper())
 
@@ -77,14 +78,19 @@ def currency_before(before: str) -> UnitMatch | None:
 
 
 def currency_code(symbol: str) -> str | None:
-    """The ISO 4217 code of a currency symbol or code glued before a figure ("$US", "USD", "RM")."""
-    return _UNITS["currency_symbols"].get(symbol) or (symbol if symbol in _ISO_CODES else None)
+    """The ISO 4217 code of a currency symbol or code glued before a figure ("$US", "USD", "RM", "PS")."""
+    return _UNITS["currency_symbols"].get(symbol) or _FOLDED.get(symbol) or (symbol if symbol in _ISO_CODES else None)
+
+
+def is_folded_symbol(symbol: str) -> bool:
+    """A currency sign as ASCII folding writes it ("PS" for £): a currency only before a decimal, comma or scale."""
+    return symbol in _FOLDED
 
 
 def glued_currency_prefixes() -> list[str]:
     """Currency codes and lettered symbols that can stand glued before digits ("USD10m", "$US55,931,000"), longest
     first."""
-    lettered = [s for s in _UNITS["currency_symbols"] if any(c.isalpha() for c in s)]
+    lettered = [s for s in (*_UNITS["currency_symbols"], *_FOLDED) if any(c.isalpha() for c in s)]
     return sorted({*lettered, *_ISO_CODES}, key=len, reverse=True)
 
 
