@@ -50,6 +50,7 @@ UNIT_NAMES = {
     "lbf·ft": "foot pound-force", "pound_foot": "pound-foot", "mmBtu": "mega british thermal unit",
     "PS": "horsepower",
 }
+_DURATION_ADJECTIVE = re.compile(r"-(?:year|month|week|day)\b(?!-old)", re.IGNORECASE)
 _IRREGULAR = {"people": "people", "children": "child", "men": "man", "women": "woman", "feet": "foot"}
 _COUNTED_NAMES = {"time": "count"}  # NewsQuant names a multiple ("6.5 times earnings") "count"
 PUBLISHED = {  # value P / R / F1, value+unit F1, value+change F1 (README of ../shared/eval)
@@ -121,9 +122,18 @@ def prediction(q: Quantity, text: str) -> dict:
 
 def predictions(rows: list[dict]) -> list[dict]:
     """find_quantities on every sentence, less what the set does not annotate."""
-    return [{"text": r["text"], "quantities": [prediction(q, normalise(r["text"])) for q in find_quantities(normalise(r["text"]))
-                                               if not (q.not_claim_reason or "").startswith(NOT_ANNOTATED)]}
-            for r in rows]
+    out = []
+    for r in rows:
+        text = normalise(r["text"])
+        out.append({"text": r["text"], "quantities": [prediction(q, text) for q in find_quantities(text)
+                                                      if annotated(q, text)]})
+    return out
+
+
+def annotated(q: Quantity, text: str) -> bool:
+    """Whether NewsQuant annotates a quantity of ours: not a year, date, identifier... (NOT_ANNOTATED), and mostly
+    not a duration written as an adjective ("a five-year award"; an age, "a 50-year-old", it does)."""
+    return not (q.not_claim_reason or "").startswith(NOT_ANNOTATED) and not _DURATION_ADJECTIVE.match(text, q.figure.end)
 
 
 def score(score_py: Path, gold: list[dict], pred: list[dict], mode: str) -> dict:

@@ -159,6 +159,8 @@ NOT_CLAIMS = [
     ("The flat at 7 W 54th St is for rent.", "7", "a street number"),
     ("They moved to 412 Old Mill Lane last year.", "412", "a street number"),
     ("The final was shown live on ITV Four.", "Four", "a name's number (after 'ITV')"),
+    ("The shop at 40-42 Market Street reopened.", "40-42", "a street number"),
+    ("Homes in the 10023 zip code sold fast.", "10023", "an identifier (a postal or phone code)"),
 ]
 
 
@@ -231,6 +233,25 @@ CONVERSIONS = [
 @pytest.mark.parametrize("sentence, expected", CONVERSIONS, ids=[c[0][:30] for c in CONVERSIONS])
 def test_a_conversion_in_brackets_takes_the_bound(sentence, expected):
     assert [(q.quote, q.qualifier) for q in find_quantities(sentence)] == expected
+
+
+# sentence, [(quote, change, direction)]: a bracketed conversion and an elliptical change keep the change before
+CARRIED_CHANGES = [
+    ("Sea levels fell by 2 to 3 metres (6.5 to 10 feet) in that age.", [("2 to 3", True, "down"), ("6.5 to 10", True, "down")]),
+    ("Apple rose 2.1%, Intel by 1.4% and Dell was flat.", [("2.1%", True, "up"), ("1.4%", True, "up")]),
+    ("Revenue rose 5% and margins by 2%.", [("5%", True, "up"), ("2%", True, "up")]),
+    ("Revenue rose 5%; margins stood at 2%.", [("5%", True, "up"), ("2%", False, None)]),
+]
+
+
+@pytest.mark.parametrize("sentence, expected", CARRIED_CHANGES, ids=[c[0][:30] for c in CARRIED_CHANGES])
+def test_a_change_carries_over(sentence, expected):
+    assert [(q.quote, q.change, q.direction) for q in find_quantities(sentence)] == expected
+
+
+def test_an_elliptical_change_is_no_claimed_change():
+    (_, second) = [q for q in find_quantities("Apple rose 2.1%, Intel by 1.4% and Dell was flat.")]
+    assert (second.claim_unit, second.claim_value) == ("percent", 1.4)  # the claim reading is left as it was
 
 
 def test_a_from_to_range_is_one_quantity_and_two_claims():

@@ -32,6 +32,7 @@ _STREET_AFTER = re.compile(r"^\s+(?:[A-Z][a-z]+\s+){1,3}(?:street|st\.|avenue|av
 # ("22 Ave Foch", "9 E 71st St", "358 El Brillo Way").
 _STREET_NAMED_AFTER = re.compile(r"^\s+(?:(?:[A-Z][a-z]+|[NSEW]\.?|\d+(?:st|nd|rd|th))\s+){0,3}"
                                  r"(?:Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Way|Lane|Drive)\b")
+_CODE_AFTER = re.compile(r"^\s+(?:zip|postal|post|area|dialling|dialing)\s*codes?\b", re.IGNORECASE)
 # International numbers ("+972 3 555 1234") and dashed local ones ("(212) 555-1234", "555-123-4567").
 _PHONE = re.compile(r"\+\d{1,3}(?:[\s.-]?\(?\d{1,4}\)?){2,5}|\(?\b\d{3}\)?[\s.-]?\d{3}[.-]\d{4}\b")
 _NAME_BEFORE = re.compile(r"\b(?:[A-Z]|[a-z]{1,2}[A-Z])[\w-]*\s$")  # "Channel ", "iPhone "
@@ -78,6 +79,8 @@ def not_a_claim(s: str, f: Figure, counted_noun: str | None) -> str | None:
             return "a time of day"
         if _STREET_AFTER.match(after) or _STREET_NAMED_AFTER.match(after):
             return "a street number"
+        if _CODE_AFTER.match(after):
+            return "an identifier (a postal or phone code)"  # "the 90049 ZIP code"
         name = _NAME_BEFORE.search(before) if previous[:3] != last[:3] else None  # a capital in the word before
         if name and plain_integer and not counted_noun and not _opens_sentence(s, f.start - len(before) + name.start()):
             return f"a name's number (after {previous!r})"  # "Channel 12", "Apollo 11"
@@ -91,6 +94,8 @@ def not_a_claim(s: str, f: Figure, counted_noun: str | None) -> str | None:
             and not _TITLE_CASE_AFTER.match(after) and (name := _NAME_BEFORE.search(before)) \
             and not _opens_sentence(s, f.start - len(before) + name.start()):
         return f"a name's number (after {previous!r})"  # "BBC One", "Formula One"; not "Israel Says Three Killed"
+    elif f.form == "range" and _STREET_NAMED_AFTER.match(after):
+        return "a street number"  # "16-18 Industrial Avenue"
     if _AGE_AFTER.match(after) and not _BOUND_BEFORE.search(before):
         return "an age"
     if f.value < 120 and (last in _AGE_WORDS or (last in _BRACKET_WORDS and _AGE_BRACKET.search(before))):

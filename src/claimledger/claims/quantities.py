@@ -9,6 +9,7 @@ from dataclasses import replace
 from itertools import islice
 from typing import NamedTuple
 
+from claimledger.claims.carryover import carried_over
 from claimledger.claims.changes import change_after, change_before, multipliers_in
 from claimledger.claims.exclusions import not_a_claim
 from claimledger.claims.numbers import SCALES, Figure, find_figures
@@ -143,25 +144,7 @@ def quantities_in(s: str, room: int | None, claims_only: bool = False) -> tuple[
     if "-" in s and not claims_only:
         extra.extend(islice(_scores(s, read + [q for q in extra if q.form != "multiplier"]), room))
     kept = [q for i, q in enumerate(read) if i not in replaced]
-    return _conversions(s, _ranges(s, sorted(kept + extra, key=lambda q: q.start))), found
-
-
-# Between a measure and its conversion in brackets: its unit words, then "(" or "/" ("296 hp (224 kW / 300 PS)").
-_CONVERSION_GAP = re.compile(r"[^()\d]{0,30}?[(/]\s*(?:US\s*)?")
-
-
-def _conversions(s: str, quantities: list[Quantity]) -> list[Quantity]:
-    """A bare figure converting the one before into another unit, in brackets, states the same bound ("more than
-    7.5 million crowns ($1.1 million)"): the quantity takes it; its claim keeps its own reading."""
-    out = quantities[:1]
-    for q in quantities[1:]:
-        p = out[-1]
-        if q.qualifier == "exact" and p.qualifier not in ("exact", "range") and "count" not in (p.unit, q.unit) \
-                and p.unit != q.unit and not q.change and _CONVERSION_GAP.fullmatch(s, p.end, q.start):
-            q = q._replace(qualifier=p.qualifier, low=None if p.low is None else q.value,
-                           high=None if p.high is None else q.value)
-        out.append(q)
-    return out
+    return carried_over(s, _ranges(s, sorted(kept + extra, key=lambda q: q.start))), found
 
 
 # Between two quantities, the words that make them one range: "$62 to $68", "5 to 7 per cent", "33-35 billion",
