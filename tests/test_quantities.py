@@ -212,6 +212,11 @@ def test_range_unit(sentence, expected):
     assert (q.low, q.high, q.unit) == expected
 
 
+def test_a_rate_reads_past_a_conversion_in_brackets():
+    first, second = find_quantities("The levy raises 40 million euros (about $43 million) a year.")
+    assert (first.quote, first.unit, second.unit) == ("40 million", "EUR/year", "USD")
+
+
 def test_just_under_bounds_the_quantity_and_is_checked_as_nearly():
     sentence = "Just under 2,000 homes were damaged in the storm."
     assert only(sentence).qualifier == "fewer_than"

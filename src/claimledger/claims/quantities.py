@@ -37,8 +37,9 @@ _NOT_NOUNS = {"has", "was", "is", "as", "this", "its", "his", "hers", "us", "yes
               "does", "goes", "ones", "thesis", "analysis", "crisis", "basis", "axis", "emphasis",
               "specimen", "abdomen", "regimen", "acumen", "stamen"}
 # A rate after a unit: "$3,500 a month", "63 cents per share", "52,000 barrels a day".
-# Not "$6.78 billion a year earlier": a time, no rate.
-_RATE_AFTER = re.compile(r"\s*(?:-\s*)?(?:per|an?)(?=[\s-])(?P<per>[\s-]+(?P<word>[A-Za-z]+)\b)"
+# Not "$6.78 billion a year earlier": a time, no rate. A conversion in brackets may stand between ("9 billion
+# shekels ($2.4 billion) a year").
+_RATE_AFTER = re.compile(r"\s*(?:\([^()]{1,40}\)\s*)?(?:-\s*)?(?:per|an?)(?=[\s-])(?P<per>[\s-]+(?P<word>[A-Za-z]+)\b)"
                          r"(?!\s+(?:earlier|ago|before|later|after|previously|prior)\b)", re.I)
 # A number find_figures leaves alone, with a currency code or a sign glued before it or letters glued after it:
 # "USD10m", "$US55,931,000", "+0.2%", "minus-5", "64GB", "278kg", "1.38pc", "3rd", "8pm", "1080p".
