@@ -36,7 +36,7 @@ UNIT_NAMES = {
     "SGD": "singapore dollar", "ILS": "shekel", "INR": "indian rupee", "MYR": "malaysian ringgit",
     "DKK": "danish krone", "CHF": "swiss franc", "RUB": "russian ruble", "TRY": "turkish lira", "MXN": "mexican peso",
     "ZAR": "south african rand", "AED": "uae dirham", "SAR": "saudi riyal", "HRK": "croatian kuna", "BRL": "real",
-    "cent": "cent", "penny": "point", "sen": "sen",  # NewsQuant names pence ("118.5p") "point"
+    "cent": "cent", "penny": "point", "sen": "sen",  # NewsQuant names pence ("240p") "point"
     "km": "kilometre", "km2": "square kilometre", "m2": "square metre", "m3": "cubic metre", "m": "metre",
     "cm": "centimetre", "mm": "millimetre", "um": "micrometre", "nm": "nanometre", "square_mile": "square mile",
     "square_foot": "square foot", "cubic_foot": "cubic foot", "kg": "kilogram", "g": "gram", "mg": "milligram",
@@ -52,7 +52,7 @@ UNIT_NAMES = {
 }
 _DURATION_ADJECTIVE = re.compile(r"-(?:year|month|week|day)\b(?!-old)", re.IGNORECASE)
 _IRREGULAR = {"people": "people", "children": "child", "men": "man", "women": "woman", "feet": "foot"}
-_COUNTED_NAMES = {"time": "count"}  # NewsQuant names a multiple ("6.5 times earnings") "count"
+_COUNTED_NAMES = {"time": "count"}  # NewsQuant names a multiple ("12 times sales") "count"
 PUBLISHED = {  # value P / R / F1, value+unit F1, value+change F1 (README of ../shared/eval)
     "CQE (published)": ("-", "-", 92.0, 85.6, 88.1),
     "quantulum3 (published)": (65.0, 83.3, 73.0, 47.2, "-"),
@@ -78,8 +78,8 @@ that which who this these those its their his her our your my more less than ove
 
 def _counted_phrase(q: Quantity) -> str | None:
     """NewsQuant names a count's unit by the noun phrase it counts, its head in the singular ("50 different
-    products": "different product"), a unit word alone ("517 rushing yards": "yard"); a lone "one" counts the noun
-    after it ("one solution"), a figure hyphened to a noun that noun ("a six-cylinder engine": "cylinder")."""
+    products": "different product"), a unit word alone ("40 passing yards": "yard"); a lone "one" counts the noun
+    after it ("one solution"), a figure hyphened to a noun that noun ("a four-door car": "door")."""
     if (compound := _COMPOUND.match(q.after)) is not None:
         return compound.group(1).lower()
     words = _WORD.findall(q.after[:80])[:5]
@@ -132,7 +132,7 @@ def predictions(rows: list[dict]) -> list[dict]:
 
 def annotated(q: Quantity, text: str) -> bool:
     """Whether NewsQuant annotates a quantity of ours: not a year, date, identifier... (NOT_ANNOTATED), and mostly
-    not a duration written as an adjective ("a five-year award"; an age, "a 50-year-old", it does)."""
+    not a duration written as an adjective ("a ten-year plan"; an age, "a 50-year-old", it does)."""
     return not (q.not_claim_reason or "").startswith(NOT_ANNOTATED) and not _DURATION_ADJECTIVE.match(text, q.figure.end)
 
 

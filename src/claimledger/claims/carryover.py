@@ -1,6 +1,6 @@
 """What a quantity takes from the one before it in the sentence: a conversion in brackets states the bound and the
-change of the measure it converts ("over 200 hp (149 kW)", "fell by 1 degree Celsius (1.8 Fahrenheit)"), and an
-elliptical change keeps the verb of the one before ("Ross was down 2.3%, Burlington by 2.6%").
+change of the measure it converts ("over 200 hp (149 kW)", "fell by 2 metres (6.5 feet)"), and an
+elliptical change keeps the verb of the one before ("Apple rose 2.1%, Intel by 1.4%").
 
 Quantity-level only: the claim reading of each figure (claim_qualifier, claim_unit, claim_value) is left as it was.
 """
@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from claimledger.claims.quantities import Quantity
 
-# Between a measure and its conversion: its unit words, then "(" or "/" ("296 hp (224 kW / 300 PS)").
+# Between a measure and its conversion: its unit words, then "(" or "/" ("over 200 hp (149 kW / 203 PS)").
 _CONVERSION_GAP = re.compile(r"[^()\d]{0,30}?[(/]\s*(?:US\s*)?")
 # Between a change and an elliptical one: a list's comma or "and", a subject of a few words, then "by".
 _ELLIPSIS_GAP = re.compile(r"[^\d;:.!?()]{0,40}?(?:,|\band\b)[^\d;:.!?()]{0,40}?\bby\s+$")

@@ -39,7 +39,7 @@ def change_before(window: str) -> tuple[str | None, str | None]:
         return None, None
     last = tokens[-1].lower()
     if by and last not in _LOOSE and len(tokens) > 1 and tokens[-2].lower() in _STRICT:
-        last = tokens[-2].lower()  # a verb, its object, then "by": "grow sales by 35%", "fell sharply by 5%"
+        last = tokens[-2].lower()  # a verb, its object, then "by": "grow revenue by 12%", "fell sharply by 5%"
     if last in ("up", "down") and len(tokens) > 1 and tokens[-2].lower() in _PARTICLE_VERBS:
         return None, None  # "gave up 517 yards": a phrasal verb, no change
     strict = _STRICT.get(last)

@@ -29,7 +29,7 @@ _IDENTIFIER_WORDS = frozenset(word_list("identifiers")["words"].split())
 _AGE_WORDS = frozenset(word_list("identifiers")["age_words"])
 _STREET_AFTER = re.compile(r"^\s+(?:[A-Z][a-z]+\s+){1,3}(?:street|st\.|avenue|ave\.|road|rd\.|boulevard|blvd)", re.I)
 # The same with a capitalised street word, maybe right after the number or after a compass letter or an ordinal
-# ("22 Ave Foch", "9 E 71st St", "358 El Brillo Way").
+# ("14 Ave Gambetta", "7 W 54th St", "412 Old Mill Lane").
 _STREET_NAMED_AFTER = re.compile(r"^\s+(?:(?:[A-Z][a-z]+|[NSEW]\.?|\d+(?:st|nd|rd|th))\s+){0,3}"
                                  r"(?:Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Way|Lane|Drive)\b")
 _CODE_AFTER = re.compile(r"^\s+(?:zip|postal|post|area|dialling|dialing)\s*codes?\b", re.IGNORECASE)
@@ -80,7 +80,7 @@ def not_a_claim(s: str, f: Figure, counted_noun: str | None) -> str | None:
         if _STREET_AFTER.match(after) or _STREET_NAMED_AFTER.match(after):
             return "a street number"
         if _CODE_AFTER.match(after):
-            return "an identifier (a postal or phone code)"  # "the 90049 ZIP code"
+            return "an identifier (a postal or phone code)"  # "the 10023 zip code"
         name = _NAME_BEFORE.search(before) if previous[:3] != last[:3] else None  # a capital in the word before
         if name and plain_integer and not counted_noun and not _opens_sentence(s, f.start - len(before) + name.start()):
             return f"a name's number (after {previous!r})"  # "Channel 12", "Apollo 11"
@@ -93,9 +93,9 @@ def not_a_claim(s: str, f: Figure, counted_noun: str | None) -> str | None:
     elif f.form == "words" and raw[:1].isupper() and not counted_noun and previous[:3] != last[:3] \
             and not _TITLE_CASE_AFTER.match(after) and (name := _NAME_BEFORE.search(before)) \
             and not _opens_sentence(s, f.start - len(before) + name.start()):
-        return f"a name's number (after {previous!r})"  # "BBC One", "Formula One"; not "Israel Says Three Killed"
+        return f"a name's number (after {previous!r})"  # "ITV Four", "Formula One"; not "Israel Says Three Killed"
     elif f.form == "range" and _STREET_NAMED_AFTER.match(after):
-        return "a street number"  # "16-18 Industrial Avenue"
+        return "a street number"  # "40-42 Market Street"
     if _AGE_AFTER.match(after) and not _BOUND_BEFORE.search(before):
         return "an age"
     if f.value < 120 and (last in _AGE_WORDS or (last in _BRACKET_WORDS and _AGE_BRACKET.search(before))):

@@ -37,8 +37,8 @@ _NOT_NOUNS = {"has", "was", "is", "as", "this", "its", "his", "hers", "us", "yes
               "does", "goes", "ones", "thesis", "analysis", "crisis", "basis", "axis", "emphasis",
               "specimen", "abdomen", "regimen", "acumen", "stamen"}
 # A rate after a unit: "$3,500 a month", "63 cents per share", "52,000 barrels a day".
-# Not "$6.78 billion a year earlier": a time, no rate. A conversion in brackets may stand between ("9 billion
-# shekels ($2.4 billion) a year").
+# Not "$3.9 billion a year earlier": a time, no rate. A conversion in brackets may stand between ("40 million
+# euros ($43 million) a year").
 _RATE_AFTER = re.compile(r"\s*(?:\([^()]{1,40}\)\s*)?(?:-\s*)?(?:per|an?)(?=[\s-])(?P<per>[\s-]+(?P<word>[A-Za-z]+)\b)"
                          r"(?!\s+(?:earlier|ago|before|later|after|previously|prior)\b)", re.I)
 # A number find_figures leaves alone, with a currency code or a sign glued before it or letters glued after it:
@@ -149,7 +149,7 @@ def quantities_in(s: str, room: int | None, claims_only: bool = False) -> tuple[
 
 
 # Between two quantities, the words that make them one range: "$62 to $68", "5 to 7 per cent", "33-35 billion",
-# "three or four years".
+# "two or three weeks".
 _RANGE_GAP = re.compile(r"\s*(?:-|to|or)\s*")
 # After "from" or "between", the first end's unit words may stand in the gap: "from 208 pounds to 193".
 _FROM_GAP = re.compile(r"(?:\s+[A-Za-z.]{1,12}){0,3}?\s*(?P<sep>to|and|-)\s*")
@@ -190,7 +190,7 @@ def _joined(s: str, a: Quantity, b: Quantity) -> Quantity | None:
     if scale and not _SCALE_IN.search(a.quote) and low * SCALES[scale.group("scale").lower()] <= high:
         low *= SCALES[scale.group("scale").lower()]  # "US $89 to $93 billion": the scale belongs to both ends
     start = opened.start() if opened else a.start
-    unit = b.unit if a.unit == "count" or b.unit.startswith(a.unit + "/") else a.unit  # "$62 and $68 per share"
+    unit = b.unit if a.unit == "count" or b.unit.startswith(a.unit + "/") else a.unit  # "$40 and $55 per seat"
     return a._replace(start=start, end=b.end, quote=s[start:b.end], value=None, low=low, high=high, unit=unit,
                    qualifier="range", change=a.change or b.change, direction=a.direction or b.direction,
                    form="range", after=b.after, parts=(a, b))
@@ -301,13 +301,13 @@ def _edges(s: str, taken: list[Quantity]):
         prefix, suffix = m.group("prefix") or "", m.group("suffix") or ""
         if not (prefix or suffix) or _overlaps(taken_starts, taken_ends, m.start(), m.end()) \
                 or (is_folded_symbol(prefix) and not (m.group("dec") or m.group("scale") or "," in m.group("int"))):
-            continue  # "PS4" is a name, "PS2.7m" money
+            continue  # "PS4" is a name, "PS1.4m" money
         unit, reason = (currency_code(prefix) if prefix[:1] not in "+-m" else None), None
         if suffix:
             unit, reason = _suffix_unit(suffix, m.group("int"), m.group("dec"), unit)
             if unit is None and reason is None:
                 continue
-        named = unit_after(s[m.end():m.end() + 40]) if unit is None else None  # "minus-130 degrees Fahrenheit"
+        named = unit_after(s[m.end():m.end() + 40]) if unit is None else None  # "minus-170 degrees Celsius"
         scale = SCALES[m.group("scale").strip().lower()] if m.group("scale") else 1.0
         value = float(m.group("int").replace(",", "") + (m.group("dec") or "")) * scale
         percent = unit == "percent"

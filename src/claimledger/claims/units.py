@@ -49,7 +49,7 @@ _FIRST_WORDS = frozenset(w.split()[0] for w in _WORDS)
 # Up to three words after the figure, maybe after a hyphen ("a 5-mile walk"): looked up in the word table, longest
 # first. A dictionary lookup per figure; one alternation of every unit spelling would try each in turn.
 _NEXT_WORDS = re.compile(r"[ -]?(?P<w1>[A-Za-z]+)(?:(?P<s2>[ -])(?P<w2>[A-Za-z]+))?(?:(?P<s3>[ -])(?P<w3>[A-Za-z]+))?")
-# A symbol after the figure, glued, after one space or a hyphen ("64GB", "50 mph", "a 5-mpg gain"); one letter
+# A symbol after the figure, glued, after one space or a hyphen ("64GB", "50 mph", "a 4-mpg edge"); one letter
 # only glued ("45g").
 _NEXT_SYMBOL = re.compile(r"(?P<space> ?|-(?=[A-Za-z]{2}))(?P<unit>[A-Za-z°ºµμ%€£][A-Za-z0-9/°-]*)")
 _CURRENCY_BEFORE = re.compile(rf"(?<![A-Za-z])(?P<symbol>{_alternation(_UNITS['currency_symbols'])}) ?$")
@@ -107,7 +107,7 @@ def unit_after(after: str) -> UnitMatch | None:
         return None
     whole = m.group("unit")
     for symbol in (whole, whole.partition("-")[0]) if "-" in whole else (whole,):  # "lb-ft", but "km-long": km
-        unit = _SYMBOLS.get(symbol) or (symbol if symbol in _ISO_CODES else None)  # "110 JPY", "1 USD"
+        unit = _SYMBOLS.get(symbol) or (symbol if symbol in _ISO_CODES else None)  # "140 JPY", "2 EUR"
         if unit is not None:
             end = m.start("unit") + len(symbol)
             if len(symbol) > 1 or not m.group("space") \
