@@ -71,7 +71,7 @@ def newsquant_unit(q: Quantity) -> str | None:
 
 
 _WORD = re.compile(r"[A-Za-z][\w'-]*")
-_COMPOUND = re.compile(r"-([A-Za-z]{3,})\b(?!-)")
+_COMPOUND = re.compile(r"-(?!(?:long|old|wide|high|deep|tall|strong|based|odd|plus)\b)([A-Za-z]{3,})\b(?!-)")
 _FUNCTION_WORDS = frozenset("""of the a an and or to in on at for by with from as is are was were be been has have had
 that which who this these those its their his her our your my more less than over under about other others""".split())
 

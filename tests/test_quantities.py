@@ -152,6 +152,7 @@ NOT_CLAIMS = [
     ("The meeting starts at 3pm.", "3pm", "a time of day"),
     ("Hamas attacked on 7 October 2023.", "7", "a date"),
     ("Hamas attacked on 7 October 2023.", "2023", "a year"),
+    ("In 2014 C-SPAN aired the debate.", "2014", "a year"),  # a one-letter symbol only as a word of its own
     ("Call +972 3 555 1234 for details.", "+972", "a phone number"),
     ("The iPhone 11 sold well.", "11", "a name's number (after 'iPhone')"),
     ("Each one of them was searched.", "one", "a pronoun"),

@@ -110,9 +110,9 @@ def unit_after(after: str) -> UnitMatch | None:
         unit = _SYMBOLS.get(symbol) or (symbol if symbol in _ISO_CODES else None)  # "140 JPY", "2 EUR"
         if unit is not None:
             end = m.start("unit") + len(symbol)
-            if len(symbol) > 1 or not m.group("space") \
-                    or (symbol in _SPACED_SINGLE and not _ABBREVIATION_DOT.match(after, end)):
-                return UnitMatch(unit, end)
+            if len(symbol) > 1 or not m.group("space") or (symbol == whole and symbol in _SPACED_SINGLE
+                                                           and not _ABBREVIATION_DOT.match(after, end)):
+                return UnitMatch(unit, end)  # a spaced one-letter symbol is a word of its own: not "C-SPAN"
             return None
     return None
 
