@@ -36,6 +36,8 @@ UNIT_NAMES = {
     "SGD": "singapore dollar", "ILS": "shekel", "INR": "indian rupee", "MYR": "malaysian ringgit",
     "DKK": "danish krone", "CHF": "swiss franc", "RUB": "russian ruble", "TRY": "turkish lira", "MXN": "mexican peso",
     "ZAR": "south african rand", "AED": "uae dirham", "SAR": "saudi riyal", "HRK": "croatian kuna", "BRL": "real",
+    "THB": "thai baht", "NGN": "nigerian naira", "PLN": "polish zloty", "HUF": "hungarian forint",
+    "SEK": "swedish krona", "NOK": "norwegian krone", "IDR": "indonesian rupiah", "UAH": "ukrainian hryvnia",
     "cent": "cent", "penny": "point", "sen": "sen",  # NewsQuant names pence ("240p") "point"
     "km": "kilometre", "km2": "square kilometre", "m2": "square metre", "m3": "cubic metre", "m": "metre",
     "cm": "centimetre", "mm": "millimetre", "um": "micrometre", "nm": "nanometre", "square_mile": "square mile",
@@ -48,7 +50,8 @@ UNIT_NAMES = {
     "mAh": "milliampere-hour", "ppm": "parts-per-million", "ppb": "parts-per-billion", "bhp": "brake horsepower",
     "kcal": "kilocalorie", "Mbit/s": "megabit per second", "Gbit/s": "gigabit per second", "N·m": "newton metre",
     "lbf·ft": "foot pound-force", "pound_foot": "pound-foot", "mmBtu": "mega british thermal unit",
-    "PS": "horsepower",
+    "PS": "horsepower", "nautical_mile": "nautical mile", "TW": "terawatt", "Wh": "watt hour", "kV": "kilovolt",
+    "A": "ampere", "light_year": "light-year", "mbar": "millibar", "hPa": "hectopascal",
 }
 _DURATION_ADJECTIVE = re.compile(r"-(?:year|month|week|day)\b(?!-old)", re.IGNORECASE)
 _IRREGULAR = {"people": "people", "children": "child", "men": "man", "women": "woman", "feet": "foot"}

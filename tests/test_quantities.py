@@ -64,6 +64,9 @@ UNITS = [
     ("The delivery van holds 14 parcels.", ("14", 14, "count")),
     ("The bonus was worth PS1.4m last year.", ("PS1.4m", 1.4e6, "GBP")),
     ("He paid PS12,500 for the car.", ("PS12,500", 12500, "GBP")),
+    ("The ferry sails at 18 knots.", ("18", 18, "knot")),
+    ("The dinner cost 2,400 baht.", ("2,400", 2400, "THB")),
+    ("The new line carries 380 kV.", ("380", 380, "kV")),
 ]
 
 
