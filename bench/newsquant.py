@@ -38,7 +38,7 @@ UNIT_NAMES = {
     "ZAR": "south african rand", "AED": "uae dirham", "SAR": "saudi riyal", "HRK": "croatian kuna", "BRL": "real",
     "THB": "thai baht", "NGN": "nigerian naira", "PLN": "polish zloty", "HUF": "hungarian forint",
     "SEK": "swedish krona", "NOK": "norwegian krone", "IDR": "indonesian rupiah", "UAH": "ukrainian hryvnia",
-    "cent": "cent", "penny": "point", "sen": "sen",  # NewsQuant names pence ("240p") "point"
+    "cent": "cent", "penny": "point", "sen": "sen",  # NewsQuant names pence ("340p") "point"
     "km": "kilometre", "km2": "square kilometre", "m2": "square metre", "m3": "cubic metre", "m": "metre",
     "cm": "centimetre", "mm": "millimetre", "um": "micrometre", "nm": "nanometre", "square_mile": "square mile",
     "square_foot": "square foot", "cubic_foot": "cubic foot", "kg": "kilogram", "g": "gram", "mg": "milligram",
@@ -136,7 +136,8 @@ def predictions(rows: list[dict]) -> list[dict]:
 def annotated(q: Quantity, text: str) -> bool:
     """Whether NewsQuant annotates a quantity of ours: not a year, date, identifier... (NOT_ANNOTATED), and mostly
     not a duration written as an adjective ("a ten-year plan"; an age, "a 50-year-old", it does)."""
-    return not (q.not_claim_reason or "").startswith(NOT_ANNOTATED) and not _DURATION_ADJECTIVE.match(text, q.figure.end)
+    return not ((q.not_claim_reason or "").startswith(NOT_ANNOTATED)
+                or _DURATION_ADJECTIVE.match(text, q.figure.end))
 
 
 def score(score_py: Path, gold: list[dict], pred: list[dict], mode: str) -> dict:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
@@ -234,7 +236,8 @@ CONVERSIONS = [
      [("over 200", "more_than"), ("149", "more_than"), ("203", "more_than")]),
     ("The walk is about 5 miles (8 km) long.", [("about 5", "about"), ("8", "about")]),
     ("More than 900 people (400 of them children) fled.", [("More than 900", "more_than"), ("400", "exact")]),
-    ("It sold for nearly $2 million (£1.6 million) in May.", [("nearly $2 million", "nearly"), ("£1.6 million", "nearly")]),
+    ("It sold for nearly $2 million (£1.6 million) in May.",
+     [("nearly $2 million", "nearly"), ("£1.6 million", "nearly")]),
     ("The lake is 4 km (about 2.5 miles) across.", [("4", "exact"), ("about 2.5", "about")]),
 ]
 
@@ -246,7 +249,8 @@ def test_a_conversion_in_brackets_takes_the_bound(sentence, expected):
 
 # sentence, [(quote, change, direction)]: a bracketed conversion and an elliptical change keep the change before
 CARRIED_CHANGES = [
-    ("Sea levels fell by 2 to 3 metres (6.5 to 10 feet) in that age.", [("2 to 3", True, "down"), ("6.5 to 10", True, "down")]),
+    ("Sea levels fell by 2 to 3 metres (6.5 to 10 feet) in that age.",
+     [("2 to 3", True, "down"), ("6.5 to 10", True, "down")]),
     ("Apple rose 2.1%, Intel by 1.4% and Dell was flat.", [("2.1%", True, "up"), ("1.4%", True, "up")]),
     ("Revenue rose 5% and margins by 2%.", [("5%", True, "up"), ("2%", True, "up")]),
     ("Revenue rose 5%; margins stood at 2%.", [("5%", True, "up"), ("2%", False, None)]),
@@ -290,3 +294,32 @@ def test_extract_quantities_json_lists_every_quantity(tmp_path):
         ("4 percentage points", "percentage_point", True, "up", True, None),
         ("2024", "count", False, None, False, "a year"),
     ]
+
+
+_NQ_SPEC = importlib.util.spec_from_file_location("newsquant_bench",
+                                                  Path(__file__).resolve().parents[1] / "bench" / "newsquant.py")
+newsquant = importlib.util.module_from_spec(_NQ_SPEC)
+_NQ_SPEC.loader.exec_module(newsquant)
+
+
+# sentence, [(value, NewsQuant's unit name, qualifier)]: bench/newsquant.py's map from our units to NewsQuant's names
+NEWSQUANT_NAMES = [
+    ("The stock closed at 340p.", [(340, "point", "exact")]),
+    ("The shares trade at 12 times sales.", [(12, "count", "exact")]),
+    ("He threw for 40 passing yards.", [(40, "yard", "exact")]),
+    ("They bought a four-door car.", [(4, "door", "exact")]),
+    ("The council approved a ten-year plan.", []),  # a duration as an adjective: not annotated
+    ("Police found a 3-year-old boy.", [(3, "year of age", "exact")]),
+    ("The town lies about 20-25 km away.", [((20, 25), "kilometre", "about")]),
+    ("The engine makes 320 Nm of torque.", [(320, "newton metre", "exact")]),
+    ("About 40 fishermen lost their boats.", [(40, "fisherman", "about")]),
+    ("Gas traded at $3.10 per mmBtu.", [(3.1, "dollar per mega british thermal unit", "exact")]),
+]
+
+
+@pytest.mark.parametrize("sentence, expected", NEWSQUANT_NAMES, ids=[n[0][:30] for n in NEWSQUANT_NAMES])
+def test_newsquant_names(sentence, expected):
+    (row,) = newsquant.predictions([{"text": sentence}])
+    got = [(tuple(q["range"]) if q["value"] is None else q["value"], q["unit"], q["qualifier"])
+           for q in row["quantities"]]
+    assert got == [(pytest.approx(v) if not isinstance(v, tuple) else v, u, ql) for v, u, ql in expected]
