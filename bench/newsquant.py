@@ -20,6 +20,7 @@ from pathlib import Path
 from claimledger.claims.qualifiers import find_qualifier
 from claimledger.claims.quantities import Quantity, find_quantities
 from claimledger.claims.text import normalise
+from claimledger.claims.units import unit_after
 
 ROOT = Path(__file__).resolve().parents[1]
 # NewsQuant annotates ages, durations and tallies, never years, dates, times of day, identifiers or ordinals.
@@ -35,7 +36,9 @@ UNIT_NAMES = {
     "SGD": "singapore dollar", "ILS": "shekel", "INR": "indian rupee", "MYR": "malaysian ringgit",
     "DKK": "danish krone", "CHF": "swiss franc", "RUB": "russian ruble", "TRY": "turkish lira", "MXN": "mexican peso",
     "ZAR": "south african rand", "AED": "uae dirham", "SAR": "saudi riyal", "HRK": "croatian kuna", "BRL": "real",
-    "cent": "cent", "penny": "penny", "sen": "sen",
+    "THB": "thai baht", "NGN": "nigerian naira", "PLN": "polish zloty", "HUF": "hungarian forint",
+    "SEK": "swedish krona", "NOK": "norwegian krone", "IDR": "indonesian rupiah", "UAH": "ukrainian hryvnia",
+    "cent": "cent", "penny": "point", "sen": "sen",  # NewsQuant names pence ("340p") "point"
     "km": "kilometre", "km2": "square kilometre", "m2": "square metre", "m3": "cubic metre", "m": "metre",
     "cm": "centimetre", "mm": "millimetre", "um": "micrometre", "nm": "nanometre", "square_mile": "square mile",
     "square_foot": "square foot", "cubic_foot": "cubic foot", "kg": "kilogram", "g": "gram", "mg": "milligram",
@@ -45,9 +48,14 @@ UNIT_NAMES = {
     "V": "volt", "Hz": "hertz", "kHz": "kilohertz", "MHz": "megahertz", "GHz": "gigahertz", "kB": "kilobyte",
     "MB": "megabyte", "GB": "gigabyte", "TB": "terabyte", "GPa": "gigapascal", "Pa": "pascal", "dB": "decibel",
     "mAh": "milliampere-hour", "ppm": "parts-per-million", "ppb": "parts-per-billion", "bhp": "brake horsepower",
-    "kcal": "kilocalorie", "Mbit/s": "megabit per second", "Gbit/s": "gigabit per second",
+    "kcal": "kilocalorie", "Mbit/s": "megabit per second", "Gbit/s": "gigabit per second", "N·m": "newton metre",
+    "lbf·ft": "foot pound-force", "pound_foot": "pound-foot", "mmBtu": "mega british thermal unit",
+    "PS": "horsepower", "nautical_mile": "nautical mile", "TW": "terawatt", "Wh": "watt hour", "kV": "kilovolt",
+    "A": "ampere", "light_year": "light-year", "mbar": "millibar", "hPa": "hectopascal",
 }
+_DURATION_ADJECTIVE = re.compile(r"-(?:year|month|week|day)\b(?!-old)", re.IGNORECASE)
 _IRREGULAR = {"people": "people", "children": "child", "men": "man", "women": "woman", "feet": "foot"}
+_COUNTED_NAMES = {"time": "count"}  # NewsQuant names a multiple ("12 times sales") "count"
 PUBLISHED = {  # value P / R / F1, value+unit F1, value+change F1 (README of ../shared/eval)
     "CQE (published)": ("-", "-", 92.0, 85.6, 88.1),
     "quantulum3 (published)": (65.0, 83.3, 73.0, 47.2, "-"),
@@ -66,20 +74,27 @@ def newsquant_unit(q: Quantity) -> str | None:
 
 
 _WORD = re.compile(r"[A-Za-z][\w'-]*")
+_COMPOUND = re.compile(r"-(?!(?:long|old|wide|high|deep|tall|strong|based|odd|plus)\b)([A-Za-z]{3,})\b(?!-)")
 _FUNCTION_WORDS = frozenset("""of the a an and or to in on at for by with from as is are was were be been has have had
 that which who this these those its their his her our your my more less than over under about other others""".split())
 
 
 def _counted_phrase(q: Quantity) -> str | None:
     """NewsQuant names a count's unit by the noun phrase it counts, its head in the singular ("50 different
-    products": "different product"); a lone "one" counts the noun after it ("one solution")."""
+    products": "different product"), a unit word alone ("40 passing yards": "yard"); a lone "one" counts the noun
+    after it ("one solution"), a figure hyphened to a noun that noun ("a four-door car": "door")."""
+    if (compound := _COMPOUND.match(q.after)) is not None:
+        return compound.group(1).lower()
     words = _WORD.findall(q.after[:80])[:5]
-    if q.counted and q.counted in (w.lower() for w in words):
-        head = [w.lower() for w in words].index(q.counted)
-        phrase = [w for w in words[:head] if w.lower() not in _FUNCTION_WORDS]
-        return " ".join([*phrase, _singular(q.counted)])
     if q.value == 1 and words and words[0].lower() not in _FUNCTION_WORDS:
         return words[0]
+    if q.counted and q.counted in (w.lower() for w in words):
+        if (unit := unit_after(" " + q.counted)) is not None:
+            return UNIT_NAMES.get(unit.unit, unit.unit)
+        head = [w.lower() for w in words].index(q.counted)
+        phrase = [w for w in words[:head] if w.lower() not in _FUNCTION_WORDS]
+        singular = _singular(q.counted)
+        return " ".join([*phrase, _COUNTED_NAMES.get(singular, singular)])
     return None
 
 
@@ -88,6 +103,8 @@ def _singular(word: str) -> str:
         return _IRREGULAR[word]
     if word.endswith("ies"):
         return word[:-3] + "y"
+    if word.endswith("men"):  # "fishermen"
+        return word[:-3] + "man"
     if word.endswith(("ses", "xes", "ches", "shes")):
         return word[:-2]
     return word[:-1] if word.endswith("s") else word
@@ -96,7 +113,7 @@ def _singular(word: str) -> str:
 def prediction(q: Quantity, text: str) -> dict:
     """One quantity in score.py's prediction format. NewsQuant gives a range the bound written before it ("about
     14-18 mpg": ~), where our qualifier says only "range"."""
-    qualifier = find_qualifier(text[:q.start], "").qualifier if q.qualifier == "range" else q.qualifier
+    qualifier = find_qualifier(text[:q.figure.start], "").qualifier if q.qualifier == "range" else q.qualifier
     out = {"unit": newsquant_unit(q), "qualifier": qualifier,
            "change": q.change, "change_direction": q.direction}
     if q.value is None:
@@ -108,9 +125,19 @@ def prediction(q: Quantity, text: str) -> dict:
 
 def predictions(rows: list[dict]) -> list[dict]:
     """find_quantities on every sentence, less what the set does not annotate."""
-    return [{"text": r["text"], "quantities": [prediction(q, normalise(r["text"])) for q in find_quantities(normalise(r["text"]))
-                                               if not (q.not_claim_reason or "").startswith(NOT_ANNOTATED)]}
-            for r in rows]
+    out = []
+    for r in rows:
+        text = normalise(r["text"])
+        out.append({"text": r["text"], "quantities": [prediction(q, text) for q in find_quantities(text)
+                                                      if annotated(q, text)]})
+    return out
+
+
+def annotated(q: Quantity, text: str) -> bool:
+    """Whether NewsQuant annotates a quantity of ours: not a year, date, identifier... (NOT_ANNOTATED), and mostly
+    not a duration written as an adjective ("a ten-year plan"; an age, "a 50-year-old", it does)."""
+    return not ((q.not_claim_reason or "").startswith(NOT_ANNOTATED)
+                or _DURATION_ADJECTIVE.match(text, q.figure.end))
 
 
 def score(score_py: Path, gold: list[dict], pred: list[dict], mode: str) -> dict:

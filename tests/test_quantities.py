@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
@@ -45,6 +47,28 @@ UNITS = [
     ("It is about minus 387 Fahrenheit.", ("about minus 387", -387, "fahrenheit")),
     ("The base model has just 64GB of storage.", ("64GB", 64, "GB")),
     ("Some 82,700 Israelis left the country in 2024.", ("Some 82,700", 82700, "count")),
+    ("The flat sold for about $950 per square foot.", ("about $950", 950, "USD/square_foot")),
+    ("Warehouses now let at $95 per sq m.", ("$95", 95, "USD/m2")),
+    ("Profit was $3.9 billion a year earlier.", ("$3.9 billion", 3.9e9, "USD")),
+    ("The hotel charged HK $1,800 for the night.", ("HK $1,800", 1800, "HKD")),
+    ("The rate was fixed at 140 JPY for the quarter.", ("140", 140, "JPY")),
+    ("The laptop cost 900€ in the sale.", ("900", 900, "EUR")),
+    ("The engine makes 320 Nm of torque.", ("320", 320, "N·m")),
+    ("The diesel gives 410 lb-ft at low revs.", ("410", 410, "lbf·ft")),
+    ("The truck pulls with 380 pound-feet of torque.", ("380", 380, "pound_foot")),
+    ("Gas traded at $3.10 per mmBtu on Monday.", ("$3.10", 3.1, "USD/mmBtu")),
+    ("The road is 12 km-long and unlit.", ("12", 12, "km")),
+    ("At night the moon cools to minus-170 degrees Celsius.", ("minus-170", -170, "celsius")),
+    ("The stock closed at 340 p on Friday.", ("340", 340, "penny")),
+    ("A 20 W charger comes in the box.", ("20", 20, "W")),
+    ("The hybrid gains a 4-mpg edge on the highway.", ("4", 4, "mpg")),
+    ("Water here boils at 96 C because of the altitude.", ("96", 96, "celsius")),
+    ("The delivery van holds 14 parcels.", ("14", 14, "count")),
+    ("The bonus was worth PS1.4m last year.", ("PS1.4m", 1.4e6, "GBP")),
+    ("He paid PS12,500 for the car.", ("PS12,500", 12500, "GBP")),
+    ("The ferry sails at 18 knots.", ("18", 18, "knot")),
+    ("The dinner cost 2,400 baht.", ("2,400", 2400, "THB")),
+    ("The new line carries 380 kV.", ("380", 380, "kV")),
 ]
 
 
@@ -72,6 +96,8 @@ BOUNDS = [
     ("Apple now expects US $89 to $93 billion.", ("range", None, 89e9, 93e9)),
     ("Thousands of people marched in the capital.", ("range", None, 1000, 10000)),
     ("The margin is less than or equal to 30 seats.", ("at_most", 30, None, 30)),
+    ("The parcel weighs just under 4kg.", ("fewer_than", 4, None, 4)),
+    ("Turnout was just below 60 percent.", ("fewer_than", 60, None, 60)),
     ("The target is greater than or equal to 5 percent.", ("at_least", 5, 5, None)),
     ("Keep x>10 at all times.", ("more_than", 10, 10, None)),
     ("Keep y<=20 at all times.", ("at_most", 20, None, 20)),
@@ -97,6 +123,12 @@ CHANGES = [
     ("The budget was halved.", ("halved", True, "down")),
     ("Inflation stood at 3.5 percent.", ("3.5 percent", False, None)),
     ("The toll rose to 500.", ("500", False, None)),
+    ("The chain hopes to grow revenue by 12 percent.", ("12 percent", True, "up")),
+    ("Output fell sharply by 8 percent in March.", ("8 percent", True, "down")),
+    ("The main index ended down 2% on Friday.", ("2%", True, "down")),
+    ("The forecast was revised upward by 0.4 percent.", ("0.4 percent", True, "up")),
+    ("After plummeting 40% last year, the shares recovered.", ("40%", True, "down")),
+    ("The guard gave up 20 points in the first half.", ("20", False, None)),
 ]
 
 
@@ -125,9 +157,16 @@ NOT_CLAIMS = [
     ("The meeting starts at 3pm.", "3pm", "a time of day"),
     ("Hamas attacked on 7 October 2023.", "7", "a date"),
     ("Hamas attacked on 7 October 2023.", "2023", "a year"),
+    ("In 2014 C-SPAN aired the debate.", "2014", "a year"),  # a one-letter symbol only as a word of its own
     ("Call +972 3 555 1234 for details.", "+972", "a phone number"),
     ("The iPhone 11 sold well.", "11", "a name's number (after 'iPhone')"),
     ("Each one of them was searched.", "one", "a pronoun"),
+    ("The house at 14 Ave Gambetta sold in May.", "14", "a street number"),
+    ("The flat at 7 W 54th St is for rent.", "7", "a street number"),
+    ("They moved to 412 Old Mill Lane last year.", "412", "a street number"),
+    ("The final was shown live on ITV Four.", "Four", "a name's number (after 'ITV')"),
+    ("The shop at 40-42 Market Street reopened.", "40-42", "a street number"),
+    ("Homes in the 10023 zip code sold fast.", "10023", "an identifier (a postal or phone code)"),
 ]
 
 
@@ -145,6 +184,87 @@ def test_not_a_claim(sentence, quote, reason):
 def test_numbers_that_are_no_claims_never_become_claims(sentence):
     quotes = [c.quote for c in extract_claims(Article(id="t", text=sentence))]
     assert quotes == (["56%"] if "56%" in sentence else [])
+
+
+def test_a_capitalised_number_word_in_a_title_case_line_stays_a_claim():
+    assert only("Israel Says Three Killed in Raid").quote == "Three"  # not a name's number like "BBC One"
+
+
+# sentence, the plural noun the figure counts
+COUNTED = [
+    ("Some 40 fishermen lost their boats in the storm.", "fishermen"),
+    ("The club fielded 11 new players on Saturday.", "players"),
+    ("The museum keeps 200 specimen jars in its cellar.", "jars"),
+]
+
+
+@pytest.mark.parametrize("sentence, counted", COUNTED, ids=[c for _, c in COUNTED])
+def test_counted_noun(sentence, counted):
+    assert only(sentence).counted == counted
+
+
+# sentence, (low, high, unit): a range's unit is its ends', a rate written once after the second end included
+RANGE_UNITS = [
+    ("Tickets sell at between $40 and $55 per seat.", (40, 55, "USD/seat")),
+    ("Rents run from $20 to $26 per square foot.", (20, 26, "USD/square_foot")),
+    ("The lake warmed by 2 to 3 degrees Celsius.", (2, 3, "celsius")),
+    ("The repairs take two or three weeks.", (2, 3, "week")),
+]
+
+
+@pytest.mark.parametrize("sentence, expected", RANGE_UNITS, ids=[r[1][2] for r in RANGE_UNITS])
+def test_range_unit(sentence, expected):
+    q = only(sentence)
+    assert (q.low, q.high, q.unit) == expected
+
+
+def test_a_rate_reads_past_a_conversion_in_brackets():
+    first, second = find_quantities("The levy raises 40 million euros (about $43 million) a year.")
+    assert (first.quote, first.unit, second.unit) == ("40 million", "EUR/year", "USD")
+
+
+def test_just_under_bounds_the_quantity_and_is_checked_as_nearly():
+    sentence = "Just under 2,000 homes were damaged in the storm."
+    assert only(sentence).qualifier == "fewer_than"
+    (claim,) = extract_claims(Article(id="t", text=sentence))
+    assert (claim.qualifier, claim.low, claim.high) == ("nearly", 1800, 2040)
+
+
+# sentence, [(quote, qualifier)]: a bare conversion in brackets states the bound of the measure before it
+CONVERSIONS = [
+    ("The engine makes over 200 hp (149 kW / 203 PS) at the top.",
+     [("over 200", "more_than"), ("149", "more_than"), ("203", "more_than")]),
+    ("The walk is about 5 miles (8 km) long.", [("about 5", "about"), ("8", "about")]),
+    ("More than 900 people (400 of them children) fled.", [("More than 900", "more_than"), ("400", "exact")]),
+    ("It sold for nearly $2 million (£1.6 million) in May.",
+     [("nearly $2 million", "nearly"), ("£1.6 million", "nearly")]),
+    ("The lake is 4 km (about 2.5 miles) across.", [("4", "exact"), ("about 2.5", "about")]),
+]
+
+
+@pytest.mark.parametrize("sentence, expected", CONVERSIONS, ids=[c[0][:30] for c in CONVERSIONS])
+def test_a_conversion_in_brackets_takes_the_bound(sentence, expected):
+    assert [(q.quote, q.qualifier) for q in find_quantities(sentence)] == expected
+
+
+# sentence, [(quote, change, direction)]: a bracketed conversion and an elliptical change keep the change before
+CARRIED_CHANGES = [
+    ("Sea levels fell by 2 to 3 metres (6.5 to 10 feet) in that age.",
+     [("2 to 3", True, "down"), ("6.5 to 10", True, "down")]),
+    ("Apple rose 2.1%, Intel by 1.4% and Dell was flat.", [("2.1%", True, "up"), ("1.4%", True, "up")]),
+    ("Revenue rose 5% and margins by 2%.", [("5%", True, "up"), ("2%", True, "up")]),
+    ("Revenue rose 5%; margins stood at 2%.", [("5%", True, "up"), ("2%", False, None)]),
+]
+
+
+@pytest.mark.parametrize("sentence, expected", CARRIED_CHANGES, ids=[c[0][:30] for c in CARRIED_CHANGES])
+def test_a_change_carries_over(sentence, expected):
+    assert [(q.quote, q.change, q.direction) for q in find_quantities(sentence)] == expected
+
+
+def test_an_elliptical_change_is_no_claimed_change():
+    (_, second) = [q for q in find_quantities("Apple rose 2.1%, Intel by 1.4% and Dell was flat.")]
+    assert (second.claim_unit, second.claim_value) == ("percent", 1.4)  # the claim reading is left as it was
 
 
 def test_a_from_to_range_is_one_quantity_and_two_claims():
@@ -174,3 +294,32 @@ def test_extract_quantities_json_lists_every_quantity(tmp_path):
         ("4 percentage points", "percentage_point", True, "up", True, None),
         ("2024", "count", False, None, False, "a year"),
     ]
+
+
+_NQ_SPEC = importlib.util.spec_from_file_location("newsquant_bench",
+                                                  Path(__file__).resolve().parents[1] / "bench" / "newsquant.py")
+newsquant = importlib.util.module_from_spec(_NQ_SPEC)
+_NQ_SPEC.loader.exec_module(newsquant)
+
+
+# sentence, [(value, NewsQuant's unit name, qualifier)]: bench/newsquant.py's map from our units to NewsQuant's names
+NEWSQUANT_NAMES = [
+    ("The stock closed at 340p.", [(340, "point", "exact")]),
+    ("The shares trade at 12 times sales.", [(12, "count", "exact")]),
+    ("He threw for 40 passing yards.", [(40, "yard", "exact")]),
+    ("They bought a four-door car.", [(4, "door", "exact")]),
+    ("The council approved a ten-year plan.", []),  # a duration as an adjective: not annotated
+    ("Police found a 3-year-old boy.", [(3, "year of age", "exact")]),
+    ("The town lies about 20-25 km away.", [((20, 25), "kilometre", "about")]),
+    ("The engine makes 320 Nm of torque.", [(320, "newton metre", "exact")]),
+    ("About 40 fishermen lost their boats.", [(40, "fisherman", "about")]),
+    ("Gas traded at $3.10 per mmBtu.", [(3.1, "dollar per mega british thermal unit", "exact")]),
+]
+
+
+@pytest.mark.parametrize("sentence, expected", NEWSQUANT_NAMES, ids=[n[0][:30] for n in NEWSQUANT_NAMES])
+def test_newsquant_names(sentence, expected):
+    (row,) = newsquant.predictions([{"text": sentence}])
+    got = [(tuple(q["range"]) if q["value"] is None else q["value"], q["unit"], q["qualifier"])
+           for q in row["quantities"]]
+    assert got == [(pytest.approx(v) if not isinstance(v, tuple) else v, u, ql) for v, u, ql in expected]

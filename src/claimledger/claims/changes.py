@@ -32,11 +32,14 @@ def change_before(window: str) -> tuple[str | None, str | None]:
     """("up" or "down" or None) twice for the words just before a figure: first for the change verbs a claim can
     state ("rose", "fell by"), then also counting the verbs of prices and counts ("added", "lost")."""
     tokens = window.split()[-3:]
-    if tokens and tokens[-1].lower() in ("by", "of"):
+    by = bool(tokens) and tokens[-1].lower() in ("by", "of")
+    if by:
         tokens.pop()
     if not tokens:
         return None, None
     last = tokens[-1].lower()
+    if by and last not in _LOOSE and len(tokens) > 1 and tokens[-2].lower() in _STRICT:
+        last = tokens[-2].lower()  # a verb, its object, then "by": "grow revenue by 12%", "fell sharply by 5%"
     if last in ("up", "down") and len(tokens) > 1 and tokens[-2].lower() in _PARTICLE_VERBS:
         return None, None  # "gave up 517 yards": a phrasal verb, no change
     strict = _STRICT.get(last)

@@ -28,9 +28,15 @@ _CALENDAR_SPAN_AFTER = re.compile(r"^\s+(?:months|weeks|days|quarters)\s+of\s+(?
 _IDENTIFIER_WORDS = frozenset(word_list("identifiers")["words"].split())
 _AGE_WORDS = frozenset(word_list("identifiers")["age_words"])
 _STREET_AFTER = re.compile(r"^\s+(?:[A-Z][a-z]+\s+){1,3}(?:street|st\.|avenue|ave\.|road|rd\.|boulevard|blvd)", re.I)
+# The same with a capitalised street word, maybe right after the number or after a compass letter or an ordinal
+# ("14 Ave Gambetta", "7 W 54th St", "412 Old Mill Lane").
+_STREET_NAMED_AFTER = re.compile(r"^\s+(?:(?:[A-Z][a-z]+|[NSEW]\.?|\d+(?:st|nd|rd|th))\s+){0,3}"
+                                 r"(?:Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Way|Lane|Drive)\b")
+_CODE_AFTER = re.compile(r"^\s+(?:zip|postal|post|area|dialling|dialing)\s*codes?\b", re.IGNORECASE)
 # International numbers ("+972 3 555 1234") and dashed local ones ("(212) 555-1234", "555-123-4567").
 _PHONE = re.compile(r"\+\d{1,3}(?:[\s.-]?\(?\d{1,4}\)?){2,5}|\(?\b\d{3}\)?[\s.-]?\d{3}[.-]\d{4}\b")
 _NAME_BEFORE = re.compile(r"\b(?:[A-Z]|[a-z]{1,2}[A-Z])[\w-]*\s$")  # "Channel ", "iPhone "
+_TITLE_CASE_AFTER = re.compile(r"\s+[A-Z]")
 _SENTENCE_END_BEFORE = re.compile(r"[.!?][\"')\]]*\s+$")
 _VOTE_WORDS = re.compile(r"\b(?:vot(?:e|es|ed|ing)|ballots?|in\s+favou?r|abstain(?:ed|ing|ions)?|seats?)\b", re.I)
 _TALLY_AFTER = re.compile(r"^\s*(?:votes?\s+)?(?:to|-|against)\s+\d", re.I)
@@ -71,8 +77,10 @@ def not_a_claim(s: str, f: Figure, counted_noun: str | None) -> str | None:
             return f"an identifier (after {previous!r})"
         if _TIME_AFTER.match(after):
             return "a time of day"
-        if _STREET_AFTER.match(after):
+        if _STREET_AFTER.match(after) or _STREET_NAMED_AFTER.match(after):
             return "a street number"
+        if _CODE_AFTER.match(after):
+            return "an identifier (a postal or phone code)"  # "the 10023 zip code"
         name = _NAME_BEFORE.search(before) if previous[:3] != last[:3] else None  # a capital in the word before
         if name and plain_integer and not counted_noun and not _opens_sentence(s, f.start - len(before) + name.start()):
             return f"a name's number (after {previous!r})"  # "Channel 12", "Apollo 11"
@@ -82,6 +90,12 @@ def not_a_claim(s: str, f: Figure, counted_noun: str | None) -> str | None:
             return "a phone number"
         if _inside(_NUMERIC_DATE, s, f):
             return "a date"
+    elif f.form == "words" and raw[:1].isupper() and not counted_noun and previous[:3] != last[:3] \
+            and not _TITLE_CASE_AFTER.match(after) and (name := _NAME_BEFORE.search(before)) \
+            and not _opens_sentence(s, f.start - len(before) + name.start()):
+        return f"a name's number (after {previous!r})"  # "ITV Four", "Formula One"; not "Israel Says Three Killed"
+    elif f.form == "range" and _STREET_NAMED_AFTER.match(after):
+        return "a street number"  # "40-42 Market Street"
     if _AGE_AFTER.match(after) and not _BOUND_BEFORE.search(before):
         return "an age"
     if f.value < 120 and (last in _AGE_WORDS or (last in _BRACKET_WORDS and _AGE_BRACKET.search(before))):

@@ -11,6 +11,7 @@ from claimledger.claims.wordlists import word_list
 # Longest phrases first so "just over" wins over "over". Each must stand right before the figure (lexicon/qualifiers.toml).
 _BEFORE: dict[str, list[str]] = word_list("qualifiers")["before"]
 _AFTER: dict[str, list[str]] = word_list("qualifiers")["after"]
+_WRITTEN: dict[str, str] = word_list("qualifiers")["written"]
 
 _BEFORE_PHRASES = sorted({p for ps in _BEFORE.values() for p in ps}, key=len, reverse=True)
 _BEFORE_RE = re.compile(
@@ -30,9 +31,15 @@ _AFTER_LOOKUP = {p: q for q, ps in _AFTER.items() for p in ps}
 class QualifierMatch:
     """The qualifier of a figure and the characters it covers before and after the figure."""
 
-    qualifier: str
+    qualifier: str  # the reading a check gives it
     before: int = 0  # characters of qualifier wording right before the figure
     after: int = 0
+    written: str | None = None  # the bound as written, when stricter than the check's reading ("just under")
+
+    @property
+    def bound(self) -> str:
+        """The bound the words state, for the quantity layer."""
+        return self.written or self.qualifier
 
 
 def find_qualifier(before: str, after: str) -> QualifierMatch:
@@ -40,8 +47,8 @@ def find_qualifier(before: str, after: str) -> QualifierMatch:
     tail = before[-40:]  # the longest qualifier phrase is far shorter; an anchored search over more is waste
     m = _BEFORE_RE.search(tail)
     if m:
-        phrase = m.group("q") or m.group("sign")
-        return QualifierMatch(_BEFORE_LOOKUP[" ".join(phrase.lower().split())], before=len(tail) - m.start())
+        phrase = " ".join((m.group("q") or m.group("sign")).lower().split())
+        return QualifierMatch(_BEFORE_LOOKUP[phrase], before=len(tail) - m.start(), written=_WRITTEN.get(phrase))
     m = _AFTER_RE.search(after)
     if m:
         return QualifierMatch(_AFTER_LOOKUP[m.group("q").lower()], after=m.end())

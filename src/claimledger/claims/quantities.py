@@ -9,11 +9,13 @@ from dataclasses import replace
 from itertools import islice
 from typing import NamedTuple
 
+from claimledger.claims.carryover import carried_over
 from claimledger.claims.changes import change_after, change_before, multipliers_in
 from claimledger.claims.exclusions import not_a_claim
 from claimledger.claims.numbers import SCALES, Figure, find_figures
 from claimledger.claims.qualifiers import QualifierMatch, find_qualifier
-from claimledger.claims.units import currency_before, currency_code, glued_currency_prefixes, glued_symbol, unit_after
+from claimledger.claims.units import (currency_before, currency_code, glued_currency_prefixes, glued_symbol,
+                                      is_folded_symbol, unit_after)
 from claimledger.claims.wordlists import word_list
 
 __all__ = ["Quantity", "find_quantities", "quantities_in"]
@@ -32,9 +34,13 @@ _ONE_SPAN_CONTEXT = re.compile(r"\s+(?:into|of\s+(?:war|fighting))\b")
 _IRREGULAR_PLURALS = {"people", "children", "men", "women", "staff", "personnel", "police", "youth", "press"}
 _NOT_NOUNS = {"has", "was", "is", "as", "this", "its", "his", "hers", "us", "yes", "thus", "plus", "less",
               "across", "towards", "always", "perhaps", "whereas", "since", "afterwards", "besides", "alas",
-              "does", "goes", "ones", "thesis", "analysis", "crisis", "basis", "axis", "emphasis"}
+              "does", "goes", "ones", "thesis", "analysis", "crisis", "basis", "axis", "emphasis",
+              "specimen", "abdomen", "regimen", "acumen", "stamen"}
 # A rate after a unit: "$3,500 a month", "63 cents per share", "52,000 barrels a day".
-_RATE_AFTER = re.compile(r"\s*(?:-\s*)?(?:per|an?)[\s-]+(?P<per>[A-Za-z]+)\b", re.I)
+# Not "$3.9 billion a year earlier": a time, no rate. A conversion in brackets may stand between ("40 million
+# euros ($43 million) a year").
+_RATE_AFTER = re.compile(r"\s*(?:\([^()]{1,40}\)\s*)?(?:-\s*)?(?:per|an?)(?=[\s-])(?P<per>[\s-]+(?P<word>[A-Za-z]+)\b)"
+                         r"(?!\s+(?:earlier|ago|before|later|after|previously|prior)\b)", re.I)
 # A number find_figures leaves alone, with a currency code or a sign glued before it or letters glued after it:
 # "USD10m", "$US55,931,000", "+0.2%", "minus-5", "64GB", "278kg", "1.38pc", "3rd", "8pm", "1080p".
 _EDGE = re.compile(rf"""(?=[A-Z$+\-m\d])(?<![\w.,/:\#+])(?<!(?<!\d)-)
@@ -132,18 +138,19 @@ def quantities_in(s: str, room: int | None, claims_only: bool = False) -> tuple[
         unit = m.group("unit").lower()
         figure = Figure(m.start(), m.end(), 1.0, "words", False, 1.0)
         q = find_qualifier(_before(s, m.start()), "")
-        extra.append(_quantity(s, figure, QualifierMatch(q.qualifier, q.before), 1.0, _DURATION_UNITS[unit], unit, None,
+        extra.append(_quantity(s, figure, replace(q, after=0), 1.0, _DURATION_UNITS[unit], unit, None,
                                claim_qualifier=q.qualifier))
     if _EDGE_TRIGGER.search(s):
         extra.extend(islice(_edges(s, read), room))
     if "-" in s and not claims_only:
         extra.extend(islice(_scores(s, read + [q for q in extra if q.form != "multiplier"]), room))
     kept = [q for i, q in enumerate(read) if i not in replaced]
-    return _ranges(s, sorted(kept + extra, key=lambda q: q.start)), found
+    return carried_over(s, _ranges(s, sorted(kept + extra, key=lambda q: q.start))), found
 
 
-# Between two quantities, the words that make them one range: "$62 to $68", "5 to 7 per cent", "33-35 billion".
-_RANGE_GAP = re.compile(r"\s*(?:-|to)\s*")
+# Between two quantities, the words that make them one range: "$62 to $68", "5 to 7 per cent", "33-35 billion",
+# "two or three weeks".
+_RANGE_GAP = re.compile(r"\s*(?:-|to|or)\s*")
 # After "from" or "between", the first end's unit words may stand in the gap: "from 208 pounds to 193".
 _FROM_GAP = re.compile(r"(?:\s+[A-Za-z.]{1,12}){0,3}?\s*(?P<sep>to|and|-)\s*")
 _FROM_BEFORE = re.compile(r"(?:from|between)\s+$", re.I)
@@ -183,7 +190,7 @@ def _joined(s: str, a: Quantity, b: Quantity) -> Quantity | None:
     if scale and not _SCALE_IN.search(a.quote) and low * SCALES[scale.group("scale").lower()] <= high:
         low *= SCALES[scale.group("scale").lower()]  # "US $89 to $93 billion": the scale belongs to both ends
     start = opened.start() if opened else a.start
-    unit = b.unit if a.unit == "count" else a.unit
+    unit = b.unit if a.unit == "count" or b.unit.startswith(a.unit + "/") else a.unit  # "$40 and $55 per seat"
     return a._replace(start=start, end=b.end, quote=s[start:b.end], value=None, low=low, high=high, unit=unit,
                    qualifier="range", change=a.change or b.change, direction=a.direction or b.direction,
                    form="range", after=b.after, parts=(a, b))
@@ -247,7 +254,7 @@ def _read(s: str, f: Figure, claims_only: bool = False) -> Quantity | None:
     unit = _unit(s, f, currency.unit if currency else None, after)
     unit_words = duration.end() if claim_unit in _DURATION_UNITS.values() and duration else 0  # "twenty months"
     if unit_words > q.after:
-        q = QualifierMatch(q.qualifier, q.before, unit_words)
+        q = replace(q, after=unit_words)
     return _quantity(s, f, q, value, claim_unit, unit, direction,
                      claim_qualifier=qualifier, reason=reason, counted=counted_as_count if claim_unit == "count"
                      else _counted_noun(after, claim_unit))
@@ -262,9 +269,9 @@ def _unit(s: str, f: Figure, currency: str | None, after: str) -> str:
     named = unit_after(after)
     unit = currency or (named.unit if named else "count")
     rate = _RATE_AFTER.match(after, named.length if named else 0) if unit != "count" else None
-    if rate is not None:
-        per = unit_after(" " + rate.group("per"))
-        unit = f"{unit}/{per.unit if per else _singular(rate.group('per').lower())}"
+    if rate is not None:  # "per square foot", "per sq m": the unit after "per" may be more than one word
+        per = unit_after(after[rate.start("per"):])
+        unit = f"{unit}/{per.unit if per else _singular(rate.group('word').lower())}"
     return unit
 
 
@@ -277,7 +284,7 @@ def _quantity(s: str, f: Figure, q: QualifierMatch, claim_value: float, claim_un
     elif f.form == "plural":  # "thousands of": some thousands, fewer than ten thousand
         value, low, high, qualifier = None, f.value / 2, f.value * 5, "range"
     else:
-        value, qualifier = f.value, q.qualifier
+        value, qualifier = f.value, q.bound
         low = None if qualifier in ("fewer_than", "at_most") else value
         high = None if qualifier in ("more_than", "at_least") else value
     return Quantity(start, end, s[start:end], value, low, high, unit, qualifier, direction is not None, direction,
@@ -292,13 +299,15 @@ def _edges(s: str, taken: list[Quantity]):
     taken_starts = sorted(q.figure.start for q in taken)
     for m in _EDGE.finditer(s):
         prefix, suffix = m.group("prefix") or "", m.group("suffix") or ""
-        if not (prefix or suffix) or _overlaps(taken_starts, taken_ends, m.start(), m.end()):
-            continue
+        if not (prefix or suffix) or _overlaps(taken_starts, taken_ends, m.start(), m.end()) \
+                or (is_folded_symbol(prefix) and not (m.group("dec") or m.group("scale") or "," in m.group("int"))):
+            continue  # "PS4" is a name, "PS1.4m" money
         unit, reason = (currency_code(prefix) if prefix[:1] not in "+-m" else None), None
         if suffix:
             unit, reason = _suffix_unit(suffix, m.group("int"), m.group("dec"), unit)
             if unit is None and reason is None:
                 continue
+        named = unit_after(s[m.end():m.end() + 40]) if unit is None else None  # "minus-170 degrees Celsius"
         scale = SCALES[m.group("scale").strip().lower()] if m.group("scale") else 1.0
         value = float(m.group("int").replace(",", "") + (m.group("dec") or "")) * scale
         percent = unit == "percent"
@@ -315,8 +324,8 @@ def _edges(s: str, taken: list[Quantity]):
         reason = reason or not_a_claim(s, number, None)
         if unit and reason is not None and (reason.startswith(_UNIT_OUTWEIGHS) or _slash_is_the_unit(s, m, suffix)):
             reason = None  # "640bhp" after a name, "80km/h": measures, not a name's number or a path
-        yield _quantity(s, figure, q, claim_value, "percent_change" if claimed else unit or "count", unit or "count",
-                        direction, q.qualifier, reason)
+        yield _quantity(s, figure, q, claim_value, "percent_change" if claimed else unit or "count",
+                        unit or (named.unit if named else "count"), direction, q.qualifier, reason)
 
 
 _SCORE = re.compile(r"(?<![\w.,/:#+-])(?P<a>\d{1,3})-(?P<b>\d{1,3})(?![\w/-]|\.\d)")
@@ -367,7 +376,8 @@ def _counted_noun(after: str, unit: str) -> str | None:
     for word in _COUNTED_WORD.findall(rest)[:6]:
         lower = word.lower()
         if lower in _IRREGULAR_PLURALS or (lower.endswith("s") and not lower.endswith(("ss", "us"))
-                                           and lower not in _NOT_NOUNS and len(lower) > 2):
+                                           and lower not in _NOT_NOUNS and len(lower) > 2) \
+                or (lower.endswith("men") and len(lower) > 5 and lower not in _NOT_NOUNS):  # "fishermen"
             return lower
         if lower in ("of", "who", "which", "that", "were", "have", "had", "are", "in", "on", "at"):
             break

@@ -35,6 +35,7 @@ _WORDS = _word_table()
 _CURRENCY_NAMES = frozenset(_UNITS["currency_words"].values())
 _MINOR_CURRENCY_NAMES = frozenset(_UNITS["minor_currency_words"].values())
 _SYMBOLS: dict[str, str] = _UNITS["symbols"]
+_FOLDED: dict[str, str] = _UNITS["folded_currency_symbols"]
 _ISO_CODES = frozenset(c for c in {*_UNITS["currency_symbols"].values(), *_UNITS["currency_words"].values()}
                        if len(c) == 3 and c.isupper())
 
@@ -48,9 +49,12 @@ _FIRST_WORDS = frozenset(w.split()[0] for w in _WORDS)
 # Up to three words after the figure, maybe after a hyphen ("a 5-mile walk"): looked up in the word table, longest
 # first. A dictionary lookup per figure; one alternation of every unit spelling would try each in turn.
 _NEXT_WORDS = re.compile(r"[ -]?(?P<w1>[A-Za-z]+)(?:(?P<s2>[ -])(?P<w2>[A-Za-z]+))?(?:(?P<s3>[ -])(?P<w3>[A-Za-z]+))?")
-# A symbol after the figure, glued or after one space ("64GB", "50 mph", "10 km/h"); one letter only glued ("45g").
-_NEXT_SYMBOL = re.compile(r"(?P<space> ?)(?P<unit>[A-Za-z°ºµμ%][A-Za-z0-9/°]*)")
+# A symbol after the figure, glued, after one space or a hyphen ("64GB", "50 mph", "a 4-mpg edge"); one letter
+# only glued ("45g").
+_NEXT_SYMBOL = re.compile(r"(?P<space> ?|-(?=[A-Za-z]{2}))(?P<unit>[A-Za-z°ºµμ%€£][A-Za-z0-9/°-]*)")
 _CURRENCY_BEFORE = re.compile(rf"(?<![A-Za-z])(?P<symbol>{_alternation(_UNITS['currency_symbols'])}) ?$")
+_SPACED_SINGLE = frozenset(_UNITS["spaced_single"])
+_ABBREVIATION_DOT = re.compile(r"\.[A-Za-z]")  # "10 p.m.": an abbreviation, no unit
 _CURRENCY_LAST = frozenset(symbol[-1] for symbol in _UNITS["currency_symbols"])
 
 
@@ -74,14 +78,19 @@ def currency_before(before: str) -> UnitMatch | None:
 
 
 def currency_code(symbol: str) -> str | None:
-    """The ISO 4217 code of a currency symbol or code glued before a figure ("$US", "USD", "RM")."""
-    return _UNITS["currency_symbols"].get(symbol) or (symbol if symbol in _ISO_CODES else None)
+    """The ISO 4217 code of a currency symbol or code glued before a figure ("$US", "USD", "RM", "PS")."""
+    return _UNITS["currency_symbols"].get(symbol) or _FOLDED.get(symbol) or (symbol if symbol in _ISO_CODES else None)
+
+
+def is_folded_symbol(symbol: str) -> bool:
+    """A currency sign as ASCII folding writes it ("PS" for £): a currency only before a decimal, comma or scale."""
+    return symbol in _FOLDED
 
 
 def glued_currency_prefixes() -> list[str]:
     """Currency codes and lettered symbols that can stand glued before digits ("USD10m", "$US55,931,000"), longest
     first."""
-    lettered = [s for s in _UNITS["currency_symbols"] if any(c.isalpha() for c in s)]
+    lettered = [s for s in (*_UNITS["currency_symbols"], *_FOLDED) if any(c.isalpha() for c in s)]
     return sorted({*lettered, *_ISO_CODES}, key=len, reverse=True)
 
 
@@ -94,9 +103,17 @@ def unit_after(after: str) -> UnitMatch | None:
             if (name := _WORDS.get(" ".join(words[:n]))) is not None:
                 return UnitMatch(name, m.end(f"w{n}"))
     m = _NEXT_SYMBOL.match(after)
-    if m is not None and (unit := _SYMBOLS.get(m.group("unit"))) is not None \
-            and (len(m.group("unit")) > 1 or not m.group("space") or m.group("unit") == "%"):
-        return UnitMatch(unit, m.end())
+    if m is None:
+        return None
+    whole = m.group("unit")
+    for symbol in (whole, whole.partition("-")[0]) if "-" in whole else (whole,):  # "lb-ft", but "km-long": km
+        unit = _SYMBOLS.get(symbol) or (symbol if symbol in _ISO_CODES else None)  # "140 JPY", "2 EUR"
+        if unit is not None:
+            end = m.start("unit") + len(symbol)
+            if len(symbol) > 1 or not m.group("space") or (symbol == whole and symbol in _SPACED_SINGLE
+                                                           and not _ABBREVIATION_DOT.match(after, end)):
+                return UnitMatch(unit, end)  # a spaced one-letter symbol is a word of its own: not "C-SPAN"
+            return None
     return None
 
 
