@@ -148,7 +148,7 @@ def read_frame(sentence: str, start: int, end: int, unit: str, counted: str | No
     time = read_time(lower, at, until, unit, context.published)
     inherited = None  # a restriction of the clause a figure hangs on ("two deaths from starvation, one of them ...")
     back = index - 1
-    while measure is None and back >= 0 and unit not in DURATION_UNITS:
+    while measure is None and back >= max(0, index - 4) and unit not in DURATION_UNITS:  # a list is not read whole
         pa, pb = spans[back]  # "..., including four children": the clause it hangs on says what and when
         pa = max(pa, pb - REACH)
         previous = sentence[pa:pb].lower()
@@ -181,11 +181,13 @@ def read_frame(sentence: str, start: int, end: int, unit: str, counted: str | No
         time = _held_to(sentence, start, end, time, context.published)
     if not _RELATIVE.match(lower):  # ", which killed 1,200": the time of what "which" stands for, not the sentence's
         time = time or scoping_time(sentence[max(0, a - REACH):a], sentence[b:b + REACH], context.published)
-    earlier = _before_sentence(context.paragraph, sentence) + " " + sentence[:a]
-    if (then := since_then(time, earlier, context.published)) is not None:
+    def earlier() -> str:  # the paragraph's text before the clause, read only for "since then" and "the same year"
+        return _before_sentence(context.paragraph, sentence) + " " + sentence[max(0, a - 2 * REACH):a]
+
+    if time is not None and time.kind == "since" and (then := since_then(time, earlier(), context.published)):
         time = then
     if (time is None or time.kind in ("as_of", "unsaid")) and _SAME_YEAR.search(lower):
-        time = same_period(earlier, context.published) or time  # "In the same year, 27,800 came back"
+        time = same_period(earlier(), context.published) or time  # "In the same year, 27,800 came back"
     restriction = _part_of_figure(part) or _restriction(lower, names) or _restriction(preamble.lower(), names)
     if restriction in _ALSO and measure is not None:
         before_measure = next((m for pa, pb in reversed(spans[max(0, index - 4):index])
@@ -244,6 +246,7 @@ _TIME_AFTER_AS = re.compile(r"\s+(?:in|during|over|a|the|last|that|those|before)
                             r"earlier|before|previously|last|prior|pre-?war|then)\b")
 
 
+@lru_cache(maxsize=1024)
 def reported_by(earlier: str) -> str | None:
     """Who the sentences of a text say report what follows them: the last attribution there."""
     for piece in reversed(sentences(earlier)):
@@ -252,6 +255,7 @@ def reported_by(earlier: str) -> str | None:
     return None
 
 
+@lru_cache(maxsize=1024)
 def _before_sentence(paragraph: str, sentence: str) -> str:
     """The paragraph's text before the sentence (a "since then" looks back into it)."""
     at = paragraph.find(sentence)
@@ -294,7 +298,7 @@ def forget_texts() -> None:
     for each figure), and an article's texts are not worth keeping for the next (nor may they flatter a benchmark
     that reads the same texts twice)."""
     for cached in (clauses, _first_figure, _mentions, place_in, _group, _restriction, read_time, _attribution, lemmas,
-                   words_of, _named_places, _figure_free_places, _group_named):
+                   words_of, _named_places, _figure_free_places, _group_named, _before_sentence, reported_by):
         cached.cache_clear()
 
 
