@@ -97,6 +97,7 @@ def read_claims(article: Article, vocabulary: Vocabulary | None = None,
             if paragraph is not None:  # a report named in a paragraph goes on reporting in the next ones
                 context = replace(context, reported_before=reported_by(paragraph) or context.reported_before)
             previous_count, paragraph = None, sentence.paragraph
+            context = replace(context, paragraph=paragraph)  # what its frames read beyond the sentence
         room = min(limits.per_sentence, figures_left)
         readings, overflow = _readings(sentence, room)
         figures_left -= min(overflow, room)
@@ -114,7 +115,7 @@ def read_claims(article: Article, vocabulary: Vocabulary | None = None,
         facts = _facts(compact, sentence, article) if readings else None
         for reading in readings:
             frame = read_frame(sentence.text, reading.start, reading.end, reading.unit, reading.counted,
-                               vocabulary.names, replace(context, paragraph=sentence.paragraph))
+                               vocabulary.names, context)
             if reading.unit == "percent" and _SHARE_OF_BASE.match(reading.after):
                 frame = with_share_base(frame, (last_count or previous_count or _NO_BASE).frame)
             span = _span(article, compact, sentence, reading, facts)

@@ -95,6 +95,9 @@ def _patterns() -> dict:
         "restrictions": tuple(re.compile(p) for p in data["restrictions"]["patterns"]),
         "any_restriction": re.compile("|".join(f"(?:{p})" for p in data["restrictions"]["patterns"])),
         "any_attribution": re.compile(r"\b(?:" + "|".join(data["attribution"]["triggers"]) + r")\b", re.I),
+        # the same over lower-cased ASCII text (most text), where it finds the same: case-blind costs four times more
+        "any_attribution_lower": re.compile(r"\b(?:" + "|".join(t.lower() for t in data["attribution"]["triggers"])
+                                            + r")\b"),
         "whole": frozenset(data["restrictions"]["whole"]),
         "attribution": tuple(re.compile(p) for p in data["attribution"]["patterns"]),
         "agents": frozenset(data["agents"]["nouns"] + data["agents"]["verbs"]),
@@ -563,7 +566,8 @@ def _restriction(lower: str, names: Names) -> str | None:
 @lru_cache(maxsize=4096)
 def _attribution(text: str) -> str | None:
     """Who the text says gives the figure ("the health ministry", "the statistics bureau", "Channel 4"), in its words."""
-    if not _patterns()["any_attribution"].search(text):
+    if not (_patterns()["any_attribution_lower"].search(text.lower()) if text.isascii()
+            else _patterns()["any_attribution"].search(text)):
         return None
     for pattern in _patterns()["attribution"]:
         m = pattern.search(text)

@@ -62,6 +62,8 @@ def without_zero_width_in_numbers(text: str) -> Compacted:
 
 def normalise(text: str) -> str:
     """Fold the Unicode spaces, dashes and quotes news text uses into ASCII, keeping every offset."""
+    if text.isascii():  # nothing to fold, and translate() looks up every character
+        return text
     return text.translate(_SAME_LENGTH)
 
 
