@@ -391,6 +391,9 @@ def _measure_before(before: str, names: Names) -> str | None:
     return None
 
 
+_FAR = re.compile(r"\b(?:as|while|after|amid|in|by|from|with|during)\b")  # a figure and its noun said apart
+
+
 def _counted(lower: str, at: int, until: int, unit: str, counted: str | None, names: Names) -> str | None:
     """What is counted, lemmatised: the metrics' phrase ("health worker") nearest the figure, else the noun the
     figure reader found after it."""
@@ -400,7 +403,7 @@ def _counted(lower: str, at: int, until: int, unit: str, counted: str | None, na
     tokens = lemmas(lower)
     sequence = tuple(t[2] for t in tokens)
     between = lower[until:].split(counted.lower(), 1)[0] if counted is not None else ""
-    far = re.search(r"\b(?:as|while|after|amid|in|by|from|with|during)\b", between) is not None
+    far = _FAR.search(between) is not None
     if counted is not None and (far and lemma(counted) in _patterns()["agents"] or lemma(counted) in _measure_words()
                                 or far and lemma(counted) + "s" in DURATION_UNITS):
         counted = None  # "52k as air strikes go on", "52,928 deaths", "25,000 after three months": not what is counted
