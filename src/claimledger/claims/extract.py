@@ -90,13 +90,16 @@ def read_claims(article: Article, vocabulary: Vocabulary | None = None,
     previous_count: Claim | None = None  # the last count of the paragraph's previous sentence that had claims
     paragraph = None
     figures_left = limits.per_article
-    context = _article_context(article, text)
+    title_and_lead = _title_and_lead(article, text)
+    reported_before = None  # the last attribution of the paragraphs before the current one
+    context = None  # what the frames of the paragraph's figures may read beyond their sentence
     forget_texts()
     for number, sentence in enumerate(sentences(text), 1):
         if sentence.paragraph != paragraph:
             if paragraph is not None:  # a report named in a paragraph goes on reporting in the next ones
-                context = replace(context, reported_before=reported_by(paragraph) or context.reported_before)
+                reported_before = reported_by(paragraph) or reported_before
             previous_count, paragraph = None, sentence.paragraph
+            context = ArticleContext(paragraph, title_and_lead, article.published, reported_before)
         room = min(limits.per_sentence, figures_left)
         readings, overflow = _readings(sentence, room)
         figures_left -= min(overflow, room)
@@ -114,7 +117,7 @@ def read_claims(article: Article, vocabulary: Vocabulary | None = None,
         facts = _facts(compact, sentence, article) if readings else None
         for reading in readings:
             frame = read_frame(sentence.text, reading.start, reading.end, reading.unit, reading.counted,
-                               vocabulary.names, replace(context, paragraph=sentence.paragraph))
+                               vocabulary.names, context)
             if reading.unit == "percent" and _SHARE_OF_BASE.match(reading.after):
                 frame = with_share_base(frame, (last_count or previous_count or _NO_BASE).frame)
             span = _span(article, compact, sentence, reading, facts)
@@ -140,10 +143,11 @@ def _facts(compact: Compacted, sentence: Sentence, article: Article) -> _Sentenc
     return _SentenceFacts(article.text[start:end], start, end)
 
 
-def _article_context(article: Article, text: str) -> ArticleContext:
-    """What every frame of the article may look at beyond its sentence: the title and the lead paragraph."""
+def _title_and_lead(article: Article, text: str) -> str:
+    """What every frame of the article may look at beyond its sentence and paragraph: the title and the lead
+    paragraph."""
     lead = next((p for p in text.split("\n\n") if p.strip()), "")[:2000]
-    return ArticleContext(title_and_lead=f"{article.title}\n{lead}", published=article.published)
+    return f"{article.title}\n{lead}"
 
 
 def _readings(sentence: Sentence, room: int) -> tuple[list[_Reading], int]:

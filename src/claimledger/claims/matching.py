@@ -28,10 +28,11 @@ def match_metric(frame: Frame, unit: str, quote: str, sentence: str, vocabulary:
             return Match(None, reason=f"no metric: the clause does not say what {what} measures: '{frame.clause}'")
         return Match(None, reason=f"{_described(frame)}: no registered source covers it")
     words = words_of(sentence)
+    described = _described(frame)  # said once for the reasons of every candidate that misses
     fits: list[tuple[MetricRule, tuple[str, ...]]] = []
     misses: list[str] = []
     for rule in candidates:
-        slots, miss = _fit(rule, frame, words)
+        slots, miss = _fit(rule, frame, words, described)
         if miss is None:
             fits.append((rule, slots))
         else:
@@ -41,11 +42,12 @@ def match_metric(frame: Frame, unit: str, quote: str, sentence: str, vocabulary:
                      + f"; the clause does not say which: '{frame.clause}'")
     if fits:
         return Match(fits[0][0], fits[0][1])
-    return Match(None, reason=_first_reason(frame, misses))
+    return Match(None, reason=_first_reason(described, misses))
 
 
-def _fit(rule: MetricRule, frame: Frame, words: frozenset[str]) -> tuple[tuple[str, ...], str | None]:
-    """The slots the frame matches on this metric, or the first slot that does not fit, said for a reader."""
+def _fit(rule: MetricRule, frame: Frame, words: frozenset[str], described: str) -> tuple[tuple[str, ...], str | None]:
+    """The slots the frame matches on this metric, or the first slot that does not fit, said for a reader
+    (`described`: the frame in words, _described)."""
     slots = [f"measure={frame.measure}"]
     restricted_ok = frame.restriction is not None and frame.restriction in rule.restricted_to
     if frame.restriction is not None and not restricted_ok:
@@ -54,11 +56,11 @@ def _fit(rule: MetricRule, frame: Frame, words: frozenset[str]) -> tuple[tuple[s
         slots.append(f"restriction={frame.restriction}")
     if rule.counted and not restricted_ok:
         if (frame.counted or "") not in rule.counted:
-            return (), f"counted:{_described(frame)}: no registered source covers it"
+            return (), f"counted:{described}: no registered source covers it"
         slots.append(f"counted={frame.counted or ''}")
     if rule.subject:
         if (frame.subject or "") not in rule.subject:
-            return (), f"subject:{_described(frame)}: no registered source covers it"
+            return (), f"subject:{described}: no registered source covers it"
         if frame.subject:
             slots.append(f"subject={frame.subject}")
     if rule.place is not None:
@@ -68,7 +70,7 @@ def _fit(rule: MetricRule, frame: Frame, words: frozenset[str]) -> tuple[tuple[s
         if frame.place.startswith("ambiguous") and not set(frame.place[len("ambiguous: "):].split(" or ")) <= same:
             return (), f"place:the place is {frame.place} (both are named as near the figure)"
         if frame.place not in same and not frame.place.startswith("ambiguous") and rule.place != "any":
-            return (), f"other:{_described(frame)}: no registered source covers it"
+            return (), f"other:{described}: no registered source covers it"
         slots.append(f"place={frame.place}")
     time = frame.time
     kind = time.kind if time else "unsaid"
@@ -77,7 +79,7 @@ def _fit(rule: MetricRule, frame: Frame, words: frozenset[str]) -> tuple[tuple[s
         return (), (f"time:the clause does not say the figure is a running total ('toll', 'have been killed', "
                     f"'so far') nor when it holds: '{frame.clause}'; {rule.label} is checked {_times(rule)}")
     if kind not in rule.time and granularity not in rule.time:
-        return (), f"time:{_described(frame)}: {rule.label} is checked {_times(rule)}"
+        return (), f"time:{described}: {rule.label} is checked {_times(rule)}"
     if kind == "since" and rule.since and not _since_fits(time.start, time.text, rule.since):
         return (), f"time:'{time.text}' is a part of the total, not the running total {rule.label}"
     slots.append(f"time={kind}" + (f":{time.period}" if time and time.period else ""))
@@ -86,17 +88,17 @@ def _fit(rule: MetricRule, frame: Frame, words: frozenset[str]) -> tuple[tuple[s
         return (), f"attribution:'{who}' counts by its own rules; {rule.label} is another series"
     for group in rule.requires:
         if not any(all(w in words for w in phrase.split()) for phrase in group):
-            return (), f"other:{_described(frame)}: no registered source covers it"
+            return (), f"other:{described}: no registered source covers it"
     return tuple(slots), None
 
 
 _REASON_ORDER = ("restriction", "place", "time", "attribution", "subject", "counted", "other")
 
 
-def _first_reason(frame: Frame, misses: list[str]) -> str:
+def _first_reason(described: str, misses: list[str]) -> str:
     """Of the reasons the candidate metrics did not fit, the most telling (a subgroup before a missing place)."""
     ranked = sorted(misses, key=lambda m: _REASON_ORDER.index(m.split(":", 1)[0]))
-    return ranked[0].split(":", 1)[1] if ranked else f"{_described(frame)}: no registered source covers it"
+    return ranked[0].split(":", 1)[1] if ranked else f"{described}: no registered source covers it"
 
 
 def _described(frame: Frame) -> str:

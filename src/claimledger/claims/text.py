@@ -47,7 +47,7 @@ class Compacted:
 
 def without_zero_width_in_numbers(text: str) -> Compacted:
     """The text with zero-width characters inside numbers removed (most texts have none: returned as is)."""
-    if not any(c in text for c in _ZERO_WIDTH):
+    if text.isascii() or not any(c in text for c in _ZERO_WIDTH):
         return Compacted(text)
     pieces, runs, removed, cursor, total = [], [], [], 0, 0
     for m in _ZERO_WIDTH_IN_NUMBER.finditer(text):
@@ -62,6 +62,8 @@ def without_zero_width_in_numbers(text: str) -> Compacted:
 
 def normalise(text: str) -> str:
     """Fold the Unicode spaces, dashes and quotes news text uses into ASCII, keeping every offset."""
+    if text.isascii():  # nothing to fold, and translate() looks up every character
+        return text
     return text.translate(_SAME_LENGTH)
 
 

@@ -164,12 +164,16 @@ def _since(lower: str, m: re.Match, published: date | None) -> TimeFrame:
     return TimeFrame("since", text, start=start)
 
 
+_DAY_OF_MONTH = re.compile(rf"(?:(?P<d1>\d{{1,2}})\s+(?P<m1>{MONTHS})|(?P<m2>{MONTHS})\.?\s+(?P<d2>\d{{1,2}})(?!\d))")
+_MONTH_ONLY = re.compile(rf"(?P<m>{MONTHS})\b")
+
+
 def _since_start(m: re.Match, published: date | None) -> str | None:
     """The ISO date or month a "since" names, the year taken from the article's date when the text gives none."""
     what = m.group("what")
     if re.match(r"(?:start|beginning)\s+of\s+the\s+year", m.group()[6:].strip().removeprefix("the ")):
         return f"{published.year}-01" if published else None
-    day = re.match(rf"(?:(?P<d1>\d{{1,2}})\s+(?P<m1>{MONTHS})|(?P<m2>{MONTHS})\.?\s+(?P<d2>\d{{1,2}})(?!\d))", what)
+    day = _DAY_OF_MONTH.match(what)
     year = m.group("year") or (re.search(r"(?:19|20)\d\d", what).group() if re.search(r"(?:19|20)\d\d", what)
                                else None)
     if day is not None:
@@ -177,7 +181,7 @@ def _since_start(m: re.Match, published: date | None) -> str | None:
         if year is None and published is not None:
             year = str(published.year if month <= published.month else published.year - 1)
         return f"{year}-{month:02d}-{int(day.group('d1') or day.group('d2')):02d}" if year else None
-    month_only = re.match(rf"(?P<m>{MONTHS})\b", what)
+    month_only = _MONTH_ONLY.match(what)
     if month_only and year:
         return f"{year}-{month_number(month_only.group('m')):02d}"
     return year
