@@ -12,7 +12,7 @@ from conftest import REPO, SHARED
 from claimledger.checks.engine import check_claim
 from claimledger.checks.model import Reference
 from claimledger.claims.extract import extract_claims
-from claimledger.claims.frames import ArticleContext, clauses, read_frame
+from claimledger.claims.frames import clauses, read_frame
 from claimledger.claims.lemmas import lemma
 from claimledger.claims.matching import match_metric
 from claimledger.claims.model import Article

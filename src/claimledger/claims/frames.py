@@ -492,7 +492,6 @@ def _mentions(text: str, pattern: re.Pattern, agents: frozenset[str], doers: boo
 def place_in(clause: str, sentence: str, context: ArticleContext, names: Names, group: str | None = None) -> str | None:
     """The place the figure's clause names, else the home of the group it names ("Norwegians"), else the place of its
     sentence, paragraph, title and lead; two places at the nearest level that names any: "ambiguous: A or B"."""
-    agents = _patterns()["agents"]
     for level, text in enumerate((clause, sentence, context.paragraph, context.title_and_lead)):
         if level == 1 and group is not None and names.home_of(group):
             return names.home_of(group)
