@@ -112,7 +112,7 @@ def _singular(word: str) -> str:
 
 def prediction(q: Quantity, text: str) -> dict:
     """One quantity in score.py's prediction format. NewsQuant gives a range the bound written before it ("about
-    14-18 mpg": ~), where our qualifier says only "range"."""
+    20-25 km": ~), where our qualifier says only "range"."""
     qualifier = find_qualifier(text[:q.figure.start], "").qualifier if q.qualifier == "range" else q.qualifier
     out = {"unit": newsquant_unit(q), "qualifier": qualifier,
            "change": q.change, "change_direction": q.direction}

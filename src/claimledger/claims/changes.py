@@ -41,7 +41,7 @@ def change_before(window: str) -> tuple[str | None, str | None]:
     if by and last not in _LOOSE and len(tokens) > 1 and tokens[-2].lower() in _STRICT:
         last = tokens[-2].lower()  # a verb, its object, then "by": "grow revenue by 12%", "fell sharply by 5%"
     if last in ("up", "down") and len(tokens) > 1 and tokens[-2].lower() in _PARTICLE_VERBS:
-        return None, None  # "gave up 517 yards": a phrasal verb, no change
+        return None, None  # "gave up 300 metres": a phrasal verb, no change
     strict = _STRICT.get(last)
     if strict is None and len(tokens) > 1 and (pair := f"{tokens[-2].lower()} {last}") in _LOOSE:
         return None, _LOOSE[pair]
