@@ -184,6 +184,7 @@ def read_frame(sentence: str, start: int, end: int, unit: str, counted: str | No
         time = _held_to(sentence, start, end, time, context.published)
     if not _RELATIVE.match(lower):  # ", which killed 1,200": the time of what "which" stands for, not the sentence's
         time = time or scoping_time(sentence[max(0, a - REACH):a], sentence[b:b + REACH], context.published)
+
     def earlier() -> str:  # the paragraph's text before the clause, read only for "since then" and "the same year"
         return _before_sentence(context.paragraph, sentence) + " " + sentence[max(0, a - 2 * REACH):a]
 
@@ -206,7 +207,8 @@ def read_frame(sentence: str, start: int, end: int, unit: str, counted: str | No
         measure=measure,
         subject=_group(lower, names, until) or _group(head.lower(), names),
         place=place_in(clause, sentence, context, names, _group(lower, names, until)),
-        restriction=(restriction or inherited or (f"a part of another figure: '{lower[at:of_them.end()]}'" if of_them else None)),
+        restriction=(restriction or inherited
+                     or (f"a part of another figure: '{lower[at:of_them.end()]}'" if of_them else None)),
         time=time or running_total(lower) or (running_total(sentence[max(0, a - REACH):a].lower())
                                               if index and not _RELATIVE.match(lower) else None),
         attribution=(said := _attribution(clause) or _attribution(sentence)),
