@@ -201,6 +201,10 @@ TIMES = [
     ("For 2023, 55,400 people left Israel. In the same year, 27,800 Israelis came back.", "27,800",
      ("period", "2023", "2023")),
     ("The war in Gaza has also left 111,483 people wounded.", "111,483", ("as_of", None, None)),
+    # "since last October" is the last October before the article; "puts the dead at" is a running total
+    ("Some 4,900 Palestinians have been injured in the West Bank since last October.", "Some 4,900",
+     ("since", None, "2024-10")),
+    ("The ministry puts the Palestinian dead in Gaza at more than 33,200.", "more than 33,200", ("as_of", None, None)),
     # "since then" is the last "since" before it
     ("The offensive on Gaza has gone on since the attack of October 7, 2023. Over 36,000 Palestinians have been "
      "killed since then.", "Over 36,000", ("since", None, "2023-10-07")),

@@ -70,6 +70,20 @@ CASES = [
     # ... nor may such a figure pass: "at least 34" holds of a toll of 44,835 and says nothing of it
     ("At least 34 people have been killed in Gaza, the health ministry said.", date(2024, 12, 13), "At least 34",
      "unverifiable", "not a pass"),
+    # a clause with its own verb takes no measure from the clause before ("17,000 children have lost a parent")
+    ("At least 16,756 of the dead in Gaza are children, and more than 17,000 children have lost one or both "
+     "parents.", date(2024, 10, 8), "more than 17,000", "unverifiable", None),
+    # ... but a copula and a noun does ("and 1,000 were women")
+    ("The spokesman said 1,524 of the dead in Gaza were children and 1,000 were women.", date(2023, 10, 19),
+     "1,000", "pass", None),
+    # "since October 7" said on an October 7 is last year's
+    ("More than 41,000 Palestinians have been killed in Gaza since October 7.", date(2024, 10, 7),
+     "More than 41,000", "pass", None),
+    # a running total "passed" on a day is that day's total; "On <day> the ministry said" is the day it was said
+    ("On Monday the spokesman said the count of the injured in Gaza had passed more than 42,000.",
+     date(2023, 12, 5), "more than 42,000", "pass", None),
+    ("On November 6 the health ministry in Gaza said that more than 10,000 people had been killed.",
+     date(2023, 11, 8), "more than 10,000", "pass", None),
     # a part of the figure before it ("197 of them") is not that figure's whole
     ("At least 61,000 people have been killed in Gaza since October 2023, 197 of them from hunger.",
      date(2025, 8, 7), "197", "unverifiable", "a part of another figure"),

@@ -150,7 +150,7 @@ def read_frame(sentence: str, start: int, end: int, unit: str, counted: str | No
     measure = _measure(lower, at, until, unit, names)
     time = read_time(lower, at, until, unit, context.published)
     inherited = None  # a restriction of the clause a figure hangs on ("two deaths from starvation, one of them ...")
-    back = index - 1
+    back = index - 1 if not _OWN_VERB.search(lower, until) else -1  # "17,000 children have lost ...": its own verb
     while measure is None and back >= max(0, index - 4) and unit not in DURATION_UNITS:  # a list is not read whole
         pa, pb = spans[back]  # "..., including four children": the clause it hangs on says what and when
         pa = max(pa, pb - REACH)
@@ -270,6 +270,10 @@ def _before_sentence(paragraph: str, sentence: str) -> str:
 _FIRST = re.compile(r"\b(?:first|opening|initial)\s+$")
 _BARE_FIGURE = re.compile(r"[\s,]*(?:and\s+|including\s+|among\s+them\s+)?(?:some\s+|about\s+|nearly\s+|more\s+than\s+|at\s+least\s+)?"
                           r"[\d,.]+\s+(?:[a-z]+\s+)?[a-z]+[\s,]*")
+_OWN_VERB = re.compile(r"\b(?:have|has|had|will|would|can|could|do|does|did)\b|"  # not "and 1,000 were women"
+                       r"\b(?:is|are|was|were)\s+(?:still\s+|now\s+|also\s+|being\s+)?(?:[a-z]+ed|taken|driven|given|"
+                       r"hidden|beaten|broken|stolen|chosen|fallen|seen|known|shown|thrown|born|held|left|lost|hurt|"
+                       r"kept|caught)\b")
 _ALSO = ("another", "a further", "an additional")
 _BARE_PAIR = re.compile(r"\s+and\s+(?:some\s+|about\s+|nearly\s+|more\s+than\s+)?[\d,.]+\s+[a-z]+\s+(?:were|are|had|have|was|killed|dead|died|wounded|injured)\b")
 _AND_FIRST = re.compile(r"\s*,?\s*and\s")

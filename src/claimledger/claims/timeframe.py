@@ -12,6 +12,7 @@ from claimledger.claims.model import DURATION_UNITS, TimeFrame
 from claimledger.claims.timeref import MONTHS, month_number, periods_in_lower
 
 _WEEK_OR_YEARS = re.compile(r"\b(?:this|last|past)\s+week(?:end)?\b|\bbetween\s+(?:19|20)\d\d\s+and\s+(?:19|20)\d\d\b")
+_PASSED = re.compile(r"\b(?:reached|passed|exceeded|surpassed|topped|crossed|(?:rose|risen|climbed|grown|grew)\s+to)\b")
 _PAST_SPAN = re.compile(r"\b(?:over|in|during)\s+the\s+(?:past|last)\s+(?:year|month|week)\b")
 
 
@@ -27,7 +28,10 @@ def _time_patterns() -> dict:
                                rf"weeks?|weekend|hours?|half|quarter|between|start|beginning|"
                                + "|".join(re.escape(w) for w in time["past_hours"]) + r")\b"),
         "said_day": re.compile(rf"\b(?:{said})\s+(?:on\s+)?(?:{weekdays}|(?:\d{{1,2}}\s+(?:{MONTHS}))|"
-                               rf"(?:(?:{MONTHS})\s+\d{{1,2}}))\b"),
+                               rf"(?:(?:{MONTHS})\s+\d{{1,2}}))\b|"
+                               # "On November 6 the ministry said that ...": the day it was said, said first
+                               rf"^\s*on\s+(?:{weekdays}|\d{{1,2}}\s+(?:{MONTHS})|(?:{MONTHS})\.?\s+\d{{1,2}})\b"
+                               rf"(?=,?\s+(?:the\s+|a\s+|its\s+)?[\w' -]{{0,50}}?\b(?:{said})\s+(?:that\s+)?)"),
         "day_word": re.compile(rf"\b(?:{weekdays}|{MONTHS})\b"),
         "day": re.compile(rf"\b(?:on\s+)?(?:{weekdays})\b|\bon\s+(?:\d{{1,2}}\s+(?:{MONTHS})|(?:{MONTHS})\.?\s+\d{{1,2}}(?!\d))"
                           rf"\b(?!,?\s+(?:19|20)\d\d\b(?!\s+(?:attack|assault|massacre)))|"
@@ -81,7 +85,8 @@ def read_time(lower: str, at: int, until: int, unit: str, published: date | None
             and not p["cumulative"].search(lower):
         return TimeFrame("span", m.group())
     cleaned = p["said_day"].sub(" ", lower) if p["day_word"].search(lower) else ""
-    if (m := p["day"].search(cleaned)) is not None and not p["cumulative"].search(lower):
+    if (m := p["day"].search(cleaned)) is not None and not p["cumulative"].search(lower) \
+            and not _PASSED.search(lower):  # "had passed 42,000 on Monday": a running total that day
         return TimeFrame("day", m.group().strip())
     if ("past" in lower or "last" in lower) and (m := _PAST_SPAN.search(lower)) is not None:
         return TimeFrame("span", m.group())  # the last twelve months, not a calendar year
@@ -157,6 +162,10 @@ def _since(lower: str, m: re.Match, published: date | None) -> TimeFrame:
     if (verb := _STARTED.search(m.group() + tail)) is not None:  # up to "began" and the date after it, if any
         tail = tail[:max(0, verb.end() - len(m.group()))]
     text = (m.group() + tail).strip()
+    if m.group("what") == "last" and (month := _MONTH_ONLY.match(tail.lstrip())) is not None and published:
+        number = month_number(month.group("m"))  # "since last October": the last October before the article
+        year = published.year if number < published.month else published.year - 1
+        return TimeFrame("since", f"{m.group()} {month.group()}", start=f"{year}-{number:02d}")
     if (d := _TAIL_DATE.search(tail)) is not None:
         again = _time_patterns()["since"].match("since " + tail[d.start():])
         if again is not None:
@@ -178,8 +187,9 @@ def _since_start(m: re.Match, published: date | None) -> str | None:
                                else None)
     if day is not None:
         month = month_number(day.group("m1") or day.group("m2"))
-        if year is None and published is not None:
-            year = str(published.year if month <= published.month else published.year - 1)
+        number = int(day.group("d1") or day.group("d2"))
+        if year is None and published is not None:  # "since October 7" said on or before an October 7: last year's
+            year = str(published.year if (month, number) < (published.month, published.day) else published.year - 1)
         return f"{year}-{month:02d}-{int(day.group('d1') or day.group('d2')):02d}" if year else None
     month_only = _MONTH_ONLY.match(what)
     if month_only and year:
