@@ -260,7 +260,8 @@ ISSUE_ROWS = [
     ("More than 1,400 people have been killed in Gaza since 18 March.", "More than 1,400", None,
      "not the running total"),
     ("More than 1,200 people were killed in the earthquake in Turkey.", "More than 1,200", None,
-     "does not say where"),
+     "killed in Turkey: no registered source covers it"),
+    ("More than 1,200 people were killed in the earthquake.", "More than 1,200", None, "does not say where"),
     ("Clashes in Gaza and the West Bank killed 500 people.", "500", None, "ambiguous: Gaza or West Bank"),
     ("Since the start of the year, eight countries have recognised the State of Palestine.", "eight", None,
      "not the running total"),
@@ -293,6 +294,14 @@ ISSUE_ROWS += [
     ("The net loss to emigration from Israel was 29,700 in 2022.", "29,700", None,
      "a figure about a subgroup: 'net loss'"),
 ]
+
+
+def test_a_figure_its_clause_puts_in_another_country_is_about_that_country():
+    text = "The war in Gaza goes on. At least 359 people have been killed by Israeli fire in Lebanon since October."
+    found = claim(text, "At least 359")
+    assert (found.frame.place, found.metric) == ("Lebanon", None)
+    assert claim("The war in Gaza goes on. At least 359 people have been killed there since October.",
+                 "At least 359").frame.place == "Gaza"
 
 
 def test_a_war_named_by_either_side_is_one_war():

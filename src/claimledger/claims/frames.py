@@ -12,6 +12,7 @@ from functools import cached_property, lru_cache
 from claimledger.claims.lemmas import lemma, lemmas, lexicon, words_of
 from claimledger.claims.model import DURATION_UNITS, Frame, TimeFrame
 from claimledger.claims.text import sentences
+from claimledger.claims.wordlists import word_list
 from claimledger.claims.timeref import MONTHS, periods_in_lower
 from claimledger.claims.timeframe import read_time, running_total, same_period, scoping_time, since_then
 
@@ -307,7 +308,8 @@ def forget_texts() -> None:
     for each figure), and an article's texts are not worth keeping for the next (nor may they flatter a benchmark
     that reads the same texts twice)."""
     for cached in (clauses, _first_figure, _mentions, place_in, _group, _restriction, read_time, _attribution, lemmas,
-                   words_of, _named_places, _figure_free_places, _group_named, _before_sentence, reported_by):
+                   words_of, _named_places, _figure_free_places, _group_named, _before_sentence, reported_by,
+                   _other_place):
         cached.cache_clear()
 
 
@@ -502,6 +504,8 @@ def place_in(clause: str, sentence: str, context: ArticleContext, names: Names, 
         if level == 1 and group is not None and names.home_of(group):
             return names.home_of(group)
         places = _named_places(text, names)
+        if not places and level == 0 and (elsewhere := _other_place(clause)) is not None:
+            return elsewhere  # "359 killed in Lebanon": that place, not the article's
         if not places:
             continue
         if len(places) > 1 and level == 2:
@@ -524,6 +528,21 @@ def _places(found: list[tuple[int, str, bool]], names: Names) -> list[str]:
     """The places the mentions name, the strong mentions' if there are any."""
     strong = [f for f in found if f[2]] or found
     return sorted({p for f in strong if (p := names.place_of(f[1]))})
+
+
+@lru_cache(maxsize=1)
+def _other_places() -> tuple[re.Pattern, dict[str, str]]:
+    """lexicon/places.toml: the places beyond the vocabulary's own, as one pattern and by lower-cased word."""
+    words = tuple(word_list("places")["names"])
+    return _names_pattern(tuple(w.lower() for w in words)), {" ".join(w.lower().split()): w for w in words}
+
+
+@lru_cache(maxsize=4096)
+def _other_place(clause: str) -> str | None:
+    """The one place beyond the vocabulary's that the clause says its figure is in ("killed in Lebanon"), if any."""
+    pattern, by_word = _other_places()
+    found = {by_word[" ".join(f[1].split())] for f in _mentions(clause, pattern, _patterns()["agents"]) if f[2]}
+    return found.pop() if len(found) == 1 else None
 
 
 @lru_cache(maxsize=4096)
