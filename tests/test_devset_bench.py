@@ -85,7 +85,7 @@ def test_the_development_set_loads_with_every_truth_figure_found():
 
 def test_an_article_with_an_unknown_split_is_reported_with_its_file(tmp_path):
     (tmp_path / "x.md").write_text("---\nsplit: tuning\n---\nno figure\n", encoding="utf-8")
-    with pytest.raises(devset.DevsetError, match=r"x.md: split must be one of dev, test, heldout, got 'tuning'"):
+    with pytest.raises(devset.DevsetError, match=r"x.md: split must be one of dev, test, heldout, unseen, got 'tuning'"):
         devset.load_articles(tmp_path, need_split=True)
 
 
