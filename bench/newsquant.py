@@ -63,9 +63,12 @@ PUBLISHED = {  # value P / R / F1, value+unit F1, value+change F1 (README of ../
 
 
 def newsquant_unit(q: Quantity) -> str | None:
-    """Our unit in NewsQuant's vocabulary."""
+    """Our unit in NewsQuant's vocabulary. A share in words is "%" and the noun phrase it is a share of ("a third
+    of the voters": "% voter", "half of which": "% -"); an age "year of age" ("month of age" for a baby's)."""
     if q.not_claim_reason == "an age":
-        return "year of age"
+        return f"{q.unit if q.unit in ('month', 'week', 'day') else 'year'} of age"
+    if q.form == "fraction" and not q.change:
+        return f"% {_counted_phrase(q) or '-'}"
     unit, _, per = q.unit.partition("/") if "/" in q.unit and q.unit not in UNIT_NAMES else (q.unit, "", "")
     if unit == "count":
         return _counted_phrase(q)
@@ -82,9 +85,13 @@ that which who this these those its their his her our your my more less than ove
 def _counted_phrase(q: Quantity) -> str | None:
     """NewsQuant names a count's unit by the noun phrase it counts, its head in the singular ("50 different
     products": "different product"), a unit word alone ("40 passing yards": "yard"); a lone "one" counts the noun
-    after it ("one solution"), a figure hyphened to a noun that noun ("a four-door car": "door")."""
-    if (compound := _COMPOUND.match(q.after)) is not None:
+    after it ("one solution"), a figure hyphened to a noun that noun ("a four-door car": "door", "four- and
+    six-door cars": "door" twice), a count of the best the superlative's plain form ("one of the best phones":
+    "good phone"), a count per period its rate ("3,000 tests per day": "test per day")."""
+    if (compound := _COMPOUND.match(q.after) or _SUSPENDED.match(q.after)) is not None:
         return compound.group(1).lower()
+    if (superlative := _superlative_phrase(q.after)) is not None:
+        return superlative
     words = _WORD.findall(q.after[:80])[:5]
     if q.value == 1 and words and words[0].lower() not in _FUNCTION_WORDS:
         return words[0]
@@ -94,8 +101,53 @@ def _counted_phrase(q: Quantity) -> str | None:
         head = [w.lower() for w in words].index(q.counted)
         phrase = [w for w in words[:head] if w.lower() not in _FUNCTION_WORDS]
         singular = _singular(q.counted)
-        return " ".join([*phrase, _COUNTED_NAMES.get(singular, singular)])
+        rate = _RATE.match(q.after, q.after.lower().index(q.counted) + len(q.counted))
+        per = f" per {_singular(rate.group(1).lower())}" if rate else ""
+        return " ".join([*phrase, _COUNTED_NAMES.get(singular, singular)]) + per
     return None
+
+
+# "four-, five- and six-cylinder": the first figures of a list of compounds take the last one's noun.
+_SUSPENDED = re.compile(r"-,?\s+(?:[\w.]+-,?\s+)*(?:and|or|to)\s+[\w.]+-([A-Za-z]{3,})\b(?!-)")
+_RATE = re.compile(r"\s+(?:per|an?|each)\s+(second|minute|hour|day|week|month|year)\b", re.IGNORECASE)
+# "of the best wireless speakers", "of the most spectacular catches ever to grace a final": a superlative, the noun
+# phrase up to its plural head, and an infinitive clause after it (NewsQuant keeps the clause's words).
+_SUPERLATIVE = re.compile(r"\s+of\s+the\s+(?P<most>(?:most|least)\s+)?(?P<adjective>[A-Za-z]+)\s+"
+                          r"(?P<noun>(?:[A-Za-z-]+\s+){0,2}?[A-Za-z-]*[^\Ws]s)\b"
+                          r"(?:(?P<clause>\s+(?:ever\s+)?to\s+(?:ever\s+)?[^,;:.!?()]*?)"
+                          r"(?=\s+(?:but|and|or|in|on|at)\b|[,;:.!?()]|$))?", re.IGNORECASE)
+_IRREGULAR_SUPERLATIVES = {"best": "good", "worst": "bad", "most": "many", "least": "little", "furthest": "far",
+                           "farthest": "far"}
+
+
+def _superlative_phrase(after: str) -> str | None:
+    """The phrase a superlative count names ("one of the largest cities": "large city"), None for no superlative."""
+    m = _SUPERLATIVE.match(after)
+    if m is None or not (m.group("most") or _is_superlative(m.group("adjective").lower())):
+        return None
+    *modifiers, head = m.group("noun").split()
+    clause = [w for w in _WORD.findall(m.group("clause") or "") if w.lower() not in _FUNCTION_WORDS | {"ever"}]
+    adjective = m.group("adjective").lower()
+    return " ".join([adjective if m.group("most") else _plain(adjective), *modifiers, _singular(head.lower()), *clause])
+
+
+def _is_superlative(word: str) -> bool:
+    return word in _IRREGULAR_SUPERLATIVES or (word.endswith("est") and len(word) > 5
+                                               and word not in ("interest", "honest", "modest", "harvest", "protest"))
+
+
+def _plain(superlative: str) -> str:
+    """A superlative's plain form by rule: "largest" -> "large", "biggest" -> "big", "earliest" -> "early"."""
+    if superlative in _IRREGULAR_SUPERLATIVES:
+        return _IRREGULAR_SUPERLATIVES[superlative]
+    stem = superlative[:-3]
+    if stem.endswith("i"):
+        return stem[:-1] + "y"
+    if len(stem) > 2 and stem[-1] == stem[-2] and stem[-1] in "bdgmnpt":
+        return stem[:-1]
+    if re.search(r"(?:[^aeiou][aeiou][^aeiouwxy]|rg|[^aeiou]l)$", stem):  # "late", "large", "simple"
+        return stem + "e"
+    return stem
 
 
 def _singular(word: str) -> str:
@@ -187,8 +239,8 @@ def _print_misses(gold: list[dict], pred: list[dict], what: str) -> None:
         return value if what == "value" else f"{value} {q['unit']}" if what == "unit" else f"{value} {raw}"
 
     for g, p in zip(gold, pred):
-        want = sorted(key(q, q["qualifier_raw"]) for q in g["quantities"])
-        got = sorted(key(q, q["change_direction"] or _SYMBOLS.get(q["qualifier"])) for q in p["quantities"])
+        want = sorted(key(q, q["qualifier_raw"]).lower() for q in g["quantities"])  # score.py lower-cases units
+        got = sorted(key(q, q["change_direction"] or _SYMBOLS.get(q["qualifier"])).lower() for q in p["quantities"])
         if want != got:
             print(f"\n{g['text']}\n  gold: {want}\n  ours: {got}")
 

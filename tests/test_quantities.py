@@ -69,6 +69,8 @@ UNITS = [
     ("The ferry sails at 18 knots.", ("18", 18, "knot")),
     ("The dinner cost 2,400 baht.", ("2,400", 2400, "THB")),
     ("The new line carries 380 kV.", ("380", 380, "kV")),
+    ("The deficit widened to $-12.4bn in March.", ("$-12.4bn", -12.4e9, "USD")),
+    ("The index slipped to 7,152.9 points by noon.", ("7,152.9", 7152.9, "point")),
 ]
 
 
@@ -223,6 +225,13 @@ def test_a_rate_reads_past_a_conversion_in_brackets():
     assert (first.quote, first.unit, second.unit) == ("40 million", "EUR/year", "USD")
 
 
+def test_a_spaced_dash_after_a_conversion_starts_no_rate():
+    first, second = find_quantities("Winds dropped by 2 degrees Celsius (3.6 Fahrenheit) - a sharp swing.")
+    assert (first.unit, second.unit) == ("celsius", "fahrenheit")
+    (refinery,) = [q for q in find_quantities("The port has one 40,000 barrel-a-day refinery.") if q.value == 40000]
+    assert refinery.unit == "barrel/day"  # a glued hyphen still reads a rate
+
+
 def test_just_under_bounds_the_quantity_and_is_checked_as_nearly():
     sentence = "Just under 2,000 homes were damaged in the storm."
     assert only(sentence).qualifier == "fewer_than"
@@ -260,6 +269,31 @@ CARRIED_CHANGES = [
 @pytest.mark.parametrize("sentence, expected", CARRIED_CHANGES, ids=[c[0][:30] for c in CARRIED_CHANGES])
 def test_a_change_carries_over(sentence, expected):
     assert [(q.quote, q.change, q.direction) for q in find_quantities(sentence)] == expected
+
+
+# sentence, [(quote, unit)]: a bare figure takes the unit written once for its list or for a parallel phrase
+CARRIED_UNITS = [
+    ("Tickets cost 5, 8 or 10 euros at the door.", [("5", "EUR"), ("8 or 10", "EUR")]),
+    ("The club spent 40 million of the 90 million pounds sterling it raised.",
+     [("40 million", "GBP"), ("90 million", "GBP")]),
+    ("Exports rose by 3 percent while imports fell by 2.", [("3 percent", "percent"), ("2", "percent")]),
+    ("The index opened at 7,210.5 points and, after a slide of 0.8%, closed at 7,152.9.",
+     [("7,210.5", "point"), ("0.8%", "percent"), ("7,152.9", "point")]),
+    ("Shares climbed 4.2% and closed at 18.40.", [("4.2%", "percent"), ("18.40", "count")]),
+    ("Wheat rose by 2 percent on Monday; corn fell by 1 cent.", [("2 percent", "percent"), ("1", "cent")]),
+    ("Wheat rose by 2 percent on Monday; corn fell by 1.", [("2 percent", "percent"), ("1", "count")]),
+    ("The team scored 3 goals in 90 minutes.", [("3", "count"), ("90", "minute")]),
+]
+
+
+@pytest.mark.parametrize("sentence, expected", CARRIED_UNITS, ids=[c[0][:30] for c in CARRIED_UNITS])
+def test_a_unit_carries_over_to_a_bare_figure(sentence, expected):
+    assert [(q.quote, q.unit) for q in find_quantities(sentence)] == expected
+
+
+def test_a_carried_unit_leaves_the_claim_reading_alone():
+    (_, second) = find_quantities("Exports rose by 3 percent while imports fell by 2.")
+    assert (second.claim_unit, second.claim_value) == ("count", 2)
 
 
 def test_an_elliptical_change_is_no_claimed_change():
@@ -314,6 +348,15 @@ NEWSQUANT_NAMES = [
     ("The engine makes 320 Nm of torque.", [(320, "newton metre", "exact")]),
     ("About 40 fishermen lost their boats.", [(40, "fisherman", "about")]),
     ("Gas traded at $3.10 per mmBtu.", [(3.1, "dollar per mega british thermal unit", "exact")]),
+    ("She rides one of the fastest electric bikes around.", [(1, "fast electric bike", "exact")]),
+    ("It was one of the most daring escapes ever to make the news.", [(1, "daring escape make news", "exact")]),
+    ("He runs one of the biggest farms in the valley.", [(1, "big farm", "exact")]),
+    ("The maker offers four-, six- and eight-speed gearboxes.",
+     [(4, "speed", "exact"), (6, "speed", "exact"), (8, "speed", "exact")]),
+    ("The lab runs 2,500 samples per day.", [(2500, "sample per day", "exact")]),
+    ("The mill hired 300 workers, about half of whom were local.", [(300, "worker", "exact"), (0.5, "% -", "about")]),
+    ("A third of the village voters stayed home.", [(pytest.approx(1 / 3), "% village voter", "exact")]),
+    ("Doctors treated a 9-month-old girl.", [(9, "month of age", "exact")]),
 ]
 
 

@@ -14,7 +14,7 @@ from claimledger.claims.changes import change_after, change_before, multipliers_
 from claimledger.claims.exclusions import not_a_claim
 from claimledger.claims.numbers import SCALES, Figure, find_figures
 from claimledger.claims.qualifiers import QualifierMatch, find_qualifier
-from claimledger.claims.units import (currency_before, currency_code, glued_currency_prefixes, glued_symbol,
+from claimledger.claims.units import (UnitMatch, currency_before, currency_code, glued_currency_prefixes, glued_symbol,
                                       is_folded_symbol, unit_after)
 from claimledger.claims.wordlists import word_list
 
@@ -36,10 +36,11 @@ _NOT_NOUNS = {"has", "was", "is", "as", "this", "its", "his", "hers", "us", "yes
               "across", "towards", "always", "perhaps", "whereas", "since", "afterwards", "besides", "alas",
               "does", "goes", "ones", "thesis", "analysis", "crisis", "basis", "axis", "emphasis",
               "specimen", "abdomen", "regimen", "acumen", "stamen"}
-# A rate after a unit: "$3,500 a month", "63 cents per share", "52,000 barrels a day".
+# A rate after a unit: "$3,500 a month", "63 cents per share", "52,000 barrels a day", "a 52,000 barrel-a-day plant"
+# (a hyphen glued: "(2.7 F) - a period" is no rate).
 # Not "$3.9 billion a year earlier": a time, no rate. A conversion in brackets may stand between ("40 million
 # euros ($43 million) a year").
-_RATE_AFTER = re.compile(r"\s*(?:\([^()]{1,40}\)\s*)?(?:-\s*)?(?:per|an?)(?=[\s-])(?P<per>[\s-]+(?P<word>[A-Za-z]+)\b)"
+_RATE_AFTER = re.compile(r"\s*(?:\([^()]{1,40}\)\s*)?(?:(?<=\S)-)?(?:per|an?)(?=[\s-])(?P<per>[\s-]+(?P<word>[A-Za-z]+)\b)"
                          r"(?!\s+(?:earlier|ago|before|later|after|previously|prior)\b)", re.I)
 # A number find_figures leaves alone, with a currency code or a sign glued before it or letters glued after it:
 # "USD10m", "$US55,931,000", "+0.2%", "minus-5", "64GB", "278kg", "1.38pc", "3rd", "8pm", "1080p".
@@ -308,26 +309,29 @@ def _edges(s: str, taken: list[Quantity]):
             if unit is None and reason is None:
                 continue
         named = unit_after(s[m.end():m.end() + 40]) if unit is None else None  # "minus-170 degrees Celsius"
+        signed_money = currency_before(s[max(0, m.start() - 5):m.start()]) if prefix == "-" and unit is None else None
+        start = m.start() - signed_money.length if signed_money else m.start()  # "$-50.8bn": the symbol is the figure's
         scale = SCALES[m.group("scale").strip().lower()] if m.group("scale") else 1.0
         value = float(m.group("int").replace(",", "") + (m.group("dec") or "")) * scale
         percent = unit == "percent"
         if prefix[:1] in ("-", "m"):
             value = -value
-        q = find_qualifier(_before(s, m.start()), _after(s, m.end()))
-        window = _before(s, m.start() - q.before)[-40:]
+        q = find_qualifier(_before(s, start), _after(s, m.end()))
+        window = _before(s, start - q.before)[-40:]
         strict, loose = change_before(window)
         direction = ("up" if prefix == "+" else "down" if percent and value < 0 else None) or loose
         claimed = percent and (prefix[:1] in "+-m" and prefix or strict)
         claim_value = -abs(value) if claimed and direction == "down" else value
-        figure = Figure(m.start(), m.end(), value, "percent" if percent else "digits", percent, 1.0)
+        figure = Figure(start, m.end(), value, "percent" if percent else "digits", percent, 1.0)
         number = Figure(m.start("int"), m.end("dec") if m.group("dec") else m.end("int"), value, "digits", False, 1.0)
         reason = reason or not_a_claim(s, number, None)
         if unit and reason is not None and (reason.startswith(_UNIT_OUTWEIGHS) or _slash_is_the_unit(s, m, suffix)):
             reason = None  # "640bhp" after a name, "80km/h": measures, not a name's number or a path
         yield _quantity(s, figure, q, claim_value, "percent_change" if claimed else unit or "count",
-                        unit or (named.unit if named else "count"), direction, q.qualifier, reason)
+                        unit or (signed_money or named or _NO_UNIT).unit, direction, q.qualifier, reason)
 
 
+_NO_UNIT = UnitMatch("count", 0)
 _SCORE = re.compile(r"(?<![\w.,/:#+-])(?P<a>\d{1,3})-(?P<b>\d{1,3})(?![\w/-]|\.\d)")
 
 
