@@ -308,6 +308,25 @@ def test_a_from_to_range_is_one_quantity_and_two_claims():
     assert [c.quote for c in extract_claims(Article(id="t", text=sentence))] == ["4.8", "4.7 percent"]
 
 
+# sentence, [(quote, low, high)]: a from-to or between range reaches over a year or a time of day, whatever bound
+# its first end has
+FROM_TO_RANGES = [
+    ("The coin sank from $410 at 9am on Monday to $372 by the evening.", [("from $410 at 9am on Monday to $372", 410, 372),
+                                                                         ("9am", 9, 9)]),
+    ("Fuel use fell from 30 litres a day in 2015 to 22 in 2023.",
+     [("from 30 litres a day in 2015 to 22", 30, 22), ("2015", 2015, 2015), ("2023", 2023, 2023)]),
+    ("The battery now lasts from up to 9 hours to 11 hours.", [("from up to 9 hours to 11", 9, 11)]),
+    ("The works will take between seven to 10 weeks.", [("between seven to 10 weeks", 7, 10)]),
+    ("The club won 3 titles in 2019 and 5 in 2021.", [("3", 3, 3), ("2019", 2019, 2019), ("5", 5, 5),
+                                                    ("2021", 2021, 2021)]),
+]
+
+
+@pytest.mark.parametrize("sentence, expected", FROM_TO_RANGES, ids=[r[0][:30] for r in FROM_TO_RANGES])
+def test_a_from_to_range_reaches_over_a_year(sentence, expected):
+    assert [(q.quote, q.low, q.high) for q in find_quantities(sentence)] == expected
+
+
 def test_extract_quantities_json_lists_every_quantity(tmp_path):
     from claimledger.cli import app
 

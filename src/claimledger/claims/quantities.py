@@ -152,8 +152,11 @@ def quantities_in(s: str, room: int | None, claims_only: bool = False) -> tuple[
 # Between two quantities, the words that make them one range: "$62 to $68", "5 to 7 per cent", "33-35 billion",
 # "two or three weeks".
 _RANGE_GAP = re.compile(r"\s*(?:-|to|or)\s*")
-# After "from" or "between", the first end's unit words may stand in the gap: "from 208 pounds to 193".
+# After "from" or "between", the first end's unit words may stand in the gap: "from 208 pounds to 193"; and a year
+# or a time of day, no quantity of the range: "from $36,040 at 10.45pm to $34,935", "from 20 mpg in 2008 to 29".
 _FROM_GAP = re.compile(r"(?:\s+[A-Za-z.]{1,12}){0,3}?\s*(?P<sep>to|and|-)\s*")
+_FROM_GAP_PAST = re.compile(r"(?:\s+[\w.:]{1,12}){0,6}?\s*(?P<sep>to|and|-)\s*")
+_SKIPPABLE = 2  # quantities that are no claim (a year, a time) a from-to range may reach over
 _FROM_BEFORE = re.compile(r"(?:from|between)\s+$", re.I)
 _SCALE_IN = re.compile(r"(?i)\d\s?(?P<scale>thousand|million|billion|trillion|bn|mn|m|k)\b")
 
@@ -167,24 +170,33 @@ def _ranges(s: str, quantities: list[Quantity]) -> list[Quantity]:
     i = 0
     while i < len(quantities):
         q = quantities[i]
-        nxt = quantities[i + 1] if i + 1 < len(quantities) else None
-        joined = _joined(s, q, nxt) if nxt is not None else None
-        out.append(joined or q)
-        i += 2 if joined else 1
+        joined, skipped = None, 0
+        for skipped in range(min(_SKIPPABLE, len(quantities) - i - 2) + 1):
+            if skipped and quantities[i + skipped].is_claim:
+                break
+            if (joined := _joined(s, q, quantities[i + skipped + 1], skipped)) is not None:
+                break
+        if joined is None:
+            out.append(q)
+            i += 1
+        else:  # the year or time it reached over stays a quantity of its own
+            out.extend([joined, *quantities[i + 1:i + 1 + skipped]])
+            i += 2 + skipped
     return out
 
 
-def _joined(s: str, a: Quantity, b: Quantity) -> Quantity | None:
-    if a.value is None or b.value is None or not (a.is_claim and b.is_claim) \
-            or a.qualifier not in ("exact", "about", "nearly"):
+def _joined(s: str, a: Quantity, b: Quantity, skipped: int = 0) -> Quantity | None:
+    if a.value is None or b.value is None or not (a.is_claim and b.is_claim):
         return None
     gap = s[a.end:b.start]
     opened = _FROM_BEFORE.search(s, max(0, a.start - 9), a.start)
-    if opened:
-        m = _FROM_GAP.fullmatch(gap)
-        if m is None or (m.group("sep") == "and") != opened.group().lower().startswith("between"):
+    between = bool(opened) and opened.group().lower().startswith("between")
+    if opened:  # "from up to 252 miles to 287 miles": after "from" any bound; "between seven to ten years"
+        m = (_FROM_GAP_PAST if skipped else _FROM_GAP).fullmatch(gap)
+        if m is None or (m.group("sep") == "and" and not between):
             return None
-    elif a.change or not (_RANGE_GAP.fullmatch(gap) and b.unit != "count" and a.unit in (b.unit, "count") and a.value < b.value):
+    elif skipped or a.change or a.qualifier not in ("exact", "about", "nearly") \
+            or not (_RANGE_GAP.fullmatch(gap) and b.unit != "count" and a.unit in (b.unit, "count") and a.value < b.value):
         return None
     low, high = a.value, b.value
     scale = _SCALE_IN.search(b.quote)
@@ -192,8 +204,9 @@ def _joined(s: str, a: Quantity, b: Quantity) -> Quantity | None:
         low *= SCALES[scale.group("scale").lower()]  # "US $89 to $93 billion": the scale belongs to both ends
     start = opened.start() if opened else a.start
     unit = b.unit if a.unit == "count" or b.unit.startswith(a.unit + "/") else a.unit  # "$40 and $55 per seat"
+    direction = a.direction or b.direction
     return a._replace(start=start, end=b.end, quote=s[start:b.end], value=None, low=low, high=high, unit=unit,
-                   qualifier="range", change=a.change or b.change, direction=a.direction or b.direction,
+                   qualifier="range", change=direction is not None, direction=direction,
                    form="range", after=b.after, parts=(a, b))
 
 
