@@ -64,10 +64,14 @@ PUBLISHED = {  # value P / R / F1, value+unit F1, value+change F1 (README of ../
 
 def newsquant_unit(q: Quantity) -> str | None:
     """Our unit in NewsQuant's vocabulary. A share in words is "%" and the noun phrase it is a share of ("a third
-    of the voters": "% voter", "half of which": "% -"); an age "year of age" ("month of age" for a baby's)."""
+    of the voters": "% voter", "half of which": "% -"), a share of one unit that unit ("1/16 of a pint": "pint");
+    an age "year of age" ("month of age" for a baby's)."""
     if q.not_claim_reason == "an age":
         return f"{q.unit if q.unit in ('month', 'week', 'day') else 'year'} of age"
     if q.form == "fraction" and not q.change:
+        of_unit = _OF_A.match(q.after)
+        if of_unit and (unit := unit_after(q.after[of_unit.end():])) is not None:  # "1/16 of a pint": "pint"
+            return UNIT_NAMES.get(unit.unit, unit.unit)
         return f"% {_counted_phrase(q) or '-'}"
     unit, _, per = q.unit.partition("/") if "/" in q.unit and q.unit not in UNIT_NAMES else (q.unit, "", "")
     if unit == "count":
@@ -77,6 +81,7 @@ def newsquant_unit(q: Quantity) -> str | None:
 
 
 _WORD = re.compile(r"[A-Za-z][\w'-]*")
+_OF_A = re.compile(r"\s+of\s+(?:an?|one)\s+(?:[A-Z]{2,}\s+)?")  # "of a US pint"
 _COMPOUND = re.compile(r"-(?!(?:long|old|wide|high|deep|tall|strong|based|odd|plus)\b)([A-Za-z]{3,})\b(?!-)")
 _FUNCTION_WORDS = frozenset("""of the a an and or to in on at for by with from as is are was were be been has have had
 that which who this these those its their his her our your my more less than over under about other others""".split())
@@ -171,8 +176,14 @@ def prediction(q: Quantity, text: str) -> dict:
     if q.value is None:
         out["value"], out["range"] = None, [q.low, q.high]
     else:  # a share in words is a ratio in NewsQuant ("half of which" = 0.5), a percent sign a percent
-        out["value"] = float(Fraction(q.value / 100).limit_denominator(12)) if q.form == "fraction" else q.value
+        out["value"] = _ratio(q.value / 100) if q.form == "fraction" else q.value
     return out
+
+
+def _ratio(share: float) -> float:
+    """A share as the fraction it rounds ("two-thirds": 66.67% -> 2/3), or as it is when it rounds none ("1/128")."""
+    near = float(Fraction(share).limit_denominator(12))
+    return near if abs(near - share) < 5e-4 else share
 
 
 def predictions(rows: list[dict]) -> list[dict]:

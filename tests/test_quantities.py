@@ -169,6 +169,7 @@ NOT_CLAIMS = [
     ("The final was shown live on ITV Four.", "Four", "a name's number (after 'ITV')"),
     ("The shop at 40-42 Market Street reopened.", "40-42", "a street number"),
     ("Homes in the 10023 zip code sold fast.", "10023", "an identifier (a postal or phone code)"),
+    ("Reviewers praised the Pixel 7 Pro cameras.", "7", "a name's number (after 'Pixel')"),
 ]
 
 
@@ -186,6 +187,30 @@ def test_not_a_claim(sentence, quote, reason):
 def test_numbers_that_are_no_claims_never_become_claims(sentence):
     quotes = [c.quote for c in extract_claims(Article(id="t", text=sentence))]
     assert quotes == (["56%"] if "56%" in sentence else [])
+
+
+def test_a_count_before_a_capitalised_noun_stays_a_claim():
+    assert only("Storms Kill 300 Farm Workers In Delta").quote == "300"  # a title-case line, no model's name
+    assert only("The firm sold 300 Pro laptops.").quote == "300"
+
+
+# sentence, (quote, share in percent): a share written with a slash before "of", never a date
+SLASH_SHARES = [
+    ("A cup is about 1/16 of a gallon.", ("about 1/16", 6.25)),
+    ("Nearly 3/4 of the members voted.", ("Nearly 3/4", 75.0)),
+    ("The pipe loses 1⁄128 of its flow.", ("1⁄128", 0.78125)),
+]
+
+
+@pytest.mark.parametrize("sentence, expected", SLASH_SHARES, ids=[s[1][0] for s in SLASH_SHARES])
+def test_a_slash_share(sentence, expected):
+    q = only(sentence)
+    assert (q.quote, q.value, q.unit, q.form) == (expected[0], pytest.approx(expected[1]), "percent", "fraction")
+
+
+@pytest.mark.parametrize("sentence", ["The city marked 9/11 of that year.", "He works 24/7 of course."])
+def test_a_slash_that_is_no_share(sentence):
+    assert all(q.form != "fraction" for q in find_quantities(sentence))
 
 
 def test_a_capitalised_number_word_in_a_title_case_line_stays_a_claim():
@@ -376,6 +401,8 @@ NEWSQUANT_NAMES = [
     ("The mill hired 300 workers, about half of whom were local.", [(300, "worker", "exact"), (0.5, "% -", "about")]),
     ("A third of the village voters stayed home.", [(pytest.approx(1 / 3), "% village voter", "exact")]),
     ("Doctors treated a 9-month-old girl.", [(9, "month of age", "exact")]),
+    ("A cup is 1/16 of a gallon.", [(0.0625, "gallon", "exact")]),
+    ("Two-thirds of the voters stayed home.", [(pytest.approx(2 / 3), "% voter", "exact")]),
 ]
 
 

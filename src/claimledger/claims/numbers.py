@@ -66,6 +66,7 @@ def _figure_pattern(digits: str) -> re.Pattern:
   | (?P<dozen>\b(?:a|one|two|three|half\sa)\s+dozen\b)
   | (?P<fraction>\b(?:(?P<num_word>a|an|one|two|three|four|five|six|seven|eight|nine)[ -](?P<den>{_DENOMINATOR})|(?P<lone_half>half))\b)
   | (?P<one_in>\b(?P<in_a>one|two|three|four|five|six|seven|eight|nine|\d{{1,2}})\s+(?:in|out\s+of)\s+(?P<in_b>two|three|four|five|six|seven|eight|nine|ten|\d{{1,3}})\b)
+  | (?P<slash>(?<![\w.,/:\#+-])(?P<sn>\d{{1,2}})\s?[/⁄](?P<sd>\d{{1,3}})(?=\s+of\b))
   | {_digit_figure(digits)}
   | (?P<words>\b(?P<word_number>{_WORD_NUMBER})\b(?P<pct_w>{_PERCENT})?)
     """, re.VERBOSE)  # matched against lower-cased text (every word in it is lower case): case-blind costs more
@@ -208,6 +209,11 @@ def _figure(m: re.Match) -> Figure | None:
                 return None
             value = round(100 * numerator / denominator, 2)
         return Figure(m.start(), m.end(), value, "fraction", True, 1.0)
+    if m.group("slash"):  # "1/16 of a pint", "3/4 of the members": a share, as "three-quarters of" is
+        a, b = int(m.group("sn")), int(m.group("sd"))
+        if not 0 < a < b or not (b <= 10 or b == 100 or b & (b - 1) == 0):
+            return None  # "9/11 of that year": a date; a share's denominator is small, a hundred or a power of two
+        return Figure(m.start(), m.end(), round(100 * a / b, 6), "fraction", True, 1.0)
     if m.group("one_in"):
         a, b = (_as_number(m.group(g)) for g in ("in_a", "in_b"))
         if not a or not b or a >= b:
