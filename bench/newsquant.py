@@ -62,10 +62,11 @@ PUBLISHED = {  # value P / R / F1, value+unit F1, value+change F1 (README of ../
 }
 
 
-def newsquant_unit(q: Quantity) -> str | None:
+def newsquant_unit(q: Quantity, text: str = "") -> str | None:
     """Our unit in NewsQuant's vocabulary. A share in words is "%" and the noun phrase it is a share of ("a third
     of the voters": "% voter", "half of which": "% -"), a share of one unit that unit ("1/16 of a pint": "pint");
-    an age "year of age" ("month of age" for a baby's)."""
+    an age "year of age" ("month of age" for a baby's), a small count after "a NOUN or" that noun ("a day or
+    two": "day")."""
     if q.not_claim_reason == "an age":
         return f"{q.unit if q.unit in ('month', 'week', 'day') else 'year'} of age"
     if q.form == "fraction" and not q.change:
@@ -75,12 +76,15 @@ def newsquant_unit(q: Quantity) -> str | None:
         return f"% {_counted_phrase(q) or '-'}"
     unit, _, per = q.unit.partition("/") if "/" in q.unit and q.unit not in UNIT_NAMES else (q.unit, "", "")
     if unit == "count":
-        return _counted_phrase(q)
+        alternative = _OR_BEFORE.search(text, max(0, q.start - 30), q.start) if q.value and q.value < 10 else None
+        return _singular(alternative.group(1).lower()) if alternative else _counted_phrase(q)
     name = UNIT_NAMES.get(unit, unit)
     return f"{name} per {UNIT_NAMES.get(per, per)}" if per else name
 
 
 _WORD = re.compile(r"[A-Za-z][\w'-]*")
+_OR_BEFORE = re.compile(r"\b(?:an?|another|one)\s+([a-z]{3,})\s+or\s+$")  # "a day or two": the noun before
+_PREPOSITIONS = frozenset("for from with to in on at by since than per".split())
 _OF_A = re.compile(r"\s+of\s+(?:an?|one)\s+(?:[A-Z]{2,}\s+)?")  # "of a US pint"
 _COMPOUND = re.compile(r"-(?!(?:long|old|wide|high|deep|tall|strong|based|odd|plus)\b)([A-Za-z]{3,})\b(?!-)")
 _FUNCTION_WORDS = frozenset("""of the a an and or to in on at for by with from as is are was were be been has have had
@@ -104,6 +108,8 @@ def _counted_phrase(q: Quantity) -> str | None:
         if (unit := unit_after(" " + q.counted)) is not None:
             return UNIT_NAMES.get(unit.unit, unit.unit)
         head = [w.lower() for w in words].index(q.counted)
+        if any(w.lower() in _PREPOSITIONS for w in words[:head]):
+            return None  # "to 24 for standard vehicles": the plural heads another phrase
         phrase = [w for w in words[:head] if w.lower() not in _FUNCTION_WORDS]
         singular = _singular(q.counted)
         rate = _RATE.match(q.after, q.after.lower().index(q.counted) + len(q.counted))
@@ -171,7 +177,7 @@ def prediction(q: Quantity, text: str) -> dict:
     """One quantity in score.py's prediction format. NewsQuant gives a range the bound written before it ("about
     20-25 km": ~), where our qualifier says only "range"."""
     qualifier = find_qualifier(text[:q.figure.start], "").qualifier if q.qualifier == "range" else q.qualifier
-    out = {"unit": newsquant_unit(q), "qualifier": qualifier,
+    out = {"unit": newsquant_unit(q, text), "qualifier": qualifier,
            "change": q.change, "change_direction": q.direction}
     if q.value is None:
         out["value"], out["range"] = None, [q.low, q.high]

@@ -402,6 +402,8 @@ NEWSQUANT_NAMES = [
     ("A third of the village voters stayed home.", [(pytest.approx(1 / 3), "% village voter", "exact")]),
     ("Doctors treated a 9-month-old girl.", [(9, "month of age", "exact")]),
     ("A cup is 1/16 of a gallon.", [(0.0625, "gallon", "exact")]),
+    ("The coach may rest a player or two.", [(2, "player", "exact")]),
+    ("They sold 20 bikes to 14 for local riders.", [(20, "bike", "exact"), (14, None, "exact")]),
     ("Two-thirds of the voters stayed home.", [(pytest.approx(2 / 3), "% voter", "exact")]),
 ]
 
