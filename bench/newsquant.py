@@ -83,6 +83,7 @@ def newsquant_unit(q: Quantity, text: str = "") -> str | None:
 
 
 _WORD = re.compile(r"[A-Za-z][\w'-]*")
+_AVERAGED = re.compile(r"\baverag(?:ed|es|ing)\s+(?:of\s+)?$", re.IGNORECASE)
 _OR_BEFORE = re.compile(r"\b(?:an?|another|one)\s+([a-z]{3,})\s+or\s+$")  # "a day or two": the noun before
 _PREPOSITIONS = frozenset("for from with to in on at by since than per".split())
 _OF_A = re.compile(r"\s+of\s+(?:an?|one)\s+(?:[A-Z]{2,}\s+)?")  # "of a US pint"
@@ -175,8 +176,11 @@ def _singular(word: str) -> str:
 
 def prediction(q: Quantity, text: str) -> dict:
     """One quantity in score.py's prediction format. NewsQuant gives a range the bound written before it ("about
-    20-25 km": ~), where our qualifier says only "range"."""
+    20-25 km": ~), where our qualifier says only "range", and a figure a verb says is an average "~" ("averaged 7.3
+    points"; the noun, "an average 50", stays "=")."""
     qualifier = find_qualifier(text[:q.figure.start], "").qualifier if q.qualifier == "range" else q.qualifier
+    if qualifier == "exact" and _AVERAGED.search(text, max(0, q.start - 20), q.start):
+        qualifier = "about"
     out = {"unit": newsquant_unit(q, text), "qualifier": qualifier,
            "change": q.change, "change_direction": q.direction}
     if q.value is None:

@@ -403,6 +403,8 @@ NEWSQUANT_NAMES = [
     ("Doctors treated a 9-month-old girl.", [(9, "month of age", "exact")]),
     ("A cup is 1/16 of a gallon.", [(0.0625, "gallon", "exact")]),
     ("The coach may rest a player or two.", [(2, "player", "exact")]),
+    ("He averaged 21 points a game.", [(21, "point per game", "about")]),
+    ("They scored an average 21 points.", [(21, "point", "exact")]),
     ("They sold 20 bikes to 14 for local riders.", [(20, "bike", "exact"), (14, None, "exact")]),
     ("Two-thirds of the voters stayed home.", [(pytest.approx(2 / 3), "% voter", "exact")]),
 ]
