@@ -52,6 +52,9 @@ UNIT_NAMES = {
     "lbf·ft": "foot pound-force", "pound_foot": "pound-foot", "mmBtu": "mega british thermal unit",
     "PS": "horsepower", "nautical_mile": "nautical mile", "TW": "terawatt", "Wh": "watt hour", "kV": "kilovolt",
     "A": "ampere", "light_year": "light-year", "mbar": "millibar", "hPa": "hectopascal",
+    "KRW": "south korean won", "ms": "millisecond", "µs": "microsecond", "ns": "nanosecond", "J": "joule",
+    "kJ": "kilojoule", "kbit": "kilobit", "Mbit": "megabit", "Gbit": "gigabit", "Tbit": "terabit", "PB": "petabyte",
+    "EB": "exabyte", "cm3": "cubic centimetre", "psi": "pound per square inch",
 }
 _DURATION_ADJECTIVE = re.compile(r"-(?:year|month|week|day)\b(?!-old)", re.IGNORECASE)
 _IRREGULAR = {"people": "people", "children": "child", "men": "man", "women": "woman", "feet": "foot"}

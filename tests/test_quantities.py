@@ -71,6 +71,10 @@ UNITS = [
     ("The new line carries 380 kV.", ("380", 380, "kV")),
     ("The deficit widened to $-12.4bn in March.", ("$-12.4bn", -12.4e9, "USD")),
     ("The index slipped to 7,152.9 points by noon.", ("7,152.9", 7152.9, "point")),
+    ("The server answers within 20 milliseconds.", ("20", 20, "ms")),
+    ("Keep the tyres at 32 psi in winter.", ("32", 32, "psi")),
+    ("A coffee in Seoul costs ₩5,000 now.", ("₩5,000", 5000, "KRW")),
+    ("The new link carries 400 gigabits a second.", ("400", 400, "Gbit/second")),
 ]
 
 
