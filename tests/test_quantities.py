@@ -72,6 +72,8 @@ UNITS = [
     ("The deficit widened to $-12.4bn in March.", ("$-12.4bn", -12.4e9, "USD")),
     ("The index slipped to 7,152.9 points by noon.", ("7,152.9", 7152.9, "point")),
     ("The server answers within 20 milliseconds.", ("20", 20, "ms")),
+    ("The error rate fell to .002 per cent last year.", (".002 per cent", 0.002, "percent")),
+    ("The region is home to 3 hundred million people.", ("3 hundred million", 3e8, "count")),
     ("Keep the tyres at 32 psi in winter.", ("32", 32, "psi")),
     ("A coffee in Seoul costs ₩5,000 now.", ("₩5,000", 5000, "KRW")),
     ("The new link carries 400 gigabits a second.", ("400", 400, "Gbit/second")),

@@ -46,8 +46,9 @@ _PLURAL_SCALES = {"dozens": 24, "scores": 40, "hundreds": 200, "thousands": 2_00
 
 
 def _digit_figure(digits: str) -> str:
-    return rf"""(?P<digits>(?<![\w.,/:\#+-])(?P<int>{digits})(?P<dec>\.\d+)?
-        (?:(?P<scale_word>\s(?:{_SCALE}))\b|(?P<short_scale>{_SHORT})\b)?(?P<pct_d>{_PERCENT})?)(?![\w/]|\.\d|,\d{{3}})"""
+    return rf"""(?P<digits>(?<![\w.,/:\#+-])(?P<int>{digits}|(?=\.\d))(?P<dec>\.\d+)?
+        (?:(?P<scale_word>\s(?:hundred\s(?:thousand|million|billion)|{_SCALE}))\b|(?P<short_scale>{_SHORT})\b)?
+        (?P<pct_d>{_PERCENT})?)(?![\w/]|\.\d|,\d{{3}})"""
 
 
 DIGIT_FIGURE = re.compile(_digit_figure(_DIGITS), re.IGNORECASE | re.VERBOSE)
@@ -81,10 +82,12 @@ _SPACE_GROUP = re.compile(r"\d \d{3}")
 
 # Where a figure can start. FIGURE is tried only there: scanning every position with all its branches costs
 # several times more, and most words of a sentence can start none of them.
-# It runs over lower-cased text: a case-blind pattern costs twice as much. Only the first digit of a run can start a
-# figure (every branch needs a boundary before its digits), so the others are not triggers.
+# It runs over lower-cased text: a case-blind pattern costs twice as much. Only the first digit of a run, or the point
+# of a decimal written without its zero (".001 per cent"), can start a figure (every branch needs a boundary before
+# its digits), so the others are not triggers.
 _TRIGGER = re.compile(
-    rf"""(?<!\d)\d|\b(?:(?:between|from)(?=\s+\d)|tens\b|dozens|scores|hundreds|thousands|millions|billions|half\b
+    rf"""(?<!\d)\d|(?<![\w.])\.(?=\d)
+        |\b(?:(?:between|from)(?=\s+\d)|tens\b|dozens|scores|hundreds|thousands|millions|billions|half\b
         |an?[ -](?:dozen|{_SCALE}|{_DENOMINATOR})\b|(?:{_CARDINAL})\b)""",
     re.VERBOSE,
 )
@@ -167,8 +170,10 @@ def find_figures(text: str, limit: int | None = None) -> list[Figure]:
 def _scaled(digits: str, decimals: str | None, scale_word: str | None, short: str | None) -> tuple[float, float]:
     """(value, scale) of a number in digits with its optional scale word."""
     scale = 1.0
-    if scale_word:
-        scale = _SCALES[scale_word.strip().lower()]
+    if scale_word:  # "4 hundred million": the scales multiply
+        scale = 1.0
+        for word in scale_word.lower().split():
+            scale *= _SCALES[word]
     elif short:
         scale = _SHORT_SCALES[short.lower()]
     integer = digits.replace(",", "").replace(" ", "")
