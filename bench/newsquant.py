@@ -57,7 +57,10 @@ UNIT_NAMES = {
     "EB": "exabyte", "cm3": "cubic centimetre", "psi": "pound per square inch",
 }
 _DURATION_ADJECTIVE = re.compile(r"-(?:year|month|week|day)\b(?!-old)", re.IGNORECASE)
-_IRREGULAR = {"people": "people", "children": "child", "men": "man", "women": "woman", "feet": "foot"}
+_IRREGULAR = {"people": "people", "children": "child", "men": "man", "women": "woman", "feet": "foot", "teeth": "tooth",
+              "mice": "mouse", "geese": "goose", "series": "series", "species": "species", "means": "means",
+              "news": "news", "headquarters": "headquarters", "criteria": "criterion", "phenomena": "phenomenon",
+              "leaves": "leaf", "thieves": "thief", "lives": "life", "wives": "wife", "knives": "knife"}
 _COUNTED_NAMES = {"time": "count"}  # NewsQuant names a multiple ("12 times sales") "count"
 PUBLISHED = {  # value P / R / F1, value+unit F1, value+change F1 (README of ../shared/eval)
     "CQE (published)": ("-", "-", 92.0, 85.6, 88.1),
@@ -166,15 +169,22 @@ def _plain(superlative: str) -> str:
 
 
 def _singular(word: str) -> str:
+    """A plural noun's singular by rule: "cities" -> "city", "boxes" -> "box", "houses" -> "house", "viruses" ->
+    "virus", "wolves" -> "wolf", "heroes" -> "hero"; the irregular ones listed."""
     if word in _IRREGULAR:
         return _IRREGULAR[word]
-    if word.endswith("ies"):
+    if word.endswith("ies") and len(word) > 4:
         return word[:-3] + "y"
     if word.endswith("men"):  # "fishermen"
         return word[:-3] + "man"
-    if word.endswith(("ses", "xes", "ches", "shes")):
-        return word[:-2]
-    return word[:-1] if word.endswith("s") else word
+    if word.endswith(("sses", "xes", "ches", "shes", "zzes")) \
+            or (word.endswith("uses") and not word.endswith(("ouses", "auses", "cuses", "fuses", "abuses"))):
+        return word[:-2]  # "classes", "boxes", "matches", "viruses"; not "houses", "causes", "excuses"
+    if word.endswith("lves"):
+        return word[:-3] + "f"  # "wolves", "shelves"
+    if word.endswith("oes") and len(word) > 5:
+        return word[:-2]  # "heroes", "tomatoes"; not "shoes"
+    return word[:-1] if word.endswith("s") and not word.endswith("ss") else word
 
 
 def prediction(q: Quantity, text: str) -> dict:
