@@ -117,7 +117,8 @@ def _counted_phrase(q: Quantity) -> str | None:
         head = [w.lower() for w in words].index(q.counted)
         if any(w.lower() in _PREPOSITIONS for w in words[:head]):
             return None  # "to 24 for standard vehicles": the plural heads another phrase
-        phrase = [w for w in words[:head] if w.lower() not in _FUNCTION_WORDS]
+        phrase = [_plain(w.lower()) if _is_superlative(w.lower()) else w for w in words[:head]
+                  if w.lower() not in _FUNCTION_WORDS | {"most", "least"}]  # "the 5 biggest banks": "big bank"
         singular = _singular(q.counted)
         rate = _RATE.match(q.after, q.after.lower().index(q.counted) + len(q.counted))
         per = f" per {_singular(rate.group(1).lower())}" if rate else ""

@@ -410,6 +410,7 @@ NEWSQUANT_NAMES = [
     ("A cup is 1/16 of a gallon.", [(0.0625, "gallon", "exact")]),
     ("The coach may rest a player or two.", [(2, "player", "exact")]),
     ("Officials reported 40 new cases.", [(40, "new case", "exact")]),
+    ("The 5 biggest banks and 3 most famous clubs agreed.", [(5, "big bank", "exact"), (3, "famous club", "exact")]),
     ("Crews rebuilt 12 houses and 3 churches.", [(12, "house", "exact"), (3, "church", "exact")]),
     ("The lab sequenced 5 viruses from 9 wolves.", [(5, "virus", "exact"), (9, "wolf", "exact")]),
     ("He averaged 21 points a game.", [(21, "point per game", "about")]),
