@@ -131,6 +131,8 @@ CHANGES = [
     ("The budget was halved.", ("halved", True, "down")),
     ("Inflation stood at 3.5 percent.", ("3.5 percent", False, None)),
     ("The toll rose to 500.", ("500", False, None)),
+    ("The startup raised $40 million from investors.", ("$40 million", False, None)),
+    ("Fares were raised by 2 percent.", ("2 percent", True, "up")),
     ("The chain hopes to grow revenue by 12 percent.", ("12 percent", True, "up")),
     ("Output fell sharply by 8 percent in March.", ("8 percent", True, "down")),
     ("The main index ended down 2% on Friday.", ("2%", True, "down")),
