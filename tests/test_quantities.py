@@ -108,6 +108,7 @@ BOUNDS = [
     ("Turnout was just below 60 percent.", ("fewer_than", 60, None, 60)),
     ("The target is greater than or equal to 5 percent.", ("at_least", 5, 5, None)),
     ("Keep x>10 at all times.", ("more_than", 10, 10, None)),
+    ("The shop sells sub-$200 phones.", ("fewer_than", 200, None, 200)),
     ("Keep y<=20 at all times.", ("at_most", 20, None, 20)),
 ]
 
@@ -167,6 +168,7 @@ NOT_CLAIMS = [
     ("The meeting starts at 3pm.", "3pm", "a time of day"),
     ("Hamas attacked on 7 October 2023.", "7", "a date"),
     ("Hamas attacked on 7 October 2023.", "2023", "a year"),
+    ("The dam should hold until 2150, engineers say.", "2150", "a year"),
     ("In 2014 C-SPAN aired the debate.", "2014", "a year"),  # a one-letter symbol only as a word of its own
     ("Call +972 3 555 1234 for details.", "+972", "a phone number"),
     ("The iPhone 11 sold well.", "11", "a name's number (after 'iPhone')"),

@@ -46,7 +46,7 @@ _PLURAL_SCALES = {"dozens": 24, "scores": 40, "hundreds": 200, "thousands": 2_00
 
 
 def _digit_figure(digits: str) -> str:
-    return rf"""(?P<digits>(?<![\w.,/:\#+-])(?P<int>{digits}|(?=\.\d))(?P<dec>\.\d+)?
+    return rf"""(?P<digits>(?:(?<![\w.,/:\#+-])|(?<=\bsub-))(?P<int>{digits}|(?=\.\d))(?P<dec>\.\d+)?
         (?:(?P<scale_word>\s(?:hundred\s(?:thousand|million|billion)|{_SCALE}))\b|(?P<short_scale>{_SHORT})\b)?
         (?P<pct_d>{_PERCENT})?)(?![\w/]|\.\d|,\d{{3}})"""
 
