@@ -29,10 +29,11 @@ _NO_LEAD = frozenset({"the", "a", "an", "of", "and", "or", "to"})  # too common 
 _PARALLEL_REACH = 3  # quantities back
 
 
-def carried_over(s: str, quantities: list[Quantity]) -> list[Quantity]:
-    """The quantities of a sentence, each with what it takes from the one before (the module's docstring)."""
+def carried_over(s: str, quantities: list[Quantity], units: bool = True) -> list[Quantity]:
+    """The quantities of a sentence, each with what it takes from the one before (the module's docstring); units
+    False leaves the units as they are (the claim layer reads no quantity's unit, only its claim_unit)."""
     out = quantities[:1]
-    for i, q in enumerate(quantities[1:], start=1):
+    for q in quantities[1:]:
         p = out[-1]
         if "count" not in (p.unit, q.unit) and p.unit != q.unit and _CONVERSION_GAP.fullmatch(s, p.end, q.start):
             if q.qualifier == "exact" and p.qualifier not in ("exact", "range"):
@@ -43,7 +44,7 @@ def carried_over(s: str, quantities: list[Quantity]) -> list[Quantity]:
         elif p.change and not q.change and p.unit == q.unit and _ELLIPSIS_GAP.fullmatch(s, p.end, q.start):
             q = q._replace(change=True, direction=p.direction)
         out.append(q)
-    for i, q in enumerate(out):
+    for i, q in enumerate(out if units else ()):
         if _bare(q) and (unit := _list_unit(s, q, out[i + 1] if i + 1 < len(out) else None)
                          or _parallel_unit(s, q, out[max(0, i - _PARALLEL_REACH):i])):
             out[i] = q._replace(unit=unit)

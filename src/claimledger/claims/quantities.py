@@ -146,7 +146,7 @@ def quantities_in(s: str, room: int | None, claims_only: bool = False) -> tuple[
     if "-" in s and not claims_only:
         extra.extend(islice(_scores(s, read + [q for q in extra if q.form != "multiplier"]), room))
     kept = [q for i, q in enumerate(read) if i not in replaced]
-    return carried_over(s, _ranges(s, sorted(kept + extra, key=lambda q: q.start))), found
+    return carried_over(s, _ranges(s, sorted(kept + extra, key=lambda q: q.start)), units=not claims_only), found
 
 
 # Between two quantities, the words that make them one range: "$62 to $68", "5 to 7 per cent", "33-35 billion",
