@@ -84,9 +84,10 @@ _SPACE_GROUP = re.compile(r"\d \d{3}")
 # several times more, and most words of a sentence can start none of them.
 # It runs over lower-cased text: a case-blind pattern costs twice as much. Only the first digit of a run, or the point
 # of a decimal written without its zero (".001 per cent"), can start a figure (every branch needs a boundary before
-# its digits), so the others are not triggers.
+# its digits), so the others are not triggers. Each branch starts with its character, not a lookbehind: a pattern
+# whose branches all do lets the engine skip to the next possible start (a leading lookbehind cost 12% here).
 _TRIGGER = re.compile(
-    rf"""(?<!\d)\d|(?<![\w.])\.(?=\d)
+    rf"""(?<!\d)\d|\.(?<![\w.]\.)(?=\d)
         |\b(?:(?:between|from)(?=\s+\d)|tens\b|dozens|scores|hundreds|thousands|millions|billions|half\b
         |an?[ -](?:dozen|{_SCALE}|{_DENOMINATOR})\b|(?:{_CARDINAL})\b)""",
     re.VERBOSE,
