@@ -60,7 +60,8 @@ _DURATION_ADJECTIVE = re.compile(r"-(?:year|month|week|day)\b(?!-old)", re.IGNOR
 _IRREGULAR = {"people": "people", "children": "child", "men": "man", "women": "woman", "feet": "foot", "teeth": "tooth",
               "mice": "mouse", "geese": "goose", "series": "series", "species": "species", "means": "means",
               "news": "news", "headquarters": "headquarters", "criteria": "criterion", "phenomena": "phenomenon",
-              "leaves": "leaf", "thieves": "thief", "lives": "life", "wives": "wife", "knives": "knife"}
+              "leaves": "leaf", "thieves": "thief", "lives": "life", "wives": "wife", "knives": "knife",
+              "crises": "crisis", "theses": "thesis", "diagnoses": "diagnosis", "oases": "oasis"}
 _COUNTED_NAMES = {"time": "count"}  # NewsQuant names a multiple ("12 times sales") "count"
 PUBLISHED = {  # value P / R / F1, value+unit F1, value+change F1 (README of ../shared/eval)
     "CQE (published)": ("-", "-", 92.0, 85.6, 88.1),
@@ -178,6 +179,8 @@ def _singular(word: str) -> str:
         return word[:-3] + "y"
     if word.endswith("men"):  # "fishermen"
         return word[:-3] + "man"
+    if word.endswith("yses"):
+        return word[:-2] + "is"  # "analyses"
     if word.endswith(("sses", "xes", "ches", "shes", "zzes")) \
             or (word.endswith("uses") and not word.endswith(("ouses", "auses", "cuses", "fuses", "abuses"))):
         return word[:-2]  # "classes", "boxes", "matches", "viruses"; not "houses", "causes", "excuses"

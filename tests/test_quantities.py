@@ -417,6 +417,7 @@ NEWSQUANT_NAMES = [
     ("The 5 biggest banks and 3 most famous clubs agreed.", [(5, "big bank", "exact"), (3, "famous club", "exact")]),
     ("Crews rebuilt 12 houses and 3 churches.", [(12, "house", "exact"), (3, "church", "exact")]),
     ("The lab sequenced 5 viruses from 9 wolves.", [(5, "virus", "exact"), (9, "wolf", "exact")]),
+    ("The team ran 30 analyses of 4 crises.", [(30, "analysis", "exact"), (4, "crisis", "exact")]),
     ("He averaged 21 points a game.", [(21, "point per game", "about")]),
     ("They scored an average 21 points.", [(21, "point", "exact")]),
     ("They sold 20 bikes to 14 for local riders.", [(20, "bike", "exact"), (14, None, "exact")]),
