@@ -22,7 +22,8 @@ from claimledger.claims.extract import extract_claims
 from claimledger.claims.model import Article
 from claimledger.claims.vocabulary import load_vocabulary
 from claimledger.cli import app
-from claimledger.ledger.store import LedgerError, LedgerStore, RunRecord, SourceUse
+from claimledger.ledger.engine import LedgerError
+from claimledger.ledger.store import LedgerStore, RunRecord, SourceUse
 from claimledger.scheduling.chunks import chunk_count, chunked
 from claimledger.scheduling.index import (RecheckScope, RecheckTarget, dependent_claims, keep_claims, recorded_claims,
                                           merge_overrides, plan_recheck)

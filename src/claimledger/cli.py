@@ -103,7 +103,8 @@ def _request(paths, as_of, ledger, source, settings: Settings):
     """Check everything a user can get wrong before any work starts, so errors are one clear line. A bad article
     is no such error: the run skips it and says so; only a missing path or no readable article at all stops it."""
     from claimledger.articles import ArticleError
-    from claimledger.ledger.store import LedgerError, LedgerStore
+    from claimledger.ledger.engine import LedgerError
+    from claimledger.ledger.store import LedgerStore
     from claimledger.pipeline import VerifyRequest, load_articles
     from claimledger.sources.registry import RegistryError, load_registry, parse_overrides
 
@@ -334,7 +335,7 @@ def rerun(
     Example: claimledger rerun --source gaza_casualties_daily --format json
     """
     from claimledger.articles import ArticleError
-    from claimledger.ledger.store import LedgerError
+    from claimledger.ledger.engine import LedgerError
     from claimledger.sources.registry import RegistryError
 
     if not (source or article or claim):

@@ -13,7 +13,7 @@ import vl_convert
 
 from claimledger.claims.vocabulary import load_vocabulary
 from claimledger.dashboard.display import day, interval
-from claimledger.dashboard.queries import evidence_rows
+from claimledger.ledger.reader import evidence_rows
 from claimledger.settings import Settings
 from claimledger.sources.loaders import LoadError, load_frame
 from claimledger.sources.registry import RegistryError, Source, load_registry

@@ -16,7 +16,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 
 from claimledger.dashboard.article_text import article_file
-from claimledger.dashboard.queries import LedgerReader
+from claimledger.ledger.reader import LedgerReader
 from claimledger.pipeline import VerifyRequest
 from claimledger.settings import Settings
 

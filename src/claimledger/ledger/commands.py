@@ -39,7 +39,8 @@ def _open(ledger: Optional[str]) -> Iterator[Any]:
     """The ledger, checked on open; damage found while reading is one line too, never a traceback."""
     from sqlalchemy.exc import DatabaseError
 
-    from claimledger.ledger.store import LedgerError, LedgerStore, malformed
+    from claimledger.ledger.engine import LedgerError, malformed
+    from claimledger.ledger.store import LedgerStore
     from claimledger.settings import Settings
 
     try:
@@ -121,7 +122,7 @@ def show(
     Example: claimledger ledger show 3f2a9c1b
     """
     from claimledger.ledger.history import claim, claim_history
-    from claimledger.ledger.store import LedgerError
+    from claimledger.ledger.engine import LedgerError
 
     with _open(ledger) as store:
         try:
@@ -167,7 +168,7 @@ def diff(
     Example: claimledger ledger diff 3f2a9c1b 9bc14e07
     """
     from claimledger.ledger.history import diff_runs, previous_run, resolve_run
-    from claimledger.ledger.store import LedgerError
+    from claimledger.ledger.engine import LedgerError
 
     with _open(ledger) as store:
         try:
@@ -210,7 +211,7 @@ def export(
     import pandas as pd
 
     from claimledger.ledger.history import EXPORT_COLUMNS, export_rows, resolve_run
-    from claimledger.ledger.store import LedgerError
+    from claimledger.ledger.engine import LedgerError
 
     if output_format is ExportFormat.parquet and output is None and sys.stdout.isatty():
         raise fail("parquet is binary: give --output PATH or redirect stdout to a file")

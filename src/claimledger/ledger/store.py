@@ -19,24 +19,21 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import create_engine, event, func, select
+from sqlalchemy import func, select
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.engine import Connection, Engine, make_url
-from sqlalchemy.exc import ArgumentError, DatabaseError, OperationalError
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import DatabaseError, OperationalError
 
 from claimledger.checks.model import CHECKS_VERSION, CheckResult
 from claimledger.claims.model import Article, Claim
 from claimledger.ledger import migrate, schema
+from claimledger.ledger.engine import LedgerError, malformed, open_engine, redacted
 
 # Test hook, never set in normal use: seconds to hold a run's finished transaction open just before COMMIT, so a
 # test can SIGKILL the writer at the worst moment (tests/test_ledger_killed.py). The store says on stderr when.
 PAUSE_BEFORE_COMMIT = "CLAIMLEDGER_TEST_PAUSE_BEFORE_COMMIT"
 _DIALECT_INSERT = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}
 _IN_CHUNK = 500  # ids per IN (...) list, well under SQLite's and PostgreSQL's parameter limits
-
-
-class LedgerError(RuntimeError):
-    """The ledger cannot be opened or written; the message names the ledger URL."""
 
 
 def claim_text_sha256(quote: str, sentence: str) -> str:
@@ -91,39 +88,21 @@ def result_sha256(row: dict[str, Any]) -> str:
     return hashlib.sha256(json.dumps([row[k] for k in RESULT_FIELDS], default=str).encode()).hexdigest()
 
 
-def _redact(url: str) -> str:
-    try:
-        return make_url(url).render_as_string(hide_password=True)
-    except ArgumentError:
-        return url
-
-
 class LedgerStore:
     """A ledger at a SQLAlchemy URL (sqlite:///data/ledger.db by default, postgresql+psycopg://... when shared)."""
 
     def __init__(self, url: str):
         self.url = url
-        try:
-            parsed = make_url(url)
-            if parsed.drivername == "postgresql":  # SQLAlchemy's default would be psycopg2; we ship psycopg 3
-                parsed = parsed.set(drivername="postgresql+psycopg")
-            self.engine: Engine = create_engine(parsed)
-        except (ArgumentError, ImportError) as exc:
-            raise LedgerError(f"ledger {_redact(url)}: cannot open: {exc}") from exc
+        self.engine: Engine = open_engine(url)
         self.dialect = self.engine.dialect.name
-        if self.dialect not in _DIALECT_INSERT:
-            raise LedgerError(f"ledger {_redact(url)}: cannot open: {self.dialect} is not supported "
-                              "(use sqlite:///PATH or postgresql+psycopg://USER@HOST/DB)")
-        if self.dialect == "sqlite":
-            event.listen(self.engine, "connect", _sqlite_pragmas)
         try:
             with self.engine.connect() as conn:
                 self._check_sound(conn)
             migrate.upgrade(self.engine)
         except migrate.SchemaTooNew as exc:
-            raise LedgerError(f"ledger {_redact(url)}: {exc}") from exc
+            raise LedgerError(f"ledger {redacted(url)}: {exc}") from exc
         except (OperationalError, DatabaseError) as exc:
-            raise LedgerError(f"ledger {_redact(url)}: not a usable database: {exc.orig}") from exc
+            raise LedgerError(f"ledger {redacted(url)}: not a usable database: {exc.orig}") from exc
 
     def _check_sound(self, conn: Connection) -> None:
         """Refuse a damaged SQLite file (PRAGMA quick_check) before anything reads or writes it."""
@@ -193,7 +172,7 @@ class LedgerStore:
         except (OperationalError, DatabaseError) as exc:
             if malformed(exc):
                 raise self.damaged(str(exc.orig)) from exc
-            raise LedgerError(f"ledger {_redact(self.url)}: run {run.run_id} not written (nothing was kept): "
+            raise LedgerError(f"ledger {redacted(self.url)}: run {run.run_id} not written (nothing was kept): "
                               f"{exc.orig}") from exc
 
     def _upsert(self, conn: Connection, table, rows: list[dict]) -> None:
@@ -224,7 +203,7 @@ class LedgerStore:
             found.update((row.id, row.text_sha256) for row in conn.execute(select(a.c.id, a.c.text_sha256)
                                                                            .where(a.c.id.in_(chunk))))
         if missing := sorted(article_ids - found.keys()):
-            raise LedgerError(f"ledger {_redact(self.url)}: claims of article(s) {', '.join(missing[:5])} that this "
+            raise LedgerError(f"ledger {redacted(self.url)}: claims of article(s) {', '.join(missing[:5])} that this "
                               "run did not read and the ledger does not hold; nothing was written")
         return found
 
@@ -297,18 +276,6 @@ def _pause_before_commit(run_id: str) -> None:
         print(f"claimledger: run {run_id} paused before commit ({PAUSE_BEFORE_COMMIT}={seconds})",
               file=sys.stderr, flush=True)
         time.sleep(float(seconds))
-
-
-def _sqlite_pragmas(dbapi_connection, _record) -> None:
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=30000")  # a second run waits for the first one's transaction
-    cursor.close()
-
-
-def malformed(exc: DatabaseError) -> bool:
-    """SQLite says the file is damaged (not merely missing, locked or not a database)."""
-    return "malformed" in str(exc.orig)  # SQLITE_CORRUPT: "database disk image is malformed"
 
 
 def _article_row(a: Article) -> dict:
