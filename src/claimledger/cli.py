@@ -343,12 +343,13 @@ def rerun(
     settings = Settings()
     ledger_url = ledger or settings.ledger
     _prefect_environment(settings)
-    from claimledger.flows.recheck import recheck, recheck_plan
+    from claimledger import pipeline
+    from claimledger.flows.recheck import recheck
     from claimledger.scheduling.index import RecheckScope
 
     scope = RecheckScope(sources=tuple(source), articles=tuple(article), claims=tuple(claim))
     try:
-        plan = recheck_plan(scope, [], ledger_url, settings)
+        plan = pipeline.plan(scope, [], ledger_url, settings)
     except (LedgerError, RegistryError, ArticleError) as exc:
         raise fail(str(exc)) from None
     report = err if output is OutputFormat.json else out

@@ -45,7 +45,7 @@ def create_app(settings: Settings, ledger_url: str | None = None, *, host: str =
     app.state.settings = settings
     app.state.ledger_label = redacted(url)
     app.state.views = Views(reader, settings)
-    app.state.rechecks = Rechecks(reader, settings, url, runner)
+    app.state.rechecks = Rechecks(settings, url, runner)
     app.state.token = None if is_loopback(host) else (token or os.environ.get(TOKEN_ENV) or secrets.token_urlsafe(24))
     app.state.templates = _templates()
     app.state.allowed_hosts = (list(allowed_hosts) if allowed_hosts is not None

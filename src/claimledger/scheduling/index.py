@@ -71,6 +71,7 @@ class RecheckPlan:
 
     targets: list[RecheckTarget]
     skipped: list[str]
+    scope: RecheckScope = RecheckScope()  # what was asked for (recorded with each run)
 
 
 def metric_sources(vocabulary: Vocabulary) -> dict[str, str]:
@@ -131,7 +132,7 @@ def plan_recheck(store: LedgerStore, scope: RecheckScope, vocabulary: Vocabulary
                              claim_ids=frozenset(g["claims"]), whole_articles=frozenset(g["whole"]),
                              as_of=as_of, source_overrides=sources)
                for (as_of, sources), g in sorted(groups.items(), key=lambda item: str(item[0]))]
-    return RecheckPlan(targets, skipped)
+    return RecheckPlan(targets, skipped, scope)
 
 
 def keep_claims(claims: list[Claim], target: RecheckTarget, vocabulary: Vocabulary) -> list[Claim]:
