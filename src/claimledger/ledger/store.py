@@ -10,11 +10,13 @@ written, so a damaged ledger is refused with one line and is never written to.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
 import sys
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -131,6 +133,16 @@ class LedgerStore:
 
     def __exit__(self, *exc) -> None:
         self.close()
+
+    @contextlib.contextmanager
+    def reading(self) -> Iterator[LedgerStore]:
+        """Use the store; a database error on the way (damage found while reading) is a LedgerError in one line."""
+        try:
+            yield self
+        except (OperationalError, DatabaseError) as exc:
+            if self.dialect == "sqlite" and malformed(exc):
+                raise self.damaged(str(exc.orig)) from exc
+            raise LedgerError(f"ledger {redacted(self.url)}: {exc.orig}") from exc
 
     def record_run(self, run: RunRecord) -> None:
         """Write the run, its articles, claims, snapshots and results in one transaction: all or nothing."""
@@ -268,6 +280,13 @@ class LedgerStore:
             if mismatched:
                 problems.append(f"{mismatched} run(s) whose result count differs from their links")
         return problems
+
+
+@contextlib.contextmanager
+def open_for_reading(url: str) -> Iterator[LedgerStore]:
+    """The ledger at url, checked on open and closed after; errors while reading it are LedgerErrors."""
+    with LedgerStore(url) as store, store.reading():
+        yield store
 
 
 def _pause_before_commit(run_id: str) -> None:

@@ -12,9 +12,9 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from claimledger.cli.terminal import (LEDGER_OPTION, VERDICT_STYLE, OutputFormat, err, fail, out,
+                                      stop_promptly_on_signals, write_json)
 from claimledger.settings import Settings
-from claimledger.terminal import (LEDGER_OPTION, VERDICT_STYLE, OutputFormat, err, fail, out,
-                                  stop_promptly_on_signals, write_json)
 
 app = typer.Typer(
     add_completion=False,
@@ -215,11 +215,11 @@ def _quantity_table(rows) -> Table:
     return table
 
 
-from claimledger.sources.commands import fetch, registry_or_fail, sources_app  # noqa: E402  (sources, fetching)
+from claimledger.cli.sources import fetch, registry_or_fail, sources_app  # noqa: E402  (sources, fetching)
 app.add_typer(sources_app, name="sources")
 app.command()(fetch)
 
-from claimledger.ledger.commands import LEDGER_HELP, ledger_app  # noqa: E402  (the ledger's history commands)
+from claimledger.cli.ledger import LEDGER_HELP, ledger_app  # noqa: E402  (the ledger's history commands)
 app.add_typer(ledger_app, name="ledger", help=LEDGER_HELP)
 
 
