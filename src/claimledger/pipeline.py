@@ -7,10 +7,12 @@ the same steps as Prefect tasks, chunked over a Dask cluster. Either way the job
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
+from importlib import metadata
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -22,7 +24,7 @@ from claimledger.claims.extract import FigureLimits, read_claims
 from claimledger.claims.model import Article, Claim
 from claimledger.claims.quantities import quantities_in
 from claimledger.claims.text import normalise, sentences, without_zero_width_in_numbers
-from claimledger.claims.vocabulary import load_vocabulary
+from claimledger.claims.vocabulary import load_vocabulary, vocabulary_sha256
 from claimledger.ledger.store import LedgerStore, RunRecord, SourceUse
 from claimledger.scheduling.index import RecheckPlan, RecheckScope, RecheckTarget, keep_claims, plan_recheck
 from claimledger.scheduling.index import recorded_claims as _recorded_claims
@@ -171,8 +173,18 @@ def record(request: VerifyRequest, settings: Settings, started_at: datetime, art
     LedgerStore(request.ledger_url or settings.ledger).record_run(RunRecord(
         run_id=run_id, started_at=started_at, finished_at=datetime.now(timezone.utc),
         arguments=request.arguments(), as_of=request.as_of, articles=articles, claims=claims,
-        results=results, sources=sources, skipped=skipped_in(articles, claims)))
+        results=results, sources=sources, skipped=skipped_in(articles, claims), basis=run_basis(settings)))
     return run_id
+
+
+def run_basis(settings: Settings) -> dict[str, str]:
+    """What a run decides with: the package version and, by sha256, the vocabulary and the expectation suites.
+    Recorded on the run and part of every result's fingerprint: a changed rule or suite is something new to learn."""
+    suites = hashlib.sha256()
+    for path in sorted(settings.expectations_dir.glob("*.json")):
+        suites.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return {"version": metadata.version("claimledger"), "vocabulary_sha256": vocabulary_sha256(),
+            "suites_sha256": suites.hexdigest()}
 
 
 def recorded(ledger_url: str, target: RecheckTarget) -> list[Claim]:

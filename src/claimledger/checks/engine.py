@@ -48,7 +48,8 @@ def check_consistency(claims: list[Claim], vocabulary: Vocabulary) -> list[Check
                 explanation=(f"{parts} = {total:g} for {rule.label} ({rule.name}); needs <= {rule.sum_at_most:g}: "
                              f"{'holds' if holds else 'does not hold'}"),
                 evidence=tuple({"claim_id": c.id, "quote": c.quote, "value": c.value} for c in group),
-                window_low=None, window_high=rule.sum_at_most))
+                window_low=None, window_high=rule.sum_at_most,
+                parameters={"rule": rule.name, "metrics": sorted(rule.metrics), "sum_at_most": rule.sum_at_most}))
     return results
 
 
@@ -78,6 +79,11 @@ def _checked(claim: Claim, references: dict[str, Reference | Unavailable], vocab
              as_of: date | None) -> CheckResult:
     rule = vocabulary.metrics[claim.metric]
     params = {**rule.check, "label": rule.label}
+    return replace(_checked_with(claim, params, references, as_of), parameters=params)
+
+
+def _checked_with(claim: Claim, params: dict, references: dict[str, Reference | Unavailable],
+                  as_of: date | None) -> CheckResult:
     kind, source = params["check"], params["source"]
     when = as_of or claim.as_of
     if when is None:

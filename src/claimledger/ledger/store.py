@@ -68,16 +68,21 @@ class RunRecord:
     sources: list[SourceUse] = field(default_factory=list)
     status: str = "completed"
     skipped: tuple[dict, ...] = ()  # articles and figures not read: {"article", "path", "reason"} each
+    basis: dict[str, Any] = field(default_factory=dict)  # what the run decided with: version, vocabulary, suites
 
 
-def fingerprint(claim: Claim, result: CheckResult, as_of: date | None = None) -> str:
-    """What went into a verdict: the claim, the check, the snapshot, the date checked against, the checks version.
+def fingerprint(claim: Claim, result: CheckResult, as_of: date | None = None,
+                basis: dict[str, Any] | None = None) -> str:
+    """What went into a verdict: the claim, the check and its parameters (window, field, tolerance...), the
+    snapshot, the date checked against, the checks version, and the run's basis (package version, vocabulary and
+    suites by sha256).
 
     Same fingerprint: nothing new to learn. `as_of` is the run's --as-of (it moves the date a claim is held to).
     """
-    basis = json.dumps([claim.as_dict(), result.check_kind, result.source, result.snapshot_sha256,
-                        as_of.isoformat() if as_of else None, CHECKS_VERSION], sort_keys=True, default=str)
-    return hashlib.sha256(basis.encode()).hexdigest()
+    inputs = json.dumps([claim.as_dict(), result.check_kind, result.source, result.snapshot_sha256,
+                         as_of.isoformat() if as_of else None, CHECKS_VERSION, result.parameters, basis or {}],
+                        sort_keys=True, default=str)
+    return hashlib.sha256(inputs.encode()).hexdigest()
 
 
 RESULT_FIELDS = ("fingerprint", "claim_id", "check_kind", "verdict", "metric", "low", "high", "observed",
@@ -148,7 +153,7 @@ class LedgerStore:
         """Write the run, its articles, claims, snapshots and results in one transaction: all or nothing."""
         claims_by_id = {c.id: c for c in run.claims}
         results = {row["result_sha256"]: row for row in
-                   (_result_row(r, claims_by_id[r.claim_id], run.as_of) for r in run.results)}
+                   (_result_row(r, claims_by_id[r.claim_id], run.as_of, run.basis) for r in run.results)}
         try:
             with self.engine.begin() as conn:
                 if self.dialect == "sqlite":
@@ -167,7 +172,7 @@ class LedgerStore:
                     id=run.run_id, started_at=run.started_at, finished_at=run.finished_at, status=run.status,
                     as_of=run.as_of, arguments=json.dumps(run.arguments, default=str), checks_version=CHECKS_VERSION,
                     articles=len(versions), claims=len(run.claims), results=len(result_ids), new_results=new,
-                    skipped=[dict(s) for s in run.skipped] or None))
+                    skipped=[dict(s) for s in run.skipped] or None, basis=run.basis or None))
                 if versions:
                     conn.execute(schema.run_articles.insert(), [
                         {"run_id": run.run_id, "article_id": article_id, "article_sha256": sha}
@@ -326,13 +331,14 @@ def _float(value: float | None) -> float | None:
     return None if value is None else float(value)
 
 
-def _result_row(r: CheckResult, claim: Claim, as_of: date | None) -> dict:
+def _result_row(r: CheckResult, claim: Claim, as_of: date | None, basis: dict[str, Any]) -> dict:
     row = {"claim_id": r.claim_id, "check_kind": r.check_kind, "verdict": r.verdict, "metric": r.metric,
            "low": _float(r.low), "high": _float(r.high), "observed": _float(r.observed),
            "reference_date": r.reference_date, "source": r.source, "snapshot_sha256": r.snapshot_sha256,
            "tolerance": r.tolerance, "explanation": r.explanation, "citation": r.citation,
            "evidence": json.dumps(list(r.evidence), default=str), "matched_on": list(r.matched_on),
-           "fingerprint": fingerprint(claim, r, as_of)}
+           "parameters": json.loads(json.dumps(r.parameters, default=str)) or None,
+           "fingerprint": fingerprint(claim, r, as_of, basis)}
     row["result_sha256"] = result_sha256(row)  # the fingerprint holds the claim's text, so the version is in it too
     row["claim_sha256"] = claim_text_sha256(claim.quote, claim.sentence)
     return row
