@@ -10,13 +10,18 @@ export DO_NOT_TRACK := 1
 export PREFECT_HOME := $(CURDIR)/.prefect
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run test install install-dev clean pg-server
+.PHONY: run test lint install install-dev clean pg-server
 
 run: $(VENV)/.installed
 	$(BIN)/claimledger verify seeds/
 
-test: $(VENV)/.installed-dev $(CHROMIUM) pg-server
+test: lint $(CHROMIUM) pg-server
 	$(BIN)/python -m pytest -q
+
+# The layering (import-linter contracts in pyproject.toml) and ruff's checks; part of `make test`.
+lint: $(VENV)/.installed-dev
+	$(BIN)/lint-imports --no-cache
+	$(BIN)/ruff check src tests bench flows
 
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev

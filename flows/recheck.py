@@ -12,33 +12,17 @@ from typing import Any
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NONE
 
-from claimledger.claims.vocabulary import load_vocabulary
+from claimledger import pipeline
 from claimledger.flows.artifacts import RUN_KEY, publish_markdown
-from claimledger.flows.verify import check_and_record
-from claimledger.ledger.store import LedgerStore
-from claimledger.pipeline import VerifyOutcome, VerifyRequest
-from claimledger.scheduling.index import RecheckPlan, RecheckScope, plan_recheck
+from claimledger.flows.verify import TASKS
+from claimledger.pipeline import VerifyOutcome
+from claimledger.scheduling.index import RecheckScope
 from claimledger.scheduling.report import nothing_to_recheck_markdown
 from claimledger.settings import Settings
-from claimledger.sources.registry import RegistryError, load_registry, parse_overrides
 
 
-@task(name="find dependent claims", cache_policy=NONE, retries=2, retry_delay_seconds=2, timeout_seconds=300)
-def find_dependent_claims(scope: RecheckScope, overrides: list[str], ledger_url: str,
-                          settings: Settings) -> RecheckPlan:
-    """The recheck runs to make, from the ledger; unknown sources, articles or claims stop the flow with a message."""
-    return recheck_plan(scope, overrides, ledger_url, settings)
-
-
-def recheck_plan(scope: RecheckScope, overrides: list[str], ledger_url: str, settings: Settings) -> RecheckPlan:
-    """Check the scope's names against the registry and the ledger, and plan the runs (the CLI asks before running)."""
-    registry = load_registry(settings.registry_path)
-    unknown = sorted(set(scope.sources) - set(registry))
-    if unknown:
-        raise RegistryError(f"no such source {', '.join(map(repr, unknown))} (known: {', '.join(sorted(registry))})")
-    parse_overrides(list(overrides), registry)
-    with LedgerStore(ledger_url) as store:
-        return plan_recheck(store, scope, load_vocabulary(), settings.home, overrides)
+find_dependent_claims = task(pipeline.plan, name="find dependent claims", cache_policy=NONE, retries=2,
+                             retry_delay_seconds=2, timeout_seconds=300)
 
 
 @flow(name="recheck", log_prints=False)
@@ -58,7 +42,4 @@ def recheck(sources: list[str] | None = None, articles: list[str] | None = None,
         publish_markdown(nothing_to_recheck_markdown(scope.describe(), plan.skipped), RUN_KEY["recheck"],
                          f"claimledger recheck of {scope.describe()}: nothing to recheck")
         return []
-    return [check_and_record(VerifyRequest(paths=target.paths, as_of=target.as_of,
-                                           source_overrides=target.source_overrides, ledger_url=ledger_url,
-                                           recheck=scope.arguments()), settings, target)
-            for target in plan.targets]
+    return pipeline.recheck(plan, settings, TASKS, ledger_url)

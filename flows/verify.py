@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 import os
 import sys
-from datetime import datetime, timezone
 from typing import Any
 
 from prefect import flow, task, unmapped
@@ -21,9 +20,8 @@ from claimledger.claims.vocabulary import load_vocabulary
 from claimledger.flows.artifacts import publish_run_report
 from claimledger.flows.fetch_slots import FetchSlotBusy, fetch_slots
 from claimledger.pipeline import VerifyOutcome, VerifyRequest
+from claimledger.ledger.engine import LedgerError
 from claimledger.scheduling.chunks import chunk_count, chunked
-from claimledger.ledger.store import LedgerError, LedgerStore
-from claimledger.scheduling.index import RecheckTarget, keep_claims, recorded_claims
 from claimledger.settings import Settings
 
 # Large inputs (articles, claims, results, reference tables) go in quote(): Prefect otherwise walks every object in
@@ -50,11 +48,8 @@ record_run = task(pipeline.record, name="record run", cache_policy=NONE, retries
                   timeout_seconds=300, retry_condition_fn=retry_unless(LedgerError))
 
 
-@task(name="load recorded claims", cache_policy=NONE, retries=2, retry_delay_seconds=1, timeout_seconds=300)
-def load_recorded_claims(ledger_url: str, target: RecheckTarget) -> list[Claim]:
-    """The claims a recheck re-asks, from the ledger."""
-    with LedgerStore(ledger_url) as store:
-        return recorded_claims(store, target, load_vocabulary())
+load_recorded_claims = task(pipeline.recorded, name="load recorded claims", cache_policy=NONE, retries=2,
+                            retry_delay_seconds=1, timeout_seconds=300)
 
 
 @task(name="fetch and validate sources", cache_policy=NONE, retries=1, retry_delay_seconds=5, timeout_seconds=1800,
@@ -68,37 +63,45 @@ def prepare_sources(claims: list[Claim], overrides: tuple[str, ...], settings: S
         return pipeline.prepare_references(claims, overrides, settings)
 
 
+class TaskSteps:
+    """pipeline.verify's steps as Prefect tasks: extraction and checks split into chunks over a Dask cluster's
+    threads (one chunk on Prefect's default runner), the run report published as an artifact."""
+
+    def load(self, paths):
+        return load_articles(paths)
+
+    def extract(self, articles, settings):
+        chunks = chunked(articles, chunk_count(len(articles), _cluster_threads()))
+        if len(chunks) > 1:
+            return _map(extract_claims, chunks, unmapped(settings))
+        return [extract_claims(quote(articles), settings)]
+
+    def recorded(self, ledger_url, target):
+        return load_recorded_claims(ledger_url, target)
+
+    def prepare(self, claims, overrides, settings):
+        return prepare_sources(quote(claims), overrides, settings)
+
+    def check(self, chunks, references, as_of, settings):
+        if len(chunks) > 1:
+            results = _map(check_claims, chunks, unmapped(references), unmapped(as_of), unmapped(settings))
+            return [result for chunk in results for result in chunk]
+        return check_claims(quote(pipeline.joined(chunks)), quote(references), as_of, settings)
+
+    def record(self, request, settings, started_at, articles, claims, results, sources):
+        return record_run(request, settings, started_at, quote(articles), quote(claims), quote(results), sources)
+
+    def report(self, ledger_url, run_id):
+        publish_run_report(ledger_url, run_id)
+
+
+TASKS = TaskSteps()
+
+
 @flow(name="verify_articles", log_prints=False)  # parameters validated: served runs pass JSON
 def verify_articles(request: VerifyRequest, settings: Settings | None = None) -> VerifyOutcome:
     """Check every claim in the articles and write the run to the ledger."""
-    return check_and_record(request, settings or Settings())
-
-
-def check_and_record(request: VerifyRequest, settings: Settings, target: RecheckTarget | None = None) -> VerifyOutcome:
-    """The steps of a run, inside a flow; with a recheck target, only its claims are checked and recorded."""
-    started_at = datetime.now(timezone.utc)
-    if target is not None and not target.whole_articles:
-        # A recheck of given claims (a source changed): the claims as recorded, no article read or extracted.
-        articles = []
-        claim_chunks = [load_recorded_claims(request.ledger_url or settings.ledger, target)]
-    else:
-        articles = load_articles(request.paths)
-        chunks = chunked(articles, chunk_count(len(articles), _cluster_threads()))
-        claim_chunks = _map(extract_claims, chunks, unmapped(settings)) if len(chunks) > 1 \
-            else [extract_claims(quote(articles), settings)]
-    if target is not None:
-        vocabulary = load_vocabulary()
-        claim_chunks = [kept for chunk in claim_chunks if (kept := keep_claims(chunk, target, vocabulary))]
-    claims = pipeline.joined(claim_chunks)  # with the figures each chunk skipped
-    references, sources = prepare_sources(quote(claims), request.source_overrides, settings)
-    if len(claim_chunks) > 1:
-        results = _map(check_claims, claim_chunks, unmapped(references), unmapped(request.as_of), unmapped(settings))
-        results = [result for chunk in results for result in chunk]
-    else:
-        results = check_claims(quote(claims), quote(references), request.as_of, settings)
-    run_id = record_run(request, settings, started_at, quote(articles), quote(claims), quote(results), sources)
-    publish_run_report(request.ledger_url or settings.ledger, run_id)
-    return VerifyOutcome(run_id, articles, claims, results, sources)
+    return pipeline.verify(request, settings or Settings(), TASKS)
 
 
 def _map(step, chunks: list, *shared: Any) -> list:

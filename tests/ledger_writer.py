@@ -1,8 +1,8 @@
 """A ledger writer in its own process, for the tests that SIGKILL one (tests/test_ledger_killed.py).
 
     python tests/ledger_writer.py verify HOME LEDGER_URL CASUALTIES_JSON [TIMES]
-        the articles in HOME/seeds through the pipeline, wired as flows/verify.py wires it (without Prefect),
-        TIMES runs; prints each run id
+        the articles in HOME/seeds through claimledger.pipeline.verify (the job flows/verify.py runs, here with
+        its plain in-process steps), TIMES runs; prints each run id
     python tests/ledger_writer.py loop LEDGER_URL
         runs of a many-claim article against ever new snapshots, back to back, until killed
 """
@@ -24,12 +24,7 @@ def verify(home: str, ledger_url: str, casualties: str, times: int = 1) -> list[
                                      source_overrides=(f"gaza_casualties_daily=file:{casualties}",))
     run_ids = []
     for _ in range(times):
-        started = datetime.now(timezone.utc)
-        articles = pipeline.load_articles(request.paths)
-        claims = pipeline.extract(articles)
-        references, sources = pipeline.prepare_references(claims, request.source_overrides, settings)
-        results = pipeline.check(claims, references, request.as_of, settings)
-        run_ids.append(pipeline.record(request, settings, started, articles, claims, results, sources))
+        run_ids.append(pipeline.verify(request, settings).run_id)
         print(run_ids[-1], flush=True)
     return run_ids
 

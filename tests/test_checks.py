@@ -208,7 +208,7 @@ def test_an_evidence_table_gx_cannot_read_is_an_error_not_a_pass(tmp_path):
     from pathlib import Path
 
     from claimledger.checks.evidence import decide
-    from claimledger.sources.validate import SuiteError
+    from claimledger.gx import SuiteError
 
     suite = json.loads((Path(__file__).resolve().parents[1] / "expectations" / "claim_checks.json").read_text())
     suite["expectations"][-1]["kwargs"]["column_list"][0] = "no_such_column"

@@ -14,7 +14,8 @@ from claimledger.checks.model import CheckResult
 from claimledger.claims.extract import extract_claims
 from claimledger.claims.model import Article
 from claimledger.ledger import history, schema
-from claimledger.ledger.store import LedgerError, LedgerStore, RunRecord, SourceUse
+from claimledger.ledger.engine import LedgerError
+from claimledger.ledger.store import LedgerStore, RunRecord, SourceUse
 
 ARTICLE = Article(id="a1", text="In Gaza, more than 52,000 people have been killed.", published=date(2025, 5, 16))
 CLAIMS = extract_claims(ARTICLE)

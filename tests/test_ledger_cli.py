@@ -20,7 +20,7 @@ from ledger_writer import many_claims_article, small_run, verify
 
 from claimledger.cli import app
 from claimledger.ledger import history
-from claimledger.ledger.commands import ledger_app
+from claimledger.cli.ledger import ledger_app
 from claimledger.ledger.store import LedgerStore
 
 README = (REPO / "README.md").read_text(encoding="utf-8")

@@ -171,5 +171,22 @@ def test_0004_downgrades_to_0003_and_back(ledger_url):
         assert "matched_on" not in {c["name"] for c in inspect(conn).get_columns("check_results")}
     engine.dispose()
     with LedgerStore(ledger_url) as store, store.engine.connect() as conn:
-        assert migrate.current(conn) == migrate.head() == "0004"
+        assert migrate.current(conn) == migrate.head()
         assert migrate.pending_changes(conn) == []
+
+
+def test_0005_downgrades_to_0004_and_back_keeping_older_results_readable(ledger_url):
+    with LedgerStore(ledger_url) as store:
+        store.record_run(small_run(Article(id="a", text="More than 52,000 people were killed.",
+                                           published=date(2025, 5, 16))))
+    engine = create_engine(ledger_url)
+    with engine.begin() as conn:
+        command.downgrade(migrate.config(conn), "0004")
+        assert "parameters" not in {c["name"] for c in inspect(conn).get_columns("check_results")}
+        assert "basis" not in {c["name"] for c in inspect(conn).get_columns("runs")}
+    engine.dispose()
+    with LedgerStore(ledger_url) as store, store.engine.connect() as conn:
+        assert migrate.current(conn) == migrate.head() == "0005"
+        assert migrate.pending_changes(conn) == []
+        (run,) = store.runs()
+        assert run["basis"] is None and [r["parameters"] for r in store.results(run["id"])] == [None]

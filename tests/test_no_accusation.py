@@ -66,7 +66,7 @@ CASES = [
      "Gaza to 273.", date(2025, 8, 22), "one of them", "unverifiable", None),
     # a count three times off the report is another measure misread (a day's toll, a part), not a misstated total
     ("Hospitals in Gaza took in 40 bodies and the wounded toll reached 250, the health ministry said.",
-     date(2025, 1, 16), "250", "unverifiable", "more than 3 times away from the report"),
+     date(2025, 1, 16), "250", "unverifiable", "more than 3 times away from the reference"),
     # ... nor may such a figure pass: "at least 34" holds of a toll of 44,835 and says nothing of it
     ("At least 34 people have been killed in Gaza, the health ministry said.", date(2024, 12, 13), "At least 34",
      "unverifiable", "not a pass"),
@@ -122,6 +122,22 @@ CASES = [
     # a pair closed by one measure ("3,826 children and 2,405 women were among the dead") shares it
     ("The spokesman told reporters in Gaza that 3,826 children and 2,405 women were among the dead.",
      date(2023, 11, 3), "3,826", "pass", None),
+    # a day the series fills in (no report of the wounded on 13 Oct 2023) leaves room between the reports either
+    # side of it (5,763 on the 12th, 8,714 on the 14th) ...
+    ("Ministry figures released on Saturday put the number of people wounded in Gaza at 7,696.", date(2023, 10, 14),
+     "7,696", "unverifiable", "fills that day in"),
+    # ... but not beyond them
+    ("Ministry figures released on Saturday put the number of people wounded in Gaza at 9,900.", date(2023, 10, 14),
+     "9,900", "fail", None),
+    # a count carried forward for a week (106 journalists, no report from 4 to 12 Jan 2024; 117 on the 13th)
+    ("The media office said 117 journalists have been killed in Gaza since the war began.", date(2024, 1, 12),
+     "117", "unverifiable", "fills that day in"),
+    # a span far from the war's length is another span; one near it is a misstated length (366 days on 7 Oct 2024)
+    ("The war in Gaza has lasted 50 days.", date(2024, 10, 7), "50 days", "unverifiable", "another span"),
+    ("The war in Gaza has lasted 300 days.", date(2024, 10, 7), "300 days", "fail", None),
+    # a press freedom group's own count ("RSF now counts") is another counter's, not the ministry's series
+    ("Reporters Without Borders (RSF) now counts nearly 150 journalists killed in Gaza.", date(2025, 8, 11),
+     "nearly 150", "unverifiable", None),
     # "the territory's 2.3 million people" is a population, not a toll, even in a clause that says "killed"
     ("The war has killed more than 41,000 Palestinians in Gaza, driven most of the territory's 2.3 million people "
      "from their homes and caused a hunger crisis.", date(2024, 10, 7), "2.3 million", "unverifiable", None),
@@ -152,6 +168,14 @@ FRAMES = [
     ("The bureau projects a population of 15 million by the end of 2048.", "15 million", "projects"),
     # a share of the deaths one body confirmed is not a share of all the killed
     ("Of the deaths it confirmed, 44% were children in Gaza.", "44%", "of the deaths it confirmed"),
+    # a total of two measures together is neither of them
+    ("The ministry put the combined toll of killed and wounded in Gaza at 150,400.", "150,400", "combined"),
+    ("Hospitals counted 3,000 dead and wounded in Gaza after the night of strikes.", "3,000", "dead and wounded"),
+    # "N other" leaves out the ones the text names
+    ("Belize said it had recalled its envoy, joining 6 other countries that recalled theirs.", "6", "6 other"),
+    # a change against several earlier years has no one base year
+    ("The bureau said three times as many Israelis left in 2024 as in previous years.", "three times as many",
+     "as in previous years"),
 ]
 
 

@@ -35,7 +35,8 @@ from claimledger.claims.model import Article
 from claimledger.claims.vocabulary import load_vocabulary
 from claimledger.cli import app
 from claimledger.ledger import history
-from claimledger.ledger.store import LedgerError, LedgerStore
+from claimledger.ledger.engine import LedgerError
+from claimledger.ledger.store import LedgerStore
 from claimledger.pipeline import load_articles
 from claimledger.scheduling.report import run_report
 from claimledger.settings import Settings
@@ -189,7 +190,7 @@ def test_a_new_text_under_an_old_article_id_is_a_new_version_not_a_flip(ledger_u
 
 
 def test_the_dashboard_reports_no_flip_across_article_versions(tmp_path):
-    from claimledger.dashboard.queries import LedgerReader
+    from claimledger.ledger.reader import LedgerReader
     from claimledger.dashboard.views import Views
     from claimledger.settings import Settings
 

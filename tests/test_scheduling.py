@@ -22,7 +22,8 @@ from claimledger.claims.extract import extract_claims
 from claimledger.claims.model import Article
 from claimledger.claims.vocabulary import load_vocabulary
 from claimledger.cli import app
-from claimledger.ledger.store import LedgerError, LedgerStore, RunRecord, SourceUse
+from claimledger.ledger.engine import LedgerError
+from claimledger.ledger.store import LedgerStore, RunRecord, SourceUse
 from claimledger.scheduling.chunks import chunk_count, chunked
 from claimledger.scheduling.index import (RecheckScope, RecheckTarget, dependent_claims, keep_claims, recorded_claims,
                                           merge_overrides, plan_recheck)
@@ -98,12 +99,7 @@ def _verify(home, ledger_url: str, casualties: str, as_of: date | None = None) -
     settings = Settings(home=home)
     request = pipeline.VerifyRequest(paths=(str(home / "seeds"),), ledger_url=ledger_url, as_of=as_of,
                                      source_overrides=(f"gaza_casualties_daily={casualties}",))
-    started = datetime.now(timezone.utc)
-    articles = pipeline.load_articles(request.paths)
-    claims = pipeline.extract(articles)
-    references, sources = pipeline.prepare_references(claims, request.source_overrides, settings)
-    results = pipeline.check(claims, references, request.as_of, settings)
-    return pipeline.record(request, settings, started, articles, claims, results, sources)
+    return pipeline.verify(request, settings).run_id
 
 
 @pytest.fixture(scope="module")
@@ -206,6 +202,40 @@ def test_recheck_plan_skips_an_article_whose_file_is_gone(project, tmp_path):
         plan = plan_recheck(store, RecheckScope(sources=("gaza_casualties_daily",)), VOCABULARY, project)
     assert plan.targets == []
     assert plan.skipped == [f"article {SEED}: its file {project / 'seeds' / SEED}.md is gone; not rechecked"]
+
+
+class _Logged(pipeline.PlainSteps):
+    """The plain steps, noting the order they are called in."""
+
+    def __init__(self):
+        self.calls = []
+
+    def __getattribute__(self, name):
+        if name in ("load", "extract", "recorded", "prepare", "check", "record", "report"):
+            object.__getattribute__(self, "calls").append(name)
+        return object.__getattribute__(self, name)
+
+
+def test_the_job_runs_its_steps_in_order_and_a_recheck_reuses_it(project, tmp_path):
+    """pipeline.verify and pipeline.recheck, with plain in-process steps: the job the flows run, without Prefect."""
+    ledger_url = f"sqlite:///{tmp_path / 'ledger.db'}"
+    settings = Settings(home=project)
+    steps = _Logged()
+    request = pipeline.VerifyRequest(paths=(str(project / "seeds"),), ledger_url=ledger_url,
+                                     source_overrides=(f"gaza_casualties_daily=file://{CASUALTIES_16}",))
+    first = pipeline.verify(request, settings, steps)
+    assert steps.calls == ["load", "extract", "prepare", "check", "record", "report"]
+    assert {a.id for a in first.articles} == {SEED} and len(first.results) >= len(first.claims)
+
+    steps.calls.clear()
+    scope = RecheckScope(sources=("gaza_casualties_daily",))
+    (again,) = pipeline.recheck(pipeline.plan(scope, [], ledger_url, settings), settings, steps, ledger_url)
+    assert steps.calls == ["recorded", "prepare", "check", "record", "report"]  # no article read again
+    assert again.articles == [] and {c.quote for c in again.claims} == CASUALTY_QUOTES
+    with LedgerStore(ledger_url) as store:
+        run = next(r for r in store.runs() if r["id"] == again.run_id)
+        assert json.loads(run["arguments"])["recheck"] == {"sources": ["gaza_casualties_daily"]}
+        assert {r["quote"] for r in store.results(again.run_id)} == CASUALTY_QUOTES
 
 
 def test_keep_claims_brings_the_other_figures_of_a_consistency_rule():

@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from claimledger.sources.validate import SuiteError, validate_frame
+from claimledger.gx import SuiteError, validate_frame
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"

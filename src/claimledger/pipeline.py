@@ -1,13 +1,20 @@
-"""The verify job as plain functions: load, extract, prepare sources, check, record. Flows wire these into tasks."""
+"""The verify and recheck jobs in plain Python: `verify(request, settings, steps)` and `recheck(plan, settings, steps)`.
+
+A run is five steps (load, extract, prepare sources, check, record), given as a `Steps` object: `PlainSteps` runs
+them in this process (tests, scripts, `claimledger.pipeline.verify(...)` from a notebook); flows/verify.py supplies
+the same steps as Prefect tasks, chunked over a Dask cluster. Either way the job below is the same code.
+"""
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
+from importlib import metadata
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from claimledger.articles import ArticleError, article_paths, read_article
 from claimledger.checks.engine import check_claims, sources_needed
@@ -17,11 +24,13 @@ from claimledger.claims.extract import FigureLimits, read_claims
 from claimledger.claims.model import Article, Claim
 from claimledger.claims.quantities import quantities_in
 from claimledger.claims.text import normalise, sentences, without_zero_width_in_numbers
-from claimledger.claims.vocabulary import load_vocabulary
+from claimledger.claims.vocabulary import load_vocabulary, vocabulary_sha256
 from claimledger.ledger.store import LedgerStore, RunRecord, SourceUse
+from claimledger.scheduling.index import RecheckPlan, RecheckScope, RecheckTarget, keep_claims, plan_recheck
+from claimledger.scheduling.index import recorded_claims as _recorded_claims
 from claimledger.settings import Settings
 from claimledger.sources.reference import ReferenceTable, SourceUnavailable, prepare_sources
-from claimledger.sources.registry import load_registry, parse_overrides
+from claimledger.sources.registry import RegistryError, load_registry, parse_overrides
 
 _log = logging.getLogger(__name__)
 
@@ -164,8 +173,120 @@ def record(request: VerifyRequest, settings: Settings, started_at: datetime, art
     LedgerStore(request.ledger_url or settings.ledger).record_run(RunRecord(
         run_id=run_id, started_at=started_at, finished_at=datetime.now(timezone.utc),
         arguments=request.arguments(), as_of=request.as_of, articles=articles, claims=claims,
-        results=results, sources=sources, skipped=skipped_in(articles, claims)))
+        results=results, sources=sources, skipped=skipped_in(articles, claims), basis=run_basis(settings)))
     return run_id
+
+
+def run_basis(settings: Settings) -> dict[str, str]:
+    """What a run decides with: the package version and, by sha256, the vocabulary and the expectation suites.
+    Recorded on the run and part of every result's fingerprint: a changed rule or suite is something new to learn."""
+    suites = hashlib.sha256()
+    for path in sorted(settings.expectations_dir.glob("*.json")):
+        suites.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return {"version": metadata.version("claimledger"), "vocabulary_sha256": vocabulary_sha256(),
+            "suites_sha256": suites.hexdigest()}
+
+
+def recorded(ledger_url: str, target: RecheckTarget) -> list[Claim]:
+    """The claims a recheck of given claims re-asks, as the ledger recorded them (no article read again)."""
+    with LedgerStore(ledger_url) as store:
+        return _recorded_claims(store, target, load_vocabulary())
+
+
+class Steps(Protocol):
+    """The steps of a run. `extract` returns the claims in chunks and `check` takes them so, so a runner that
+    spreads work (flows/verify.py, on Dask) checks each chunk where it was extracted."""
+
+    def load(self, paths: tuple[str, ...]) -> Batch: ...
+
+    def extract(self, articles: Batch, settings: Settings) -> list[list[Claim]]: ...
+
+    def recorded(self, ledger_url: str, target: RecheckTarget) -> list[Claim]: ...
+
+    def prepare(self, claims: list[Claim], overrides: tuple[str, ...],
+                settings: Settings) -> tuple[dict[str, Reference | Unavailable], list[SourceUse]]: ...
+
+    def check(self, chunks: list[list[Claim]], references: dict[str, Reference | Unavailable], as_of: date | None,
+              settings: Settings) -> list[CheckResult]: ...
+
+    def record(self, request: VerifyRequest, settings: Settings, started_at: datetime, articles: list[Article],
+               claims: list[Claim], results: list[CheckResult], sources: list[SourceUse]) -> str: ...
+
+    def report(self, ledger_url: str, run_id: str) -> None: ...
+
+
+class PlainSteps:
+    """Every step in this process, one chunk, no report beyond the ledger itself."""
+
+    def load(self, paths):
+        return load_articles(paths)
+
+    def extract(self, articles, settings):
+        return [extract(articles, settings)]
+
+    def recorded(self, ledger_url, target):
+        return recorded(ledger_url, target)
+
+    def prepare(self, claims, overrides, settings):
+        return prepare_references(claims, overrides, settings)
+
+    def check(self, chunks, references, as_of, settings):
+        return check(joined(chunks), references, as_of, settings)
+
+    def record(self, request, settings, started_at, articles, claims, results, sources):
+        return record(request, settings, started_at, articles, claims, results, sources)
+
+    def report(self, ledger_url, run_id):
+        return None
+
+
+PLAIN = PlainSteps()
+
+
+def verify(request: VerifyRequest, settings: Settings | None = None, steps: Steps = PLAIN,
+           target: RecheckTarget | None = None) -> VerifyOutcome:
+    """One run: read the articles, extract, fetch the sources the claims need, check, and write it all to the ledger
+    at once. With a recheck target only its claims are checked and recorded (read from the ledger when the target
+    names claims, not whole articles)."""
+    settings = settings or Settings()
+    ledger_url = request.ledger_url or settings.ledger
+    started_at = datetime.now(timezone.utc)
+    if target is not None and not target.whole_articles:
+        articles: list[Article] = []
+        chunks = [steps.recorded(ledger_url, target)]
+    else:
+        articles = steps.load(request.paths)
+        chunks = steps.extract(articles, settings)
+    if target is not None:
+        vocabulary = load_vocabulary()
+        chunks = [kept for chunk in chunks if (kept := keep_claims(chunk, target, vocabulary))]
+    claims = joined(chunks)  # with the figures each chunk skipped
+    references, sources = steps.prepare(claims, request.source_overrides, settings)
+    results = steps.check(chunks, references, request.as_of, settings)
+    run_id = steps.record(request, settings, started_at, articles, claims, results, sources)
+    steps.report(ledger_url, run_id)
+    return VerifyOutcome(run_id, articles, claims, results, sources)
+
+
+def plan(scope: RecheckScope, overrides: list[str], ledger_url: str, settings: Settings) -> RecheckPlan:
+    """The runs a recheck of the scope makes. Unknown sources, articles or claims and bad overrides raise with a
+    message (the CLI shows the plan and asks before running it)."""
+    registry = load_registry(settings.registry_path)
+    unknown = sorted(set(scope.sources) - set(registry))
+    if unknown:
+        raise RegistryError(f"no such source {', '.join(map(repr, unknown))} (known: {', '.join(sorted(registry))})")
+    parse_overrides(list(overrides), registry)
+    with LedgerStore(ledger_url) as store:
+        return plan_recheck(store, scope, load_vocabulary(), settings.home, overrides)
+
+
+def recheck(recheck_plan: RecheckPlan, settings: Settings | None = None, steps: Steps = PLAIN,
+            ledger_url: str | None = None) -> list[VerifyOutcome]:
+    """Make the plan's runs, each recorded with what was rechecked and why (`recheck` in its arguments)."""
+    arguments = recheck_plan.scope.arguments()
+    return [verify(VerifyRequest(paths=target.paths, as_of=target.as_of, source_overrides=target.source_overrides,
+                                 ledger_url=ledger_url, recheck=arguments), settings, steps, target)
+            for target in recheck_plan.targets]
 
 
 def claim_fields(c: Claim) -> dict[str, Any]:

@@ -83,11 +83,47 @@ def _decide(claim: Claim, ref: Reference, kind: str, window: _Window, observe: C
 
 @check_kind("value_at_date")
 def value_at_date(claim: Claim, params: dict, ref: Reference, as_of: date) -> CheckResult:
-    """A running total (killed, injured) against every report of the window ending on the article's date."""
+    """A running total (killed, injured) against every report of the window ending on the article's date.
+
+    `reported_field`, when the metric names one, is the column that holds a value only on the days the count was
+    actually reported (`field` is then the series with the other days filled in): a figure no filled-in value fits
+    is no evidence of error while a real report of that day may have said it."""
     field, label = params["field"], params.get("label", claim.metric)
     window = _window(params, ref, as_of, [field])
-    return _decide(claim, ref, "value_at_date", window, lambda r: r.values[field],
-                   lambda r, v: f"{fmt(v)} {label} in the report of {r.when}")
+    decided = _decide(claim, ref, "value_at_date", window, lambda r: r.values[field],
+                      lambda r, v: f"{fmt(v)} {label} in the report of {r.when}")
+    reported = params.get("reported_field")
+    if decided.verdict != "fail" or not reported:
+        return decided
+    why = _filled_in(claim, ref, window, field, reported, label)
+    return unverifiable(claim, "value_at_date", why, ref) if why else decided
+
+
+def _filled_in(claim: Claim, ref: Reference, window: _Window, field: str, reported: str, label: str) -> str | None:
+    """Why a running total that fits no value of the window cannot fail all the same: a day of the window was
+    filled in, not reported, and the real reports either side of it (the later one may be after the article, or
+    not yet published) leave room for the figure."""
+    records = rows(ref)
+    interval = claimed(claim)
+    for day in records.dated_within(window.first, window.last):
+        if day.get(field) is None or day.get(reported) is not None:
+            continue
+        when = record_date(ref, day)
+        before = next((r for r in reversed(records.dated_within(date.min, when - timedelta(days=1)))
+                       if r.get(reported) is not None), None)
+        after = next((r for r in records.dated_within(when + timedelta(days=1), date.max)
+                      if r.get(reported) is not None), None)
+        if before is None:
+            continue
+        ends = [float(before[reported])] + ([float(after[reported])] if after else [])
+        low, high = min(ends), (max(ends) if after else float("inf"))
+        if interval.overlaps(low, high):
+            later = (f"and {fmt(after[reported])} on {record_date(ref, after)}" if after
+                     else "and none since")
+            return (f"no report of {label} is dated {when} (the series fills that day in with {fmt(day[field])}); "
+                    f"the reports either side of it, {fmt(before[reported])} on {record_date(ref, before)} {later}, "
+                    "leave room for the figure")
+    return None
 
 
 @check_kind("share_at_date")

@@ -48,7 +48,8 @@ def check_consistency(claims: list[Claim], vocabulary: Vocabulary) -> list[Check
                 explanation=(f"{parts} = {total:g} for {rule.label} ({rule.name}); needs <= {rule.sum_at_most:g}: "
                              f"{'holds' if holds else 'does not hold'}"),
                 evidence=tuple({"claim_id": c.id, "quote": c.quote, "value": c.value} for c in group),
-                window_low=None, window_high=rule.sum_at_most))
+                window_low=None, window_high=rule.sum_at_most,
+                parameters={"rule": rule.name, "metrics": sorted(rule.metrics), "sum_at_most": rule.sum_at_most}))
     return results
 
 
@@ -78,6 +79,11 @@ def _checked(claim: Claim, references: dict[str, Reference | Unavailable], vocab
              as_of: date | None) -> CheckResult:
     rule = vocabulary.metrics[claim.metric]
     params = {**rule.check, "label": rule.label}
+    return replace(_checked_with(claim, params, references, as_of), parameters=params)
+
+
+def _checked_with(claim: Claim, params: dict, references: dict[str, Reference | Unavailable],
+                  as_of: date | None) -> CheckResult:
     kind, source = params["check"], params["source"]
     when = as_of or claim.as_of
     if when is None:
@@ -100,11 +106,11 @@ def _no_accusation_without_evidence(claim: Claim, params: dict, result: CheckRes
     least 34" holds of a toll of 44,835, and says nothing of it)."""
     if result.verdict not in ("fail", "pass"):
         return result
-    if (claim.unit == "count" and result.observed and claim.value
-            and not 1 / _FAR <= claim.value / result.observed <= _FAR):
+    other = _OTHER_MEASURE.get(claim.unit)
+    if other and result.observed and claim.value and not 1 / _FAR <= claim.value / result.observed <= _FAR:
         return replace(result, verdict="unverifiable", explanation=(
             f"{result.explanation}; not a {result.verdict}: '{claim.quote}' is more than {_FAR} times away from the "
-            f"report, so far that it more likely counts something else (a day's toll, a subgroup, a part) than "
+            f"reference, so far that it more likely {other} than "
             f"{'misstates' if result.verdict == 'fail' else 'states'} {params['label']}"))
     if result.verdict != "fail":
         return result
@@ -122,3 +128,6 @@ def _no_accusation_without_evidence(claim: Claim, params: dict, result: CheckRes
 # A count this many times above or below the report it is held against is taken to be another measure: reporters
 # misstate a running total by a few percent, not by a factor of three.
 _FAR = 3
+_SPAN = "measures another span (an event's, a stretch of the war, an age)"
+_OTHER_MEASURE = {"count": "counts something else (a day's toll, a subgroup, a part)",
+                  "days": _SPAN, "weeks": _SPAN, "months": _SPAN, "years": _SPAN}

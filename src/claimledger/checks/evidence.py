@@ -34,8 +34,7 @@ def decide(results: list[CheckResult], suite_path: Path) -> tuple[list[CheckResu
     The pure check functions already hold an opinion; GX's is the one recorded. Where they disagree the explanation
     is rewritten to match, so a ledger row never says 'holds' beside a `fail`.
     """
-    from claimledger.checks import expectation  # noqa: F401  registers expect_observed_within_claimed_interval
-    from claimledger.sources.validate import failing_rows
+    from claimledger.gx import failing_rows
 
     table = evidence_table(results)
     if table.empty:

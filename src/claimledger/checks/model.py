@@ -67,6 +67,9 @@ class CheckResult:
     window_high_inclusive: bool = True
     # How the metric was chosen: the frame slots that matched it ("measure=killed", "place=Gaza", "time=as_of").
     matched_on: tuple[str, ...] = ()
+    # The check's parameters as the vocabulary gave them (source, field, window_days, label, ...): part of the
+    # fingerprint, recorded with the result, read back by its chart.
+    parameters: dict[str, Any] = field(default_factory=dict)
 
     @property
     def check_id(self) -> str:

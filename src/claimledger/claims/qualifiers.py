@@ -80,6 +80,14 @@ class Interval:
             return False
         return True
 
+    def overlaps(self, low: float, high: float) -> bool:
+        """Whether some value from low to high (both included) lies in the interval."""
+        if self.low is not None and (high < self.low or (high == self.low and not self.low_inclusive)):
+            return False
+        if self.high is not None and (low > self.high or (low == self.high and not self.high_inclusive)):
+            return False
+        return True
+
     def widened(self, by: float) -> "Interval":
         """The interval grown by `by` on each closed end (a poll's margin of error)."""
         return Interval(

@@ -3,6 +3,8 @@ attribution) and how to check it; places and groups by name; phrase lists shared
 
 from __future__ import annotations
 
+import hashlib
+
 import tomllib
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
@@ -167,6 +169,19 @@ def load_vocabulary(path: Path | None = None) -> Vocabulary:
         return parse_vocabulary(tomllib.loads(path.read_text(encoding="utf-8")), str(path))
     except tomllib.TOMLDecodeError as exc:
         raise ValueError(f"{path}: not valid TOML: {exc}") from exc
+
+
+@lru_cache(maxsize=1)
+def vocabulary_sha256() -> str:
+    """The shipped vocabulary's identity: sha256 over metrics.toml and every lexicon file, by name and content."""
+    package = resources.files("claimledger.claims")
+    files = [package.joinpath("metrics.toml"),
+             *sorted((f for f in package.joinpath("lexicon").iterdir() if f.name.endswith(".toml")),
+                     key=lambda f: f.name)]
+    digest = hashlib.sha256()
+    for f in files:
+        digest.update(f.name.encode() + b"\0" + f.read_bytes() + b"\0")
+    return digest.hexdigest()
 
 
 @lru_cache(maxsize=1)

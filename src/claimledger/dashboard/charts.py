@@ -13,7 +13,7 @@ import vl_convert
 
 from claimledger.claims.vocabulary import load_vocabulary
 from claimledger.dashboard.display import day, interval
-from claimledger.dashboard.queries import evidence_rows
+from claimledger.ledger.reader import evidence_rows
 from claimledger.settings import Settings
 from claimledger.sources.loaders import LoadError, load_frame
 from claimledger.sources.registry import RegistryError, Source, load_registry
@@ -51,9 +51,18 @@ def claim_chart(claim: dict, result: dict, article_date: date | None, settings: 
                        "table below.")
 
 
-def _daily_series(claim: dict, result: dict, article_date: date | None, settings: Settings) -> Chart:
+def check_parameters(claim: dict, result: dict) -> dict | None:
+    """The check parameters the result was decided with (recorded with it since ledger revision 0005), else, for an
+    older result, today's metrics.toml's; None when its metric is not in the vocabulary any more."""
+    if result.get("parameters"):
+        return result["parameters"]
     rule = load_vocabulary().metrics.get(claim.get("metric") or "")
-    if rule is None or article_date is None:
+    return {**rule.check, "label": rule.label} if rule else None
+
+
+def _daily_series(claim: dict, result: dict, article_date: date | None, settings: Settings) -> Chart:
+    check = check_parameters(claim, result)
+    if check is None or article_date is None:
         return Chart(None, "No chart: the claim has no metric or the article no date to centre the series on.")
     try:
         source, frame = snapshot_frame(settings, result["source"], result["snapshot_sha256"])
@@ -62,7 +71,6 @@ def _daily_series(claim: dict, result: dict, article_date: date | None, settings
     dates = pandas.to_datetime(frame[source.date_column])
     near = frame[(dates >= pandas.Timestamp(article_date - timedelta(days=DAYS_AROUND)))
                  & (dates <= pandas.Timestamp(article_date + timedelta(days=DAYS_AROUND)))]
-    check = rule.check
     if "field" in check:
         values = near[check["field"]]
         described = f"{check['field']}"
@@ -74,16 +82,16 @@ def _daily_series(claim: dict, result: dict, article_date: date | None, settings
               for d, v in zip(pandas.to_datetime(near[source.date_column]), values) if pandas.notna(v)]
     if not points:
         return Chart(None, f"No chart: {source.name} has no values within {DAYS_AROUND} days of {article_date}.")
-    svg = render(_layers(points, claim, result, article_date, rule.label, line=True))
+    svg = render(_layers(points, claim, result, article_date, check["label"], line=True))
     return Chart(svg, f"{source.title}: {described}, {DAYS_AROUND} days either side of the article date. "
                       + _legend(claim, article_date))
 
 
 def _dated_points(claim: dict, result: dict, article_date: date | None, settings: Settings) -> Chart:
-    rule = load_vocabulary().metrics.get(claim.get("metric") or "")
+    check = check_parameters(claim, result)
     registry = load_registry(settings.registry_path)
     source = registry.get(result["source"])
-    field = rule.check.get("field") if rule else None
+    field = check.get("field") if check else None
     rows = evidence_rows(result)
     if source is None or not source.date_column or field is None:
         return Chart(None, "No chart: the evidence rows have no dates to plot.")
@@ -91,14 +99,14 @@ def _dated_points(claim: dict, result: dict, article_date: date | None, settings
               for r in rows if r.get(field) is not None and r.get(source.date_column)]
     if not points:
         return Chart(None, "No chart: the evidence rows hold no values to plot.")
-    svg = render(_layers(points, claim, result, article_date, rule.label, line=False))
+    svg = render(_layers(points, claim, result, article_date, check["label"], line=False))
     return Chart(svg, f"Each dot is a published figure from {source.title}. " + _legend(claim, article_date))
 
 
 def _running_count(claim: dict, result: dict, article_date: date | None, settings: Settings) -> Chart:
     source = load_registry(settings.registry_path).get(result["source"])
-    rule = load_vocabulary().metrics.get(claim.get("metric") or "")
-    column = rule.check.get("entity_column") if rule else None
+    check = check_parameters(claim, result)
+    column = check.get("entity_column") if check else None
     if source is None or not source.date_column or column is None:
         return Chart(None, "No chart: the evidence rows have no dates or names to count.")
     rows = sorted((r for r in evidence_rows(result) if r.get(source.date_column) and r.get(column) is not None),
@@ -117,9 +125,9 @@ def _running_count(claim: dict, result: dict, article_date: date | None, setting
 
 
 def _annual_bars(claim: dict, result: dict) -> Chart:
-    rule = load_vocabulary().metrics.get(claim.get("metric") or "")
-    field = rule.check.get("field") if rule else None
-    period = (rule.check.get("period_column") if rule else None) or "year"
+    check = check_parameters(claim, result)
+    field = check.get("field") if check else None
+    period = (check.get("period_column") if check else None) or "year"
     bars = [{"year": str(r[period]), "value": float(r[field])}
             for r in evidence_rows(result) if field and r.get(field) is not None and r.get(period) is not None]
     if not bars:
@@ -127,7 +135,7 @@ def _annual_bars(claim: dict, result: dict) -> Chart:
     chart = alt.Chart(alt.Data(values=bars)).mark_bar(color=LINE_COLOR, size=48).encode(
         x=alt.X("year:O", title=None, axis=alt.Axis(labelAngle=0)),
         y=alt.Y("value:Q", title=None, axis=alt.Axis(format=",~r")),
-    ).properties(width=WIDTH // 2, height=HEIGHT, title=_title(rule.label))
+    ).properties(width=WIDTH // 2, height=HEIGHT, title=_title(check["label"]))
     note = " The claim is a change between years, so it is not drawn as a band." if claim.get(
         "unit") == "percent_change" else ""
     return Chart(render(chart), f"The yearly values the verdict compares.{note}")

@@ -2,11 +2,10 @@
 
 A recheck repeats the last run of each article (same --source overrides and --as-of) on the data available now.
 With a Prefect server configured (PREFECT_API_URL) and a deployment named `recheck`, the job is handed to it;
-otherwise the verify_articles flow runs in this process."""
+otherwise the job (claimledger.pipeline) runs in this process."""
 
 from __future__ import annotations
 
-import json
 import os
 import threading
 import uuid
@@ -15,10 +14,12 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 
-from claimledger.dashboard.article_text import article_file
-from claimledger.dashboard.queries import LedgerReader
+from claimledger import pipeline
+from claimledger.ledger.engine import LedgerError
 from claimledger.pipeline import VerifyRequest
+from claimledger.scheduling.index import RecheckScope
 from claimledger.settings import Settings
+from claimledger.sources.registry import RegistryError
 
 DEPLOYMENT = "recheck"
 FINAL = ("done", "failed")
@@ -54,20 +55,16 @@ class Job:
 
 
 def run_in_process(request: VerifyRequest, settings: Settings) -> str:
-    """The verify_articles flow in this process (Prefect's temporary API, started under the PREFECT_HOME lock, when
-    no server is configured)."""
-    from claimledger.flows.prefect_home import start_prefect
-    from claimledger.flows.verify import verify_articles
-
-    start_prefect()
-    return verify_articles(request, settings).run_id
+    """The verify job in this process (pipeline.verify's plain steps): no Prefect API to start when no server is
+    configured, and the same job the flows run."""
+    return pipeline.verify(request, settings).run_id
 
 
 class Rechecks:
     """The dashboard's recheck jobs; one worker thread, so two rechecks never write the ledger at once."""
 
-    def __init__(self, reader: LedgerReader, settings: Settings, ledger_url: str, runner: Runner = run_in_process):
-        self.reader, self.settings, self.ledger_url, self.runner = reader, settings, ledger_url, runner
+    def __init__(self, settings: Settings, ledger_url: str, runner: Runner = run_in_process):
+        self.settings, self.ledger_url, self.runner = settings, ledger_url, runner
         self._jobs: dict[str, Job] = {}
         self._lock = threading.Lock()
         self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="claimledger-recheck")
@@ -88,33 +85,20 @@ class Rechecks:
         return job
 
     def requests_for(self, article_ids: list[str]) -> list[VerifyRequest]:
-        """One request per distinct (--source overrides, --as-of) of the articles' last runs."""
+        """The runs a recheck of these articles makes, as the CLI's recheck plans them (pipeline.plan): one per
+        distinct (--source overrides, --as-of) of the articles' last runs."""
         if not article_ids:
             raise RecheckError("no article to recheck")
-        groups: dict[tuple, list[str]] = {}
-        for article_id in article_ids:
-            article = self.reader.article(article_id)
-            if article is None:
-                raise RecheckError(f"no article {article_id!r} in the ledger")
-            path = article_file(self.settings, article["path"])
-            if path is None or not path.is_file():
-                raise RecheckError(f"article {article_id}: its file {article['path']} is gone; nothing to recheck")
-            arguments = self._last_arguments(article_id)
-            key = (tuple(arguments.get("sources") or ()), arguments.get("as_of"))
-            groups.setdefault(key, []).append(str(path))
-        return [VerifyRequest(paths=tuple(paths), source_overrides=sources,
-                              as_of=datetime.fromisoformat(as_of).date() if as_of else None,
-                              ledger_url=self.ledger_url)
-                for (sources, as_of), paths in groups.items()]
-
-    def _last_arguments(self, article_id: str) -> dict:
-        claims = [c["id"] for c in self.reader.claims(article_id)]
-        results = self.reader.results_of_claims(claims)
-        run = self.reader.run(results[-1]["run_id"]) if results else None
+        scope = RecheckScope(articles=tuple(article_ids))
         try:
-            return json.loads(run["arguments"]) if run else {}
-        except json.JSONDecodeError:
-            return {}
+            plan = pipeline.plan(scope, [], self.ledger_url, self.settings)
+        except (LedgerError, RegistryError) as exc:
+            raise RecheckError(str(exc)) from None
+        if plan.skipped:  # an article whose file is gone: say so rather than recheck the others silently
+            raise RecheckError("; ".join(plan.skipped))
+        return [VerifyRequest(paths=target.paths, as_of=target.as_of, source_overrides=target.source_overrides,
+                              ledger_url=self.ledger_url, recheck=scope.arguments())
+                for target in plan.targets]
 
     def _run(self, job: Job, requests: list[VerifyRequest]) -> None:
         job.status, job.message = "running", f"rechecking {job.label}"

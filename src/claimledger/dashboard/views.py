@@ -9,7 +9,7 @@ from claimledger.dashboard.article_text import recorded_text, segments
 from claimledger.dashboard.charts import claim_chart
 from claimledger.dashboard.display import VERDICTS, claim_verdict, web_link
 from claimledger.dashboard.meaning import frame_slots, held_against
-from claimledger.dashboard.queries import LedgerReader, evidence_rows
+from claimledger.ledger.reader import LedgerReader, evidence_rows
 from claimledger.settings import Settings
 from claimledger.sources.registry import RegistryError, load_registry
 

@@ -1,4 +1,6 @@
-"""Reading the ledger's history: run summaries, a claim's verdicts across runs, what changed between two runs, exports.
+"""Reading the ledger's history: run summaries, a claim's verdicts across runs, what changed between two runs, exports,
+and what a recheck plan and a run report read (the claims that cite a source, each article's last run, each claim's
+previous result, the snapshots an earlier run read).
 
 Claims are matched across runs by claim id (a hash of the article and the character span), claim text and check
 kind, so a rerun after a source update shows exactly the claims whose verdict flipped, and a new text under an old
@@ -7,13 +9,21 @@ article id shows its claims as added and the old ones as removed, never as flips
 
 from __future__ import annotations
 
+import json
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, or_, select
 
+from claimledger.claims.model import Claim, Frame
 from claimledger.ledger import schema
-from claimledger.ledger.store import LedgerError, LedgerStore
+from claimledger.ledger.engine import LedgerError
+from claimledger.ledger.store import LedgerStore
+
+
+_IN_CHUNK = 500  # ids per IN (...) list, well under SQLite's and PostgreSQL's parameter limits
 
 
 @dataclass(frozen=True)
@@ -167,3 +177,149 @@ def _key(row: dict[str, Any]) -> tuple[str, str, str]:
 def _claim_part(row: dict[str, Any]) -> dict[str, Any]:
     return {"claim_id": row["claim_id"], "check_kind": row["check_kind"], "article_id": row["article_id"],
             "quote": row["quote"]}
+
+
+# -- what a recheck and a run report read --------------------------------------------------------------------------
+# One rule picks "the newest" everywhere below: the latest run by start time, then by run id (two runs may start in
+# the same microsecond on a fast machine); `_earlier` is its strict "before this run".
+
+def _newest(rows: Iterable[Any], key: Callable[[Any], Any]) -> dict[Any, Any]:
+    """Per key, the row of the newest run (rows carry `started_at` and `run_id`)."""
+    newest: dict[Any, Any] = {}
+    for row in rows:
+        k = key(row)
+        held = newest.get(k)
+        if held is None or (row.started_at, row.run_id) > (held.started_at, held.run_id):
+            newest[k] = row
+    return newest
+
+
+def _earlier(started_at, run_id: str):
+    runs = schema.runs
+    return or_(runs.c.started_at < started_at, and_(runs.c.started_at == started_at, runs.c.id < run_id))
+
+
+def _chunks(items: Iterable[str]) -> Iterable[list[str]]:
+    ordered = sorted(items)
+    for start in range(0, len(ordered), _IN_CHUNK):
+        yield ordered[start:start + _IN_CHUNK]
+
+
+def claims_citing(store: LedgerStore, sources: Iterable[str]) -> dict[str, str]:
+    """Claims (id -> article id) whose latest result for some check cites one of the sources."""
+    wanted = sorted(set(sources))
+    if not wanted:
+        return {}
+    r, link, runs, c = schema.check_results, schema.run_results, schema.runs, schema.claims
+    cited = select(r.c.claim_id).where(r.c.source.in_(wanted)).distinct()
+    query = (select(r.c.claim_id, r.c.check_kind, r.c.source, runs.c.started_at, runs.c.id.label("run_id"),
+                    c.c.article_id)
+             .join(link, link.c.result_id == r.c.id).join(runs, runs.c.id == link.c.run_id)
+             .join(c, schema.result_claim).where(r.c.claim_id.in_(cited)))
+    with store.engine.connect() as conn:
+        latest = _newest(conn.execute(query), lambda row: (row.claim_id, row.check_kind))
+    return {row.claim_id: row.article_id for row in latest.values() if row.source in wanted}
+
+
+def claims_with_metrics(store: LedgerStore, metrics: Iterable[str]) -> dict[str, str]:
+    """Claims (id -> article id) of each article's latest version whose metric is one of these."""
+    wanted = sorted(set(metrics))
+    if not wanted:
+        return {}
+    c = schema.claims
+    query = select(c.c.id, c.c.article_id).join(schema.articles, schema.latest_claims).where(c.c.metric.in_(wanted))
+    with store.engine.connect() as conn:
+        return {claim_id: article_id for claim_id, article_id in conn.execute(query)}
+
+
+def latest_claims(store: LedgerStore, article_ids: Iterable[str]) -> list[Claim]:
+    """The claims of each article's latest version as the ledger recorded them, in article and text order."""
+    c, a = schema.claims, schema.articles
+    fields = [column.name for column in c.columns if column.name in Claim.__dataclass_fields__]  # not the version keys
+    claims: list[Claim] = []
+    with store.engine.connect() as conn:
+        for chunk in _chunks(article_ids):
+            query = (select(c, a.c.published).join(a, schema.latest_claims).where(c.c.article_id.in_(chunk))
+                     .order_by(c.c.article_id, c.c.start))
+            claims.extend(Claim(**{f: row._mapping[f] for f in fields} | {"frame": Frame.from_dict(row.frame)},
+                                as_of=row.published)
+                          for row in conn.execute(query))
+    return claims
+
+
+def article_paths(store: LedgerStore, article_ids: Iterable[str]) -> dict[str, str | None]:
+    """Article id -> the path the ledger recorded for it (ids it does not hold are left out)."""
+    a = schema.articles
+    found: dict[str, str | None] = {}
+    with store.engine.connect() as conn:
+        for chunk in _chunks(article_ids):
+            found.update({row.id: row.path for row in conn.execute(select(a.c.id, a.c.path).where(a.c.id.in_(chunk)))})
+    return found
+
+
+def last_runs(store: LedgerStore, article_ids: Iterable[str]) -> dict[str, tuple[date | None, dict]]:
+    """Each article's last run (the newest run that checked any of its claims): its --as-of and its arguments."""
+    r, link, runs, c = schema.check_results, schema.run_results, schema.runs, schema.claims
+    newest: dict[str, Any] = {}
+    with store.engine.connect() as conn:
+        for chunk in _chunks(article_ids):
+            query = (select(c.c.article_id, runs.c.started_at, runs.c.id.label("run_id"), runs.c.as_of,
+                            runs.c.arguments).distinct()
+                     .select_from(runs.join(link, link.c.run_id == runs.c.id).join(r, r.c.id == link.c.result_id)
+                                  .join(c, schema.result_claim))
+                     .where(c.c.article_id.in_(chunk)))
+            newest.update(_newest(conn.execute(query), lambda row: row.article_id))
+    return {article_id: (row.as_of, run_arguments(row.arguments)) for article_id, row in newest.items()}
+
+
+def run_arguments(text: str | None) -> dict:
+    """A run's recorded arguments (JSON), or {} when they are missing or not an object."""
+    try:
+        value = json.loads(text or "{}")
+    except json.JSONDecodeError:
+        return {}
+    return value if isinstance(value, dict) else {}
+
+
+def run_row(store: LedgerStore, run_id: str) -> dict[str, Any]:
+    """One run's row; LedgerError when the ledger has no such run."""
+    runs = schema.runs
+    with store.engine.connect() as conn:
+        run = conn.execute(select(runs).where(runs.c.id == run_id)).first()
+    if run is None:
+        raise LedgerError(f"no run {run_id!r} in the ledger")
+    return dict(run._mapping)
+
+
+def previous_results(store: LedgerStore, run: dict[str, Any], claim_ids: Iterable[str]) -> dict[tuple, dict]:
+    """For each (claim, claim text, check kind), the result of the newest run before `run` that checked it: a new
+    text under the same claim id is a new claim, not a flip."""
+    r, link, runs = schema.check_results, schema.run_results, schema.runs
+    newest: dict[tuple, Any] = {}
+    with store.engine.connect() as conn:
+        for chunk in _chunks(set(claim_ids)):
+            query = (select(r.c.claim_id, r.c.claim_sha256, r.c.check_kind, r.c.verdict, r.c.snapshot_sha256,
+                            runs.c.started_at, runs.c.id.label("run_id"))
+                     .join(link, link.c.result_id == r.c.id).join(runs, runs.c.id == link.c.run_id)
+                     .where(r.c.claim_id.in_(chunk)).where(_earlier(run["started_at"], run["id"])))
+            newest.update(_newest(conn.execute(query), lambda row: (row.claim_id, row.claim_sha256, row.check_kind)))
+    return {key: dict(row._mapping) for key, row in newest.items()}
+
+
+def snapshots_before(store: LedgerStore, run_id: str) -> tuple[dict[str, str], dict[str, tuple[str, str]]]:
+    """The snapshots a run read ({source: sha256}) and, for each of those sources, the snapshot the newest earlier
+    run using it read ({source: (sha256, that run's id)})."""
+    used = schema.run_sources
+    run = run_row(store, run_id)
+    with store.engine.connect() as conn:
+        mine = {row.source: row.snapshot_sha256 for row in conn.execute(
+            select(used.c.source, used.c.snapshot_sha256).where(used.c.run_id == run_id, used.c.status == "used"))}
+        if not mine:
+            return {}, {}
+        query = (select(used.c.source, used.c.snapshot_sha256, schema.runs.c.started_at,
+                        schema.runs.c.id.label("run_id"))
+                 .join(schema.runs, schema.runs.c.id == used.c.run_id)
+                 .where(used.c.source.in_(sorted(mine)), used.c.status == "used",
+                        _earlier(run["started_at"], run_id)))
+        newest = _newest(conn.execute(query), lambda row: row.source)
+    return mine, {source: (row.snapshot_sha256, row.run_id) for source, row in newest.items()}

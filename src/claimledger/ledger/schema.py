@@ -44,6 +44,7 @@ runs = Table(
     Column("new_results", Integer, nullable=False, default=0, server_default="0"),  # of which first seen here
     Column("articles", Integer, nullable=False, default=0, server_default="0"),
     Column("skipped", JSON),  # [{"path", "reason"}]: the articles the run could not read
+    Column("basis", JSON),  # {"version", "vocabulary_sha256", "suites_sha256"}: what the run decided with
 )
 
 articles = Table(
@@ -136,6 +137,7 @@ check_results = Table(
     Column("citation", Text),
     Column("evidence", Text),  # JSON rows of the reference the verdict rests on
     Column("matched_on", JSON),  # ["measure=killed", "place=Gaza", ...]: the frame slots the metric was chosen on
+    Column("parameters", JSON),  # the metric's check parameters the result was decided with (window_days, field...)
     Column("fingerprint", String(64), nullable=False, index=True),  # what went in: same inputs, nothing to redo
     Column("result_sha256", String(64), nullable=False),  # fingerprint + what came out: one row per distinct result
     UniqueConstraint("result_sha256", name="one_row_per_distinct_result"),

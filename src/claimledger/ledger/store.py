@@ -10,33 +10,32 @@ written, so a damaged ledger is refused with one line and is never written to.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
 import sys
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import create_engine, event, func, select
+from sqlalchemy import func, select
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.engine import Connection, Engine, make_url
-from sqlalchemy.exc import ArgumentError, DatabaseError, OperationalError
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import DatabaseError, OperationalError
 
 from claimledger.checks.model import CHECKS_VERSION, CheckResult
 from claimledger.claims.model import Article, Claim
 from claimledger.ledger import migrate, schema
+from claimledger.ledger.engine import LedgerError, malformed, open_engine, redacted
 
 # Test hook, never set in normal use: seconds to hold a run's finished transaction open just before COMMIT, so a
 # test can SIGKILL the writer at the worst moment (tests/test_ledger_killed.py). The store says on stderr when.
 PAUSE_BEFORE_COMMIT = "CLAIMLEDGER_TEST_PAUSE_BEFORE_COMMIT"
 _DIALECT_INSERT = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}
 _IN_CHUNK = 500  # ids per IN (...) list, well under SQLite's and PostgreSQL's parameter limits
-
-
-class LedgerError(RuntimeError):
-    """The ledger cannot be opened or written; the message names the ledger URL."""
 
 
 def claim_text_sha256(quote: str, sentence: str) -> str:
@@ -69,16 +68,21 @@ class RunRecord:
     sources: list[SourceUse] = field(default_factory=list)
     status: str = "completed"
     skipped: tuple[dict, ...] = ()  # articles and figures not read: {"article", "path", "reason"} each
+    basis: dict[str, Any] = field(default_factory=dict)  # what the run decided with: version, vocabulary, suites
 
 
-def fingerprint(claim: Claim, result: CheckResult, as_of: date | None = None) -> str:
-    """What went into a verdict: the claim, the check, the snapshot, the date checked against, the checks version.
+def fingerprint(claim: Claim, result: CheckResult, as_of: date | None = None,
+                basis: dict[str, Any] | None = None) -> str:
+    """What went into a verdict: the claim, the check and its parameters (window, field, tolerance...), the
+    snapshot, the date checked against, the checks version, and the run's basis (package version, vocabulary and
+    suites by sha256).
 
     Same fingerprint: nothing new to learn. `as_of` is the run's --as-of (it moves the date a claim is held to).
     """
-    basis = json.dumps([claim.as_dict(), result.check_kind, result.source, result.snapshot_sha256,
-                        as_of.isoformat() if as_of else None, CHECKS_VERSION], sort_keys=True, default=str)
-    return hashlib.sha256(basis.encode()).hexdigest()
+    inputs = json.dumps([claim.as_dict(), result.check_kind, result.source, result.snapshot_sha256,
+                         as_of.isoformat() if as_of else None, CHECKS_VERSION, result.parameters, basis or {}],
+                        sort_keys=True, default=str)
+    return hashlib.sha256(inputs.encode()).hexdigest()
 
 
 RESULT_FIELDS = ("fingerprint", "claim_id", "check_kind", "verdict", "metric", "low", "high", "observed",
@@ -91,39 +95,21 @@ def result_sha256(row: dict[str, Any]) -> str:
     return hashlib.sha256(json.dumps([row[k] for k in RESULT_FIELDS], default=str).encode()).hexdigest()
 
 
-def _redact(url: str) -> str:
-    try:
-        return make_url(url).render_as_string(hide_password=True)
-    except ArgumentError:
-        return url
-
-
 class LedgerStore:
     """A ledger at a SQLAlchemy URL (sqlite:///data/ledger.db by default, postgresql+psycopg://... when shared)."""
 
     def __init__(self, url: str):
         self.url = url
-        try:
-            parsed = make_url(url)
-            if parsed.drivername == "postgresql":  # SQLAlchemy's default would be psycopg2; we ship psycopg 3
-                parsed = parsed.set(drivername="postgresql+psycopg")
-            self.engine: Engine = create_engine(parsed)
-        except (ArgumentError, ImportError) as exc:
-            raise LedgerError(f"ledger {_redact(url)}: cannot open: {exc}") from exc
+        self.engine: Engine = open_engine(url)
         self.dialect = self.engine.dialect.name
-        if self.dialect not in _DIALECT_INSERT:
-            raise LedgerError(f"ledger {_redact(url)}: cannot open: {self.dialect} is not supported "
-                              "(use sqlite:///PATH or postgresql+psycopg://USER@HOST/DB)")
-        if self.dialect == "sqlite":
-            event.listen(self.engine, "connect", _sqlite_pragmas)
         try:
             with self.engine.connect() as conn:
                 self._check_sound(conn)
             migrate.upgrade(self.engine)
         except migrate.SchemaTooNew as exc:
-            raise LedgerError(f"ledger {_redact(url)}: {exc}") from exc
+            raise LedgerError(f"ledger {redacted(url)}: {exc}") from exc
         except (OperationalError, DatabaseError) as exc:
-            raise LedgerError(f"ledger {_redact(url)}: not a usable database: {exc.orig}") from exc
+            raise LedgerError(f"ledger {redacted(url)}: not a usable database: {exc.orig}") from exc
 
     def _check_sound(self, conn: Connection) -> None:
         """Refuse a damaged SQLite file (PRAGMA quick_check) before anything reads or writes it."""
@@ -153,11 +139,21 @@ class LedgerStore:
     def __exit__(self, *exc) -> None:
         self.close()
 
+    @contextlib.contextmanager
+    def reading(self) -> Iterator[LedgerStore]:
+        """Use the store; a database error on the way (damage found while reading) is a LedgerError in one line."""
+        try:
+            yield self
+        except (OperationalError, DatabaseError) as exc:
+            if self.dialect == "sqlite" and malformed(exc):
+                raise self.damaged(str(exc.orig)) from exc
+            raise LedgerError(f"ledger {redacted(self.url)}: {exc.orig}") from exc
+
     def record_run(self, run: RunRecord) -> None:
         """Write the run, its articles, claims, snapshots and results in one transaction: all or nothing."""
         claims_by_id = {c.id: c for c in run.claims}
         results = {row["result_sha256"]: row for row in
-                   (_result_row(r, claims_by_id[r.claim_id], run.as_of) for r in run.results)}
+                   (_result_row(r, claims_by_id[r.claim_id], run.as_of, run.basis) for r in run.results)}
         try:
             with self.engine.begin() as conn:
                 if self.dialect == "sqlite":
@@ -176,7 +172,7 @@ class LedgerStore:
                     id=run.run_id, started_at=run.started_at, finished_at=run.finished_at, status=run.status,
                     as_of=run.as_of, arguments=json.dumps(run.arguments, default=str), checks_version=CHECKS_VERSION,
                     articles=len(versions), claims=len(run.claims), results=len(result_ids), new_results=new,
-                    skipped=[dict(s) for s in run.skipped] or None))
+                    skipped=[dict(s) for s in run.skipped] or None, basis=run.basis or None))
                 if versions:
                     conn.execute(schema.run_articles.insert(), [
                         {"run_id": run.run_id, "article_id": article_id, "article_sha256": sha}
@@ -193,7 +189,7 @@ class LedgerStore:
         except (OperationalError, DatabaseError) as exc:
             if malformed(exc):
                 raise self.damaged(str(exc.orig)) from exc
-            raise LedgerError(f"ledger {_redact(self.url)}: run {run.run_id} not written (nothing was kept): "
+            raise LedgerError(f"ledger {redacted(self.url)}: run {run.run_id} not written (nothing was kept): "
                               f"{exc.orig}") from exc
 
     def _upsert(self, conn: Connection, table, rows: list[dict]) -> None:
@@ -224,7 +220,7 @@ class LedgerStore:
             found.update((row.id, row.text_sha256) for row in conn.execute(select(a.c.id, a.c.text_sha256)
                                                                            .where(a.c.id.in_(chunk))))
         if missing := sorted(article_ids - found.keys()):
-            raise LedgerError(f"ledger {_redact(self.url)}: claims of article(s) {', '.join(missing[:5])} that this "
+            raise LedgerError(f"ledger {redacted(self.url)}: claims of article(s) {', '.join(missing[:5])} that this "
                               "run did not read and the ledger does not hold; nothing was written")
         return found
 
@@ -291,24 +287,19 @@ class LedgerStore:
         return problems
 
 
+@contextlib.contextmanager
+def open_for_reading(url: str) -> Iterator[LedgerStore]:
+    """The ledger at url, checked on open and closed after; errors while reading it are LedgerErrors."""
+    with LedgerStore(url) as store, store.reading():
+        yield store
+
+
 def _pause_before_commit(run_id: str) -> None:
     seconds = os.environ.get(PAUSE_BEFORE_COMMIT)
     if seconds:
         print(f"claimledger: run {run_id} paused before commit ({PAUSE_BEFORE_COMMIT}={seconds})",
               file=sys.stderr, flush=True)
         time.sleep(float(seconds))
-
-
-def _sqlite_pragmas(dbapi_connection, _record) -> None:
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=30000")  # a second run waits for the first one's transaction
-    cursor.close()
-
-
-def malformed(exc: DatabaseError) -> bool:
-    """SQLite says the file is damaged (not merely missing, locked or not a database)."""
-    return "malformed" in str(exc.orig)  # SQLITE_CORRUPT: "database disk image is malformed"
 
 
 def _article_row(a: Article) -> dict:
@@ -340,13 +331,14 @@ def _float(value: float | None) -> float | None:
     return None if value is None else float(value)
 
 
-def _result_row(r: CheckResult, claim: Claim, as_of: date | None) -> dict:
+def _result_row(r: CheckResult, claim: Claim, as_of: date | None, basis: dict[str, Any]) -> dict:
     row = {"claim_id": r.claim_id, "check_kind": r.check_kind, "verdict": r.verdict, "metric": r.metric,
            "low": _float(r.low), "high": _float(r.high), "observed": _float(r.observed),
            "reference_date": r.reference_date, "source": r.source, "snapshot_sha256": r.snapshot_sha256,
            "tolerance": r.tolerance, "explanation": r.explanation, "citation": r.citation,
            "evidence": json.dumps(list(r.evidence), default=str), "matched_on": list(r.matched_on),
-           "fingerprint": fingerprint(claim, r, as_of)}
+           "parameters": json.loads(json.dumps(r.parameters, default=str)) or None,
+           "fingerprint": fingerprint(claim, r, as_of, basis)}
     row["result_sha256"] = result_sha256(row)  # the fingerprint holds the claim's text, so the version is in it too
     row["claim_sha256"] = claim_text_sha256(claim.quote, claim.sentence)
     return row

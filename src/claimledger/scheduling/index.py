@@ -11,23 +11,18 @@ rule is never judged on half its figures.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
-
 from claimledger.articles import read_article, recorded_article_file
-from claimledger.claims.model import Claim, Frame
+from claimledger.claims.model import Claim
 from claimledger.claims.vocabulary import Vocabulary
-from claimledger.ledger import history, schema
-from claimledger.ledger.store import LedgerError, LedgerStore
-
-_IN_CHUNK = 500  # ids per IN (...) list, well under SQLite's and PostgreSQL's parameter limits
-
+from claimledger.ledger import history
+from claimledger.ledger.engine import LedgerError
+from claimledger.ledger.store import LedgerStore
 
 @dataclass(frozen=True)
 class RecheckScope:
@@ -76,6 +71,7 @@ class RecheckPlan:
 
     targets: list[RecheckTarget]
     skipped: list[str]
+    scope: RecheckScope = RecheckScope()  # what was asked for (recorded with each run)
 
 
 def metric_sources(vocabulary: Vocabulary) -> dict[str, str]:
@@ -86,27 +82,8 @@ def metric_sources(vocabulary: Vocabulary) -> dict[str, str]:
 def dependent_claims(store: LedgerStore, sources: Iterable[str], vocabulary: Vocabulary) -> dict[str, str]:
     """The claims (id -> article id) that depend on any of the sources: the claim-to-source index."""
     wanted = set(sources)
-    if not wanted:
-        return {}
-    r, link, runs, c = schema.check_results, schema.run_results, schema.runs, schema.claims
-    served = sorted(metric for metric, source in metric_sources(vocabulary).items() if source in wanted)
-    cited = select(r.c.claim_id).where(r.c.source.in_(sorted(wanted))).distinct()
-    query = (select(r.c.claim_id, r.c.check_kind, r.c.source, runs.c.started_at, runs.c.id, c.c.article_id)
-             .join(link, link.c.result_id == r.c.id).join(runs, runs.c.id == link.c.run_id)
-             .join(c, schema.result_claim).where(r.c.claim_id.in_(cited)))
-    found: dict[str, str] = {}
-    with store.engine.connect() as conn:
-        latest: dict[tuple[str, str], Any] = {}
-        for row in conn.execute(query):
-            key = (row.claim_id, row.check_kind)
-            if key not in latest or (row.started_at, row.id) > (latest[key].started_at, latest[key].id):
-                latest[key] = row
-        found.update({row.claim_id: row.article_id for row in latest.values() if row.source in wanted})
-        if served:
-            latest = select(c.c.id, c.c.article_id).join(schema.articles, schema.latest_claims)
-            found.update({claim_id: article_id for claim_id, article_id in
-                          conn.execute(latest.where(c.c.metric.in_(served)))})
-    return found
+    served = [metric for metric, source in metric_sources(vocabulary).items() if source in wanted]
+    return history.claims_citing(store, wanted) | history.claims_with_metrics(store, served)
 
 
 def plan_recheck(store: LedgerStore, scope: RecheckScope, vocabulary: Vocabulary, home: Path,
@@ -126,12 +103,12 @@ def plan_recheck(store: LedgerStore, scope: RecheckScope, vocabulary: Vocabulary
         article = read_article(Path(path))
         whole.add(article.id)
         files[article.id] = path
-    recorded = _recorded_articles(store, set(claim_ids.values()) | whole)
+    recorded = history.article_paths(store, set(claim_ids.values()) | whole)
     unknown = sorted(set(scope.articles) - set(recorded))
     if unknown:
         raise LedgerError(f"no article {', '.join(map(repr, unknown))} in the ledger "
                           "(claimledger ledger list shows the runs; verify the article first)")
-    last = _last_runs(store, set(claim_ids.values()) | whole)
+    last = history.last_runs(store, set(claim_ids.values()) | whole)
     claims_of: dict[str, list[str]] = {}
     for claim, article in claim_ids.items():
         claims_of.setdefault(article, []).append(claim)
@@ -155,7 +132,7 @@ def plan_recheck(store: LedgerStore, scope: RecheckScope, vocabulary: Vocabulary
                              claim_ids=frozenset(g["claims"]), whole_articles=frozenset(g["whole"]),
                              as_of=as_of, source_overrides=sources)
                for (as_of, sources), g in sorted(groups.items(), key=lambda item: str(item[0]))]
-    return RecheckPlan(targets, skipped)
+    return RecheckPlan(targets, skipped, scope)
 
 
 def keep_claims(claims: list[Claim], target: RecheckTarget, vocabulary: Vocabulary) -> list[Claim]:
@@ -179,17 +156,7 @@ def recorded_claims(store: LedgerStore, target: RecheckTarget, vocabulary: Vocab
     A recheck after a source update asks the same questions of new data: the claims need not be extracted again,
     which for thousands of articles costs more than checking them.
     """
-    c, a = schema.claims, schema.articles
-    fields = [column.name for column in c.columns if column.name in Claim.__dataclass_fields__]  # not the version keys
-    claims: list[Claim] = []
-    with store.engine.connect() as conn:
-        for chunk in _chunks(sorted(target.article_ids)):
-            query = (select(c, a.c.published).join(a, schema.latest_claims).where(c.c.article_id.in_(chunk))
-                     .order_by(c.c.article_id, c.c.start))
-            claims.extend(Claim(**{f: row._mapping[f] for f in fields} | {"frame": Frame.from_dict(row.frame)},
-                                as_of=row.published)
-                          for row in conn.execute(query))
-    return keep_claims(claims, target, vocabulary)
+    return keep_claims(history.latest_claims(store, target.article_ids), target, vocabulary)
 
 
 def merge_overrides(earlier: Iterable[str], later: Iterable[str]) -> tuple[str, ...]:
@@ -199,43 +166,3 @@ def merge_overrides(earlier: Iterable[str], later: Iterable[str]) -> tuple[str, 
         name, _, _ = pair.partition("=")
         merged[name] = pair
     return tuple(merged[name] for name in sorted(merged))
-
-
-def _recorded_articles(store: LedgerStore, article_ids: set[str]) -> dict[str, str | None]:
-    """Article id -> the path the ledger recorded for it."""
-    a = schema.articles
-    found = {}
-    with store.engine.connect() as conn:
-        for chunk in _chunks(sorted(article_ids)):
-            found.update({row.id: row.path for row in conn.execute(select(a.c.id, a.c.path).where(a.c.id.in_(chunk)))})
-    return found
-
-
-def _last_runs(store: LedgerStore, article_ids: set[str]) -> dict[str, tuple[date | None, dict]]:
-    """Each article's last run (the newest run that checked any of its claims): its --as-of and its arguments."""
-    r, link, runs, c = schema.check_results, schema.run_results, schema.runs, schema.claims
-    newest: dict[str, Any] = {}
-    with store.engine.connect() as conn:
-        for chunk in _chunks(sorted(article_ids)):
-            query = (select(c.c.article_id, runs.c.started_at, runs.c.id, runs.c.as_of, runs.c.arguments).distinct()
-                     .select_from(runs.join(link, link.c.run_id == runs.c.id).join(r, r.c.id == link.c.result_id)
-                                  .join(c, schema.result_claim))
-                     .where(c.c.article_id.in_(chunk)))
-            for row in conn.execute(query):
-                held = newest.get(row.article_id)
-                if held is None or (row.started_at, row.id) > (held.started_at, held.id):
-                    newest[row.article_id] = row
-    return {article_id: (row.as_of, _arguments(row.arguments)) for article_id, row in newest.items()}
-
-
-def _arguments(text: str | None) -> dict:
-    try:
-        value = json.loads(text or "{}")
-    except json.JSONDecodeError:
-        return {}
-    return value if isinstance(value, dict) else {}
-
-
-def _chunks(items: list[str]) -> Iterable[list[str]]:
-    for start in range(0, len(items), _IN_CHUNK):
-        yield items[start:start + _IN_CHUNK]

@@ -7,20 +7,14 @@ kind, in the newest earlier run that checked it), whichever run that was.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import and_, or_, select
-
 from claimledger.checks.model import VERDICTS
-from claimledger.ledger import schema
-from claimledger.ledger.store import LedgerError, LedgerStore
+from claimledger.ledger import history
+from claimledger.ledger.store import LedgerStore
 from claimledger.scheduling.updates import SourceUpdate
-
-_IN_CHUNK = 500
-
 
 @dataclass(frozen=True)
 class Flip:
@@ -108,14 +102,10 @@ class RunReport:
 
 def run_report(store: LedgerStore, run_id: str) -> RunReport:
     """Read a finished run back from the ledger and compare each of its results with the claim's previous one."""
-    runs = schema.runs
-    with store.engine.connect() as conn:
-        run = conn.execute(select(runs).where(runs.c.id == run_id)).first()
-    if run is None:
-        raise LedgerError(f"no run {run_id!r} in the ledger")
-    arguments = json.loads(run.arguments or "{}")
+    run = history.run_row(store, run_id)
+    arguments = history.run_arguments(run["arguments"])
     results = store.results(run_id)
-    previous = _previous_results(store, run.started_at, run_id, {row["claim_id"] for row in results})
+    previous = history.previous_results(store, run, {row["claim_id"] for row in results})
     verdicts: dict[str, int] = {}
     flipped, first = [], 0
     for row in results:
@@ -129,34 +119,17 @@ def run_report(store: LedgerStore, run_id: str) -> RunReport:
     sources = [{"source": s["source"], "status": s["status"], "snapshot_sha256": s["snapshot_sha256"],
                 "notes": s.get("notes")} for s in sorted(store.run_sources(run_id), key=lambda s: s["source"])]
     return RunReport(run_id=run_id, kind="recheck" if arguments.get("recheck") else "verify", arguments=arguments,
-                     articles=run.articles, claims=run.claims, results=run.results, new_results=run.new_results,
-                     verdicts=verdicts, flipped=flipped, first_checked=first, sources=sources,
-                     snapshot_changes=snapshot_changes(store, run_id))
+                     articles=run["articles"], claims=run["claims"], results=run["results"],
+                     new_results=run["new_results"], verdicts=verdicts, flipped=flipped, first_checked=first,
+                     sources=sources, snapshot_changes=snapshot_changes(store, run_id))
 
 
 def snapshot_changes(store: LedgerStore, run_id: str) -> list[SnapshotChange]:
     """The sources this run read from another snapshot than the newest earlier run that read them: their verdicts
     may differ for that reason alone (a fetch between the runs may have replaced the snapshot)."""
-    runs, used = schema.runs, schema.run_sources
-    with store.engine.connect() as conn:
-        run = conn.execute(select(runs.c.started_at).where(runs.c.id == run_id)).first()
-        if run is None:
-            raise LedgerError(f"no run {run_id!r} in the ledger")
-        mine = {row.source: row.snapshot_sha256 for row in conn.execute(
-            select(used.c.source, used.c.snapshot_sha256).where(used.c.run_id == run_id, used.c.status == "used"))}
-        if not mine:
-            return []
-        earlier = or_(runs.c.started_at < run.started_at, and_(runs.c.started_at == run.started_at, runs.c.id < run_id))
-        query = (select(used.c.source, used.c.snapshot_sha256, runs.c.started_at, runs.c.id)
-                 .join(runs, runs.c.id == used.c.run_id)
-                 .where(used.c.source.in_(sorted(mine)), used.c.status == "used", earlier))
-        newest: dict[str, Any] = {}
-        for row in conn.execute(query):
-            held = newest.get(row.source)
-            if held is None or (row.started_at, row.id) > (held.started_at, held.id):
-                newest[row.source] = row
-    return [SnapshotChange(name, newest[name].snapshot_sha256, mine[name], newest[name].id)
-            for name in sorted(newest) if newest[name].snapshot_sha256 != mine[name]]
+    mine, before = history.snapshots_before(store, run_id)
+    return [SnapshotChange(name, before[name][0], mine[name], before[name][1])
+            for name in sorted(before) if before[name][0] != mine[name]]
 
 
 def refresh_markdown(rows: Sequence[dict[str, Any]], updates: Sequence[SourceUpdate], docs: str) -> str:
@@ -180,28 +153,6 @@ def nothing_to_recheck_markdown(scope_description: str, skipped: Iterable[str]) 
     lines = ["# claimledger recheck", "", f"No claim in the ledger depends on {scope_description}: nothing rechecked."]
     lines += [f"- {reason}" for reason in skipped]
     return "\n".join(lines) + "\n"
-
-
-def _previous_results(store: LedgerStore, started_at, run_id: str, claim_ids: set[str]) -> dict[tuple, dict]:
-    """For each (claim, claim text, check kind), the result of the newest run before this one that checked it: a
-    new text under the same claim id is a new claim, not a flip."""
-    r, link, runs = schema.check_results, schema.run_results, schema.runs
-    earlier = or_(runs.c.started_at < started_at, and_(runs.c.started_at == started_at, runs.c.id < run_id))
-    newest: dict[tuple, Any] = {}
-    ids = sorted(claim_ids)
-    with store.engine.connect() as conn:
-        for start in range(0, len(ids), _IN_CHUNK):
-            query = (select(r.c.claim_id, r.c.claim_sha256, r.c.check_kind, r.c.verdict, r.c.snapshot_sha256,
-                            runs.c.started_at,
-                            runs.c.id.label("run_id"))
-                     .join(link, link.c.result_id == r.c.id).join(runs, runs.c.id == link.c.run_id)
-                     .where(r.c.claim_id.in_(ids[start:start + _IN_CHUNK])).where(earlier))
-            for row in conn.execute(query):
-                key = (row.claim_id, row.claim_sha256, row.check_kind)
-                held = newest.get(key)
-                if held is None or (row.started_at, row.run_id) > (held.started_at, held.run_id):
-                    newest[key] = row
-    return {key: dict(row._mapping) for key, row in newest.items()}
 
 
 def _sha(value: str | None) -> str:

@@ -16,7 +16,7 @@ from pandas.api.types import is_bool_dtype, is_numeric_dtype
 
 from claimledger.sources.diff import keyed_rows, row_key, same_value, show_value
 from claimledger.sources.registry import Source
-from claimledger.sources.validate import Validation, validate_frame
+from claimledger.gx import Validation, validate_frame
 
 # The comparison frame's columns, besides the row label (named like the key: report_date, poll_id):
 # kept             True for each row of the new snapshot; empty for a row of the previous one that the new one lacks

@@ -17,7 +17,7 @@ from claimledger.sources.fetch import Download, FetchError, download
 from claimledger.sources.loaders import LoadError, load_frame
 from claimledger.sources.registry import RegistryError, Source
 from claimledger.sources.snapshots import Snapshot, SnapshotError, SnapshotStore, _write_atomically
-from claimledger.sources.validate import Validation, validate_frame
+from claimledger.gx import Validation, validate_frame
 
 NEW, UNCHANGED, QUARANTINED, FETCH_FAILED = "new snapshot", "unchanged", "quarantined", "fetch failed"
 _QUARANTINE = "QUARANTINED"  # beside LATEST: the newest download that failed its suite, and the snapshot kept

@@ -1,4 +1,5 @@
-"""Run a source's great-expectations suite (expectations/<source>.json) on a DataFrame and say, in words, what broke.
+"""great-expectations, in one place: run a suite (a source's expectations/<source>.json, or claim_checks.json on a
+run's evidence table) on a DataFrame and say, in words, what broke; and the custom expectations both need.
 
 great_expectations takes ~3 s to import, so it is imported inside functions, once per process, on first use.
 """
@@ -13,7 +14,7 @@ import re
 import threading
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import pandas
 
@@ -189,13 +190,17 @@ def _frames_batch_definition() -> Any:
 
 
 def _register_expectation_types() -> None:
-    """Define expect_multicolumn_sum_to_be_at_most: shares of one poll question cannot add up past the whole.
+    """Define the expectations GX lacks; defining the classes registers them with GX.
 
-    GX ships only the equality (expect_multicolumn_sum_to_equal), which rounding and unreported shares break,
-    and UnexpectedRowsExpectation runs only on SQL data sources. Defining the classes registers them with GX.
+    - expect_multicolumn_sum_to_be_at_most: shares of one poll question cannot add up past the whole. GX ships only
+      the equality (expect_multicolumn_sum_to_equal), which rounding and unreported shares break.
+    - expect_observed_within_claimed_interval: each check's observed reference value lies in the interval its
+      claim's wording commits to (column_list: observed, low, high, low_inclusive, high_inclusive).
+    UnexpectedRowsExpectation, the general tool for both, runs only on SQL data sources.
     """
     from great_expectations.execution_engine import PandasExecutionEngine
     from great_expectations.expectations.core.expect_multicolumn_sum_to_equal import ExpectMulticolumnSumToEqual
+    from great_expectations.expectations.expectation import MulticolumnMapExpectation
     from great_expectations.expectations.metrics.map_metric_provider import MulticolumnMapMetricProvider
     from great_expectations.expectations.metrics.map_metric_provider.multicolumn_condition_partial import (
         multicolumn_condition_partial,
@@ -212,6 +217,23 @@ def _register_expectation_types() -> None:
 
     class ExpectMulticolumnSumToBeAtMost(ExpectMulticolumnSumToEqual):
         map_metric = "multicolumn_sum.at_most"
+
+    class MulticolumnValuesWithinClaimedInterval(MulticolumnMapMetricProvider):
+        condition_metric_name = "multicolumn_values.within_claimed_interval"
+
+        @multicolumn_condition_partial(engine=PandasExecutionEngine)
+        def _pandas(cls, column_list, **kwargs):
+            # low <(=) observed <(=) high, an empty bound being open
+            observed, low, high, low_inclusive, high_inclusive = (column_list.iloc[:, i] for i in range(5))
+            above_low = low.isna() | (observed > low) | ((observed == low) & low_inclusive.astype(bool))
+            below_high = high.isna() | (observed < high) | ((observed == high) & high_inclusive.astype(bool))
+            return above_low & below_high
+
+    class ExpectObservedWithinClaimedInterval(MulticolumnMapExpectation):
+        map_metric = "multicolumn_values.within_claimed_interval"
+        success_keys = ("mostly",)
+        args_keys = ("column_list",)
+        ignore_row_if: Literal["all_values_are_missing", "any_value_is_missing", "never"] = "never"
 
 
 # ---- turning GX results into lines a person can act on ----------------------------------------------------------

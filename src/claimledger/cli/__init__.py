@@ -12,9 +12,9 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from claimledger.cli.terminal import (LEDGER_OPTION, VERDICT_STYLE, OutputFormat, err, fail, out,
+                                      stop_promptly_on_signals, write_json)
 from claimledger.settings import Settings
-from claimledger.terminal import (LEDGER_OPTION, VERDICT_STYLE, OutputFormat, err, fail, out,
-                                  stop_promptly_on_signals, write_json)
 
 app = typer.Typer(
     add_completion=False,
@@ -103,7 +103,8 @@ def _request(paths, as_of, ledger, source, settings: Settings):
     """Check everything a user can get wrong before any work starts, so errors are one clear line. A bad article
     is no such error: the run skips it and says so; only a missing path or no readable article at all stops it."""
     from claimledger.articles import ArticleError
-    from claimledger.ledger.store import LedgerError, LedgerStore
+    from claimledger.ledger.engine import LedgerError
+    from claimledger.ledger.store import LedgerStore
     from claimledger.pipeline import VerifyRequest, load_articles
     from claimledger.sources.registry import RegistryError, load_registry, parse_overrides
 
@@ -214,11 +215,11 @@ def _quantity_table(rows) -> Table:
     return table
 
 
-from claimledger.sources.commands import fetch, registry_or_fail, sources_app  # noqa: E402  (sources, fetching)
+from claimledger.cli.sources import fetch, registry_or_fail, sources_app  # noqa: E402  (sources, fetching)
 app.add_typer(sources_app, name="sources")
 app.command()(fetch)
 
-from claimledger.ledger.commands import LEDGER_HELP, ledger_app  # noqa: E402  (the ledger's history commands)
+from claimledger.cli.ledger import LEDGER_HELP, ledger_app  # noqa: E402  (the ledger's history commands)
 app.add_typer(ledger_app, name="ledger", help=LEDGER_HELP)
 
 
@@ -334,7 +335,7 @@ def rerun(
     Example: claimledger rerun --source gaza_casualties_daily --format json
     """
     from claimledger.articles import ArticleError
-    from claimledger.ledger.store import LedgerError
+    from claimledger.ledger.engine import LedgerError
     from claimledger.sources.registry import RegistryError
 
     if not (source or article or claim):
@@ -342,12 +343,13 @@ def rerun(
     settings = Settings()
     ledger_url = ledger or settings.ledger
     _prefect_environment(settings)
-    from claimledger.flows.recheck import recheck, recheck_plan
+    from claimledger import pipeline
+    from claimledger.flows.recheck import recheck
     from claimledger.scheduling.index import RecheckScope
 
     scope = RecheckScope(sources=tuple(source), articles=tuple(article), claims=tuple(claim))
     try:
-        plan = recheck_plan(scope, [], ledger_url, settings)
+        plan = pipeline.plan(scope, [], ledger_url, settings)
     except (LedgerError, RegistryError, ArticleError) as exc:
         raise fail(str(exc)) from None
     report = err if output is OutputFormat.json else out

@@ -14,7 +14,7 @@ from typing import Any, Iterator, Optional
 import typer
 from rich.table import Table
 
-from claimledger.terminal import LEDGER_OPTION, VERDICT_STYLE, OutputFormat, err, fail, out
+from claimledger.cli.terminal import LEDGER_OPTION, VERDICT_STYLE, OutputFormat, err, fail, out
 
 LEDGER_HELP = """Read the ledger: runs, a claim's verdict history, what changed between runs, exports.
 
@@ -37,23 +37,15 @@ FORMAT_OPTION = typer.Option(OutputFormat.table, "--format", help="table for peo
 @contextlib.contextmanager
 def _open(ledger: Optional[str]) -> Iterator[Any]:
     """The ledger, checked on open; damage found while reading is one line too, never a traceback."""
-    from sqlalchemy.exc import DatabaseError
-
-    from claimledger.ledger.store import LedgerError, LedgerStore, malformed
+    from claimledger.ledger.engine import LedgerError
+    from claimledger.ledger.store import open_for_reading
     from claimledger.settings import Settings
 
     try:
-        store = LedgerStore(ledger or Settings().ledger)
+        with open_for_reading(ledger or Settings().ledger) as store:
+            yield store
     except LedgerError as exc:
         raise fail(str(exc)) from None
-    try:
-        yield store
-    except DatabaseError as exc:
-        if store.dialect == "sqlite" and malformed(exc):
-            raise fail(str(store.damaged(str(exc.orig)))) from None
-        raise fail(f"ledger {store.engine.url.render_as_string(hide_password=True)}: {exc.orig}") from None
-    finally:
-        store.close()
 
 
 def _when(value: Any) -> str:
@@ -121,7 +113,7 @@ def show(
     Example: claimledger ledger show 3f2a9c1b
     """
     from claimledger.ledger.history import claim, claim_history
-    from claimledger.ledger.store import LedgerError
+    from claimledger.ledger.engine import LedgerError
 
     with _open(ledger) as store:
         try:
@@ -167,7 +159,7 @@ def diff(
     Example: claimledger ledger diff 3f2a9c1b 9bc14e07
     """
     from claimledger.ledger.history import diff_runs, previous_run, resolve_run
-    from claimledger.ledger.store import LedgerError
+    from claimledger.ledger.engine import LedgerError
 
     with _open(ledger) as store:
         try:
@@ -210,7 +202,7 @@ def export(
     import pandas as pd
 
     from claimledger.ledger.history import EXPORT_COLUMNS, export_rows, resolve_run
-    from claimledger.ledger.store import LedgerError
+    from claimledger.ledger.engine import LedgerError
 
     if output_format is ExportFormat.parquet and output is None and sys.stdout.isatty():
         raise fail("parquet is binary: give --output PATH or redirect stdout to a file")

@@ -7,7 +7,7 @@ from rich import box
 from rich.table import Table
 
 from claimledger.settings import Settings
-from claimledger.terminal import OutputFormat, err, fail, out, write_json
+from claimledger.cli.terminal import OutputFormat, err, fail, out, write_json
 
 sources_app = typer.Typer(no_args_is_help=False)
 
@@ -114,7 +114,7 @@ def fetch(
     from claimledger.sources.reference import prepare_sources
     from claimledger.sources.registry import RegistryError, parse_overrides
     from claimledger.sources.snapshots import SnapshotError
-    from claimledger.sources.validate import SuiteError
+    from claimledger.gx import SuiteError
 
     settings = Settings()
     registry = registry_or_fail(settings)

@@ -1,4 +1,4 @@
-"""Read-only ledger queries for the dashboard: SELECTs over the ledger's tables, never a write or a CREATE."""
+"""The ledger as the dashboard reads it: SELECTs over the ledger's tables, never a write, a CREATE or a migration."""
 
 from __future__ import annotations
 
@@ -6,12 +6,11 @@ import json
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import create_engine, event, func, inspect, select
+from sqlalchemy import func, inspect, select
 from sqlalchemy.engine import Engine, make_url
-from sqlalchemy.exc import ArgumentError
 
 from claimledger.ledger import migrate, schema
-from claimledger.ledger.store import LedgerError
+from claimledger.ledger.engine import LedgerError, open_engine, redacted
 
 _runs, _articles, _claims = schema.runs, schema.articles, schema.claims
 _results, _snapshots, _run_sources = schema.check_results, schema.snapshots, schema.run_sources
@@ -23,12 +22,7 @@ class LedgerReader:
 
     def __init__(self, url: str):
         self.url = url
-        try:
-            self.engine: Engine = create_engine(url, future=True)
-        except (ArgumentError, ImportError) as exc:
-            raise LedgerError(f"ledger {redacted(url)}: cannot open: {exc}") from exc
-        if self.engine.dialect.name == "sqlite":
-            event.listen(self.engine, "connect", _wait_for_writers)
+        self.engine: Engine = open_engine(url)
         self._ready = False
 
     def ready(self) -> bool:
@@ -173,17 +167,3 @@ def evidence_rows(result: dict) -> list[dict]:
     """The reference rows a result rests on (stored as JSON in the ledger)."""
     rows = _parsed(result.get("evidence"))
     return [row for row in rows if isinstance(row, dict)] if isinstance(rows, list) else []
-
-
-def _wait_for_writers(dbapi_connection, _record) -> None:
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA busy_timeout=30000")  # a rerun may be committing while a page reads
-    cursor.close()
-
-
-def redacted(url: str) -> str:
-    """The URL with any password hidden, for messages and the page footer."""
-    try:
-        return make_url(url).render_as_string(hide_password=True)
-    except ArgumentError:
-        return url

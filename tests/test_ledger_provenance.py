@@ -1,0 +1,112 @@
+"""What decided a result is recorded with it and covered by its fingerprint: the check's parameters (a metric's
+window, field, label), and the run's basis (package version, vocabulary and suites by sha256)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+
+import pandas as pd
+import pytest
+
+from conftest import CASUALTIES, REPO
+
+from claimledger import pipeline
+from claimledger.checks.engine import check_claims
+from claimledger.checks.model import Reference
+from claimledger.claims.extract import extract_claims
+from claimledger.claims.model import Article
+from claimledger.claims.vocabulary import load_vocabulary
+from claimledger.dashboard.charts import check_parameters
+from claimledger.ledger.store import LedgerStore, RunRecord, SourceUse, fingerprint
+from claimledger.settings import Settings
+
+METRICS = REPO / "src" / "claimledger" / "claims" / "metrics.toml"
+ARTICLE = Article(id="toll", published=date(2024, 3, 1), text=(
+    "More than 30,000 Palestinians have been killed in Gaza since October 7, the health ministry said. "
+    "The number of people injured in Gaza has passed 70,000."))
+
+
+@pytest.fixture(scope="module")
+def casualties() -> Reference:
+    frame = pd.read_json(CASUALTIES)
+    frame["report_date"] = pd.to_datetime(frame["report_date"])
+    return Reference("gaza_casualties_daily", "casualties", frame, "a" * 64, "report_date", 1)
+
+
+def _vocabulary_with(tmp_path, old: str, new: str):
+    text = METRICS.read_text()
+    assert old in text
+    path = tmp_path / "metrics.toml"
+    path.write_text(text.replace(old, new, 1))  # the first metric that has it: people killed in Gaza
+    return load_vocabulary(path)
+
+
+def _fingerprints(vocabulary, references) -> dict[str, str]:
+    claims = extract_claims(ARTICLE, vocabulary)
+    by_id = {c.id: c for c in claims}
+    return {r.metric: fingerprint(by_id[r.claim_id], r) for r in check_claims(claims, references, vocabulary)
+            if r.metric}
+
+
+def test_a_metrics_window_is_in_the_fingerprint_of_its_results_only(tmp_path, casualties):
+    references = {"gaza_casualties_daily": casualties}
+    today = _fingerprints(load_vocabulary(), references)
+    assert set(today) == {"killed", "injured"}
+    assert _fingerprints(load_vocabulary(), references) == today  # the same inputs: nothing new to learn
+    wider = _fingerprints(_vocabulary_with(tmp_path, "window_days = 7", "window_days = 3"), references)
+    assert wider["killed"] != today["killed"]
+    assert wider["injured"] == today["injured"]
+
+
+def test_the_runs_basis_is_in_every_fingerprint(casualties):
+    (claim, _) = extract_claims(ARTICLE)
+    (result,) = check_claims([claim], {"gaza_casualties_daily": casualties}, load_vocabulary())
+    assert result.parameters["window_days"] == 7 and result.parameters["field"] == "ext_killed_cum"
+    basis = {"version": "1", "vocabulary_sha256": "v" * 64, "suites_sha256": "s" * 64}
+    assert fingerprint(claim, result, None, basis) != fingerprint(claim, result, None, basis | {"suites_sha256": "t"})
+    assert fingerprint(claim, result, None, basis) != fingerprint(claim, result)
+
+
+def test_parameters_and_basis_are_recorded_and_the_chart_reads_them(tmp_path, casualties):
+    ledger_url = f"sqlite:///{tmp_path / 'ledger.db'}"
+    vocabulary = _vocabulary_with(tmp_path, "window_days = 7", "window_days = 3")
+    claims = extract_claims(ARTICLE, vocabulary)
+    results = check_claims(claims, {"gaza_casualties_daily": casualties}, vocabulary)
+    now = datetime.now(timezone.utc)
+    basis = pipeline.run_basis(Settings(home=REPO))
+    with LedgerStore(ledger_url) as store:
+        store.record_run(RunRecord("r1", now, now, {}, None, [ARTICLE], claims, results,
+                                   [SourceUse("gaza_casualties_daily", "used",
+                                              {"sha256": "a" * 64, "url": "file:x", "retrieved_at": "now",
+                                               "bytes": 1})], basis=basis))
+        (run,) = store.runs()
+        rows = {row["metric"]: row for row in store.results("r1")}
+    assert run["basis"] == basis and set(basis) == {"version", "vocabulary_sha256", "suites_sha256"}
+    assert rows["killed"]["parameters"]["window_days"] == 3
+    # the chart of that result uses the window it was decided with, not today's metrics.toml (7 days)
+    assert check_parameters({"metric": "killed"}, rows["killed"])["window_days"] == 3
+    assert check_parameters({"metric": "killed"}, without_parameters(rows["killed"]))["window_days"] == 7
+
+
+def without_parameters(row: dict) -> dict:
+    """A result as a ledger from before revision 0005 holds it: no parameters recorded."""
+    return {**row, "parameters": None}
+
+
+def test_a_run_records_what_it_decided_with(project, tmp_path):
+    settings = Settings(home=project)
+    ledger_url = f"sqlite:///{tmp_path / 'ledger.db'}"
+    request = pipeline.VerifyRequest(paths=(str(project / "seeds"),), ledger_url=ledger_url,
+                                     source_overrides=(f"gaza_casualties_daily=file://{CASUALTIES}",))
+    first = pipeline.verify(request, settings)
+    with LedgerStore(ledger_url) as store:
+        (run,) = store.runs()
+        assert run["basis"] == pipeline.run_basis(settings)
+        assert all(row["parameters"] for row in store.results(first.run_id) if row["metric"])
+    (project / "expectations" / "claim_checks.json").write_text(
+        (project / "expectations" / "claim_checks.json").read_text() + "\n")  # a changed suite
+    second = pipeline.verify(request, settings)
+    with LedgerStore(ledger_url) as store:
+        runs = {r["id"]: r for r in store.runs()}
+    assert runs[second.run_id]["basis"]["suites_sha256"] != run["basis"]["suites_sha256"]
+    assert runs[second.run_id]["new_results"] == runs[second.run_id]["results"]  # every result decided anew
