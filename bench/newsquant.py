@@ -111,6 +111,9 @@ def _counted_phrase(q: Quantity) -> str | None:
         return superlative
     words = _WORD.findall(q.after[:80])[:5]
     if q.value == 1 and words and words[0].lower() not in _FUNCTION_WORDS:
+        for word in words[1:3]:  # "one US fluid ounce": the unit a word or two on
+            if (unit := unit_after(" " + word)) is not None and unit.length == len(word) + 1:
+                return UNIT_NAMES.get(unit.unit, unit.unit)
         return words[0]
     if q.counted and q.counted in (w.lower() for w in words):
         if (unit := unit_after(" " + q.counted)) is not None:

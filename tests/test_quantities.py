@@ -413,6 +413,8 @@ NEWSQUANT_NAMES = [
     ("Doctors treated a 9-month-old girl.", [(9, "month of age", "exact")]),
     ("A cup is 1/16 of a gallon.", [(0.0625, "gallon", "exact")]),
     ("The coach may rest a player or two.", [(2, "player", "exact")]),
+    ("One imperial fluid ounce is less.", [(1, "ounce", "exact")]),
+    ("They found one solution.", [(1, "solution", "exact")]),
     ("Officials reported 40 new cases.", [(40, "new case", "exact")]),
     ("The 5 biggest banks and 3 most famous clubs agreed.", [(5, "big bank", "exact"), (3, "famous club", "exact")]),
     ("Crews rebuilt 12 houses and 3 churches.", [(12, "house", "exact"), (3, "church", "exact")]),
