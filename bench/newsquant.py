@@ -84,13 +84,20 @@ def newsquant_unit(q: Quantity, text: str = "") -> str | None:
     unit, _, per = q.unit.partition("/") if "/" in q.unit and q.unit not in UNIT_NAMES else (q.unit, "", "")
     if unit == "count":
         alternative = _OR_BEFORE.search(text, max(0, q.start - 30), q.start) if q.value and q.value < 10 else None
-        return _singular(alternative.group(1).lower()) if alternative else _counted_phrase(q)
+        if alternative:
+            return _singular(alternative.group(1).lower())
+        phrase = _counted_phrase(q)
+        modifier = _MODIFIER_BEFORE.search(text, max(0, q.start - 30), q.start) if phrase and q.counted else None
+        if modifier and modifier.group(1).lower() not in _FUNCTION_WORDS and not modifier.group(1).endswith("ly"):
+            return f"{modifier.group(1).lower()} {phrase}"  # "a record 32 goals": "record goal"
+        return phrase
     name = UNIT_NAMES.get(unit, unit)
     return f"{name} per {UNIT_NAMES.get(per, per)}" if per else name
 
 
 _WORD = re.compile(r"[A-Za-z][\w'-]*")
 _AVERAGED = re.compile(r"\baverag(?:ed|es|ing)\s+(?:of\s+)?$", re.IGNORECASE)
+_MODIFIER_BEFORE = re.compile(r"\b(?:a|an|the|another|its|their|his|her)\s+([A-Za-z][a-z-]+)\s+$")
 _OR_BEFORE = re.compile(r"\b(?:an?|another|one)\s+([a-z]{3,})\s+or\s+$")  # "a day or two": the noun before
 _PREPOSITIONS = frozenset({"for", "from", "with", "to", "in", "on", "at", "by", "since", "than", "per"})
 _OF_A = re.compile(r"\s+of\s+(?:an?|one)\s+(?:[A-Z]{2,}\s+)?")  # "of a US pint"
