@@ -52,9 +52,16 @@ UNIT_NAMES = {
     "lbf·ft": "foot pound-force", "pound_foot": "pound-foot", "mmBtu": "mega british thermal unit",
     "PS": "horsepower", "nautical_mile": "nautical mile", "TW": "terawatt", "Wh": "watt hour", "kV": "kilovolt",
     "A": "ampere", "light_year": "light-year", "mbar": "millibar", "hPa": "hectopascal",
+    "KRW": "south korean won", "ms": "millisecond", "µs": "microsecond", "ns": "nanosecond", "J": "joule",
+    "kJ": "kilojoule", "kbit": "kilobit", "Mbit": "megabit", "Gbit": "gigabit", "Tbit": "terabit", "PB": "petabyte",
+    "EB": "exabyte", "cm3": "cubic centimetre", "psi": "pound per square inch",
 }
 _DURATION_ADJECTIVE = re.compile(r"-(?:year|month|week|day)\b(?!-old)", re.IGNORECASE)
-_IRREGULAR = {"people": "people", "children": "child", "men": "man", "women": "woman", "feet": "foot"}
+_IRREGULAR = {"people": "people", "children": "child", "men": "man", "women": "woman", "feet": "foot", "teeth": "tooth",
+              "mice": "mouse", "geese": "goose", "series": "series", "species": "species", "means": "means",
+              "news": "news", "headquarters": "headquarters", "criteria": "criterion", "phenomena": "phenomenon",
+              "leaves": "leaf", "thieves": "thief", "lives": "life", "wives": "wife", "knives": "knife",
+              "crises": "crisis", "theses": "thesis", "diagnoses": "diagnosis", "oases": "oasis"}
 _COUNTED_NAMES = {"time": "count"}  # NewsQuant names a multiple ("12 times sales") "count"
 PUBLISHED = {  # value P / R / F1, value+unit F1, value+change F1 (README of ../shared/eval)
     "CQE (published)": ("-", "-", 92.0, 85.6, 88.1),
@@ -62,18 +69,38 @@ PUBLISHED = {  # value P / R / F1, value+unit F1, value+change F1 (README of ../
 }
 
 
-def newsquant_unit(q: Quantity) -> str | None:
-    """Our unit in NewsQuant's vocabulary."""
+def newsquant_unit(q: Quantity, text: str = "") -> str | None:
+    """Our unit in NewsQuant's vocabulary. A share in words is "%" and the noun phrase it is a share of ("a third
+    of the voters": "% voter", "half of which": "% -"), a share of one unit that unit ("1/16 of a pint": "pint");
+    an age "year of age" ("month of age" for a baby's), a small count after "a NOUN or" that noun ("a day or
+    two": "day")."""
     if q.not_claim_reason == "an age":
-        return "year of age"
+        return f"{q.unit if q.unit in ('month', 'week', 'day') else 'year'} of age"
+    if q.form == "fraction" and not q.change:
+        of_unit = _OF_A.match(q.after)
+        if of_unit and (unit := unit_after(q.after[of_unit.end():])) is not None:  # "1/16 of a pint": "pint"
+            return UNIT_NAMES.get(unit.unit, unit.unit)
+        return f"% {_counted_phrase(q) or '-'}"
     unit, _, per = q.unit.partition("/") if "/" in q.unit and q.unit not in UNIT_NAMES else (q.unit, "", "")
     if unit == "count":
-        return _counted_phrase(q)
+        alternative = _OR_BEFORE.search(text, max(0, q.start - 30), q.start) if q.value and q.value < 10 else None
+        if alternative:
+            return _singular(alternative.group(1).lower())
+        phrase = _counted_phrase(q)
+        modifier = _MODIFIER_BEFORE.search(text, max(0, q.start - 30), q.start) if phrase and q.counted else None
+        if modifier and modifier.group(1).lower() not in _FUNCTION_WORDS and not modifier.group(1).endswith("ly"):
+            return f"{modifier.group(1).lower()} {phrase}"  # "a record 32 goals": "record goal"
+        return phrase
     name = UNIT_NAMES.get(unit, unit)
     return f"{name} per {UNIT_NAMES.get(per, per)}" if per else name
 
 
 _WORD = re.compile(r"[A-Za-z][\w'-]*")
+_AVERAGED = re.compile(r"\baverag(?:ed|es|ing)\s+(?:of\s+)?$", re.IGNORECASE)
+_MODIFIER_BEFORE = re.compile(r"\b(?:a|an|the|another|its|their|his|her)\s+([A-Za-z][a-z-]+)\s+$")
+_OR_BEFORE = re.compile(r"\b(?:an?|another|one)\s+([a-z]{3,})\s+or\s+$")  # "a day or two": the noun before
+_PREPOSITIONS = frozenset({"for", "from", "with", "to", "in", "on", "at", "by", "since", "than", "per"})
+_OF_A = re.compile(r"\s+of\s+(?:an?|one)\s+(?:[A-Z]{2,}\s+)?")  # "of a US pint"
 _COMPOUND = re.compile(r"-(?!(?:long|old|wide|high|deep|tall|strong|based|odd|plus)\b)([A-Za-z]{3,})\b(?!-)")
 _FUNCTION_WORDS = frozenset("""of the a an and or to in on at for by with from as is are was were be been has have had
 that which who this these those its their his her our your my more less than over under about other others""".split())
@@ -82,45 +109,118 @@ that which who this these those its their his her our your my more less than ove
 def _counted_phrase(q: Quantity) -> str | None:
     """NewsQuant names a count's unit by the noun phrase it counts, its head in the singular ("50 different
     products": "different product"), a unit word alone ("40 passing yards": "yard"); a lone "one" counts the noun
-    after it ("one solution"), a figure hyphened to a noun that noun ("a four-door car": "door")."""
-    if (compound := _COMPOUND.match(q.after)) is not None:
+    after it ("one solution"), a figure hyphened to a noun that noun ("a four-door car": "door", "four- and
+    six-door cars": "door" twice), a count of the best the superlative's plain form ("one of the best phones":
+    "good phone"), a count per period its rate ("3,000 tests per day": "test per day")."""
+    if (compound := _COMPOUND.match(q.after) or _SUSPENDED.match(q.after)) is not None:
         return compound.group(1).lower()
+    if (superlative := _superlative_phrase(q.after)) is not None:
+        return superlative
     words = _WORD.findall(q.after[:80])[:5]
     if q.value == 1 and words and words[0].lower() not in _FUNCTION_WORDS:
+        for word in words[1:3]:  # "one US fluid ounce": the unit a word or two on
+            if (unit := unit_after(" " + word)) is not None and unit.length == len(word) + 1:
+                return UNIT_NAMES.get(unit.unit, unit.unit)
         return words[0]
     if q.counted and q.counted in (w.lower() for w in words):
         if (unit := unit_after(" " + q.counted)) is not None:
             return UNIT_NAMES.get(unit.unit, unit.unit)
         head = [w.lower() for w in words].index(q.counted)
-        phrase = [w for w in words[:head] if w.lower() not in _FUNCTION_WORDS]
+        if any(w.lower() in _PREPOSITIONS for w in words[:head]):
+            return None  # "to 24 for standard vehicles": the plural heads another phrase
+        phrase = [_plain(w.lower()) if _is_superlative(w.lower()) else w for w in words[:head]
+                  if w.lower() not in _FUNCTION_WORDS | {"most", "least"}]  # "the 5 biggest banks": "big bank"
         singular = _singular(q.counted)
-        return " ".join([*phrase, _COUNTED_NAMES.get(singular, singular)])
+        rate = _RATE.match(q.after, q.after.lower().index(q.counted) + len(q.counted))
+        per = f" per {_singular(rate.group(1).lower())}" if rate else ""
+        return " ".join([*phrase, _COUNTED_NAMES.get(singular, singular)]) + per
     return None
 
 
+# "four-, five- and six-cylinder": the first figures of a list of compounds take the last one's noun.
+_SUSPENDED = re.compile(r"-,?\s+(?:[\w.]+-,?\s+)*(?:and|or|to)\s+[\w.]+-([A-Za-z]{3,})\b(?!-)")
+_RATE = re.compile(r"\s+(?:per|an?|each)\s+(second|minute|hour|day|week|month|year)\b", re.IGNORECASE)
+# "of the best wireless speakers", "of the most spectacular catches ever to grace a final": a superlative, the noun
+# phrase up to its plural head, and an infinitive clause after it (NewsQuant keeps the clause's words).
+_SUPERLATIVE = re.compile(r"\s+of\s+the\s+(?P<most>(?:most|least)\s+)?(?P<adjective>[A-Za-z]+)\s+"
+                          r"(?P<noun>(?:[A-Za-z-]+\s+){0,2}?[A-Za-z-]*[^\Ws]s)\b"
+                          r"(?:(?P<clause>\s+(?:ever\s+)?to\s+(?:ever\s+)?[^,;:.!?()]*?)"
+                          r"(?=\s+(?:but|and|or|in|on|at)\b|[,;:.!?()]|$))?", re.IGNORECASE)
+_IRREGULAR_SUPERLATIVES = {"best": "good", "worst": "bad", "most": "many", "least": "little", "furthest": "far",
+                           "farthest": "far"}
+
+
+def _superlative_phrase(after: str) -> str | None:
+    """The phrase a superlative count names ("one of the largest cities": "large city"), None for no superlative."""
+    m = _SUPERLATIVE.match(after)
+    if m is None or not (m.group("most") or _is_superlative(m.group("adjective").lower())):
+        return None
+    *modifiers, head = m.group("noun").split()
+    clause = [w for w in _WORD.findall(m.group("clause") or "") if w.lower() not in _FUNCTION_WORDS | {"ever"}]
+    adjective = m.group("adjective").lower()
+    return " ".join([adjective if m.group("most") else _plain(adjective), *modifiers, _singular(head.lower()), *clause])
+
+
+def _is_superlative(word: str) -> bool:
+    return word in _IRREGULAR_SUPERLATIVES or (word.endswith("est") and len(word) > 5
+                                               and word not in ("interest", "honest", "modest", "harvest", "protest"))
+
+
+def _plain(superlative: str) -> str:
+    """A superlative's plain form by rule: "largest" -> "large", "biggest" -> "big", "earliest" -> "early"."""
+    if superlative in _IRREGULAR_SUPERLATIVES:
+        return _IRREGULAR_SUPERLATIVES[superlative]
+    stem = superlative[:-3]
+    if stem.endswith("i"):
+        return stem[:-1] + "y"
+    if len(stem) > 2 and stem[-1] == stem[-2] and stem[-1] in "bdgmnpt":
+        return stem[:-1]
+    if re.search(r"(?:[^aeiou][aeiou][^aeiouwxy]|rg|[^aeiou]l)$", stem):  # "late", "large", "simple"
+        return stem + "e"
+    return stem
+
+
 def _singular(word: str) -> str:
+    """A plural noun's singular by rule: "cities" -> "city", "boxes" -> "box", "houses" -> "house", "viruses" ->
+    "virus", "wolves" -> "wolf", "heroes" -> "hero"; the irregular ones listed."""
     if word in _IRREGULAR:
         return _IRREGULAR[word]
-    if word.endswith("ies"):
+    if word.endswith("ies") and len(word) > 4:
         return word[:-3] + "y"
     if word.endswith("men"):  # "fishermen"
         return word[:-3] + "man"
-    if word.endswith(("ses", "xes", "ches", "shes")):
-        return word[:-2]
-    return word[:-1] if word.endswith("s") else word
+    if word.endswith("yses"):
+        return word[:-2] + "is"  # "analyses"
+    if word.endswith(("sses", "xes", "ches", "shes", "zzes")) \
+            or (word.endswith("uses") and not word.endswith(("ouses", "auses", "cuses", "fuses", "abuses"))):
+        return word[:-2]  # "classes", "boxes", "matches", "viruses"; not "houses", "causes", "excuses"
+    if word.endswith("lves"):
+        return word[:-3] + "f"  # "wolves", "shelves"
+    if word.endswith("oes") and len(word) > 5:
+        return word[:-2]  # "heroes", "tomatoes"; not "shoes"
+    return word[:-1] if word.endswith("s") and not word.endswith("ss") else word
 
 
 def prediction(q: Quantity, text: str) -> dict:
     """One quantity in score.py's prediction format. NewsQuant gives a range the bound written before it ("about
-    20-25 km": ~), where our qualifier says only "range"."""
+    20-25 km": ~), where our qualifier says only "range", and a figure a verb says is an average "~" ("averaged 7.3
+    points"; the noun, "an average 50", stays "=")."""
     qualifier = find_qualifier(text[:q.figure.start], "").qualifier if q.qualifier == "range" else q.qualifier
-    out = {"unit": newsquant_unit(q), "qualifier": qualifier,
+    if qualifier == "exact" and _AVERAGED.search(text, max(0, q.start - 20), q.start):
+        qualifier = "about"
+    out = {"unit": newsquant_unit(q, text), "qualifier": qualifier,
            "change": q.change, "change_direction": q.direction}
     if q.value is None:
         out["value"], out["range"] = None, [q.low, q.high]
     else:  # a share in words is a ratio in NewsQuant ("half of which" = 0.5), a percent sign a percent
-        out["value"] = float(Fraction(q.value / 100).limit_denominator(12)) if q.form == "fraction" else q.value
+        out["value"] = _ratio(q.value / 100) if q.form == "fraction" else q.value
     return out
+
+
+def _ratio(share: float) -> float:
+    """A share as the fraction it rounds ("two-thirds": 66.67% -> 2/3), or as it is when it rounds none ("1/128")."""
+    near = float(Fraction(share).limit_denominator(12))
+    return near if abs(near - share) < 5e-4 else share
 
 
 def predictions(rows: list[dict]) -> list[dict]:
@@ -187,8 +287,8 @@ def _print_misses(gold: list[dict], pred: list[dict], what: str) -> None:
         return value if what == "value" else f"{value} {q['unit']}" if what == "unit" else f"{value} {raw}"
 
     for g, p in zip(gold, pred):
-        want = sorted(key(q, q["qualifier_raw"]) for q in g["quantities"])
-        got = sorted(key(q, q["change_direction"] or _SYMBOLS.get(q["qualifier"])) for q in p["quantities"])
+        want = sorted(key(q, q["qualifier_raw"]).lower() for q in g["quantities"])  # score.py lower-cases units
+        got = sorted(key(q, q["change_direction"] or _SYMBOLS.get(q["qualifier"])).lower() for q in p["quantities"])
         if want != got:
             print(f"\n{g['text']}\n  gold: {want}\n  ours: {got}")
 

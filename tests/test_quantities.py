@@ -69,6 +69,14 @@ UNITS = [
     ("The ferry sails at 18 knots.", ("18", 18, "knot")),
     ("The dinner cost 2,400 baht.", ("2,400", 2400, "THB")),
     ("The new line carries 380 kV.", ("380", 380, "kV")),
+    ("The deficit widened to $-12.4bn in March.", ("$-12.4bn", -12.4e9, "USD")),
+    ("The index slipped to 7,152.9 points by noon.", ("7,152.9", 7152.9, "point")),
+    ("The server answers within 20 milliseconds.", ("20", 20, "ms")),
+    ("The error rate fell to .002 per cent last year.", (".002 per cent", 0.002, "percent")),
+    ("The region is home to 3 hundred million people.", ("3 hundred million", 3e8, "count")),
+    ("Keep the tyres at 32 psi in winter.", ("32", 32, "psi")),
+    ("A coffee in Seoul costs ₩5,000 now.", ("₩5,000", 5000, "KRW")),
+    ("The new link carries 400 gigabits a second.", ("400", 400, "Gbit/second")),
 ]
 
 
@@ -100,6 +108,7 @@ BOUNDS = [
     ("Turnout was just below 60 percent.", ("fewer_than", 60, None, 60)),
     ("The target is greater than or equal to 5 percent.", ("at_least", 5, 5, None)),
     ("Keep x>10 at all times.", ("more_than", 10, 10, None)),
+    ("The shop sells sub-$200 phones.", ("fewer_than", 200, None, 200)),
     ("Keep y<=20 at all times.", ("at_most", 20, None, 20)),
 ]
 
@@ -123,6 +132,8 @@ CHANGES = [
     ("The budget was halved.", ("halved", True, "down")),
     ("Inflation stood at 3.5 percent.", ("3.5 percent", False, None)),
     ("The toll rose to 500.", ("500", False, None)),
+    ("The startup raised $40 million from investors.", ("$40 million", False, None)),
+    ("Fares were raised by 2 percent.", ("2 percent", True, "up")),
     ("The chain hopes to grow revenue by 12 percent.", ("12 percent", True, "up")),
     ("Output fell sharply by 8 percent in March.", ("8 percent", True, "down")),
     ("The main index ended down 2% on Friday.", ("2%", True, "down")),
@@ -157,6 +168,7 @@ NOT_CLAIMS = [
     ("The meeting starts at 3pm.", "3pm", "a time of day"),
     ("Hamas attacked on 7 October 2023.", "7", "a date"),
     ("Hamas attacked on 7 October 2023.", "2023", "a year"),
+    ("The dam should hold until 2150, engineers say.", "2150", "a year"),
     ("In 2014 C-SPAN aired the debate.", "2014", "a year"),  # a one-letter symbol only as a word of its own
     ("Call +972 3 555 1234 for details.", "+972", "a phone number"),
     ("The iPhone 11 sold well.", "11", "a name's number (after 'iPhone')"),
@@ -167,6 +179,7 @@ NOT_CLAIMS = [
     ("The final was shown live on ITV Four.", "Four", "a name's number (after 'ITV')"),
     ("The shop at 40-42 Market Street reopened.", "40-42", "a street number"),
     ("Homes in the 10023 zip code sold fast.", "10023", "an identifier (a postal or phone code)"),
+    ("Reviewers praised the Pixel 7 Pro cameras.", "7", "a name's number (after 'Pixel')"),
 ]
 
 
@@ -184,6 +197,30 @@ def test_not_a_claim(sentence, quote, reason):
 def test_numbers_that_are_no_claims_never_become_claims(sentence):
     quotes = [c.quote for c in extract_claims(Article(id="t", text=sentence))]
     assert quotes == (["56%"] if "56%" in sentence else [])
+
+
+def test_a_count_before_a_capitalised_noun_stays_a_claim():
+    assert only("Storms Kill 300 Farm Workers In Delta").quote == "300"  # a title-case line, no model's name
+    assert only("The firm sold 300 Pro laptops.").quote == "300"
+
+
+# sentence, (quote, share in percent): a share written with a slash before "of", never a date
+SLASH_SHARES = [
+    ("A cup is about 1/16 of a gallon.", ("about 1/16", 6.25)),
+    ("Nearly 3/4 of the members voted.", ("Nearly 3/4", 75.0)),
+    ("The pipe loses 1⁄128 of its flow.", ("1⁄128", 0.78125)),
+]
+
+
+@pytest.mark.parametrize("sentence, expected", SLASH_SHARES, ids=[s[1][0] for s in SLASH_SHARES])
+def test_a_slash_share(sentence, expected):
+    q = only(sentence)
+    assert (q.quote, q.value, q.unit, q.form) == (expected[0], pytest.approx(expected[1]), "percent", "fraction")
+
+
+@pytest.mark.parametrize("sentence", ["The city marked 9/11 of that year.", "He works 24/7 of course."])
+def test_a_slash_that_is_no_share(sentence):
+    assert all(q.form != "fraction" for q in find_quantities(sentence))
 
 
 def test_a_capitalised_number_word_in_a_title_case_line_stays_a_claim():
@@ -221,6 +258,13 @@ def test_range_unit(sentence, expected):
 def test_a_rate_reads_past_a_conversion_in_brackets():
     first, second = find_quantities("The levy raises 40 million euros (about $43 million) a year.")
     assert (first.quote, first.unit, second.unit) == ("40 million", "EUR/year", "USD")
+
+
+def test_a_spaced_dash_after_a_conversion_starts_no_rate():
+    first, second = find_quantities("Winds dropped by 2 degrees Celsius (3.6 Fahrenheit) - a sharp swing.")
+    assert (first.unit, second.unit) == ("celsius", "fahrenheit")
+    (refinery,) = [q for q in find_quantities("The port has one 40,000 barrel-a-day refinery.") if q.value == 40000]
+    assert refinery.unit == "barrel/day"  # a glued hyphen still reads a rate
 
 
 def test_just_under_bounds_the_quantity_and_is_checked_as_nearly():
@@ -262,6 +306,31 @@ def test_a_change_carries_over(sentence, expected):
     assert [(q.quote, q.change, q.direction) for q in find_quantities(sentence)] == expected
 
 
+# sentence, [(quote, unit)]: a bare figure takes the unit written once for its list or for a parallel phrase
+CARRIED_UNITS = [
+    ("Tickets cost 5, 8 or 10 euros at the door.", [("5", "EUR"), ("8 or 10", "EUR")]),
+    ("The club spent 40 million of the 90 million pounds sterling it raised.",
+     [("40 million", "GBP"), ("90 million", "GBP")]),
+    ("Exports rose by 3 percent while imports fell by 2.", [("3 percent", "percent"), ("2", "percent")]),
+    ("The index opened at 7,210.5 points and, after a slide of 0.8%, closed at 7,152.9.",
+     [("7,210.5", "point"), ("0.8%", "percent"), ("7,152.9", "point")]),
+    ("Shares climbed 4.2% and closed at 18.40.", [("4.2%", "percent"), ("18.40", "count")]),
+    ("Wheat rose by 2 percent on Monday; corn fell by 1 cent.", [("2 percent", "percent"), ("1", "cent")]),
+    ("Wheat rose by 2 percent on Monday; corn fell by 1.", [("2 percent", "percent"), ("1", "count")]),
+    ("The team scored 3 goals in 90 minutes.", [("3", "count"), ("90", "minute")]),
+]
+
+
+@pytest.mark.parametrize("sentence, expected", CARRIED_UNITS, ids=[c[0][:30] for c in CARRIED_UNITS])
+def test_a_unit_carries_over_to_a_bare_figure(sentence, expected):
+    assert [(q.quote, q.unit) for q in find_quantities(sentence)] == expected
+
+
+def test_a_carried_unit_leaves_the_claim_reading_alone():
+    (_, second) = find_quantities("Exports rose by 3 percent while imports fell by 2.")
+    assert (second.claim_unit, second.claim_value) == ("count", 2)
+
+
 def test_an_elliptical_change_is_no_claimed_change():
     (_, second) = [q for q in find_quantities("Apple rose 2.1%, Intel by 1.4% and Dell was flat.")]
     assert (second.claim_unit, second.claim_value) == ("percent", 1.4)  # the claim reading is left as it was
@@ -272,6 +341,25 @@ def test_a_from_to_range_is_one_quantity_and_two_claims():
     (q,) = find_quantities(sentence)
     assert (q.qualifier, q.low, q.high, q.unit) == ("range", 4.8, 4.7, "percent")
     assert [c.quote for c in extract_claims(Article(id="t", text=sentence))] == ["4.8", "4.7 percent"]
+
+
+# sentence, [(quote, low, high)]: a from-to or between range reaches over a year or a time of day, whatever bound
+# its first end has
+FROM_TO_RANGES = [
+    ("The coin sank from $410 at 9am on Monday to $372 by the evening.", [("from $410 at 9am on Monday to $372", 410, 372),
+                                                                         ("9am", 9, 9)]),
+    ("Fuel use fell from 30 litres a day in 2015 to 22 in 2023.",
+     [("from 30 litres a day in 2015 to 22", 30, 22), ("2015", 2015, 2015), ("2023", 2023, 2023)]),
+    ("The battery now lasts from up to 9 hours to 11 hours.", [("from up to 9 hours to 11", 9, 11)]),
+    ("The works will take between seven to 10 weeks.", [("between seven to 10 weeks", 7, 10)]),
+    ("The club won 3 titles in 2019 and 5 in 2021.", [("3", 3, 3), ("2019", 2019, 2019), ("5", 5, 5),
+                                                    ("2021", 2021, 2021)]),
+]
+
+
+@pytest.mark.parametrize("sentence, expected", FROM_TO_RANGES, ids=[r[0][:30] for r in FROM_TO_RANGES])
+def test_a_from_to_range_reaches_over_a_year(sentence, expected):
+    assert [(q.quote, q.low, q.high) for q in find_quantities(sentence)] == expected
 
 
 def test_extract_quantities_json_lists_every_quantity(tmp_path):
@@ -314,6 +402,29 @@ NEWSQUANT_NAMES = [
     ("The engine makes 320 Nm of torque.", [(320, "newton metre", "exact")]),
     ("About 40 fishermen lost their boats.", [(40, "fisherman", "about")]),
     ("Gas traded at $3.10 per mmBtu.", [(3.1, "dollar per mega british thermal unit", "exact")]),
+    ("She rides one of the fastest electric bikes around.", [(1, "fast electric bike", "exact")]),
+    ("It was one of the most daring escapes ever to make the news.", [(1, "daring escape make news", "exact")]),
+    ("He runs one of the biggest farms in the valley.", [(1, "big farm", "exact")]),
+    ("The maker offers four-, six- and eight-speed gearboxes.",
+     [(4, "speed", "exact"), (6, "speed", "exact"), (8, "speed", "exact")]),
+    ("The lab runs 2,500 samples per day.", [(2500, "sample per day", "exact")]),
+    ("The mill hired 300 workers, about half of whom were local.", [(300, "worker", "exact"), (0.5, "% -", "about")]),
+    ("A third of the village voters stayed home.", [(pytest.approx(1 / 3), "% village voter", "exact")]),
+    ("Doctors treated a 9-month-old girl.", [(9, "month of age", "exact")]),
+    ("A cup is 1/16 of a gallon.", [(0.0625, "gallon", "exact")]),
+    ("The coach may rest a player or two.", [(2, "player", "exact")]),
+    ("One imperial fluid ounce is less.", [(1, "ounce", "exact")]),
+    ("They found one solution.", [(1, "solution", "exact")]),
+    ("She set a record 14 wins and the other 3 players none.", [(14, "record win", "exact"), (3, "player", "exact")]),
+    ("Officials reported 40 new cases.", [(40, "new case", "exact")]),
+    ("The 5 biggest banks and 3 most famous clubs agreed.", [(5, "big bank", "exact"), (3, "famous club", "exact")]),
+    ("Crews rebuilt 12 houses and 3 churches.", [(12, "house", "exact"), (3, "church", "exact")]),
+    ("The lab sequenced 5 viruses from 9 wolves.", [(5, "virus", "exact"), (9, "wolf", "exact")]),
+    ("The team ran 30 analyses of 4 crises.", [(30, "analysis", "exact"), (4, "crisis", "exact")]),
+    ("He averaged 21 points a game.", [(21, "point per game", "about")]),
+    ("They scored an average 21 points.", [(21, "point", "exact")]),
+    ("They sold 20 bikes to 14 for local riders.", [(20, "bike", "exact"), (14, None, "exact")]),
+    ("Two-thirds of the voters stayed home.", [(pytest.approx(2 / 3), "% voter", "exact")]),
 ]
 
 

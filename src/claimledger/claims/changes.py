@@ -13,6 +13,7 @@ _CHANGES = word_list("changes")
 _STRICT = {w: d for d, words in _CHANGES["before"].items() for w in words}
 _LOOSE = {**{w: d for d, words in _CHANGES["before_loose"].items() for w in words}, **_STRICT}
 _PARTICLE_VERBS = frozenset(_CHANGES["particle_verbs"])
+_BY_ONLY = frozenset(_CHANGES["loose_by_only"])
 _AFTER_WORDS = {w: d for d, words in _CHANGES["after"].items() for w in words}
 _AFTER = re.compile(r"\s*(?:an?\s+)?(?P<noun>" + "|".join(sorted(_AFTER_WORDS, key=len, reverse=True)) + r")\b",
                     re.I)
@@ -45,6 +46,8 @@ def change_before(window: str) -> tuple[str | None, str | None]:
     strict = _STRICT.get(last)
     if strict is None and len(tokens) > 1 and (pair := f"{tokens[-2].lower()} {last}") in _LOOSE:
         return None, _LOOSE[pair]
+    if last in _BY_ONLY and not by:
+        return strict, strict  # "raised $50 million": funds, no change
     return strict, strict or _LOOSE.get(last)
 
 

@@ -37,6 +37,10 @@ _CODE_AFTER = re.compile(r"^\s+(?:zip|postal|post|area|dialling|dialing)\s*codes
 _PHONE = re.compile(r"\+\d{1,3}(?:[\s.-]?\(?\d{1,4}\)?){2,5}|\(?\b\d{3}\)?[\s.-]?\d{3}[.-]\d{4}\b")
 _NAME_BEFORE = re.compile(r"\b(?:[A-Z]|[a-z]{1,2}[A-Z])[\w-]*\s$")  # "Channel ", "iPhone "
 _TITLE_CASE_AFTER = re.compile(r"\s+[A-Z]")
+_YEAR_BEFORE = frozenset({"by", "in", "until", "till", "before", "after", "since", "from"})
+# A model's name going on after its number, before the noun it names: "iPhone 11 Pro cameras", "Galaxy S 9 Edge
+# phones" (a capitalised word in the singular, and a plural further on is the noun, not what the number counts).
+_MODEL_AFTER = re.compile(r"\s+[A-Z][a-z]*[^\Ws](?:\s+[A-Z][a-z]*[^\Ws])?\s+[a-z]+s\b")
 _SENTENCE_END_BEFORE = re.compile(r"[.!?][\"')\]]*\s+$")
 _VOTE_WORDS = re.compile(r"\b(?:vot(?:e|es|ed|ing)|ballots?|in\s+favou?r|abstain(?:ed|ing|ions)?|seats?)\b", re.I)
 _TALLY_AFTER = re.compile(r"^\s*(?:votes?\s+)?(?:to|-|against)\s+\d", re.I)
@@ -62,10 +66,10 @@ def not_a_claim(s: str, f: Figure, counted_noun: str | None) -> str | None:
     before, after = s[max(0, f.start - TAIL):f.start], s[f.end:f.end + AHEAD]
     raw = s[f.start:f.end]
     plain_integer = raw.isdigit()
-    if plain_integer and len(raw) == 4 and 1800 <= int(raw) <= 2100:
-        return "a year"
     previous = _previous_word(before)
     last = previous.lower()
+    if plain_integer and len(raw) == 4 and (1800 <= int(raw) <= 2100 or (int(raw) <= 2300 and last in _YEAR_BEFORE)):
+        return "a year"  # "by 2120": a far year after a word of time
     # Each cheap test on the word before spares a search of the text before (a pattern tried at every position).
     if (_TALLY_AFTER.match(after) or _TALLY_SIDE.match(after)
             or (last in ("to", "against") and _TALLY_BEFORE.search(before))) and _names_a_vote(s):
@@ -82,8 +86,9 @@ def not_a_claim(s: str, f: Figure, counted_noun: str | None) -> str | None:
         if _CODE_AFTER.match(after):
             return "an identifier (a postal or phone code)"  # "the 10023 zip code"
         name = _NAME_BEFORE.search(before) if previous[:3] != last[:3] else None  # a capital in the word before
-        if name and plain_integer and not counted_noun and not _opens_sentence(s, f.start - len(before) + name.start()):
-            return f"a name's number (after {previous!r})"  # "Channel 12", "Apollo 11"
+        if name and plain_integer and (not counted_noun or _MODEL_AFTER.match(after)) \
+                and not _opens_sentence(s, f.start - len(before) + name.start()):
+            return f"a name's number (after {previous!r})"  # "Channel 12", "Apollo 11", "iPhone 11 Pro cameras"
         if _inside_token(s, f):
             return "part of a URL, path or address"
         if _inside(_PHONE, s, f):

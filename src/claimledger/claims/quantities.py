@@ -14,7 +14,7 @@ from claimledger.claims.changes import change_after, change_before, multipliers_
 from claimledger.claims.exclusions import not_a_claim
 from claimledger.claims.numbers import SCALES, Figure, find_figures
 from claimledger.claims.qualifiers import QualifierMatch, find_qualifier
-from claimledger.claims.units import (currency_before, currency_code, glued_currency_prefixes, glued_symbol,
+from claimledger.claims.units import (UnitMatch, currency_before, currency_code, glued_currency_prefixes, glued_symbol,
                                       is_folded_symbol, unit_after)
 from claimledger.claims.wordlists import word_list
 
@@ -36,10 +36,11 @@ _NOT_NOUNS = {"has", "was", "is", "as", "this", "its", "his", "hers", "us", "yes
               "across", "towards", "always", "perhaps", "whereas", "since", "afterwards", "besides", "alas",
               "does", "goes", "ones", "thesis", "analysis", "crisis", "basis", "axis", "emphasis",
               "specimen", "abdomen", "regimen", "acumen", "stamen"}
-# A rate after a unit: "$3,500 a month", "63 cents per share", "52,000 barrels a day".
+# A rate after a unit: "$3,500 a month", "63 cents per share", "52,000 barrels a day", "a 52,000 barrel-a-day plant"
+# (a hyphen glued: "(2.7 F) - a period" is no rate).
 # Not "$3.9 billion a year earlier": a time, no rate. A conversion in brackets may stand between ("40 million
 # euros ($43 million) a year").
-_RATE_AFTER = re.compile(r"\s*(?:\([^()]{1,40}\)\s*)?(?:-\s*)?(?:per|an?)(?=[\s-])(?P<per>[\s-]+(?P<word>[A-Za-z]+)\b)"
+_RATE_AFTER = re.compile(r"\s*(?:\([^()]{1,40}\)\s*)?(?:(?<=\S)-)?(?:per|an?)(?=[\s-])(?P<per>[\s-]+(?P<word>[A-Za-z]+)\b)"
                          r"(?!\s+(?:earlier|ago|before|later|after|previously|prior)\b)", re.I)
 # A number find_figures leaves alone, with a currency code or a sign glued before it or letters glued after it:
 # "USD10m", "$US55,931,000", "+0.2%", "minus-5", "64GB", "278kg", "1.38pc", "3rd", "8pm", "1080p".
@@ -145,14 +146,17 @@ def quantities_in(s: str, room: int | None, claims_only: bool = False) -> tuple[
     if "-" in s and not claims_only:
         extra.extend(islice(_scores(s, read + [q for q in extra if q.form != "multiplier"]), room))
     kept = [q for i, q in enumerate(read) if i not in replaced]
-    return carried_over(s, _ranges(s, sorted(kept + extra, key=lambda q: q.start))), found
+    return carried_over(s, _ranges(s, sorted(kept + extra, key=lambda q: q.start)), units=not claims_only), found
 
 
 # Between two quantities, the words that make them one range: "$62 to $68", "5 to 7 per cent", "33-35 billion",
 # "two or three weeks".
 _RANGE_GAP = re.compile(r"\s*(?:-|to|or)\s*")
-# After "from" or "between", the first end's unit words may stand in the gap: "from 208 pounds to 193".
+# After "from" or "between", the first end's unit words may stand in the gap: "from 208 pounds to 193"; and a year
+# or a time of day, no quantity of the range: "from $36,040 at 10.45pm to $34,935", "from 20 mpg in 2008 to 29".
 _FROM_GAP = re.compile(r"(?:\s+[A-Za-z.]{1,12}){0,3}?\s*(?P<sep>to|and|-)\s*")
+_FROM_GAP_PAST = re.compile(r"(?:\s+[\w.:]{1,12}){0,6}?\s*(?P<sep>to|and|-)\s*")
+_SKIPPABLE = 2  # quantities that are no claim (a year, a time) a from-to range may reach over
 _FROM_BEFORE = re.compile(r"(?:from|between)\s+$", re.I)
 _SCALE_IN = re.compile(r"(?i)\d\s?(?P<scale>thousand|million|billion|trillion|bn|mn|m|k)\b")
 
@@ -166,24 +170,33 @@ def _ranges(s: str, quantities: list[Quantity]) -> list[Quantity]:
     i = 0
     while i < len(quantities):
         q = quantities[i]
-        nxt = quantities[i + 1] if i + 1 < len(quantities) else None
-        joined = _joined(s, q, nxt) if nxt is not None else None
-        out.append(joined or q)
-        i += 2 if joined else 1
+        joined, skipped = None, 0
+        for skipped in range(min(_SKIPPABLE, len(quantities) - i - 2) + 1):
+            if skipped and quantities[i + skipped].is_claim:
+                break
+            if (joined := _joined(s, q, quantities[i + skipped + 1], skipped)) is not None:
+                break
+        if joined is None:
+            out.append(q)
+            i += 1
+        else:  # the year or time it reached over stays a quantity of its own
+            out.extend([joined, *quantities[i + 1:i + 1 + skipped]])
+            i += 2 + skipped
     return out
 
 
-def _joined(s: str, a: Quantity, b: Quantity) -> Quantity | None:
-    if a.value is None or b.value is None or not (a.is_claim and b.is_claim) \
-            or a.qualifier not in ("exact", "about", "nearly"):
+def _joined(s: str, a: Quantity, b: Quantity, skipped: int = 0) -> Quantity | None:
+    if a.value is None or b.value is None or not (a.is_claim and b.is_claim):
         return None
     gap = s[a.end:b.start]
     opened = _FROM_BEFORE.search(s, max(0, a.start - 9), a.start)
-    if opened:
-        m = _FROM_GAP.fullmatch(gap)
-        if m is None or (m.group("sep") == "and") != opened.group().lower().startswith("between"):
+    between = bool(opened) and opened.group().lower().startswith("between")
+    if opened:  # "from up to 252 miles to 287 miles": after "from" any bound; "between seven to ten years"
+        m = (_FROM_GAP_PAST if skipped else _FROM_GAP).fullmatch(gap)
+        if m is None or (m.group("sep") == "and" and not between):
             return None
-    elif a.change or not (_RANGE_GAP.fullmatch(gap) and b.unit != "count" and a.unit in (b.unit, "count") and a.value < b.value):
+    elif skipped or a.change or a.qualifier not in ("exact", "about", "nearly") \
+            or not (_RANGE_GAP.fullmatch(gap) and b.unit != "count" and a.unit in (b.unit, "count") and a.value < b.value):
         return None
     low, high = a.value, b.value
     scale = _SCALE_IN.search(b.quote)
@@ -191,8 +204,9 @@ def _joined(s: str, a: Quantity, b: Quantity) -> Quantity | None:
         low *= SCALES[scale.group("scale").lower()]  # "US $89 to $93 billion": the scale belongs to both ends
     start = opened.start() if opened else a.start
     unit = b.unit if a.unit == "count" or b.unit.startswith(a.unit + "/") else a.unit  # "$40 and $55 per seat"
+    direction = a.direction or b.direction
     return a._replace(start=start, end=b.end, quote=s[start:b.end], value=None, low=low, high=high, unit=unit,
-                   qualifier="range", change=a.change or b.change, direction=a.direction or b.direction,
+                   qualifier="range", change=direction is not None, direction=direction,
                    form="range", after=b.after, parts=(a, b))
 
 
@@ -308,26 +322,29 @@ def _edges(s: str, taken: list[Quantity]):
             if unit is None and reason is None:
                 continue
         named = unit_after(s[m.end():m.end() + 40]) if unit is None else None  # "minus-170 degrees Celsius"
+        signed_money = currency_before(s[max(0, m.start() - 5):m.start()]) if prefix == "-" and unit is None else None
+        start = m.start() - signed_money.length if signed_money else m.start()  # "$-50.8bn": the symbol is the figure's
         scale = SCALES[m.group("scale").strip().lower()] if m.group("scale") else 1.0
         value = float(m.group("int").replace(",", "") + (m.group("dec") or "")) * scale
         percent = unit == "percent"
         if prefix[:1] in ("-", "m"):
             value = -value
-        q = find_qualifier(_before(s, m.start()), _after(s, m.end()))
-        window = _before(s, m.start() - q.before)[-40:]
+        q = find_qualifier(_before(s, start), _after(s, m.end()))
+        window = _before(s, start - q.before)[-40:]
         strict, loose = change_before(window)
         direction = ("up" if prefix == "+" else "down" if percent and value < 0 else None) or loose
         claimed = percent and (prefix[:1] in "+-m" and prefix or strict)
         claim_value = -abs(value) if claimed and direction == "down" else value
-        figure = Figure(m.start(), m.end(), value, "percent" if percent else "digits", percent, 1.0)
+        figure = Figure(start, m.end(), value, "percent" if percent else "digits", percent, 1.0)
         number = Figure(m.start("int"), m.end("dec") if m.group("dec") else m.end("int"), value, "digits", False, 1.0)
         reason = reason or not_a_claim(s, number, None)
         if unit and reason is not None and (reason.startswith(_UNIT_OUTWEIGHS) or _slash_is_the_unit(s, m, suffix)):
             reason = None  # "640bhp" after a name, "80km/h": measures, not a name's number or a path
         yield _quantity(s, figure, q, claim_value, "percent_change" if claimed else unit or "count",
-                        unit or (named.unit if named else "count"), direction, q.qualifier, reason)
+                        unit or (signed_money or named or _NO_UNIT).unit, direction, q.qualifier, reason)
 
 
+_NO_UNIT = UnitMatch("count", 0)
 _SCORE = re.compile(r"(?<![\w.,/:#+-])(?P<a>\d{1,3})-(?P<b>\d{1,3})(?![\w/-]|\.\d)")
 
 
