@@ -9,10 +9,10 @@ from dataclasses import dataclass, replace
 from datetime import date
 from functools import cached_property, lru_cache
 
-from claimledger.claims.lemmas import lemma, lemmas, lexicon, words_of
+from claimledger.claims.lemmas import lemma, lemma_sequence, lemmas, lexicon, words_of
 from claimledger.claims.model import DURATION_UNITS, Frame, TimeFrame
 from claimledger.claims.text import sentences
-from claimledger.claims.wordlists import word_list
+from claimledger.claims.wordlists import any_of, word_list
 from claimledger.claims.timeref import MONTHS, periods_in_lower
 from claimledger.claims.timeframe import read_time, running_total, same_period, scoping_time, since_then
 
@@ -94,7 +94,7 @@ def _patterns() -> dict:
     return {
         "boundary": re.compile("|".join(f"(?:{b})" for b in data["clauses"]["boundaries"])),
         "restrictions": tuple(re.compile(p) for p in data["restrictions"]["patterns"]),
-        "any_restriction": re.compile("|".join(f"(?:{p})" for p in data["restrictions"]["patterns"])),
+        "any_restriction": any_of(data["restrictions"]["patterns"]),
         "any_attribution": re.compile(r"\b(?:" + "|".join(data["attribution"]["triggers"]) + r")\b", re.I),
         # the same over lower-cased ASCII text (most text), where it finds the same: case-blind costs four times more
         "any_attribution_lower": re.compile(r"\b(?:" + "|".join(t.lower() for t in data["attribution"]["triggers"])
@@ -308,8 +308,8 @@ def forget_texts() -> None:
     for each figure), and an article's texts are not worth keeping for the next (nor may they flatter a benchmark
     that reads the same texts twice)."""
     for cached in (clauses, _first_figure, _mentions, place_in, _group, _restriction, read_time, _attribution, lemmas,
-                   words_of, _named_places, _figure_free_places, _group_named, _before_sentence, reported_by,
-                   _other_place):
+                   lemma_sequence, words_of, _named_places, _figure_free_places, _group_named, _before_sentence,
+                   reported_by, _other_place):
         cached.cache_clear()
 
 
@@ -337,7 +337,7 @@ def _measure(lower: str, at: int, until: int, unit: str, names: Names) -> str | 
         words = {w for _, _, w in lemmas(lower)}
         return "duration" if words & set(names.events) else None
     tokens = lemmas(lower)
-    sequence = tuple(t[2] for t in tokens)
+    sequence = lemma_sequence(lower)
     hits: list[tuple[int, int, str]] = []
     for i, phrase, (name, kind) in _phrases_at(sequence, _measure_index()):
         if kind == "after" and not (until <= tokens[i][0] <= until + 25 and "," not in lower[until:tokens[i][0]]):
@@ -409,7 +409,7 @@ def _counted(lower: str, at: int, until: int, unit: str, counted: str | None, na
         words = [w for _, _, w in lemmas(lower)]
         return next((w for w in words if w in names.events), None)
     tokens = lemmas(lower)
-    sequence = tuple(t[2] for t in tokens)
+    sequence = lemma_sequence(lower)
     between = lower[until:].split(counted.lower(), 1)[0] if counted is not None else ""
     far = _FAR.search(between) is not None
     if counted is not None and (far and lemma(counted) in _patterns()["agents"] or lemma(counted) in _measure_words()

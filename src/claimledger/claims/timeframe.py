@@ -10,6 +10,7 @@ from functools import lru_cache
 from claimledger.claims.lemmas import lexicon
 from claimledger.claims.model import DURATION_UNITS, TimeFrame
 from claimledger.claims.timeref import MONTHS, month_number, periods_in_lower
+from claimledger.claims.wordlists import any_of
 
 _WEEK_OR_YEARS = re.compile(r"\b(?:this|last|past)\s+week(?:end)?\b|\bbetween\s+(?:19|20)\d\d\s+and\s+(?:19|20)\d\d\b")
 _PASSED = re.compile(r"\b(?:reached|passed|exceeded|surpassed|topped|crossed|(?:rose|risen|climbed|grown|grew)\s+to)\b")
@@ -40,7 +41,7 @@ def _time_patterns() -> dict:
         "past_hours": re.compile(r"\b(?:in|over|during)\s+the\s+(?:past|last|previous)\s+(?:\d+|twenty-four|48|72)\s+"
                                  r"hours\b|\b(?:past|last)\s+(?:\d+|twenty-four)\s+hours\b|\b(?:"
                                  + "|".join(map(re.escape, time["past_hours"])) + r")\b"),
-        "running": re.compile("|".join(f"(?:{r})" for r in time["running"])),
+        "running": any_of(time["running"]),
         "cumulative": re.compile(r"\b(?:" + "|".join(map(re.escape, time["cumulative"])) + r")\b"),
         "half": re.compile(rf"\b(?P<which>{'|'.join(time['halves'])})\s+half\s+of\s+(?:the\s+year\s+)?(?P<year>(?:19|20)\d\d)\b"),
         "quarter": re.compile(rf"\b(?P<which>{'|'.join(time['quarters'])})\s+quarter\s+of\s+(?P<year>(?:19|20)\d\d)\b"),
@@ -100,7 +101,9 @@ def scoping_time(before: str, after: str, published: date | None) -> TimeFrame |
     """A named period or start in the sentence around the clause scopes the figure too ("In 2022, 38,000 left,
     with 23,000 returning"); a day or an hour count there belongs to its own clause. No time words: as of the
     article's date."""
-    for text in (_last_time_words(before.lower(), published), after):
+    for text in (_last_time_words(before.lower(), published) if before else "", after):
+        if not text:
+            continue  # no words, no time (a clause that is its whole sentence has nothing around it)
         found = read_time(text.lower(), len(text), len(text), "count", published)
         if found is not None and found.kind in ("period", "since"):
             return found
