@@ -83,8 +83,34 @@ class Names:
 
 @lru_cache(maxsize=64)
 def _names_pattern(words: tuple[str, ...]) -> re.Pattern:
-    body = "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(set(words), key=len, reverse=True))
+    """Any of the names as a whole word (a space in a name: any run of spaces), the longest that fits first."""
+    body = _alternation(sorted(set(words)))
     return re.compile(rf"(?<![\w-])(?:{body})(?![\w-])" if body else r"(?!)")
+
+
+def _alternation(words: list[str]) -> str:
+    """The words as one regular expression shaped as a tree of their shared beginnings ("oslo(?:\\s+fjord)?" for
+    "oslo" and "oslo fjord"): a text position is tried against the few names that start with its letter, not against
+    every name. At each branch the longer names come first, so where two names fit the longer one is taken (and, if
+    what follows rules it out, the next shorter one), as in a list sorted longest first."""
+    tree: dict = {}
+    for word in words:
+        node = tree
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}  # a name ends here
+
+    def pattern(node: dict) -> str:
+        branches = [(r"\s+" if char == " " else re.escape(char)) + pattern(child)
+                    for char, child in node.items() if char]
+        if not branches:
+            return ""
+        ends = "" in node
+        if len(branches) == 1 and not ends:
+            return branches[0]
+        return "(?:" + "|".join(branches) + ("|" if ends else "") + ")"
+
+    return pattern(tree)
 
 
 @lru_cache(maxsize=1)
