@@ -12,7 +12,8 @@ from functools import cached_property, lru_cache
 from claimledger.claims.lemmas import lemma, lemma_sequence, lemmas, lexicon, words_of
 from claimledger.claims.model import DURATION_UNITS, Frame, TimeFrame
 from claimledger.claims.text import sentences
-from claimledger.claims.wordlists import any_of, word_list
+from claimledger.claims.patterns import any_of, may_match, required_strings
+from claimledger.claims.wordlists import word_list
 from claimledger.claims.timeref import MONTHS, periods_in_lower
 from claimledger.claims.timeframe import read_time, running_total, same_period, scoping_time, since_then
 
@@ -119,22 +120,29 @@ def _patterns() -> dict:
     data = lexicon()
     return {
         "boundary": re.compile("|".join(f"(?:{b})" for b in data["clauses"]["boundaries"])),
-        "restrictions": tuple(re.compile(p) for p in data["restrictions"]["patterns"]),
+        "restrictions": _guarded(data["restrictions"]["patterns"]),
         "any_restriction": any_of(data["restrictions"]["patterns"]),
         "any_attribution": re.compile(r"\b(?:" + "|".join(data["attribution"]["triggers"]) + r")\b", re.I),
         # the same over lower-cased ASCII text (most text), where it finds the same: case-blind costs four times more
         "any_attribution_lower": re.compile(r"\b(?:" + "|".join(t.lower() for t in data["attribution"]["triggers"])
                                             + r")\b"),
         "whole": frozenset(data["restrictions"]["whole"]),
-        "attribution": tuple(re.compile(p) for p in data["attribution"]["patterns"]),
+        "attribution": _guarded(data["attribution"]["patterns"]),
         "agents": frozenset(data["agents"]["nouns"] + data["agents"]["verbs"]),
         "doer_nouns": frozenset(data["agents"]["nouns"]),
         "measures": {name: {k: tuple(tuple(p.split()) for p in v) for k, v in entry.items() if k != "before"}
                      for name, entry in data["measures"].items()},
-        "before": {name: re.compile(entry["before"]) for name, entry in data["measures"].items() if "before" in entry},
+        "before": {name: _guarded([entry["before"]])[0] for name, entry in data["measures"].items()
+                   if "before" in entry},
         "order": tuple(data["measure_order"]["first"]),
         "relative": re.compile(r"^\s*(?:" + "|".join(map(re.escape, data["duration"]["relative"])) + r")\b"),
     }
+
+
+def _guarded(patterns: list[str]) -> tuple[tuple[re.Pattern, frozenset[str] | None], ...]:
+    """Each pattern compiled, with the strings one of which its every match holds (the search is skipped for a text
+    without any of them: most of a sentence's attribution and restriction patterns cannot match it)."""
+    return tuple((compiled, required_strings(compiled)) for compiled in map(re.compile, patterns))
 
 
 @lru_cache(maxsize=1024)
@@ -418,8 +426,8 @@ def _phrases_at(sequence: tuple[str, ...], index: PhraseIndex):
 def _measure_before(before: str, names: Names) -> str | None:
     """A measure said only by the words right before the figure, where no other stands: "Oslo's 0.7 million
     people" (a population, when the owner is a place), "home to 2.1 million"."""
-    for name, pattern in _patterns()["before"].items():
-        m = pattern.search(before)
+    for name, (pattern, required) in _patterns()["before"].items():
+        m = pattern.search(before) if may_match(required, before) else None
         if m is not None and (m.group("owner") is None or names.place_of(m.group("owner"))):
             return name
     return None
@@ -607,8 +615,8 @@ def _restriction(lower: str, names: Names) -> str | None:
     group_words = names.name_lemmas
     if not _patterns()["any_restriction"].search(lower):
         return None
-    for pattern in _patterns()["restrictions"]:
-        for m in pattern.finditer(lower):
+    for pattern, required in _patterns()["restrictions"]:
+        for m in pattern.finditer(lower) if may_match(required, lower) else ():
             words = [w for _, _, w in lemmas(m.group())][1:]
             if words and all(w in _patterns()["whole"] or w in group_words for w in words):
                 continue
@@ -622,8 +630,8 @@ def _attribution(text: str) -> str | None:
     if not (_patterns()["any_attribution_lower"].search(text.lower()) if text.isascii()
             else _patterns()["any_attribution"].search(text)):
         return None
-    for pattern in _patterns()["attribution"]:
-        m = pattern.search(text)
+    for pattern, required in _patterns()["attribution"]:
+        m = pattern.search(text) if may_match(required, text) else None
         if m is not None:
             return " ".join(m.group("who").split()).rstrip(".,")
     return None

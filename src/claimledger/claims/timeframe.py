@@ -10,7 +10,7 @@ from functools import lru_cache
 from claimledger.claims.lemmas import lexicon
 from claimledger.claims.model import DURATION_UNITS, TimeFrame
 from claimledger.claims.timeref import MONTHS, month_number, periods_in_lower
-from claimledger.claims.wordlists import any_of
+from claimledger.claims.patterns import any_of
 
 _WEEK_OR_YEARS = re.compile(r"\b(?:this|last|past)\s+week(?:end)?\b|\bbetween\s+(?:19|20)\d\d\s+and\s+(?:19|20)\d\d\b")
 _PASSED = re.compile(r"\b(?:reached|passed|exceeded|surpassed|topped|crossed|(?:rose|risen|climbed|grown|grew)\s+to)\b")

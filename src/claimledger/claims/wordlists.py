@@ -3,7 +3,6 @@ data beside the code, read once per process."""
 
 from __future__ import annotations
 
-import re
 import tomllib
 from functools import lru_cache
 from importlib import resources
@@ -25,10 +24,3 @@ def word_list(name: str) -> dict[str, Any]:
     except tomllib.TOMLDecodeError as exc:
         raise WordListError(f"{path}: {exc}") from None
 
-
-def any_of(patterns: list[str]) -> re.Pattern:
-    """One pattern that matches where the first of `patterns` to match there does. A word boundary that opens every
-    one is said once, before the alternatives: tried at every position of a text, it is most of the search's cost."""
-    if patterns and all(p.startswith(r"\b") for p in patterns):
-        return re.compile(r"\b(?:" + "|".join(f"(?:{p[2:]})" for p in patterns) + ")")
-    return re.compile("|".join(f"(?:{p})" for p in patterns))
