@@ -9,7 +9,7 @@ import pytest
 from conftest import REPO
 
 from claimledger.claims.lemmas import lexicon
-from claimledger.claims.patterns import any_of, may_match, required_strings
+from claimledger.claims.patterns import Guarded, any_of, may_match, required_strings
 
 
 @pytest.mark.parametrize("pattern, required", [
@@ -56,3 +56,15 @@ def test_any_of_matches_where_the_patterns_do():
     for text in _texts():
         found, expected = joined.search(text.lower()), plain.search(text.lower())
         assert (found and found.span()) == (expected and expected.span())
+
+
+def test_a_guarded_time_pattern_finds_what_the_bare_pattern_finds():
+    from claimledger.claims.timeframe import _time_patterns
+
+    guards = [p for p in _time_patterns().values() if isinstance(p, Guarded)]
+    assert guards  # the lexicon's hour and running-total words are guarded
+    for text in _texts():
+        lower = text.lower()
+        for guard in guards:
+            found, bare = guard.search(lower), guard.pattern.search(lower)
+            assert (found and found.span()) == (bare and bare.span()), (guard.pattern.pattern, text)

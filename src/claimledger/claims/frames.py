@@ -12,7 +12,7 @@ from functools import cached_property, lru_cache
 from claimledger.claims.lemmas import lemma, lemma_sequence, lemmas, lexicon, words_of
 from claimledger.claims.model import DURATION_UNITS, Frame, TimeFrame
 from claimledger.claims.text import sentences
-from claimledger.claims.patterns import any_of, may_match, required_strings
+from claimledger.claims.patterns import any_of, guarded, may_match, required_strings
 from claimledger.claims.wordlists import word_list
 from claimledger.claims.timeref import MONTHS, periods_in_lower
 from claimledger.claims.timeframe import read_time, running_total, same_period, scoping_time, since_then
@@ -278,7 +278,7 @@ def _figure_restriction(lower: str, at: int, until: int, unit: str) -> str | Non
 
 _RATE_AFTER = re.compile(r"\s+(?:a|per|each|every)\s+(?:day|week|month|year)\b(?!\s+(?:ago|later|earlier|before|after|"
                          r"since|into|of)\b)")
-_AVERAGE_BEFORE = re.compile(r"\baverage\s+(?:of\s+)?(?:about\s+|some\s+|nearly\s+|around\s+)?$")
+_AVERAGE_BEFORE = guarded(re.compile(r"\baverage\s+(?:of\s+)?(?:about\s+|some\s+|nearly\s+|around\s+)?$"))
 _AS_MANY_AS = re.compile(r"\s+as\s+(?:many|much|high|large|big)\s+as\b|\s+(?:more|higher|larger)\s+than\b")
 _AS = re.compile(r"\s+(?:as|than)\b")
 _ENDS_AS_MANY = re.compile(r"\b(?:as\s+(?:many|much|high|large|big)|more|higher|larger)$")
@@ -313,7 +313,7 @@ _ALSO = ("another", "a further", "an additional")
 _BARE_PAIR = re.compile(r"\s+and\s+(?:some\s+|about\s+|nearly\s+|more\s+than\s+)?[\d,.]+\s+[a-z]+\s+(?:were|are|had|have|was|killed|dead|died|wounded|injured)\b")
 _AND_FIRST = re.compile(r"\s*,?\s*and\s")
 _OF_THEM = re.compile(r"\s+of\s+(?:them|whom|those)\b")
-_SAME_YEAR = re.compile(r"\b(?:the\s+same|that)\s+year\b")
+_SAME_YEAR = guarded(re.compile(r"\b(?:the\s+same|that)\s+year\b"))
 _RELATIVE = re.compile(r"[\s,]*(?:which|who)\b")
 _DATE_YEAR = re.compile(rf"(?:{MONTHS})\.?\s+\d{{1,2}},\s+(?:19|20)\d\d\b")
 _SAID_BETWEEN = re.compile(r"\b(?:that|said|says|told|tells|according|reported|announced)\b")

@@ -90,3 +90,36 @@ def _spelled(items) -> frozenset[str] | None:
 def may_match(required: frozenset[str] | None, text: str) -> bool:
     """False only when `text` holds none of the strings a pattern requires (so the pattern cannot match it)."""
     return required is None or any(s in text for s in required)
+
+
+class Guarded:
+    """A compiled pattern that first asks, by plain `in` tests, whether the text holds one of the strings its every
+    match must contain; a text without any is answered at once, as the search would answer it (no match)."""
+
+    __slots__ = ("pattern", "required")
+
+    def __init__(self, pattern: re.Pattern, required: frozenset[str]):
+        self.pattern, self.required = pattern, required
+
+    def search(self, text: str, *span: int) -> re.Match | None:
+        return self.pattern.search(text, *span) if may_match(self.required, text) else None
+
+    def match(self, text: str, *span: int) -> re.Match | None:
+        return self.pattern.match(text, *span) if may_match(self.required, text) else None
+
+    def finditer(self, text: str, *span: int):
+        return self.pattern.finditer(text, *span) if may_match(self.required, text) else iter(())
+
+    def sub(self, replacement, text: str) -> str:
+        return self.pattern.sub(replacement, text) if may_match(self.required, text) else text
+
+
+SHORTEST_GUARD = 4  # characters: shorter required strings stand in most texts, and the test would only cost
+
+
+def guarded(pattern: re.Pattern) -> re.Pattern | Guarded:
+    """The pattern behind a guard of its required strings, when it has telling ones; else the pattern itself."""
+    required = required_strings(pattern)
+    if required is None or min(map(len, required)) < SHORTEST_GUARD:
+        return pattern
+    return Guarded(pattern, required)

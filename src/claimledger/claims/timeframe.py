@@ -9,8 +9,8 @@ from functools import lru_cache
 
 from claimledger.claims.lemmas import lexicon
 from claimledger.claims.model import DURATION_UNITS, TimeFrame
+from claimledger.claims.patterns import any_of, guarded
 from claimledger.claims.timeref import MONTHS, month_number, periods_in_lower
-from claimledger.claims.patterns import any_of
 
 _WEEK_OR_YEARS = re.compile(r"\b(?:this|last|past)\s+week(?:end)?\b|\bbetween\s+(?:19|20)\d\d\s+and\s+(?:19|20)\d\d\b")
 _PASSED = re.compile(r"\b(?:reached|passed|exceeded|surpassed|topped|crossed|(?:rose|risen|climbed|grown|grew)\s+to)\b")
@@ -19,7 +19,8 @@ _PAST_SPAN = re.compile(r"\b(?:over|in|during)\s+the\s+(?:past|last)\s+(?:year|m
 
 @lru_cache(maxsize=1)
 def _time_patterns() -> dict:
-    """The lexicon's time words as regular expressions, compiled once."""
+    """The lexicon's time words as regular expressions, compiled once (the ones most clauses cannot match behind a
+    guard of the words they need, claims/patterns.py)."""
     time = lexicon()["time"]
     weekdays = "|".join(time["weekdays"])
     said = "|".join(time["said"])
@@ -38,11 +39,11 @@ def _time_patterns() -> dict:
                           rf"\b(?!,?\s+(?:19|20)\d\d\b(?!\s+(?:attack|assault|massacre)))|"
                           rf"\b(?:\d{{1,2}}\s+(?:{MONTHS})|(?:{MONTHS})\s+\d{{1,2}}(?!\d))(?:,?\s+(?:19|20)\d\d)?\s+"
                           rf"(?:attack|assault|massacre|raid|incursion)s?\b"),
-        "past_hours": re.compile(r"\b(?:in|over|during)\s+the\s+(?:past|last|previous)\s+(?:\d+|twenty-four|48|72)\s+"
+        "past_hours": guarded(re.compile(r"\b(?:in|over|during)\s+the\s+(?:past|last|previous)\s+(?:\d+|twenty-four|48|72)\s+"
                                  r"hours\b|\b(?:past|last)\s+(?:\d+|twenty-four)\s+hours\b|\b(?:"
-                                 + "|".join(map(re.escape, time["past_hours"])) + r")\b"),
+                                 + "|".join(map(re.escape, time["past_hours"])) + r")\b")),
         "running": any_of(time["running"]),
-        "cumulative": re.compile(r"\b(?:" + "|".join(map(re.escape, time["cumulative"])) + r")\b"),
+        "cumulative": guarded(re.compile(r"\b(?:" + "|".join(map(re.escape, time["cumulative"])) + r")\b")),
         "half": re.compile(rf"\b(?P<which>{'|'.join(time['halves'])})\s+half\s+of\s+(?:the\s+year\s+)?(?P<year>(?:19|20)\d\d)\b"),
         "quarter": re.compile(rf"\b(?P<which>{'|'.join(time['quarters'])})\s+quarter\s+of\s+(?P<year>(?:19|20)\d\d)\b"),
         "halves": time["halves"],
