@@ -208,8 +208,7 @@ def read_frame(sentence: str, start: int, end: int, unit: str, counted: str | No
             time = time or read_time(following, 0, 0, "count", context.published) or running_total(following)
     part = _PART_OF.match(lower, until)  # "8,119 of the more than 34,500 deaths", "100 of the hostages"
     head = sentence[:min(spans[0][1], REACH)] if index > 0 else ""  # the first clause scopes what follows it
-    preamble = sentence[:min(_first_figure(sentence), REACH)]
-    preamble = preamble[:preamble.rfind(",") + 1]  # a fronted phrase ("Among Labour voters, ...") scopes them all
+    preamble = _preamble(sentence)  # a fronted phrase ("Among Labour voters, ...") scopes them all
     if time is None and index > 0 and _AND_FIRST.match(lower):
         # "100 bodies arrived in the past 24 hours and 603 were wounded": the pair shares the first one's day
         pa, pb = spans[index - 1]
@@ -345,6 +344,15 @@ def forget_texts() -> None:
                    lemma_sequence, words_of, _named_places, _figure_free_places, _group_named, _before_sentence,
                    reported_by, _other_place):
         cached.cache_clear()
+
+
+def _preamble(sentence: str) -> str:
+    """The sentence's opening words up to the last comma before its first figure (within REACH): "Among Labour
+    voters, " in "Among Labour voters, 62% back the deal"; "" when no comma stands there (the usual case, told
+    without looking for the figure)."""
+    if "," not in sentence[:REACH]:
+        return ""
+    return sentence[:sentence.rfind(",", 0, min(_first_figure(sentence), REACH)) + 1]
 
 
 @lru_cache(maxsize=1024)

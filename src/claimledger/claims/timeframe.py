@@ -25,10 +25,12 @@ def _time_patterns() -> dict:
     weekdays = "|".join(time["weekdays"])
     said = "|".join(time["said"])
     return {
-        # One look for any time word at all: most clauses have none, and then the patterns below need not run.
-        "any_time": re.compile(rf"(?:19|20)\d\d|\b(?:{MONTHS}|{weekdays}|since|past|last|this|previous|overnight|"
-                               rf"weeks?|weekend|hours?|half|quarter|between|start|beginning|"
-                               + "|".join(re.escape(w) for w in time["past_hours"]) + r")\b"),
+        # One look for any year or time word at all: most clauses have none, and then the patterns below need not
+        # run. Two searches: a year's digits are found by a scan for "1" and "2", which the words would defeat.
+        "any_year": re.compile(r"(?:19|20)\d\d"),
+        "any_time_word": re.compile(rf"\b(?:{MONTHS}|{weekdays}|since|past|last|this|previous|overnight|"
+                                    rf"weeks?|weekend|hours?|half|quarter|between|start|beginning|"
+                                    + "|".join(re.escape(w) for w in time["past_hours"]) + r")\b"),
         "said_day": re.compile(rf"\b(?:{said})\s+(?:on\s+)?(?:{weekdays}|(?:\d{{1,2}}\s+(?:{MONTHS}))|"
                                rf"(?:(?:{MONTHS})\s+\d{{1,2}}))\b|"
                                # "On November 6 the ministry said that ...": the day it was said, said first
@@ -63,7 +65,7 @@ def _time_patterns() -> dict:
 def read_time(lower: str, at: int, until: int, unit: str, published: date | None) -> TimeFrame | None:
     """When the clause says its figure holds; None when it says nothing of time."""
     p = _time_patterns()
-    if unit not in DURATION_UNITS and not p["any_time"].search(lower):
+    if unit not in DURATION_UNITS and not (p["any_year"].search(lower) or p["any_time_word"].search(lower)):
         return None
     if unit in DURATION_UNITS:
         after, before = lower[until:], lower[:at]
