@@ -304,10 +304,10 @@ def _before_sentence(paragraph: str, sentence: str) -> str:
 _FIRST = re.compile(r"\b(?:first|opening|initial)\s+$")
 _BARE_FIGURE = re.compile(r"[\s,]*(?:and\s+|including\s+|among\s+them\s+)?(?:some\s+|about\s+|nearly\s+|more\s+than\s+|at\s+least\s+)?"
                           r"[\d,.]+\s+(?:[a-z]+\s+)?[a-z]+[\s,]*")
-_OWN_VERB = re.compile(r"\b(?:have|has|had|will|would|can|could|do|does|did)\b|"  # not "and 1,000 were women"
-                       r"\b(?:is|are|was|were)\s+(?:still\s+|now\s+|also\s+|being\s+)?(?:[a-z]+ed|taken|driven|given|"
-                       r"hidden|beaten|broken|stolen|chosen|fallen|seen|known|shown|thrown|born|held|left|lost|hurt|"
-                       r"kept|caught)\b")
+_OWN_VERB = any_of([r"\b(?:have|has|had|will|would|can|could|do|does|did)\b",  # not "and 1,000 were women"
+                    r"\b(?:is|are|was|were)\s+(?:still\s+|now\s+|also\s+|being\s+)?(?:[a-z]+ed|taken|driven|given|"
+                    r"hidden|beaten|broken|stolen|chosen|fallen|seen|known|shown|thrown|born|held|left|lost|hurt|"
+                    r"kept|caught)\b"])
 _ALSO = ("another", "a further", "an additional")
 _BARE_PAIR = re.compile(r"\s+and\s+(?:some\s+|about\s+|nearly\s+|more\s+than\s+)?[\d,.]+\s+[a-z]+\s+(?:were|are|had|have|was|killed|dead|died|wounded|injured)\b")
 _AND_FIRST = re.compile(r"\s*,?\s*and\s")

@@ -68,7 +68,7 @@ def lemma(word: str) -> str:
 @lru_cache(maxsize=4096)
 def lemmas(text: str) -> tuple[tuple[int, int, str], ...]:
     """(start, end, lemma) of every word of a lower-cased text, in order (a clause is asked for several slots)."""
-    return tuple([(*m.span(), lemma(m[0])) for m in _WORD.finditer(text)])  # a list first: no generator to step
+    return tuple([(m.start(), m.end(), lemma(m.group())) for m in _WORD.finditer(text)])  # a list: no generator
 
 
 @lru_cache(maxsize=4096)
