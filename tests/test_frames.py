@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import pandas as pd
@@ -12,7 +13,7 @@ from conftest import REPO, SHARED
 from claimledger.checks.engine import check_claim
 from claimledger.checks.model import Reference
 from claimledger.claims.extract import extract_claims
-from claimledger.claims.frames import clauses, read_frame
+from claimledger.claims.frames import _names_pattern, clauses, read_frame
 from claimledger.claims.lemmas import lemma
 from claimledger.claims.matching import match_metric
 from claimledger.claims.model import Article
@@ -333,6 +334,27 @@ def test_a_share_of_the_killed_is_a_share_not_a_change():
 def test_an_identifier_gets_no_metric():
     for found in claims_in("A poll aired by Channel 12 news on Friday found 62% of Israelis back the deal."):
         assert found.quote == "62%" or found.metric is None
+
+
+NAMES = ("oslo", "oslo fjord", "oslo city", "oslovian", "east ridge", "greater east ridge", "st. elm")
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("in the oslo fjord and oslo city", ["oslo fjord", "oslo city"]),
+    ("the oslo  fjords, oslovians and the oslovian", ["oslo", "oslovian"]),  # the longest name a whole word
+    ("the greater east ridge and the east-ridge", ["greater east ridge"]),
+    ("st. elm, st elm, mid-oslo", ["st. elm"]),
+])
+def test_a_name_is_found_whole_and_longest_first(text, expected):
+    assert [m.group() for m in _names_pattern(NAMES).finditer(text)] == expected
+
+
+def test_names_are_found_where_a_longest_first_list_of_them_finds_them():
+    listed = re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(n).replace(r"\ ", r"\s+") for n in
+                                                    sorted(NAMES, key=len, reverse=True)) + r")(?![\w-])")
+    text = " ".join(f"{n}{tail}" for n in NAMES for tail in (" ", "s ", "-", ", ", "\n")) + " oslo fjor oslo  city"
+    assert [(m.span(), m.group()) for m in _names_pattern(NAMES).finditer(text)] == \
+        [(m.span(), m.group()) for m in listed.finditer(text)]
 
 
 @pytest.mark.parametrize("text, title, place", [

@@ -147,7 +147,8 @@ def _title_and_lead(article: Article, text: str) -> str:
     """What every frame of the article may look at beyond its sentence and paragraph: the title and the lead
     paragraph."""
     lead = next((p for p in text.split("\n\n") if p.strip()), "")[:2000]
-    return f"{article.title}\n{lead}"
+    # Without a title, the lead alone: the same places and groups, and often the very paragraph already read.
+    return f"{article.title}\n{lead}" if article.title else lead
 
 
 def _readings(sentence: Sentence, room: int) -> tuple[list[_Reading], int]:

@@ -9,9 +9,10 @@ from dataclasses import dataclass, replace
 from datetime import date
 from functools import cached_property, lru_cache
 
-from claimledger.claims.lemmas import lemma, lemmas, lexicon, words_of
+from claimledger.claims.lemmas import lemma, lemma_sequence, lemmas, lexicon, words_of
 from claimledger.claims.model import DURATION_UNITS, Frame, TimeFrame
 from claimledger.claims.text import sentences
+from claimledger.claims.patterns import any_of, guarded, may_match, required_strings
 from claimledger.claims.wordlists import word_list
 from claimledger.claims.timeref import MONTHS, periods_in_lower
 from claimledger.claims.timeframe import read_time, running_total, same_period, scoping_time, since_then
@@ -83,8 +84,34 @@ class Names:
 
 @lru_cache(maxsize=64)
 def _names_pattern(words: tuple[str, ...]) -> re.Pattern:
-    body = "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(set(words), key=len, reverse=True))
+    """Any of the names as a whole word (a space in a name: any run of spaces), the longest that fits first."""
+    body = _alternation(sorted(set(words)))
     return re.compile(rf"(?<![\w-])(?:{body})(?![\w-])" if body else r"(?!)")
+
+
+def _alternation(words: list[str]) -> str:
+    """The words as one regular expression shaped as a tree of their shared beginnings ("oslo(?:\\s+fjord)?" for
+    "oslo" and "oslo fjord"): a text position is tried against the few names that start with its letter, not against
+    every name. At each branch the longer names come first, so where two names fit the longer one is taken (and, if
+    what follows rules it out, the next shorter one), as in a list sorted longest first."""
+    tree: dict = {}
+    for word in words:
+        node = tree
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}  # a name ends here
+
+    def pattern(node: dict) -> str:
+        branches = [(r"\s+" if char == " " else re.escape(char)) + pattern(child)
+                    for char, child in node.items() if char]
+        if not branches:
+            return ""
+        ends = "" in node
+        if len(branches) == 1 and not ends:
+            return branches[0]
+        return "(?:" + "|".join(branches) + ("|" if ends else "") + ")"
+
+    return pattern(tree)
 
 
 @lru_cache(maxsize=1)
@@ -93,22 +120,29 @@ def _patterns() -> dict:
     data = lexicon()
     return {
         "boundary": re.compile("|".join(f"(?:{b})" for b in data["clauses"]["boundaries"])),
-        "restrictions": tuple(re.compile(p) for p in data["restrictions"]["patterns"]),
-        "any_restriction": re.compile("|".join(f"(?:{p})" for p in data["restrictions"]["patterns"])),
+        "restrictions": _guarded(data["restrictions"]["patterns"]),
+        "any_restriction": any_of(data["restrictions"]["patterns"]),
         "any_attribution": re.compile(r"\b(?:" + "|".join(data["attribution"]["triggers"]) + r")\b", re.I),
         # the same over lower-cased ASCII text (most text), where it finds the same: case-blind costs four times more
         "any_attribution_lower": re.compile(r"\b(?:" + "|".join(t.lower() for t in data["attribution"]["triggers"])
                                             + r")\b"),
         "whole": frozenset(data["restrictions"]["whole"]),
-        "attribution": tuple(re.compile(p) for p in data["attribution"]["patterns"]),
+        "attribution": _guarded(data["attribution"]["patterns"]),
         "agents": frozenset(data["agents"]["nouns"] + data["agents"]["verbs"]),
         "doer_nouns": frozenset(data["agents"]["nouns"]),
         "measures": {name: {k: tuple(tuple(p.split()) for p in v) for k, v in entry.items() if k != "before"}
                      for name, entry in data["measures"].items()},
-        "before": {name: re.compile(entry["before"]) for name, entry in data["measures"].items() if "before" in entry},
+        "before": {name: _guarded([entry["before"]])[0] for name, entry in data["measures"].items()
+                   if "before" in entry},
         "order": tuple(data["measure_order"]["first"]),
         "relative": re.compile(r"^\s*(?:" + "|".join(map(re.escape, data["duration"]["relative"])) + r")\b"),
     }
+
+
+def _guarded(patterns: list[str]) -> tuple[tuple[re.Pattern, frozenset[str] | None], ...]:
+    """Each pattern compiled, with the strings one of which its every match holds (the search is skipped for a text
+    without any of them: most of a sentence's attribution and restriction patterns cannot match it)."""
+    return tuple((compiled, required_strings(compiled)) for compiled in map(re.compile, patterns))
 
 
 @lru_cache(maxsize=1024)
@@ -174,8 +208,7 @@ def read_frame(sentence: str, start: int, end: int, unit: str, counted: str | No
             time = time or read_time(following, 0, 0, "count", context.published) or running_total(following)
     part = _PART_OF.match(lower, until)  # "8,119 of the more than 34,500 deaths", "100 of the hostages"
     head = sentence[:min(spans[0][1], REACH)] if index > 0 else ""  # the first clause scopes what follows it
-    preamble = sentence[:min(_first_figure(sentence), REACH)]
-    preamble = preamble[:preamble.rfind(",") + 1]  # a fronted phrase ("Among Labour voters, ...") scopes them all
+    preamble = _preamble(sentence)  # a fronted phrase ("Among Labour voters, ...") scopes them all
     if time is None and index > 0 and _AND_FIRST.match(lower):
         # "100 bodies arrived in the past 24 hours and 603 were wounded": the pair shares the first one's day
         pa, pb = spans[index - 1]
@@ -244,7 +277,7 @@ def _figure_restriction(lower: str, at: int, until: int, unit: str) -> str | Non
 
 _RATE_AFTER = re.compile(r"\s+(?:a|per|each|every)\s+(?:day|week|month|year)\b(?!\s+(?:ago|later|earlier|before|after|"
                          r"since|into|of)\b)")
-_AVERAGE_BEFORE = re.compile(r"\baverage\s+(?:of\s+)?(?:about\s+|some\s+|nearly\s+|around\s+)?$")
+_AVERAGE_BEFORE = guarded(re.compile(r"\baverage\s+(?:of\s+)?(?:about\s+|some\s+|nearly\s+|around\s+)?$"))
 _AS_MANY_AS = re.compile(r"\s+as\s+(?:many|much|high|large|big)\s+as\b|\s+(?:more|higher|larger)\s+than\b")
 _AS = re.compile(r"\s+(?:as|than)\b")
 _ENDS_AS_MANY = re.compile(r"\b(?:as\s+(?:many|much|high|large|big)|more|higher|larger)$")
@@ -271,15 +304,15 @@ def _before_sentence(paragraph: str, sentence: str) -> str:
 _FIRST = re.compile(r"\b(?:first|opening|initial)\s+$")
 _BARE_FIGURE = re.compile(r"[\s,]*(?:and\s+|including\s+|among\s+them\s+)?(?:some\s+|about\s+|nearly\s+|more\s+than\s+|at\s+least\s+)?"
                           r"[\d,.]+\s+(?:[a-z]+\s+)?[a-z]+[\s,]*")
-_OWN_VERB = re.compile(r"\b(?:have|has|had|will|would|can|could|do|does|did)\b|"  # not "and 1,000 were women"
-                       r"\b(?:is|are|was|were)\s+(?:still\s+|now\s+|also\s+|being\s+)?(?:[a-z]+ed|taken|driven|given|"
-                       r"hidden|beaten|broken|stolen|chosen|fallen|seen|known|shown|thrown|born|held|left|lost|hurt|"
-                       r"kept|caught)\b")
+_OWN_VERB = any_of([r"\b(?:have|has|had|will|would|can|could|do|does|did)\b",  # not "and 1,000 were women"
+                    r"\b(?:is|are|was|were)\s+(?:still\s+|now\s+|also\s+|being\s+)?(?:[a-z]+ed|taken|driven|given|"
+                    r"hidden|beaten|broken|stolen|chosen|fallen|seen|known|shown|thrown|born|held|left|lost|hurt|"
+                    r"kept|caught)\b"])
 _ALSO = ("another", "a further", "an additional")
 _BARE_PAIR = re.compile(r"\s+and\s+(?:some\s+|about\s+|nearly\s+|more\s+than\s+)?[\d,.]+\s+[a-z]+\s+(?:were|are|had|have|was|killed|dead|died|wounded|injured)\b")
 _AND_FIRST = re.compile(r"\s*,?\s*and\s")
 _OF_THEM = re.compile(r"\s+of\s+(?:them|whom|those)\b")
-_SAME_YEAR = re.compile(r"\b(?:the\s+same|that)\s+year\b")
+_SAME_YEAR = guarded(re.compile(r"\b(?:the\s+same|that)\s+year\b"))
 _RELATIVE = re.compile(r"[\s,]*(?:which|who)\b")
 _DATE_YEAR = re.compile(rf"(?:{MONTHS})\.?\s+\d{{1,2}},\s+(?:19|20)\d\d\b")
 _SAID_BETWEEN = re.compile(r"\b(?:that|said|says|told|tells|according|reported|announced)\b")
@@ -308,9 +341,18 @@ def forget_texts() -> None:
     for each figure), and an article's texts are not worth keeping for the next (nor may they flatter a benchmark
     that reads the same texts twice)."""
     for cached in (clauses, _first_figure, _mentions, place_in, _group, _restriction, read_time, _attribution, lemmas,
-                   words_of, _named_places, _figure_free_places, _group_named, _before_sentence, reported_by,
-                   _other_place):
+                   lemma_sequence, words_of, _named_places, _figure_free_places, _group_named, _before_sentence,
+                   reported_by, _other_place):
         cached.cache_clear()
+
+
+def _preamble(sentence: str) -> str:
+    """The sentence's opening words up to the last comma before its first figure (within REACH): "Among Labour
+    voters, " in "Among Labour voters, 62% back the deal"; "" when no comma stands there (the usual case, told
+    without looking for the figure)."""
+    if "," not in sentence[:REACH]:
+        return ""
+    return sentence[:sentence.rfind(",", 0, min(_first_figure(sentence), REACH)) + 1]
 
 
 @lru_cache(maxsize=1024)
@@ -337,7 +379,7 @@ def _measure(lower: str, at: int, until: int, unit: str, names: Names) -> str | 
         words = {w for _, _, w in lemmas(lower)}
         return "duration" if words & set(names.events) else None
     tokens = lemmas(lower)
-    sequence = tuple(t[2] for t in tokens)
+    sequence = lemma_sequence(lower)
     hits: list[tuple[int, int, str]] = []
     for i, phrase, (name, kind) in _phrases_at(sequence, _measure_index()):
         if kind == "after" and not (until <= tokens[i][0] <= until + 25 and "," not in lower[until:tokens[i][0]]):
@@ -392,8 +434,8 @@ def _phrases_at(sequence: tuple[str, ...], index: PhraseIndex):
 def _measure_before(before: str, names: Names) -> str | None:
     """A measure said only by the words right before the figure, where no other stands: "Oslo's 0.7 million
     people" (a population, when the owner is a place), "home to 2.1 million"."""
-    for name, pattern in _patterns()["before"].items():
-        m = pattern.search(before)
+    for name, (pattern, required) in _patterns()["before"].items():
+        m = pattern.search(before) if may_match(required, before) else None
         if m is not None and (m.group("owner") is None or names.place_of(m.group("owner"))):
             return name
     return None
@@ -409,7 +451,7 @@ def _counted(lower: str, at: int, until: int, unit: str, counted: str | None, na
         words = [w for _, _, w in lemmas(lower)]
         return next((w for w in words if w in names.events), None)
     tokens = lemmas(lower)
-    sequence = tuple(t[2] for t in tokens)
+    sequence = lemma_sequence(lower)
     between = lower[until:].split(counted.lower(), 1)[0] if counted is not None else ""
     far = _FAR.search(between) is not None
     if counted is not None and (far and lemma(counted) in _patterns()["agents"] or lemma(counted) in _measure_words()
@@ -581,8 +623,8 @@ def _restriction(lower: str, names: Names) -> str | None:
     group_words = names.name_lemmas
     if not _patterns()["any_restriction"].search(lower):
         return None
-    for pattern in _patterns()["restrictions"]:
-        for m in pattern.finditer(lower):
+    for pattern, required in _patterns()["restrictions"]:
+        for m in pattern.finditer(lower) if may_match(required, lower) else ():
             words = [w for _, _, w in lemmas(m.group())][1:]
             if words and all(w in _patterns()["whole"] or w in group_words for w in words):
                 continue
@@ -596,8 +638,8 @@ def _attribution(text: str) -> str | None:
     if not (_patterns()["any_attribution_lower"].search(text.lower()) if text.isascii()
             else _patterns()["any_attribution"].search(text)):
         return None
-    for pattern in _patterns()["attribution"]:
-        m = pattern.search(text)
+    for pattern, required in _patterns()["attribution"]:
+        m = pattern.search(text) if may_match(required, text) else None
         if m is not None:
             return " ".join(m.group("who").split()).rstrip(".,")
     return None

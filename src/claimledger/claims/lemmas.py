@@ -68,7 +68,13 @@ def lemma(word: str) -> str:
 @lru_cache(maxsize=4096)
 def lemmas(text: str) -> tuple[tuple[int, int, str], ...]:
     """(start, end, lemma) of every word of a lower-cased text, in order (a clause is asked for several slots)."""
-    return tuple((m.start(), m.end(), lemma(m.group())) for m in _WORD.finditer(text))
+    return tuple([(m.start(), m.end(), lemma(m.group())) for m in _WORD.finditer(text)])  # a list: no generator
+
+
+@lru_cache(maxsize=4096)
+def lemma_sequence(text: str) -> tuple[str, ...]:
+    """The lemmas of a lower-cased text's words, in order: the measure and the counted slots scan the same clause."""
+    return tuple([t[2] for t in lemmas(text)])
 
 
 @lru_cache(maxsize=1024)

@@ -21,7 +21,7 @@ class Match:
 
 def match_metric(frame: Frame, unit: str, quote: str, sentence: str, vocabulary: Vocabulary) -> Match:
     """The one metric the frame fits, with the slots that matched; else the slot that kept it unchecked."""
-    candidates = [r for r in vocabulary.metrics_by_unit.get(unit, ()) if r.measure == frame.measure]
+    candidates = vocabulary.metrics_by_unit_and_measure.get((unit, frame.measure), ())
     if frame.measure is None or not candidates:
         what = f"'{quote}' ({unit})"
         if frame.measure is None:

@@ -79,8 +79,9 @@ class Sentence:
 
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n+")
 # An end mark, then space, then something that can open a sentence; or a line break before a capital
-# (headlines, captions and datelines carry no full stop; a wrapped line goes on in lower case).
-_SENTENCE_END = re.compile(r"""(?<=[.!?])["')\]]*\s+(?=["'(\[]?[A-Z0-9])|[ \t]*\n\s*(?=["'(\[]?[A-Z])""")
+# (headlines, captions and datelines carry no full stop; a wrapped line goes on in lower case). Either way the end
+# starts with a space, a quote or a bracket: the look-ahead first turns every other position away at once.
+_SENTENCE_END = re.compile(r"""(?=[\s"')\]])(?:(?<=[.!?])["')\]]*\s+(?=["'(\[]?[A-Z0-9])|[ \t]*\n\s*(?=["'(\[]?[A-Z]))""")
 _ABBREVIATIONS = re.compile(
     r"(?:\b(?:Mr|Mrs|Ms|Dr|Prof|Gen|Col|Lt|Capt|Sgt|Rep|Sen|Gov|St|Jr|Sr|No|Nos|Vol|Fig|vs|etc|Inc|Ltd|Co|Corp|"
     r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|approx|est)\.|\b(?:[A-Z]\.){1,3}|\b[ap]\.m\.)$"

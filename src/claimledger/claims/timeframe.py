@@ -9,6 +9,7 @@ from functools import lru_cache
 
 from claimledger.claims.lemmas import lexicon
 from claimledger.claims.model import DURATION_UNITS, TimeFrame
+from claimledger.claims.patterns import any_of, guarded
 from claimledger.claims.timeref import MONTHS, month_number, periods_in_lower
 
 _WEEK_OR_YEARS = re.compile(r"\b(?:this|last|past)\s+week(?:end)?\b|\bbetween\s+(?:19|20)\d\d\s+and\s+(?:19|20)\d\d\b")
@@ -18,15 +19,18 @@ _PAST_SPAN = re.compile(r"\b(?:over|in|during)\s+the\s+(?:past|last)\s+(?:year|m
 
 @lru_cache(maxsize=1)
 def _time_patterns() -> dict:
-    """The lexicon's time words as regular expressions, compiled once."""
+    """The lexicon's time words as regular expressions, compiled once (the ones most clauses cannot match behind a
+    guard of the words they need, claims/patterns.py)."""
     time = lexicon()["time"]
     weekdays = "|".join(time["weekdays"])
     said = "|".join(time["said"])
     return {
-        # One look for any time word at all: most clauses have none, and then the patterns below need not run.
-        "any_time": re.compile(rf"(?:19|20)\d\d|\b(?:{MONTHS}|{weekdays}|since|past|last|this|previous|overnight|"
-                               rf"weeks?|weekend|hours?|half|quarter|between|start|beginning|"
-                               + "|".join(re.escape(w) for w in time["past_hours"]) + r")\b"),
+        # One look for any year or time word at all: most clauses have none, and then the patterns below need not
+        # run. Two searches: a year's digits are found by a scan for "1" and "2", which the words would defeat.
+        "any_year": re.compile(r"(?:19|20)\d\d"),
+        "any_time_word": re.compile(rf"\b(?:{MONTHS}|{weekdays}|since|past|last|this|previous|overnight|"
+                                    rf"weeks?|weekend|hours?|half|quarter|between|start|beginning|"
+                                    + "|".join(re.escape(w) for w in time["past_hours"]) + r")\b"),
         "said_day": re.compile(rf"\b(?:{said})\s+(?:on\s+)?(?:{weekdays}|(?:\d{{1,2}}\s+(?:{MONTHS}))|"
                                rf"(?:(?:{MONTHS})\s+\d{{1,2}}))\b|"
                                # "On November 6 the ministry said that ...": the day it was said, said first
@@ -37,11 +41,11 @@ def _time_patterns() -> dict:
                           rf"\b(?!,?\s+(?:19|20)\d\d\b(?!\s+(?:attack|assault|massacre)))|"
                           rf"\b(?:\d{{1,2}}\s+(?:{MONTHS})|(?:{MONTHS})\s+\d{{1,2}}(?!\d))(?:,?\s+(?:19|20)\d\d)?\s+"
                           rf"(?:attack|assault|massacre|raid|incursion)s?\b"),
-        "past_hours": re.compile(r"\b(?:in|over|during)\s+the\s+(?:past|last|previous)\s+(?:\d+|twenty-four|48|72)\s+"
+        "past_hours": guarded(re.compile(r"\b(?:in|over|during)\s+the\s+(?:past|last|previous)\s+(?:\d+|twenty-four|48|72)\s+"
                                  r"hours\b|\b(?:past|last)\s+(?:\d+|twenty-four)\s+hours\b|\b(?:"
-                                 + "|".join(map(re.escape, time["past_hours"])) + r")\b"),
-        "running": re.compile("|".join(f"(?:{r})" for r in time["running"])),
-        "cumulative": re.compile(r"\b(?:" + "|".join(map(re.escape, time["cumulative"])) + r")\b"),
+                                 + "|".join(map(re.escape, time["past_hours"])) + r")\b")),
+        "running": any_of(time["running"]),
+        "cumulative": guarded(re.compile(r"\b(?:" + "|".join(map(re.escape, time["cumulative"])) + r")\b")),
         "half": re.compile(rf"\b(?P<which>{'|'.join(time['halves'])})\s+half\s+of\s+(?:the\s+year\s+)?(?P<year>(?:19|20)\d\d)\b"),
         "quarter": re.compile(rf"\b(?P<which>{'|'.join(time['quarters'])})\s+quarter\s+of\s+(?P<year>(?:19|20)\d\d)\b"),
         "halves": time["halves"],
@@ -61,7 +65,7 @@ def _time_patterns() -> dict:
 def read_time(lower: str, at: int, until: int, unit: str, published: date | None) -> TimeFrame | None:
     """When the clause says its figure holds; None when it says nothing of time."""
     p = _time_patterns()
-    if unit not in DURATION_UNITS and not p["any_time"].search(lower):
+    if unit not in DURATION_UNITS and not (p["any_year"].search(lower) or p["any_time_word"].search(lower)):
         return None
     if unit in DURATION_UNITS:
         after, before = lower[until:], lower[:at]
@@ -100,7 +104,9 @@ def scoping_time(before: str, after: str, published: date | None) -> TimeFrame |
     """A named period or start in the sentence around the clause scopes the figure too ("In 2022, 38,000 left,
     with 23,000 returning"); a day or an hour count there belongs to its own clause. No time words: as of the
     article's date."""
-    for text in (_last_time_words(before.lower(), published), after):
+    for text in (_last_time_words(before.lower(), published) if before else "", after):
+        if not text:
+            continue  # no words, no time (a clause that is its whole sentence has nothing around it)
         found = read_time(text.lower(), len(text), len(text), "count", published)
         if found is not None and found.kind in ("period", "since"):
             return found

@@ -74,6 +74,15 @@ class Vocabulary:
         return {u: tuple(r for r in self.metrics.values() if u in r.units) for u in units}
 
     @cached_property
+    def metrics_by_unit_and_measure(self) -> dict[tuple[str, str], tuple[MetricRule, ...]]:
+        """The candidate metrics for a claim of each unit and measure, in the vocabulary's order (asked per figure)."""
+        found: dict[tuple[str, str], list[MetricRule]] = {}
+        for unit, rules in self.metrics_by_unit.items():
+            for rule in rules:
+                found.setdefault((unit, rule.measure), []).append(rule)
+        return {key: tuple(rules) for key, rules in found.items()}
+
+    @cached_property
     def names(self) -> Names:
         """What a frame reader needs of the vocabulary: place and group names, counted phrases, events."""
         durations = set(DURATION_UNITS)

@@ -1,0 +1,130 @@
+"""Regular expressions built from the lexicon's lists, shaped to search fast: many patterns as one alternation, and
+the plain strings a pattern's every match contains (a cheap `in` test that spares a search which cannot match)."""
+
+from __future__ import annotations
+
+import re
+from re import _constants as sre
+from re import _parser as sre_parse
+
+# re._parser is CPython's own parser of patterns (3.11+): what required_strings reads is checked by the tests.
+
+
+def any_of(patterns: list[str]) -> re.Pattern:
+    """One pattern that matches where the first of `patterns` to match there does. A word boundary that opens every
+    one is said once, before the alternatives: tried at every position of a text, it is most of the search's cost."""
+    if patterns and all(p.startswith(r"\b") for p in patterns):
+        return re.compile(r"\b(?:" + "|".join(f"(?:{p[2:]})" for p in patterns) + ")")
+    return re.compile("|".join(f"(?:{p})" for p in patterns))
+
+
+def required_strings(pattern: re.Pattern) -> frozenset[str] | None:
+    """Strings one of which every match of `pattern` contains ("said" or "says" for r"\\b(?:said|says)\\s+\\w+"),
+    the most telling such set (the one whose shortest string is longest); None when the pattern promises none (a
+    case-blind or verbose pattern is not analysed)."""
+    if pattern.flags & (re.IGNORECASE | re.VERBOSE):
+        return None
+    return _required(sre_parse.parse(pattern.pattern, pattern.flags))
+
+
+_MOST_FORMS = 64  # spelled-out strings a run of literals and literal alternatives may stand for
+
+
+def _required(items) -> frozenset[str] | None:
+    """What a parsed sequence requires: each run of literals (and of alternations of literals: "sa(?:id|ys)" is
+    "said" or "says") it must match, and what each group, alternation or repetition that must match once
+    requires; of these, the most telling set."""
+    found: list[frozenset[str] | None] = []
+    run = frozenset([""])
+    for op, av in items:
+        forms = _forms(op, av)
+        if forms is not None and len(run) * len(forms) <= _MOST_FORMS:
+            run = frozenset(a + b for a in run for b in forms)
+            continue
+        if run != {""}:  # a run of literals ends: the text must hold one of its spellings whole
+            found.append(run)
+        run = frozenset([""])
+        if forms is not None:  # too many spellings to join the run: a run of its own
+            found.append(forms)
+        elif op is sre.SUBPATTERN and not av[1] & re.IGNORECASE:  # av: group, flags on, flags off, body
+            found.append(_required(av[3]))
+        elif op is sre.BRANCH:  # one of the alternatives matches: one of theirs is required
+            alternatives = [_required(branch) for branch in av[1]]
+            found.append(frozenset().union(*alternatives) if all(alternatives) else None)
+        elif op in (sre.MAX_REPEAT, sre.MIN_REPEAT) and av[0] >= 1:  # av: least, most, body
+            found.append(_required(av[2]))
+        # anything else (a class, a look-around, a boundary, an optional part) promises no string
+    if run != {""}:
+        found.append(run)
+    found = [f for f in found if f and "" not in f]
+    return max(found, key=lambda strings: (min(map(len, strings)), -len(strings))) if found else None
+
+
+def _forms(op, av) -> frozenset[str] | None:
+    """Every string one parsed item can match, when it is a literal, a class of a few literals ("[Mm]") or a group
+    or alternation of such; None otherwise."""
+    if op is sre.LITERAL:
+        return frozenset([chr(av)])
+    if op is sre.IN and all(kind is sre.LITERAL for kind, _ in av) and len(av) <= 8:
+        return frozenset(chr(c) for _, c in av)
+    if op is sre.SUBPATTERN and not av[1] & re.IGNORECASE:
+        return _spelled(av[3])
+    if op is sre.BRANCH:
+        alternatives = [_spelled(branch) for branch in av[1]]
+        if all(a is not None for a in alternatives) and sum(map(len, alternatives)) <= _MOST_FORMS:
+            return frozenset().union(*alternatives)
+    return None
+
+
+def _spelled(items) -> frozenset[str] | None:
+    """Every string a parsed sequence can match, when it is literals and alternations of them only."""
+    spellings = frozenset([""])
+    for op, av in items:
+        forms = _forms(op, av)
+        if forms is None or len(spellings) * len(forms) > _MOST_FORMS:
+            return None
+        spellings = frozenset(a + b for a in spellings for b in forms)
+    return spellings
+
+
+def may_match(required: frozenset[str] | None, text: str) -> bool:
+    """False only when `text` holds none of the strings a pattern requires (so the pattern cannot match it)."""
+    if required is None:
+        return True
+    for string in required:  # a plain loop: asked several times per clause, a generator costs more than the tests
+        if string in text:
+            return True
+    return False
+
+
+class Guarded:
+    """A compiled pattern that first asks, by plain `in` tests, whether the text holds one of the strings its every
+    match must contain; a text without any is answered at once, as the search would answer it (no match)."""
+
+    __slots__ = ("pattern", "required")
+
+    def __init__(self, pattern: re.Pattern, required: frozenset[str]):
+        self.pattern, self.required = pattern, required
+
+    def search(self, text: str, *span: int) -> re.Match | None:
+        return self.pattern.search(text, *span) if may_match(self.required, text) else None
+
+    def match(self, text: str, *span: int) -> re.Match | None:
+        return self.pattern.match(text, *span) if may_match(self.required, text) else None
+
+    def finditer(self, text: str, *span: int):
+        return self.pattern.finditer(text, *span) if may_match(self.required, text) else iter(())
+
+    def sub(self, replacement, text: str) -> str:
+        return self.pattern.sub(replacement, text) if may_match(self.required, text) else text
+
+
+SHORTEST_GUARD = 4  # characters: shorter required strings stand in most texts, and the test would only cost
+
+
+def guarded(pattern: re.Pattern) -> re.Pattern | Guarded:
+    """The pattern behind a guard of its required strings, when it has telling ones; else the pattern itself."""
+    required = required_strings(pattern)
+    if required is None or min(map(len, required)) < SHORTEST_GUARD:
+        return pattern
+    return Guarded(pattern, required)

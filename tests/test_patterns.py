@@ -1,0 +1,70 @@
+"""Pattern helpers (claims/patterns.py): a search they let the extractor skip could never have matched."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from conftest import REPO
+
+from claimledger.claims.lemmas import lexicon
+from claimledger.claims.patterns import Guarded, any_of, may_match, required_strings
+
+
+@pytest.mark.parametrize("pattern, required", [
+    (r"\b(?:said|says)\s+\w+", {"said", "says"}),
+    (r"\baccording\s+to\s+(?P<who>\w+)", {"according"}),
+    (r"\bof\s+(?:[\w']+\s+){1,2}(?:voters|members)\b", {"voters", "members"}),  # the longer strings win
+    (r"\b(?:another|a\s+further|an\s+additional)\b", {"nother", "further", "additional"}),  # shared "a" factored out
+    (r"(?:x+|y)ab", {"ab"}),
+    (r"(?:north|south)?\s*ward", {"ward"}),  # an optional part promises nothing
+    (r"\d+(?:st|nd|rd|th)", {"st", "nd", "rd", "th"}),
+    (r"[A-Z]\w+", None),
+    (r"(?:alpha|\d+)", None),  # one alternative promises no string: nor does the whole
+    (r"(?=said)\w+", None),  # a look-ahead's text is not in the match
+    (r"(?i:said)\s+\w+", None),
+])
+def test_required_strings(pattern, required):
+    assert required_strings(re.compile(pattern)) == (frozenset(required) if required else None)
+
+
+def test_a_case_blind_pattern_promises_no_string():
+    assert required_strings(re.compile(r"\bsaid\b", re.IGNORECASE)) is None
+
+
+def _texts() -> list[str]:
+    texts = [json.loads(line)["text"] for line in (REPO / "tests" / "data" / "extraction_eval.jsonl").open()]
+    return texts + [t.lower() for t in texts]
+
+
+@pytest.mark.parametrize("section, key", [("attribution", "patterns"), ("restrictions", "patterns")])
+def test_a_lexicon_pattern_never_matches_a_text_its_required_strings_rule_out(section, key):
+    texts = _texts()
+    for source in lexicon()[section][key]:
+        pattern = re.compile(source)
+        required = required_strings(pattern)
+        for text in texts:
+            if pattern.search(text):
+                assert may_match(required, text), (source, text)
+
+
+def test_any_of_matches_where_the_patterns_do():
+    patterns = lexicon()["restrictions"]["patterns"]
+    joined = any_of(patterns)
+    plain = re.compile("|".join(f"(?:{p})" for p in patterns))
+    for text in _texts():
+        found, expected = joined.search(text.lower()), plain.search(text.lower())
+        assert (found and found.span()) == (expected and expected.span())
+
+
+def test_a_guarded_time_pattern_finds_what_the_bare_pattern_finds():
+    from claimledger.claims.timeframe import _time_patterns
+
+    guards = [p for p in _time_patterns().values() if isinstance(p, Guarded)]
+    assert guards  # the lexicon's hour and running-total words are guarded
+    for text in _texts():
+        lower = text.lower()
+        for guard in guards:
+            found, bare = guard.search(lower), guard.pattern.search(lower)
+            assert (found and found.span()) == (bare and bare.span()), (guard.pattern.pattern, text)
