@@ -188,6 +188,8 @@ def test_restrictions_that_keep_a_figure_from_the_whole(text, quote, restriction
 @pytest.mark.parametrize("text, quote, measure", [
     ("Roughly 100 people remain captive in Gaza, dozens of whom are thought to be dead.", "Roughly 100", "held"),
     ("Nearly 1,000 medical and civil defence workers have been killed in Gaza.", "Nearly 1,000", "killed"),
+    # a measure set apart by a comma is not the figure's ("Apart from the dead, ...": the wounded)
+    ("Apart from the dead, some 4,100 children have been wounded in Gaza.", "some 4,100", "injured"),
 ])
 def test_what_a_figure_counts_decides_the_metric(text, quote, measure):
     (claim,) = [c for c in extract_claims(Article(id="a", text=text, published=date(2024, 9, 8))) if c.quote == quote]

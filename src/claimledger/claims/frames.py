@@ -395,7 +395,10 @@ def _measure(lower: str, at: int, until: int, unit: str, names: Names) -> str | 
     for h in kept:  # "killed or wounded", "dead and injured": two measures said as one, neither alone
         if any(o[2] != h[2] and _JOINED.fullmatch(lower[h[1]:o[0]]) for o in kept):
             return None
-    return min(kept, key=lambda h: (max(h[0] - until, at - h[1], 0), rank[h[2]]))[2]
+    # Nearest first, but a comma between a measure and the figure sets it apart ("Beyond the dead, 6,360 children
+    # have been injured": the injured).
+    return min(kept, key=lambda h: ("," in (lower[h[1]:at] if h[1] <= at else lower[until:h[0]]),
+                                    max(h[0] - until, at - h[1], 0), rank[h[2]]))[2]
 
 
 PhraseIndex = dict[str, tuple[tuple[tuple[str, ...], object], ...]]
