@@ -9,9 +9,22 @@
 
 from __future__ import annotations
 
+import os
 import sys
+import time
 import uuid
 from datetime import date, datetime, timezone
+
+# Seconds to hold a run's finished transaction open just before COMMIT, so a test can SIGKILL the writer at the
+# worst moment; the writer says so on stdout first.
+PAUSE_BEFORE_COMMIT = "CLAIMLEDGER_TEST_PAUSE_BEFORE_COMMIT"
+
+
+def _pause(run_id: str) -> None:
+    seconds = os.environ.get(PAUSE_BEFORE_COMMIT)
+    if seconds:
+        print(f"claimledger: run {run_id} paused before commit ({PAUSE_BEFORE_COMMIT}={seconds})", flush=True)
+        time.sleep(float(seconds))
 
 
 def verify(home: str, ledger_url: str, casualties: str, times: int = 1) -> list[str]:
@@ -19,12 +32,18 @@ def verify(home: str, ledger_url: str, casualties: str, times: int = 1) -> list[
     from claimledger import pipeline
     from claimledger.settings import Settings
 
+    class PausingSteps(pipeline.PlainSteps):
+        """The plain steps, the ledger write pausing before COMMIT when the test asks."""
+
+        def record(self, request, settings, started_at, articles, claims, results, sources):
+            return pipeline.record(request, settings, started_at, articles, claims, results, sources, _pause)
+
     settings = Settings(home=home)
     request = pipeline.VerifyRequest(paths=(f"{home}/seeds",), ledger_url=ledger_url,
                                      source_overrides=(f"gaza_casualties_daily=file:{casualties}",))
     run_ids = []
     for _ in range(times):
-        run_ids.append(pipeline.verify(request, settings).run_id)
+        run_ids.append(pipeline.verify(request, settings, PausingSteps()).run_id)
         print(run_ids[-1], flush=True)
     return run_ids
 

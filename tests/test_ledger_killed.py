@@ -1,7 +1,8 @@
 """A writer killed with SIGKILL mid-run leaves the ledger consistent, on SQLite and PostgreSQL; the next run completes.
 
-The writer runs in another process (tests/ledger_writer.py). The sure way to hit the worst moment is the store's
-test hook CLAIMLEDGER_TEST_PAUSE_BEFORE_COMMIT: the whole run is written and only the COMMIT is missing.
+The writer runs in another process (tests/ledger_writer.py). The sure way to hit the worst moment is the writer's
+CLAIMLEDGER_TEST_PAUSE_BEFORE_COMMIT, which it injects into the store (LedgerStore's before_commit): the whole run
+is written and only the COMMIT is missing.
 """
 
 from __future__ import annotations
@@ -20,9 +21,10 @@ import pytest
 from sqlalchemy import func, select
 
 from conftest import CASUALTIES
+from ledger_writer import PAUSE_BEFORE_COMMIT
 
 from claimledger.ledger import schema
-from claimledger.ledger.store import PAUSE_BEFORE_COMMIT, LedgerStore
+from claimledger.ledger.store import LedgerStore
 
 WRITER = Path(__file__).with_name("ledger_writer.py")
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from importlib import metadata
 from pathlib import Path
+from collections.abc import Callable
 from typing import Any, Protocol
 
 from claimledger.articles import ArticleError, article_paths, read_article
@@ -167,10 +168,11 @@ def check(claims: list[Claim], references: dict[str, Reference | Unavailable], a
 
 
 def record(request: VerifyRequest, settings: Settings, started_at: datetime, articles: list[Article],
-           claims: list[Claim], results: list[CheckResult], sources: list[SourceUse]) -> str:
+           claims: list[Claim], results: list[CheckResult], sources: list[SourceUse],
+           before_commit: Callable[[str], None] | None = None) -> str:
     """Write the whole run to the ledger in one transaction; return its id."""
     run_id = str(uuid.uuid4())
-    LedgerStore(request.ledger_url or settings.ledger).record_run(RunRecord(
+    LedgerStore(request.ledger_url or settings.ledger, before_commit).record_run(RunRecord(
         run_id=run_id, started_at=started_at, finished_at=datetime.now(timezone.utc),
         arguments=request.arguments(), as_of=request.as_of, articles=articles, claims=claims,
         results=results, sources=sources, skipped=skipped_in(articles, claims), basis=run_basis(settings)))

@@ -13,10 +13,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-import os
-import sys
-import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -31,9 +28,6 @@ from claimledger.claims.model import Article, Claim
 from claimledger.ledger import migrate, schema
 from claimledger.ledger.engine import LedgerError, malformed, open_engine, redacted
 
-# Test hook, never set in normal use: seconds to hold a run's finished transaction open just before COMMIT, so a
-# test can SIGKILL the writer at the worst moment (tests/test_ledger_killed.py). The store says on stderr when.
-PAUSE_BEFORE_COMMIT = "CLAIMLEDGER_TEST_PAUSE_BEFORE_COMMIT"
 _DIALECT_INSERT = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}
 _IN_CHUNK = 500  # ids per IN (...) list, well under SQLite's and PostgreSQL's parameter limits
 
@@ -98,8 +92,11 @@ def result_sha256(row: dict[str, Any]) -> str:
 class LedgerStore:
     """A ledger at a SQLAlchemy URL (sqlite:///data/ledger.db by default, postgresql+psycopg://... when shared)."""
 
-    def __init__(self, url: str):
+    def __init__(self, url: str, before_commit: Callable[[str], None] | None = None):
+        """`before_commit(run_id)` runs inside a run's transaction, after every row is written and before COMMIT
+        (tests/test_ledger_killed.py kills the writer there)."""
         self.url = url
+        self.before_commit = before_commit
         self.engine: Engine = open_engine(url)
         self.dialect = self.engine.dialect.name
         try:
@@ -185,7 +182,8 @@ class LedgerStore:
                 if result_ids:
                     conn.execute(schema.run_results.insert(),
                                  [{"run_id": run.run_id, "result_id": i} for i in sorted(result_ids)])
-                _pause_before_commit(run.run_id)
+                if self.before_commit is not None:
+                    self.before_commit(run.run_id)
         except (OperationalError, DatabaseError) as exc:
             if malformed(exc):
                 raise self.damaged(str(exc.orig)) from exc
@@ -292,14 +290,6 @@ def open_for_reading(url: str) -> Iterator[LedgerStore]:
     """The ledger at url, checked on open and closed after; errors while reading it are LedgerErrors."""
     with LedgerStore(url) as store, store.reading():
         yield store
-
-
-def _pause_before_commit(run_id: str) -> None:
-    seconds = os.environ.get(PAUSE_BEFORE_COMMIT)
-    if seconds:
-        print(f"claimledger: run {run_id} paused before commit ({PAUSE_BEFORE_COMMIT}={seconds})",
-              file=sys.stderr, flush=True)
-        time.sleep(float(seconds))
 
 
 def _article_row(a: Article) -> dict:
