@@ -216,3 +216,17 @@ def test_an_evidence_table_gx_cannot_read_is_an_error_not_a_pass(tmp_path):
     broken.write_text(json.dumps(suite))
     with pytest.raises(SuiteError, match="no_such_column"):
         decide([verdict("More than 52,000 people have been killed.")], broken)
+
+
+@pytest.mark.parametrize("verdicts, worst", [
+    (["pass", "pass"], "pass"),
+    (["pass", "unverifiable"], "unverifiable"),
+    (["unverifiable", "fail", "pass"], "fail"),
+    ([], None),
+])
+def test_a_claim_checked_several_ways_takes_its_worst_verdict(verdicts, worst):
+    from claimledger.checks.model import Verdict
+
+    assert Verdict.worst(verdicts) == worst
+    assert [str(v) for v in Verdict.worst_first()] == ["fail", "unverifiable", "pass"]
+    assert f"{Verdict.FAIL}" == "fail" and Verdict("pass") is Verdict.PASS

@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from typing import Any, Callable
 
 from claimledger.checks.kinds import check_kind, claimed, fmt, result, unverifiable, verdict_line, tolerance_of
-from claimledger.checks.model import CheckResult, Reference
+from claimledger.checks.model import CheckResult, Reference, Verdict
 from claimledger.checks.rows import citation, evidence, record_date, rows
 from claimledger.claims.model import Claim
 
@@ -93,7 +93,7 @@ def value_at_date(claim: Claim, params: dict, ref: Reference, as_of: date) -> Ch
     decided = _decide(claim, ref, "value_at_date", window, lambda r: r.values[field],
                       lambda r, v: f"{fmt(v)} {label} in the report of {r.when}")
     reported = params.get("reported_field")
-    if decided.verdict != "fail" or not reported:
+    if decided.verdict != Verdict.FAIL or not reported:
         return decided
     why = _filled_in(claim, ref, window, field, reported, label)
     return unverifiable(claim, "value_at_date", why, ref) if why else decided

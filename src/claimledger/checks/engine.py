@@ -7,7 +7,7 @@ from datetime import date
 
 from claimledger.checks import daily, population  # noqa: F401  they register their check kinds in CHECKS
 from claimledger.checks.kinds import CHECKS, unverifiable
-from claimledger.checks.model import CheckResult, Reference, Unavailable
+from claimledger.checks.model import CheckResult, Reference, Unavailable, Verdict
 from claimledger.claims.matching import Match, match_metric
 from claimledger.claims.model import Claim
 from claimledger.claims.vocabulary import Vocabulary
@@ -42,7 +42,7 @@ def check_consistency(claims: list[Claim], vocabulary: Vocabulary) -> list[Check
             parts = " + ".join(f"'{c.quote}'" for c in group)
             last = group[-1]
             results.append(CheckResult(
-                claim_id=last.id, check_kind="internal_consistency", verdict="pass" if holds else "fail",
+                claim_id=last.id, check_kind="internal_consistency", verdict=Verdict.PASS if holds else Verdict.FAIL,
                 metric=last.metric, low=last.low, high=last.high, observed=round(total, 4),
                 tolerance=f"sum at most {rule.sum_at_most:g}",
                 explanation=(f"{parts} = {total:g} for {rule.label} ({rule.name}); needs <= {rule.sum_at_most:g}: "
@@ -104,22 +104,22 @@ def _no_accusation_without_evidence(claim: Claim, params: dict, result: CheckRes
     report that is exactly the round bound of "more than 12,000" (a rounded report restated), or a count so far
     from the report that the figure was surely taken for the wrong measure (which no pass may confirm either: "at
     least 34" holds of a toll of 44,835, and says nothing of it)."""
-    if result.verdict not in ("fail", "pass"):
+    if result.verdict == Verdict.UNVERIFIABLE:
         return result
     other = _OTHER_MEASURE.get(claim.unit)
     if other and result.observed and claim.value and not 1 / _FAR <= claim.value / result.observed <= _FAR:
-        return replace(result, verdict="unverifiable", explanation=(
+        return replace(result, verdict=Verdict.UNVERIFIABLE, explanation=(
             f"{result.explanation}; not a {result.verdict}: '{claim.quote}' is more than {_FAR} times away from the "
             f"reference, so far that it more likely {other} than "
             f"{'misstates' if result.verdict == 'fail' else 'states'} {params['label']}"))
-    if result.verdict != "fail":
+    if result.verdict != Verdict.FAIL:
         return result
     if params.get("refutes") is False:
         note = params.get("refutes_note", f"{params['source']} can confirm this figure, not refute it")
-        return replace(result, verdict="unverifiable", explanation=f"{result.explanation}; not a fail: {note}")
+        return replace(result, verdict=Verdict.UNVERIFIABLE, explanation=f"{result.explanation}; not a fail: {note}")
     bound = {"more_than": claim.low, "fewer_than": claim.high}.get(claim.qualifier) if claim.form == "round" else None
     if bound is not None and result.observed is not None and result.observed == bound:
-        return replace(result, verdict="unverifiable", explanation=(
+        return replace(result, verdict=Verdict.UNVERIFIABLE, explanation=(
             f"{result.explanation}; not a fail: the report's figure is the very bound '{claim.quote}' names, as a "
             f"rounded report restated would read"))
     return result

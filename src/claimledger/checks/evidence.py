@@ -9,14 +9,14 @@ from pathlib import Path
 
 import pandas as pd
 
-from claimledger.checks.model import CheckResult
+from claimledger.checks.model import CheckResult, Verdict
 
 EVIDENCE_COLUMNS = ["observed", "window_low", "window_high", "window_low_inclusive", "window_high_inclusive"]
 
 
 def evidence_table(results: list[CheckResult]) -> pd.DataFrame:
     """One row per compared check (its check id in a column); unverifiable checks compared nothing and have no row."""
-    compared = [r for r in results if r.verdict != "unverifiable" and r.observed is not None]
+    compared = [r for r in results if r.verdict != Verdict.UNVERIFIABLE and r.observed is not None]
     frame = pd.DataFrame(
         [{"check_id": r.check_id, "claim_id": r.claim_id, "check_kind": r.check_kind, "claimed_low": r.low,
           "claimed_high": r.high, "tolerance": r.tolerance, **{c: getattr(r, c) for c in EVIDENCE_COLUMNS}}
@@ -43,10 +43,10 @@ def decide(results: list[CheckResult], suite_path: Path) -> tuple[list[CheckResu
     failing_ids = set(table.loc[sorted(failing), "check_id"]) if failing else set()
     decided = []
     for r in results:
-        if r.verdict == "unverifiable" or r.observed is None:
+        if r.verdict == Verdict.UNVERIFIABLE or r.observed is None:
             decided.append(r)
             continue
-        verdict = "fail" if r.check_id in failing_ids else "pass"
+        verdict = Verdict.FAIL if r.check_id in failing_ids else Verdict.PASS
         decided.append(r if verdict == r.verdict else replace(r, verdict=verdict, explanation=_reworded(r, verdict)))
     return decided, {**validation.as_dict(), "rows": len(table)}
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any, Callable
 
-from claimledger.checks.model import CheckResult, Reference
+from claimledger.checks.model import CheckResult, Reference, Verdict
 from claimledger.checks.rows import Record, citation, evidence, record_date, rows
 from claimledger.claims.model import Claim
 from claimledger.claims.qualifiers import STATED_PERCENT_POINTS, Interval, counts_whole_units
@@ -58,7 +58,7 @@ def result(claim: Claim, kind: str, ref: Reference, *, holds: bool, observed: fl
     """A compared check; its verdict here is the pure rule's, which the run's GX evidence validation confirms."""
     window = window or claimed(claim)
     return CheckResult(
-        claim_id=claim.id, check_kind=kind, verdict="pass" if holds else "fail", explanation=explanation,
+        claim_id=claim.id, check_kind=kind, verdict=Verdict.PASS if holds else Verdict.FAIL, explanation=explanation,
         metric=claim.metric, low=claim.low, high=claim.high, observed=float(observed),
         reference_date=when, source=ref.source, snapshot_sha256=ref.snapshot_sha256, tolerance=tolerance,
         citation=citation, evidence=evidence, window_low=window.low, window_high=window.high,
@@ -68,7 +68,7 @@ def result(claim: Claim, kind: str, ref: Reference, *, holds: bool, observed: fl
 
 def unverifiable(claim: Claim, kind: str, why: str, ref: Reference | None = None) -> CheckResult:
     return CheckResult(
-        claim_id=claim.id, check_kind=kind, verdict="unverifiable", explanation=why, metric=claim.metric,
+        claim_id=claim.id, check_kind=kind, verdict=Verdict.UNVERIFIABLE, explanation=why, metric=claim.metric,
         low=claim.low, high=claim.high, source=ref.source if ref else None,
         snapshot_sha256=ref.snapshot_sha256 if ref else None,
     )

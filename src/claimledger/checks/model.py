@@ -2,13 +2,40 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from enum import StrEnum
 from typing import Any, Callable
 
 import pandas as pd
 
-VERDICTS = ("pass", "fail", "unverifiable")
+
+class Verdict(StrEnum):
+    """A check's outcome, in listing order. A str: rows read back from the ledger compare equal to it as they are."""
+
+    PASS = "pass"
+    FAIL = "fail"
+    UNVERIFIABLE = "unverifiable"
+
+    @property
+    def severity(self) -> int:
+        """How bad for the claim: a fail is an accusation, an unverifiable a question left open, a pass nothing."""
+        return {"pass": 0, "unverifiable": 1, "fail": 2}[self.value]
+
+    @classmethod
+    def worst_first(cls) -> tuple[Verdict, ...]:
+        return tuple(sorted(cls, key=lambda v: -v.severity))
+
+    @classmethod
+    def worst(cls, verdicts: Iterable[str]) -> Verdict | None:
+        """One verdict for a claim checked several ways (its metric and a consistency rule): the worst of them; a
+        claim passes only when every check of it passes."""
+        found = {cls(v) for v in verdicts}
+        return max(found, key=lambda v: v.severity) if found else None
+
+
+VERDICTS = tuple(Verdict)
 CHECKS_VERSION = "2"  # bump when a rule or tolerance changes: it is part of every result's fingerprint
 
 
@@ -48,7 +75,7 @@ class CheckResult:
 
     claim_id: str
     check_kind: str
-    verdict: str
+    verdict: Verdict
     explanation: str
     metric: str | None = None
     low: float | None = None

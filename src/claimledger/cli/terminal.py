@@ -15,11 +15,13 @@ from typing import Any
 import typer
 from rich.console import Console
 
+from claimledger.checks.model import Verdict
+
 # Piped output (make run, CI logs) gets room for the explanation column; a terminal keeps its own width.
 out = Console(width=None if sys.stdout.isatty() else 160)
 err = Console(stderr=True, width=None if sys.stderr.isatty() else 160)
 
-VERDICT_STYLE = {"pass": "green", "fail": "bold red", "unverifiable": "yellow"}
+VERDICT_STYLE = {Verdict.PASS: "green", Verdict.FAIL: "bold red", Verdict.UNVERIFIABLE: "yellow"}
 
 # The same --ledger on every command that reads or writes the ledger.
 LEDGER_OPTION = typer.Option(None, "--ledger", help="Ledger SQLAlchemy URL (default sqlite:///data/ledger.db in the "

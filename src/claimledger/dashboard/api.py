@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, HTTPException, Request
 
-from claimledger.dashboard.pages import Verdict
+from claimledger.dashboard.pages import VerdictFilter
 from claimledger.dashboard.views import Views
 
 router = APIRouter(prefix="/api")
@@ -27,7 +27,7 @@ def runs(request: Request) -> list[dict]:
 
 
 @router.get("/claims")
-def claims(request: Request, verdict: Verdict | None = None, article: str | None = None,
+def claims(request: Request, verdict: VerdictFilter | None = None, article: str | None = None,
            source: str | None = None) -> list[dict]:
     """Claims with their latest verdict, explanation and results; filter by verdict, article or source."""
     return _views(request).claims(verdict=verdict, article=article, source=source)

@@ -6,19 +6,17 @@ from datetime import date, datetime, timezone
 from urllib.parse import unquote, urlsplit
 
 from claimledger.checks.kinds import fmt
+from claimledger.checks.model import Verdict
 from claimledger.claims.qualifiers import Interval
 
-VERDICTS = ("fail", "unverifiable", "pass")  # worst first: a claim passes only when every check of it passes
+VERDICTS = Verdict.worst_first()  # the order the dashboard lists them in
 _UNIT_SUFFIX = {"percent": "%", "percent_change": "%", "months": " months", "years": " years", "weeks": " weeks",
                 "days": " days"}
 
 
 def claim_verdict(verdicts: list[str]) -> str | None:
     """One verdict for a claim checked several ways (its metric and a consistency rule): the worst one."""
-    for verdict in VERDICTS:
-        if verdict in verdicts:
-            return verdict
-    return None
+    return Verdict.worst(verdicts)
 
 
 def _suffixes(unit: str | None) -> tuple[str, str]:

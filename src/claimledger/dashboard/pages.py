@@ -13,7 +13,7 @@ from claimledger.dashboard.security import check_post
 from claimledger.dashboard.views import Views
 
 router = APIRouter()
-Verdict = Literal["pass", "fail", "unverifiable"]
+VerdictFilter = Literal["pass", "fail", "unverifiable"]  # a Verdict, as a query parameter
 
 
 def page_context(request: Request, **values) -> dict:
@@ -37,7 +37,7 @@ def overview(request: Request):
 
 
 @router.get("/claims", response_class=HTMLResponse)
-def claims(request: Request, verdict: Verdict | None = None, article: str | None = None, source: str | None = None):
+def claims(request: Request, verdict: VerdictFilter | None = None, article: str | None = None, source: str | None = None):
     rows = _views(request).claims(verdict=verdict, article=article, source=source)
     return _render(request, "claims.html", claims=rows, verdict=verdict, article=article, source=source)
 
