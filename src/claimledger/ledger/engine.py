@@ -6,11 +6,14 @@ ship), the supported databases, SQLite's pragmas and the way a URL is shown in m
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
+
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import ArgumentError, DatabaseError
 
 SUPPORTED = ("sqlite", "postgresql")
+IN_CHUNK = 500  # ids per IN (...) list, well under SQLite's and PostgreSQL's parameter limits
 
 
 class LedgerError(RuntimeError):
@@ -41,6 +44,13 @@ def open_engine(url: str) -> Engine:
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
     return engine
+
+
+def in_chunks(items: Iterable[str]) -> Iterator[list[str]]:
+    """The items sorted, in lists short enough for one IN (...) each."""
+    ordered = sorted(items)
+    for start in range(0, len(ordered), IN_CHUNK):
+        yield ordered[start:start + IN_CHUNK]
 
 
 def malformed(exc: DatabaseError) -> bool:

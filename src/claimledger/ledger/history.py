@@ -19,11 +19,8 @@ from sqlalchemy import and_, func, or_, select
 
 from claimledger.claims.model import Claim, Frame
 from claimledger.ledger import schema
-from claimledger.ledger.engine import LedgerError
+from claimledger.ledger.engine import LedgerError, in_chunks
 from claimledger.ledger.store import LedgerStore
-
-
-_IN_CHUNK = 500  # ids per IN (...) list, well under SQLite's and PostgreSQL's parameter limits
 
 
 @dataclass(frozen=True)
@@ -58,9 +55,8 @@ def previous_run(store: LedgerStore, run_id: str) -> str:
     runs = schema.runs
     with store.engine.connect() as conn:
         started = conn.scalar(select(runs.c.started_at).where(runs.c.id == run_id))
-        earlier = conn.scalar(select(runs.c.id).where((runs.c.started_at < started) | (
-            (runs.c.started_at == started) & (runs.c.id < run_id))).order_by(runs.c.started_at.desc(),
-                                                                             runs.c.id.desc()).limit(1))
+        earlier = conn.scalar(select(runs.c.id).where(_earlier(started, run_id))
+                              .order_by(runs.c.started_at.desc(), runs.c.id.desc()).limit(1))
     if earlier is None:
         raise LedgerError(f"run {run_id} is the first in the ledger: there is nothing before it to compare with")
     return earlier
@@ -199,12 +195,6 @@ def _earlier(started_at, run_id: str):
     return or_(runs.c.started_at < started_at, and_(runs.c.started_at == started_at, runs.c.id < run_id))
 
 
-def _chunks(items: Iterable[str]) -> Iterable[list[str]]:
-    ordered = sorted(items)
-    for start in range(0, len(ordered), _IN_CHUNK):
-        yield ordered[start:start + _IN_CHUNK]
-
-
 def claims_citing(store: LedgerStore, sources: Iterable[str]) -> dict[str, str]:
     """Claims (id -> article id) whose latest result for some check cites one of the sources."""
     wanted = sorted(set(sources))
@@ -238,7 +228,7 @@ def latest_claims(store: LedgerStore, article_ids: Iterable[str]) -> list[Claim]
     fields = [column.name for column in c.columns if column.name in Claim.__dataclass_fields__]  # not the version keys
     claims: list[Claim] = []
     with store.engine.connect() as conn:
-        for chunk in _chunks(article_ids):
+        for chunk in in_chunks(article_ids):
             query = (select(c, a.c.published).join(a, schema.latest_claims).where(c.c.article_id.in_(chunk))
                      .order_by(c.c.article_id, c.c.start))
             claims.extend(Claim(**{f: row._mapping[f] for f in fields} | {"frame": Frame.from_dict(row.frame)},
@@ -252,7 +242,7 @@ def article_paths(store: LedgerStore, article_ids: Iterable[str]) -> dict[str, s
     a = schema.articles
     found: dict[str, str | None] = {}
     with store.engine.connect() as conn:
-        for chunk in _chunks(article_ids):
+        for chunk in in_chunks(article_ids):
             found.update({row.id: row.path for row in conn.execute(select(a.c.id, a.c.path).where(a.c.id.in_(chunk)))})
     return found
 
@@ -262,7 +252,7 @@ def last_runs(store: LedgerStore, article_ids: Iterable[str]) -> dict[str, tuple
     r, link, runs, c = schema.check_results, schema.run_results, schema.runs, schema.claims
     newest: dict[str, Any] = {}
     with store.engine.connect() as conn:
-        for chunk in _chunks(article_ids):
+        for chunk in in_chunks(article_ids):
             query = (select(c.c.article_id, runs.c.started_at, runs.c.id.label("run_id"), runs.c.as_of,
                             runs.c.arguments).distinct()
                      .select_from(runs.join(link, link.c.run_id == runs.c.id).join(r, r.c.id == link.c.result_id)
@@ -297,7 +287,7 @@ def previous_results(store: LedgerStore, run: dict[str, Any], claim_ids: Iterabl
     r, link, runs = schema.check_results, schema.run_results, schema.runs
     newest: dict[tuple, Any] = {}
     with store.engine.connect() as conn:
-        for chunk in _chunks(set(claim_ids)):
+        for chunk in in_chunks(set(claim_ids)):
             query = (select(r.c.claim_id, r.c.claim_sha256, r.c.check_kind, r.c.verdict, r.c.snapshot_sha256,
                             runs.c.started_at, runs.c.id.label("run_id"))
                      .join(link, link.c.result_id == r.c.id).join(runs, runs.c.id == link.c.run_id)

@@ -26,10 +26,9 @@ from sqlalchemy.exc import DatabaseError, OperationalError
 from claimledger.checks.model import CHECKS_VERSION, CheckResult
 from claimledger.claims.model import Article, Claim
 from claimledger.ledger import migrate, schema
-from claimledger.ledger.engine import LedgerError, malformed, open_engine, redacted
+from claimledger.ledger.engine import LedgerError, in_chunks, malformed, open_engine, redacted
 
 _DIALECT_INSERT = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}
-_IN_CHUNK = 500  # ids per IN (...) list, well under SQLite's and PostgreSQL's parameter limits
 
 
 def claim_text_sha256(quote: str, sentence: str) -> str:
@@ -212,9 +211,7 @@ class LedgerStore:
     def _latest_versions(self, conn: Connection, article_ids: set[str]) -> dict[str, str]:
         """The latest version of articles this run did not read (a recheck of recorded claims)."""
         a, found = schema.articles, {}
-        ids = sorted(article_ids)
-        for start in range(0, len(ids), _IN_CHUNK):
-            chunk = ids[start:start + _IN_CHUNK]
+        for chunk in in_chunks(article_ids):
             found.update((row.id, row.text_sha256) for row in conn.execute(select(a.c.id, a.c.text_sha256)
                                                                            .where(a.c.id.in_(chunk))))
         if missing := sorted(article_ids - found.keys()):
@@ -232,8 +229,7 @@ class LedgerStore:
         inserted = {row.id for row in conn.execute(statement, sorted(rows, key=lambda r: r["result_sha256"]))}
         wanted = [row["result_sha256"] for row in rows]
         ids = set()
-        for start in range(0, len(wanted), _IN_CHUNK):
-            chunk = wanted[start:start + _IN_CHUNK]
+        for chunk in in_chunks(wanted):
             ids.update(conn.scalars(select(table.c.id).where(table.c.result_sha256.in_(chunk))))
         return ids, len(inserted)
 
