@@ -24,8 +24,9 @@ ROOT = Path(__file__).resolve().parents[1]
 DEVSET = ROOT / "bench" / "devset"
 VERDICTS = ("pass", "fail", "unverifiable", "none")
 # dev: tuned on; test: held out, since looked at while tuning; heldout: written after both, never tuned on;
-# unseen: written after dev, test and heldout had all been tuned on.
-SPLITS = ("dev", "test", "heldout", "unseen")
+# heldout2: the d- articles, written after dev, test and heldout had all been tuned on, scored once, then tuned on;
+# unseen: the e- articles, written after all four had been tuned on.
+SPLITS = ("dev", "test", "heldout", "heldout2", "unseen")
 # The tool's "none" (no claim at the figure) and the truth's "none" (not a claim) neither confirm nor accuse.
 SCORED = {"pass": "pass", "fail": "fail", "unverifiable": "unverifiable", "none": "unverifiable"}
 FILE_URL = re.compile(r'"file:(?!//)([^"]+)"')
