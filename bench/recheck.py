@@ -1,6 +1,6 @@
-"""A recheck after one source update against a full run: bench/recheck.py [--size 10000] [--source NAME].
+"""A recheck after one source update against a full run: bench/recheck.py [--size 10000] [--depends-on NAME].
 
-Verifies a generated corpus end to end (bench/make_corpus.py), then runs `claimledger rerun --source NAME` on the same
+Verifies a generated corpus end to end (bench/make_corpus.py), then runs `claimledger recheck --depends-on NAME` on the same
 ledger, and prints both times, the share of claims that depend on the source, and the recheck's cost above that share
 of the full run (the fixed overhead: Prefect, imports, finding the claims in the ledger). With --server, both run
 against a `prefect server start` on loopback, as served runs do, instead of each starting a temporary Prefect API.
@@ -59,7 +59,7 @@ def prefect_server(work: Path):
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--size", type=int, default=10000)
-    parser.add_argument("--source", default="gaza_casualties_daily")
+    parser.add_argument("--depends-on", dest="source", default="gaza_casualties_daily")
     parser.add_argument("--server", action="store_true", help="run against a local Prefect server, as served runs do")
     args = parser.parse_args()
     folder = corpus(args.size)
@@ -73,7 +73,7 @@ def main() -> None:
         source = f"gaza_casualties_daily=file:{CASUALTIES}"
         full = timed(["verify", str(folder / "articles"), "--format", "json", "--ledger", ledger, "--source", source],
                      env, work / "full.json")
-        rechecked = timed(["rerun", "--source", args.source, "--format", "json", "--ledger", ledger], env,
+        rechecked = timed(["recheck", "--depends-on", args.source, "--format", "json", "--ledger", ledger], env,
                           work / "recheck.json")
         all_rows = json.loads((work / "full.json").read_text())
         again = json.loads((work / "recheck.json").read_text())

@@ -1,6 +1,6 @@
 """Prefect artifacts: each run's report (counts by verdict, flipped claims, snapshots used) in the Prefect UI.
 
-The reports are built by claimledger.scheduling.report from the ledger; this module only hands them to Prefect.
+The reports are built by claimledger.runs.report from the ledger; this module only hands them to Prefect.
 Artifacts are keyed by job, so the UI's Artifacts page lists every run of a job as versions of one artifact.
 """
 
@@ -11,7 +11,7 @@ from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NONE
 
 from claimledger.ledger.store import LedgerStore
-from claimledger.scheduling.report import run_report
+from claimledger.runs.report import run_report
 
 RUN_KEY = {"verify": "claimledger-verify", "recheck": "claimledger-recheck"}
 REFRESH_KEY = "claimledger-refresh"

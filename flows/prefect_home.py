@@ -1,6 +1,6 @@
 """Prefect's state in the project (PREFECT_HOME) and the start of its temporary API server, one process at a time.
 
-Each `claimledger verify` / `rerun` without PREFECT_API_URL starts Prefect's temporary API server, which migrates
+Each `claimledger verify` / `recheck` without PREFECT_API_URL starts Prefect's temporary API server, which migrates
 the PREFECT_HOME database when it starts. Two servers starting on a fresh database race on that migration (both
 fail), and on a busy 2-core machine a start can outlast Prefect's 20 s default wait. So the start is done here, once
 per process, under a file lock in PREFECT_HOME, with a longer wait; the flow then reuses the running server.

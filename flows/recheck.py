@@ -1,6 +1,6 @@
 """The recheck flow: re-check exactly the claims that depend on given sources, articles or claims. Wiring only.
 
-Which claims, and with which options, is claimledger.scheduling.index (the ledger's claim-to-source index); the run
+Which claims, and with which options, is claimledger.runs.recheck (the ledger's claim-to-source index); the run
 itself is verify_articles' steps limited to those claims, recorded with `recheck` in its arguments. The served
 deployment runs on each `claimledger.source.updated` event, with the source and snapshots from the event.
 """
@@ -16,8 +16,8 @@ from claimledger import pipeline
 from claimledger.flows.artifacts import RUN_KEY, publish_markdown
 from claimledger.flows.verify import TASKS
 from claimledger.pipeline import VerifyOutcome
-from claimledger.scheduling.index import RecheckScope
-from claimledger.scheduling.report import nothing_to_recheck_markdown
+from claimledger.runs.recheck import RecheckScope
+from claimledger.runs.report import nothing_to_recheck_markdown
 from claimledger.settings import Settings
 
 

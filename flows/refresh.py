@@ -1,7 +1,7 @@
 """The refresh_sources flow: fetch, validate and snapshot every source; announce each one whose data changed.
 
 Wiring only: fetching is claimledger.sources.reference.prepare_sources (as `claimledger fetch`), what "changed" means
-is claimledger.scheduling.updates. One task per source; a source is fetched by one run at a time, whichever flow
+is claimledger.runs.updates. One task per source; a source is fetched by one run at a time, whichever flow
 fetches it (this one or verify_articles), through its fetch slot (claimledger.flows.fetch_slots).
 """
 
@@ -13,8 +13,8 @@ from prefect.events import emit_event
 
 from claimledger.flows.artifacts import REFRESH_KEY, publish_markdown
 from claimledger.flows.fetch_slots import FetchSlotBusy, fetch_slots
-from claimledger.scheduling.report import refresh_markdown
-from claimledger.scheduling.updates import (SOURCE_UPDATED, changed_sources, fetch_row, good_snapshots,
+from claimledger.runs.report import refresh_markdown
+from claimledger.runs.updates import (SOURCE_UPDATED, changed_sources, fetch_row, good_snapshots,
                                             validations)
 from claimledger.settings import Settings
 from claimledger.sources.docs import DocsError, build_data_docs

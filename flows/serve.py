@@ -18,7 +18,7 @@ from claimledger.flows.recheck import recheck
 from claimledger.flows.fetch_slots import ensure_fetch_limits
 from claimledger.flows.refresh import refresh_sources
 from claimledger.flows.verify import verify_articles
-from claimledger.scheduling.updates import SOURCE_UPDATED
+from claimledger.runs.updates import SOURCE_UPDATED
 
 # Served runs load each flow by module path from the installed package, wherever `serve` was started.
 SERVED = {"tags": ["claimledger"], "entrypoint_type": EntrypointType.MODULE_PATH}

@@ -21,7 +21,7 @@ from claimledger.flows.artifacts import publish_run_report
 from claimledger.flows.fetch_slots import FetchSlotBusy, fetch_slots
 from claimledger.pipeline import VerifyOutcome, VerifyRequest
 from claimledger.ledger.engine import LedgerError
-from claimledger.scheduling.chunks import chunk_count, chunked
+from claimledger.runs.chunks import chunk_count, chunked
 from claimledger.settings import Settings
 
 # Large inputs (articles, claims, results, reference tables) go in quote(): Prefect otherwise walks every object in

@@ -13,7 +13,7 @@ from claimledger.cli import app
 
 SOURCE = "timeline_events"
 # Each would mark the page, and try to start a recheck as the dashboard's own page would, if it ran.
-RECHECK = "fetch('/articles/{article}/rerun',{{method:'POST',headers:{{Accept:'application/json'}}}})"
+RECHECK = "fetch('/articles/{article}/recheck',{{method:'POST',headers:{{Accept:'application/json'}}}})"
 VALUE_PAYLOADS = (
     "<script>document.title='pwned';window.__pwned='script';" + RECHECK + "</script>",
     "<img src=x onerror=\"document.title='pwned';window.__pwned='img';" + RECHECK + "\">",

@@ -23,7 +23,7 @@ from claimledger.checks.engine import check_claims, sources_needed
 from claimledger.checks.model import Reference
 from claimledger.claims.model import Frame, TimeFrame
 from claimledger.claims.vocabulary import load_vocabulary
-from claimledger.dashboard import create_app, display, rerun
+from claimledger.dashboard import create_app, display, recheck
 from claimledger.ledger.store import LedgerStore, RunRecord, SourceUse
 from claimledger.pipeline import extract, load_articles
 from claimledger.settings import Settings
@@ -245,7 +245,7 @@ def test_missing_things_are_404(seeded):
         response = client.get(url)
         assert response.status_code == 404 and "nope" in response.json()["detail"]
     assert "No claim" in client.get("/claims/nope").text  # a page for people
-    assert client.post("/articles/nope/rerun").status_code == 404
+    assert client.post("/articles/nope/recheck").status_code == 404
 
 
 def test_a_ledger_not_written_yet_reads_as_empty_and_is_not_created(project):
@@ -297,10 +297,10 @@ def wait_for(client: TestClient, status_url: str) -> dict:
     raise AssertionError(f"job at {status_url} did not finish")
 
 
-def test_rerun_of_an_article_repeats_its_last_run_in_the_background(seeded):
+def test_recheck_of_an_article_repeats_its_last_run_in_the_background(seeded):
     runner = FakeRunner()
     client = client_for(seeded, runner=runner)
-    response = client.post(f"/articles/{SEED}/rerun", headers={"Accept": "application/json"})
+    response = client.post(f"/articles/{SEED}/recheck", headers={"Accept": "application/json"})
     assert response.status_code == 202
     job = wait_for(client, response.json()["status_url"])
     assert job["status"] == "done" and job["run_ids"] == ["run-1"]
@@ -310,9 +310,9 @@ def test_rerun_of_an_article_repeats_its_last_run_in_the_background(seeded):
     assert request.ledger_url == Settings(home=seeded).ledger
 
 
-def test_rerun_without_script_goes_back_to_the_page_which_follows_the_job(seeded):
+def test_recheck_without_script_goes_back_to_the_page_which_follows_the_job(seeded):
     client = client_for(seeded)
-    response = client.post("/sources/gaza_casualties_daily/rerun", follow_redirects=False)
+    response = client.post("/sources/gaza_casualties_daily/recheck", follow_redirects=False)
     assert response.status_code == 303
     page = client.get(response.headers["location"])
     job_id = response.headers["location"].split("job=")[1]
@@ -320,15 +320,15 @@ def test_rerun_without_script_goes_back_to_the_page_which_follows_the_job(seeded
     assert wait_for(client, f"/jobs/{job_id}")["article_ids"] == [SEED]
 
 
-def test_rerun_that_fails_says_why(seeded):
+def test_recheck_that_fails_says_why(seeded):
     def broken(request, settings):
         raise RuntimeError("source server on fire")
 
     client = client_for(seeded, runner=broken)
-    job = wait_for(client, client.post(f"/articles/{SEED}/rerun", headers={"Accept": "application/json"})
+    job = wait_for(client, client.post(f"/articles/{SEED}/recheck", headers={"Accept": "application/json"})
                    .json()["status_url"])
     assert job["status"] == "failed" and "source server on fire" in job["message"]
-    assert client.post("/sources/palestine_recognitions/rerun").status_code == 409  # no claim used it
+    assert client.post("/sources/palestine_recognitions/recheck").status_code == 409  # no claim used it
 
 
 @pytest.mark.parametrize("host, headers, data, status", [
@@ -342,13 +342,13 @@ def test_rerun_that_fails_says_why(seeded):
 ])
 def test_posts_need_the_token_when_the_app_is_reachable_from_other_machines(seeded, host, headers, data, status):
     client = client_for(seeded, host=host, token="s3cret")
-    response = client.post(f"/articles/{SEED}/rerun", headers=headers, data=data, follow_redirects=False)
+    response = client.post(f"/articles/{SEED}/recheck", headers=headers, data=data, follow_redirects=False)
     assert response.status_code == status, response.text
 
 
-def test_rerun_is_post_only_and_the_page_asks_for_the_token(seeded):
+def test_recheck_is_post_only_and_the_page_asks_for_the_token(seeded):
     client = client_for(seeded, host="0.0.0.0", token="s3cret")
-    assert client.get(f"/articles/{SEED}/rerun").status_code == 405
+    assert client.get(f"/articles/{SEED}/recheck").status_code == 405
     html = client.get(f"/articles/{SEED}").text
     assert 'name="token"' in html and "s3cret" not in html
 
@@ -380,7 +380,7 @@ def test_cli_prints_the_generated_token_once_and_serves(seeded, monkeypatch):
 
 def test_recheck_runs_in_process_when_no_prefect_server_is_configured(monkeypatch):
     monkeypatch.delenv("PREFECT_API_URL", raising=False)
-    assert rerun.recheck_deployment() is None
+    assert recheck.recheck_deployment() is None
 
 
 # -- how numbers and links are written ------------------------------------------------------------------------------

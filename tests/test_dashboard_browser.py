@@ -178,20 +178,20 @@ def test_source_page(page, served):
     page.screenshot(path=ARTIFACTS / "source.png", full_page=True)
 
 
-def test_rerun_button_produces_a_new_run(page, served):
+def test_recheck_button_produces_a_new_run(page, served):
     before = query(served["ledger"], "select count(*) from runs")[0][0]
     page.goto(f"{served['url']}/articles/{SEED}")
     # The script reloads the page once the job is done; waits go through locators (the pages' CSP forbids eval).
     with page.expect_navigation(timeout=180_000):
-        page.click("form.rerun button")
-        expect(page.locator("form.rerun .job-status")).to_contain_text("Recheck running")
-        page.screenshot(path=ARTIFACTS / "rerun-progress.png")
-    expect(page.locator("form.rerun .job-status")).to_be_empty()
+        page.click("form.recheck button")
+        expect(page.locator("form.recheck .job-status")).to_contain_text("Recheck running")
+        page.screenshot(path=ARTIFACTS / "recheck-progress.png")
+    expect(page.locator("form.recheck .job-status")).to_be_empty()
     assert query(served["ledger"], "select count(*) from runs")[0][0] == before + 1
     page.goto(served["url"] + "/")
     (latest,), = query(served["ledger"], "select id from runs order by started_at desc limit 1")
     assert latest[:12] in page.inner_text(".latest-run")
-    page.screenshot(path=ARTIFACTS / "overview-after-rerun.png", full_page=True)
+    page.screenshot(path=ARTIFACTS / "overview-after-recheck.png", full_page=True)
 
 
 # ---- issue 16: rows 1 (Data Docs run no script on the dashboard's origin) and 10 (DNS rebinding) ----
@@ -251,8 +251,8 @@ ATTACK = """<!doctype html><title>attack</title><pre id=out></pre><script>
   const seen = [];
   const claims = await fetch('/api/claims');
   seen.push('claims ' + claims.status);
-  const rerun = await fetch('/articles/%s/rerun', {method: 'POST', headers: {Accept: 'application/json'}});
-  seen.push('rerun ' + rerun.status);
+  const recheck = await fetch('/articles/%s/recheck', {method: 'POST', headers: {Accept: 'application/json'}});
+  seen.push('recheck ' + recheck.status);
   document.getElementById('out').textContent = seen.join('\\n');
 })().catch(e => { document.getElementById('out').textContent = 'error ' + e; });
 </script>"""
@@ -279,7 +279,7 @@ def test_a_page_on_a_rebound_name_reads_nothing_and_starts_no_recheck(rebound, s
     # The attacker's page, as their server answered before the name was rebound; everything after reaches the app.
     page.route(f"{origin}/attack.html", lambda route: route.fulfill(body=ATTACK % SEED, content_type="text/html"))
     page.goto(f"{origin}/attack.html")
-    expect(page.locator("#out")).to_have_text("claims 400\nrerun 400", timeout=20_000)
+    expect(page.locator("#out")).to_have_text("claims 400\nrecheck 400", timeout=20_000)
     assert page.goto(f"{origin}/api/claims").status == 400
     context.close()
     assert runs_in(served["ledger"]) == before

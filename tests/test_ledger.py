@@ -187,7 +187,7 @@ def test_ledger_from_a_newer_claimledger_is_refused(tmp_path):
 def test_a_recheck_re_asks_the_latest_version_of_each_claim(store):
     """After a new text under an old article id, recorded claims come from that text; their run reads it too."""
     from claimledger.claims.vocabulary import load_vocabulary
-    from claimledger.scheduling.index import RecheckTarget, recorded_claims
+    from claimledger.runs.recheck import RecheckTarget, recorded_claims
 
     edited = Article(id="a1", text=ARTICLE.text.replace("52,000", "61,000"), published=ARTICLE.published)
     store.record_run(run("r1"))

@@ -15,7 +15,7 @@ from claimledger.claims.model import Article, Frame, TimeFrame
 from claimledger.claims.vocabulary import load_vocabulary
 from claimledger.ledger import history, migrate, schema
 from claimledger.ledger.store import LedgerStore, claim_text_sha256
-from claimledger.scheduling.index import RecheckTarget, recorded_claims
+from claimledger.runs.recheck import RecheckTarget, recorded_claims
 
 V1_RESULT = ("INSERT INTO check_results (run_id, claim_id, check_kind, verdict, low, observed, reference_date, source, "
              "snapshot_sha256, explanation, evidence, fingerprint) VALUES (:run, 'c1', 'value_at_date', :verdict, "

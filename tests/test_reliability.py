@@ -38,7 +38,7 @@ from claimledger.ledger import history
 from claimledger.ledger.engine import LedgerError
 from claimledger.ledger.store import LedgerStore
 from claimledger.pipeline import load_articles
-from claimledger.scheduling.report import run_report
+from claimledger.runs.report import run_report
 from claimledger.settings import Settings
 from claimledger.sources.fetch import FetchError, download
 

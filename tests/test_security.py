@@ -152,14 +152,14 @@ def ledger_home(project):
 
 @pytest.mark.parametrize("bind, configured, host, method, path, refused", [
     ("127.0.0.1", "", "evil.example", "GET", "/api/claims", True),          # DNS rebinding: every claim readable
-    ("127.0.0.1", "", "evil.example", "POST", f"/articles/{SEED}/rerun", True),  # ... and a recheck started
-    ("127.0.0.1", "", "evil.example:8000", "POST", f"/articles/{SEED}/rerun", True),
+    ("127.0.0.1", "", "evil.example", "POST", f"/articles/{SEED}/recheck", True),  # ... and a recheck started
+    ("127.0.0.1", "", "evil.example:8000", "POST", f"/articles/{SEED}/recheck", True),
     ("127.0.0.1", "", "localhost.evil.example", "GET", "/api/claims", True),  # a look-alike name
     ("127.0.0.1", "", "evil.example", "GET", "/gx-docs/", True),
     ("0.0.0.0", "", "evil.example", "GET", "/api/claims", True),            # bound everywhere, name not configured
     ("0.0.0.0", "ledger.example.org", "evil.example", "GET", "/api/claims", True),
     ("127.0.0.1", "", "127.0.0.1:8000", "GET", "/api/claims", False),
-    ("127.0.0.1", "", "localhost:8000", "POST", f"/articles/{SEED}/rerun", False),
+    ("127.0.0.1", "", "localhost:8000", "POST", f"/articles/{SEED}/recheck", False),
     ("::1", "", "[::1]:8000", "GET", "/api/claims", False),
     ("0.0.0.0", "ledger.example.org", "ledger.example.org:8000", "GET", "/api/claims", False),
     ("0.0.0.0", "*.example.org", "ledger.example.org", "GET", "/api/claims", False),

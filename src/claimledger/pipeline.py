@@ -27,8 +27,8 @@ from claimledger.claims.quantities import quantities_in
 from claimledger.claims.text import normalise, sentences, without_zero_width_in_numbers
 from claimledger.claims.vocabulary import load_vocabulary, vocabulary_sha256
 from claimledger.ledger.store import LedgerStore, RunRecord, SourceUse
-from claimledger.scheduling.index import RecheckPlan, RecheckScope, RecheckTarget, keep_claims, plan_recheck
-from claimledger.scheduling.index import recorded_claims as _recorded_claims
+from claimledger.runs.recheck import RecheckPlan, RecheckScope, RecheckTarget, keep_claims, plan_recheck
+from claimledger.runs.recheck import recorded_claims as _recorded_claims
 from claimledger.settings import Settings
 from claimledger.sources.reference import ReferenceTable, SourceUnavailable, prepare_sources
 from claimledger.sources.registry import RegistryError, load_registry, parse_overrides

@@ -137,7 +137,7 @@ def _print_run_summary(outcome, ledger_url: str, to: Console) -> None:
         for note in use.notes:
             to.print(f"[yellow]{use.source}:[/] {note}", highlight=False, soft_wrap=True)
     from claimledger.ledger.store import LedgerStore
-    from claimledger.scheduling.report import snapshot_changes
+    from claimledger.runs.report import snapshot_changes
 
     with LedgerStore(ledger_url) as store:
         for change in snapshot_changes(store, outcome.run_id):
@@ -259,7 +259,7 @@ def dashboard(
 
 
 
-# ---- unattended: served deployments and reruns ----------------------------------------------------------------
+# ---- unattended: served deployments and rechecks --------------------------------------------------------------
 
 
 def _on_task_runner(chosen_flow, task_runner: "TaskRunner", dask_address: Optional[str]):
@@ -316,9 +316,9 @@ def serve(
 
 
 @app.command()
-def rerun(
-    source: list[str] = typer.Option([], "--source", help="Recheck the claims that depend on source NAME (as in "
-                                     "data/sources.toml); repeatable."),
+def recheck(
+    depends_on: list[str] = typer.Option([], "--depends-on", metavar="NAME", help="Recheck the claims that depend "
+                                         "on source NAME (as in data/sources.toml); repeatable."),
     article: list[str] = typer.Option([], "--article", help="Recheck every claim of article ID; repeatable."),
     claim: list[str] = typer.Option([], "--claim", help="Recheck claim ID (or a unique prefix of it); repeatable."),
     ledger: Optional[str] = LEDGER_OPTION,
@@ -332,22 +332,22 @@ def rerun(
     Each article's last run is repeated (its --as-of and --source overrides) for the chosen claims only, through
     the Prefect flow recheck, and recorded as a run whose arguments say what was rechecked.
 
-    Example: claimledger rerun --source gaza_casualties_daily --format json
+    Example: claimledger recheck --depends-on gaza_casualties_daily --format json
     """
     from claimledger.articles import ArticleError
     from claimledger.ledger.engine import LedgerError
     from claimledger.sources.registry import RegistryError
 
-    if not (source or article or claim):
-        raise fail("rerun needs --source NAME, --article ID or --claim ID")
+    if not (depends_on or article or claim):
+        raise fail("recheck needs --depends-on NAME, --article ID or --claim ID")
     settings = Settings()
     ledger_url = ledger or settings.ledger
     _prefect_environment(settings)
     from claimledger import pipeline
-    from claimledger.flows.recheck import recheck
-    from claimledger.scheduling.index import RecheckScope
+    from claimledger.flows.recheck import recheck as recheck_flow
+    from claimledger.runs.recheck import RecheckScope
 
-    scope = RecheckScope(sources=tuple(source), articles=tuple(article), claims=tuple(claim))
+    scope = RecheckScope(sources=tuple(depends_on), articles=tuple(article), claims=tuple(claim))
     try:
         plan = pipeline.plan(scope, [], ledger_url, settings)
     except (LedgerError, RegistryError, ArticleError) as exc:
@@ -361,10 +361,10 @@ def rerun(
         report.print(f"nothing to recheck: no claim in the ledger depends on {scope.describe()}", highlight=False,
                      soft_wrap=True)
         return
-    run = _on_task_runner(recheck, task_runner, dask_address)
+    run = _on_task_runner(recheck_flow, task_runner, dask_address)
     _prefect_environment(settings, start=True)
     try:
-        outcomes = run(sources=list(source), articles=list(article), claims=list(claim), ledger_url=ledger,
+        outcomes = run(sources=list(depends_on), articles=list(article), claims=list(claim), ledger_url=ledger,
                        return_state=False)
     except Exception as exc:  # the flow has logged the traceback; the user gets one actionable line
         raise fail(f"recheck failed: {exc}") from None

@@ -109,7 +109,7 @@ def fetch(
 
     Example: claimledger fetch gaza_casualties_daily --format json
     """
-    from claimledger.scheduling.updates import fetch_row, validations
+    from claimledger.runs.updates import fetch_row, validations
     from claimledger.sources.docs import DocsError, build_data_docs
     from claimledger.sources.reference import prepare_sources
     from claimledger.sources.registry import RegistryError, parse_overrides

@@ -44,7 +44,7 @@ def write_json(value: Any) -> None:
     sys.stdout.write(json.dumps(value, indent=2, ensure_ascii=False, default=str) + "\n")
 
 
-_STOPPABLE = frozenset({"verify", "fetch", "extract", "rerun"})  # the commands that do a batch of work and end
+_STOPPABLE = frozenset({"verify", "fetch", "extract", "recheck"})  # the commands that do a batch of work and end
 
 
 def stop_promptly_on_signals(ctx: typer.Context) -> None:

@@ -17,7 +17,7 @@ from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from claimledger.dashboard import api, pages
 from claimledger.dashboard.display import FILTERS
-from claimledger.dashboard.rerun import Rechecks, Runner, run_in_process
+from claimledger.dashboard.recheck import RecheckQueue, Runner, run_in_process
 from claimledger.dashboard.security import (
     CONTENT_SECURITY_POLICY,
     DATA_DOCS_POLICY,
@@ -45,7 +45,7 @@ def create_app(settings: Settings, ledger_url: str | None = None, *, host: str =
     app.state.settings = settings
     app.state.ledger_label = redacted(url)
     app.state.views = Views(reader, settings)
-    app.state.rechecks = Rechecks(settings, url, runner)
+    app.state.rechecks = RecheckQueue(settings, url, runner)
     app.state.token = None if is_loopback(host) else (token or os.environ.get(TOKEN_ENV) or secrets.token_urlsafe(24))
     app.state.templates = _templates()
     app.state.allowed_hosts = (list(allowed_hosts) if allowed_hosts is not None

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 
-from claimledger.dashboard.rerun import Job, RecheckError
+from claimledger.dashboard.recheck import Job, RecheckError
 from claimledger.dashboard.security import check_post
 from claimledger.dashboard.views import Views
 
@@ -71,7 +71,7 @@ def source(request: Request, name: str):
     return _render(request, "source.html", source=page)
 
 
-@router.post("/articles/{article_id}/rerun", dependencies=[Depends(check_post)])
+@router.post("/articles/{article_id}/recheck", dependencies=[Depends(check_post)])
 def recheck_article(request: Request, article_id: str):
     if request.app.state.views.reader.article(article_id) is None:
         raise HTTPException(404, f"No article {article_id!r} in the ledger.")
@@ -79,7 +79,7 @@ def recheck_article(request: Request, article_id: str):
     return _started(request, job, request.app.url_path_for("article_page", article_id=article_id))
 
 
-@router.post("/sources/{name}/rerun", dependencies=[Depends(check_post)])
+@router.post("/sources/{name}/recheck", dependencies=[Depends(check_post)])
 def recheck_source(request: Request, name: str):
     page = _views(request).source(name)
     if page is None:

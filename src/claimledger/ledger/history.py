@@ -3,7 +3,7 @@ and what a recheck plan and a run report read (the claims that cite a source, ea
 previous result, the snapshots an earlier run read).
 
 Claims are matched across runs by claim id (a hash of the article and the character span), claim text and check
-kind, so a rerun after a source update shows exactly the claims whose verdict flipped, and a new text under an old
+kind, so a recheck after a source update shows exactly the claims whose verdict flipped, and a new text under an old
 article id shows its claims as added and the old ones as removed, never as flips.
 """
 
@@ -51,7 +51,7 @@ def resolve_run(store: LedgerStore, ref: str) -> str:
 
 
 def previous_run(store: LedgerStore, run_id: str) -> str:
-    """The run started just before run_id (what a rerun after a source update is compared with)."""
+    """The run started just before run_id (what a recheck after a source update is compared with)."""
     runs = schema.runs
     with store.engine.connect() as conn:
         started = conn.scalar(select(runs.c.started_at).where(runs.c.id == run_id))

@@ -12,7 +12,7 @@ function followJob(url, show, onEnd) {
     .catch((error) => { show(`Recheck status unknown: ${error}`); onEnd(); });
 }
 
-document.querySelectorAll("form.rerun").forEach((form) => {
+document.querySelectorAll("form.recheck").forEach((form) => {
   const status = form.querySelector(".job-status");
   const button = form.querySelector("button");
   form.addEventListener("submit", (event) => {

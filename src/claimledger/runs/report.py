@@ -14,7 +14,7 @@ from typing import Any
 from claimledger.checks.model import VERDICTS
 from claimledger.ledger import history
 from claimledger.ledger.store import LedgerStore
-from claimledger.scheduling.updates import SourceUpdate
+from claimledger.runs.updates import SourceUpdate
 
 @dataclass(frozen=True)
 class Flip:

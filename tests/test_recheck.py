@@ -1,6 +1,6 @@
 """Unattended runs as plain functions: chunks, what changed, the claim-to-source index, recheck plans, run reports.
 
-Plain calls on a ledger written by the pipeline without Prefect; then `claimledger rerun` through the recheck flow
+Plain calls on a ledger written by the pipeline without Prefect; then `claimledger recheck` through the recheck flow
 (Prefect test harness) and extraction and checks split over a local Dask cluster of two worker processes.
 """
 
@@ -24,11 +24,11 @@ from claimledger.claims.vocabulary import load_vocabulary
 from claimledger.cli import app
 from claimledger.ledger.engine import LedgerError
 from claimledger.ledger.store import LedgerStore, RunRecord, SourceUse
-from claimledger.scheduling.chunks import chunk_count, chunked
-from claimledger.scheduling.index import (RecheckScope, RecheckTarget, dependent_claims, keep_claims, recorded_claims,
+from claimledger.runs.chunks import chunk_count, chunked
+from claimledger.runs.recheck import (RecheckScope, RecheckTarget, dependent_claims, keep_claims, recorded_claims,
                                           merge_overrides, plan_recheck)
-from claimledger.scheduling.report import refresh_markdown, run_report
-from claimledger.scheduling.updates import SourceUpdate, changed_sources
+from claimledger.runs.report import refresh_markdown, run_report
+from claimledger.runs.updates import SourceUpdate, changed_sources
 from claimledger.settings import Settings
 
 VOCABULARY = load_vocabulary()
@@ -105,7 +105,7 @@ def _verify(home, ledger_url: str, casualties: str, as_of: date | None = None) -
 @pytest.fixture(scope="module")
 def verified(tmp_path_factory):
     """A project whose seed was verified once against the 2025-05-16 casualty series: (home, ledger URL, run id)."""
-    home = tmp_path_factory.mktemp("scheduling") / "project"
+    home = tmp_path_factory.mktemp("recheck") / "project"
     (home / "data").mkdir(parents=True)
     shutil.copy(REPO / "data" / "sources.toml", home / "data" / "sources.toml")
     shutil.copytree(REPO / "data" / "reference", home / "data" / "reference")
@@ -311,10 +311,10 @@ def run_cli(home, *args, env=None):
 
 
 @pytest.mark.parametrize("args, message", [
-    (["rerun"], "rerun needs --source NAME, --article ID or --claim ID"),
-    (["rerun", "--source", "nope"], "no such source 'nope'"),
-    (["rerun", "--article", "nope"], "no article 'nope' in the ledger"),
-    (["rerun", "--claim", "ffffffff"], "no claim 'ffffffff' in the ledger"),
+    (["recheck"], "recheck needs --depends-on NAME, --article ID or --claim ID"),
+    (["recheck", "--depends-on", "nope"], "no such source 'nope'"),
+    (["recheck", "--article", "nope"], "no article 'nope' in the ledger"),
+    (["recheck", "--claim", "ffffffff"], "no claim 'ffffffff' in the ledger"),
     (["verify", "--dask-address", "tcp://127.0.0.1:8786"], "--dask-address needs --task-runner dask"),
     (["serve"], "serve needs a Prefect server"),
 ])
@@ -324,20 +324,20 @@ def test_command_errors_are_one_line(project, args, message):
     assert message in " ".join(result.output.split())
 
 
-def test_rerun_of_a_source_nothing_depends_on_records_nothing(verified):
+def test_recheck_of_a_source_nothing_depends_on_records_nothing(verified):
     home, ledger_url, _ = verified
-    result = run_cli(home, "rerun", "--source", "palestine_recognitions", "--ledger", ledger_url, "--format", "json")
+    result = run_cli(home, "recheck", "--depends-on", "palestine_recognitions", "--ledger", ledger_url, "--format", "json")
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout) == []
     assert "nothing to recheck" in result.stderr
 
 
-def test_rerun_a_claim_through_the_recheck_flow(prefect_harness, project, tmp_path):
+def test_recheck_of_a_claim_through_the_recheck_flow(prefect_harness, project, tmp_path):
     ledger_url = f"sqlite:///{tmp_path / 'ledger.db'}"
     first = _verify(project, ledger_url, f"file://{CASUALTIES_16}")
     with LedgerStore(ledger_url) as store:
         claim_id = next(r["claim_id"] for r in store.results(first) if r["quote"] == "69 percent")
-    result = run_cli(project, "rerun", "--claim", claim_id[:8], "--ledger", ledger_url, "--format", "json")
+    result = run_cli(project, "recheck", "--claim", claim_id[:8], "--ledger", ledger_url, "--format", "json")
     assert result.exit_code == 0, result.output
     rows = json.loads(result.stdout)
     assert {row["quote"] for row in rows} == POLL_QUOTES  # the rule that judges both figures comes along

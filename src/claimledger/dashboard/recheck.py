@@ -17,7 +17,7 @@ from datetime import datetime, timezone
 from claimledger import pipeline
 from claimledger.ledger.engine import LedgerError
 from claimledger.pipeline import VerifyRequest
-from claimledger.scheduling.index import RecheckScope
+from claimledger.runs.recheck import RecheckScope
 from claimledger.settings import Settings
 from claimledger.sources.registry import RegistryError
 
@@ -60,7 +60,7 @@ def run_in_process(request: VerifyRequest, settings: Settings) -> str:
     return pipeline.verify(request, settings).run_id
 
 
-class Rechecks:
+class RecheckQueue:
     """The dashboard's recheck jobs; one worker thread, so two rechecks never write the ledger at once."""
 
     def __init__(self, settings: Settings, ledger_url: str, runner: Runner = run_in_process):
