@@ -26,12 +26,12 @@ find_dependent_claims = task(pipeline.plan, name="find dependent claims", cache_
 
 
 @flow(name="recheck", log_prints=False)
-def recheck(sources: list[str] | None = None, articles: list[str] | None = None, claims: list[str] | None = None,
+def recheck(depends_on: list[str] | None = None, articles: list[str] | None = None, claims: list[str] | None = None,
             paths: list[str] | None = None, source_overrides: list[str] | None = None, ledger_url: str | None = None,
             trigger: dict[str, Any] | None = None) -> list[VerifyOutcome]:
     """Re-check the claims that depend on the sources, every claim of the articles (by id or file), and the claims."""
     settings = Settings()
-    scope = RecheckScope(sources=tuple(sources or ()), articles=tuple(articles or ()), claims=tuple(claims or ()),
+    scope = RecheckScope(sources=tuple(depends_on or ()), articles=tuple(articles or ()), claims=tuple(claims or ()),
                          paths=tuple(paths or ()), trigger=trigger)
     plan = find_dependent_claims(scope, list(source_overrides or ()), ledger_url or settings.ledger, settings)
     logger = get_run_logger()

@@ -27,7 +27,7 @@ SERVED = {"tags": ["claimledger"], "entrypoint_type": EntrypointType.MODULE_PATH
 # that is one `{{ ... }}` expression keeps its JSON type (Prefect renders it with `| tojson`): old_sha256 stays null
 # for a source's first snapshot.
 RECHECK_ON_UPDATE = {
-    "sources": ["{{ event.payload.source }}"],
+    "depends_on": ["{{ event.payload.source }}"],
     "trigger": {
         "event": "{{ event.event }}",
         "event_id": "{{ event.id | string }}",

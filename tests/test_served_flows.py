@@ -206,7 +206,7 @@ def _finished_recheck(client, deployment_id):
     from prefect.client.schemas.filters import DeploymentFilter, DeploymentFilterId
 
     runs = client.read_flow_runs(deployment_filter=DeploymentFilter(id=DeploymentFilterId(any_=[deployment_id])))
-    ours = [run for run in runs if run.parameters.get("sources") == [SOURCE]]
+    ours = [run for run in runs if run.parameters.get("depends_on") == [SOURCE]]
     if ours and all(run.state and run.state.is_final() for run in runs):
         return runs
     return None

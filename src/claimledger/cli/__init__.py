@@ -364,7 +364,7 @@ def recheck(
     run = _on_task_runner(recheck_flow, task_runner, dask_address)
     _prefect_environment(settings, start=True)
     try:
-        outcomes = run(sources=list(depends_on), articles=list(article), claims=list(claim), ledger_url=ledger,
+        outcomes = run(depends_on=list(depends_on), articles=list(article), claims=list(claim), ledger_url=ledger,
                        return_state=False)
     except Exception as exc:  # the flow has logged the traceback; the user gets one actionable line
         raise fail(f"recheck failed: {exc}") from None
