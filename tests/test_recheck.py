@@ -358,7 +358,8 @@ def test_extraction_and_checks_split_over_a_local_dask_cluster(prefect_harness, 
     from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
     from prefect.client.schemas.sorting import FlowRunSort
 
-    from claimledger.flows.verify import on_task_runner, verify_articles
+    from claimledger.flows.runners import on_task_runner
+    from claimledger.flows.verify import verify_articles
 
     seed = (project / "seeds" / f"{SEED}.md").read_text(encoding="utf-8")
     folder = tmp_path / "articles"

@@ -263,7 +263,7 @@ def dashboard(
 
 
 def _on_task_runner(chosen_flow, task_runner: "TaskRunner", dask_address: Optional[str]):
-    from claimledger.flows.verify import TaskRunnerUnavailable, on_task_runner
+    from claimledger.flows.runners import TaskRunnerUnavailable, on_task_runner
 
     if dask_address and task_runner is not TaskRunner.dask:
         raise fail("--dask-address needs --task-runner dask")
