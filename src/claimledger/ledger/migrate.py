@@ -17,7 +17,7 @@ from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
+from alembic.script import Script, ScriptDirectory
 from alembic.util import CommandError
 from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.engine import Connection, Engine
@@ -44,7 +44,10 @@ def config(connection: Connection | None = None) -> Config:
 @functools.cache
 def head() -> str:
     """The newest revision this code knows."""
-    return ScriptDirectory.from_config(config()).get_current_head()
+    revision = ScriptDirectory.from_config(config()).get_current_head()
+    if revision is None:
+        raise RuntimeError("the ledger's migrations folder holds no revision")
+    return revision
 
 
 def current(conn: Connection) -> str | None:
@@ -127,6 +130,8 @@ def _new_revision(message: str) -> None:
             number = f"{int(head()) + 1:04d}"
             script = command.revision(config(conn), message=message, autogenerate=True, rev_id=number)
         engine.dispose()
+    if not isinstance(script, Script):
+        raise RuntimeError(f"alembic wrote no single revision for {message!r}: {script!r}")
     print(f"wrote {script.path}: review it, then run the ledger tests (they compare it with schema.py)")
 
 

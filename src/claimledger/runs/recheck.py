@@ -98,11 +98,11 @@ def plan_recheck(store: LedgerStore, scope: RecheckScope, vocabulary: Vocabulary
         found = history.claim(store, ref)
         claim_ids[found["id"]] = found["article_id"]
     whole = set(scope.articles)
-    files: dict[str, str] = {}  # article id -> file to read
-    for path in scope.paths:
-        article = read_article(Path(path))
-        whole.add(article.id)
-        files[article.id] = path
+    files: dict[str, str | Path] = {}  # article id -> file to read
+    for given in scope.paths:
+        named = read_article(Path(given))
+        whole.add(named.id)
+        files[named.id] = given
     recorded = history.article_paths(store, set(claim_ids.values()) | whole)
     unknown = sorted(set(scope.articles) - set(recorded))
     if unknown:
@@ -113,7 +113,7 @@ def plan_recheck(store: LedgerStore, scope: RecheckScope, vocabulary: Vocabulary
     for claim, article in claim_ids.items():
         claims_of.setdefault(article, []).append(claim)
     groups: dict[tuple[date | None, tuple[str, ...]], dict[str, Any]] = {}
-    skipped = []
+    skipped: list[str] = []
     for article_id in sorted(set(claim_ids.values()) | whole):
         path = files.get(article_id) or recorded_article_file(home, recorded.get(article_id))
         if path is None:

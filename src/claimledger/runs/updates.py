@@ -44,27 +44,26 @@ def changed_sources(before: Mapping[str, str | None], after: Mapping[str, str | 
     "Changed" means a new good snapshot is in use: a 304, the same bytes again, a download that failed its suite
     (quarantined, the old snapshot stays) or a failed fetch changes nothing, so nothing depends on it anew.
     """
-    return [SourceUpdate(name, before.get(name), after[name]) for name in sorted(after)
-            if after[name] is not None and after[name] != before.get(name)]
+    return [SourceUpdate(name, before.get(name), new) for name, new in sorted(after.items())
+            if new is not None and new != before.get(name)]
 
 
 def fetch_row(name: str, table: ReferenceTable | SourceUnavailable) -> dict:
     """One source's line of a fetch run: what happened, the snapshot in use, and the reason in words."""
     outcome = table.outcome
-    unavailable = isinstance(table, SourceUnavailable)
     downloaded = outcome.downloaded if outcome else None
-    kept = None if unavailable else table.snapshot
+    kept = table.snapshot if isinstance(table, ReferenceTable) else None
     failures = list((downloaded.validation or {}).get("failures") or []) if downloaded else []
-    if unavailable:
+    if isinstance(table, SourceUnavailable):
         message = table.reason
-    elif outcome is None or outcome.status in (QUARANTINED, FETCH_FAILED):
+    elif outcome is None or outcome.status in (QUARANTINED, FETCH_FAILED) or kept is None:
         message = "; ".join(table.notes)
     elif outcome.status == UNCHANGED:
         message = "; ".join((f"{kept.short} ({outcome.detail})", *table.notes))
     else:
         against = outcome.diff.summary() if outcome.diff else outcome.detail or "first good snapshot"
-        message = "; ".join((f"{kept.short} ({downloaded.bytes:,} bytes from {table.fetched_from}): {against}",
-                             *table.notes))
+        size = f"{downloaded.bytes:,} bytes" if downloaded else "no download"
+        message = "; ".join((f"{kept.short} ({size} from {table.fetched_from}): {against}", *table.notes))
     if outcome is not None and outcome.status == QUARANTINED and len(failures) > 1:
         message += "; also: " + "; ".join(failures[1:3]) + ("; ..." if len(failures) > 3 else "")
     return {

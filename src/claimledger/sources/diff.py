@@ -170,7 +170,7 @@ def same_value(a: Any, b: Any) -> bool:
     a_missing, b_missing = _missing(a), _missing(b)
     if a_missing or b_missing:
         return a_missing and b_missing
-    if isinstance(a, numbers.Number) and isinstance(b, numbers.Number):
+    if isinstance(a, numbers.Real) and isinstance(b, numbers.Real):
         return float(a) == float(b)  # 5 in one snapshot and 5.0 in the other (a column that gained an empty day)
     return a == b
 

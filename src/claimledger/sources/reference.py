@@ -128,7 +128,7 @@ def _prepare(source: Source, store: SnapshotStore, settings: Settings) -> Refere
         return _table(source, store, snapshot, notes, fetched.url, outcome)
     if snapshot.passed:
         return _promote(source, store, good, snapshot, notes, fetched.url, checked)
-    failures = snapshot.validation.get("failures") or ["no failure recorded"]
+    failures = (snapshot.validation or {}).get("failures") or ["no failure recorded"]
     _record_quarantine(snapshot, good)
     why = f"new download failed its suite: {failures[0]} (snapshot {snapshot.short} from {fetched.url} quarantined)"
     return _fallback(
@@ -178,6 +178,7 @@ def _promote(
     warned = [line for line in (snapshot.validation or {}).get("warnings") or [] if line.startswith(_SINCE)]
     note = (f"new snapshot {snapshot.short} replaces {previous.short}, so verdicts may differ: {changed}"
             + "".join(f"; warning: {line}" for line in warned))
+    assert table.outcome is not None  # _table of a promoted snapshot always says how it came
     return replace(table, notes=(*table.notes, note), outcome=replace(table.outcome, diff=diff, detail=problem))
 
 
@@ -187,15 +188,15 @@ def _first_download(
     """Try the URL, then each mirror; a conditional request against the good snapshot when it came from that URL."""
     problems: list[str] = []
     for url in (source.url, *source.mirrors):
-        same_origin = good is not None and good.url == url
+        same = good if good is not None and good.url == url else None  # a conditional request only to its origin
         try:
             return download(
                 url,
                 settings=settings,
                 base=settings.home,
                 allowed_hosts=source.allowed_hosts,
-                etag=good.etag if same_origin else None,
-                last_modified=good.last_modified if same_origin else None,
+                etag=same.etag if same else None,
+                last_modified=same.last_modified if same else None,
                 expected_format=source.format,
             ), problems
         except FetchError as exc:
