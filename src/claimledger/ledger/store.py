@@ -28,7 +28,9 @@ from claimledger.claims.model import Article, Claim
 from claimledger.ledger import migrate, schema
 from claimledger.ledger.engine import LedgerError, in_chunks, malformed, open_engine, redacted
 
-_DIALECT_INSERT = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}
+# Both dialects' INSERT ... ON CONFLICT, which the generic Insert lacks.
+_DIALECT_INSERT: dict[str, Callable[[Any], sqlite.Insert | postgresql.Insert]] = {
+    "sqlite": sqlite.insert, "postgresql": postgresql.insert}
 
 
 def claim_text_sha256(quote: str, sentence: str) -> str:
@@ -210,7 +212,7 @@ class LedgerStore:
 
     def _latest_versions(self, conn: Connection, article_ids: set[str]) -> dict[str, str]:
         """The latest version of articles this run did not read (a recheck of recorded claims)."""
-        a, found = schema.articles, {}
+        a, found = schema.articles, dict[str, str]()
         for chunk in in_chunks(article_ids):
             found.update((row.id, row.text_sha256) for row in conn.execute(select(a.c.id, a.c.text_sha256)
                                                                            .where(a.c.id.in_(chunk))))
@@ -228,7 +230,7 @@ class LedgerStore:
                      .returning(table.c.id))
         inserted = {row.id for row in conn.execute(statement, sorted(rows, key=lambda r: r["result_sha256"]))}
         wanted = [row["result_sha256"] for row in rows]
-        ids = set()
+        ids: set[int] = set()
         for chunk in in_chunks(wanted):
             ids.update(conn.scalars(select(table.c.id).where(table.c.result_sha256.in_(chunk))))
         return ids, len(inserted)
