@@ -141,6 +141,22 @@ CASES = [
     # "the territory's 2.3 million people" is a population, not a toll, even in a clause that says "killed"
     ("The war has killed more than 41,000 Palestinians in Gaza, driven most of the territory's 2.3 million people "
      "from their homes and caused a hunger crisis.", date(2024, 10, 7), "2.3 million", "unverifiable", None),
+    # two years in one sentence: each figure has its own ("55,300 in 2023"), and one set against another lends its
+    # year to no one else (CBS: 82,700 left in 2024, 55,300 in 2023; 23,800 and 27,800 came back)
+    ("In its yearly report the bureau said 82,700 Israelis left the country in 2024, compared with 55,300 in 2023.",
+     date(2025, 9, 17), "55,300", "pass", "in 2023"),
+    ("In its yearly report the bureau said 82,700 Israelis left the country in 2024, compared with 55,300 in 2023.",
+     date(2025, 9, 17), "82,700", "pass", "in 2024"),
+    ("Growth slowed from 1.6 percent in 2023 to 1.1 percent in 2024 as 82,700 Israelis left the country in 2024.",
+     date(2025, 1, 3), "82,700", "pass", "in 2024"),
+    ("The bureau said 82,700 Israelis left the country in 2024, against 55,300 in 2023, while 23,800 came back, "
+     "compared with 27,800 in 2023.", date(2025, 9, 17), "23,800", "unverifiable", None),
+    # days are counted both ways: 25 days after 7 Oct 2023 is the war's day 26
+    ("Jordan acted as the 26-day war in Gaza went on.", date(2023, 11, 1), "26-day", "pass", "as day one"),
+    ("Jordan acted as the 40-day war in Gaza went on.", date(2023, 11, 1), "40-day", "fail", None),
+    # a press freedom group named in full, with an aside before its verb, counts by its own rules
+    ("The Committee to Protect Journalists, for its part, lists at least 60 journalists killed in Gaza.",
+     date(2023, 12, 24), "at least 60", "unverifiable", "another series"),
 ]
 
 

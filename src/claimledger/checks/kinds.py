@@ -283,6 +283,10 @@ def duration_since(claim: Claim, params: dict, ref: Reference, as_of: date) -> C
         observed = (as_of - start).days / per_unit
         holds = interval.contains(observed)
         text = f"{fmt(observed)} {claim.unit} from {params['event']} ({start}) to {as_of}"
+        if claim.unit == "days" and not holds and interval.contains(observed + 1):
+            # Days are counted both ways: 25 days after the start is also its day 26, the first day counted as one
+            observed, holds = observed + 1, True
+            text = f"day {fmt(observed)} counted from {params['event']} ({start}) as day one to {as_of}"
     return result(claim, "duration_since", ref, holds=holds, observed=observed, when=start,
                   explanation=verdict_line(text, claim, interval, holds, ref), tolerance=tolerance_of(claim),
                   evidence=rows_used, citation=cited)
