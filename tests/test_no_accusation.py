@@ -154,6 +154,18 @@ CASES = [
     # days are counted both ways: 25 days after 7 Oct 2023 is the war's day 26
     ("Jordan acted as the 26-day war in Gaza went on.", date(2023, 11, 1), "26-day", "pass", "as day one"),
     ("Jordan acted as the 40-day war in Gaza went on.", date(2023, 11, 1), "40-day", "fail", None),
+    # two groups after one figure are counted together, not as either one (women and children: 30,177 on 6 Feb 2025)
+    ("Strikes have killed more than 47,000 people in Gaza, including at least 25,000 children and women.",
+     date(2025, 2, 6), "25,000", "unverifiable", "a combined group"),
+    # a toll widened "to include" the missing is another measure than the killed (47,583 on 6 Feb 2025)
+    ("Officials raised the death toll in Gaza to 61,709 to include the thousands missing under the rubble.",
+     date(2025, 2, 6), "61,709", "unverifiable", "to include"),
+    # "X and that Y": each figure keeps the measure of its own clause (killed 45,227 on 21 Dec 2024)
+    ("The ministry said the number of people killed in Gaza has risen to 45,227 and that the number of wounded "
+     "has climbed to 107,573.", date(2024, 12, 22), "45,227", "pass", None),
+    # a figure split by who did it ("and 20 more by settlers") is a part of the toll (480 killed on 16 May 2024)
+    ("More than 230 Palestinians have been killed in the West Bank in army raids and at least 20 more by settlers.",
+     date(2024, 5, 17), "More than 230", "unverifiable", "more by"),
     # a press freedom group named in full, with an aside before its verb, counts by its own rules
     ("The Committee to Protect Journalists, for its part, lists at least 60 journalists killed in Gaza.",
      date(2023, 12, 24), "at least 60", "unverifiable", "another series"),
