@@ -140,6 +140,12 @@ CHANGES = [
     ("The forecast was revised upward by 0.4 percent.", ("0.4 percent", True, "up")),
     ("After plummeting 40% last year, the shares recovered.", ("40%", True, "down")),
     ("The guard gave up 20 points in the first half.", ("20", False, None)),
+    ("The krona firmed 0.4% against the euro.", ("0.4%", True, "up")),
+    ("The shares rebounded 6 percent on Monday.", ("6 percent", True, "up")),
+    ("The peso weakened 1.1 per cent overnight.", ("1.1 per cent", True, "down")),
+    ("The stock skyrocketed 140% this year.", ("140%", True, "up")),
+    ("The CAC 40 closed 0.7% down on the day.", ("0.7%", True, "down")),
+    ("Buyers put a 20% down payment on the flat.", ("20%", False, None)),
 ]
 
 
@@ -147,6 +153,21 @@ CHANGES = [
 def test_change_and_direction(sentence, expected):
     q = only(sentence)
     assert (q.quote, q.change, q.direction) == expected
+
+
+# sentence, [(quote, value, unit)]: a percent before "to" and a figure of another unit are a change and its level
+CHANGE_AND_LEVEL = [
+    ("Earnings slid 30 percent to 4.5 billion rupees.", [("30 percent", 30, "percent"), ("4.5 billion", 4.5e9, "INR")]),
+    ("The rate climbed 1.5 percentage points to 6 per cent.",
+     [("1.5 percentage points", 1.5, "percentage_point"), ("6 per cent", 6, "percent")]),
+    ("Volumes rose 12% to 3,400 tonnes.", [("12%", 12, "percent"), ("3,400", 3400, "tonne")]),
+]
+
+
+@pytest.mark.parametrize("sentence, expected", CHANGE_AND_LEVEL, ids=[c[0][:30] for c in CHANGE_AND_LEVEL])
+def test_a_percent_to_a_figure_of_another_unit_is_no_range(sentence, expected):
+    got = [(q.quote, q.value, q.unit) for q in find_quantities(sentence)]
+    assert got == [(quote, pytest.approx(value), unit) for quote, value, unit in expected]
 
 
 def test_a_change_is_signed_for_the_claim_layer_and_not_in_the_quantity():

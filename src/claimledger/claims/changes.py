@@ -15,8 +15,9 @@ _LOOSE = {**{w: d for d, words in _CHANGES["before_loose"].items() for w in word
 _PARTICLE_VERBS = frozenset(_CHANGES["particle_verbs"])
 _BY_ONLY = frozenset(_CHANGES["loose_by_only"])
 _AFTER_WORDS = {w: d for d, words in _CHANGES["after"].items() for w in words}
-_AFTER = re.compile(r"\s*(?:an?\s+)?(?P<noun>" + "|".join(sorted(_AFTER_WORDS, key=len, reverse=True)) + r")\b",
-                    re.I)
+# "5% down at 1,400", but not "a 20% down payment" or "10% up front".
+_AFTER = re.compile(r"\s*(?:an?\s+)?(?P<noun>" + "|".join(sorted(_AFTER_WORDS, key=len, reverse=True)) + r")\b"
+                    r"(?![\s-]+(?:payments?|front)\b)", re.I)
 _MULTIPLIER_CHANGE: dict[str, float] = _CHANGES["multipliers"]
 _MULTIPLIER = re.compile(
     r"(?<![\w-])(?:(?P<verb>doubled|tripled|trebled|quadrupled|halved)(?![\w-])(?!\s+(?:down|up|over|back|as)\b)"

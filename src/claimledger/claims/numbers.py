@@ -191,7 +191,7 @@ def _range(text: str, m: re.Match) -> list[Figure]:
     if low_scale == 1.0 and high_scale > 1.0 and low * high_scale <= high:
         low *= high_scale  # "1.5 to 2 million": the scale belongs to both ends
     years = all(len(g) == 4 and g.isdigit() and 1800 <= int(g) <= 2100 for g in (m.group("r1"), m.group("r2")))
-    valid = low < high and not years and (sep != "and" or word == "between")
+    valid = low < high and not years and (sep != "and" or word == "between") and not _two_units(m)
     if not valid:
         if sep == "-" and not years:
             return []  # "3-1", "64-56": a score or a vote tally
@@ -200,6 +200,14 @@ def _range(text: str, m: re.Match) -> list[Figure]:
     percent = bool(m.group("r1p") or m.group("r2p"))
     start = m.start() if word == "between" else m.start("r1")
     return [Figure(start, m.end(), round((low + high) / 2, 4), "range", percent, 1.0, low, high)]
+
+
+def _two_units(m: re.Match) -> bool:
+    """The first end is a percent and the second is not, or the two are percent and points: two figures, a change
+    and the level it reached ("rose 40 percent to 1.2 billion", "3.2 percentage points to 7.1 per cent"), never one
+    range (a range of percents says it once at the end, "5 to 7 percent", or at both)."""
+    first, second = m.group("r1p"), m.group("r2p")
+    return bool(first) and (not second or ("point" in first) != ("point" in second))
 
 
 def _figure(m: re.Match) -> Figure | None:
