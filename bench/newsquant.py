@@ -55,6 +55,12 @@ UNIT_NAMES = {
     "KRW": "south korean won", "ms": "millisecond", "µs": "microsecond", "ns": "nanosecond", "J": "joule",
     "kJ": "kilojoule", "kbit": "kilobit", "Mbit": "megabit", "Gbit": "gigabit", "Tbit": "terabit", "PB": "petabyte",
     "EB": "exabyte", "cm3": "cubic centimetre", "psi": "pound per square inch",
+    "TWD": "new taiwan dollar", "PHP": "philippine peso", "VND": "vietnamese dong", "CZK": "czech koruna",
+    "ARS": "argentine peso", "CLP": "chilean peso", "COP": "colombian peso", "PKR": "pakistani rupee",
+    "LKR": "sri lankan rupee", "EGP": "egyptian pound", "BDT": "bangladeshi taka", "KES": "kenyan shilling",
+    "GHS": "ghanaian cedi", "ZMW": "zambian kwacha", "RON": "romanian leu", "BGN": "bulgarian lev",
+    "KWD": "kuwaiti dinar", "KZT": "kazakhstani tenge", "IRR": "iranian rial", "MMK": "myanmar kyat",
+    "Ah": "ampere hour", "fps": "frame per second",
 }
 _DURATION_ADJECTIVE = re.compile(r"-(?:year|month|week|day)\b(?!-old)", re.IGNORECASE)
 _IRREGULAR = {"people": "people", "children": "child", "men": "man", "women": "woman", "feet": "foot", "teeth": "tooth",

@@ -77,6 +77,15 @@ UNITS = [
     ("Keep the tyres at 32 psi in winter.", ("32", 32, "psi")),
     ("A coffee in Seoul costs ₩5,000 now.", ("₩5,000", 5000, "KRW")),
     ("The new link carries 400 gigabits a second.", ("400", 400, "Gbit/second")),
+    ("The club was sold for 300 million pounds.", ("300 million", 3e8, "GBP")),
+    ("The boxer shed 12 pounds before the fight.", ("12", 12, "pound_mass")),
+    ("The plan costs 4.1 trillion won a year.", ("4.1 trillion", 4.1e12, "KRW/year")),
+    ("The chipmaker earned NT$52 billion.", ("NT$52 billion", 52e9, "TWD")),
+    ("A beer costs 60 Czech koruna there.", ("60", 60, "CZK")),
+    ("The camera has a 50MP sensor.", ("50MP", 50, "megapixel")),
+    ("Crews built a 12m-high sea wall.", ("12m", 12, "m")),
+    ("A 40m-long whale washed ashore.", ("40m", 40, "m")),
+    ("The app has 25m users.", ("25m", 25e6, "count")),
 ]
 
 
@@ -237,6 +246,11 @@ SLASH_SHARES = [
 def test_a_slash_share(sentence, expected):
     q = only(sentence)
     assert (q.quote, q.value, q.unit, q.form) == (expected[0], pytest.approx(expected[1]), "percent", "fraction")
+
+
+@pytest.mark.parametrize("sentence", ["Prices rose for a third straight month.", "She won a fourth term in May."])
+def test_an_ordinal_a_third_is_no_share(sentence):
+    assert find_quantities(sentence) == []
 
 
 @pytest.mark.parametrize("sentence", ["The city marked 9/11 of that year.", "He works 24/7 of course."])
@@ -446,6 +460,8 @@ NEWSQUANT_NAMES = [
     ("They scored an average 21 points.", [(21, "point", "exact")]),
     ("They sold 20 bikes to 14 for local riders.", [(20, "bike", "exact"), (14, None, "exact")]),
     ("Two-thirds of the voters stayed home.", [(pytest.approx(2 / 3), "% voter", "exact")]),
+    ("The 25m (82ft) tower leans.", [(25, "metre", "exact"), (82, "foot", "exact")]),
+    ("Fares rose 2,000 won to 1.2 million won.", [(2000, None, "exact"), (1.2e6, "south korean won", "exact")]),
 ]
 
 

@@ -223,8 +223,8 @@ def _read(s: str, f: Figure, claims_only: bool = False) -> Quantity | None:
     claims_only for a number that is no claim."""
     before, after = _before(s, f.start), _after(s, f.end)
     counted_as_count = _counted_noun(after, "count")
-    if f.form == "fraction" and after[:1] == "-" and after[1:2].isalpha():
-        return None  # "a third-party evaluation", "half-time"
+    if f.form == "fraction" and ((after[:1] == "-" and after[1:2].isalpha()) or _ordinal(s, f, after)):
+        return None  # "a third-party evaluation", "half-time", "a third straight month"
     reason = not_a_claim(s, f, counted_as_count)
     if reason is not None:
         if reason.startswith(_UNIT_OUTWEIGHS) and (currency_before(before) or unit_after(after)):
@@ -242,6 +242,9 @@ def _read(s: str, f: Figure, claims_only: bool = False) -> Quantity | None:
     if currency:  # "$2.5bn": the symbol is part of the figure, the qualifier stands before it
         f = replace(f, start=f.start - currency.length)
         before = _before(s, f.start)
+    metres = currency is None and _GLUED_M.search(s, f.start, f.end) is not None and _METRE_AFTER.match(after)
+    if metres:  # "a 37m (121ft)-long skeleton", "a 30m-high wall": metres, not millions
+        f = replace(f, value=f.value / 1_000_000)
     q = find_qualifier(before, after)
     if q.qualifier == "more_than" and before[len(before) - q.before:].strip().lower() == "over" \
             and _DURATION_AFTER.match(after):
@@ -265,7 +268,7 @@ def _read(s: str, f: Figure, claims_only: bool = False) -> Quantity | None:
     if f.form == "fraction" and s[f.start:f.end].lower() == "half" and claim_unit != "percent_change":
         if _HALF_NOT_A_SHARE.search(before[-20:]) or not _NOT_A_SHARE_OF.match(after):
             return None
-    unit = _unit(s, f, currency.unit if currency else None, after)
+    unit = "m" if metres else _unit(s, f, currency.unit if currency else None, after)
     unit_words = duration.end() if claim_unit in _DURATION_UNITS.values() and duration else 0  # "twenty months"
     if unit_words > q.after:
         q = replace(q, after=unit_words)
@@ -274,13 +277,32 @@ def _read(s: str, f: Figure, claims_only: bool = False) -> Quantity | None:
                      else _counted_noun(after, claim_unit))
 
 
+_GLUED_M = re.compile(r"\dm$")
+# After "37m": a length in feet in brackets, or an adjective of size ("-long", " high").
+_METRE_AFTER = re.compile(r"\s*\(\s*[\d.,]+\s*(?:ft|feet|foot)\b|[\s-](?:long|high|tall|deep|wide|thick|across)\b",
+                          re.I)
+
+
+def _ordinal(s: str, f: Figure, after: str) -> bool:
+    """"a third" or "a fifth" before a noun of a series is an ordinal ("a third straight month"), no share."""
+    words = s[f.start:f.end].lower().split()
+    if len(words) != 2 or words[0] not in ("a", "an") or words[1] not in _ORDINAL_DENOMINATORS:
+        return False
+    following = _COUNTED_WORD.match(after.lstrip(" "))
+    return following is not None and after[:1] == " " and following.group().lower() in _ORDINAL_NOUNS
+
+
+_ORDINAL_DENOMINATORS = frozenset({"third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth"})
+_ORDINAL_NOUNS = frozenset(_IDENTIFIERS["ordinal_nouns"])
+
+
 def _unit(s: str, f: Figure, currency: str | None, after: str) -> str:
     """The unit a figure is written in: percent or points, a currency, a unit word or symbol after it, else count."""
     if f.percent:
         return "percentage_point" if "point" in s[f.start:f.end].lower() else "percent"
     if f.form == "fraction":
         return "percent"
-    named = unit_after(after)
+    named = unit_after(after, scaled=_SCALE_IN.search(s, f.start, f.end) is not None)
     unit = currency or (named.unit if named else "count")
     rate = _RATE_AFTER.match(after, named.length if named else 0) if unit != "count" else None
     if rate is not None:  # "per square foot", "per sq m": the unit after "per" may be more than one word

@@ -35,6 +35,7 @@ _WORDS = _word_table()
 _CURRENCY_NAMES = frozenset(_UNITS["currency_words"].values())
 _MINOR_CURRENCY_NAMES = frozenset(_UNITS["minor_currency_words"].values())
 _SYMBOLS: dict[str, str] = _UNITS["symbols"]
+_AFTER_SCALE: dict[str, str] = _UNITS["after_scale"]
 _FOLDED: dict[str, str] = _UNITS["folded_currency_symbols"]
 _ISO_CODES = frozenset(c for c in {*_UNITS["currency_symbols"].values(), *_UNITS["currency_words"].values()}
                        if len(c) == 3 and c.isupper())
@@ -94,9 +95,13 @@ def glued_currency_prefixes() -> list[str]:
     return sorted({*lettered, *_ISO_CODES}, key=len, reverse=True)
 
 
-def unit_after(after: str) -> UnitMatch | None:
-    """The unit named right after a figure: a word ("miles", "Australian dollars") or a symbol ("km", "°C")."""
+def unit_after(after: str, scaled: bool = False) -> UnitMatch | None:
+    """The unit named right after a figure: a word ("miles", "Australian dollars") or a symbol ("km", "°C"). After a
+    figure with a scale word, a few words name a currency that otherwise name something else ("200 million pounds",
+    "3 trillion won")."""
     m = _NEXT_WORDS.match(after)
+    if scaled and m is not None and (name := _AFTER_SCALE.get(m.group("w1").lower())) is not None:
+        return UnitMatch(name, m.end("w1"))
     if m is not None and m.group("w1").lower() in _FIRST_WORDS:
         words = [w.lower() for w in (m.group("w1"), m.group("w2"), m.group("w3")) if w]
         for n in range(min(len(words), _LONGEST_WORDS), 0, -1):
