@@ -86,6 +86,8 @@ UNITS = [
     ("Crews built a 12m-high sea wall.", ("12m", 12, "m")),
     ("A 40m-long whale washed ashore.", ("40m", 40, "m")),
     ("The app has 25m users.", ("25m", 25e6, "count")),
+    ("The lake froze at minus 12C.", ("minus 12C", -12, "celsius")),
+    ("The fund lent USD10m to the firm.", ("USD10m", 10e6, "USD")),
 ]
 
 
@@ -119,6 +121,8 @@ BOUNDS = [
     ("Keep x>10 at all times.", ("more_than", 10, 10, None)),
     ("The shop sells sub-$200 phones.", ("fewer_than", 200, None, 200)),
     ("Keep y<=20 at all times.", ("at_most", 20, None, 20)),
+    ("The yield ticked up to 4.3 percent.", ("exact", 4.3, 4.3, 4.3)),
+    ("The firm will hire up to 300 staff.", ("at_most", 300, None, 300)),
 ]
 
 
@@ -155,6 +159,9 @@ CHANGES = [
     ("The stock skyrocketed 140% this year.", ("140%", True, "up")),
     ("The CAC 40 closed 0.7% down on the day.", ("0.7%", True, "down")),
     ("Buyers put a 20% down payment on the flat.", ("20%", False, None)),
+    ("The carrier trimmed its fleet by 8 percent.", ("8 percent", True, "down")),
+    ("The lab raised the dose by 5 percent.", ("5 percent", True, "up")),
+    ("Jobless claims edged up to 5.2%.", ("5.2%", False, None)),
 ]
 
 
@@ -248,8 +255,9 @@ def test_a_slash_share(sentence, expected):
     assert (q.quote, q.value, q.unit, q.form) == (expected[0], pytest.approx(expected[1]), "percent", "fraction")
 
 
-@pytest.mark.parametrize("sentence", ["Prices rose for a third straight month.", "She won a fourth term in May."])
-def test_an_ordinal_a_third_is_no_share(sentence):
+@pytest.mark.parametrize("sentence", ["Prices rose for a third straight month.", "She won a fourth term in May.",
+                                      "Leaders met at COP27 in Egypt."])
+def test_an_ordinal_or_a_name_is_no_quantity(sentence):
     assert find_quantities(sentence) == []
 
 

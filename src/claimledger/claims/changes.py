@@ -14,6 +14,7 @@ _STRICT = {w: d for d, words in _CHANGES["before"].items() for w in words}
 _LOOSE = {**{w: d for d, words in _CHANGES["before_loose"].items() for w in words}, **_STRICT}
 _PARTICLE_VERBS = frozenset(_CHANGES["particle_verbs"])
 _BY_ONLY = frozenset(_CHANGES["loose_by_only"])
+_DETERMINERS = frozenset({"its", "the", "their", "his", "her", "our", "a", "this", "that"})
 _AFTER_WORDS = {w: d for d, words in _CHANGES["after"].items() for w in words}
 # "5% down at 1,400", but not "a 20% down payment" or "10% up front".
 _AFTER = re.compile(r"\s*(?:an?\s+)?(?P<noun>" + "|".join(sorted(_AFTER_WORDS, key=len, reverse=True)) + r")\b"
@@ -42,6 +43,9 @@ def change_before(window: str) -> tuple[str | None, str | None]:
     last = tokens[-1].lower()
     if by and last not in _LOOSE and len(tokens) > 1 and tokens[-2].lower() in _STRICT:
         last = tokens[-2].lower()  # a verb, its object, then "by": "grow revenue by 12%", "fell sharply by 5%"
+    elif by and last not in _LOOSE and len(window.split()) > 3 and window.split()[-4].lower() in _LOOSE \
+            and tokens[-2].lower() in _DETERMINERS:
+        return _STRICT.get(window.split()[-4].lower()), _LOOSE[window.split()[-4].lower()]  # "cut its forecast by 5%"
     if last in ("up", "down") and len(tokens) > 1 and tokens[-2].lower() in _PARTICLE_VERBS:
         return None, None  # "gave up 300 metres": a phrasal verb, no change
     strict = _STRICT.get(last)

@@ -336,8 +336,9 @@ def _edges(s: str, taken: list[Quantity]):
     for m in _EDGE.finditer(s):
         prefix, suffix = m.group("prefix") or "", m.group("suffix") or ""
         if not (prefix or suffix) or _overlaps(taken_starts, taken_ends, m.start(), m.end()) \
-                or (is_folded_symbol(prefix) and not (m.group("dec") or m.group("scale") or "," in m.group("int"))):
-            continue  # "PS4" is a name, "PS1.4m" money
+                or ((is_folded_symbol(prefix) or _GLUED_CODE.fullmatch(prefix))
+                    and not (m.group("dec") or m.group("scale") or "," in m.group("int"))):
+            continue  # "PS4" and "COP26" are names, "PS1.4m" and "USD10m" money
         unit, reason = (currency_code(prefix) if prefix[:1] not in "+-m" else None), None
         if suffix:
             unit, reason = _suffix_unit(suffix, m.group("int"), m.group("dec"), unit)
@@ -351,6 +352,8 @@ def _edges(s: str, taken: list[Quantity]):
         percent = unit == "percent"
         if prefix[:1] in ("-", "m"):
             value = -value
+        elif not prefix and (sign := _SIGN_WORD.search(s, max(0, start - 10), start)):
+            start, value = sign.start(), -value  # "minus 40C"
         q = find_qualifier(_before(s, start), _after(s, m.end()))
         window = _before(s, start - q.before)[-40:]
         strict, loose = change_before(window)
@@ -367,6 +370,7 @@ def _edges(s: str, taken: list[Quantity]):
 
 
 _NO_UNIT = UnitMatch("count", 0)
+_GLUED_CODE = re.compile(r"[A-Z]{3}")  # an ISO 4217 code glued to digits: money only with a decimal, comma or scale
 _SCORE = re.compile(r"(?<![\w.,/:#+-])(?P<a>\d{1,3})-(?P<b>\d{1,3})(?![\w/-]|\.\d)")
 
 
