@@ -88,6 +88,12 @@ UNITS = [
     ("The app has 25m users.", ("25m", 25e6, "count")),
     ("The lake froze at minus 12C.", ("minus 12C", -12, "celsius")),
     ("The fund lent USD10m to the firm.", ("USD10m", 10e6, "USD")),
+    ("The bank priced a EUR 500 million bond.", ("EUR 500 million", 500e6, "EUR")),
+    ("The tower sold for AED 90 million.", ("AED 90 million", 90e6, "AED")),
+    ("A ticket costs Rs.450 in Delhi.", ("Rs.450", 450, "INR")),
+    ("The villa went for Dh3.2m last year.", ("Dh3.2m", 3.2e6, "AED")),
+    ("The index lost 3 pct on Friday.", ("3", 3, "percent")),
+    ("The flight took 14 hrs in all.", ("14", 14, "hour")),
 ]
 
 
@@ -259,6 +265,16 @@ def test_a_slash_share(sentence, expected):
                                       "Leaders met at COP27 in Egypt."])
 def test_an_ordinal_or_a_name_is_no_quantity(sentence):
     assert find_quantities(sentence) == []
+
+
+# sentence, (quote, unit, why it is no claim)
+@pytest.mark.parametrize("sentence, expected", [
+    ("Leaders met at COP 28 in Dubai.", ("28", "count", "a name's number (after 'COP')")),
+    ("The raid began at 0500 hrs.", ("0500", "hour", "a time of day")),
+])
+def test_a_code_or_a_clock_before_a_figure_is_no_money_or_duration(sentence, expected):
+    (q,) = find_quantities(sentence)
+    assert (q.quote, q.unit, q.not_claim_reason) == expected
 
 
 @pytest.mark.parametrize("sentence", ["The city marked 9/11 of that year.", "He works 24/7 of course."])
@@ -469,6 +485,7 @@ NEWSQUANT_NAMES = [
     ("They sold 20 bikes to 14 for local riders.", [(20, "bike", "exact"), (14, None, "exact")]),
     ("Two-thirds of the voters stayed home.", [(pytest.approx(2 / 3), "% voter", "exact")]),
     ("The 25m (82ft) tower leans.", [(25, "metre", "exact"), (82, "foot", "exact")]),
+    ("The DAX 40 gained 120 points.", [(120, "point", "exact")]),
     ("Fares rose 2,000 won to 1.2 million won.", [(2000, None, "exact"), (1.2e6, "south korean won", "exact")]),
 ]
 

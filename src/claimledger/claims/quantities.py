@@ -51,7 +51,7 @@ _EDGE = re.compile(rf"""(?=[A-Z$+\-m\d])(?<![\w.,/:\#+])(?<!(?<!\d)-)
     (?P<suffix>%|[A-Za-zµμ°º][A-Za-z0-9/]*)?(?![\w/])""", re.VERBOSE)
 # Where an edge number may be: letters glued after digits (not a scale: "2.5bn" is a figure), or a capital or a sign
 # glued before them.
-_EDGE_TRIGGER = re.compile(r"\d(?!(?:bn|mn|tn|m|k)\b)[A-Za-zµμ°º]|[A-Z+-]\d|minus-\d")
+_EDGE_TRIGGER = re.compile(r"\d(?!(?:bn|mn|tn|m|k)\b)[A-Za-zµμ°º]|[A-Z+-]\d|minus-\d|[A-Z][a-z]{1,2}\.?\d")  # "Rs.500"
 _IDENTIFIERS = word_list("identifiers")
 _GLUED_REASONS = {**{s: "an ordinal" for s in _IDENTIFIERS["ordinal_suffixes"]},
                   **{s: "a time of day" for s in _IDENTIFIERS["time_suffixes"]}}
@@ -402,6 +402,8 @@ def _suffix_unit(suffix: str, integer: str, decimals: str | None, currency: str 
     """(unit, reason it is no claim) of the letters glued after a number."""
     if suffix.lower() in _GLUED_REASONS:
         return None, _GLUED_REASONS[suffix.lower()]
+    if suffix.lower() == "hrs" and len(integer) == 4 and not decimals:
+        return None, "a time of day"  # "1400hrs"; "12hrs" is hours
     if suffix in ("p", "i") and not decimals and int(integer) in _RESOLUTION_LINES:
         return None, "a screen resolution"
     if suffix == "K" and not decimals and integer in ("2", "4", "5", "8"):
@@ -409,11 +411,14 @@ def _suffix_unit(suffix: str, integer: str, decimals: str | None, currency: str 
     return (glued_symbol(suffix) or currency), None
 
 
+_NEXT_FIGURE = re.compile(r"\s[a-z]+\s+\d")  # "FTSE 100 gained 34 points": the plural is the next figure's
+
+
 def _counted_noun(after: str, unit: str) -> str | None:
     """The noun a figure counts: the first plural within a few words ("1,000 Israeli Air Force veterans")."""
     if unit not in ("count", "percent"):
         return None
-    rest = _CLAUSE_END.split(after[:_COUNTED_REACH], maxsplit=1)[0]
+    rest = _NEXT_FIGURE.split(_CLAUSE_END.split(after[:_COUNTED_REACH], maxsplit=1)[0], maxsplit=1)[0]
     if unit == "percent":
         rest = _SHARE_LEAD.sub("", rest)
     for word in _COUNTED_WORD.findall(rest)[:6]:

@@ -56,7 +56,10 @@ _NEXT_SYMBOL = re.compile(r"(?P<space> ?|-(?=[A-Za-z]{2}))(?P<unit>[A-Za-z°ºµ
 _CURRENCY_BEFORE = re.compile(rf"(?<![A-Za-z])(?P<symbol>{_alternation(_UNITS['currency_symbols'])}) ?$")
 _SPACED_SINGLE = frozenset(_UNITS["spaced_single"])
 _ABBREVIATION_DOT = re.compile(r"\.[A-Za-z]")  # "10 p.m.": an abbreviation, no unit
-_CURRENCY_LAST = frozenset(symbol[-1] for symbol in _UNITS["currency_symbols"])
+_CURRENCY_LAST = frozenset(symbol[-1] for symbol in (*_UNITS["currency_symbols"], *_ISO_CODES))
+# An ISO 4217 code spaced before a figure, as wire copy writes money: "EUR 300 million", "SGD 500 billion".
+_CODE_BEFORE = re.compile(r"(?<![A-Za-z])(?P<code>[A-Z]{3}) $")
+_NAME_CODES = frozenset(_UNITS["codes_also_names"])
 
 
 @dataclass(frozen=True)
@@ -74,7 +77,10 @@ def currency_before(before: str) -> UnitMatch | None:
         return None
     m = _CURRENCY_BEFORE.search(before[-5:])
     if m is None:
-        return None
+        code = _CODE_BEFORE.search(before[-5:])
+        if code is None or code.group("code") not in _ISO_CODES or code.group("code") in _NAME_CODES:
+            return None
+        return UnitMatch(code.group("code"), 4)
     return UnitMatch(_UNITS["currency_symbols"][m.group("symbol")], len(m.group()))
 
 
