@@ -135,7 +135,8 @@ def _counted_phrase(q: Quantity) -> str | None:
         if any(w.lower() in _PREPOSITIONS for w in words[:head]):
             return None  # "to 24 for standard vehicles": the plural heads another phrase
         phrase = [_plain(w.lower()) if _is_superlative(w.lower()) else w for w in words[:head]
-                  if w.lower() not in _FUNCTION_WORDS | {"most", "least"}]  # "the 5 biggest banks": "big bank"
+                  if w.lower() not in _FUNCTION_WORDS | {"most", "least"}  # "the 5 biggest banks": "big bank"
+                  and not _PARTICIPLE.search(w)]  # "300 recorded songs": "song"
         singular = _singular(q.counted)
         rate = _RATE.match(q.after, q.after.lower().index(q.counted) + len(q.counted))
         per = f" per {_singular(rate.group(1).lower())}" if rate else ""
@@ -145,6 +146,7 @@ def _counted_phrase(q: Quantity) -> str | None:
 
 # "four-, five- and six-cylinder": the first figures of a list of compounds take the last one's noun.
 _SUSPENDED = re.compile(r"-,?\s+(?:[\w.]+-,?\s+)*(?:and|or|to)\s+[\w.]+-([A-Za-z]{3,})\b(?!-)")
+_PARTICIPLE = re.compile(r"[^e]ed$")  # a past participle before the noun ("recorded", "combined"), not "speed"
 _RATE = re.compile(r"\s+(?:per|an?|each)\s+(second|minute|hour|day|week|month|year)\b", re.IGNORECASE)
 # "of the best wireless speakers", "of the most spectacular catches ever to grace a final": a superlative, the noun
 # phrase up to its plural head, and an infinitive clause after it (NewsQuant keeps the clause's words).

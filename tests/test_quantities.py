@@ -168,6 +168,10 @@ CHANGES = [
     ("The carrier trimmed its fleet by 8 percent.", ("8 percent", True, "down")),
     ("The lab raised the dose by 5 percent.", ("5 percent", True, "up")),
     ("Jobless claims edged up to 5.2%.", ("5.2%", False, None)),
+    ("Bond prices were higher by 3%.", ("3%", True, "up")),
+    ("The mill paid a higher 15% rate.", ("15%", False, None)),
+    ("Crews reported 20% fewer fires.", ("20%", True, "down")),
+    ("The lender posted a loss of 40 cents per share.", ("40", False, None)),
 ]
 
 
@@ -357,6 +361,8 @@ CARRIED_CHANGES = [
     ("Apple rose 2.1%, Intel by 1.4% and Dell was flat.", [("2.1%", True, "up"), ("1.4%", True, "up")]),
     ("Revenue rose 5% and margins by 2%.", [("5%", True, "up"), ("2%", True, "up")]),
     ("Revenue rose 5%; margins stood at 2%.", [("5%", True, "up"), ("2%", False, None)]),
+    ("Copper fell 40 cents, or 1.1%, on Friday.", [("40", True, "down"), ("1.1%", True, "down")]),
+    ("The Nasdaq added 95 points, or 0.6 percent.", [("95", True, "up"), ("0.6 percent", True, "up")]),
 ]
 
 
