@@ -105,7 +105,11 @@ _WORD = re.compile(r"[A-Za-z][\w'-]*")
 _AVERAGED = re.compile(r"\baverag(?:ed|es|ing)\s+(?:of\s+)?$", re.IGNORECASE)
 _MODIFIER_BEFORE = re.compile(r"\b(?:a|an|the|another|its|their|his|her)\s+([A-Za-z][a-z-]+)\s+$")
 _OR_BEFORE = re.compile(r"\b(?:an?|another|one)\s+([a-z]{3,})\s+or\s+$")  # "a day or two": the noun before
-_PREPOSITIONS = frozenset({"for", "from", "with", "to", "in", "on", "at", "by", "since", "than", "per"})
+# Words that end the noun phrase a figure heads: a plural after them is another phrase's ("300 last year after
+# profits", "1,200 across three sites", "30 against the Lakers").
+_PREPOSITIONS = frozenset("""for from with to in on at by since than per after before outside inside across against
+among amid through during into onto near behind beyond within without between via including despite toward towards
+last next ago this three four five six seven eight nine ten""".split())
 _OF_A = re.compile(r"\s+of\s+(?:an?|one)\s+(?:[A-Z]{2,}\s+)?")  # "of a US pint"
 _COMPOUND = re.compile(r"-(?!(?:long|old|wide|high|deep|tall|strong|based|odd|plus)\b)([A-Za-z]{3,})\b(?!-)")
 _FUNCTION_WORDS = frozenset("""of the a an and or to in on at for by with from as is are was were be been has have had

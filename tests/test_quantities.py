@@ -227,6 +227,7 @@ NOT_CLAIMS = [
     ("The shop at 40-42 Market Street reopened.", "40-42", "a street number"),
     ("Homes in the 10023 zip code sold fast.", "10023", "an identifier (a postal or phone code)"),
     ("Reviewers praised the Pixel 7 Pro cameras.", "7", "a name's number (after 'Pixel')"),
+    ("The office at 221 Baker st. closed.", "221", "a street number"),
 ]
 
 
@@ -244,6 +245,10 @@ def test_not_a_claim(sentence, quote, reason):
 def test_numbers_that_are_no_claims_never_become_claims(sentence):
     quotes = [c.quote for c in extract_claims(Article(id="t", text=sentence))]
     assert quotes == (["56%"] if "56%" in sentence else [])
+
+
+def test_a_crowd_in_the_streets_is_no_street_number():
+    assert only("About 4,000 marched through the streets of the capital.").quote == "About 4,000"
 
 
 def test_a_count_before_a_capitalised_noun_stays_a_claim():
@@ -492,6 +497,8 @@ NEWSQUANT_NAMES = [
     ("Two-thirds of the voters stayed home.", [(pytest.approx(2 / 3), "% voter", "exact")]),
     ("The 25m (82ft) tower leans.", [(25, "metre", "exact"), (82, "foot", "exact")]),
     ("The DAX 40 gained 120 points.", [(120, "point", "exact")]),
+    ("The mill hired 400 last year after orders rose.", [(400, None, "exact")]),
+    ("The chain employs 900 across two regions.", [(900, None, "exact"), (2, "region", "exact")]),
     ("Fares rose 2,000 won to 1.2 million won.", [(2000, None, "exact"), (1.2e6, "south korean won", "exact")]),
 ]
 

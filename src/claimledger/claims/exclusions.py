@@ -28,7 +28,9 @@ _CALENDAR_SPAN_AFTER = re.compile(r"^\s+(?:months|weeks|days|quarters)\s+of\s+(?
 # Words after which a number names something ("Resolution 2728", "Channel 12", "page 4", "No. 7", "#3").
 _IDENTIFIER_WORDS = frozenset(word_list("identifiers")["words"].split())
 _AGE_WORDS = frozenset(word_list("identifiers")["age_words"])
-_STREET_AFTER = re.compile(r"^\s+(?:[A-Z][a-z]+\s+){1,3}(?:street|st\.|avenue|ave\.|road|rd\.|boulevard|blvd)", re.I)
+# A capitalised name and its street word, any case: "10 Downing Street", "221 Baker st."; not "2,000 marched through
+# the streets".
+_STREET_AFTER = re.compile(r"^\s+(?:[A-Z][a-z]+\s+){1,3}(?i:(?:street|avenue|road|boulevard|blvd)\b|st\.|ave\.|rd\.)")
 # The same with a capitalised street word, maybe right after the number or after a compass letter or an ordinal
 # ("14 Ave Gambetta", "7 W 54th St", "412 Old Mill Lane").
 _STREET_NAMED_AFTER = re.compile(r"^\s+(?:(?:[A-Z][a-z]+|[NSEW]\.?|\d+(?:st|nd|rd|th))\s+){0,3}"
