@@ -314,6 +314,7 @@ RANGE_UNITS = [
     ("Rents run from $20 to $26 per square foot.", (20, 26, "USD/square_foot")),
     ("The lake warmed by 2 to 3 degrees Celsius.", (2, 3, "celsius")),
     ("The repairs take two or three weeks.", (2, 3, "week")),
+    ("The levy costs £150-£250 a year.", (150, 250, "GBP/year")),
 ]
 
 

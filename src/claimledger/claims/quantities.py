@@ -196,7 +196,8 @@ def _joined(s: str, a: Quantity, b: Quantity, skipped: int = 0) -> Quantity | No
         if m is None or (m.group("sep") == "and" and not between):
             return None
     elif skipped or a.change or a.qualifier not in ("exact", "about", "nearly") \
-            or not (_RANGE_GAP.fullmatch(gap) and b.unit != "count" and a.unit in (b.unit, "count") and a.value < b.value):
+            or not (_RANGE_GAP.fullmatch(gap) and b.unit != "count" and a.value < b.value
+                    and (a.unit in (b.unit, "count") or b.unit.startswith(a.unit + "/"))):  # "£200-£300 a year"
         return None
     low, high = a.value, b.value
     scale = _SCALE_IN.search(b.quote)
