@@ -17,7 +17,8 @@ _TENS_WORDS = {
 }
 _SCALES = {"hundred": 100, "thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000,
            "trillion": 1_000_000_000_000}
-_SHORT_SCALES = {"k": 1_000, "m": 1_000_000, "mn": 1_000_000, "bn": 1_000_000_000, "tn": 1_000_000_000_000}
+_SHORT_SCALES = {"k": 1_000, "m": 1_000_000, "mn": 1_000_000, "mln": 1_000_000, "b": 1_000_000_000,
+                 "bn": 1_000_000_000, "bln": 1_000_000_000, "tn": 1_000_000_000_000, "trn": 1_000_000_000_000}
 SCALES = {**_SCALES, **_SHORT_SCALES}  # every scale word and its value: "million", "bn"
 _DENOMINATORS = {
     "half": 2, "halves": 2, "third": 3, "thirds": 3, "quarter": 4, "quarters": 4, "fourth": 4, "fourths": 4,
@@ -41,13 +42,17 @@ _DIGITS = r"\d{1,3}(?:,\d{3})+|\d{1,3}(?:[ ]\d{3})+(?!\d)|\d+"  # [ ]: the patte
 _UNGROUPED_DIGITS = r"\d{1,3}(?:,\d{3})+|\d+"
 MAX_DIGITS = 15  # a float holds 15 significant digits; a longer run of digits is an identifier or garbage
 _SHORT = "|".join(sorted(_SHORT_SCALES, key=len, reverse=True))
+# Short scales that may stand after a space too ("5 mln tonnes", "3 bn"): none is also a unit's symbol or a word.
+# A scale word may follow a hyphen as it does a space ("a $1.2-billion deal", "a $10-million grant").
+_SPACED_SHORT = "mln|bln|trn|mn|bn"
 _PLURAL_SCALES = {"dozens": 24, "scores": 40, "hundreds": 200, "thousands": 2_000, "millions": 2_000_000,
                   "billions": 2_000_000_000}
 
 
 def _digit_figure(digits: str) -> str:
     return rf"""(?P<digits>(?:(?<![\w.,/:\#+-])|(?<=\bsub-))(?P<int>{digits}|(?=\.\d))(?P<dec>\.\d+)?
-        (?:(?P<scale_word>\s(?:hundred\s(?:thousand|million|billion)|{_SCALE}))\b|(?P<short_scale>{_SHORT})\b)?
+        (?:(?P<scale_word>[\s-](?:hundred\s(?:thousand|million|billion)|{_SCALE}))\b
+           |(?:\s(?=(?:{_SPACED_SHORT})\b))?(?P<short_scale>{_SHORT})\b)?
         (?P<pct_d>{_PERCENT})?)(?![\w/]|\.\d|,\d{{3}})"""
 
 
@@ -173,7 +178,7 @@ def _scaled(digits: str, decimals: str | None, scale_word: str | None, short: st
     scale = 1.0
     if scale_word:  # "4 hundred million": the scales multiply
         scale = 1.0
-        for word in scale_word.lower().split():
+        for word in scale_word.lower().replace("-", " ").split():
             scale *= _SCALES[word]
     elif short:
         scale = _SHORT_SCALES[short.lower()]

@@ -158,7 +158,7 @@ _FROM_GAP = re.compile(r"(?:\s+[A-Za-z.]{1,12}){0,3}?\s*(?P<sep>to|and|-)\s*")
 _FROM_GAP_PAST = re.compile(r"(?:\s+[\w.:]{1,12}){0,6}?\s*(?P<sep>to|and|-)\s*")
 _SKIPPABLE = 2  # quantities that are no claim (a year, a time) a from-to range may reach over
 _FROM_BEFORE = re.compile(r"(?:from|between)\s+$", re.I)
-_SCALE_IN = re.compile(r"(?i)\d\s?(?P<scale>thousand|million|billion|trillion|bn|mn|m|k)\b")
+_SCALE_IN = re.compile(r"(?i)\d[\s-]?(?P<scale>thousand|million|billion|trillion|bln|mln|trn|bn|mn|tn|b|m|k)\b")
 
 
 def _ranges(s: str, quantities: list[Quantity]) -> list[Quantity]:
