@@ -95,6 +95,8 @@ UNITS = [
     ("Exports reached 12 mln tonnes.", ("12 mln", 12e6, "tonne")),
     ("The debt stood at $1.1trn.", ("$1.1trn", 1.1e12, "USD")),
     ("Investors lost 300 mln pounds.", ("300 mln", 300e6, "GBP")),
+    ("The queue lasted 3 and a half hours.", ("3 and a half", 3.5, "hour")),
+    ("Some two-and-a-half million people voted.", ("Some two-and-a-half million", 2.5e6, "count")),
     ("A ticket costs Rs.450 in Delhi.", ("Rs.450", 450, "INR")),
     ("The villa went for Dh3.2m last year.", ("Dh3.2m", 3.2e6, "AED")),
     ("The index lost 3 pct on Friday.", ("3", 3, "percent")),

@@ -66,6 +66,7 @@ def _figure_pattern(digits: str) -> re.Pattern:
         \s*(?P<range_sep>-|to|and)\s*
         (?P<r2>{digits})(?P<r2d>\.\d+)?(?:(?P<r2s>\s(?:{_SCALE}))\b|(?P<r2k>{_SHORT})\b)?(?P<r2p>{_PERCENT})?
     )(?![\w/]|\.\d|,\d{{3}})
+  | (?P<and_half>(?<![\w.,/:\#+-])(?P<ah_n>\d{{1,3}}|{_CARDINAL})[ -]and[ -]a[ -]half\b(?:[ -](?P<ah_scale>{_SCALE})\b)?)
   | (?P<plural>\b(?:(?P<plural_head>tens|hundreds)\s+of\s+)?(?P<plural_scale>dozens|scores|hundreds|thousands|millions|billions)\s+of\b)
   | (?P<half_scale>\bhalf\s+an?\s+(?P<half_of>{_SCALE})\b)
   | (?P<word_range>\b(?P<wr1>{_CARDINAL})\s+to\s+(?P<wr2>{_CARDINAL})\b)
@@ -247,6 +248,12 @@ def _figure(m: re.Match) -> Figure | None:
         digits = str(int(value))
         return Figure(m.start(), m.end(), value, "percent" if m.group("pct_w") else "words",
                       bool(m.group("pct_w")), _significant_unit(digits, "", 1.0))
+    if m.group("and_half"):  # "five and a half years", "two-and-a-half million"
+        head = m.group("ah_n").lower()
+        scale = _SCALES[m.group("ah_scale").lower()] if m.group("ah_scale") else 1.0
+        whole = float(head) if head.isdigit() else float(_UNITS_WORDS.get(head) or _TENS_WORDS[head])
+        value = (whole + 0.5) * scale
+        return Figure(m.start(), m.end(), value, "words", False, scale / 10 if scale > 1 else 0.5)
     if m.group("half_scale"):
         scale = _SCALES[m.group("half_of").lower()]
         return Figure(m.start(), m.end(), scale / 2, "words", False, scale / 10)  # 0.5 million: tenths of a million
