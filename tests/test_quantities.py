@@ -307,6 +307,8 @@ COUNTED = [
     ("Some 40 fishermen lost their boats in the storm.", "fishermen"),
     ("The club fielded 11 new players on Saturday.", "players"),
     ("The museum keeps 200 specimen jars in its cellar.", "jars"),
+    ("The carrier grounded 40 aircraft on Monday.", "aircraft"),
+    ("Floods drowned 3,000 cattle in the valley.", "cattle"),
 ]
 
 

@@ -31,7 +31,9 @@ _CLAUSE_END = re.compile(r"[,;:.!?()\"]")
 _SHARE_LEAD = re.compile(r"^\s*(?:of\s+)?(?:the|them|all|those|these|its|their)?\s*", re.I)
 _NOT_A_SHARE_OF = re.compile(r"^\s+(?:of|the|a|an|their|its)\b", re.I)
 _ONE_SPAN_CONTEXT = re.compile(r"\s+(?:into|of\s+(?:war|fighting))\b")
-_IRREGULAR_PLURALS = {"people", "children", "men", "women", "staff", "personnel", "police", "youth", "press"}
+_IRREGULAR_PLURALS = {"people", "children", "men", "women", "staff", "personnel", "police", "youth", "press",
+                      "aircraft", "spacecraft", "cattle", "sheep", "deer", "livestock", "bacteria", "alumni",
+                      "offspring", "criteria", "phenomena", "mice", "geese", "teeth"}
 _NOT_NOUNS = {"has", "was", "is", "as", "this", "its", "his", "hers", "us", "yes", "thus", "plus", "less",
               "across", "towards", "always", "perhaps", "whereas", "since", "afterwards", "besides", "alas",
               "does", "goes", "ones", "thesis", "analysis", "crisis", "basis", "axis", "emphasis",
