@@ -157,7 +157,7 @@ CHANGES = [
     ("The number of emigrants doubled.", ("doubled", True, "up")),
     ("The budget was halved.", ("halved", True, "down")),
     ("Inflation stood at 3.5 percent.", ("3.5 percent", False, None)),
-    ("The toll rose to 500.", ("500", False, None)),
+    ("The toll rose to 500.", ("500", True, "up")),  # the level a change reached: NewsQuant's "up", no claimed change
     ("The startup raised $40 million from investors.", ("$40 million", False, None)),
     ("Fares were raised by 2 percent.", ("2 percent", True, "up")),
     ("The chain hopes to grow revenue by 12 percent.", ("12 percent", True, "up")),
@@ -174,7 +174,8 @@ CHANGES = [
     ("Buyers put a 20% down payment on the flat.", ("20%", False, None)),
     ("The carrier trimmed its fleet by 8 percent.", ("8 percent", True, "down")),
     ("The lab raised the dose by 5 percent.", ("5 percent", True, "up")),
-    ("Jobless claims edged up to 5.2%.", ("5.2%", False, None)),
+    ("Jobless claims edged up to 5.2%.", ("5.2%", True, "up")),
+    ("The deficit shrank to 4.1 percent.", ("4.1 percent", True, "down")),
     ("Bond prices were higher by 3%.", ("3%", True, "up")),
     ("The mill paid a higher 15% rate.", ("15%", False, None)),
     ("Crews reported 20% fewer fires.", ("20%", True, "down")),
@@ -201,6 +202,13 @@ CHANGE_AND_LEVEL = [
 def test_a_percent_to_a_figure_of_another_unit_is_no_range(sentence, expected):
     got = [(q.quote, q.value, q.unit) for q in find_quantities(sentence)]
     assert got == [(quote, pytest.approx(value), unit) for quote, value, unit in expected]
+
+
+@pytest.mark.parametrize("sentence, expected", [("Inflation fell to 3.1% in May.", ("down", "percent", 3.1)),
+                                                ("The toll rose to 500.", ("up", "count", 500))])
+def test_the_level_a_change_reached_is_claimed_as_a_level(sentence, expected):
+    q = only(sentence)
+    assert (q.direction, q.claim_unit, q.claim_value) == expected
 
 
 def test_a_change_is_signed_for_the_claim_layer_and_not_in_the_quantity():

@@ -35,6 +35,8 @@ def change_before(window: str) -> tuple[str | None, str | None]:
     """("up" or "down" or None) twice for the words just before a figure: first for the change verbs a claim can
     state ("rose", "fell by"), then also counting the verbs of prices and counts ("added", "lost")."""
     tokens = window.split()[-3:]
+    if len(tokens) > 1 and tokens[-1].lower() == "to" and (verb := tokens[-2].lower()) in _LOOSE:
+        return None, _LOOSE[verb]  # "fell to 3.9%": the level a change reached, no claimed change
     by = bool(tokens) and tokens[-1].lower() in ("by", "of")
     if by:
         tokens.pop()
