@@ -58,6 +58,7 @@ _IDENTIFIERS = word_list("identifiers")
 _GLUED_REASONS = {**{s: "an ordinal" for s in _IDENTIFIERS["ordinal_suffixes"]},
                   **{s: "a time of day" for s in _IDENTIFIERS["time_suffixes"]}}
 _RESOLUTION_LINES = frozenset(_IDENTIFIERS["resolution_lines"])  # "1080p", "720i"
+_PARTICLE_AFTER = re.compile(r"\s+(?:up|down)\b", re.I)
 _SIGN_WORD = re.compile(r"(?<![\w-])(?:minus|negative) $", re.I)
 _UNIT_OUTWEIGHS = ("a year", "a name's number")  # reasons a unit after the number undoes: "$2000", "Pro 16 inch"
 _PRONOUN_BEFORE = frozenset(_IDENTIFIERS["pronoun_before"])  # "each one", "the same one": no quantity
@@ -257,8 +258,8 @@ def _read(s: str, f: Figure, claims_only: bool = False) -> Quantity | None:
     value, claim_unit = f.value, "percent" if f.percent else "count"
     window = before[max(0, len(before) - q.before - 40): len(before) - q.before]
     strict, direction = change_before(window)
-    if f.percent and direction is None:
-        direction = change_after(after)
+    if f.percent and direction is None and _PARTICLE_AFTER.match(after):
+        direction = change_after(after)  # "closed 0.7% down"; "a 20% drop" and "5% higher" NewsQuant marks "="
     if f.percent or f.form == "fraction":  # only a share or a percent can be a claimed change ("rose by a third")
         claimed = strict or (change_after(after) if f.percent else None)
         if claimed:
