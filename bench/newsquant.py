@@ -94,7 +94,8 @@ def newsquant_unit(q: Quantity, text: str = "") -> str | None:
             return _singular(alternative.group(1).lower())
         phrase = _counted_phrase(q)
         modifier = _MODIFIER_BEFORE.search(text, max(0, q.start - 30), q.start) if phrase and q.counted else None
-        if modifier and modifier.group(1).lower() not in _FUNCTION_WORDS and not modifier.group(1).endswith("ly"):
+        if modifier and modifier.group(1).lower() not in _FUNCTION_WORDS | _AMOUNT_WORDS \
+                and not modifier.group(1).endswith("ly"):
             return f"{modifier.group(1).lower()} {phrase}"  # "a record 32 goals": "record goal"
         return phrase
     name = UNIT_NAMES.get(unit, unit)
@@ -103,6 +104,11 @@ def newsquant_unit(q: Quantity, text: str = "") -> str | None:
 
 _WORD = re.compile(r"[A-Za-z][\w'-]*")
 _AVERAGED = re.compile(r"\baverag(?:ed|es|ing)\s+(?:of\s+)?$", re.IGNORECASE)
+# Words before a figure that size or order the amount, not the noun: "a whopping 54GB", "a further 20 people", "the
+# first 10 customers" (against "a record 32 goals").
+_AMOUNT_WORDS = frozenset("""whopping staggering mere further additional extra estimated total remaining first last
+next past final previous combined reported massive huge modest paltry meagre meager impressive incredible astonishing
+full whole same""".split())
 _MODIFIER_BEFORE = re.compile(r"\b(?:a|an|the|another|its|their|his|her)\s+([A-Za-z][a-z-]+)\s+$")
 _OR_BEFORE = re.compile(r"\b(?:an?|another|one)\s+([a-z]{3,})\s+or\s+$")  # "a day or two": the noun before
 # Words that end the noun phrase a figure heads: a plural after them is another phrase's ("300 last year after

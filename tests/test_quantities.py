@@ -528,6 +528,8 @@ NEWSQUANT_NAMES = [
     ("Two-thirds of the voters stayed home.", [(pytest.approx(2 / 3), "% voter", "exact")]),
     ("The 25m (82ft) tower leans.", [(25, "metre", "exact"), (82, "foot", "exact")]),
     ("The DAX 40 gained 120 points.", [(120, "point", "exact")]),
+    ("The clinic hired a further 20 nurses.", [(20, "nurse", "exact")]),
+    ("The label sold 400 recorded albums.", [(400, "album", "exact")]),
     ("The mill hired 400 last year after orders rose.", [(400, None, "exact")]),
     ("The chain employs 900 across two regions.", [(900, None, "exact"), (2, "region", "exact")]),
     ("Fares rose 2,000 won to 1.2 million won.", [(2000, None, "exact"), (1.2e6, "south korean won", "exact")]),
