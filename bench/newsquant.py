@@ -60,7 +60,8 @@ UNIT_NAMES = {
     "LKR": "sri lankan rupee", "EGP": "egyptian pound", "BDT": "bangladeshi taka", "KES": "kenyan shilling",
     "GHS": "ghanaian cedi", "ZMW": "zambian kwacha", "RON": "romanian leu", "BGN": "bulgarian lev",
     "KWD": "kuwaiti dinar", "KZT": "kazakhstani tenge", "IRR": "iranian rial", "MMK": "myanmar kyat",
-    "Ah": "ampere hour", "fps": "frame per second",
+    "Ah": "ampere hour", "fps": "frame per second", "MB/s": "megabyte per second", "GB/s": "gigabyte per second",
+    "kbit/s": "kilobit per second",
 }
 _DURATION_ADJECTIVE = re.compile(r"-(?:year|month|week|day)\b(?!-old)", re.IGNORECASE)
 _IRREGULAR = {"people": "people", "children": "child", "men": "man", "women": "woman", "feet": "foot", "teeth": "tooth",
