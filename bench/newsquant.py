@@ -61,7 +61,7 @@ UNIT_NAMES = {
     "GHS": "ghanaian cedi", "ZMW": "zambian kwacha", "RON": "romanian leu", "BGN": "bulgarian lev",
     "KWD": "kuwaiti dinar", "KZT": "kazakhstani tenge", "IRR": "iranian rial", "MMK": "myanmar kyat",
     "Ah": "ampere hour", "fps": "frame per second", "MB/s": "megabyte per second", "GB/s": "gigabyte per second",
-    "kbit/s": "kilobit per second",
+    "kbit/s": "kilobit per second", "cm2": "square centimetre",
 }
 _DURATION_ADJECTIVE = re.compile(r"-(?:year|month|week|day)\b(?!-old)", re.IGNORECASE)
 _IRREGULAR = {"people": "people", "children": "child", "men": "man", "women": "woman", "feet": "foot", "teeth": "tooth",

@@ -50,7 +50,7 @@ _EDGE = re.compile(rf"""(?=[A-Z$+\-m\d])(?<![\w.,/:\#+])(?<!(?<!\d)-)
     (?P<prefix>(?:{"|".join(map(re.escape, glued_currency_prefixes()))})(?=\d)|[+-](?=\d)|minus-(?=\d))?
     (?P<int>\d{{1,3}}(?:,\d{{3}})+|\d+)(?P<dec>\.\d+)?
     (?P<scale>\s(?:thousand|million|billion|trillion)\b|(?:k|m|mn|bn|tn)(?![A-Za-z]))?
-    (?P<suffix>%|[A-Za-zµμ°º][A-Za-z0-9/]*)?(?![\w/])""", re.VERBOSE)
+    (?P<suffix>%|[A-Za-zµμ°º][A-Za-z0-9/²³]*)?(?![\w/])""", re.VERBOSE)
 # Where an edge number may be: letters glued after digits (not a scale: "2.5bn" is a figure), or a capital or a sign
 # glued before them.
 _EDGE_TRIGGER = re.compile(r"\d(?!(?:bn|mn|tn|m|k)\b)[A-Za-zµμ°º]|[A-Z+-]\d|minus-\d|[A-Z][a-z]{1,2}\.?\d")  # "Rs.500"
