@@ -133,6 +133,7 @@ BOUNDS = [
     ("Prices range from $370,000 to $5.5 million.", ("range", None, 370000, 5.5e6)),
     ("Apple now expects US $89 to $93 billion.", ("range", None, 89e9, 93e9)),
     ("Thousands of people marched in the capital.", ("range", None, 1000, 10000)),
+    ("Hundreds of thousands lost power overnight.", ("range", None, 100000, 1000000)),
     ("The margin is less than or equal to 30 seats.", ("at_most", 30, None, 30)),
     ("The parcel weighs just under 4kg.", ("fewer_than", 4, None, 4)),
     ("Turnout was just below 60 percent.", ("fewer_than", 60, None, 60)),

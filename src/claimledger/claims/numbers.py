@@ -67,7 +67,7 @@ def _figure_pattern(digits: str) -> re.Pattern:
         (?P<r2>{digits})(?P<r2d>\.\d+)?(?:(?P<r2s>\s(?:{_SCALE}))\b|(?P<r2k>{_SHORT})\b)?(?P<r2p>{_PERCENT})?
     )(?![\w/]|\.\d|,\d{{3}})
   | (?P<and_half>(?<![\w.,/:\#+-])(?P<ah_n>\d{{1,3}}|{_CARDINAL})[ -]and[ -]a[ -]half\b(?:[ -](?P<ah_scale>{_SCALE})\b)?)
-  | (?P<plural>\b(?:(?P<plural_head>tens|hundreds)\s+of\s+)?(?P<plural_scale>dozens|scores|hundreds|thousands|millions|billions)\s+of\b)
+  | (?P<plural>\b(?:(?P<plural_head>tens|hundreds)\s+of\s+)?(?P<plural_scale>dozens|scores|hundreds|thousands|millions|billions)(?:\s+of\b|(?(plural_head)\b|(?!))))
   | (?P<half_scale>\bhalf\s+an?\s+(?P<half_of>{_SCALE})\b)
   | (?P<word_range>\b(?P<wr1>{_CARDINAL})\s+to\s+(?P<wr2>{_CARDINAL})\b)
   | (?P<dozen>\b(?:a|one|two|three|half\sa)\s+dozen\b)
