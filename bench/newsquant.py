@@ -63,7 +63,7 @@ UNIT_NAMES = {
     "Ah": "ampere hour", "fps": "frame per second", "MB/s": "megabyte per second", "GB/s": "gigabyte per second",
     "kbit/s": "kilobit per second", "cm2": "square centimetre",
 }
-_DURATION_ADJECTIVE = re.compile(r"-(?:year|month|week|day)\b(?!-old)", re.IGNORECASE)
+_DURATION_ADJECTIVE = re.compile(r"-(?:year|yr|month|week|day)\b(?!-old)", re.IGNORECASE)
 _IRREGULAR = {"people": "people", "children": "child", "men": "man", "women": "woman", "feet": "foot", "teeth": "tooth",
               "mice": "mouse", "geese": "goose", "series": "series", "species": "species", "means": "means",
               "news": "news", "headquarters": "headquarters", "criteria": "criterion", "phenomena": "phenomenon",

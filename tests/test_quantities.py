@@ -101,6 +101,8 @@ UNITS = [
     ("She lost 4 stone in a year.", ("4", 4, "stone")),
     ("The reserve covers 85 km² of marsh.", ("85", 85, "km2")),
     ("A taxi costs 20 bucks.", ("20", 20, "USD")),
+    ("The tablet has a 10.9in screen.", ("10.9in", 10.9, "inch")),
+    ("He served 7 yrs in all.", ("7", 7, "year")),
     ("The miner paid Can$1.5 billion.", ("Can$1.5 billion", 1.5e9, "CAD")),
     ("Some two-and-a-half million people voted.", ("Some two-and-a-half million", 2.5e6, "count")),
     ("A ticket costs Rs.450 in Delhi.", ("Rs.450", 450, "INR")),

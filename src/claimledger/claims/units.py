@@ -36,6 +36,7 @@ _CURRENCY_NAMES = frozenset(_UNITS["currency_words"].values())
 _MINOR_CURRENCY_NAMES = frozenset(_UNITS["minor_currency_words"].values())
 _SYMBOLS: dict[str, str] = _UNITS["symbols"]
 _AFTER_SCALE: dict[str, str] = _UNITS["after_scale"]
+_GLUED_ONLY: dict[str, str] = _UNITS["glued_symbols"]
 _FOLDED: dict[str, str] = _UNITS["folded_currency_symbols"]
 _ISO_CODES = frozenset(c for c in {*_UNITS["currency_symbols"].values(), *_UNITS["currency_words"].values()}
                        if len(c) == 3 and c.isupper())
@@ -129,8 +130,8 @@ def unit_after(after: str, scaled: bool = False) -> UnitMatch | None:
 
 
 def glued_symbol(suffix: str) -> str | None:
-    """The unit of the letters glued to a number ("GB" of "64GB"), None when they are none."""
-    return _SYMBOLS.get(suffix)
+    """The unit of the letters glued to a number ("GB" of "64GB", "in" of "6ft 4in"), None when they are none."""
+    return _SYMBOLS.get(suffix) or _GLUED_ONLY.get(suffix)
 
 
 def is_currency(unit: str) -> bool:
