@@ -138,7 +138,7 @@ def _counted_phrase(q: Quantity) -> str | None:
         for word in words[1:3]:  # "one US fluid ounce": the unit a word or two on
             if (unit := unit_after(" " + word)) is not None and unit.length == len(word) + 1:
                 return UNIT_NAMES.get(unit.unit, unit.unit)
-        return words[0]
+        return _one_phrase(q.after)
     if q.counted and q.counted in (w.lower() for w in words):
         if (unit := unit_after(" " + q.counted)) is not None:
             return UNIT_NAMES.get(unit.unit, unit.unit)
@@ -153,6 +153,20 @@ def _counted_phrase(q: Quantity) -> str | None:
         per = f" per {_singular(rate.group(1).lower())}" if rate else ""
         return " ".join([*phrase, _COUNTED_NAMES.get(singular, singular)]) + per
     return None
+
+
+def _one_phrase(after: str) -> str | None:
+    """The noun phrase after "one": its words up to a function word, a verb in -s or the clause's end, at most
+    three ("one new player", "one solution"; "one proposal asks": "proposal")."""
+    phrase: list[str] = []
+    rest = re.split(r"[,;:.!?()]", after[:60], maxsplit=1)[0]
+    if not re.match(r"\s+[A-Za-z]", rest):
+        return None  # "one 52,000 barrel-a-day refinery": no noun right after it
+    for word in _WORD.findall(rest)[:3]:
+        if word.lower() in _FUNCTION_WORDS | _PREPOSITIONS or (phrase and re.search(r"[^s]s$", word)):
+            break
+        phrase.append(word)
+    return " ".join(phrase) or None
 
 
 # "four-, five- and six-cylinder": the first figures of a list of compounds take the last one's noun.

@@ -525,6 +525,8 @@ NEWSQUANT_NAMES = [
     ("The coach may rest a player or two.", [(2, "player", "exact")]),
     ("One imperial fluid ounce is less.", [(1, "ounce", "exact")]),
     ("They found one solution.", [(1, "solution", "exact")]),
+    ("The club signed one new striker in May.", [(1, "new striker", "exact")]),
+    ("One plan calls for new taxes.", [(1, "plan", "exact")]),
     ("She set a record 14 wins and the other 3 players none.", [(14, "record win", "exact"), (3, "player", "exact")]),
     ("Officials reported 40 new cases.", [(40, "new case", "exact")]),
     ("The 5 biggest banks and 3 most famous clubs agreed.", [(5, "big bank", "exact"), (3, "famous club", "exact")]),
