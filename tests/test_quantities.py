@@ -108,6 +108,7 @@ UNITS = [
     ("A ticket costs Rs.450 in Delhi.", ("Rs.450", 450, "INR")),
     ("The villa went for Dh3.2m last year.", ("Dh3.2m", 3.2e6, "AED")),
     ("The index lost 3 pct on Friday.", ("3", 3, "percent")),
+    ("Turnout fell to 61.2 per-cent.", ("61.2 per-cent", 61.2, "percent")),
     ("The flight took 14 hrs in all.", ("14", 14, "hour")),
 ]
 

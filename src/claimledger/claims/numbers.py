@@ -33,7 +33,7 @@ _WORD_NUMBER = (
     rf"(?:[ -](?:and[ -])?(?:{_SCALE}|{_CARDINAL})(?:-(?:{_CARDINAL}))?)*"
 )
 _DENOMINATOR = "|".join(sorted(_DENOMINATORS, key=len, reverse=True))
-_PERCENT = r"(?:\s?%|\s(?:percent|per\s?cent|percentage\s+points?)\b)"
+_PERCENT = r"(?:\s?%|\s(?:percent|per[\s-]?cent|percentage\s+points?)\b)"  # "per-cent" too
 
 # Digit groups: "52,000"; "52 000" with a space, or a no-break, narrow no-break, thin or figure space, which
 # normalise() folds to a space (U+066C, the Arabic thousands separator, it folds to a comma); or a plain run.
