@@ -33,8 +33,10 @@ _MULTIPLIER_HINT = re.compile("doubl|tripl|trebl|quadrupl|halve|times|twice|fold
 
 def change_before(window: str) -> tuple[str | None, str | None]:
     """("up" or "down" or None) twice for the words just before a figure: first for the change verbs a claim can
-    state ("rose", "fell by"), then also counting the verbs of prices and counts ("added", "lost")."""
-    tokens = window.split()[-3:]
+    state ("rose", "fell by"), then also counting the verbs of prices and counts ("added", "lost") and the level a
+    change reached ("fell to")."""
+    words = window.split()
+    tokens = words[-3:]
     if len(tokens) > 1 and tokens[-1].lower() == "to" and (verb := tokens[-2].lower()) in _LOOSE:
         return None, _LOOSE[verb]  # "fell to 3.9%": the level a change reached, no claimed change
     by = bool(tokens) and tokens[-1].lower() in ("by", "of")
@@ -45,9 +47,9 @@ def change_before(window: str) -> tuple[str | None, str | None]:
     last = tokens[-1].lower()
     if by and last not in _LOOSE and len(tokens) > 1 and tokens[-2].lower() in _STRICT:
         last = tokens[-2].lower()  # a verb, its object, then "by": "grow revenue by 12%", "fell sharply by 5%"
-    elif by and last not in _LOOSE and len(window.split()) > 3 and window.split()[-4].lower() in _LOOSE \
+    elif by and last not in _LOOSE and len(words) > 3 and (verb := words[-4].lower()) in _LOOSE \
             and tokens[-2].lower() in _DETERMINERS:
-        return _STRICT.get(window.split()[-4].lower()), _LOOSE[window.split()[-4].lower()]  # "cut its forecast by 5%"
+        return _STRICT.get(verb), _LOOSE[verb]  # a verb, a determiner, its object, "by": "cut its forecast by 5%"
     if last in ("up", "down") and len(tokens) > 1 and tokens[-2].lower() in _PARTICLE_VERBS:
         return None, None  # "gave up 300 metres": a phrasal verb, no change
     strict = _STRICT.get(last)
