@@ -94,9 +94,9 @@ def without_parameters(row: dict) -> dict:
 
 
 def test_a_run_records_what_it_decided_with(project, tmp_path):
-    settings = Settings(home=project)
     ledger_url = f"sqlite:///{tmp_path / 'ledger.db'}"
-    request = pipeline.VerifyRequest(paths=(str(project / "seeds"),), ledger_url=ledger_url,
+    settings = Settings(home=project, ledger=ledger_url)
+    request = pipeline.VerifyRequest(paths=(str(project / "seeds"),),
                                      source_overrides=(f"gaza_casualties_daily=file://{CASUALTIES}",))
     first = pipeline.verify(request, settings)
     with LedgerStore(ledger_url) as store:

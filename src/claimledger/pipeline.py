@@ -26,6 +26,7 @@ from claimledger.claims.model import Article, Claim
 from claimledger.claims.quantities import quantities_in
 from claimledger.claims.text import normalise, sentences, without_zero_width_in_numbers
 from claimledger.claims.vocabulary import load_vocabulary, vocabulary_sha256
+from claimledger.ledger.engine import redacted
 from claimledger.ledger.store import LedgerStore, RunRecord, SourceUse
 from claimledger.runs.recheck import RecheckPlan, RecheckScope, RecheckTarget, keep_claims, plan_recheck
 from claimledger.runs.recheck import recorded_claims as _recorded_claims
@@ -38,17 +39,18 @@ _log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class VerifyRequest:
-    """What the user asked for: the articles, the date to check against, source overrides, the ledger."""
+    """What the user asked for: the articles, the date to check against, source overrides (the ledger it is written
+    to is the settings')."""
 
     paths: tuple[str, ...]
     as_of: date | None = None
     source_overrides: tuple[str, ...] = ()
-    ledger_url: str | None = None
     recheck: dict[str, Any] | None = field(default=None, compare=False)  # a recheck: what of, and what started it
 
-    def arguments(self) -> dict[str, Any]:
+    def arguments(self, ledger: str) -> dict[str, Any]:
+        """What the run records of how it was asked for, with the ledger URL it was written to (password hidden)."""
         values = {"paths": list(self.paths), "as_of": self.as_of.isoformat() if self.as_of else None,
-                  "sources": list(self.source_overrides), "ledger": self.ledger_url}
+                  "sources": list(self.source_overrides), "ledger": redacted(ledger)}
         return {**values, "recheck": self.recheck} if self.recheck else values
 
 
@@ -172,9 +174,9 @@ def record(request: VerifyRequest, settings: Settings, started_at: datetime, art
            before_commit: Callable[[str], None] | None = None) -> str:
     """Write the whole run to the ledger in one transaction; return its id."""
     run_id = str(uuid.uuid4())
-    LedgerStore(request.ledger_url or settings.ledger, before_commit).record_run(RunRecord(
+    LedgerStore(settings.ledger, before_commit).record_run(RunRecord(
         run_id=run_id, started_at=started_at, finished_at=datetime.now(timezone.utc),
-        arguments=request.arguments(), as_of=request.as_of, articles=articles, claims=claims,
+        arguments=request.arguments(settings.ledger), as_of=request.as_of, articles=articles, claims=claims,
         results=results, sources=sources, skipped=skipped_in(articles, claims), basis=run_basis(settings)))
     return run_id
 
@@ -251,11 +253,10 @@ def verify(request: VerifyRequest, settings: Settings | None = None, steps: Step
     at once. With a recheck target only its claims are checked and recorded (read from the ledger when the target
     names claims, not whole articles)."""
     settings = settings or Settings()
-    ledger_url = request.ledger_url or settings.ledger
     started_at = datetime.now(timezone.utc)
     if target is not None and not target.whole_articles:
         articles: list[Article] = []
-        chunks = [steps.recorded(ledger_url, target)]
+        chunks = [steps.recorded(settings.ledger, target)]
     else:
         articles = steps.load(request.paths)
         chunks = steps.extract(articles, settings)
@@ -266,11 +267,11 @@ def verify(request: VerifyRequest, settings: Settings | None = None, steps: Step
     references, sources = steps.prepare(claims, request.source_overrides, settings)
     results = steps.check(chunks, references, request.as_of, settings)
     run_id = steps.record(request, settings, started_at, articles, claims, results, sources)
-    steps.report(ledger_url, run_id)
+    steps.report(settings.ledger, run_id)
     return VerifyOutcome(run_id, articles, claims, results, sources)
 
 
-def plan(scope: RecheckScope, overrides: list[str], ledger_url: str, settings: Settings) -> RecheckPlan:
+def plan(scope: RecheckScope, overrides: list[str], settings: Settings) -> RecheckPlan:
     """The runs a recheck of the scope makes. Unknown sources, articles or claims and bad overrides raise with a
     message (the CLI shows the plan and asks before running it)."""
     registry = load_registry(settings.registry_path)
@@ -278,16 +279,15 @@ def plan(scope: RecheckScope, overrides: list[str], ledger_url: str, settings: S
     if unknown:
         raise RegistryError(f"no such source {', '.join(map(repr, unknown))} (known: {', '.join(sorted(registry))})")
     parse_overrides(list(overrides), registry)
-    with LedgerStore(ledger_url) as store:
+    with LedgerStore(settings.ledger) as store:
         return plan_recheck(store, scope, load_vocabulary(), settings.home, overrides)
 
 
-def recheck(recheck_plan: RecheckPlan, settings: Settings | None = None, steps: Steps = PLAIN,
-            ledger_url: str | None = None) -> list[VerifyOutcome]:
+def recheck(recheck_plan: RecheckPlan, settings: Settings | None = None, steps: Steps = PLAIN) -> list[VerifyOutcome]:
     """Make the plan's runs, each recorded with what was rechecked and why (`recheck` in its arguments)."""
     arguments = recheck_plan.scope.arguments()
     return [verify(VerifyRequest(paths=target.paths, as_of=target.as_of, source_overrides=target.source_overrides,
-                                 ledger_url=ledger_url, recheck=arguments), settings, steps, target)
+                                 recheck=arguments), settings, steps, target)
             for target in recheck_plan.targets]
 
 

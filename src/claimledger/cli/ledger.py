@@ -14,7 +14,9 @@ from typing import Any, Iterator, Optional
 import typer
 from rich.table import Table
 
-from claimledger.cli.terminal import LEDGER_OPTION, VERDICT_STYLE, OutputFormat, err, fail, out
+from claimledger.cli.options import ledger_option, output_option
+from claimledger.cli.terminal import VERDICT_STYLE, OutputFormat, err, fail, out
+from claimledger.settings import Settings
 
 LEDGER_HELP = """Read the ledger: runs, a claim's verdict history, what changed between runs, exports.
 
@@ -31,18 +33,14 @@ class ExportFormat(str, Enum):
     parquet = "parquet"
 
 
-FORMAT_OPTION = typer.Option(OutputFormat.table, "--format", help="table for people, json for programs.")
-
-
 @contextlib.contextmanager
-def _open(ledger: Optional[str]) -> Iterator[Any]:
+def _open(settings: Settings) -> Iterator[Any]:
     """The ledger, checked on open; damage found while reading is one line too, never a traceback."""
     from claimledger.ledger.engine import LedgerError
     from claimledger.ledger.store import open_for_reading
-    from claimledger.settings import Settings
 
     try:
-        with open_for_reading(ledger or Settings().ledger) as store:
+        with open_for_reading(settings.ledger) as store:
             yield store
     except LedgerError as exc:
         raise fail(str(exc)) from None
@@ -72,10 +70,12 @@ def _verdict(verdict: Optional[str]) -> str:
 
 
 @ledger_app.command("list")
+@ledger_option
+@output_option("the JSON array, one object per run")
 def list_runs(
-    ledger: Optional[str] = LEDGER_OPTION,
+    settings: Settings,
+    output: OutputFormat,
     limit: int = typer.Option(20, "--limit", min=1, help="Show the newest N runs."),
-    output: OutputFormat = FORMAT_OPTION,
 ) -> None:
     """List runs, newest first: when, status, articles, claims, results by verdict, and the snapshots used.
 
@@ -83,7 +83,7 @@ def list_runs(
     """
     from claimledger.ledger.history import run_summaries
 
-    with _open(ledger) as store:
+    with _open(settings) as store:
         runs = run_summaries(store, limit)
     if output is OutputFormat.json:
         sys.stdout.write(_json([{k: v for k, v in r.items() if k != "arguments"} | {
@@ -103,10 +103,12 @@ def list_runs(
 
 
 @ledger_app.command()
+@ledger_option
+@output_option("the claim and its history, as one object")
 def show(
+    settings: Settings,
+    output: OutputFormat,
     claim_id: str = typer.Argument(..., help="Claim id, or a unique prefix of it (verify --format json prints it)."),
-    ledger: Optional[str] = LEDGER_OPTION,
-    output: OutputFormat = FORMAT_OPTION,
 ) -> None:
     """Show a claim and its verdict history across runs, with the snapshot and explanation of each verdict.
 
@@ -115,7 +117,7 @@ def show(
     from claimledger.ledger.history import claim, claim_history
     from claimledger.ledger.engine import LedgerError
 
-    with _open(ledger) as store:
+    with _open(settings) as store:
         try:
             found = claim(store, claim_id)
         except LedgerError as exc:
@@ -147,12 +149,14 @@ def show(
 
 
 @ledger_app.command()
+@ledger_option
+@output_option("the changes, as one object")
 def diff(
+    settings: Settings,
+    output: OutputFormat,
     run_a: Optional[str] = typer.Argument(None, help="The earlier run: id or unique prefix (default: the run "
                                           "before RUN_B)."),
     run_b: Optional[str] = typer.Argument(None, help="The later run: id, unique prefix or latest (default: latest)."),
-    ledger: Optional[str] = LEDGER_OPTION,
-    output: OutputFormat = FORMAT_OPTION,
 ) -> None:
     """Show what changed between two runs: claims whose verdict flipped, claims added and removed.
 
@@ -161,7 +165,7 @@ def diff(
     from claimledger.ledger.history import diff_runs, previous_run, resolve_run
     from claimledger.ledger.engine import LedgerError
 
-    with _open(ledger) as store:
+    with _open(settings) as store:
         try:
             b = resolve_run(store, run_b or "latest")
             a = resolve_run(store, run_a) if run_a else previous_run(store, b)
@@ -188,12 +192,13 @@ def diff(
 
 
 @ledger_app.command()
+@ledger_option
 def export(
+    settings: Settings,
     output_format: ExportFormat = typer.Option(..., "--format", help="csv, json (an array of objects) or parquet."),
     output: Optional[Path] = typer.Option(None, "--output", help="Write to this file (default: stdout)."),
     run: Optional[str] = typer.Option(None, "--run", help="Only this run (id, unique prefix or latest); "
                                       "default: every run."),
-    ledger: Optional[str] = LEDGER_OPTION,
 ) -> None:
     """Export the verdict history, one row per run and result: run, claim, verdict, reference value, snapshot.
 
@@ -206,7 +211,7 @@ def export(
 
     if output_format is ExportFormat.parquet and output is None and sys.stdout.isatty():
         raise fail("parquet is binary: give --output PATH or redirect stdout to a file")
-    with _open(ledger) as store:
+    with _open(settings) as store:
         try:
             rows = export_rows(store, resolve_run(store, run) if run else None)
         except LedgerError as exc:
