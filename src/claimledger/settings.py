@@ -66,8 +66,7 @@ class Settings(BaseSettings):
 
     def _resolved(self) -> Settings:
         self.home = self.home.absolute()
-        default = f"sqlite:///{self.home / 'data' / 'ledger.db'}"
-        self.ledger = ledger_url(self.ledger, self.home) if self.ledger else default
+        self.ledger = ledger_url(self.ledger, self.home) if self.ledger else self.default_ledger
         return self
 
     def given(self, **flags: Any) -> Settings:
@@ -75,6 +74,11 @@ class Settings(BaseSettings):
         resolved as on load; the environment is not read again. ValueError for a ledger that is no URL."""
         chosen = {name: value for name, value in flags.items() if value is not None}
         return self.model_copy(update=chosen)._resolved() if chosen else self
+
+    @property
+    def default_ledger(self) -> str:
+        """data/ledger.db in the project: the ledger when none is chosen."""
+        return f"sqlite:///{self.home / 'data' / 'ledger.db'}"
 
     @property
     def registry_path(self) -> Path:

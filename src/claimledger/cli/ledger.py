@@ -86,8 +86,7 @@ def list_runs(
     with _open(settings) as store:
         runs = run_summaries(store, limit)
     if output is OutputFormat.json:
-        sys.stdout.write(_json([{k: v for k, v in r.items() if k != "arguments"} | {
-            "arguments": json.loads(r["arguments"])} for r in runs]))
+        sys.stdout.write(_json([run.as_dict() for run in runs]))
         return
     table = Table(header_style="bold")
     for column in ("run", "started", "finished", "status", "articles", "skipped", "claims", "results (new)", "pass",
@@ -95,10 +94,10 @@ def list_runs(
         table.add_column(column, overflow="fold")
     table.add_column("snapshots", no_wrap=True)
     for r in runs:
-        snapshots = "\n".join(f"{s['source']}@{(s['snapshot_sha256'] or s['status'])[:8]}" for s in r["sources"])
-        table.add_row(r["id"][:8], _when(r["started_at"]), _when(r["finished_at"]), r["status"], str(r["articles"]),
-                      str(len(r["skipped"] or ())), str(r["claims"]), f"{r['results']} ({r['new_results']})",
-                      *(str(r["verdicts"].get(v, 0)) for v in VERDICT_STYLE), snapshots)
+        snapshots = "\n".join(f"{s.source}@{(s.snapshot_sha256 or s.status)[:8]}" for s in r.sources)
+        table.add_row(r.id[:8], _when(r.started_at), _when(r.finished_at), r.status, str(r.articles),
+                      str(len(r.skipped or ())), str(r.claims), f"{r.results} ({r.new_results})",
+                      *(str(r.verdicts.get(v, 0)) for v in VERDICT_STYLE), snapshots)
     out.print(table)
 
 
@@ -122,29 +121,29 @@ def show(
             found = claim(store, claim_id)
         except LedgerError as exc:
             raise fail(str(exc)) from None
-        history = claim_history(store, found["id"])
+        history = claim_history(store, found.id)
     if output is OutputFormat.json:
-        sys.stdout.write(_json({"claim": found, "history": history}))
+        sys.stdout.write(_json({"claim": found.as_dict(), "history": [h.as_dict() for h in history]}))
         return
-    interval = " .. ".join("" if b is None else f"{b:,.10g}" for b in (found["low"], found["high"]))
-    versions = f"; {found['versions']} texts under this id, latest shown" if found["versions"] > 1 else ""
-    out.print(f"[bold]{found['quote']}[/]  ({found['id']}, article {found['article_id']}"
-              f"{', ' + str(found['article_published']) if found['article_published'] else ''}{versions})",
+    interval = " .. ".join("" if b is None else f"{b:,.10g}" for b in (found.low, found.high))
+    versions = f"; {found.versions} texts under this id, latest shown" if found.versions > 1 else ""
+    out.print(f"[bold]{found.quote}[/]  ({found.id}, article {found.article_id}"
+              f"{', ' + str(found.article_published) if found.article_published else ''}{versions})",
               highlight=False)
-    out.print(found["sentence"], highlight=False, soft_wrap=True)
-    out.print(f"metric {found['metric'] or '-'}; value {found['value']:,.10g} {found['unit']}, {found['qualifier']}"
-              f" -> [{interval}]; subject {found['subject'] or '-'}; period {found['period'] or '-'}",
+    out.print(found.sentence, highlight=False, soft_wrap=True)
+    out.print(f"metric {found.metric or '-'}; value {found.value:,.10g} {found.unit}, {found.qualifier}"
+              f" -> [{interval}]; subject {found.subject or '-'}; period {found.period or '-'}",
               highlight=False)
     table = Table(header_style="bold")
     for column in ("run", "started", "as of", "quote", "article text", "check", "verdict", "observed",
                    "reference date", "snapshot", "explanation"):
         table.add_column(column, overflow="fold")
     for h in history:  # a flip is against the last verdict on the same claim text (history.claim_history)
-        table.add_row(h["run_id"][:8], _when(h["started_at"]), _when(h["as_of"]) or "-", h["quote"],
-                      (h["article_sha256"] or "-")[:12], h["check_kind"],
-                      _verdict(h["verdict"]) + (" (flipped)" if h["flipped"] else ""),
-                      "" if h["observed"] is None else f"{h['observed']:,.10g}", _when(h["reference_date"]),
-                      (h["snapshot_sha256"] or "-")[:12], h["explanation"])
+        flipped = " (flipped)" if h.flipped else ""
+        table.add_row(h.run_id[:8], _when(h.started_at), _when(h.as_of) or "-", h.quote,
+                      (h.article_sha256 or "-")[:12], h.check_kind, _verdict(h.verdict) + flipped,
+                      "" if h.observed is None else f"{h.observed:,.10g}", _when(h.reference_date),
+                      (h.snapshot_sha256 or "-")[:12], h.explanation)
     out.print(table)
 
 
@@ -180,13 +179,13 @@ def diff(
         for column in ("claim", "article", "quote", "check", "before", "after", "because (after)"):
             table.add_column(column, overflow="fold")
         for f in changes.flipped:
-            table.add_row(f["claim_id"], f["article_id"], f["quote"], f["check_kind"], _verdict(f["verdict_a"]),
-                          _verdict(f["verdict_b"]), f["explanation_b"])
+            table.add_row(f.claim_id, f.article_id, f.quote, f.check_kind, _verdict(f.verdict_a),
+                          _verdict(f.verdict_b), f.explanation_b)
         out.print(table)
     for label, rows in (("added", changes.added), ("removed", changes.removed)):
         for row in rows:
-            out.print(f"{label}: {row['claim_id']} {row['article_id']} {row['quote']!r} ({row['check_kind']}) "
-                      f"{_verdict(row['verdict'])}", highlight=False)
+            out.print(f"{label}: {row.claim_id} {row.article_id} {row.quote!r} ({row.check_kind}) "
+                      f"{_verdict(row.verdict)}", highlight=False)
     out.print(f"run {a[:8]} -> run {b[:8]}: {len(changes.flipped)} flipped, {len(changes.added)} added, "
               f"{len(changes.removed)} removed, {changes.unchanged} unchanged", highlight=False)
 

@@ -101,8 +101,8 @@ def _apply_ledger(values: dict[str, Any], arguments: dict[str, Any]) -> None:
 
 ledger_option = _option_group(
     _option("ledger", Optional[str], typer.Option(
-        None, "--ledger", help="Ledger SQLAlchemy URL: sqlite:///PATH (a relative PATH is inside the project) or "
-        "postgresql+psycopg://USER@HOST/DB for a shared ledger (default: CLAIMLEDGER_LEDGER_URL, else "
+        None, "--ledger", metavar="URL", help="Ledger SQLAlchemy URL: sqlite:///PATH (a relative PATH is inside the "
+        "project) or postgresql+psycopg://USER@HOST/DB for a shared ledger (default: CLAIMLEDGER_LEDGER_URL, else "
         "sqlite:///data/ledger.db).")),
     apply=_apply_ledger)
 ledger_option.__doc__ = "--ledger URL: the command's settings.ledger (the command must take `settings`)."

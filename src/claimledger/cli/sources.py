@@ -26,7 +26,7 @@ def registry_or_fail(settings: Settings):
 
 
 @sources_app.callback(invoke_without_command=True)
-@output_option("one object per source")
+@output_option("the JSON array, one object per source")
 def sources(ctx: typer.Context, settings: Settings, output: OutputFormat) -> None:
     """List the reference sources with the snapshot each one uses, its validation, rows, dates and metrics.
 
