@@ -137,7 +137,7 @@ def test_claims_that_depend_on_sources(verified, sources, quotes):
 def test_a_recheck_reads_the_claims_as_recorded(verified):
     """The ledger's claims are the extracted ones, field for field, partners of a consistency rule included."""
     home, ledger_url, _ = verified
-    extracted = {c.id: c for c in pipeline.extract(pipeline.load_articles((str(home / "seeds"),)))}
+    extracted = {c.id: c for c in pipeline.extract(pipeline.load_articles((str(home / "seeds"),)), Settings(home=home))}
     with LedgerStore(ledger_url) as store:
         depends = dependent_claims(store, ["israel_polls_hostage_deal"], VOCABULARY)
         oppose = next(i for i in depends if extracted[i].metric == "oppose_hostage_deal")

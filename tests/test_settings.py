@@ -38,6 +38,9 @@ def test_the_default_ledger_is_in_the_project_and_the_variable_sets_it(tmp_path,
     assert settings.ledger == f"sqlite:///{tmp_path / 'shared.db'}"
     assert settings.given(ledger="sqlite:///flag.db").ledger == f"sqlite:///{tmp_path / 'flag.db'}"  # the flag wins
     assert settings.given(ledger=None) is settings  # a flag not given changes nothing
+    assert settings.chosen_ledger == settings.ledger  # what `serve` hands its deployments
+    monkeypatch.delenv("CLAIMLEDGER_LEDGER_URL")
+    assert Settings(home=tmp_path).chosen_ledger is None  # none chosen: each worker writes its own project's
 
 
 @pytest.mark.parametrize("bad", ["data/ledger.db", "ledger.db", "://nothing", "sqlite:/one-slash.db"])

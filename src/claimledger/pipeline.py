@@ -1,7 +1,7 @@
 """The verify and recheck jobs in plain Python: `verify(request, settings, steps)` and `recheck(plan, settings, steps)`.
 
 A run is five steps (load, extract, prepare sources, check, record), given as a `Steps` object: `PlainSteps` runs
-them in this process (tests, scripts, `claimledger.pipeline.verify(...)` from a notebook); flows/verify.py supplies
+them in this process (tests, scripts, `pipeline.verify(request, Settings())` from a notebook); flows/verify.py supplies
 the same steps as Prefect tasks, chunked over a Dask cluster. Either way the job below is the same code.
 """
 
@@ -113,11 +113,11 @@ def load_articles(paths: tuple[str, ...]) -> Batch:
     return Batch(articles, skipped)
 
 
-def extract(articles: list[Article], settings: Settings | None = None) -> Batch:
+def extract(articles: list[Article], settings: Settings) -> Batch:
     """All claims of all articles, in article then text order. Figures past the limits (settings) and an article
     whose extraction fails are skipped with the file and why, not the whole batch."""
     vocabulary = load_vocabulary()
-    limits = FigureLimits.of(settings or Settings())
+    limits = FigureLimits.of(settings)
     claims, skipped = [], []
     for article in articles:
         where = article.path or article.id
@@ -247,12 +247,11 @@ class PlainSteps:
 PLAIN = PlainSteps()
 
 
-def verify(request: VerifyRequest, settings: Settings | None = None, steps: Steps = PLAIN,
+def verify(request: VerifyRequest, settings: Settings, steps: Steps = PLAIN,
            target: RecheckTarget | None = None) -> VerifyOutcome:
     """One run: read the articles, extract, fetch the sources the claims need, check, and write it all to the ledger
     at once. With a recheck target only its claims are checked and recorded (read from the ledger when the target
     names claims, not whole articles)."""
-    settings = settings or Settings()
     started_at = datetime.now(timezone.utc)
     if target is not None and not target.whole_articles:
         articles: list[Article] = []
@@ -283,7 +282,7 @@ def plan(scope: RecheckScope, overrides: list[str], settings: Settings) -> Reche
         return plan_recheck(store, scope, load_vocabulary(), settings.home, overrides)
 
 
-def recheck(recheck_plan: RecheckPlan, settings: Settings | None = None, steps: Steps = PLAIN) -> list[VerifyOutcome]:
+def recheck(recheck_plan: RecheckPlan, settings: Settings, steps: Steps = PLAIN) -> list[VerifyOutcome]:
     """Make the plan's runs, each recorded with what was rechecked and why (`recheck` in its arguments)."""
     arguments = recheck_plan.scope.arguments()
     return [verify(VerifyRequest(paths=target.paths, as_of=target.as_of, source_overrides=target.source_overrides,
@@ -302,11 +301,11 @@ def claim_fields(c: Claim) -> dict[str, Any]:
 _SMALL_IN_WORDS = "a small number in words that no metric names"
 
 
-def quantity_rows(articles: list[Article], claims: list[Claim], settings: Settings | None = None) -> list[dict[str, Any]]:
+def quantity_rows(articles: list[Article], claims: list[Claim], settings: Settings) -> list[dict[str, Any]]:
     """The `extract --quantities` contract: every quantity of every article, claim or not, in text order; is_claim
     says whether a claim was read from it (a from-to range: from its ends), not_claim_reason why not."""
     claimed = {(c.article_id, c.start, c.end) for c in claims}
-    room = (settings or Settings()).max_figures_per_sentence
+    room = settings.max_figures_per_sentence
     rows = []
     for article in articles:
         compact = without_zero_width_in_numbers(article.text)

@@ -81,6 +81,12 @@ class Settings(BaseSettings):
         return f"sqlite:///{self.home / 'data' / 'ledger.db'}"
 
     @property
+    def chosen_ledger(self) -> str | None:
+        """The ledger when one was chosen (--ledger, CLAIMLEDGER_LEDGER_URL), None for the project's default: what
+        `serve` hands its deployments, so that otherwise each worker writes its own project's ledger."""
+        return None if self.ledger == self.default_ledger else self.ledger
+
+    @property
     def registry_path(self) -> Path:
         return self.home / "data" / "sources.toml"
 

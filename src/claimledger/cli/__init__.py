@@ -289,10 +289,8 @@ def serve(
     if problem:
         raise fail(f"cannot reach the Prefect server at {problem} (is `prefect server start` running?)")
     paths = [str(Path(p).resolve()) for p in request.paths]  # served runs may start elsewhere
-    # a chosen ledger is every served run's; with none chosen, each worker writes its own project's default
-    chosen = settings.ledger if settings.ledger != settings.default_ledger else None
     try:
-        serve_deployments(list(registry), cron, verify_cron, paths, list(source), chosen, work_pool)
+        serve_deployments(list(registry), cron, verify_cron, paths, list(source), settings.chosen_ledger, work_pool)
     except ValueError as exc:  # a schedule Prefect cannot parse, a work pool the server does not have
         raise fail(f"cannot serve: {' '.join(str(exc).split())}") from None
 
