@@ -24,10 +24,10 @@ from claimledger.settings import Settings
 Command = Callable[..., Any]
 
 
-def load_settings(**flags: Any) -> Settings:
-    """Settings from the environment and the flags given, or one line saying what in them is wrong."""
+def load_settings() -> Settings:
+    """Settings from the environment, or one line saying what in them is wrong."""
     try:
-        return Settings().given(**flags)
+        return Settings()
     except ValueError as exc:
         raise fail(settings_problem(exc)) from None
 
