@@ -13,7 +13,7 @@ import vl_convert
 
 from claimledger.claims.vocabulary import load_vocabulary
 from claimledger.dashboard.display import day, interval
-from claimledger.ledger.reader import evidence_rows
+from claimledger.ledger.rows import RecordedClaim, RecordedResult
 from claimledger.settings import Settings
 from claimledger.sources.loaders import LoadError, load_frame
 from claimledger.sources.registry import RegistryError, Source, load_registry
@@ -32,12 +32,13 @@ class Chart:
     caption: str
 
 
-def claim_chart(claim: dict, result: dict, article_date: date | None, settings: Settings) -> Chart:
+def claim_chart(claim: RecordedClaim, result: RecordedResult, article_date: date | None,
+                settings: Settings) -> Chart:
     """The chart that best shows one check of a claim, chosen by the kind of check."""
-    kind, source = result.get("check_kind"), result.get("source")
+    kind, source = result.check_kind, result.source
     if kind == "internal_consistency":
         return Chart(None, "No chart: this check holds the article's own figures against each other.")
-    if source is None or result.get("verdict") == "unverifiable" and result.get("observed") is None:
+    if source is None or result.verdict == "unverifiable" and result.observed is None:
         return Chart(None, "No chart: no reference data was compared for this check.")
     if kind in ("value_at_date", "share_at_date"):
         return _daily_series(claim, result, article_date, settings)
@@ -51,21 +52,22 @@ def claim_chart(claim: dict, result: dict, article_date: date | None, settings: 
                        "table below.")
 
 
-def check_parameters(claim: dict, result: dict) -> dict | None:
+def check_parameters(claim: RecordedClaim, result: RecordedResult) -> dict | None:
     """The check parameters the result was decided with (recorded with it since ledger revision 0005), else, for an
     older result, today's metrics.toml's; None when its metric is not in the vocabulary any more."""
-    if result.get("parameters"):
-        return result["parameters"]
-    rule = load_vocabulary().metrics.get(claim.get("metric") or "")
+    if result.parameters:
+        return result.parameters
+    rule = load_vocabulary().metrics.get(claim.metric or "")
     return {**rule.check, "label": rule.label} if rule else None
 
 
-def _daily_series(claim: dict, result: dict, article_date: date | None, settings: Settings) -> Chart:
+def _daily_series(claim: RecordedClaim, result: RecordedResult, article_date: date | None,
+                  settings: Settings) -> Chart:
     check = check_parameters(claim, result)
     if check is None or article_date is None:
         return Chart(None, "No chart: the claim has no metric or the article no date to centre the series on.")
     try:
-        source, frame = snapshot_frame(settings, result["source"], result["snapshot_sha256"])
+        source, frame = snapshot_frame(settings, result.source or "", result.snapshot_sha256 or "")
     except (RegistryError, SnapshotError, LoadError, KeyError) as exc:
         return Chart(None, f"No chart: the snapshot this verdict cites cannot be read ({exc}).")
     dates = pandas.to_datetime(frame[source.date_column])
@@ -87,12 +89,13 @@ def _daily_series(claim: dict, result: dict, article_date: date | None, settings
                       + _legend(claim, article_date))
 
 
-def _dated_points(claim: dict, result: dict, article_date: date | None, settings: Settings) -> Chart:
+def _dated_points(claim: RecordedClaim, result: RecordedResult, article_date: date | None,
+                  settings: Settings) -> Chart:
     check = check_parameters(claim, result)
     registry = load_registry(settings.registry_path)
-    source = registry.get(result["source"])
+    source = registry.get(result.source or "")
     field = check.get("field") if check else None
-    rows = evidence_rows(result)
+    rows = result.evidence_rows()
     if source is None or not source.date_column or field is None:
         return Chart(None, "No chart: the evidence rows have no dates to plot.")
     points = [{"date": day(r.get(source.date_column)), "value": float(r[field])}
@@ -103,13 +106,14 @@ def _dated_points(claim: dict, result: dict, article_date: date | None, settings
     return Chart(svg, f"Each dot is a published figure from {source.title}. " + _legend(claim, article_date))
 
 
-def _running_count(claim: dict, result: dict, article_date: date | None, settings: Settings) -> Chart:
-    source = load_registry(settings.registry_path).get(result["source"])
+def _running_count(claim: RecordedClaim, result: RecordedResult, article_date: date | None,
+                  settings: Settings) -> Chart:
+    source = load_registry(settings.registry_path).get(result.source or "")
     check = check_parameters(claim, result)
     column = check.get("entity_column") if check else None
     if source is None or not source.date_column or column is None:
         return Chart(None, "No chart: the evidence rows have no dates or names to count.")
-    rows = sorted((r for r in evidence_rows(result) if r.get(source.date_column) and r.get(column) is not None),
+    rows = sorted((r for r in result.evidence_rows() if r.get(source.date_column) and r.get(column) is not None),
                   key=lambda r: str(r[source.date_column]))
     points, seen = [], set()
     for row in rows:  # the check counts distinct names: a second action by the same country adds nothing
@@ -118,41 +122,41 @@ def _running_count(claim: dict, result: dict, article_date: date | None, setting
             points.append({"date": day(row[source.date_column]), "value": float(len(seen))})
     if not points:
         return Chart(None, "No chart: the evidence rows have no dates to count along.")
-    counted = claim.get("counted") or f"distinct {column} values"
+    counted = claim.counted or f"distinct {column} values"
     svg = render(_layers(points, claim, result, article_date, f"{counted} listed so far", line=True, step=True))
     return Chart(svg, f"{counted.capitalize()} listed in {source.name} by each date (each {column} counted once). "
                       + _legend(claim, article_date))
 
 
-def _annual_bars(claim: dict, result: dict) -> Chart:
+def _annual_bars(claim: RecordedClaim, result: RecordedResult) -> Chart:
     check = check_parameters(claim, result)
     field = check.get("field") if check else None
     period = (check.get("period_column") if check else None) or "year"
     bars = [{"year": str(r[period]), "value": float(r[field])}
-            for r in evidence_rows(result) if field and r.get(field) is not None and r.get(period) is not None]
+            for r in result.evidence_rows() if field and r.get(field) is not None and r.get(period) is not None]
     if not bars:
         return Chart(None, "No chart: the evidence rows hold no yearly values.")
     chart = alt.Chart(alt.Data(values=bars)).mark_bar(color=LINE_COLOR, size=48).encode(
         x=alt.X("year:O", title=None, axis=alt.Axis(labelAngle=0)),
         y=alt.Y("value:Q", title=None, axis=alt.Axis(format=",~r")),
     ).properties(width=WIDTH // 2, height=HEIGHT, title=_title(check["label"]))
-    note = " The claim is a change between years, so it is not drawn as a band." if claim.get(
-        "unit") == "percent_change" else ""
+    note = (" The claim is a change between years, so it is not drawn as a band."
+            if claim.unit == "percent_change" else "")
     return Chart(render(chart), f"The yearly values the verdict compares.{note}")
 
 
-def _layers(points: list[dict], claim: dict, result: dict, article_date: date | None, title: str, *, line: bool,
-            step: bool = False):
+def _layers(points: list[dict], claim: RecordedClaim, result: RecordedResult, article_date: date | None, title: str,
+            *, line: bool, step: bool = False):
     """The series (line or dots), the claim's interval as a band, the article date as a rule, the value used."""
     values = [p["value"] for p in points]
-    if result.get("observed") is not None:
-        values.append(float(result["observed"]))
-    bounds = [b for b in (claim.get("low"), claim.get("high")) if b is not None]
+    if result.observed is not None:
+        values.append(float(result.observed))
+    bounds = [b for b in (claim.low, claim.high) if b is not None]
     lowest, highest = min(values + bounds), max(values + bounds)
     pad = (highest - lowest) * 0.08 or abs(highest) * 0.05 or 1.0
     domain = [lowest - pad, highest + pad]
-    band = {"low": claim["low"] if claim.get("low") is not None else domain[0],
-            "high": claim["high"] if claim.get("high") is not None else domain[1]}
+    band = {"low": claim.low if claim.low is not None else domain[0],
+            "high": claim.high if claim.high is not None else domain[1]}
     y = alt.Y("value:Q", title=None, scale=alt.Scale(domain=domain, nice=False, zero=False),
               axis=alt.Axis(format="~s" if highest >= 10_000 else ",~r"))
     first, last, marker_at = _time_span(points, article_date)
@@ -174,8 +178,8 @@ def _layers(points: list[dict], claim: dict, result: dict, article_date: date | 
         layers.append(alt.Chart(marker).mark_text(color=MARK_COLOR, align="right" if right_side else "left",
                                                   dx=-4 if right_side else 4, y=8, fontSize=11)
                       .encode(x=x, text="label:N"))
-    if result.get("observed") is not None and result.get("reference_date") is not None:
-        used = alt.Data(values=[{"date": day(result["reference_date"]), "value": float(result["observed"])}])
+    if result.observed is not None and result.reference_date is not None:
+        used = alt.Data(values=[{"date": day(result.reference_date), "value": float(result.observed)}])
         layers.append(alt.Chart(used).mark_point(color=MARK_COLOR, size=120, strokeWidth=2.5).encode(x=x, y=y))
     return alt.layer(*layers).properties(width=WIDTH, height=HEIGHT, title=_title(title))
 
@@ -194,9 +198,9 @@ def _title(text: str):
     return alt.TitleParams(text=text, anchor="start", fontSize=13, fontWeight="normal", color=LINE_COLOR)
 
 
-def _legend(claim: dict, article_date: date | None) -> str:
+def _legend(claim: RecordedClaim, article_date: date | None) -> str:
     marked = f" Dashed red line: the article date ({article_date})." if article_date else ""
-    return (f"Blue band: the interval the claim commits to ({interval(claim)}).{marked} "
+    return (f"Blue band: the interval the claim commits to ({interval(claim.as_dict())}).{marked} "
             "Red circle: the value the verdict used.")
 
 
