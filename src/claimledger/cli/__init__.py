@@ -84,9 +84,13 @@ def verify(
     _prefect_environment(settings, start=True)
     from claimledger.flows.verify import verify_articles
 
+    from claimledger.checks.invariants import InvariantError
+
     run = _on_task_runner(verify_articles, task_runner, dask_address)
     try:
         outcome = run(request, settings, return_state=False)
+    except InvariantError as exc:  # a rule broke what no verdict may: says which, and that nothing was written
+        raise fail(str(exc)) from None
     except Exception as exc:  # the flow has logged the traceback; the user gets one actionable line
         raise fail(f"run failed: {exc}") from None
     from claimledger.pipeline import result_rows, skipped_rows
@@ -335,6 +339,7 @@ def recheck(
     Example: claimledger recheck --depends-on gaza_casualties_daily --format json
     """
     from claimledger.articles import ArticleError
+    from claimledger.checks.invariants import InvariantError
     from claimledger.ledger.engine import LedgerError
     from claimledger.sources.registry import RegistryError
 
@@ -366,6 +371,8 @@ def recheck(
     try:
         outcomes = run(depends_on=list(depends_on), articles=list(article), claims=list(claim), ledger_url=ledger,
                        return_state=False)
+    except InvariantError as exc:  # the runs before it are recorded; this one and those after it are not
+        raise fail(str(exc)) from None
     except Exception as exc:  # the flow has logged the traceback; the user gets one actionable line
         raise fail(f"recheck failed: {exc}") from None
     from claimledger.pipeline import result_rows
