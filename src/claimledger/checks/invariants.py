@@ -17,7 +17,7 @@ import pandas as pd
 from claimledger.checks.engine import CONSISTENCY_KIND
 from claimledger.checks.model import CheckResult
 from claimledger.claims.model import Claim
-from claimledger.gx import Validation
+from claimledger.gx import Validation, validate_frame
 
 RESULT_COLUMNS = ["check_id", "claim_id", "check_kind", "verdict", "source", "snapshot_sha256", "observed",
                   "window_low", "window_high", "window_low_inclusive", "window_high_inclusive", "reference_date",
@@ -71,8 +71,6 @@ def check_invariants(results: list[CheckResult], claims: list[Claim], as_of: dat
                      suite_path: Path) -> Validation:
     """The run's results validated by the claim checks suite in one GX run (GX imported on first use). Returns the
     outcome whether or not it holds, so Data Docs can show a broken one; `raise_if_broken` stops the write."""
-    from claimledger.gx import validate_frame
-
     return validate_frame(results_table(results, claims, as_of), suite_path)
 
 

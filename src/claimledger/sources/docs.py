@@ -2,8 +2,8 @@
 suite validations) and once per verify run (the invariants its results were held to before the ledger write).
 
 Validation results are kept under data/gx/validations/<suite>/<run>/ for the last `gx_keep_runs` runs of each
-suite; older runs are deleted with their pages. They are stored with the values from the data HTML-escaped, as the pages are
-rendered from them (the snapshot's passport keeps the failures as they were). Everything under data/gx/ is
+suite; older runs are deleted with their pages. They are stored with the values from the data HTML-escaped, as the
+pages are rendered from them (the snapshot's passport keeps the failures as they were). Everything under data/gx/ is
 generated and git-ignored: no gx/ project is committed, and the context is built in memory at run time with its
 stores pointed at that folder.
 """
@@ -71,6 +71,11 @@ def _run_time(run: str) -> datetime:
     return datetime.strptime(run.partition("-")[2], _RUN_TIME).replace(tzinfo=UTC)
 
 
+def _by_time(run: str) -> tuple[str, str]:
+    """A run name's sort key: its fixed-width time, then the name (fetch and verify runs interleave by time)."""
+    return run.partition("-")[2], run
+
+
 def build_data_docs(validations: list[SourceValidation | RunValidation], settings: Settings,
                     run: str | None = None) -> Path | None:
     """Store this run's validation results, prune old runs and render the site once; None when nothing was validated."""
@@ -94,7 +99,7 @@ def stored_runs(gx_dir: Path, suite: str | None = None) -> list[str]:
         return []
     suites = [root / suite] if suite else [path for path in root.iterdir() if path.is_dir()]
     found = {run.name for path in suites if path.is_dir() for run in path.iterdir() if run.is_dir()}
-    return sorted(found, key=lambda run: (_run_time(run), run))
+    return sorted(found, key=_by_time)
 
 
 def _context(gx_dir: Path, docs_dir: Path) -> Any:
@@ -190,4 +195,4 @@ def _prune(results_dir: Path, pages_dir: Path, keep: int) -> list[str]:
             for name in old:
                 shutil.rmtree(root / suite / name, ignore_errors=True)
         deleted.update(old)
-    return sorted(deleted, key=lambda run: (_run_time(run), run))
+    return sorted(deleted, key=_by_time)
