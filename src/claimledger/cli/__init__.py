@@ -77,6 +77,9 @@ def verify(
 ) -> None:
     """Extract the claims in articles, check each against its reference source, and record the run.
 
+    Before the write, the results are held to the invariants of expectations/claim_checks.json (one GX validation,
+    added to the Data Docs); a broken one is an error naming it, and nothing of the run is recorded.
+
     Example: claimledger verify seeds/ --format json
     """
     settings = Settings()
