@@ -1,4 +1,4 @@
-"""The verify_articles flow: load, extract, fetch and validate sources, check, record, report. Wiring only."""
+"""The verify_articles flow: load, extract, fetch and validate sources, check, validate and record, report. Wiring."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from prefect.utilities.annotations import quote
 
 from claimledger import pipeline
 from claimledger.checks.engine import sources_needed
+from claimledger.checks.invariants import InvariantError
 from claimledger.claims.model import Claim
 from claimledger.claims.vocabulary import load_vocabulary
 from claimledger.flows.artifacts import publish_run_report
@@ -29,17 +30,19 @@ extract_claims = task(pipeline.extract, name="extract claims", cache_policy=NONE
 check_claims = task(pipeline.check, name="check claims", cache_policy=NONE, retries=1, timeout_seconds=1800)
 
 
-def retry_unless(error: type[Exception]):
-    """A task's retry condition: retry a failure, but not one of this kind, which the same call would meet again
-    (a ledger that is damaged or of another schema; a fetch slot another run held all along the wait)."""
+def retry_unless(*errors: type[Exception]):
+    """A task's retry condition: retry a failure, but not one of these kinds, which the same call would meet again
+    (a ledger that is damaged or of another schema; results that break an invariant; a fetch slot another run held
+    all along the wait)."""
     def condition(task, task_run, state) -> bool:
-        return not isinstance(state.data, error) and error.__name__ not in (state.message or "")
+        return not any(isinstance(state.data, error) or error.__name__ in (state.message or "") for error in errors)
 
     return condition
 
 
+# Holds the results to their invariants (one GX validation) before the write; a broken one is not retried.
 record_run = task(pipeline.record, name="record run", cache_policy=NONE, retries=2, retry_delay_seconds=1,
-                  timeout_seconds=300, retry_condition_fn=retry_unless(LedgerError))
+                  timeout_seconds=300, retry_condition_fn=retry_unless(LedgerError, InvariantError))
 
 
 load_recorded_claims = task(pipeline.recorded, name="load recorded claims", cache_policy=NONE, retries=2,

@@ -1,5 +1,5 @@
 """great-expectations, in one place: run a suite (a source's expectations/<source>.json, or claim_checks.json on a
-run's evidence table) on a DataFrame and say, in words, what broke; and the custom expectations both need.
+run's results table) on a DataFrame and say, in words, what broke; and the custom expectations both need.
 
 great_expectations takes ~3 s to import, so it is imported inside functions, once per process, on first use.
 """
@@ -86,22 +86,6 @@ def validate_frame(frame: pandas.DataFrame, suite_path: Path) -> Validation:
             # Data Docs show the example rows of a failed expectation, not only its boolean
             outcome.results = [detailed.get(id(result), result) for result in results]
     return replace(_outcome(raised + failed, suite, frame, evaluated=len(results)), result=outcome)
-
-
-def failing_rows(frame: pandas.DataFrame, suite_path: Path) -> tuple[set[Any], Validation]:
-    """The index labels of rows that broke a critical expectation, for tables whose rows are decisions."""
-    with _lock:
-        suite = _load_suite(Path(suite_path))
-        batch = _frames_batch_definition().get_batch(batch_parameters={"dataframe": frame})
-        results = batch.validate(suite.expectations, result_format={"result_format": "COMPLETE"}).results
-    raised = [r for r in results if _exception_message(r.exception_info) is not None]
-    if raised:  # a decision GX could not take must not read as "no row failed"
-        raise SuiteError(f"{suite_path}: {_describe(raised[0], frame, suite.row_label)}")
-    rows: set[Any] = set()
-    for result in results:
-        if result.expectation_config.severity.value == "critical" and not result.success:
-            rows.update((result.result or {}).get("unexpected_index_list") or [])
-    return rows, _outcome(results, suite, frame, evaluated=len(results))
 
 
 def _outcome(results: list, suite: _Suite, frame: pandas.DataFrame, evaluated: int) -> Validation:
@@ -194,8 +178,9 @@ def _register_expectation_types() -> None:
 
     - expect_multicolumn_sum_to_be_at_most: shares of one poll question cannot add up past the whole. GX ships only
       the equality (expect_multicolumn_sum_to_equal), which rounding and unreported shares break.
-    - expect_observed_within_claimed_interval: each check's observed reference value lies in the interval its
-      claim's wording commits to (column_list: observed, low, high, low_inclusive, high_inclusive).
+    - expect_verdict_to_match_claimed_interval: a run's invariant on its results, not a judge of them: a `pass`
+      has its observed value inside the interval the claim's wording commits to and a `fail` outside it
+      (column_list: observed, low, high, low_inclusive, high_inclusive, verdict).
     UnexpectedRowsExpectation, the general tool for both, runs only on SQL data sources.
     """
     from great_expectations.execution_engine import PandasExecutionEngine
@@ -218,22 +203,34 @@ def _register_expectation_types() -> None:
     class ExpectMulticolumnSumToBeAtMost(ExpectMulticolumnSumToEqual):
         map_metric = "multicolumn_sum.at_most"
 
-    class MulticolumnValuesWithinClaimedInterval(MulticolumnMapMetricProvider):
-        condition_metric_name = "multicolumn_values.within_claimed_interval"
+    class MulticolumnVerdictMatchesClaimedInterval(MulticolumnMapMetricProvider):
+        condition_metric_name = "multicolumn_values.verdict_matches_claimed_interval"
 
         @multicolumn_condition_partial(engine=PandasExecutionEngine)
         def _pandas(cls, column_list, **kwargs):
-            # low <(=) observed <(=) high, an empty bound being open
-            observed, low, high, low_inclusive, high_inclusive = (column_list.iloc[:, i] for i in range(5))
-            above_low = low.isna() | (observed > low) | ((observed == low) & low_inclusive.astype(bool))
-            below_high = high.isna() | (observed < high) | ((observed == high) & high_inclusive.astype(bool))
-            return above_low & below_high
+            return _verdict_matches_interval(*(column_list.iloc[:, i] for i in range(6)))
 
-    class ExpectObservedWithinClaimedInterval(MulticolumnMapExpectation):
-        map_metric = "multicolumn_values.within_claimed_interval"
+    class ExpectVerdictToMatchClaimedInterval(MulticolumnMapExpectation):
+        map_metric = "multicolumn_values.verdict_matches_claimed_interval"
         success_keys = ("mostly",)
         args_keys = ("column_list",)
         ignore_row_if: Literal["all_values_are_missing", "any_value_is_missing", "never"] = "never"
+
+
+def _within(observed: pandas.Series, low: pandas.Series, high: pandas.Series, low_inclusive: pandas.Series,
+            high_inclusive: pandas.Series) -> pandas.Series:
+    """low <(=) observed <(=) high, row by row, an empty bound being open (an empty observed value is in nothing)."""
+    above_low = low.isna() | (observed > low) | ((observed == low) & low_inclusive.astype(bool))
+    below_high = high.isna() | (observed < high) | ((observed == high) & high_inclusive.astype(bool))
+    return observed.notna() & above_low & below_high
+
+
+def _verdict_matches_interval(observed: pandas.Series, low: pandas.Series, high: pandas.Series,
+                              low_inclusive: pandas.Series, high_inclusive: pandas.Series,
+                              verdict: pandas.Series) -> pandas.Series:
+    """A `pass` inside its interval, a `fail` outside it; any other verdict compared nothing and matches."""
+    within = _within(observed, low, high, low_inclusive, high_inclusive)
+    return ((verdict == "pass") & within) | ((verdict == "fail") & ~within) | ~verdict.isin(["pass", "fail"])
 
 
 # ---- turning GX results into lines a person can act on ----------------------------------------------------------
@@ -289,8 +286,8 @@ def _trouble(kind: str, kwargs: dict) -> str:
         return f"{'above' if kwargs.get('or_equal') else 'not below'} {kwargs['column_A']}"
     if kind == "expect_multicolumn_sum_to_be_at_most":
         return f"above {_show(kwargs['sum_total'])}"
-    if kind == "expect_observed_within_claimed_interval":
-        return "outside the claimed interval"
+    if kind == "expect_verdict_to_match_claimed_interval":
+        return "verdict does not match the claimed interval"
     return f"failed {kind}"
 
 
@@ -303,9 +300,9 @@ def _example(kind: str, kwargs: dict, frame: pandas.DataFrame, row: Any, row_lab
     if kind == "expect_multicolumn_sum_to_be_at_most":
         total = frame.loc[row, list(kwargs["column_list"])].sum(skipna=True)
         return f"{_show(total)} {where}"
-    if kind == "expect_observed_within_claimed_interval":
-        observed, low, high = (frame.at[row, c] for c in kwargs["column_list"][:3])
-        return f"{_show(observed)} not in {_show(low)}..{_show(high)} {where}"
+    if kind == "expect_verdict_to_match_claimed_interval":
+        observed, low, high, _, _, verdict = (frame.at[row, c] for c in kwargs["column_list"])
+        return f"{verdict} with {_show(observed)} against {_show(low)}..{_show(high)} {where}"
     if "column_B" in kwargs:
         pair = (frame.at[row, kwargs["column_B"]], frame.at[row, kwargs["column_A"]])
         return f"{_show(pair[0])} > {_show(pair[1])} {where}"

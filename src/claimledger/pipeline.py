@@ -19,7 +19,7 @@ from typing import Any, Protocol
 
 from claimledger.articles import ArticleError, article_paths, read_article
 from claimledger.checks.engine import check_claims, sources_needed
-from claimledger.checks.evidence import decide
+from claimledger.checks.invariants import check_invariants, raise_if_broken
 from claimledger.checks.model import CheckResult, Reference, Unavailable
 from claimledger.claims.extract import FigureLimits, read_claims
 from claimledger.claims.model import Article, Claim
@@ -31,6 +31,7 @@ from claimledger.ledger.store import LedgerStore, RunRecord, SourceUse
 from claimledger.runs.recheck import RecheckPlan, RecheckScope, RecheckTarget, keep_claims, plan_recheck
 from claimledger.runs.recheck import recorded_claims as _recorded_claims
 from claimledger.settings import Settings
+from claimledger.sources.docs import DocsError, RunValidation, build_data_docs, run_name
 from claimledger.sources.reference import ReferenceTable, SourceUnavailable, prepare_sources
 from claimledger.sources.registry import RegistryError, load_registry, parse_overrides
 
@@ -163,22 +164,36 @@ def _reference(table: ReferenceTable) -> Reference:
 
 def check(claims: list[Claim], references: dict[str, Reference | Unavailable], as_of: date | None,
           settings: Settings) -> list[CheckResult]:
-    """One verdict per claim (and per consistency rule); great-expectations decides pass or fail in one run."""
-    results = check_claims(claims, references, load_vocabulary(), as_of)
-    decided, _ = decide(results, settings.expectations_dir / "claim_checks.json")
-    return decided
+    """One verdict per claim (and per consistency rule), as the pure check rules decide it."""
+    return check_claims(claims, references, load_vocabulary(), as_of)
 
 
 def record(request: VerifyRequest, settings: Settings, started_at: datetime, articles: list[Article],
            claims: list[Claim], results: list[CheckResult], sources: list[SourceUse],
            before_commit: Callable[[str], None] | None = None) -> str:
-    """Write the whole run to the ledger in one transaction; return its id."""
+    """Hold the run's results to their invariants (one GX validation, shown in the Data Docs), then write the whole
+    run to the ledger in one transaction; return its id. A broken invariant raises InvariantError before the
+    transaction begins: nothing of the run is written."""
     run_id = str(uuid.uuid4())
+    suite = settings.expectations_dir / "claim_checks.json"
+    validation = check_invariants(results, claims, request.as_of, suite)
+    _publish(validation.result, run_id, settings)
+    raise_if_broken(validation, suite, run_id)
     LedgerStore(settings.ledger, before_commit).record_run(RunRecord(
         run_id=run_id, started_at=started_at, finished_at=datetime.now(timezone.utc),
         arguments=request.arguments(settings.ledger), as_of=request.as_of, articles=articles, claims=claims,
-        results=results, sources=sources, skipped=skipped_in(articles, claims), basis=run_basis(settings)))
+        results=results, sources=sources, skipped=skipped_in(articles, claims), basis=run_basis(settings),
+        invariants={"suite": suite.name, **validation.as_dict(), "rows": len(results)}))
     return run_id
+
+
+def _publish(result: Any, run_id: str, settings: Settings) -> None:
+    """The run's invariant validation into the Data Docs site, once per run. Docs are a view of the validation:
+    a site that cannot be written is logged, and neither stops nor changes the run."""
+    try:
+        build_data_docs([RunValidation(run_id, result)], settings, run_name(kind="verify"))
+    except DocsError as exc:
+        _log.warning("%s", exc)
 
 
 def run_basis(settings: Settings) -> dict[str, str]:

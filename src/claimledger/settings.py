@@ -51,7 +51,7 @@ class Settings(BaseSettings):
     # A real sentence holds under 20 figures and a long feature a few hundred; a table of figures a few thousand.
     max_figures_per_sentence: int = 500
     max_figures_per_article: int = 20_000
-    gx_keep_runs: int = 20  # fetch runs whose GX validation results (and Data Docs pages) are kept under data/gx/
+    gx_keep_runs: int = 20  # runs of each GX suite whose validation results (and Data Docs pages) data/gx/ keeps
     # Host names the dashboard answers to besides those of its --host, comma-separated: "ledger.example.org,*.lan"
     dashboard_hosts: str = ""
 
@@ -101,7 +101,8 @@ class Settings(BaseSettings):
 
     @property
     def data_docs_dir(self) -> Path:
-        """The static GX Data Docs site of the sources' validations, served by the dashboard."""
+        """The static GX Data Docs site, served by the dashboard: the sources' suite validations and each verify
+        run's invariant validation (expectations/claim_checks.json on its results, before the ledger write)."""
         return self.gx_dir / "docs"
 
     @property

@@ -12,6 +12,8 @@ from claimledger.claims.matching import Match, match_metric
 from claimledger.claims.model import Claim
 from claimledger.claims.vocabulary import Vocabulary
 
+CONSISTENCY_KIND = "internal_consistency"  # the check kind of a consistency rule's result: it cites no source
+
 
 def sources_needed(claims: list[Claim], vocabulary: Vocabulary) -> set[str]:
     """The sources the claims' metrics are checked against: only these are fetched."""
@@ -42,7 +44,7 @@ def check_consistency(claims: list[Claim], vocabulary: Vocabulary) -> list[Check
             parts = " + ".join(f"'{c.quote}'" for c in group)
             last = group[-1]
             results.append(CheckResult(
-                claim_id=last.id, check_kind="internal_consistency", verdict=Verdict.PASS if holds else Verdict.FAIL,
+                claim_id=last.id, check_kind=CONSISTENCY_KIND, verdict=Verdict.PASS if holds else Verdict.FAIL,
                 metric=last.metric, low=last.low, high=last.high, observed=round(total, 4),
                 tolerance=f"sum at most {rule.sum_at_most:g}",
                 explanation=(f"{parts} = {total:g} for {rule.label} ({rule.name}); needs <= {rule.sum_at_most:g}: "

@@ -55,7 +55,8 @@ def verdict_line(observed_text: str, claim: Claim, interval: Interval, holds: bo
 def result(claim: Claim, kind: str, ref: Reference, *, holds: bool, observed: float, when: date | None,
            explanation: str, tolerance: str, evidence: tuple, citation: str | None = None,
            window: Interval | None = None) -> CheckResult:
-    """A compared check; its verdict here is the pure rule's, which the run's GX evidence validation confirms."""
+    """A compared check. Its verdict is the rule's and is recorded as it is; the run's invariants (checks/invariants.py)
+    only make sure it sits on the right side of the window."""
     window = window or claimed(claim)
     return CheckResult(
         claim_id=claim.id, check_kind=kind, verdict=Verdict.PASS if holds else Verdict.FAIL, explanation=explanation,
@@ -267,6 +268,9 @@ def duration_since(claim: Claim, params: dict, ref: Reference, as_of: date) -> C
     start, rows_used, cited = ref.memo(("event", params["event"]), start_event)
     if start is None:
         return unverifiable(claim, "duration_since", f"{ref.source} has no event {params['event']!r}", ref)
+    if start > as_of:  # an event still to come on the date: no time since it to hold the figure to
+        return unverifiable(claim, "duration_since", f"{params['event']} ({start}, {ref.source}) is after {as_of}",
+                            ref)
     per_unit = {"months": DAYS_PER_MONTH, "years": 365.25, "weeks": 7.0, "days": 1.0}[claim.unit]
     interval = claimed(claim)
     said = _said_when(claim, as_of)
@@ -275,8 +279,9 @@ def duration_since(claim: Claim, params: dict, ref: Reference, as_of: date) -> C
         # article's date (a month naming the start itself, "the war that began in October 2023", is no such time)
         first, label = said
         low, high = (first - start).days / per_unit, (as_of - start).days / per_unit
-        holds = interval.low <= high and low <= interval.high
-        observed = min(max(interval.low, low), high) if holds else (low if interval.high < low else high)
+        holds = interval.overlaps(low, high)
+        observed = _value_in(interval, low, high) if holds else (
+            low if interval.high is not None and interval.high < low else high)
         text = (f"{fmt(low)} to {fmt(high)} {claim.unit} from {params['event']} ({start}) to a day from {label} "
                 f"(the time the sentence names) to {as_of}")
     else:
@@ -290,6 +295,18 @@ def duration_since(claim: Claim, params: dict, ref: Reference, as_of: date) -> C
     return result(claim, "duration_since", ref, holds=holds, observed=observed, when=start,
                   explanation=verdict_line(text, claim, interval, holds, ref), tolerance=tolerance_of(claim),
                   evidence=rows_used, citation=cited)
+
+
+def _value_in(interval: Interval, low: float, high: float) -> float:
+    """A value from low to high that the interval holds (it overlaps them): the one nearest the interval's low end,
+    else, where that end is strict, the span's own high end or the middle of what the two share."""
+    nearest = min(max(low, interval.low if interval.low is not None else low), high)
+    if interval.contains(nearest):
+        return nearest
+    if interval.contains(high):
+        return high
+    shared_high = high if interval.high is None else min(high, interval.high)
+    return (nearest + shared_high) / 2
 
 
 def _said_when(claim: Claim, as_of: date) -> tuple[date, str] | None:

@@ -100,7 +100,7 @@ class CheckResult:
 
     @property
     def check_id(self) -> str:
-        """One check of one claim: the key of its row in the run's evidence table."""
+        """One check of one claim: the key of its row in the run's results table (checks/invariants.py)."""
         return f"{self.claim_id}:{self.check_kind}"
 
     def reference(self) -> dict[str, Any] | None:

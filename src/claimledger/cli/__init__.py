@@ -69,15 +69,22 @@ def verify(
 ) -> None:
     """Extract the claims in articles, check each against its reference source, and record the run.
 
+    Before the write, the results are held to the invariants of expectations/claim_checks.json (one GX validation,
+    added to the Data Docs); a broken one is an error naming it, and nothing of the run is recorded.
+
     Example: claimledger verify seeds/ --format json
     """
     request = _request(paths, as_of, source, settings)
     _prefect_environment(settings, start=True)
     from claimledger.flows.verify import verify_articles
 
+    from claimledger.checks.invariants import InvariantError
+
     run = task_runner.on(verify_articles)
     try:
         outcome = run(request, settings, return_state=False)
+    except InvariantError as exc:  # a rule broke what no verdict may: says which, and that nothing was written
+        raise fail(str(exc)) from None
     except Exception as exc:  # the flow has logged the traceback; the user gets one actionable line
         raise fail(f"run failed: {exc}") from None
     from claimledger.pipeline import result_rows, skipped_rows
@@ -316,6 +323,7 @@ def recheck(
     Example: claimledger recheck --depends-on gaza_casualties_daily --format json
     """
     from claimledger.articles import ArticleError
+    from claimledger.checks.invariants import InvariantError
     from claimledger.ledger.engine import LedgerError
     from claimledger.sources.registry import RegistryError
 
@@ -345,6 +353,8 @@ def recheck(
     try:
         outcomes = run(depends_on=list(depends_on), articles=list(article), claims=list(claim), settings=settings,
                        return_state=False)
+    except InvariantError as exc:  # the runs before it are recorded; this one and those after it are not
+        raise fail(str(exc)) from None
     except Exception as exc:  # the flow has logged the traceback; the user gets one actionable line
         raise fail(f"recheck failed: {exc}") from None
     from claimledger.pipeline import result_rows

@@ -72,7 +72,8 @@ def create_app(settings: Settings | None = None, *, host: str = "127.0.0.1", tok
 
 
 class DataDocs(StaticFiles):
-    """The GX Data Docs folder, built by `claimledger fetch`: 404 until it exists, served as soon as it does."""
+    """The GX Data Docs folder, built by `claimledger fetch` (source suites) and `verify` (each run's invariants):
+    404 until it exists, served as soon as it does."""
 
     async def check_config(self) -> None:
         if Path(self.directory).is_dir():

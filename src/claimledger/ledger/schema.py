@@ -44,7 +44,9 @@ runs = Table(
     Column("new_results", Integer, nullable=False, default=0, server_default="0"),  # of which first seen here
     Column("articles", Integer, nullable=False, default=0, server_default="0"),
     Column("skipped", JSON),  # [{"path", "reason"}]: the articles the run could not read
-    Column("basis", JSON),  # {"version", "vocabulary_sha256", "suites_sha256"}: what the run decided with
+    # {"version", "vocabulary_sha256", "suites_sha256"}: what the run decided with; and "invariants": the outcome of
+    # expectations/claim_checks.json on its results, validated before the write ({"suite", "success", "evaluated", ...})
+    Column("basis", JSON),
 )
 
 articles = Table(

@@ -64,6 +64,9 @@ class RunRecord:
     status: str = "completed"
     skipped: tuple[dict, ...] = ()  # articles and figures not read: {"article", "path", "reason"} each
     basis: dict[str, Any] = field(default_factory=dict)  # what the run decided with: version, vocabulary, suites
+    # what its results were held to before this write (the claim checks suite's outcome); kept in the runs.basis
+    # column beside the basis, outside every result's fingerprint
+    invariants: dict[str, Any] = field(default_factory=dict)
 
 
 def fingerprint(claim: Claim, result: CheckResult, as_of: date | None = None,
@@ -170,7 +173,8 @@ class LedgerStore:
                     id=run.run_id, started_at=run.started_at, finished_at=run.finished_at, status=run.status,
                     as_of=run.as_of, arguments=json.dumps(run.arguments, default=str), checks_version=CHECKS_VERSION,
                     articles=len(versions), claims=len(run.claims), results=len(result_ids), new_results=new,
-                    skipped=[dict(s) for s in run.skipped] or None, basis=run.basis or None))
+                    skipped=[dict(s) for s in run.skipped] or None,
+                    basis={**run.basis, **({"invariants": run.invariants} if run.invariants else {})} or None))
                 if versions:
                     conn.execute(schema.run_articles.insert(), [
                         {"run_id": run.run_id, "article_id": article_id, "article_sha256": sha}

@@ -1,8 +1,9 @@
-"""GX Data Docs for the sources: one static site in data/gx/docs/ that the dashboard serves, built once per fetch run.
+"""GX Data Docs: one static site in data/gx/docs/ that the dashboard serves, built once per fetch run (the sources'
+suite validations) and once per verify run (the invariants its results were held to before the ledger write).
 
-Validation results are kept under data/gx/validations/<suite>/<run>/ for the last `gx_keep_runs` fetch runs; older
-runs are deleted with their pages. They are stored with the values from the data HTML-escaped, as the pages are
-rendered from them (the snapshot's passport keeps the failures as they were). Everything under data/gx/ is
+Validation results are kept under data/gx/validations/<suite>/<run>/ for the last `gx_keep_runs` runs of each
+suite; older runs are deleted with their pages. They are stored with the values from the data HTML-escaped, as the
+pages are rendered from them (the snapshot's passport keeps the failures as they were). Everything under data/gx/ is
 generated and git-ignored: no gx/ project is committed, and the context is built in memory at run time with its
 stores pointed at that folder.
 """
@@ -21,7 +22,7 @@ from typing import Any
 from claimledger.settings import Settings
 
 _SITE = "claimledger_sources"
-_RUN_PREFIX = "fetch-"
+_RUN_TIME = "%Y%m%dT%H%M%S.%fZ"
 
 
 class DocsError(RuntimeError):
@@ -36,13 +37,47 @@ class SourceValidation:
     sha256: str
     result: Any  # great_expectations ExpectationSuiteValidationResult
 
+    @property
+    def batch(self) -> str:
+        return f"{self.source}-{self.sha256[:12]}"
 
-def run_name(now: datetime | None = None) -> str:
-    """A fetch run's name, sortable as text: fetch-20250518T101500.123456Z."""
-    return _RUN_PREFIX + (now or datetime.now(UTC)).strftime("%Y%m%dT%H%M%S.%fZ")
+    @property
+    def meta(self) -> dict[str, str]:
+        return {"source": self.source, "snapshot_sha256": self.sha256}
 
 
-def build_data_docs(validations: list[SourceValidation], settings: Settings, run: str | None = None) -> Path | None:
+@dataclass(frozen=True)
+class RunValidation:
+    """A verify run's invariant validation: the run (its ledger id) and GX's own result object."""
+
+    run_id: str
+    result: Any  # great_expectations ExpectationSuiteValidationResult
+
+    @property
+    def batch(self) -> str:
+        return f"run-{self.run_id}"
+
+    @property
+    def meta(self) -> dict[str, str]:
+        return {"run_id": self.run_id}
+
+
+def run_name(now: datetime | None = None, kind: str = "fetch") -> str:
+    """A run's name, its kind then its time: fetch-20250518T101500.123456Z, verify-20250518T101502.000001Z."""
+    return f"{kind}-{(now or datetime.now(UTC)).strftime(_RUN_TIME)}"
+
+
+def _run_time(run: str) -> datetime:
+    return datetime.strptime(run.partition("-")[2], _RUN_TIME).replace(tzinfo=UTC)
+
+
+def _by_time(run: str) -> tuple[str, str]:
+    """A run name's sort key: its fixed-width time, then the name (fetch and verify runs interleave by time)."""
+    return run.partition("-")[2], run
+
+
+def build_data_docs(validations: list[SourceValidation | RunValidation], settings: Settings,
+                    run: str | None = None) -> Path | None:
     """Store this run's validation results, prune old runs and render the site once; None when nothing was validated."""
     if not validations:
         return None
@@ -57,12 +92,14 @@ def build_data_docs(validations: list[SourceValidation], settings: Settings, run
     return settings.data_docs_dir / "index.html"
 
 
-def stored_runs(gx_dir: Path) -> list[str]:
-    """The fetch runs whose validation results are still stored, oldest first."""
+def stored_runs(gx_dir: Path, suite: str | None = None) -> list[str]:
+    """The runs (of one suite, or of any) whose validation results are still stored, oldest first."""
     root = gx_dir / "validations"
     if not root.is_dir():
         return []
-    return sorted({run.name for suite in root.iterdir() if suite.is_dir() for run in suite.iterdir() if run.is_dir()})
+    suites = [root / suite] if suite else [path for path in root.iterdir() if path.is_dir()]
+    found = {run.name for path in suites if path.is_dir() for run in path.iterdir() if run.is_dir()}
+    return sorted(found, key=_by_time)
 
 
 def _context(gx_dir: Path, docs_dir: Path) -> Any:
@@ -96,7 +133,7 @@ def _context(gx_dir: Path, docs_dir: Path) -> Any:
     return EphemeralDataContext(project_config=config)
 
 
-def _store(context: Any, validation: SourceValidation, run: str) -> tuple[Any, Any]:
+def _store(context: Any, validation: SourceValidation | RunValidation, run: str) -> tuple[Any, Any]:
     """Write one result and the suite as it ran to the stores; return the keys their pages are rendered from."""
     from great_expectations.core import ExpectationSuite
     from great_expectations.core.run_identifier import RunIdentifier
@@ -106,17 +143,16 @@ def _store(context: Any, validation: SourceValidation, run: str) -> tuple[Any, A
     )
 
     result = _escaped(validation.result)
-    run_time = datetime.strptime(run[len(_RUN_PREFIX):], "%Y%m%dT%H%M%S.%fZ").replace(tzinfo=UTC)
-    run_id = RunIdentifier(run_name=run, run_time=run_time)
+    run_id = RunIdentifier(run_name=run, run_time=_run_time(run))
     result.meta["run_id"] = run_id
-    result.meta["claimledger"] = {"source": validation.source, "snapshot_sha256": validation.sha256}
+    result.meta["claimledger"] = validation.meta
     suite = ExpectationSuite(name=result.suite_name, expectations=[r.expectation_config for r in result.results])
     context.suites.add_or_update(suite)
     suite_key = ExpectationSuiteIdentifier(name=result.suite_name)
     key = ValidationResultIdentifier(
         expectation_suite_identifier=suite_key,
         run_id=run_id,
-        batch_identifier=f"{validation.source}-{validation.sha256[:12]}",
+        batch_identifier=validation.batch,
     )
     context.validation_results_store.set(key, result)
     return suite_key, key
@@ -148,13 +184,15 @@ def _escape_strings(value: Any) -> Any:
 
 
 def _prune(results_dir: Path, pages_dir: Path, keep: int) -> list[str]:
-    """Delete the validation results and pages of all but the newest `keep` fetch runs; return the runs deleted."""
-    runs = stored_runs(results_dir.parent)
-    old = runs[: max(0, len(runs) - max(keep, 1))]
-    for root in (results_dir, pages_dir):
-        if not root.is_dir():
-            continue
-        for suite in (path for path in root.iterdir() if path.is_dir()):
+    """Delete the validation results and pages of all but the newest `keep` runs of each suite (so verify runs,
+    one a recheck, never push a source's last fetch runs out); return the runs deleted."""
+    deleted: set[str] = set()
+    suites = sorted(path.name for path in results_dir.iterdir() if path.is_dir()) if results_dir.is_dir() else []
+    for suite in suites:
+        runs = stored_runs(results_dir.parent, suite)
+        old = runs[: max(0, len(runs) - max(keep, 1))]
+        for root in (results_dir, pages_dir):
             for name in old:
-                shutil.rmtree(suite / name, ignore_errors=True)
-    return old
+                shutil.rmtree(root / suite / name, ignore_errors=True)
+        deleted.update(old)
+    return sorted(deleted, key=_by_time)
