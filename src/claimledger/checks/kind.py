@@ -51,16 +51,15 @@ class Table:
 
 @dataclass(frozen=True)
 class Plot:
-    """What a kind's chart draws, for the dashboard to render: points ({"date"|"year": ..., "value": ...}) and the
-    mark for them ("line", "steps", "dots" or "bars"), a title, a caption, and the sentence shown when no point is
-    left to draw. `band`: whether the claim's interval is drawn beside the points (not for a change between years)."""
+    """What a kind's chart draws, for the dashboard to render: points (a date, or a year's label for bars, and a
+    value) and the mark for them ("line", "steps" or "dots" over time, beside the claim's interval as a band; or
+    "bars" by year, without one), a title, a caption, and the sentence shown when no point is left to draw."""
 
     mark: str
-    points: tuple[dict[str, Any], ...]
+    points: tuple[tuple[Any, float], ...]
     title: str
     caption: str
     empty: str = "the rows the verdict rests on hold no values to plot"
-    band: bool = True
 
 
 class CheckKind:
@@ -85,7 +84,7 @@ class CheckKind:
 
     def no_chart(self) -> str:
         """Why a kind without a chart has none, for the claim page."""
-        return f"a {self.name.replace('_', ' ')} check rests on the single figure in the evidence table below"
+        return f"this {self.name.replace('_', ' ')} check rests on the single figure in the evidence table below"
 
     def missing(self, params: Params) -> list[str]:
         """The parameters this kind reads that `params` lacks."""

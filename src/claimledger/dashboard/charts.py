@@ -63,10 +63,10 @@ def claim_chart(claim: dict, result: dict, article_date: date | None, settings: 
         return Chart(None, f"No chart: {plot.empty}.")
     caption = plot.caption + (f" Drawn {DAYS_AROUND} days either side of the article date."
                               if kind.chart_rows == "around" else "")
-    if not plot.band:
+    if plot.mark == "bars":
         return Chart(render(_bars(plot)), caption)
-    chart = _layers([{**p, "date": day(p["date"])} for p in plot.points], claim, result, article_date, plot.title,
-                    mark=plot.mark)
+    chart = _layers([{"date": day(when), "value": value} for when, value in plot.points], claim, result, article_date,
+                    plot.title, mark=plot.mark)
     return Chart(render(chart), f"{caption} {_legend(claim, article_date)}")
 
 
@@ -91,7 +91,8 @@ def _rows_around(settings: Settings, result: dict, date_column: str, article_dat
 
 def _bars(plot: Plot):
     """Values by year, as bars."""
-    return alt.Chart(alt.Data(values=list(plot.points))).mark_bar(color=LINE_COLOR, size=48).encode(
+    bars = [{"year": str(year), "value": value} for year, value in plot.points]
+    return alt.Chart(alt.Data(values=bars)).mark_bar(color=LINE_COLOR, size=48).encode(
         x=alt.X("year:O", title=None, axis=alt.Axis(labelAngle=0)),
         y=alt.Y("value:Q", title=None, axis=alt.Axis(format=",~r")),
     ).properties(width=WIDTH // 2, height=HEIGHT, title=_title(plot.title))

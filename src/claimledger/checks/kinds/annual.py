@@ -47,10 +47,10 @@ class _Yearly(CheckKind):
 
     def plot(self, params: Params, claim: Mapping[str, Any], records: list[Record], table: Table) -> Plot:
         field, period = params["field"], params["period_column"]
-        bars = tuple({"year": str(r[period]), "value": float(r[field])}
+        bars = tuple((str(r[period]), float(r[field]))
                      for r in records if r.get(field) is not None and r.get(period) is not None)
         return Plot("bars", bars, params["label"], "The yearly values the verdict compares.",
-                    empty="the evidence rows hold no yearly values", band=False)
+                    empty="the evidence rows hold no yearly values")
 
 
 @check_kind
@@ -98,4 +98,4 @@ class AnnualChange(_Yearly):
     def plot(self, params: Params, claim: Mapping[str, Any], records: list[Record], table: Table) -> Plot:
         yearly = super().plot(params, claim, records, table)
         return Plot(yearly.mark, yearly.points, yearly.title, f"{yearly.caption} The claim is a change between "
-                    "years, so it is not drawn as a band.", yearly.empty, band=False)
+                    "years, so it is not drawn as a band.", yearly.empty)

@@ -86,9 +86,9 @@ class _Daily(CheckKind):
 
     def plot(self, params: Params, claim: Mapping[str, Any], records: list[Record], table: Table) -> Plot:
         dated = table.date_column
-        points = tuple({"date": r[dated], "value": value} for r in records
+        points = tuple((r[dated], value) for r in records
                        if dated and r.get(dated) is not None and (value := self.value(params, r)) is not None)
-        return Plot("line", points, params["label"], f"{table.title}: {self.plotted(params)}",
+        return Plot("line", points, params["label"], f"{table.title}: {self.plotted(params)}.",
                     empty=f"{table.name} has no values near the article's date")
 
     def value(self, params: Params, row: Record) -> float | None:

@@ -43,11 +43,12 @@ class CountEntities(CheckKind):
         column, dated = params["entity_column"], table.date_column
         listed = sorted((r for r in records if dated and r.get(dated) and r.get(column) is not None),
                         key=lambda r: str(r[dated]))
-        points, seen = [], set()
+        points: list[tuple[Any, float]] = []
+        seen = set()
         for row in listed:  # the check counts distinct names: a second action by the same country adds nothing
             if row[column] not in seen:
                 seen.add(row[column])
-                points.append({"date": row[dated], "value": float(len(seen))})
+                points.append((row[dated], float(len(seen))))
         counted = claim.get("counted") or f"distinct {column} values"
         return Plot("steps", tuple(points), f"{counted} listed so far",
                     f"{counted.capitalize()} listed in {table.name} by each date (each {column} counted once).",

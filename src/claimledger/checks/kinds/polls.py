@@ -102,6 +102,6 @@ class Poll(CheckKind):
 
     def plot(self, params: Params, claim: Mapping[str, Any], records: list[Record], table: Table) -> Plot:
         field, dated = params["field"], table.date_column
-        points = tuple({"date": r[dated], "value": float(r[field])}
+        points = tuple((r[dated], float(r[field]))
                        for r in records if dated and r.get(field) is not None and r.get(dated))
         return Plot("dots", points, params["label"], f"Each dot is a published figure from {table.title}.")
