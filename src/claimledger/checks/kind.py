@@ -10,6 +10,7 @@ so a new kind is one new module there and its entries in metrics.toml.
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -62,7 +63,7 @@ class Plot:
     empty: str = "the rows the verdict rests on hold no values to plot"
 
 
-class CheckKind:
+class CheckKind(ABC):
     """One way of checking a claim against a reference table.
 
     `requires`: the parameters the kind reads (from the metric's entry or the `[checks.<name>]` defaults), checked
@@ -74,9 +75,9 @@ class CheckKind:
     requires: ClassVar[tuple[str, ...]] = ()
     chart_rows: ClassVar[str | None] = None
 
+    @abstractmethod
     def check(self, claim: Claim, params: Params, ref: Reference, as_of: date) -> CheckResult:
         """The verdict on the claim from the rows of `ref` published by `as_of`."""
-        raise NotImplementedError
 
     def plot(self, params: Params, claim: Mapping[str, Any], records: list[Record], table: Table) -> Plot:
         """The chart of the rows `chart_rows` names, for a claim as the ledger gives it back."""
@@ -96,7 +97,10 @@ K = TypeVar("K", bound=type[CheckKind])
 
 
 def check_kind(cls: K) -> K:
-    """Register a kind under its name (the `check = "..."` of metrics.toml)."""
+    """Register a kind under its name (the `check = "..."` of metrics.toml); two kinds may not share one."""
+    if cls.name in KINDS and type(KINDS[cls.name]) is not cls:
+        raise ValueError(f"check kind {cls.name!r} is registered twice: {type(KINDS[cls.name]).__qualname__} and "
+                         f"{cls.__qualname__}")
     KINDS[cls.name] = cls()
     return cls
 

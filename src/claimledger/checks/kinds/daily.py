@@ -4,6 +4,7 @@ article's own date, as DESIGN.md's "Time" says reporters quote them: the same da
 
 from __future__ import annotations
 
+from abc import abstractmethod
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -91,13 +92,13 @@ class _Daily(CheckKind):
         return Plot("line", points, params["label"], f"{table.title}: {self.plotted(params)}.",
                     empty=f"{table.name} has no values near the article's date")
 
-    def value(self, params: Params, row: Record) -> float | None:
+    @abstractmethod
+    def value(self, params: Params, row: Mapping[str, Any]) -> float | None:
         """The value the kind compares, from one row (None when the row lacks it)."""
-        raise NotImplementedError
 
+    @abstractmethod
     def plotted(self, params: Params) -> str:
         """What the chart's line is, in words."""
-        raise NotImplementedError
 
 
 @check_kind
@@ -122,7 +123,7 @@ class ValueAtDate(_Daily):
         why = _filled_in(claim, ref, window, field, reported, label)
         return unverifiable(claim, self.name, why, ref) if why else decided
 
-    def value(self, params: Params, row: Record) -> float | None:
+    def value(self, params: Params, row: Mapping[str, Any]) -> float | None:
         return None if row.get(params["field"]) is None else float(row[params["field"]])
 
     def plotted(self, params: Params) -> str:
