@@ -109,7 +109,8 @@ def judged(claim: Claim, kind: str, ref: Reference, seen: Observation, interval:
     """The one compare-and-explain: does the observation fall in the interval, and why, naming the interval's rule.
     The verdict is the pure rule's."""
     holds = interval.overlaps(*seen.span) if seen.span else interval.contains(seen.value)
-    explanation = (f"{seen.text} ({ref.source}); '{claim.quote}' needs {interval.describe(fmt)} ({interval.rule}): "
+    made_by = f" ({interval.rule})" if interval.rule else ""
+    explanation = (f"{seen.text} ({ref.source}); '{claim.quote}' needs {interval.describe(fmt)}{made_by}: "
                    f"{'holds' if holds else 'does not hold'}")
     return CheckResult(
         claim_id=claim.id, check_kind=kind, verdict=Verdict.PASS if holds else Verdict.FAIL, explanation=explanation,
