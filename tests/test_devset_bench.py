@@ -80,13 +80,13 @@ def test_the_development_set_loads_with_every_truth_figure_found():
     articles = devset.load_articles(devset.DEVSET / "articles", need_split=True)
     figures = devset.load_truth(articles)
     splits = {a["split"] for a in articles.values()}
-    assert splits <= set(devset.SPLITS) and {"dev", "test", "heldout", "heldout2"} <= splits
+    assert splits <= set(devset.SPLITS) and {"dev", "test", "heldout", "heldout2", "heldout3", "heldout4"} <= splits
     assert set(f["article"] for f in figures) == set(articles)
 
 
 def test_an_article_with_an_unknown_split_is_reported_with_its_file(tmp_path):
     (tmp_path / "x.md").write_text("---\nsplit: tuning\n---\nno figure\n", encoding="utf-8")
-    with pytest.raises(devset.DevsetError, match=r"x.md: split must be one of dev, test, heldout, heldout2, unseen, got 'tuning'"):
+    with pytest.raises(devset.DevsetError, match=r"x.md: split must be one of dev, test, heldout, heldout2, heldout3, heldout4, unseen, got 'tuning'"):
         devset.load_articles(tmp_path, need_split=True)
 
 

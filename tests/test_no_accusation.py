@@ -146,6 +146,34 @@ CASES = [
     # "the territory's 2.3 million people" is a population, not a toll, even in a clause that says "killed"
     ("The war has killed more than 41,000 Palestinians in Gaza, driven most of the territory's 2.3 million people "
      "from their homes and caused a hunger crisis.", date(2024, 10, 7), "2.3 million", "unverifiable", None),
+    # two years in one sentence: each figure has its own ("55,300 in 2023"), and one set against another lends its
+    # year to no one else (CBS: 82,700 left in 2024, 55,300 in 2023; 23,800 and 27,800 came back)
+    ("In its yearly report the bureau said 82,700 Israelis left the country in 2024, compared with 55,300 in 2023.",
+     date(2025, 9, 17), "55,300", "pass", "in 2023"),
+    ("In its yearly report the bureau said 82,700 Israelis left the country in 2024, compared with 55,300 in 2023.",
+     date(2025, 9, 17), "82,700", "pass", "in 2024"),
+    ("Growth slowed from 1.6 percent in 2023 to 1.1 percent in 2024 as 82,700 Israelis left the country in 2024.",
+     date(2025, 1, 3), "82,700", "pass", "in 2024"),
+    ("The bureau said 82,700 Israelis left the country in 2024, against 55,300 in 2023, while 23,800 came back, "
+     "compared with 27,800 in 2023.", date(2025, 9, 17), "23,800", "unverifiable", None),
+    # days are counted both ways: 25 days after 7 Oct 2023 is the war's day 26
+    ("Jordan acted as the 26-day war in Gaza went on.", date(2023, 11, 1), "26-day", "pass", "as day one"),
+    ("Jordan acted as the 40-day war in Gaza went on.", date(2023, 11, 1), "40-day", "fail", None),
+    # two groups after one figure are counted together, not as either one (women and children: 30,177 on 6 Feb 2025)
+    ("Strikes have killed more than 47,000 people in Gaza, including at least 25,000 children and women.",
+     date(2025, 2, 6), "25,000", "unverifiable", "a combined group"),
+    # a toll widened "to include" the missing is another measure than the killed (47,583 on 6 Feb 2025)
+    ("Officials raised the death toll in Gaza to 61,709 to include the thousands missing under the rubble.",
+     date(2025, 2, 6), "61,709", "unverifiable", "to include"),
+    # "X and that Y": each figure keeps the measure of its own clause (killed 45,227 on 21 Dec 2024)
+    ("The ministry said the number of people killed in Gaza has risen to 45,227 and that the number of wounded "
+     "has climbed to 107,573.", date(2024, 12, 22), "45,227", "pass", None),
+    # a figure split by who did it ("and 20 more by settlers") is a part of the toll (480 killed on 16 May 2024)
+    ("More than 230 Palestinians have been killed in the West Bank in army raids and at least 20 more by settlers.",
+     date(2024, 5, 17), "More than 230", "unverifiable", "more by"),
+    # a press freedom group named in full, with an aside before its verb, counts by its own rules
+    ("The Committee to Protect Journalists, for its part, lists at least 60 journalists killed in Gaza.",
+     date(2023, 12, 24), "at least 60", "unverifiable", "another series"),
 ]
 
 

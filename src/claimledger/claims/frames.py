@@ -232,7 +232,7 @@ def read_frame(sentence: str, start: int, end: int, unit: str, counted: str | No
                                if (m := _measure(sentence[max(pa, pb - REACH):pb].lower(), 0, 0, unit, names))), None)
         if before_measure is not None and before_measure != measure:
             restriction = None  # "8,309 killed, with a further 21,048 injured": "further" adds a measure, not a part
-    restriction = restriction or _figure_restriction(lower, at, until, unit)
+    restriction = restriction or _figure_restriction(lower, at, until, unit) or _union(lower, until, names)
     what = _part_counted(part, names) or _counted(lower, at, until, unit, counted, names)
     of_them = _OF_THEM.match(lower, until) if what is None else None  # "61,258 killed, 197 of them from hunger"
     return Frame(
@@ -272,6 +272,21 @@ def _figure_restriction(lower: str, at: int, until: int, unit: str) -> str | Non
                                            else _AS_MANY_AS.match(lower, until))) is not None \
             and not _TIME_AFTER_AS.match(lower, m.end()):
         return f"a comparison with another group, not over time: '{lower[at:m.end() + 30].strip()}'"
+    return None
+
+
+_PAIR_AFTER = re.compile(r"\s+(?:[a-z-]+\s+)?(?P<a>[a-z]+)\s+(?:and|or)\s+(?P<b>[a-z]+)\b(?!\s+\d)")
+
+
+def _union(lower: str, until: int, names: Names) -> str | None:
+    """Two counted groups joined after one figure ("25,000 children and women"): the figure counts both together,
+    not either one ("3,826 children and 2,405 women" gives each its own figure)."""
+    m = _PAIR_AFTER.match(lower, until)
+    if m is None:
+        return None
+    a, b = lemma(m.group("a")), lemma(m.group("b"))
+    if a != b and a in names.counted and b in names.counted:
+        return f"a combined group: '{m.group().strip()}'"
     return None
 
 

@@ -75,6 +75,8 @@ def _fit(rule: MetricRule, frame: Frame, words: frozenset[str], described: str) 
     time = frame.time
     kind = time.kind if time else "unsaid"
     granularity = f"period:{_granularity(time.period)}" if time and time.period else None
+    if kind == "ambiguous":
+        return (), f"time:the sentence names {time.text} and does not say which '{frame.clause}' is for"
     if kind == "unsaid" and kind not in rule.time:
         return (), (f"time:the clause does not say the figure is a running total ('toll', 'have been killed', "
                     f"'so far') nor when it holds: '{frame.clause}'; {rule.label} is checked {_times(rule)}")

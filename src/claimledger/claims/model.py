@@ -31,7 +31,8 @@ class TimeFrame:
     kind: "as_of" (no time words: as of the article's date), "period" (a named year, half, quarter or month: "in
     2024", "the first half of 2024"), "day" (a single day: "on 7 October", "on Tuesday"), "past_hours" ("in the past
     24 hours"), "since" ("since 18 March"), "ago" ("five months ago"), "after_start" ("two years after the war
-    began"), "span" (a stretch of time the figure measures: "twenty months of war").
+    began"), "span" (a stretch of time the figure measures: "twenty months of war"), "ambiguous" (the clause names
+    several periods and does not say which is the figure's: text lists them).
     """
 
     kind: str

@@ -10,7 +10,7 @@ from functools import lru_cache
 from claimledger.claims.lemmas import lexicon
 from claimledger.claims.model import DURATION_UNITS, TimeFrame
 from claimledger.claims.patterns import any_of, guarded
-from claimledger.claims.timeref import MONTHS, month_number, periods_in_lower
+from claimledger.claims.timeref import MONTHS, month_number, period_spans_in_lower, periods_in_lower
 
 _WEEK_OR_YEARS = re.compile(r"\b(?:this|last|past)\s+week(?:end)?\b|\bbetween\s+(?:19|20)\d\d\s+and\s+(?:19|20)\d\d\b")
 _PASSED = re.compile(r"\b(?:reached|passed|exceeded|surpassed|topped|crossed|(?:rose|risen|climbed|grown|grew)\s+to)\b")
@@ -94,23 +94,64 @@ def read_time(lower: str, at: int, until: int, unit: str, published: date | None
         return TimeFrame("day", m.group().strip())
     if ("past" in lower or "last" in lower) and (m := _PAST_SPAN.search(lower)) is not None:
         return TimeFrame("span", m.group())  # the last twelve months, not a calendar year
-    for _, label in periods_in_lower(lower, published):
-        if not label.startswith("since"):
+    named = [(start, end, label) for start, end, label in period_spans_in_lower(lower, published)
+             if not label.startswith("since")  # nor the period of a figure set against this one, after it
+             and not (start >= until and _contrasted_figure().search(lower[until:start]))]
+    return _period_of_figure(lower, at, until, named) if named else None
+
+
+# A figure's own period stands right after it ("55,300 in 2023", "82,700 people left in 2024"): a few words and no
+# other figure or clause break between them.
+_ATTACHED_AFTER = re.compile(r"[^\d,;:.]{0,40}")
+# Another figure between a period and this one: the period is that figure's ("1.6 percent in 2023 to 1.1 percent").
+_FIGURE = re.compile(r"\d")
+
+
+def _period_of_figure(lower: str, at: int, until: int, named: list[tuple[int, int, str]]) -> TimeFrame:
+    """The period a figure holds for, when its clause names one or more: the only one; else the one right after it;
+    else the one said before it with no other figure between them; else the clause does not say which (two years
+    named, "82,800 left in 2024, against 55,300 in 2023": each figure has its own)."""
+    labels = list(dict.fromkeys(label for _, _, label in named))
+    if len(labels) == 1:
+        return TimeFrame("period", labels[0], start=labels[0], period=labels[0])
+    for start, _, label in named:
+        if start >= until and _ATTACHED_AFTER.fullmatch(lower[until:start]):
             return TimeFrame("period", label, start=label, period=label)
-    return None
+    before = [(end, label) for _, end, label in named if end <= at]
+    if before and not _FIGURE.search(lower[before[-1][0]:at]):
+        label = before[-1][1]
+        return TimeFrame("period", label, start=label, period=label)
+    return TimeFrame("ambiguous", " or ".join(labels))
 
 
 def scoping_time(before: str, after: str, published: date | None) -> TimeFrame | None:
     """A named period or start in the sentence around the clause scopes the figure too ("In 2022, 38,000 left,
     with 23,000 returning"); a day or an hour count there belongs to its own clause. No time words: as of the
     article's date."""
+    several = len({label for _, _, label in period_spans_in_lower(f"{before} {after}".lower(), published)}) > 1
     for text in (_last_time_words(before.lower(), published) if before else "", after):
         if not text:
             continue  # no words, no time (a clause that is its whole sentence has nothing around it)
         found = read_time(text.lower(), len(text), len(text), "count", published)
+        if found is not None and found.kind == "period" and several and _owned(text.lower(), found.period, published):
+            continue  # "55,300 in 2023, while 24,200 came back": 2023 is the other figure's year, not this one's
         if found is not None and found.kind in ("period", "since"):
             return found
     return None
+
+
+@lru_cache(maxsize=1)
+def _contrasted_figure() -> re.Pattern:
+    """A figure set against another ("against 55,300", "up from 38,000") and a few words, up to a period after it."""
+    words = "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in lexicon()["time"]["contrast"])
+    return re.compile(rf"\b(?:{words})\s+(?:[a-z]+\s+)?\d(?:[\d.,]*\d)?[^\d,;:.]{{0,40}}$")
+
+
+def _owned(lower: str, period: str | None, published: date | None) -> bool:
+    """Whether the period a text names belongs to a figure set against another ("against 55,300 in 2023"): that
+    period is the compared figure's, not the one of the clause beside it."""
+    return any(label == period and _contrasted_figure().search(lower[:start])
+               for start, _, label in period_spans_in_lower(lower, published))
 
 
 def same_period(earlier: str, published: date | None) -> TimeFrame | None:

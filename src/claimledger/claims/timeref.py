@@ -50,7 +50,13 @@ _PERIOD_LOWER = re.compile(_PERIOD.pattern, re.VERBOSE)  # the same over lower-c
 
 def periods_in_lower(lower: str, as_of: date | None) -> list[tuple[int, str]]:
     """periods_in for a text already lower-cased whose caller has looked for time words itself (claims/frames.py)."""
-    return [(m.start(), label) for m in _PERIOD_LOWER.finditer(lower) if (label := _label(m, as_of)) is not None]
+    return [(start, label) for start, _, label in period_spans_in_lower(lower, as_of)]
+
+
+def period_spans_in_lower(lower: str, as_of: date | None) -> list[tuple[int, int, str]]:
+    """(start, end, label) of every period a lower-cased text names, in order."""
+    return [(m.start(), m.end(), label) for m in _PERIOD_LOWER.finditer(lower)
+            if (label := _label(m, as_of)) is not None]
 
 
 def _label(m: re.Match, as_of: date | None) -> str | None:

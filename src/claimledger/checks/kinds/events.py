@@ -53,8 +53,12 @@ class DurationSince(CheckKind):
                                text, rows_used, cited, span=(low, high))
         else:
             observed = (as_of - start).days / per_unit
-            seen = Observation(observed, start, f"{fmt(observed)} {claim.unit} from {name} ({start}) to {as_of}",
-                               rows_used, cited)
+            text = f"{fmt(observed)} {claim.unit} from {name} ({start}) to {as_of}"
+            if claim.unit == "days" and not interval.contains(observed) and interval.contains(observed + 1):
+                # Days are counted both ways: 25 days after the start is also its day 26, the first day counted as one
+                observed += 1
+                text = f"day {fmt(observed)} counted from {name} ({start}) as day one to {as_of}"
+            seen = Observation(observed, start, text, rows_used, cited)
         return judged(claim, self.name, ref, seen, interval)
 
 
