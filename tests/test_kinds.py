@@ -17,12 +17,13 @@ import pytest
 
 from conftest import REPO
 
-from claimledger.checks.engine import check_claims
+from claimledger.checks.engine import check_claim, check_claims
 from claimledger.checks.kind import (
     KINDS, CheckKind, Observation, Params, Plot, Table, check_kind, claimed, fmt, judged, published, unverifiable,
 )
 from claimledger.checks.model import CheckResult, Reference
 from claimledger.checks.rows import Record, citation, evidence, record_date
+from claimledger.claims.extract import extract_claims
 from claimledger.claims.model import Article, Claim
 from claimledger.claims.qualifiers import interval_for
 from claimledger.claims.vocabulary import load_vocabulary, parse_vocabulary
@@ -188,3 +189,28 @@ TABLE_READERS = sorted([CHECKS / "kind.py", CHECKS / "rows.py", *(CHECKS / "kind
 @pytest.mark.parametrize("module", TABLE_READERS, ids=lambda p: str(p.relative_to(CHECKS)))
 def test_no_curated_column_name_is_spelled_in_the_checks(module):
     assert _string_literals(module) & _column_names() == set()
+
+
+@pytest.fixture(scope="module")
+def timeline() -> dict[str, Reference]:
+    frame = pd.read_csv(REPO / "data" / "reference" / "timeline_events.csv", parse_dates=["date"])
+    return {"timeline_events": Reference("timeline_events", "timeline", frame, "c" * 64, "date", 0, "source_url")}
+
+
+@pytest.mark.parametrize("words, verdict", [
+    ("more than 15 months", "pass"),  # 13.8 to 16.1 months: the strict low end 15 is no value the claim holds
+    ("at least 15 months", "pass"),
+    ("fewer than 13 months", "fail"),
+    ("about 20 months", "fail"),
+])
+def test_a_duration_said_of_a_month_reports_a_value_its_verdict_holds(timeline, words, verdict):
+    """"In December ... after N months" holds from 1 December to the article's date: a pass reports a value inside
+    the claim's window, a fail the end of the span nearest it."""
+    text = f"In December, a UN official said that after {words} of war in Gaza most buildings had been damaged."
+    (claim,) = [c for c in extract_claims(Article(id="a", text=text, title="", published=date(2025, 2, 8)))
+                if words in c.quote]
+    result = check_claim(claim, timeline, load_vocabulary())
+    assert result.verdict == verdict, result.explanation
+    assert "to a day from 2024-12" in result.explanation
+    window = claimed(claim)
+    assert window.contains(result.observed) is (verdict == "pass")

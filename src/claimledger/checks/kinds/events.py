@@ -12,6 +12,7 @@ from claimledger.checks.kind import (
 from claimledger.checks.model import CheckResult, Reference
 from claimledger.checks.rows import Record, citation, evidence, record_date, rows
 from claimledger.claims.model import Claim
+from claimledger.claims.qualifiers import Interval
 
 DAYS_PER_MONTH = 365.25 / 12
 _DAYS_PER_UNIT = {"months": DAYS_PER_MONTH, "years": 365.25, "weeks": 7.0, "days": 1.0}
@@ -38,6 +39,8 @@ class DurationSince(CheckKind):
         start, rows_used, cited = ref.memo(("event", event_column, name), start_event)
         if start is None:
             return unverifiable(claim, self.name, f"{ref.source} has no event {name!r}", ref)
+        if start > as_of:  # an event still to come on the date: no time since it to hold the figure to
+            return unverifiable(claim, self.name, f"{name} ({start}, {ref.source}) is after {as_of}", ref)
         per_unit = _DAYS_PER_UNIT[claim.unit]
         interval = claimed(claim)
         said = _said_when(claim, as_of)
@@ -49,8 +52,7 @@ class DurationSince(CheckKind):
             low, high = (first - start).days / per_unit, (as_of - start).days / per_unit
             text = (f"{fmt(low)} to {fmt(high)} {claim.unit} from {name} ({start}) to a day from {label} "
                     f"(the time the sentence names) to {as_of}")
-            seen = Observation(_nearest(low, high, interval.low, interval.high, interval.overlaps(low, high)), start,
-                               text, rows_used, cited, span=(low, high))
+            seen = Observation(_reported(interval, low, high), start, text, rows_used, cited, span=(low, high))
         else:
             observed = (as_of - start).days / per_unit
             text = f"{fmt(observed)} {claim.unit} from {name} ({start}) to {as_of}"
@@ -62,12 +64,19 @@ class DurationSince(CheckKind):
         return judged(claim, self.name, ref, seen, interval)
 
 
-def _nearest(low: float, high: float, claimed_low: float | None, claimed_high: float | None, meets: bool) -> float:
-    """The value of low..high a span observation reports: the first one the claim allows when they meet, else the
-    end nearest the claim."""
-    if meets:
-        return min(max(low if claimed_low is None else claimed_low, low), high)
-    return low if claimed_high is not None and claimed_high <= low else high
+def _reported(interval: Interval, low: float, high: float) -> float:
+    """The value of low..high a span observation reports: when the interval meets the span, a value both hold (the
+    one nearest the interval's low end, else, where that end is strict, the span's high end or the middle of what
+    they share), so a pass never reports a value outside its window; else the end of the span nearest the claim."""
+    if not interval.overlaps(low, high):
+        return low if interval.high is not None and interval.high <= low else high
+    nearest = min(max(low, interval.low if interval.low is not None else low), high)
+    if interval.contains(nearest):
+        return nearest
+    if interval.contains(high):
+        return high
+    shared_high = high if interval.high is None else min(high, interval.high)
+    return (nearest + shared_high) / 2
 
 
 def _said_when(claim: Claim, as_of: date) -> tuple[date, str] | None:
