@@ -139,6 +139,11 @@ def test_every_shipped_metric_gives_its_kind_what_it_reads(name):
     assert KINDS[rule.check["check"]].missing({**rule.check, "label": rule.label}) == []
 
 
+def test_every_kinds_defaults_in_metrics_toml_name_a_registered_kind():
+    document = tomllib.loads((REPO / "src" / "claimledger" / "claims" / "metrics.toml").read_text())
+    assert set(document["checks"]) <= set(KINDS)  # a misspelt [checks.<kind>] would give no metric its defaults
+
+
 @pytest.mark.parametrize("value, qualifier, unit, form, low, high, low_inclusive, rule", [
     (10_000, "more_than", "count", "round", 10_000, None, False, "more than: above, not equal"),
     (34, "at_least", "count", "digits", 34, None, True, "at least: equal or above"),
