@@ -55,8 +55,15 @@ UNIT_NAMES = {
     "KRW": "south korean won", "ms": "millisecond", "µs": "microsecond", "ns": "nanosecond", "J": "joule",
     "kJ": "kilojoule", "kbit": "kilobit", "Mbit": "megabit", "Gbit": "gigabit", "Tbit": "terabit", "PB": "petabyte",
     "EB": "exabyte", "cm3": "cubic centimetre", "psi": "pound per square inch",
+    "TWD": "new taiwan dollar", "PHP": "philippine peso", "VND": "vietnamese dong", "CZK": "czech koruna",
+    "ARS": "argentine peso", "CLP": "chilean peso", "COP": "colombian peso", "PKR": "pakistani rupee",
+    "LKR": "sri lankan rupee", "EGP": "egyptian pound", "BDT": "bangladeshi taka", "KES": "kenyan shilling",
+    "GHS": "ghanaian cedi", "ZMW": "zambian kwacha", "RON": "romanian leu", "BGN": "bulgarian lev",
+    "KWD": "kuwaiti dinar", "KZT": "kazakhstani tenge", "IRR": "iranian rial", "MMK": "myanmar kyat",
+    "Ah": "ampere hour", "fps": "frame per second", "MB/s": "megabyte per second", "GB/s": "gigabyte per second",
+    "kbit/s": "kilobit per second", "cm2": "square centimetre",
 }
-_DURATION_ADJECTIVE = re.compile(r"-(?:year|month|week|day)\b(?!-old)", re.IGNORECASE)
+_DURATION_ADJECTIVE = re.compile(r"-(?:year|yr|month|week|day)\b(?!-old)", re.IGNORECASE)
 _IRREGULAR = {"people": "people", "children": "child", "men": "man", "women": "woman", "feet": "foot", "teeth": "tooth",
               "mice": "mouse", "geese": "goose", "series": "series", "species": "species", "means": "means",
               "news": "news", "headquarters": "headquarters", "criteria": "criterion", "phenomena": "phenomenon",
@@ -88,7 +95,8 @@ def newsquant_unit(q: Quantity, text: str = "") -> str | None:
             return _singular(alternative.group(1).lower())
         phrase = _counted_phrase(q)
         modifier = _MODIFIER_BEFORE.search(text, max(0, q.start - 30), q.start) if phrase and q.counted else None
-        if modifier and modifier.group(1).lower() not in _FUNCTION_WORDS and not modifier.group(1).endswith("ly"):
+        if modifier and modifier.group(1).lower() not in _FUNCTION_WORDS | _AMOUNT_WORDS \
+                and not modifier.group(1).endswith("ly"):
             return f"{modifier.group(1).lower()} {phrase}"  # "a record 32 goals": "record goal"
         return phrase
     name = UNIT_NAMES.get(unit, unit)
@@ -97,9 +105,18 @@ def newsquant_unit(q: Quantity, text: str = "") -> str | None:
 
 _WORD = re.compile(r"[A-Za-z][\w'-]*")
 _AVERAGED = re.compile(r"\baverag(?:ed|es|ing)\s+(?:of\s+)?$", re.IGNORECASE)
+# Words before a figure that size or order the amount, not the noun: "a whopping 54GB", "a further 20 people", "the
+# first 10 customers" (against "a record 32 goals").
+_AMOUNT_WORDS = frozenset("""whopping staggering mere further additional extra estimated total remaining first last
+next past final previous combined reported massive huge modest paltry meagre meager impressive incredible astonishing
+full whole same""".split())
 _MODIFIER_BEFORE = re.compile(r"\b(?:a|an|the|another|its|their|his|her)\s+([A-Za-z][a-z-]+)\s+$")
 _OR_BEFORE = re.compile(r"\b(?:an?|another|one)\s+([a-z]{3,})\s+or\s+$")  # "a day or two": the noun before
-_PREPOSITIONS = frozenset({"for", "from", "with", "to", "in", "on", "at", "by", "since", "than", "per"})
+# Words that end the noun phrase a figure heads: a plural after them is another phrase's ("300 last year after
+# profits", "1,200 across three sites", "30 against the Lakers").
+_PREPOSITIONS = frozenset("""for from with to in on at by since than per after before outside inside across against
+among amid through during into onto near behind beyond within without between via including despite toward towards
+last next ago this three four five six seven eight nine ten""".split())
 _OF_A = re.compile(r"\s+of\s+(?:an?|one)\s+(?:[A-Z]{2,}\s+)?")  # "of a US pint"
 _COMPOUND = re.compile(r"-(?!(?:long|old|wide|high|deep|tall|strong|based|odd|plus)\b)([A-Za-z]{3,})\b(?!-)")
 _FUNCTION_WORDS = frozenset("""of the a an and or to in on at for by with from as is are was were be been has have had
@@ -121,7 +138,7 @@ def _counted_phrase(q: Quantity) -> str | None:
         for word in words[1:3]:  # "one US fluid ounce": the unit a word or two on
             if (unit := unit_after(" " + word)) is not None and unit.length == len(word) + 1:
                 return UNIT_NAMES.get(unit.unit, unit.unit)
-        return words[0]
+        return _one_phrase(q.after)
     if q.counted and q.counted in (w.lower() for w in words):
         if (unit := unit_after(" " + q.counted)) is not None:
             return UNIT_NAMES.get(unit.unit, unit.unit)
@@ -129,7 +146,8 @@ def _counted_phrase(q: Quantity) -> str | None:
         if any(w.lower() in _PREPOSITIONS for w in words[:head]):
             return None  # "to 24 for standard vehicles": the plural heads another phrase
         phrase = [_plain(w.lower()) if _is_superlative(w.lower()) else w for w in words[:head]
-                  if w.lower() not in _FUNCTION_WORDS | {"most", "least"}]  # "the 5 biggest banks": "big bank"
+                  if w.lower() not in _FUNCTION_WORDS | {"most", "least"}  # "the 5 biggest banks": "big bank"
+                  and not _PARTICIPLE.search(w)]  # "300 recorded songs": "song"
         singular = _singular(q.counted)
         rate = _RATE.match(q.after, q.after.lower().index(q.counted) + len(q.counted))
         per = f" per {_singular(rate.group(1).lower())}" if rate else ""
@@ -137,8 +155,23 @@ def _counted_phrase(q: Quantity) -> str | None:
     return None
 
 
+def _one_phrase(after: str) -> str | None:
+    """The noun phrase after "one": its words up to a function word, a verb in -s or the clause's end, at most
+    three ("one new player", "one solution"; "one proposal asks": "proposal")."""
+    phrase: list[str] = []
+    rest = re.split(r"[,;:.!?()]", after[:60], maxsplit=1)[0]
+    if not re.match(r"\s+[A-Za-z]", rest):
+        return None  # "one 52,000 barrel-a-day refinery": no noun right after it
+    for word in _WORD.findall(rest)[:3]:
+        if word.lower() in _FUNCTION_WORDS | _PREPOSITIONS or (phrase and re.search(r"[^s]s$", word)):
+            break
+        phrase.append(word)
+    return " ".join(phrase) or None
+
+
 # "four-, five- and six-cylinder": the first figures of a list of compounds take the last one's noun.
 _SUSPENDED = re.compile(r"-,?\s+(?:[\w.]+-,?\s+)*(?:and|or|to)\s+[\w.]+-([A-Za-z]{3,})\b(?!-)")
+_PARTICIPLE = re.compile(r"[^e]ed$")  # a past participle before the noun ("recorded", "combined"), not "speed"
 _RATE = re.compile(r"\s+(?:per|an?|each)\s+(second|minute|hour|day|week|month|year)\b", re.IGNORECASE)
 # "of the best wireless speakers", "of the most spectacular catches ever to grace a final": a superlative, the noun
 # phrase up to its plural head, and an infinitive clause after it (NewsQuant keeps the clause's words).

@@ -47,8 +47,8 @@ def deployments(cron: str, verify_cron: str, articles: Sequence[str], overrides:
                     "for each whose latest good snapshot changed.")
     verify = verify_articles.to_deployment(  # the JSON request is validated into a VerifyRequest by the flow
         name="verify_articles", cron=verify_cron, **SERVED,
-        parameters={"request": {"paths": list(articles), "source_overrides": list(overrides),
-                                "ledger_url": ledger_url}},
+        parameters={"request": {"paths": list(articles), "source_overrides": list(overrides)},
+                    "ledger_url": ledger_url},
         description="Check every claim in the articles and record the run in the ledger.")
     on_update = DeploymentEventTrigger(
         name="recheck when a source is updated", expect={SOURCE_UPDATED},

@@ -93,6 +93,8 @@ TASKS = TaskSteps()
 
 
 @flow(name="verify_articles", log_prints=False)  # parameters validated: served runs pass JSON
-def verify_articles(request: VerifyRequest, settings: Settings | None = None) -> VerifyOutcome:
-    """Check every claim in the articles and write the run to the ledger."""
-    return pipeline.verify(request, settings or Settings(), TASKS)
+def verify_articles(request: VerifyRequest, settings: Settings | None = None,
+                    ledger_url: str | None = None) -> VerifyOutcome:
+    """Check every claim in the articles and write the run to the ledger (the settings', or ledger_url when a served
+    deployment that has no settings passed names one)."""
+    return pipeline.verify(request, settings or Settings().given(ledger=ledger_url), TASKS)

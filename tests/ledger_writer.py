@@ -38,8 +38,8 @@ def verify(home: str, ledger_url: str, casualties: str, times: int = 1) -> list[
         def record(self, request, settings, started_at, articles, claims, results, sources):
             return pipeline.record(request, settings, started_at, articles, claims, results, sources, _pause)
 
-    settings = Settings(home=home)
-    request = pipeline.VerifyRequest(paths=(f"{home}/seeds",), ledger_url=ledger_url,
+    settings = Settings(home=home, ledger=ledger_url)
+    request = pipeline.VerifyRequest(paths=(f"{home}/seeds",),
                                      source_overrides=(f"gaza_casualties_daily=file:{casualties}",))
     run_ids = []
     for _ in range(times):

@@ -58,7 +58,7 @@ def record_run(project: Path, paths: list[Path], *, flip: str | None = None, ove
     store = SnapshotStore(settings.snapshots_dir)
     vocabulary = load_vocabulary()
     articles = load_articles(tuple(map(str, paths)))
-    claims = [dataclasses.replace(c, frame=(frames or {}).get(c.quote, c.frame)) for c in extract(articles)]
+    claims = [dataclasses.replace(c, frame=(frames or {}).get(c.quote, c.frame)) for c in extract(articles, settings)]
     references, uses = {}, []
     for name in sorted(sources_needed(claims, vocabulary)):
         source = registry[name]
@@ -90,9 +90,11 @@ class FakeRunner:
 
     def __init__(self):
         self.requests = []
+        self.ledgers = []
 
     def __call__(self, request, settings) -> str:
         self.requests.append(request)
+        self.ledgers.append(settings.ledger)
         return f"run-{len(self.requests)}"
 
 
@@ -106,7 +108,7 @@ def client_for(project: Path, **options) -> TestClient:
     options.setdefault("runner", FakeRunner())
     options.setdefault("allowed_hosts", ["testserver"])  # the TestClient's Host
     settings = Settings(home=project)
-    return TestClient(create_app(settings, settings.ledger, **options))
+    return TestClient(create_app(settings, **options))
 
 
 def ledger_counts(project: Path) -> tuple[str, dict[str, int]]:
@@ -307,7 +309,7 @@ def test_recheck_of_an_article_repeats_its_last_run_in_the_background(seeded):
     (request,) = runner.requests
     assert request.paths == (str(seeded / "seeds" / f"{SEED}.md"),)
     assert request.source_overrides == ("gaza_casualties_daily=file:/mirror/c.json",)
-    assert request.ledger_url == Settings(home=seeded).ledger
+    assert runner.ledgers == [Settings(home=seeded).ledger]
 
 
 def test_recheck_without_script_goes_back_to_the_page_which_follows_the_job(seeded):
@@ -359,7 +361,9 @@ def test_token_is_generated_when_none_is_given(seeded, monkeypatch):
     assert create_app(settings, host="127.0.0.1").state.token is None
     assert len(create_app(settings, host="0.0.0.0").state.token) >= 24
     monkeypatch.setenv("CLAIMLEDGER_DASHBOARD_TOKEN", "from-env")
-    assert create_app(settings, host="192.0.2.1").state.token == "from-env"
+    assert create_app(settings, host="192.0.2.1").state.token != "from-env"  # read once, into the settings
+    assert create_app(Settings(home=seeded), host="192.0.2.1").state.token == "from-env"
+    assert create_app(settings.given(dashboard_token="given"), host="192.0.2.1").state.token == "given"
 
 
 def test_cli_prints_the_generated_token_once_and_serves(seeded, monkeypatch):
@@ -378,9 +382,12 @@ def test_cli_prints_the_generated_token_once_and_serves(seeded, monkeypatch):
     assert "Answers to Host: 127.0.0.1, localhost, [::1], " in result.output and "ledger.example.org" in result.output
 
 
-def test_recheck_runs_in_process_when_no_prefect_server_is_configured(monkeypatch):
+def test_recheck_runs_in_process_when_no_prefect_server_is_configured(monkeypatch, tmp_path):
     monkeypatch.delenv("PREFECT_API_URL", raising=False)
-    assert recheck.recheck_deployment() is None
+    assert recheck.recheck_deployment(Settings(home=tmp_path)) is None
+    monkeypatch.setenv("PREFECT_API_URL", "")  # exported but empty: not configured, as Prefect reads it
+    assert Settings(home=tmp_path).prefect_api_url is None
+    assert recheck.recheck_deployment(Settings(home=tmp_path)) is None
 
 
 # -- how numbers and links are written ------------------------------------------------------------------------------

@@ -28,6 +28,7 @@ from claimledger.claims.model import Article, Claim
 from claimledger.claims.qualifiers import interval_for
 from claimledger.claims.vocabulary import load_vocabulary, parse_vocabulary
 from claimledger.dashboard.charts import claim_chart
+from claimledger.ledger.reader import LedgerReader
 from claimledger.ledger.store import LedgerStore, RunRecord, SourceUse
 from claimledger.settings import Settings
 
@@ -114,12 +115,14 @@ def test_a_new_kind_is_one_class_and_a_metric_entry(toy_kind, tmp_path):
     (home / "data" / "sources.toml").write_text(TOY_REGISTRY)
     now = datetime.now(timezone.utc)
     article = Article(id="gauge", published=date(2025, 3, 10), text="The gauge stood at more than 50.")
-    with LedgerStore(f"sqlite:///{tmp_path / 'ledger.db'}") as store:
+    ledger_url = f"sqlite:///{tmp_path / 'ledger.db'}"
+    with LedgerStore(ledger_url) as store:
         store.record_run(RunRecord("r1", now, now, {}, None, [article], claims, [passed, failed], [SourceUse(
             "toy_gauge", "used", {"sha256": "b" * 64, "url": "file:x", "retrieved_at": "now", "bytes": 1})]))
-        recorded = {row["claim_id"]: row for row in store.results("r1")}
+    reader = LedgerReader(ledger_url)
+    recorded = {row.claim_id: row for row in reader.results_of_run("r1")}
 
-    chart = claim_chart(claims[0].as_dict(), recorded[claims[0].id], date(2025, 3, 10), Settings(home=home))
+    chart = claim_chart(reader.claim(claims[0].id), recorded[claims[0].id], date(2025, 3, 10), Settings(home=home))
     assert chart.svg is not None and "<svg" in chart.svg
     assert chart.caption.startswith("Each dot is a reading from A toy gauge.")
 

@@ -97,14 +97,14 @@ def test_verdict_flip_after_a_revised_snapshot(store):
 
     changes = history.diff_runs(store, "run-a", "run-b")
     (flip,) = changes.flipped
-    assert (flip["claim_id"], flip["verdict_a"], flip["verdict_b"], flip["snapshot_a"], flip["snapshot_b"]) == \
+    assert (flip.claim_id, flip.verdict_a, flip.verdict_b, flip.snapshot_a, flip.snapshot_b) == \
         (claim_id, "pass", "fail", SNAPSHOT_A, SNAPSHOT_B)
     assert (changes.added, changes.removed, changes.unchanged) == ([], [], 0)
     assert history.previous_run(store, "run-b") == "run-a"
     assert history.resolve_run(store, "latest") == "run-b"
 
     steps = history.claim_history(store, claim_id)
-    assert [(h["run_id"], h["verdict"], h["snapshot_sha256"]) for h in steps] == \
+    assert [(h.run_id, h.verdict, h.snapshot_sha256) for h in steps] == \
         [("run-a", "pass", SNAPSHOT_A), ("run-b", "fail", SNAPSHOT_B)]
 
 
@@ -114,8 +114,8 @@ def test_diff_lists_added_and_removed_claims(store):
     other = run("r2", minutes=5, claims=extract_claims(two))
     store.record_run(RunRecord(**{**other.__dict__, "articles": [two]}))
     changes = history.diff_runs(store, "r1", "r2")
-    assert [a["article_id"] for a in changes.added] == ["a2"]
-    assert [r["article_id"] for r in changes.removed] == ["a1"]
+    assert [a.article_id for a in changes.added] == ["a2"]
+    assert [r.article_id for r in changes.removed] == ["a1"]
 
 
 def test_runs_are_found_by_unique_prefix(store):

@@ -67,13 +67,13 @@ def test_revised_snapshot_flips_the_verdict(flipped):
     url, run_a, run_b = flipped
     with LedgerStore(url) as store:
         changes = history.diff_runs(store, run_a, run_b)
-        flips = {f["quote"]: (f["verdict_a"], f["verdict_b"]) for f in changes.flipped}
+        flips = {f.quote: (f.verdict_a, f.verdict_b) for f in changes.flipped}
         assert flips["More than 52,000"] == ("pass", "fail")
         assert changes.added == changes.removed == []
-        (flip,) = [f for f in changes.flipped if f["quote"] == "More than 52,000"]
-        assert flip["snapshot_a"] != flip["snapshot_b"]
-        steps = history.claim_history(store, flip["claim_id"])
-        assert [(s["run_id"], s["verdict"]) for s in steps] == [(run_a, "pass"), (run_b, "fail")]
+        (flip,) = [f for f in changes.flipped if f.quote == "More than 52,000"]
+        assert flip.snapshot_a != flip.snapshot_b
+        steps = history.claim_history(store, flip.claim_id)
+        assert [(s.run_id, s.verdict) for s in steps] == [(run_a, "pass"), (run_b, "fail")]
 
 
 def test_ledger_diff_names_the_flipped_claim(flipped):

@@ -113,12 +113,12 @@ def test_a_0002_ledger_upgrades_to_article_and_claim_versions_keeping_its_histor
                                                                                          ("r2", "a1", "x")]
             assert conn.scalar(select(schema.runs.c.skipped).where(schema.runs.c.id == "r1")) is None
         (version,) = [history.claim(store, "c1")]
-        assert (version["quote"], version["versions"]) == ("more than 52,000", 1)
-        assert version["text_sha256"] == claim_text_sha256("more than 52,000", "s")
+        assert (version.quote, version.versions) == ("more than 52,000", 1)
+        assert version.text_sha256 == claim_text_sha256("more than 52,000", "s")
         steps = history.claim_history(store, "c1")
-        assert [(s["run_id"], s["check_kind"], s["verdict"], s["article_sha256"]) for s in steps] == [
+        assert [(s.run_id, s.check_kind, s.verdict, s.article_sha256) for s in steps] == [
             ("r1", "value_at_date", "pass", "x"), ("r2", "share", "fail", "x"), ("r2", "value_at_date", "pass", "x")]
-        assert not any(s["flipped"] for s in steps)
+        assert not any(s.flipped for s in steps)
         store.record_run(small_run(Article(id="a1", text="More than 52,000 people were killed.")))  # a new text
         with store.engine.connect() as conn:
             assert conn.scalar(select(func.count()).select_from(schema.article_versions)) == 2
@@ -146,16 +146,16 @@ def test_a_0003_ledger_gains_frames_and_matched_slots_and_reads_them_back(ledger
     engine.dispose()
     _check_upgraded_v1(ledger_url)
     with LedgerStore(ledger_url) as store:
-        assert history.claim(store, "c1")["frame"] is None  # recorded before frames were read
-        assert [s["matched_on"] for s in history.claim_history(store, "c1")] == [None, None, None]
+        assert history.claim(store, "c1").frame is None  # recorded before frames were read
+        assert [s.matched_on for s in history.claim_history(store, "c1")] == [None, None, None]
         run = _framed_run(Article(id="a2", text="More than 52,000 people were killed.", published=date(2025, 5, 16)))
         store.record_run(run)
         (claim,) = run.claims
-        assert Frame.from_dict(history.claim(store, claim.id)["frame"]) == FRAME
+        assert Frame.from_dict(history.claim(store, claim.id).frame) == FRAME
         (row,) = store.results(run.run_id)
         assert (Frame.from_dict(row["frame"]), row["matched_on"]) == (FRAME, ["measure=killed", "counted=journalist",
                                                                                "place=Gaza"])
-        assert history.claim_history(store, claim.id)[0]["matched_on"] == ["measure=killed", "counted=journalist",
+        assert history.claim_history(store, claim.id)[0].matched_on == ["measure=killed", "counted=journalist",
                                                                             "place=Gaza"]
         target = RecheckTarget(paths=(), article_ids=("a2",), whole_articles=frozenset({"a2"}))
         assert [c.frame for c in recorded_claims(store, target, load_vocabulary())] == [FRAME]  # a recheck reads it

@@ -3,6 +3,7 @@ window, field, label), and the run's basis (package version, vocabulary and suit
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date, datetime, timezone
 
 import pandas as pd
@@ -17,6 +18,7 @@ from claimledger.claims.extract import extract_claims
 from claimledger.claims.model import Article
 from claimledger.claims.vocabulary import load_vocabulary
 from claimledger.dashboard.charts import check_parameters
+from claimledger.ledger.reader import LedgerReader
 from claimledger.ledger.store import LedgerStore, RunRecord, SourceUse, fingerprint
 from claimledger.settings import Settings
 
@@ -98,23 +100,21 @@ def test_parameters_and_basis_are_recorded_and_the_chart_reads_them(tmp_path, ca
                                               {"sha256": "a" * 64, "url": "file:x", "retrieved_at": "now",
                                                "bytes": 1})], basis=basis))
         (run,) = store.runs()
-        rows = {row["metric"]: row for row in store.results("r1")}
+    reader = LedgerReader(ledger_url)
+    killed = next(row for row in reader.results_of_run("r1") if row.metric == "killed")
+    claim = reader.claim(killed.claim_id)
     assert run["basis"] == basis and set(basis) == {"version", "vocabulary_sha256", "suites_sha256"}
-    assert rows["killed"]["parameters"]["window_days"] == 3
+    assert killed.parameters["window_days"] == 3
     # the chart of that result uses the window it was decided with, not today's metrics.toml (7 days)
-    assert check_parameters({"metric": "killed"}, rows["killed"])["window_days"] == 3
-    assert check_parameters({"metric": "killed"}, without_parameters(rows["killed"]))["window_days"] == 7
-
-
-def without_parameters(row: dict) -> dict:
-    """A result as a ledger from before revision 0005 holds it: no parameters recorded."""
-    return {**row, "parameters": None}
+    assert check_parameters(claim, killed)["window_days"] == 3
+    older = dataclasses.replace(killed, parameters=None)  # as a ledger from before revision 0005 holds it
+    assert check_parameters(claim, older)["window_days"] == 7
 
 
 def test_a_run_records_what_it_decided_with(project, tmp_path):
-    settings = Settings(home=project)
     ledger_url = f"sqlite:///{tmp_path / 'ledger.db'}"
-    request = pipeline.VerifyRequest(paths=(str(project / "seeds"),), ledger_url=ledger_url,
+    settings = Settings(home=project, ledger=ledger_url)
+    request = pipeline.VerifyRequest(paths=(str(project / "seeds"),),
                                      source_overrides=(f"gaza_casualties_daily=file://{CASUALTIES}",))
     first = pipeline.verify(request, settings)
     with LedgerStore(ledger_url) as store:

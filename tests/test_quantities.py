@@ -77,6 +77,39 @@ UNITS = [
     ("Keep the tyres at 32 psi in winter.", ("32", 32, "psi")),
     ("A coffee in Seoul costs ₩5,000 now.", ("₩5,000", 5000, "KRW")),
     ("The new link carries 400 gigabits a second.", ("400", 400, "Gbit/second")),
+    ("The club was sold for 300 million pounds.", ("300 million", 3e8, "GBP")),
+    ("The boxer shed 12 pounds before the fight.", ("12", 12, "pound_mass")),
+    ("The plan costs 4.1 trillion won a year.", ("4.1 trillion", 4.1e12, "KRW/year")),
+    ("The chipmaker earned NT$52 billion.", ("NT$52 billion", 52e9, "TWD")),
+    ("A beer costs 60 Czech koruna there.", ("60", 60, "CZK")),
+    ("The camera has a 50MP sensor.", ("50MP", 50, "megapixel")),
+    ("Crews built a 12m-high sea wall.", ("12m", 12, "m")),
+    ("A 40m-long whale washed ashore.", ("40m", 40, "m")),
+    ("The app has 25m users.", ("25m", 25e6, "count")),
+    ("The lake froze at minus 12C.", ("minus 12C", -12, "celsius")),
+    ("The fund lent USD10m to the firm.", ("USD10m", 10e6, "USD")),
+    ("The bank priced a EUR 500 million bond.", ("EUR 500 million", 500e6, "EUR")),
+    ("The tower sold for AED 90 million.", ("AED 90 million", 90e6, "AED")),
+    ("Ottawa signed a $2.4-billion contract.", ("$2.4-billion", 2.4e9, "USD")),
+    ("The studio is valued at $7B.", ("$7B", 7e9, "USD")),
+    ("Exports reached 12 mln tonnes.", ("12 mln", 12e6, "tonne")),
+    ("The debt stood at $1.1trn.", ("$1.1trn", 1.1e12, "USD")),
+    ("Investors lost 300 mln pounds.", ("300 mln", 300e6, "GBP")),
+    ("The queue lasted 3 and a half hours.", ("3 and a half", 3.5, "hour")),
+    ("The drive reads at 6,900MB/s.", ("6,900MB/s", 6900, "MB/s")),
+    ("Stir in 3 tbsp of oil.", ("3", 3, "tablespoon")),
+    ("She lost 4 stone in a year.", ("4", 4, "stone")),
+    ("The reserve covers 85 km² of marsh.", ("85", 85, "km2")),
+    ("A taxi costs 20 bucks.", ("20", 20, "USD")),
+    ("The tablet has a 10.9in screen.", ("10.9in", 10.9, "inch")),
+    ("He served 7 yrs in all.", ("7", 7, "year")),
+    ("The miner paid Can$1.5 billion.", ("Can$1.5 billion", 1.5e9, "CAD")),
+    ("Some two-and-a-half million people voted.", ("Some two-and-a-half million", 2.5e6, "count")),
+    ("A ticket costs Rs.450 in Delhi.", ("Rs.450", 450, "INR")),
+    ("The villa went for Dh3.2m last year.", ("Dh3.2m", 3.2e6, "AED")),
+    ("The index lost 3 pct on Friday.", ("3", 3, "percent")),
+    ("Turnout fell to 61.2 per-cent.", ("61.2 per-cent", 61.2, "percent")),
+    ("The flight took 14 hrs in all.", ("14", 14, "hour")),
 ]
 
 
@@ -103,6 +136,7 @@ BOUNDS = [
     ("Prices range from $370,000 to $5.5 million.", ("range", None, 370000, 5.5e6)),
     ("Apple now expects US $89 to $93 billion.", ("range", None, 89e9, 93e9)),
     ("Thousands of people marched in the capital.", ("range", None, 1000, 10000)),
+    ("Hundreds of thousands lost power overnight.", ("range", None, 100000, 1000000)),
     ("The margin is less than or equal to 30 seats.", ("at_most", 30, None, 30)),
     ("The parcel weighs just under 4kg.", ("fewer_than", 4, None, 4)),
     ("Turnout was just below 60 percent.", ("fewer_than", 60, None, 60)),
@@ -110,6 +144,8 @@ BOUNDS = [
     ("Keep x>10 at all times.", ("more_than", 10, 10, None)),
     ("The shop sells sub-$200 phones.", ("fewer_than", 200, None, 200)),
     ("Keep y<=20 at all times.", ("at_most", 20, None, 20)),
+    ("The yield ticked up to 4.3 percent.", ("exact", 4.3, 4.3, 4.3)),
+    ("The firm will hire up to 300 staff.", ("at_most", 300, None, 300)),
 ]
 
 
@@ -123,15 +159,13 @@ def test_bound(sentence, expected):
 CHANGES = [
     ("Prices rose 5% in May.", ("5%", True, "up")),
     ("Support fell by 3 percentage points.", ("3 percentage points", True, "down")),
-    ("Sales recorded a 20% drop.", ("20%", True, "down")),
-    ("Exports were 5% higher than a year ago.", ("5%", True, "up")),
     ("The Dow was +0.2% at noon.", ("+0.2%", True, "up")),
     ("Sony lost 2.70 percent in Tokyo.", ("2.70 percent", True, "down")),
     ("The crude contract was up 19 cents.", ("19", True, "up")),
     ("The number of emigrants doubled.", ("doubled", True, "up")),
     ("The budget was halved.", ("halved", True, "down")),
     ("Inflation stood at 3.5 percent.", ("3.5 percent", False, None)),
-    ("The toll rose to 500.", ("500", False, None)),
+    ("The toll rose to 500.", ("500", True, "up")),  # the level a change reached: NewsQuant's "up", no claimed change
     ("The startup raised $40 million from investors.", ("$40 million", False, None)),
     ("Fares were raised by 2 percent.", ("2 percent", True, "up")),
     ("The chain hopes to grow revenue by 12 percent.", ("12 percent", True, "up")),
@@ -140,6 +174,19 @@ CHANGES = [
     ("The forecast was revised upward by 0.4 percent.", ("0.4 percent", True, "up")),
     ("After plummeting 40% last year, the shares recovered.", ("40%", True, "down")),
     ("The guard gave up 20 points in the first half.", ("20", False, None)),
+    ("The krona firmed 0.4% against the euro.", ("0.4%", True, "up")),
+    ("The shares rebounded 6 percent on Monday.", ("6 percent", True, "up")),
+    ("The peso weakened 1.1 per cent overnight.", ("1.1 per cent", True, "down")),
+    ("The stock skyrocketed 140% this year.", ("140%", True, "up")),
+    ("The CAC 40 closed 0.7% down on the day.", ("0.7%", True, "down")),
+    ("Buyers put a 20% down payment on the flat.", ("20%", False, None)),
+    ("The carrier trimmed its fleet by 8 percent.", ("8 percent", True, "down")),
+    ("The lab raised the dose by 5 percent.", ("5 percent", True, "up")),
+    ("Jobless claims edged up to 5.2%.", ("5.2%", True, "up")),
+    ("The deficit shrank to 4.1 percent.", ("4.1 percent", True, "down")),
+    ("Bond prices were higher by 3%.", ("3%", True, "up")),
+    ("The mill paid a higher 15% rate.", ("15%", False, None)),
+    ("The lender posted a loss of 40 cents per share.", ("40", False, None)),
 ]
 
 
@@ -147,6 +194,44 @@ CHANGES = [
 def test_change_and_direction(sentence, expected):
     q = only(sentence)
     assert (q.quote, q.change, q.direction) == expected
+
+
+# sentence, [(quote, value, unit)]: a percent before "to" and a figure of another unit are a change and its level
+CHANGE_AND_LEVEL = [
+    ("Earnings slid 30 percent to 4.5 billion rupees.", [("30 percent", 30, "percent"), ("4.5 billion", 4.5e9, "INR")]),
+    ("The rate climbed 1.5 percentage points to 6 per cent.",
+     [("1.5 percentage points", 1.5, "percentage_point"), ("6 per cent", 6, "percent")]),
+    ("Volumes rose 12% to 3,400 tonnes.", [("12%", 12, "percent"), ("3,400", 3400, "tonne")]),
+]
+
+
+@pytest.mark.parametrize("sentence, expected", CHANGE_AND_LEVEL, ids=[c[0][:30] for c in CHANGE_AND_LEVEL])
+def test_a_percent_to_a_figure_of_another_unit_is_no_range(sentence, expected):
+    got = [(q.quote, q.value, q.unit) for q in find_quantities(sentence)]
+    assert got == [(quote, pytest.approx(value), unit) for quote, value, unit in expected]
+
+
+# sentence, (quote, claim_unit, claim_value): a change noun or comparative after a percent ("a 20% drop", "5% higher")
+# makes a claimed change, but NewsQuant marks the quantity "=", not up or down (its change slot follows the words
+# before a figure: "fell 20%").
+CHANGE_AFTER = [
+    ("Sales recorded a 20% drop.", ("20%", "percent_change", -20)),
+    ("Exports were 5% higher than a year ago.", ("5%", "percent_change", 5)),
+    ("Crews reported 20% fewer fires.", ("20%", "percent_change", -20)),
+]
+
+
+@pytest.mark.parametrize("sentence, expected", CHANGE_AFTER, ids=[c[0][:30] for c in CHANGE_AFTER])
+def test_a_change_word_after_a_percent_is_a_claimed_change_but_no_change_mark(sentence, expected):
+    q = only(sentence)
+    assert (q.quote, q.claim_unit, q.claim_value, q.change) == (*expected, False)
+
+
+@pytest.mark.parametrize("sentence, expected", [("Inflation fell to 3.1% in May.", ("down", "percent", 3.1)),
+                                                ("The toll rose to 500.", ("up", "count", 500))])
+def test_the_level_a_change_reached_is_claimed_as_a_level(sentence, expected):
+    q = only(sentence)
+    assert (q.direction, q.claim_unit, q.claim_value) == expected
 
 
 def test_a_change_is_signed_for_the_claim_layer_and_not_in_the_quantity():
@@ -180,6 +265,7 @@ NOT_CLAIMS = [
     ("The shop at 40-42 Market Street reopened.", "40-42", "a street number"),
     ("Homes in the 10023 zip code sold fast.", "10023", "an identifier (a postal or phone code)"),
     ("Reviewers praised the Pixel 7 Pro cameras.", "7", "a name's number (after 'Pixel')"),
+    ("The office at 221 Baker st. closed.", "221", "a street number"),
 ]
 
 
@@ -197,6 +283,10 @@ def test_not_a_claim(sentence, quote, reason):
 def test_numbers_that_are_no_claims_never_become_claims(sentence):
     quotes = [c.quote for c in extract_claims(Article(id="t", text=sentence))]
     assert quotes == (["56%"] if "56%" in sentence else [])
+
+
+def test_a_crowd_in_the_streets_is_no_street_number():
+    assert only("About 4,000 marched through the streets of the capital.").quote == "About 4,000"
 
 
 def test_a_count_before_a_capitalised_noun_stays_a_claim():
@@ -218,6 +308,22 @@ def test_a_slash_share(sentence, expected):
     assert (q.quote, q.value, q.unit, q.form) == (expected[0], pytest.approx(expected[1]), "percent", "fraction")
 
 
+@pytest.mark.parametrize("sentence", ["Prices rose for a third straight month.", "She won a fourth term in May.",
+                                      "Leaders met at COP27 in Egypt."])
+def test_an_ordinal_or_a_name_is_no_quantity(sentence):
+    assert find_quantities(sentence) == []
+
+
+# sentence, (quote, unit, why it is no claim)
+@pytest.mark.parametrize("sentence, expected", [
+    ("Leaders met at COP 28 in Dubai.", ("28", "count", "a name's number (after 'COP')")),
+    ("The raid began at 0500 hrs.", ("0500", "hour", "a time of day")),
+])
+def test_a_code_or_a_clock_before_a_figure_is_no_money_or_duration(sentence, expected):
+    (q,) = find_quantities(sentence)
+    assert (q.quote, q.unit, q.not_claim_reason) == expected
+
+
 @pytest.mark.parametrize("sentence", ["The city marked 9/11 of that year.", "He works 24/7 of course."])
 def test_a_slash_that_is_no_share(sentence):
     assert all(q.form != "fraction" for q in find_quantities(sentence))
@@ -232,6 +338,8 @@ COUNTED = [
     ("Some 40 fishermen lost their boats in the storm.", "fishermen"),
     ("The club fielded 11 new players on Saturday.", "players"),
     ("The museum keeps 200 specimen jars in its cellar.", "jars"),
+    ("The carrier grounded 40 aircraft on Monday.", "aircraft"),
+    ("Floods drowned 3,000 cattle in the valley.", "cattle"),
 ]
 
 
@@ -246,6 +354,7 @@ RANGE_UNITS = [
     ("Rents run from $20 to $26 per square foot.", (20, 26, "USD/square_foot")),
     ("The lake warmed by 2 to 3 degrees Celsius.", (2, 3, "celsius")),
     ("The repairs take two or three weeks.", (2, 3, "week")),
+    ("The levy costs £150-£250 a year.", (150, 250, "GBP/year")),
 ]
 
 
@@ -298,6 +407,8 @@ CARRIED_CHANGES = [
     ("Apple rose 2.1%, Intel by 1.4% and Dell was flat.", [("2.1%", True, "up"), ("1.4%", True, "up")]),
     ("Revenue rose 5% and margins by 2%.", [("5%", True, "up"), ("2%", True, "up")]),
     ("Revenue rose 5%; margins stood at 2%.", [("5%", True, "up"), ("2%", False, None)]),
+    ("Copper fell 40 cents, or 1.1%, on Friday.", [("40", True, "down"), ("1.1%", True, "down")]),
+    ("The Nasdaq added 95 points, or 0.6 percent.", [("95", True, "up"), ("0.6 percent", True, "up")]),
 ]
 
 
@@ -415,6 +526,8 @@ NEWSQUANT_NAMES = [
     ("The coach may rest a player or two.", [(2, "player", "exact")]),
     ("One imperial fluid ounce is less.", [(1, "ounce", "exact")]),
     ("They found one solution.", [(1, "solution", "exact")]),
+    ("The club signed one new striker in May.", [(1, "new striker", "exact")]),
+    ("One plan calls for new taxes.", [(1, "plan", "exact")]),
     ("She set a record 14 wins and the other 3 players none.", [(14, "record win", "exact"), (3, "player", "exact")]),
     ("Officials reported 40 new cases.", [(40, "new case", "exact")]),
     ("The 5 biggest banks and 3 most famous clubs agreed.", [(5, "big bank", "exact"), (3, "famous club", "exact")]),
@@ -425,6 +538,13 @@ NEWSQUANT_NAMES = [
     ("They scored an average 21 points.", [(21, "point", "exact")]),
     ("They sold 20 bikes to 14 for local riders.", [(20, "bike", "exact"), (14, None, "exact")]),
     ("Two-thirds of the voters stayed home.", [(pytest.approx(2 / 3), "% voter", "exact")]),
+    ("The 25m (82ft) tower leans.", [(25, "metre", "exact"), (82, "foot", "exact")]),
+    ("The DAX 40 gained 120 points.", [(120, "point", "exact")]),
+    ("The clinic hired a further 20 nurses.", [(20, "nurse", "exact")]),
+    ("The label sold 400 recorded albums.", [(400, "album", "exact")]),
+    ("The mill hired 400 last year after orders rose.", [(400, None, "exact")]),
+    ("The chain employs 900 across two regions.", [(900, None, "exact"), (2, "region", "exact")]),
+    ("Fares rose 2,000 won to 1.2 million won.", [(2000, None, "exact"), (1.2e6, "south korean won", "exact")]),
 ]
 
 

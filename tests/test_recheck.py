@@ -96,8 +96,8 @@ def test_merge_overrides_later_wins(earlier, later, expected):
 # ---- a ledger written by the pipeline (no Prefect) ----------------------------------------------------------------
 
 def _verify(home, ledger_url: str, casualties: str, as_of: date | None = None) -> str:
-    settings = Settings(home=home)
-    request = pipeline.VerifyRequest(paths=(str(home / "seeds"),), ledger_url=ledger_url, as_of=as_of,
+    settings = Settings(home=home, ledger=ledger_url)
+    request = pipeline.VerifyRequest(paths=(str(home / "seeds"),), as_of=as_of,
                                      source_overrides=(f"gaza_casualties_daily={casualties}",))
     return pipeline.verify(request, settings).run_id
 
@@ -137,7 +137,7 @@ def test_claims_that_depend_on_sources(verified, sources, quotes):
 def test_a_recheck_reads_the_claims_as_recorded(verified):
     """The ledger's claims are the extracted ones, field for field, partners of a consistency rule included."""
     home, ledger_url, _ = verified
-    extracted = {c.id: c for c in pipeline.extract(pipeline.load_articles((str(home / "seeds"),)))}
+    extracted = {c.id: c for c in pipeline.extract(pipeline.load_articles((str(home / "seeds"),)), Settings(home=home))}
     with LedgerStore(ledger_url) as store:
         depends = dependent_claims(store, ["israel_polls_hostage_deal"], VOCABULARY)
         oppose = next(i for i in depends if extracted[i].metric == "oppose_hostage_deal")
@@ -219,9 +219,9 @@ class _Logged(pipeline.PlainSteps):
 def test_the_job_runs_its_steps_in_order_and_a_recheck_reuses_it(project, tmp_path):
     """pipeline.verify and pipeline.recheck, with plain in-process steps: the job the flows run, without Prefect."""
     ledger_url = f"sqlite:///{tmp_path / 'ledger.db'}"
-    settings = Settings(home=project)
+    settings = Settings(home=project, ledger=ledger_url)
     steps = _Logged()
-    request = pipeline.VerifyRequest(paths=(str(project / "seeds"),), ledger_url=ledger_url,
+    request = pipeline.VerifyRequest(paths=(str(project / "seeds"),),
                                      source_overrides=(f"gaza_casualties_daily=file://{CASUALTIES_16}",))
     first = pipeline.verify(request, settings, steps)
     assert steps.calls == ["load", "extract", "prepare", "check", "record", "report"]
@@ -229,7 +229,7 @@ def test_the_job_runs_its_steps_in_order_and_a_recheck_reuses_it(project, tmp_pa
 
     steps.calls.clear()
     scope = RecheckScope(sources=("gaza_casualties_daily",))
-    (again,) = pipeline.recheck(pipeline.plan(scope, [], ledger_url, settings), settings, steps, ledger_url)
+    (again,) = pipeline.recheck(pipeline.plan(scope, [], settings), settings, steps)
     assert steps.calls == ["recorded", "prepare", "check", "record", "report"]  # no article read again
     assert again.articles == [] and {c.quote for c in again.claims} == CASUALTY_QUOTES
     with LedgerStore(ledger_url) as store:
@@ -367,8 +367,8 @@ def test_extraction_and_checks_split_over_a_local_dask_cluster(prefect_harness, 
     for n in range(4):
         (folder / f"copy{n}.md").write_text(seed.replace("publisher: TRT World", f"publisher: TRT World\nid: copy{n}"),
                                             encoding="utf-8")
-    settings = Settings(home=project)
-    request = pipeline.VerifyRequest(paths=(str(folder),), ledger_url=f"sqlite:///{tmp_path / 'ledger.db'}",
+    settings = Settings(home=project, ledger=f"sqlite:///{tmp_path / 'ledger.db'}")
+    request = pipeline.VerifyRequest(paths=(str(folder),),
                                      source_overrides=(f"gaza_casualties_daily=file://{CASUALTIES_16}",))
     on_dask = on_task_runner(verify_articles, "dask", workers=2)(request, settings)
     with get_client(sync_client=True) as client:

@@ -171,18 +171,18 @@ def test_a_new_text_under_an_old_article_id_is_a_new_version_not_a_flip(ledger_u
         assert [r["quote"] for r in store.results(first.run_id)] == ["more than 52,000"]  # the old quote is kept
         assert [r["quote"] for r in store.results(second.run_id)] == ["more than 61,000"]
         steps = history.claim_history(store, claim.id)
-        assert [(s["quote"], s["verdict"], s["flipped"]) for s in steps] == [
+        assert [(s.quote, s.verdict, s.flipped) for s in steps] == [
             ("more than 52,000", "pass", False), ("more than 61,000", "fail", False),
             ("more than 61,000", "pass", True)]  # a flip only within the same claim text
         sha = [hashlib.sha256(t.encode()).hexdigest() for t in (TEXT_1, TEXT_2, TEXT_2)]
-        assert [s["article_sha256"] for s in steps] == sha  # which article version each result read
+        assert [s.article_sha256 for s in steps] == sha  # which article version each result read
         changed = history.diff_runs(store, first.run_id, second.run_id)
         assert changed.flipped == []
-        assert [(c["quote"], c["verdict"]) for c in changed.added] == [("more than 61,000", "fail")]
-        assert [(c["quote"], c["verdict"]) for c in changed.removed] == [("more than 52,000", "pass")]
-        assert [f["quote"] for f in history.diff_runs(store, second.run_id, third.run_id).flipped] == \
+        assert [(c.quote, c.verdict) for c in changed.added] == [("more than 61,000", "fail")]
+        assert [(c.quote, c.verdict) for c in changed.removed] == [("more than 52,000", "pass")]
+        assert [f.quote for f in history.diff_runs(store, second.run_id, third.run_id).flipped] == \
             ["more than 61,000"]
-        assert history.claim(store, claim.id)["quote"] == "more than 61,000"  # the latest version
+        assert history.claim(store, claim.id).quote == "more than 61,000"  # the latest version
     shown = CliRunner().invoke(app, ["ledger", "show", claim.id, "--ledger", ledger_url, "--format", "json"])
     assert [h["flipped"] for h in json.loads(shown.stdout)["history"]] == [False, False, True]
     diffed = CliRunner().invoke(app, ["ledger", "diff", first.run_id, second.run_id, "--ledger", ledger_url])

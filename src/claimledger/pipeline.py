@@ -1,7 +1,7 @@
 """The verify and recheck jobs in plain Python: `verify(request, settings, steps)` and `recheck(plan, settings, steps)`.
 
 A run is five steps (load, extract, prepare sources, check, record), given as a `Steps` object: `PlainSteps` runs
-them in this process (tests, scripts, `claimledger.pipeline.verify(...)` from a notebook); flows/verify.py supplies
+them in this process (tests, scripts, `pipeline.verify(request, Settings())` from a notebook); flows/verify.py supplies
 the same steps as Prefect tasks, chunked over a Dask cluster. Either way the job below is the same code.
 """
 
@@ -26,6 +26,7 @@ from claimledger.claims.model import Article, Claim
 from claimledger.claims.quantities import quantities_in
 from claimledger.claims.text import normalise, sentences, without_zero_width_in_numbers
 from claimledger.claims.vocabulary import load_vocabulary, vocabulary_sha256
+from claimledger.ledger.engine import redacted
 from claimledger.ledger.store import LedgerStore, RunRecord, SourceUse
 from claimledger.runs.recheck import RecheckPlan, RecheckScope, RecheckTarget, keep_claims, plan_recheck
 from claimledger.runs.recheck import recorded_claims as _recorded_claims
@@ -38,17 +39,18 @@ _log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class VerifyRequest:
-    """What the user asked for: the articles, the date to check against, source overrides, the ledger."""
+    """What the user asked for: the articles, the date to check against, source overrides (the ledger it is written
+    to is the settings')."""
 
     paths: tuple[str, ...]
     as_of: date | None = None
     source_overrides: tuple[str, ...] = ()
-    ledger_url: str | None = None
     recheck: dict[str, Any] | None = field(default=None, compare=False)  # a recheck: what of, and what started it
 
-    def arguments(self) -> dict[str, Any]:
+    def arguments(self, ledger: str) -> dict[str, Any]:
+        """What the run records of how it was asked for, with the ledger URL it was written to (password hidden)."""
         values = {"paths": list(self.paths), "as_of": self.as_of.isoformat() if self.as_of else None,
-                  "sources": list(self.source_overrides), "ledger": self.ledger_url}
+                  "sources": list(self.source_overrides), "ledger": redacted(ledger)}
         return {**values, "recheck": self.recheck} if self.recheck else values
 
 
@@ -111,11 +113,11 @@ def load_articles(paths: tuple[str, ...]) -> Batch:
     return Batch(articles, skipped)
 
 
-def extract(articles: list[Article], settings: Settings | None = None) -> Batch:
+def extract(articles: list[Article], settings: Settings) -> Batch:
     """All claims of all articles, in article then text order. Figures past the limits (settings) and an article
     whose extraction fails are skipped with the file and why, not the whole batch."""
     vocabulary = load_vocabulary()
-    limits = FigureLimits.of(settings or Settings())
+    limits = FigureLimits.of(settings)
     claims, skipped = [], []
     for article in articles:
         where = article.path or article.id
@@ -172,9 +174,9 @@ def record(request: VerifyRequest, settings: Settings, started_at: datetime, art
            before_commit: Callable[[str], None] | None = None) -> str:
     """Write the whole run to the ledger in one transaction; return its id."""
     run_id = str(uuid.uuid4())
-    LedgerStore(request.ledger_url or settings.ledger, before_commit).record_run(RunRecord(
+    LedgerStore(settings.ledger, before_commit).record_run(RunRecord(
         run_id=run_id, started_at=started_at, finished_at=datetime.now(timezone.utc),
-        arguments=request.arguments(), as_of=request.as_of, articles=articles, claims=claims,
+        arguments=request.arguments(settings.ledger), as_of=request.as_of, articles=articles, claims=claims,
         results=results, sources=sources, skipped=skipped_in(articles, claims), basis=run_basis(settings)))
     return run_id
 
@@ -245,17 +247,15 @@ class PlainSteps:
 PLAIN = PlainSteps()
 
 
-def verify(request: VerifyRequest, settings: Settings | None = None, steps: Steps = PLAIN,
+def verify(request: VerifyRequest, settings: Settings, steps: Steps = PLAIN,
            target: RecheckTarget | None = None) -> VerifyOutcome:
     """One run: read the articles, extract, fetch the sources the claims need, check, and write it all to the ledger
     at once. With a recheck target only its claims are checked and recorded (read from the ledger when the target
     names claims, not whole articles)."""
-    settings = settings or Settings()
-    ledger_url = request.ledger_url or settings.ledger
     started_at = datetime.now(timezone.utc)
     if target is not None and not target.whole_articles:
         articles: list[Article] = []
-        chunks = [steps.recorded(ledger_url, target)]
+        chunks = [steps.recorded(settings.ledger, target)]
     else:
         articles = steps.load(request.paths)
         chunks = steps.extract(articles, settings)
@@ -266,11 +266,11 @@ def verify(request: VerifyRequest, settings: Settings | None = None, steps: Step
     references, sources = steps.prepare(claims, request.source_overrides, settings)
     results = steps.check(chunks, references, request.as_of, settings)
     run_id = steps.record(request, settings, started_at, articles, claims, results, sources)
-    steps.report(ledger_url, run_id)
+    steps.report(settings.ledger, run_id)
     return VerifyOutcome(run_id, articles, claims, results, sources)
 
 
-def plan(scope: RecheckScope, overrides: list[str], ledger_url: str, settings: Settings) -> RecheckPlan:
+def plan(scope: RecheckScope, overrides: list[str], settings: Settings) -> RecheckPlan:
     """The runs a recheck of the scope makes. Unknown sources, articles or claims and bad overrides raise with a
     message (the CLI shows the plan and asks before running it)."""
     registry = load_registry(settings.registry_path)
@@ -278,16 +278,15 @@ def plan(scope: RecheckScope, overrides: list[str], ledger_url: str, settings: S
     if unknown:
         raise RegistryError(f"no such source {', '.join(map(repr, unknown))} (known: {', '.join(sorted(registry))})")
     parse_overrides(list(overrides), registry)
-    with LedgerStore(ledger_url) as store:
+    with LedgerStore(settings.ledger) as store:
         return plan_recheck(store, scope, load_vocabulary(), settings.home, overrides)
 
 
-def recheck(recheck_plan: RecheckPlan, settings: Settings | None = None, steps: Steps = PLAIN,
-            ledger_url: str | None = None) -> list[VerifyOutcome]:
+def recheck(recheck_plan: RecheckPlan, settings: Settings, steps: Steps = PLAIN) -> list[VerifyOutcome]:
     """Make the plan's runs, each recorded with what was rechecked and why (`recheck` in its arguments)."""
     arguments = recheck_plan.scope.arguments()
     return [verify(VerifyRequest(paths=target.paths, as_of=target.as_of, source_overrides=target.source_overrides,
-                                 ledger_url=ledger_url, recheck=arguments), settings, steps, target)
+                                 recheck=arguments), settings, steps, target)
             for target in recheck_plan.targets]
 
 
@@ -302,11 +301,11 @@ def claim_fields(c: Claim) -> dict[str, Any]:
 _SMALL_IN_WORDS = "a small number in words that no metric names"
 
 
-def quantity_rows(articles: list[Article], claims: list[Claim], settings: Settings | None = None) -> list[dict[str, Any]]:
+def quantity_rows(articles: list[Article], claims: list[Claim], settings: Settings) -> list[dict[str, Any]]:
     """The `extract --quantities` contract: every quantity of every article, claim or not, in text order; is_claim
     says whether a claim was read from it (a from-to range: from its ends), not_claim_reason why not."""
     claimed = {(c.article_id, c.start, c.end) for c in claims}
-    room = (settings or Settings()).max_figures_per_sentence
+    room = settings.max_figures_per_sentence
     rows = []
     for article in articles:
         compact = without_zero_width_in_numbers(article.text)

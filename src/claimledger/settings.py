@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+LEDGER_URL_FORMS = "sqlite:///PATH or postgresql+psycopg://USER@HOST/DB"
 
 
 def _default_home() -> Path:
@@ -19,12 +23,21 @@ def _default_home() -> Path:
 
 
 class Settings(BaseSettings):
-    """Where claimledger keeps its registry, snapshots and ledger, and how it talks to sources."""
+    """Where claimledger keeps its registry, snapshots and ledger, and how it talks to sources and to Prefect.
 
-    model_config = SettingsConfigDict(env_prefix="CLAIMLEDGER_", extra="ignore")
+    Built once per command (the CLI's callback; a served flow or the dashboard's app factory when called without
+    one) and passed down; command-line flags are applied with `given`."""
+
+    model_config = SettingsConfigDict(env_prefix="CLAIMLEDGER_", extra="ignore", populate_by_name=True)
 
     home: Path = _default_home()
-    ledger_url: str | None = None
+    # The ledger's SQLAlchemy URL: --ledger or CLAIMLEDGER_LEDGER_URL, else data/ledger.db in the project; a relative
+    # SQLite path is taken inside the project (resolved by _resolve_ledger, so it is always set once built).
+    ledger: str = Field("", validation_alias="claimledger_ledger_url")
+    # The Prefect server a recheck is handed to and `serve` registers on (Prefect's own variable); None: none.
+    prefect_api_url: str | None = Field(None, validation_alias="prefect_api_url")
+    # The token every dashboard POST needs when it listens beyond loopback; None: one is generated at start.
+    dashboard_token: str | None = Field(None, validation_alias="claimledger_dashboard_token")
     connect_timeout: float = 5.0
     read_timeout: float = 30.0
     # How long a fetch waits for another run's fetch of the same source: longer than the slowest live fetch (a read
@@ -41,6 +54,37 @@ class Settings(BaseSettings):
     gx_keep_runs: int = 20  # fetch runs whose GX validation results (and Data Docs pages) are kept under data/gx/
     # Host names the dashboard answers to besides those of its --host, comma-separated: "ledger.example.org,*.lan"
     dashboard_hosts: str = ""
+
+    @field_validator("prefect_api_url", "dashboard_token")
+    @classmethod
+    def _unset_when_empty(cls, value: str | None) -> str | None:
+        return value or None  # an exported but empty variable means "not set", as Prefect reads it
+
+    @model_validator(mode="after")
+    def _resolve_ledger(self) -> Settings:
+        return self._resolved()
+
+    def _resolved(self) -> Settings:
+        self.home = self.home.absolute()
+        self.ledger = ledger_url(self.ledger, self.home) if self.ledger else self.default_ledger
+        return self
+
+    def given(self, **flags: Any) -> Settings:
+        """A copy of these settings with the command-line flags that were given (None: not given), the ledger URL
+        resolved as on load; the environment is not read again. ValueError for a ledger that is no URL."""
+        chosen = {name: value for name, value in flags.items() if value is not None}
+        return self.model_copy(update=chosen)._resolved() if chosen else self
+
+    @property
+    def default_ledger(self) -> str:
+        """data/ledger.db in the project: the ledger when none is chosen."""
+        return f"sqlite:///{self.home / 'data' / 'ledger.db'}"
+
+    @property
+    def chosen_ledger(self) -> str | None:
+        """The ledger when one was chosen (--ledger, CLAIMLEDGER_LEDGER_URL), None for the project's default: what
+        `serve` hands its deployments, so that otherwise each worker writes its own project's ledger."""
+        return None if self.ledger == self.default_ledger else self.ledger
 
     @property
     def registry_path(self) -> Path:
@@ -69,7 +113,17 @@ class Settings(BaseSettings):
         """CLAIMLEDGER_DASHBOARD_HOSTS as a list: the names a proxy or a LAN uses to reach the dashboard."""
         return [name.strip() for name in self.dashboard_hosts.split(",") if name.strip()]
 
-    @property
-    def ledger(self) -> str:
-        """The ledger's SQLAlchemy URL: --ledger / CLAIMLEDGER_LEDGER_URL, else data/ledger.db in the project."""
-        return self.ledger_url or f"sqlite:///{self.home / 'data' / 'ledger.db'}"
+
+def ledger_url(url: str, home: Path) -> str:
+    """A ledger URL as given, with a relative SQLite path (sqlite:///data/x.db) made absolute inside the project, so
+    every run, served deployment and dashboard names the same file wherever it starts. ValueError when the text is no
+    database URL at all (the engine says which databases it supports when it opens one)."""
+    scheme, sep, rest = url.strip().partition("://")
+    if not sep or not scheme or not scheme.replace("+", "").replace("_", "").isalnum():
+        raise ValueError(f"ledger {url!r} is not a database URL: use {LEDGER_URL_FORMS}")
+    if scheme.split("+")[0] != "sqlite" or not rest.startswith("/"):
+        return url.strip()
+    path, query_sep, query = rest[1:].partition("?")
+    if not path or path == ":memory:" or path.startswith("/"):
+        return url.strip()
+    return f"{scheme}:///{home / path}{query_sep}{query}"

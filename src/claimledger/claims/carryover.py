@@ -1,6 +1,7 @@
 """What a quantity takes from its neighbours in the sentence: a conversion in brackets states the bound and the
 change of the measure it converts ("over 200 hp (149 kW)", "fell by 2 metres (6.5 feet)"), an elliptical change
-keeps the verb of the one before ("Apple rose 2.1%, Intel by 1.4%"), and a bare figure takes the unit written once
+keeps the verb of the one before ("Apple rose 2.1%, Intel by 1.4%"), so does a change restated in other units ("fell
+64 cents, or 0.8%"), and a bare figure takes the unit written once
 for a list ("5, 8 or 10 km", "280 million of the 1.5 billion shekels") or for a parallel phrase ("rose by 2 percent,
 fell by 1"; "closed at 1,463 points, ... at 1,334").
 
@@ -19,6 +20,8 @@ if TYPE_CHECKING:
 _CONVERSION_GAP = re.compile(r"[^()\d]{0,30}?[(/]\s*(?:US\s*)?")
 # Between a change and an elliptical one: a list's comma or "and", a subject of a few words, then "by".
 _ELLIPSIS_GAP = re.compile(r"[^\d;:.!?()]{0,40}?(?:,|\band\b)[^\d;:.!?()]{0,40}?\bby\s+$")
+# Between a change and the same change in other units: "fell 64 cents, or 0.8%", "gained 34 points, or 0.5 percent".
+_RESTATED_GAP = re.compile(r"[A-Za-z%\s]{0,30}?,\s*or\s+")  # the first one's unit words, then ", or"
 # Between a bare figure and the next one, whose unit is the list's: "5, 8 or 10 km", "3 to 2 percent", "280 million
 # of the 1.5 billion shekels".
 _LIST_GAP = re.compile(r"\s*(?:,|,?\s*(?:and|or|to|of(?:\s+the)?))\s*", re.IGNORECASE)
@@ -41,7 +44,8 @@ def carried_over(s: str, quantities: list[Quantity], units: bool = True) -> list
                                high=None if p.high is None else q.value)
             if p.change and not q.change:
                 q = q._replace(change=True, direction=p.direction)
-        elif p.change and not q.change and p.unit == q.unit and _ELLIPSIS_GAP.fullmatch(s, p.end, q.start):
+        elif p.change and not q.change and ((p.unit == q.unit and _ELLIPSIS_GAP.fullmatch(s, p.end, q.start))
+                                             or _RESTATED_GAP.fullmatch(s, p.end, q.start)):
             q = q._replace(change=True, direction=p.direction)
         out.append(q)
     for i, q in enumerate(out if units else ()):

@@ -14,9 +14,11 @@ _STRICT = {w: d for d, words in _CHANGES["before"].items() for w in words}
 _LOOSE = {**{w: d for d, words in _CHANGES["before_loose"].items() for w in words}, **_STRICT}
 _PARTICLE_VERBS = frozenset(_CHANGES["particle_verbs"])
 _BY_ONLY = frozenset(_CHANGES["loose_by_only"])
+_DETERMINERS = frozenset({"its", "the", "their", "his", "her", "our", "a", "this", "that"})
 _AFTER_WORDS = {w: d for d, words in _CHANGES["after"].items() for w in words}
-_AFTER = re.compile(r"\s*(?:an?\s+)?(?P<noun>" + "|".join(sorted(_AFTER_WORDS, key=len, reverse=True)) + r")\b",
-                    re.I)
+# "5% down at 1,400", but not "a 20% down payment" or "10% up front".
+_AFTER = re.compile(r"\s*(?:an?\s+)?(?P<noun>" + "|".join(sorted(_AFTER_WORDS, key=len, reverse=True)) + r")\b"
+                    r"(?![\s-]+(?:payments?|front)\b)", re.I)
 _MULTIPLIER_CHANGE: dict[str, float] = _CHANGES["multipliers"]
 _MULTIPLIER = re.compile(
     r"(?<![\w-])(?:(?P<verb>doubled|tripled|trebled|quadrupled|halved)(?![\w-])(?!\s+(?:down|up|over|back|as)\b)"
@@ -31,8 +33,12 @@ _MULTIPLIER_HINT = re.compile("doubl|tripl|trebl|quadrupl|halve|times|twice|fold
 
 def change_before(window: str) -> tuple[str | None, str | None]:
     """("up" or "down" or None) twice for the words just before a figure: first for the change verbs a claim can
-    state ("rose", "fell by"), then also counting the verbs of prices and counts ("added", "lost")."""
-    tokens = window.split()[-3:]
+    state ("rose", "fell by"), then also counting the verbs of prices and counts ("added", "lost") and the level a
+    change reached ("fell to")."""
+    words = window.split()
+    tokens = words[-3:]
+    if len(tokens) > 1 and tokens[-1].lower() == "to" and (verb := tokens[-2].lower()) in _LOOSE:
+        return None, _LOOSE[verb]  # "fell to 3.9%": the level a change reached, no claimed change
     by = bool(tokens) and tokens[-1].lower() in ("by", "of")
     if by:
         tokens.pop()
@@ -41,6 +47,9 @@ def change_before(window: str) -> tuple[str | None, str | None]:
     last = tokens[-1].lower()
     if by and last not in _LOOSE and len(tokens) > 1 and tokens[-2].lower() in _STRICT:
         last = tokens[-2].lower()  # a verb, its object, then "by": "grow revenue by 12%", "fell sharply by 5%"
+    elif by and last not in _LOOSE and len(words) > 3 and (verb := words[-4].lower()) in _LOOSE \
+            and tokens[-2].lower() in _DETERMINERS:
+        return _STRICT.get(verb), _LOOSE[verb]  # a verb, a determiner, its object, "by": "cut its forecast by 5%"
     if last in ("up", "down") and len(tokens) > 1 and tokens[-2].lower() in _PARTICLE_VERBS:
         return None, None  # "gave up 300 metres": a phrasal verb, no change
     strict = _STRICT.get(last)

@@ -13,7 +13,8 @@ from claimledger.claims.wordlists import word_list
 _MONTH_WORD = re.compile(rf"(?:{MONTHS})\.?", re.I)
 _MONTH_AFTER = re.compile(rf"^(?:st|nd|rd|th)?\s*(?:of\s+)?(?:{MONTHS})\b", re.I)
 _NUMERIC_DATE = re.compile(r"\b\d{1,4}[/.]\d{1,2}[/.]\d{1,4}\b")
-_TIME_AFTER = re.compile(r"^\s*(?:a\.m\.|p\.m\.|am\b|pm\b|gmt\b|utc\b|hrs\b|o'clock|:\d\d)", re.I)
+_TIME_AFTER = re.compile(r"^\s*(?:a\.m\.|p\.m\.|am\b|pm\b|gmt\b|utc\b|o'clock|:\d\d)", re.I)
+_HOURS_AFTER = re.compile(r"^\s*hrs\b", re.I)  # "at 1400 hrs" is a time, "for 12 hrs" a duration
 _AGE_AFTER = re.compile(r"^[\s-]*(?:years?|months?)[\s-]old\b|^-year-old", re.I)
 _AGE_APPOSITION = re.compile(r"[A-Za-z]+,\s*$")  # "Mohammed, 12," / "The striker, 29,"
 _AGE_BRACKET = re.compile(r"\b(?:aged|ages|were|are|those|people|voters|adults|children)\s+(?:under|over|above|below)\s*$",
@@ -27,7 +28,9 @@ _CALENDAR_SPAN_AFTER = re.compile(r"^\s+(?:months|weeks|days|quarters)\s+of\s+(?
 # Words after which a number names something ("Resolution 2728", "Channel 12", "page 4", "No. 7", "#3").
 _IDENTIFIER_WORDS = frozenset(word_list("identifiers")["words"].split())
 _AGE_WORDS = frozenset(word_list("identifiers")["age_words"])
-_STREET_AFTER = re.compile(r"^\s+(?:[A-Z][a-z]+\s+){1,3}(?:street|st\.|avenue|ave\.|road|rd\.|boulevard|blvd)", re.I)
+# A capitalised name and its street word, any case: "10 Downing Street", "221 Baker st."; not "2,000 marched through
+# the streets".
+_STREET_AFTER = re.compile(r"^\s+(?:[A-Z][a-z]+\s+){1,3}(?i:(?:street|avenue|road|boulevard|blvd)\b|st\.|ave\.|rd\.)")
 # The same with a capitalised street word, maybe right after the number or after a compass letter or an ordinal
 # ("14 Ave Gambetta", "7 W 54th St", "412 Old Mill Lane").
 _STREET_NAMED_AFTER = re.compile(r"^\s+(?:(?:[A-Z][a-z]+|[NSEW]\.?|\d+(?:st|nd|rd|th))\s+){0,3}"
@@ -79,7 +82,7 @@ def not_a_claim(s: str, f: Figure, counted_noun: str | None) -> str | None:
             return "a date"
         if last.rstrip("#") in _IDENTIFIER_WORDS or previous == "#":
             return f"an identifier (after {previous!r})"
-        if _TIME_AFTER.match(after):
+        if _TIME_AFTER.match(after) or (len(raw) == 4 and _HOURS_AFTER.match(after)):
             return "a time of day"
         if _STREET_AFTER.match(after) or _STREET_NAMED_AFTER.match(after):
             return "a street number"

@@ -5,10 +5,14 @@ from __future__ import annotations
 import hashlib
 from dataclasses import asdict, dataclass, field
 from datetime import date
+from typing import Literal, get_args
 
-DURATION_UNITS = ("months", "years", "weeks", "days")
-UNITS = ("count", "percent", "percent_change", "ratio", *DURATION_UNITS, "date")
-QUALIFIERS = ("exact", "more_than", "at_least", "fewer_than", "at_most", "nearly", "about", "range")
+# What a claim's figure is measured in, and the wording that sets its interval (DESIGN.md, qualifier semantics).
+Unit = Literal["count", "percent", "percent_change", "ratio", "months", "years", "weeks", "days", "date"]
+Qualifier = Literal["exact", "more_than", "at_least", "fewer_than", "at_most", "nearly", "about", "range"]
+DURATION_UNITS: tuple[Unit, ...] = ("months", "years", "weeks", "days")
+UNITS: tuple[Unit, ...] = get_args(Unit)
+QUALIFIERS: tuple[Qualifier, ...] = get_args(Qualifier)
 
 
 @dataclass(frozen=True)
@@ -84,8 +88,8 @@ class Claim:
     quote: str
     sentence: str
     value: float
-    unit: str
-    qualifier: str
+    unit: Unit
+    qualifier: Qualifier
     low: float | None
     high: float | None
     low_inclusive: bool

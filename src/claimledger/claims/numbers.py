@@ -17,7 +17,8 @@ _TENS_WORDS = {
 }
 _SCALES = {"hundred": 100, "thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000,
            "trillion": 1_000_000_000_000}
-_SHORT_SCALES = {"k": 1_000, "m": 1_000_000, "mn": 1_000_000, "bn": 1_000_000_000, "tn": 1_000_000_000_000}
+_SHORT_SCALES = {"k": 1_000, "m": 1_000_000, "mn": 1_000_000, "mln": 1_000_000, "b": 1_000_000_000,
+                 "bn": 1_000_000_000, "bln": 1_000_000_000, "tn": 1_000_000_000_000, "trn": 1_000_000_000_000}
 SCALES = {**_SCALES, **_SHORT_SCALES}  # every scale word and its value: "million", "bn"
 _DENOMINATORS = {
     "half": 2, "halves": 2, "third": 3, "thirds": 3, "quarter": 4, "quarters": 4, "fourth": 4, "fourths": 4,
@@ -32,7 +33,7 @@ _WORD_NUMBER = (
     rf"(?:[ -](?:and[ -])?(?:{_SCALE}|{_CARDINAL})(?:-(?:{_CARDINAL}))?)*"
 )
 _DENOMINATOR = "|".join(sorted(_DENOMINATORS, key=len, reverse=True))
-_PERCENT = r"(?:\s?%|\s(?:percent|per\s?cent|percentage\s+points?)\b)"
+_PERCENT = r"(?:\s?%|\s(?:percent|per[\s-]?cent|percentage\s+points?)\b)"  # "per-cent" too
 
 # Digit groups: "52,000"; "52 000" with a space, or a no-break, narrow no-break, thin or figure space, which
 # normalise() folds to a space (U+066C, the Arabic thousands separator, it folds to a comma); or a plain run.
@@ -41,13 +42,17 @@ _DIGITS = r"\d{1,3}(?:,\d{3})+|\d{1,3}(?:[ ]\d{3})+(?!\d)|\d+"  # [ ]: the patte
 _UNGROUPED_DIGITS = r"\d{1,3}(?:,\d{3})+|\d+"
 MAX_DIGITS = 15  # a float holds 15 significant digits; a longer run of digits is an identifier or garbage
 _SHORT = "|".join(sorted(_SHORT_SCALES, key=len, reverse=True))
+# Short scales that may stand after a space too ("5 mln tonnes", "3 bn"): none is also a unit's symbol or a word.
+# A scale word may follow a hyphen as it does a space ("a $1.2-billion deal", "a $10-million grant").
+_SPACED_SHORT = "mln|bln|trn|mn|bn"
 _PLURAL_SCALES = {"dozens": 24, "scores": 40, "hundreds": 200, "thousands": 2_000, "millions": 2_000_000,
                   "billions": 2_000_000_000}
 
 
 def _digit_figure(digits: str) -> str:
     return rf"""(?P<digits>(?:(?<![\w.,/:\#+-])|(?<=\bsub-))(?P<int>{digits}|(?=\.\d))(?P<dec>\.\d+)?
-        (?:(?P<scale_word>\s(?:hundred\s(?:thousand|million|billion)|{_SCALE}))\b|(?P<short_scale>{_SHORT})\b)?
+        (?:(?P<scale_word>[\s-](?:hundred\s(?:thousand|million|billion)|{_SCALE}))\b
+           |(?:\s(?=(?:{_SPACED_SHORT})\b))?(?P<short_scale>{_SHORT})\b)?
         (?P<pct_d>{_PERCENT})?)(?![\w/]|\.\d|,\d{{3}})"""
 
 
@@ -61,7 +66,8 @@ def _figure_pattern(digits: str) -> re.Pattern:
         \s*(?P<range_sep>-|to|and)\s*
         (?P<r2>{digits})(?P<r2d>\.\d+)?(?:(?P<r2s>\s(?:{_SCALE}))\b|(?P<r2k>{_SHORT})\b)?(?P<r2p>{_PERCENT})?
     )(?![\w/]|\.\d|,\d{{3}})
-  | (?P<plural>\b(?:(?P<plural_head>tens|hundreds)\s+of\s+)?(?P<plural_scale>dozens|scores|hundreds|thousands|millions|billions)\s+of\b)
+  | (?P<and_half>(?<![\w.,/:\#+-])(?P<ah_n>\d{{1,3}}|{_CARDINAL})[ -]and[ -]a[ -]half\b(?:[ -](?P<ah_scale>{_SCALE})\b)?)
+  | (?P<plural>\b(?:(?P<plural_head>tens|hundreds)\s+of\s+)?(?P<plural_scale>dozens|scores|hundreds|thousands|millions|billions)(?:\s+of\b|(?(plural_head)\b|(?!))))
   | (?P<half_scale>\bhalf\s+an?\s+(?P<half_of>{_SCALE})\b)
   | (?P<word_range>\b(?P<wr1>{_CARDINAL})\s+to\s+(?P<wr2>{_CARDINAL})\b)
   | (?P<dozen>\b(?:a|one|two|three|half\sa)\s+dozen\b)
@@ -173,7 +179,7 @@ def _scaled(digits: str, decimals: str | None, scale_word: str | None, short: st
     scale = 1.0
     if scale_word:  # "4 hundred million": the scales multiply
         scale = 1.0
-        for word in scale_word.lower().split():
+        for word in scale_word.lower().replace("-", " ").split():
             scale *= _SCALES[word]
     elif short:
         scale = _SHORT_SCALES[short.lower()]
@@ -191,7 +197,7 @@ def _range(text: str, m: re.Match) -> list[Figure]:
     if low_scale == 1.0 and high_scale > 1.0 and low * high_scale <= high:
         low *= high_scale  # "1.5 to 2 million": the scale belongs to both ends
     years = all(len(g) == 4 and g.isdigit() and 1800 <= int(g) <= 2100 for g in (m.group("r1"), m.group("r2")))
-    valid = low < high and not years and (sep != "and" or word == "between")
+    valid = low < high and not years and (sep != "and" or word == "between") and not _two_units(m)
     if not valid:
         if sep == "-" and not years:
             return []  # "3-1", "64-56": a score or a vote tally
@@ -200,6 +206,14 @@ def _range(text: str, m: re.Match) -> list[Figure]:
     percent = bool(m.group("r1p") or m.group("r2p"))
     start = m.start() if word == "between" else m.start("r1")
     return [Figure(start, m.end(), round((low + high) / 2, 4), "range", percent, 1.0, low, high)]
+
+
+def _two_units(m: re.Match) -> bool:
+    """The first end is a percent and the second is not, or the two are percent and points: two figures, a change
+    and the level it reached ("rose 40 percent to 1.2 billion", "3.2 percentage points to 7.1 per cent"), never one
+    range (a range of percents says it once at the end, "5 to 7 percent", or at both)."""
+    first, second = m.group("r1p"), m.group("r2p")
+    return bool(first) and (not second or ("point" in first) != ("point" in second))
 
 
 def _figure(m: re.Match) -> Figure | None:
@@ -234,6 +248,12 @@ def _figure(m: re.Match) -> Figure | None:
         digits = str(int(value))
         return Figure(m.start(), m.end(), value, "percent" if m.group("pct_w") else "words",
                       bool(m.group("pct_w")), _significant_unit(digits, "", 1.0))
+    if m.group("and_half"):  # "five and a half years", "two-and-a-half million"
+        head = m.group("ah_n").lower()
+        scale = _SCALES[m.group("ah_scale").lower()] if m.group("ah_scale") else 1.0
+        whole = float(head) if head.isdigit() else float(_UNITS_WORDS.get(head) or _TENS_WORDS[head])
+        value = (whole + 0.5) * scale
+        return Figure(m.start(), m.end(), value, "words", False, scale / 10 if scale > 1 else 0.5)
     if m.group("half_scale"):
         scale = _SCALES[m.group("half_of").lower()]
         return Figure(m.start(), m.end(), scale / 2, "words", False, scale / 10)  # 0.5 million: tenths of a million

@@ -12,6 +12,7 @@ from claimledger.claims.wordlists import word_list
 _BEFORE: dict[str, list[str]] = word_list("qualifiers")["before"]
 _AFTER: dict[str, list[str]] = word_list("qualifiers")["after"]
 _WRITTEN: dict[str, str] = word_list("qualifiers")["written"]
+_UP_TO_VERBS = frozenset(word_list("qualifiers")["up_to_verbs"])
 
 _BEFORE_PHRASES = sorted({p for ps in _BEFORE.values() for p in ps}, key=len, reverse=True)
 
@@ -57,6 +58,8 @@ def find_qualifier(before: str, after: str) -> QualifierMatch:
     m = _BEFORE_LOWER_RE.search(tail.lower()) if tail.isascii() else _BEFORE_RE.search(tail)
     if m:
         phrase = " ".join((m.group("q") or m.group("sign")).lower().split())
+        if phrase == "up to" and tail[:m.start()].split()[-1:] and tail[:m.start()].split()[-1].lower() in _UP_TO_VERBS:
+            return QualifierMatch("exact")  # "ticked up to 4.1%": the level the figure moved to, no bound
         return QualifierMatch(_BEFORE_LOOKUP[phrase], before=len(tail) - m.start(), written=_WRITTEN.get(phrase))
     m = _AFTER_RE.search(after)
     if m:

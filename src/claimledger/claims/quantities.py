@@ -31,7 +31,9 @@ _CLAUSE_END = re.compile(r"[,;:.!?()\"]")
 _SHARE_LEAD = re.compile(r"^\s*(?:of\s+)?(?:the|them|all|those|these|its|their)?\s*", re.I)
 _NOT_A_SHARE_OF = re.compile(r"^\s+(?:of|the|a|an|their|its)\b", re.I)
 _ONE_SPAN_CONTEXT = re.compile(r"\s+(?:into|of\s+(?:war|fighting))\b")
-_IRREGULAR_PLURALS = {"people", "children", "men", "women", "staff", "personnel", "police", "youth", "press"}
+_IRREGULAR_PLURALS = {"people", "children", "men", "women", "staff", "personnel", "police", "youth", "press",
+                      "aircraft", "spacecraft", "cattle", "sheep", "deer", "livestock", "bacteria", "alumni",
+                      "offspring", "criteria", "phenomena", "mice", "geese", "teeth"}
 _NOT_NOUNS = {"has", "was", "is", "as", "this", "its", "his", "hers", "us", "yes", "thus", "plus", "less",
               "across", "towards", "always", "perhaps", "whereas", "since", "afterwards", "besides", "alas",
               "does", "goes", "ones", "thesis", "analysis", "crisis", "basis", "axis", "emphasis",
@@ -48,14 +50,15 @@ _EDGE = re.compile(rf"""(?=[A-Z$+\-m\d])(?<![\w.,/:\#+])(?<!(?<!\d)-)
     (?P<prefix>(?:{"|".join(map(re.escape, glued_currency_prefixes()))})(?=\d)|[+-](?=\d)|minus-(?=\d))?
     (?P<int>\d{{1,3}}(?:,\d{{3}})+|\d+)(?P<dec>\.\d+)?
     (?P<scale>\s(?:thousand|million|billion|trillion)\b|(?:k|m|mn|bn|tn)(?![A-Za-z]))?
-    (?P<suffix>%|[A-Za-zµμ°º][A-Za-z0-9/]*)?(?![\w/])""", re.VERBOSE)
+    (?P<suffix>%|[A-Za-zµμ°º][A-Za-z0-9/²³]*)?(?![\w/])""", re.VERBOSE)
 # Where an edge number may be: letters glued after digits (not a scale: "2.5bn" is a figure), or a capital or a sign
 # glued before them.
-_EDGE_TRIGGER = re.compile(r"\d(?!(?:bn|mn|tn|m|k)\b)[A-Za-zµμ°º]|[A-Z+-]\d|minus-\d")
+_EDGE_TRIGGER = re.compile(r"\d(?!(?:bn|mn|tn|m|k)\b)[A-Za-zµμ°º]|[A-Z+-]\d|minus-\d|[A-Z][a-z]{1,2}\.?\d")  # "Rs.500"
 _IDENTIFIERS = word_list("identifiers")
 _GLUED_REASONS = {**{s: "an ordinal" for s in _IDENTIFIERS["ordinal_suffixes"]},
                   **{s: "a time of day" for s in _IDENTIFIERS["time_suffixes"]}}
 _RESOLUTION_LINES = frozenset(_IDENTIFIERS["resolution_lines"])  # "1080p", "720i"
+_PARTICLE_AFTER = re.compile(r"\s+(?:up|down)\b", re.I)
 _SIGN_WORD = re.compile(r"(?<![\w-])(?:minus|negative) $", re.I)
 _UNIT_OUTWEIGHS = ("a year", "a name's number")  # reasons a unit after the number undoes: "$2000", "Pro 16 inch"
 _PRONOUN_BEFORE = frozenset(_IDENTIFIERS["pronoun_before"])  # "each one", "the same one": no quantity
@@ -158,7 +161,7 @@ _FROM_GAP = re.compile(r"(?:\s+[A-Za-z.]{1,12}){0,3}?\s*(?P<sep>to|and|-)\s*")
 _FROM_GAP_PAST = re.compile(r"(?:\s+[\w.:]{1,12}){0,6}?\s*(?P<sep>to|and|-)\s*")
 _SKIPPABLE = 2  # quantities that are no claim (a year, a time) a from-to range may reach over
 _FROM_BEFORE = re.compile(r"(?:from|between)\s+$", re.I)
-_SCALE_IN = re.compile(r"(?i)\d\s?(?P<scale>thousand|million|billion|trillion|bn|mn|m|k)\b")
+_SCALE_IN = re.compile(r"(?i)\d[\s-]?(?P<scale>thousand|million|billion|trillion|bln|mln|trn|bn|mn|tn|b|m|k)\b")
 
 
 def _ranges(s: str, quantities: list[Quantity]) -> list[Quantity]:
@@ -196,7 +199,8 @@ def _joined(s: str, a: Quantity, b: Quantity, skipped: int = 0) -> Quantity | No
         if m is None or (m.group("sep") == "and" and not between):
             return None
     elif skipped or a.change or a.qualifier not in ("exact", "about", "nearly") \
-            or not (_RANGE_GAP.fullmatch(gap) and b.unit != "count" and a.unit in (b.unit, "count") and a.value < b.value):
+            or not (_RANGE_GAP.fullmatch(gap) and b.unit != "count" and a.value < b.value
+                    and (a.unit in (b.unit, "count") or b.unit.startswith(a.unit + "/"))):  # "£200-£300 a year"
         return None
     low, high = a.value, b.value
     scale = _SCALE_IN.search(b.quote)
@@ -223,8 +227,8 @@ def _read(s: str, f: Figure, claims_only: bool = False) -> Quantity | None:
     claims_only for a number that is no claim."""
     before, after = _before(s, f.start), _after(s, f.end)
     counted_as_count = _counted_noun(after, "count")
-    if f.form == "fraction" and after[:1] == "-" and after[1:2].isalpha():
-        return None  # "a third-party evaluation", "half-time"
+    if f.form == "fraction" and ((after[:1] == "-" and after[1:2].isalpha()) or _ordinal(s, f, after)):
+        return None  # "a third-party evaluation", "half-time", "a third straight month"
     reason = not_a_claim(s, f, counted_as_count)
     if reason is not None:
         if reason.startswith(_UNIT_OUTWEIGHS) and (currency_before(before) or unit_after(after)):
@@ -242,6 +246,9 @@ def _read(s: str, f: Figure, claims_only: bool = False) -> Quantity | None:
     if currency:  # "$2.5bn": the symbol is part of the figure, the qualifier stands before it
         f = replace(f, start=f.start - currency.length)
         before = _before(s, f.start)
+    metres = currency is None and _GLUED_M.search(s, f.start, f.end) is not None and _METRE_AFTER.match(after)
+    if metres:  # "a 37m (121ft)-long skeleton", "a 30m-high wall": metres, not millions
+        f = replace(f, value=f.value / 1_000_000)
     q = find_qualifier(before, after)
     if q.qualifier == "more_than" and before[len(before) - q.before:].strip().lower() == "over" \
             and _DURATION_AFTER.match(after):
@@ -251,8 +258,8 @@ def _read(s: str, f: Figure, claims_only: bool = False) -> Quantity | None:
     value, claim_unit = f.value, "percent" if f.percent else "count"
     window = before[max(0, len(before) - q.before - 40): len(before) - q.before]
     strict, direction = change_before(window)
-    if f.percent and direction is None:
-        direction = change_after(after)
+    if f.percent and direction is None and _PARTICLE_AFTER.match(after):
+        direction = change_after(after)  # "closed 0.7% down"; "a 20% drop" and "5% higher" NewsQuant marks "="
     if f.percent or f.form == "fraction":  # only a share or a percent can be a claimed change ("rose by a third")
         claimed = strict or (change_after(after) if f.percent else None)
         if claimed:
@@ -265,7 +272,7 @@ def _read(s: str, f: Figure, claims_only: bool = False) -> Quantity | None:
     if f.form == "fraction" and s[f.start:f.end].lower() == "half" and claim_unit != "percent_change":
         if _HALF_NOT_A_SHARE.search(before[-20:]) or not _NOT_A_SHARE_OF.match(after):
             return None
-    unit = _unit(s, f, currency.unit if currency else None, after)
+    unit = "m" if metres else _unit(s, f, currency.unit if currency else None, after)
     unit_words = duration.end() if claim_unit in _DURATION_UNITS.values() and duration else 0  # "twenty months"
     if unit_words > q.after:
         q = replace(q, after=unit_words)
@@ -274,13 +281,32 @@ def _read(s: str, f: Figure, claims_only: bool = False) -> Quantity | None:
                      else _counted_noun(after, claim_unit))
 
 
+_GLUED_M = re.compile(r"\dm$")
+# After "37m": a length in feet in brackets, or an adjective of size ("-long", " high").
+_METRE_AFTER = re.compile(r"\s*\(\s*[\d.,]+\s*(?:ft|feet|foot)\b|[\s-](?:long|high|tall|deep|wide|thick|across)\b",
+                          re.I)
+
+
+def _ordinal(s: str, f: Figure, after: str) -> bool:
+    """"a third" or "a fifth" before a noun of a series is an ordinal ("a third straight month"), no share."""
+    words = s[f.start:f.end].lower().split()
+    if len(words) != 2 or words[0] not in ("a", "an") or words[1] not in _ORDINAL_DENOMINATORS:
+        return False
+    following = _COUNTED_WORD.match(after.lstrip(" "))
+    return following is not None and after[:1] == " " and following.group().lower() in _ORDINAL_NOUNS
+
+
+_ORDINAL_DENOMINATORS = frozenset({"third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth"})
+_ORDINAL_NOUNS = frozenset(_IDENTIFIERS["ordinal_nouns"])
+
+
 def _unit(s: str, f: Figure, currency: str | None, after: str) -> str:
     """The unit a figure is written in: percent or points, a currency, a unit word or symbol after it, else count."""
     if f.percent:
         return "percentage_point" if "point" in s[f.start:f.end].lower() else "percent"
     if f.form == "fraction":
         return "percent"
-    named = unit_after(after)
+    named = unit_after(after, scaled=_SCALE_IN.search(s, f.start, f.end) is not None)
     unit = currency or (named.unit if named else "count")
     rate = _RATE_AFTER.match(after, named.length if named else 0) if unit != "count" else None
     if rate is not None:  # "per square foot", "per sq m": the unit after "per" may be more than one word
@@ -314,8 +340,9 @@ def _edges(s: str, taken: list[Quantity]):
     for m in _EDGE.finditer(s):
         prefix, suffix = m.group("prefix") or "", m.group("suffix") or ""
         if not (prefix or suffix) or _overlaps(taken_starts, taken_ends, m.start(), m.end()) \
-                or (is_folded_symbol(prefix) and not (m.group("dec") or m.group("scale") or "," in m.group("int"))):
-            continue  # "PS4" is a name, "PS1.4m" money
+                or ((is_folded_symbol(prefix) or _GLUED_CODE.fullmatch(prefix))
+                    and not (m.group("dec") or m.group("scale") or "," in m.group("int"))):
+            continue  # "PS4" and "COP26" are names, "PS1.4m" and "USD10m" money
         unit, reason = (currency_code(prefix) if prefix[:1] not in "+-m" else None), None
         if suffix:
             unit, reason = _suffix_unit(suffix, m.group("int"), m.group("dec"), unit)
@@ -329,6 +356,8 @@ def _edges(s: str, taken: list[Quantity]):
         percent = unit == "percent"
         if prefix[:1] in ("-", "m"):
             value = -value
+        elif not prefix and (sign := _SIGN_WORD.search(s, max(0, start - 10), start)):
+            start, value = sign.start(), -value  # "minus 40C"
         q = find_qualifier(_before(s, start), _after(s, m.end()))
         window = _before(s, start - q.before)[-40:]
         strict, loose = change_before(window)
@@ -345,6 +374,7 @@ def _edges(s: str, taken: list[Quantity]):
 
 
 _NO_UNIT = UnitMatch("count", 0)
+_GLUED_CODE = re.compile(r"[A-Z]{3}")  # an ISO 4217 code glued to digits: money only with a decimal, comma or scale
 _SCORE = re.compile(r"(?<![\w.,/:#+-])(?P<a>\d{1,3})-(?P<b>\d{1,3})(?![\w/-]|\.\d)")
 
 
@@ -376,6 +406,8 @@ def _suffix_unit(suffix: str, integer: str, decimals: str | None, currency: str 
     """(unit, reason it is no claim) of the letters glued after a number."""
     if suffix.lower() in _GLUED_REASONS:
         return None, _GLUED_REASONS[suffix.lower()]
+    if suffix.lower() == "hrs" and len(integer) == 4 and not decimals:
+        return None, "a time of day"  # "1400hrs"; "12hrs" is hours
     if suffix in ("p", "i") and not decimals and int(integer) in _RESOLUTION_LINES:
         return None, "a screen resolution"
     if suffix == "K" and not decimals and integer in ("2", "4", "5", "8"):
@@ -383,11 +415,14 @@ def _suffix_unit(suffix: str, integer: str, decimals: str | None, currency: str 
     return (glued_symbol(suffix) or currency), None
 
 
+_NEXT_FIGURE = re.compile(r"\s[a-z]+\s+\d")  # "FTSE 100 gained 34 points": the plural is the next figure's
+
+
 def _counted_noun(after: str, unit: str) -> str | None:
     """The noun a figure counts: the first plural within a few words ("1,000 Israeli Air Force veterans")."""
     if unit not in ("count", "percent"):
         return None
-    rest = _CLAUSE_END.split(after[:_COUNTED_REACH], maxsplit=1)[0]
+    rest = _NEXT_FIGURE.split(_CLAUSE_END.split(after[:_COUNTED_REACH], maxsplit=1)[0], maxsplit=1)[0]
     if unit == "percent":
         rest = _SHARE_LEAD.sub("", rest)
     for word in _COUNTED_WORD.findall(rest)[:6]:

@@ -35,6 +35,8 @@ _WORDS = _word_table()
 _CURRENCY_NAMES = frozenset(_UNITS["currency_words"].values())
 _MINOR_CURRENCY_NAMES = frozenset(_UNITS["minor_currency_words"].values())
 _SYMBOLS: dict[str, str] = _UNITS["symbols"]
+_AFTER_SCALE: dict[str, str] = _UNITS["after_scale"]
+_GLUED_ONLY: dict[str, str] = _UNITS["glued_symbols"]
 _FOLDED: dict[str, str] = _UNITS["folded_currency_symbols"]
 _ISO_CODES = frozenset(c for c in {*_UNITS["currency_symbols"].values(), *_UNITS["currency_words"].values()}
                        if len(c) == 3 and c.isupper())
@@ -51,11 +53,14 @@ _FIRST_WORDS = frozenset(w.split()[0] for w in _WORDS)
 _NEXT_WORDS = re.compile(r"[ -]?(?P<w1>[A-Za-z]+)(?:(?P<s2>[ -])(?P<w2>[A-Za-z]+))?(?:(?P<s3>[ -])(?P<w3>[A-Za-z]+))?")
 # A symbol after the figure, glued, after one space or a hyphen ("64GB", "50 mph", "a 4-mpg edge"); one letter
 # only glued ("45g").
-_NEXT_SYMBOL = re.compile(r"(?P<space> ?|-(?=[A-Za-z]{2}))(?P<unit>[A-Za-z°ºµμ%€£][A-Za-z0-9/°-]*)")
+_NEXT_SYMBOL = re.compile(r"(?P<space> ?|-(?=[A-Za-z]{2}))(?P<unit>[A-Za-z°ºµμ%€£][A-Za-z0-9/°²³-]*)")  # "km²"
 _CURRENCY_BEFORE = re.compile(rf"(?<![A-Za-z])(?P<symbol>{_alternation(_UNITS['currency_symbols'])}) ?$")
 _SPACED_SINGLE = frozenset(_UNITS["spaced_single"])
 _ABBREVIATION_DOT = re.compile(r"\.[A-Za-z]")  # "10 p.m.": an abbreviation, no unit
-_CURRENCY_LAST = frozenset(symbol[-1] for symbol in _UNITS["currency_symbols"])
+_CURRENCY_LAST = frozenset(symbol[-1] for symbol in (*_UNITS["currency_symbols"], *_ISO_CODES))
+# An ISO 4217 code spaced before a figure, as wire copy writes money: "EUR 300 million", "SGD 500 billion".
+_CODE_BEFORE = re.compile(r"(?<![A-Za-z])(?P<code>[A-Z]{3}) $")
+_NAME_CODES = frozenset(_UNITS["codes_also_names"])
 
 
 @dataclass(frozen=True)
@@ -73,7 +78,10 @@ def currency_before(before: str) -> UnitMatch | None:
         return None
     m = _CURRENCY_BEFORE.search(before[-5:])
     if m is None:
-        return None
+        code = _CODE_BEFORE.search(before[-5:])
+        if code is None or code.group("code") not in _ISO_CODES or code.group("code") in _NAME_CODES:
+            return None
+        return UnitMatch(code.group("code"), 4)
     return UnitMatch(_UNITS["currency_symbols"][m.group("symbol")], len(m.group()))
 
 
@@ -94,9 +102,13 @@ def glued_currency_prefixes() -> list[str]:
     return sorted({*lettered, *_ISO_CODES}, key=len, reverse=True)
 
 
-def unit_after(after: str) -> UnitMatch | None:
-    """The unit named right after a figure: a word ("miles", "Australian dollars") or a symbol ("km", "°C")."""
+def unit_after(after: str, scaled: bool = False) -> UnitMatch | None:
+    """The unit named right after a figure: a word ("miles", "Australian dollars") or a symbol ("km", "°C"). After a
+    figure with a scale word, a few words name a currency that otherwise name something else ("200 million pounds",
+    "3 trillion won")."""
     m = _NEXT_WORDS.match(after)
+    if scaled and m is not None and (name := _AFTER_SCALE.get(m.group("w1").lower())) is not None:
+        return UnitMatch(name, m.end("w1"))
     if m is not None and m.group("w1").lower() in _FIRST_WORDS:
         words = [w.lower() for w in (m.group("w1"), m.group("w2"), m.group("w3")) if w]
         for n in range(min(len(words), _LONGEST_WORDS), 0, -1):
@@ -118,8 +130,8 @@ def unit_after(after: str) -> UnitMatch | None:
 
 
 def glued_symbol(suffix: str) -> str | None:
-    """The unit of the letters glued to a number ("GB" of "64GB"), None when they are none."""
-    return _SYMBOLS.get(suffix)
+    """The unit of the letters glued to a number ("GB" of "64GB", "in" of "6ft 4in"), None when they are none."""
+    return _SYMBOLS.get(suffix) or _GLUED_ONLY.get(suffix)
 
 
 def is_currency(unit: str) -> bool:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 from datetime import date
-from enum import Enum
 from pathlib import Path
 from typing import Optional
 
@@ -12,8 +11,9 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from claimledger.cli.terminal import (LEDGER_OPTION, VERDICT_STYLE, OutputFormat, err, fail, out,
-                                      stop_promptly_on_signals, write_json)
+from claimledger.cli.options import (TaskRunnerChoice, ledger_option, load_settings, output_option,
+                                     source_overrides_option, task_runner_options)
+from claimledger.cli.terminal import VERDICT_STYLE, OutputFormat, err, fail, out, stop_promptly_on_signals, write_json
 from claimledger.settings import Settings
 
 app = typer.Typer(
@@ -21,23 +21,14 @@ app = typer.Typer(
     no_args_is_help=True,
     help="Check the numbers in news articles against reference data and keep every verdict in a ledger.",
 )
+
+
 @app.callback()
-def _stop_promptly_on_signals(ctx: typer.Context) -> None:
-    """SIGTERM or Ctrl-C ends a batch command within seconds (terminal.stop_promptly_on_signals)."""
+def _each_command(ctx: typer.Context) -> None:
+    """The command's Settings, built once here from the environment and handed down (cli/options.py); SIGTERM or
+    Ctrl-C ends a batch command within seconds (terminal.stop_promptly_on_signals)."""
+    ctx.obj = load_settings()
     stop_promptly_on_signals(ctx)
-
-
-class TaskRunner(str, Enum):
-    threads = "threads"
-    dask = "dask"
-
-
-TASK_RUNNER_OPTION = typer.Option(TaskRunner.threads, "--task-runner", help="threads (Prefect's default, one "
-                                  "process) or dask: extraction and checks split into chunks on a Dask cluster "
-                                  "(needs the dask extra). Example: --task-runner dask --dask-address "
-                                  "tcp://10.0.0.5:8786")
-DASK_ADDRESS_OPTION = typer.Option(None, "--dask-address", help="The Dask scheduler to use with --task-runner dask "
-                                   "(default: a local cluster, one worker process per core).")
 
 
 def _prefect_environment(settings: Settings, start: bool = False) -> None:
@@ -63,28 +54,28 @@ def _parse_date(value: Optional[str]) -> Optional[date]:
 
 
 @app.command()
+@ledger_option
+@source_overrides_option
+@output_option("the JSON array of results, then one object per article skipped")
+@task_runner_options
 def verify(
+    settings: Settings,
+    source: list[str],
+    output: OutputFormat,
+    task_runner: TaskRunnerChoice,
     paths: list[Path] = typer.Argument(None, help="Article files or folders (default: seeds/)."),
     as_of: Optional[str] = typer.Option(None, "--as-of", help="Check every claim as of this date (YYYY-MM-DD) "
                                         "instead of each article's own date."),
-    ledger: Optional[str] = LEDGER_OPTION,
-    source: list[str] = typer.Option([], "--source", help="Read source NAME from URL (file:, http://, https://); "
-                                     "repeatable. Example: --source gaza_casualties_daily=file:/tmp/c.json"),
-    output: OutputFormat = typer.Option(OutputFormat.table, "--format", help="table for people, json for programs "
-                                        "(stdout holds only the JSON array)."),
-    task_runner: TaskRunner = TASK_RUNNER_OPTION,
-    dask_address: Optional[str] = DASK_ADDRESS_OPTION,
 ) -> None:
     """Extract the claims in articles, check each against its reference source, and record the run.
 
     Example: claimledger verify seeds/ --format json
     """
-    settings = Settings()
-    request = _request(paths, as_of, ledger, source, settings)
+    request = _request(paths, as_of, source, settings)
     _prefect_environment(settings, start=True)
     from claimledger.flows.verify import verify_articles
 
-    run = _on_task_runner(verify_articles, task_runner, dask_address)
+    run = task_runner.on(verify_articles)
     try:
         outcome = run(request, settings, return_state=False)
     except Exception as exc:  # the flow has logged the traceback; the user gets one actionable line
@@ -96,10 +87,10 @@ def verify(
         write_json(rows + [{**row, "verdict": None} for row in skipped_rows(outcome.skipped)])
     else:
         _print_table(rows)
-    _print_run_summary(outcome, request.ledger_url or settings.ledger, to=err if output is OutputFormat.json else out)
+    _print_run_summary(outcome, settings.ledger, to=err if output is OutputFormat.json else out)
 
 
-def _request(paths, as_of, ledger, source, settings: Settings):
+def _request(paths, as_of, source, settings: Settings):
     """Check everything a user can get wrong before any work starts, so errors are one clear line. A bad article
     is no such error: the run skips it and says so; only a missing path or no readable article at all stops it."""
     from claimledger.articles import ArticleError
@@ -112,11 +103,10 @@ def _request(paths, as_of, ledger, source, settings: Settings):
     try:
         load_articles(tuple(chosen))
         parse_overrides(list(source), load_registry(settings.registry_path))
-        LedgerStore(ledger or settings.ledger)
+        LedgerStore(settings.ledger)
     except (ArticleError, RegistryError, LedgerError) as exc:
         raise fail(str(exc)) from None
-    return VerifyRequest(paths=tuple(chosen), as_of=_parse_date(as_of), source_overrides=tuple(source),
-                         ledger_url=ledger)
+    return VerifyRequest(paths=tuple(chosen), as_of=_parse_date(as_of), source_overrides=tuple(source))
 
 
 def _print_table(rows: list[dict]) -> None:
@@ -136,6 +126,7 @@ def _print_run_summary(outcome, ledger_url: str, to: Console) -> None:
     for use in outcome.sources:
         for note in use.notes:
             to.print(f"[yellow]{use.source}:[/] {note}", highlight=False, soft_wrap=True)
+    from claimledger.ledger.engine import redacted
     from claimledger.ledger.store import LedgerStore
     from claimledger.runs.report import snapshot_changes
 
@@ -145,7 +136,7 @@ def _print_run_summary(outcome, ledger_url: str, to: Console) -> None:
     _print_skipped(outcome.skipped, to)
     skipped = f", {len(outcome.skipped)} skipped" if outcome.skipped else ""
     to.print(f"run {outcome.run_id}: {len(outcome.articles)} article(s){skipped}, {len(outcome.claims)} claim(s): "
-             + ", ".join(f"{n} {v}" for v, n in counts.items()) + f"; ledger {ledger_url}", highlight=False,
+             + ", ".join(f"{n} {v}" for v, n in counts.items()) + f"; ledger {redacted(ledger_url)}", highlight=False,
              soft_wrap=True, markup=False)
 
 
@@ -158,9 +149,11 @@ def _print_skipped(skipped, to: Console) -> None:
 
 
 @app.command()
+@output_option("the JSON array of claims (or quantities), then one object per article skipped")
 def extract(
+    settings: Settings,
+    output: OutputFormat,
     paths: list[Path] = typer.Argument(..., help="Article files or folders."),
-    output: OutputFormat = typer.Option(OutputFormat.table, "--format", help="table or json."),
     quantities: bool = typer.Option(False, "--quantities", help="Print every quantity found, claim or not: its "
                                     "value or range, unit, bound, change and direction, and why it is no claim "
                                     "(a year, a date, an identifier, an age, ...)."),
@@ -178,7 +171,6 @@ def extract(
         articles = load_articles(tuple(str(p) for p in paths))
     except ArticleError as exc:
         raise fail(str(exc)) from None
-    settings = Settings()
     claims = extract_all(articles, settings)
     skipped = skipped_in(articles, claims)
     rows = quantity_rows(articles, claims, settings) if quantities else [claim_fields(c) for c in claims]
@@ -224,8 +216,9 @@ app.add_typer(ledger_app, name="ledger", help=LEDGER_HELP)
 
 
 @app.command()
+@ledger_option
 def dashboard(
-    ledger: Optional[str] = LEDGER_OPTION,
+    settings: Settings,
     host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on. Anything but loopback (127.0.0.1, "
                              "::1, localhost) makes every recheck need a token. Requests must name this address, "
                              "localhost on loopback, this machine's names on 0.0.0.0 or ::, or a name in "
@@ -236,7 +229,6 @@ def dashboard(
 
     Example: claimledger dashboard --port 8000   (then open http://127.0.0.1:8000/)
     """
-    settings = Settings()
     _prefect_environment(settings)  # a recheck runs the verify flow in this process
     import uvicorn
 
@@ -244,7 +236,7 @@ def dashboard(
     from claimledger.dashboard.security import TOKEN_ENV, HostsError
 
     try:
-        web = create_app(settings, ledger or settings.ledger, host=host)
+        web = create_app(settings, host=host)
     except HostsError as exc:
         raise fail(str(exc)) from None
     shown = f"[{host}]" if ":" in host else host
@@ -252,7 +244,7 @@ def dashboard(
               highlight=False, soft_wrap=True)
     out.print(f"Answers to Host: {', '.join(web.state.allowed_hosts)} (add names in CLAIMLEDGER_DASHBOARD_HOSTS)",
               highlight=False, soft_wrap=True)
-    if web.state.token and not os.environ.get(TOKEN_ENV):
+    if web.state.token and not settings.dashboard_token:
         out.print(f"Rechecks need this token (shown once; set {TOKEN_ENV} to choose it): {web.state.token}",
                   highlight=False, soft_wrap=True)
     uvicorn.run(web, host=host, port=port, log_level="warning")
@@ -262,28 +254,17 @@ def dashboard(
 # ---- unattended: served deployments and rechecks --------------------------------------------------------------
 
 
-def _on_task_runner(chosen_flow, task_runner: "TaskRunner", dask_address: Optional[str]):
-    from claimledger.flows.runners import TaskRunnerUnavailable, on_task_runner
-
-    if dask_address and task_runner is not TaskRunner.dask:
-        raise fail("--dask-address needs --task-runner dask")
-    try:
-        return on_task_runner(chosen_flow, task_runner.value, dask_address)
-    except TaskRunnerUnavailable as exc:
-        raise fail(str(exc)) from None
-
-
 @app.command()
+@ledger_option
+@source_overrides_option
 def serve(
+    settings: Settings,
+    source: list[str],
     cron: str = typer.Option("0 * * * *", "--cron", help="When refresh_sources fetches every source (cron, UTC)."),
     verify_cron: str = typer.Option("0 6 * * *", "--verify-cron", help="When verify_articles checks the articles "
                                     "(cron, UTC)."),
     articles: list[Path] = typer.Option(None, "--articles", help="Article files or folders verify_articles checks "
                                         "(default: seeds/); repeatable."),
-    source: list[str] = typer.Option([], "--source", help="Read source NAME from URL in every served run; "
-                                     "repeatable. Example: --source gaza_casualties_daily=https://mirror/c.json"),
-    ledger: Optional[str] = typer.Option(None, "--ledger", help="Ledger SQLAlchemy URL every served run writes "
-                                         "(default sqlite:///data/ledger.db in the project)."),
     work_pool: Optional[str] = typer.Option(None, "--work-pool", help="Register the deployments on this Prefect "
                                             "work pool and exit, instead of serving them here: workers on any "
                                             "machine run them (prefect worker start --pool NAME)."),
@@ -295,11 +276,10 @@ def serve(
 
     Example: PREFECT_API_URL=http://127.0.0.1:4200/api claimledger serve --cron "0 * * * *"
     """
-    settings = Settings()
-    if not os.environ.get("PREFECT_API_URL"):
+    if not settings.prefect_api_url:
         raise fail("serve needs a Prefect server: start one with `prefect server start --host 127.0.0.1` and set "
                     "PREFECT_API_URL=http://127.0.0.1:4200/api (see README, Running unattended)")
-    request = _request(articles, None, ledger, source, settings)
+    request = _request(articles, None, source, settings)
     registry = registry_or_fail(settings)
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "INFO")  # served runs' task logs belong in the Prefect UI
     _prefect_environment(settings)
@@ -310,22 +290,23 @@ def serve(
         raise fail(f"cannot reach the Prefect server at {problem} (is `prefect server start` running?)")
     paths = [str(Path(p).resolve()) for p in request.paths]  # served runs may start elsewhere
     try:
-        serve_deployments(list(registry), cron, verify_cron, paths, list(source), ledger, work_pool)
+        serve_deployments(list(registry), cron, verify_cron, paths, list(source), settings.chosen_ledger, work_pool)
     except ValueError as exc:  # a schedule Prefect cannot parse, a work pool the server does not have
         raise fail(f"cannot serve: {' '.join(str(exc).split())}") from None
 
 
 @app.command()
+@ledger_option
+@output_option("the JSON array of the rechecked results")
+@task_runner_options
 def recheck(
+    settings: Settings,
+    output: OutputFormat,
+    task_runner: TaskRunnerChoice,
     depends_on: list[str] = typer.Option([], "--depends-on", metavar="NAME", help="Recheck the claims that depend "
                                          "on source NAME (as in data/sources.toml); repeatable."),
     article: list[str] = typer.Option([], "--article", help="Recheck every claim of article ID; repeatable."),
     claim: list[str] = typer.Option([], "--claim", help="Recheck claim ID (or a unique prefix of it); repeatable."),
-    ledger: Optional[str] = LEDGER_OPTION,
-    output: OutputFormat = typer.Option(OutputFormat.table, "--format", help="table for people, json for programs "
-                                        "(stdout holds only the JSON array of the rechecked results)."),
-    task_runner: TaskRunner = TASK_RUNNER_OPTION,
-    dask_address: Optional[str] = DASK_ADDRESS_OPTION,
 ) -> None:
     """Recheck claims on the data available now: those that depend on a source, all of an article's, or single claims.
 
@@ -340,8 +321,6 @@ def recheck(
 
     if not (depends_on or article or claim):
         raise fail("recheck needs --depends-on NAME, --article ID or --claim ID")
-    settings = Settings()
-    ledger_url = ledger or settings.ledger
     _prefect_environment(settings)
     from claimledger import pipeline
     from claimledger.flows.recheck import recheck as recheck_flow
@@ -349,7 +328,7 @@ def recheck(
 
     scope = RecheckScope(sources=tuple(depends_on), articles=tuple(article), claims=tuple(claim))
     try:
-        plan = pipeline.plan(scope, [], ledger_url, settings)
+        plan = pipeline.plan(scope, [], settings)
     except (LedgerError, RegistryError, ArticleError) as exc:
         raise fail(str(exc)) from None
     report = err if output is OutputFormat.json else out
@@ -361,10 +340,10 @@ def recheck(
         report.print(f"nothing to recheck: no claim in the ledger depends on {scope.describe()}", highlight=False,
                      soft_wrap=True)
         return
-    run = _on_task_runner(recheck_flow, task_runner, dask_address)
+    run = task_runner.on(recheck_flow)
     _prefect_environment(settings, start=True)
     try:
-        outcomes = run(depends_on=list(depends_on), articles=list(article), claims=list(claim), ledger_url=ledger,
+        outcomes = run(depends_on=list(depends_on), articles=list(article), claims=list(claim), settings=settings,
                        return_state=False)
     except Exception as exc:  # the flow has logged the traceback; the user gets one actionable line
         raise fail(f"recheck failed: {exc}") from None
@@ -376,7 +355,7 @@ def recheck(
     else:
         _print_table(rows)
     for outcome in outcomes:
-        _print_run_summary(outcome, ledger_url, to=report)
+        _print_run_summary(outcome, settings.ledger, to=report)
 
 
 if __name__ == "__main__":

@@ -14,7 +14,9 @@ from typing import Any, Iterator, Optional
 import typer
 from rich.table import Table
 
-from claimledger.cli.terminal import LEDGER_OPTION, VERDICT_STYLE, OutputFormat, err, fail, out
+from claimledger.cli.options import ledger_option, output_option
+from claimledger.cli.terminal import VERDICT_STYLE, OutputFormat, err, fail, out
+from claimledger.settings import Settings
 
 LEDGER_HELP = """Read the ledger: runs, a claim's verdict history, what changed between runs, exports.
 
@@ -31,18 +33,14 @@ class ExportFormat(str, Enum):
     parquet = "parquet"
 
 
-FORMAT_OPTION = typer.Option(OutputFormat.table, "--format", help="table for people, json for programs.")
-
-
 @contextlib.contextmanager
-def _open(ledger: Optional[str]) -> Iterator[Any]:
+def _open(settings: Settings) -> Iterator[Any]:
     """The ledger, checked on open; damage found while reading is one line too, never a traceback."""
     from claimledger.ledger.engine import LedgerError
     from claimledger.ledger.store import open_for_reading
-    from claimledger.settings import Settings
 
     try:
-        with open_for_reading(ledger or Settings().ledger) as store:
+        with open_for_reading(settings.ledger) as store:
             yield store
     except LedgerError as exc:
         raise fail(str(exc)) from None
@@ -72,10 +70,12 @@ def _verdict(verdict: Optional[str]) -> str:
 
 
 @ledger_app.command("list")
+@ledger_option
+@output_option("the JSON array, one object per run")
 def list_runs(
-    ledger: Optional[str] = LEDGER_OPTION,
+    settings: Settings,
+    output: OutputFormat,
     limit: int = typer.Option(20, "--limit", min=1, help="Show the newest N runs."),
-    output: OutputFormat = FORMAT_OPTION,
 ) -> None:
     """List runs, newest first: when, status, articles, claims, results by verdict, and the snapshots used.
 
@@ -83,11 +83,10 @@ def list_runs(
     """
     from claimledger.ledger.history import run_summaries
 
-    with _open(ledger) as store:
+    with _open(settings) as store:
         runs = run_summaries(store, limit)
     if output is OutputFormat.json:
-        sys.stdout.write(_json([{k: v for k, v in r.items() if k != "arguments"} | {
-            "arguments": json.loads(r["arguments"])} for r in runs]))
+        sys.stdout.write(_json([run.as_dict() for run in runs]))
         return
     table = Table(header_style="bold")
     for column in ("run", "started", "finished", "status", "articles", "skipped", "claims", "results (new)", "pass",
@@ -95,18 +94,20 @@ def list_runs(
         table.add_column(column, overflow="fold")
     table.add_column("snapshots", no_wrap=True)
     for r in runs:
-        snapshots = "\n".join(f"{s['source']}@{(s['snapshot_sha256'] or s['status'])[:8]}" for s in r["sources"])
-        table.add_row(r["id"][:8], _when(r["started_at"]), _when(r["finished_at"]), r["status"], str(r["articles"]),
-                      str(len(r["skipped"] or ())), str(r["claims"]), f"{r['results']} ({r['new_results']})",
-                      *(str(r["verdicts"].get(v, 0)) for v in VERDICT_STYLE), snapshots)
+        snapshots = "\n".join(f"{s.source}@{(s.snapshot_sha256 or s.status)[:8]}" for s in r.sources)
+        table.add_row(r.id[:8], _when(r.started_at), _when(r.finished_at), r.status, str(r.articles),
+                      str(len(r.skipped or ())), str(r.claims), f"{r.results} ({r.new_results})",
+                      *(str(r.verdicts.get(v, 0)) for v in VERDICT_STYLE), snapshots)
     out.print(table)
 
 
 @ledger_app.command()
+@ledger_option
+@output_option("the claim and its history, as one object")
 def show(
+    settings: Settings,
+    output: OutputFormat,
     claim_id: str = typer.Argument(..., help="Claim id, or a unique prefix of it (verify --format json prints it)."),
-    ledger: Optional[str] = LEDGER_OPTION,
-    output: OutputFormat = FORMAT_OPTION,
 ) -> None:
     """Show a claim and its verdict history across runs, with the snapshot and explanation of each verdict.
 
@@ -115,44 +116,46 @@ def show(
     from claimledger.ledger.history import claim, claim_history
     from claimledger.ledger.engine import LedgerError
 
-    with _open(ledger) as store:
+    with _open(settings) as store:
         try:
             found = claim(store, claim_id)
         except LedgerError as exc:
             raise fail(str(exc)) from None
-        history = claim_history(store, found["id"])
+        history = claim_history(store, found.id)
     if output is OutputFormat.json:
-        sys.stdout.write(_json({"claim": found, "history": history}))
+        sys.stdout.write(_json({"claim": found.as_dict(), "history": [h.as_dict() for h in history]}))
         return
-    interval = " .. ".join("" if b is None else f"{b:,.10g}" for b in (found["low"], found["high"]))
-    versions = f"; {found['versions']} texts under this id, latest shown" if found["versions"] > 1 else ""
-    out.print(f"[bold]{found['quote']}[/]  ({found['id']}, article {found['article_id']}"
-              f"{', ' + str(found['article_published']) if found['article_published'] else ''}{versions})",
+    interval = " .. ".join("" if b is None else f"{b:,.10g}" for b in (found.low, found.high))
+    versions = f"; {found.versions} texts under this id, latest shown" if found.versions > 1 else ""
+    out.print(f"[bold]{found.quote}[/]  ({found.id}, article {found.article_id}"
+              f"{', ' + str(found.article_published) if found.article_published else ''}{versions})",
               highlight=False)
-    out.print(found["sentence"], highlight=False, soft_wrap=True)
-    out.print(f"metric {found['metric'] or '-'}; value {found['value']:,.10g} {found['unit']}, {found['qualifier']}"
-              f" -> [{interval}]; subject {found['subject'] or '-'}; period {found['period'] or '-'}",
+    out.print(found.sentence, highlight=False, soft_wrap=True)
+    out.print(f"metric {found.metric or '-'}; value {found.value:,.10g} {found.unit}, {found.qualifier}"
+              f" -> [{interval}]; subject {found.subject or '-'}; period {found.period or '-'}",
               highlight=False)
     table = Table(header_style="bold")
     for column in ("run", "started", "as of", "quote", "article text", "check", "verdict", "observed",
                    "reference date", "snapshot", "explanation"):
         table.add_column(column, overflow="fold")
     for h in history:  # a flip is against the last verdict on the same claim text (history.claim_history)
-        table.add_row(h["run_id"][:8], _when(h["started_at"]), _when(h["as_of"]) or "-", h["quote"],
-                      (h["article_sha256"] or "-")[:12], h["check_kind"],
-                      _verdict(h["verdict"]) + (" (flipped)" if h["flipped"] else ""),
-                      "" if h["observed"] is None else f"{h['observed']:,.10g}", _when(h["reference_date"]),
-                      (h["snapshot_sha256"] or "-")[:12], h["explanation"])
+        flipped = " (flipped)" if h.flipped else ""
+        table.add_row(h.run_id[:8], _when(h.started_at), _when(h.as_of) or "-", h.quote,
+                      (h.article_sha256 or "-")[:12], h.check_kind, _verdict(h.verdict) + flipped,
+                      "" if h.observed is None else f"{h.observed:,.10g}", _when(h.reference_date),
+                      (h.snapshot_sha256 or "-")[:12], h.explanation)
     out.print(table)
 
 
 @ledger_app.command()
+@ledger_option
+@output_option("the changes, as one object")
 def diff(
+    settings: Settings,
+    output: OutputFormat,
     run_a: Optional[str] = typer.Argument(None, help="The earlier run: id or unique prefix (default: the run "
                                           "before RUN_B)."),
     run_b: Optional[str] = typer.Argument(None, help="The later run: id, unique prefix or latest (default: latest)."),
-    ledger: Optional[str] = LEDGER_OPTION,
-    output: OutputFormat = FORMAT_OPTION,
 ) -> None:
     """Show what changed between two runs: claims whose verdict flipped, claims added and removed.
 
@@ -161,7 +164,7 @@ def diff(
     from claimledger.ledger.history import diff_runs, previous_run, resolve_run
     from claimledger.ledger.engine import LedgerError
 
-    with _open(ledger) as store:
+    with _open(settings) as store:
         try:
             b = resolve_run(store, run_b or "latest")
             a = resolve_run(store, run_a) if run_a else previous_run(store, b)
@@ -176,24 +179,25 @@ def diff(
         for column in ("claim", "article", "quote", "check", "before", "after", "because (after)"):
             table.add_column(column, overflow="fold")
         for f in changes.flipped:
-            table.add_row(f["claim_id"], f["article_id"], f["quote"], f["check_kind"], _verdict(f["verdict_a"]),
-                          _verdict(f["verdict_b"]), f["explanation_b"])
+            table.add_row(f.claim_id, f.article_id, f.quote, f.check_kind, _verdict(f.verdict_a),
+                          _verdict(f.verdict_b), f.explanation_b)
         out.print(table)
     for label, rows in (("added", changes.added), ("removed", changes.removed)):
         for row in rows:
-            out.print(f"{label}: {row['claim_id']} {row['article_id']} {row['quote']!r} ({row['check_kind']}) "
-                      f"{_verdict(row['verdict'])}", highlight=False)
+            out.print(f"{label}: {row.claim_id} {row.article_id} {row.quote!r} ({row.check_kind}) "
+                      f"{_verdict(row.verdict)}", highlight=False)
     out.print(f"run {a[:8]} -> run {b[:8]}: {len(changes.flipped)} flipped, {len(changes.added)} added, "
               f"{len(changes.removed)} removed, {changes.unchanged} unchanged", highlight=False)
 
 
 @ledger_app.command()
+@ledger_option
 def export(
+    settings: Settings,
     output_format: ExportFormat = typer.Option(..., "--format", help="csv, json (an array of objects) or parquet."),
     output: Optional[Path] = typer.Option(None, "--output", help="Write to this file (default: stdout)."),
     run: Optional[str] = typer.Option(None, "--run", help="Only this run (id, unique prefix or latest); "
                                       "default: every run."),
-    ledger: Optional[str] = LEDGER_OPTION,
 ) -> None:
     """Export the verdict history, one row per run and result: run, claim, verdict, reference value, snapshot.
 
@@ -206,7 +210,7 @@ def export(
 
     if output_format is ExportFormat.parquet and output is None and sys.stdout.isatty():
         raise fail("parquet is binary: give --output PATH or redirect stdout to a file")
-    with _open(ledger) as store:
+    with _open(settings) as store:
         try:
             rows = export_rows(store, resolve_run(store, run) if run else None)
         except LedgerError as exc:

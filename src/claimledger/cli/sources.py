@@ -6,8 +6,9 @@ import typer
 from rich import box
 from rich.table import Table
 
-from claimledger.settings import Settings
+from claimledger.cli.options import output_option, source_overrides_option
 from claimledger.cli.terminal import OutputFormat, err, fail, out, write_json
+from claimledger.settings import Settings
 
 sources_app = typer.Typer(no_args_is_help=False)
 
@@ -25,11 +26,8 @@ def registry_or_fail(settings: Settings):
 
 
 @sources_app.callback(invoke_without_command=True)
-def sources(
-    ctx: typer.Context,
-    output: OutputFormat = typer.Option(OutputFormat.table, "--format", help="table or json (one object per "
-                                        "source)."),
-) -> None:
+@output_option("the JSON array, one object per source")
+def sources(ctx: typer.Context, settings: Settings, output: OutputFormat) -> None:
     """List the reference sources with the snapshot each one uses, its validation, rows, dates and metrics.
 
     Example: claimledger sources --format json
@@ -39,7 +37,6 @@ def sources(
     from claimledger.sources.catalog import age, source_statuses
     from claimledger.sources.snapshots import SnapshotStore
 
-    settings = Settings()
     statuses = source_statuses(registry_or_fail(settings), SnapshotStore(settings.snapshots_dir))
     if output is OutputFormat.json:
         write_json([status.as_dict() for status in statuses])
@@ -65,10 +62,11 @@ def sources(
 
 
 @sources_app.command("diff")
+@output_option("the stored diff object, null when none is stored")
 def sources_diff(
+    settings: Settings,
+    output: OutputFormat,
     name: str = typer.Argument(..., help="Source name, as in data/sources.toml."),
-    output: OutputFormat = typer.Option(OutputFormat.table, "--format", help="table (readable lines) or json "
-                                        "(the stored diff object; null when none is stored)."),
 ) -> None:
     """Show what the source's current snapshot changed against the one before: rows, revised values, fields.
 
@@ -77,7 +75,6 @@ def sources_diff(
     from claimledger.sources.reference import latest_diff
     from claimledger.sources.snapshots import SnapshotError, SnapshotStore
 
-    settings = Settings()
     registry = registry_or_fail(settings)
     if name not in registry:
         raise fail(f"no such source {name!r} (known: {', '.join(sorted(registry))})")
@@ -98,12 +95,13 @@ def sources_diff(
                   highlight=False)
 
 
+@source_overrides_option
+@output_option("the JSON array, one object per source")
 def fetch(
+    settings: Settings,
+    source: list[str],
+    output: OutputFormat,
     names: list[str] = typer.Argument(None, help="Sources to fetch (default: every source in data/sources.toml)."),
-    source: list[str] = typer.Option([], "--source", help="Read source NAME from URL (file:, http://, https://); "
-                                     "repeatable. Example: --source gaza_casualties_daily=file:/tmp/c.json"),
-    output: OutputFormat = typer.Option(OutputFormat.table, "--format", help="table for people, json for programs "
-                                        "(stdout holds only the JSON array, one object per source)."),
 ) -> None:
     """Fetch sources, validate and snapshot what is new, diff it, and build the sources' GX Data Docs once.
 
@@ -116,7 +114,6 @@ def fetch(
     from claimledger.sources.snapshots import SnapshotError
     from claimledger.gx import SuiteError
 
-    settings = Settings()
     registry = registry_or_fail(settings)
     try:
         overrides = parse_overrides(list(source), registry)

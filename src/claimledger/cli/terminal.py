@@ -23,10 +23,6 @@ err = Console(stderr=True, width=None if sys.stderr.isatty() else 160)
 
 VERDICT_STYLE = {Verdict.PASS: "green", Verdict.FAIL: "bold red", Verdict.UNVERIFIABLE: "yellow"}
 
-# The same --ledger on every command that reads or writes the ledger.
-LEDGER_OPTION = typer.Option(None, "--ledger", help="Ledger SQLAlchemy URL (default sqlite:///data/ledger.db in the "
-                             "project; postgresql+psycopg://USER@HOST/DB for a shared ledger).")
-
 
 class OutputFormat(str, Enum):
     table = "table"

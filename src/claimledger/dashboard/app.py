@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import secrets
 from collections.abc import Sequence
 from pathlib import Path
@@ -21,7 +20,6 @@ from claimledger.dashboard.recheck import RecheckQueue, Runner, run_in_process
 from claimledger.dashboard.security import (
     CONTENT_SECURITY_POLICY,
     DATA_DOCS_POLICY,
-    TOKEN_ENV,
     is_loopback,
     trusted_hosts,
 )
@@ -33,20 +31,20 @@ from claimledger.settings import Settings
 HERE = Path(__file__).parent
 
 
-def create_app(settings: Settings, ledger_url: str | None = None, *, host: str = "127.0.0.1",
-               token: str | None = None, runner: Runner = run_in_process,
-               allowed_hosts: Sequence[str] | None = None) -> FastAPI:
-    """The dashboard over one ledger. Bound beyond loopback, every POST needs the token (given, from
+def create_app(settings: Settings | None = None, *, host: str = "127.0.0.1", token: str | None = None,
+               runner: Runner = run_in_process, allowed_hosts: Sequence[str] | None = None) -> FastAPI:
+    """The dashboard over the settings' ledger (settings built here from the environment when none are given). Bound
+    beyond loopback, every POST needs the token (given, the settings' dashboard_token from
     CLAIMLEDGER_DASHBOARD_TOKEN, or generated here: read it from app.state.token). A request whose Host is not in
     `allowed_hosts` (default: the names of `host` and CLAIMLEDGER_DASHBOARD_HOSTS; see app.state) gets 400."""
-    url = ledger_url or settings.ledger
-    reader = LedgerReader(url)
+    settings = settings or Settings()
+    reader = LedgerReader(settings.ledger)
     app = FastAPI(title="claimledger dashboard", docs_url=None, redoc_url=None, openapi_url="/api/openapi.json")
     app.state.settings = settings
-    app.state.ledger_label = redacted(url)
+    app.state.ledger_label = redacted(settings.ledger)
     app.state.views = Views(reader, settings)
-    app.state.rechecks = RecheckQueue(settings, url, runner)
-    app.state.token = None if is_loopback(host) else (token or os.environ.get(TOKEN_ENV) or secrets.token_urlsafe(24))
+    app.state.rechecks = RecheckQueue(settings, runner)
+    app.state.token = None if is_loopback(host) else (token or settings.dashboard_token or secrets.token_urlsafe(24))
     app.state.templates = _templates()
     app.state.allowed_hosts = (list(allowed_hosts) if allowed_hosts is not None
                               else trusted_hosts(host, settings.dashboard_host_names))

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from claimledger.articles import ArticleError, read_article, recorded_article_file
+from claimledger.ledger.rows import RecordedArticle
 from claimledger.settings import Settings
 
 
@@ -31,18 +32,18 @@ def article_file(settings: Settings, recorded_path: str | None) -> Path | None:
     return recorded_article_file(settings.home, recorded_path)
 
 
-def recorded_text(settings: Settings, article: dict) -> RecordedText:
+def recorded_text(settings: Settings, article: RecordedArticle) -> RecordedText:
     """Re-read the article; claim offsets index its body, so a changed file is shown as a list, not highlighted."""
-    path = article_file(settings, article.get("path"))
+    path = article_file(settings, article.path)
     if path is None or not path.is_file():
-        return RecordedText(None, f"The article file {article.get('path') or '(no path recorded)'} is gone.")
+        return RecordedText(None, f"The article file {article.path or '(no path recorded)'} is gone.")
     try:
         text = read_article(path).text
     except (ArticleError, OSError) as exc:
         return RecordedText(None, f"The article file can no longer be read: {exc}")
-    if hashlib.sha256(text.encode()).hexdigest() != article["text_sha256"]:
+    if hashlib.sha256(text.encode()).hexdigest() != article.text_sha256:
         return RecordedText(None, f"The article file {path} has changed since it was checked "
-                                  f"(its text no longer matches sha256 {article['text_sha256'][:12]}).")
+                                  f"(its text no longer matches sha256 {article.text_sha256[:12]}).")
     return RecordedText(text)
 
 

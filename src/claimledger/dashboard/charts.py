@@ -16,7 +16,7 @@ from claimledger.checks.kinds import KINDS
 from claimledger.checks.rows import plain_records
 from claimledger.claims.vocabulary import load_vocabulary
 from claimledger.dashboard.display import day, interval
-from claimledger.ledger.reader import evidence_rows
+from claimledger.ledger.rows import RecordedClaim, RecordedResult
 from claimledger.settings import Settings
 from claimledger.sources.loaders import LoadError, load_frame
 from claimledger.sources.registry import RegistryError, Source, load_registry
@@ -35,17 +35,18 @@ class Chart:
     caption: str
 
 
-def claim_chart(claim: dict, result: dict, article_date: date | None, settings: Settings) -> Chart:
+def claim_chart(claim: RecordedClaim, result: RecordedResult, article_date: date | None,
+                settings: Settings) -> Chart:
     """The chart of one check of a claim: its check kind says which rows to plot and how (checks/kind.py's Plot),
     this module reads the rows and draws the plot's mark."""
-    if result.get("source") is None or result.get("verdict") == "unverifiable" and result.get("observed") is None:
+    if result.source is None or result.verdict == "unverifiable" and result.observed is None:
         return Chart(None, "No chart: no reference data was compared for this check.")
-    kind = KINDS.get(result.get("check_kind") or "")
+    kind = KINDS.get(result.check_kind)
     if kind is None or kind.chart_rows is None:
-        why = kind.no_chart() if kind else f"no check kind {result.get('check_kind')!r} draws this result"
+        why = kind.no_chart() if kind else f"no check kind {result.check_kind!r} draws this result"
         return Chart(None, f"No chart: {why}.")
     params = check_parameters(claim, result)
-    source = load_registry(settings.registry_path).get(result["source"])
+    source = load_registry(settings.registry_path).get(result.source)
     if params is None or source is None:
         return Chart(None, "No chart: neither the result nor today's vocabulary and registry say what to draw.")
     table = Table(source.name, source.title, source.date_column)
@@ -57,8 +58,8 @@ def claim_chart(claim: dict, result: dict, article_date: date | None, settings: 
         except (RegistryError, SnapshotError, LoadError, KeyError) as exc:
             return Chart(None, f"No chart: the snapshot this verdict cites cannot be read ({exc}).")
     else:
-        records = list(evidence_rows(result))
-    plot = kind.plot(params, claim, records, table)
+        records = result.evidence_rows()
+    plot = kind.plot(params, claim.as_dict(), records, table)
     if not plot.points:
         return Chart(None, f"No chart: {plot.empty}.")
     caption = plot.caption + (f" Drawn {DAYS_AROUND} days either side of the article date."
@@ -70,18 +71,18 @@ def claim_chart(claim: dict, result: dict, article_date: date | None, settings: 
     return Chart(render(chart), f"{caption} {_legend(claim, article_date)}")
 
 
-def check_parameters(claim: dict, result: dict) -> dict | None:
+def check_parameters(claim: RecordedClaim, result: RecordedResult) -> dict | None:
     """The check parameters the result was decided with (recorded with it since ledger revision 0005), else, for an
     older result, today's metrics.toml's; None when its metric is not in the vocabulary any more."""
-    if result.get("parameters"):
-        return result["parameters"]
-    rule = load_vocabulary().metrics.get(claim.get("metric") or "")
+    if result.parameters:
+        return result.parameters
+    rule = load_vocabulary().metrics.get(claim.metric or "")
     return {**rule.check, "label": rule.label} if rule else None
 
 
-def _rows_around(settings: Settings, result: dict, date_column: str, article_date: date) -> list[dict]:
+def _rows_around(settings: Settings, result: RecordedResult, date_column: str, article_date: date) -> list[dict]:
     """The rows of the snapshot the verdict cites dated within DAYS_AROUND days of the article."""
-    _, frame = snapshot_frame(settings, result["source"], result["snapshot_sha256"])
+    _, frame = snapshot_frame(settings, result.source or "", result.snapshot_sha256 or "")
     dates = pandas.to_datetime(frame[date_column])
     near = frame[(dates >= pandas.Timestamp(article_date - timedelta(days=DAYS_AROUND)))
                  & (dates <= pandas.Timestamp(article_date + timedelta(days=DAYS_AROUND)))].copy()
@@ -98,18 +99,19 @@ def _bars(plot: Plot):
     ).properties(width=WIDTH // 2, height=HEIGHT, title=_title(plot.title))
 
 
-def _layers(points: list[dict], claim: dict, result: dict, article_date: date | None, title: str, *, mark: str):
+def _layers(points: list[dict], claim: RecordedClaim, result: RecordedResult, article_date: date | None, title: str,
+            *, mark: str):
     """The series (a line, steps or dots), the claim's interval as a band, the article date as a rule, the value
     used."""
     values = [p["value"] for p in points]
-    if result.get("observed") is not None:
-        values.append(float(result["observed"]))
-    bounds = [b for b in (claim.get("low"), claim.get("high")) if b is not None]
+    if result.observed is not None:
+        values.append(float(result.observed))
+    bounds = [b for b in (claim.low, claim.high) if b is not None]
     lowest, highest = min(values + bounds), max(values + bounds)
     pad = (highest - lowest) * 0.08 or abs(highest) * 0.05 or 1.0
     domain = [lowest - pad, highest + pad]
-    band = {"low": claim["low"] if claim.get("low") is not None else domain[0],
-            "high": claim["high"] if claim.get("high") is not None else domain[1]}
+    band = {"low": claim.low if claim.low is not None else domain[0],
+            "high": claim.high if claim.high is not None else domain[1]}
     y = alt.Y("value:Q", title=None, scale=alt.Scale(domain=domain, nice=False, zero=False),
               axis=alt.Axis(format="~s" if highest >= 10_000 else ",~r"))
     first, last, marker_at = _time_span(points, article_date)
@@ -131,8 +133,8 @@ def _layers(points: list[dict], claim: dict, result: dict, article_date: date | 
         layers.append(alt.Chart(marker).mark_text(color=MARK_COLOR, align="right" if right_side else "left",
                                                   dx=-4 if right_side else 4, y=8, fontSize=11)
                       .encode(x=x, text="label:N"))
-    if result.get("observed") is not None and result.get("reference_date") is not None:
-        used = alt.Data(values=[{"date": day(result["reference_date"]), "value": float(result["observed"])}])
+    if result.observed is not None and result.reference_date is not None:
+        used = alt.Data(values=[{"date": day(result.reference_date), "value": float(result.observed)}])
         layers.append(alt.Chart(used).mark_point(color=MARK_COLOR, size=120, strokeWidth=2.5).encode(x=x, y=y))
     return alt.layer(*layers).properties(width=WIDTH, height=HEIGHT, title=_title(title))
 
@@ -151,9 +153,9 @@ def _title(text: str):
     return alt.TitleParams(text=text, anchor="start", fontSize=13, fontWeight="normal", color=LINE_COLOR)
 
 
-def _legend(claim: dict, article_date: date | None) -> str:
+def _legend(claim: RecordedClaim, article_date: date | None) -> str:
     marked = f" Dashed red line: the article date ({article_date})." if article_date else ""
-    return (f"Blue band: the interval the claim commits to ({interval(claim)}).{marked} "
+    return (f"Blue band: the interval the claim commits to ({interval(claim.as_dict())}).{marked} "
             "Red circle: the value the verdict used.")
 
 

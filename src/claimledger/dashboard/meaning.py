@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from claimledger.checks.model import Verdict
 from claimledger.claims.vocabulary import load_vocabulary
+from claimledger.ledger.rows import RecordedClaim, RecordedResult
 
 # The frame's slots in reading order, each with the words a reader sees beside it.
 FRAME_SLOTS = (("counted", "What is counted"), ("measure", "Measure"), ("subject", "Who"), ("place", "Where"),
@@ -32,13 +34,13 @@ def _said(slot: str, value: Any) -> str:
     return f"{words} ({key})" if key and key not in words else words
 
 
-def held_against(result: dict[str, Any], claim: dict[str, Any]) -> dict[str, str] | None:
+def held_against(result: RecordedResult, claim: RecordedClaim) -> dict[str, str] | None:
     """For a fail: the report (source and its date), the population (the metric's label) and the period it was held
     against, so an accusation shows what it rests on."""
-    if result.get("verdict") != "fail" or not result.get("source"):
+    if result.verdict != Verdict.FAIL or not result.source:
         return None
-    rule = load_vocabulary().metrics.get(result.get("metric") or claim.get("metric") or "")
-    when = result.get("reference_date")
-    period = claim.get("period") or (f"as of the report of {when}" if when else "as of the article's date")
-    return {"report": f"{result['source']}{f' report of {when}' if when else ''}",
-            "population": rule.label if rule else (result.get("metric") or "–"), "period": str(period)}
+    rule = load_vocabulary().metrics.get(result.metric or claim.metric or "")
+    when = result.reference_date
+    period = claim.period or (f"as of the report of {when}" if when else "as of the article's date")
+    return {"report": f"{result.source}{f' report of {when}' if when else ''}",
+            "population": rule.label if rule else (result.metric or "–"), "period": str(period)}

@@ -1,12 +1,11 @@
 """Rechecks started from the dashboard: one job per button press, run one at a time off the request thread.
 
 A recheck repeats the last run of each article (same --source overrides and --as-of) on the data available now.
-With a Prefect server configured (PREFECT_API_URL) and a deployment named `recheck`, the job is handed to it;
-otherwise the job (claimledger.pipeline) runs in this process."""
+With a Prefect server configured (the settings' prefect_api_url, from PREFECT_API_URL) and a deployment named
+`recheck`, the job is handed to it; otherwise the job (claimledger.pipeline) runs in this process."""
 
 from __future__ import annotations
 
-import os
 import threading
 import uuid
 from collections.abc import Callable
@@ -63,8 +62,8 @@ def run_in_process(request: VerifyRequest, settings: Settings) -> str:
 class RecheckQueue:
     """The dashboard's recheck jobs; one worker thread, so two rechecks never write the ledger at once."""
 
-    def __init__(self, settings: Settings, ledger_url: str, runner: Runner = run_in_process):
-        self.settings, self.ledger_url, self.runner = settings, ledger_url, runner
+    def __init__(self, settings: Settings, runner: Runner = run_in_process):
+        self.settings, self.runner = settings, runner
         self._jobs: dict[str, Job] = {}
         self._lock = threading.Lock()
         self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="claimledger-recheck")
@@ -91,21 +90,21 @@ class RecheckQueue:
             raise RecheckError("no article to recheck")
         scope = RecheckScope(articles=tuple(article_ids))
         try:
-            plan = pipeline.plan(scope, [], self.ledger_url, self.settings)
+            plan = pipeline.plan(scope, [], self.settings)
         except (LedgerError, RegistryError) as exc:
             raise RecheckError(str(exc)) from None
         if plan.skipped:  # an article whose file is gone: say so rather than recheck the others silently
             raise RecheckError("; ".join(plan.skipped))
         return [VerifyRequest(paths=target.paths, as_of=target.as_of, source_overrides=target.source_overrides,
-                              ledger_url=self.ledger_url, recheck=scope.arguments())
+                              recheck=scope.arguments())
                 for target in plan.targets]
 
     def _run(self, job: Job, requests: list[VerifyRequest]) -> None:
         job.status, job.message = "running", f"rechecking {job.label}"
         try:
-            deployment = recheck_deployment()
+            deployment = recheck_deployment(self.settings)
             if deployment is not None:
-                _submit(job, deployment, requests)
+                _submit(job, deployment, self.settings)
                 return
             for request in requests:
                 job.run_ids.append(self.runner(request, self.settings))
@@ -117,9 +116,9 @@ class RecheckQueue:
                 job.finished_at = datetime.now(timezone.utc)
 
 
-def recheck_deployment() -> str | None:
+def recheck_deployment(settings: Settings) -> str | None:
     """The id of the Prefect deployment named `recheck`, when a server is configured and has one; else None."""
-    if not os.environ.get("PREFECT_API_URL"):
+    if not settings.prefect_api_url:
         return None
     try:
         from prefect import get_client
@@ -133,12 +132,12 @@ def recheck_deployment() -> str | None:
     return str(found[0].id) if found else None
 
 
-def _submit(job: Job, deployment_id: str, requests: list[VerifyRequest]) -> None:
+def _submit(job: Job, deployment_id: str, settings: Settings) -> None:
     from prefect.deployments import run_deployment
 
     # the recheck flow (flows/recheck.py) takes article ids; the deployment's defaults supply --source overrides
     flow_run = run_deployment(name=uuid.UUID(deployment_id), timeout=0, as_subflow=False,
-                              parameters={"articles": job.article_ids, "ledger_url": requests[0].ledger_url})
+                              parameters={"articles": job.article_ids, "ledger_url": settings.ledger})
     job.via, job.flow_run_id = f"Prefect deployment {DEPLOYMENT}", str(flow_run.id)
     job.status, job.message = "submitted", f"flow run {flow_run.id} scheduled on deployment {DEPLOYMENT}"
 

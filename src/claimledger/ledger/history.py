@@ -17,9 +17,12 @@ from typing import Any
 
 from sqlalchemy import and_, func, or_, select
 
+from claimledger.checks.model import Verdict
 from claimledger.claims.model import Claim, Frame
 from claimledger.ledger import schema
 from claimledger.ledger.engine import LedgerError, in_chunks
+from claimledger.ledger.rows import (ChangedVerdict, CheckedOnce, ClaimVerdict, LatestClaim, PriorResult,
+                                     RecordedRun, RunSummary, SnapshotUsed)
 from claimledger.ledger.store import LedgerStore
 
 
@@ -29,9 +32,9 @@ class RunDiff:
 
     run_a: str
     run_b: str
-    flipped: list[dict[str, Any]] = field(default_factory=list)  # verdict changed: before/after of each side
-    added: list[dict[str, Any]] = field(default_factory=list)  # checked in run_b only
-    removed: list[dict[str, Any]] = field(default_factory=list)  # checked in run_a only
+    flipped: list[ChangedVerdict] = field(default_factory=list)  # verdict changed: before/after of each side
+    added: list[CheckedOnce] = field(default_factory=list)  # checked in run_b only
+    removed: list[CheckedOnce] = field(default_factory=list)  # checked in run_a only
     unchanged: int = 0
 
 
@@ -62,29 +65,26 @@ def previous_run(store: LedgerStore, run_id: str) -> str:
     return earlier
 
 
-def run_summaries(store: LedgerStore, limit: int | None = None) -> list[dict[str, Any]]:
+def run_summaries(store: LedgerStore, limit: int | None = None) -> list[RunSummary]:
     """Runs, newest first, each with its counts by verdict and the snapshot of each source it used."""
     runs, link, r = schema.runs, schema.run_results, schema.check_results
     with store.engine.connect() as conn:
         query = select(runs).order_by(runs.c.started_at.desc(), runs.c.id)
-        summaries = [dict(row._mapping) for row in conn.execute(query.limit(limit) if limit else query)]
-        ids = [s["id"] for s in summaries]
+        summaries = [RunSummary.of(row._mapping) for row in conn.execute(query.limit(limit) if limit else query)]
+        ids = [s.id for s in summaries]
         verdicts = conn.execute(select(link.c.run_id, r.c.verdict, func.count()).join(r, r.c.id == link.c.result_id)
                                 .where(link.c.run_id.in_(ids)).group_by(link.c.run_id, r.c.verdict))
         sources = conn.execute(select(schema.run_sources).where(schema.run_sources.c.run_id.in_(ids))
                                .order_by(schema.run_sources.c.source))
-        by_run = {s["id"]: s for s in summaries}
-        for s in summaries:
-            s["verdicts"], s["sources"] = {}, []
+        by_run = {s.id: s for s in summaries}
         for run_id, verdict, count in verdicts:
-            by_run[run_id]["verdicts"][verdict] = count
+            by_run[run_id].verdicts[Verdict(verdict)] = count
         for use in sources:
-            by_run[use.run_id]["sources"].append({"source": use.source, "status": use.status,
-                                                  "snapshot_sha256": use.snapshot_sha256})
+            by_run[use.run_id].sources.append(SnapshotUsed(use.source, use.status, use.snapshot_sha256))
     return summaries
 
 
-def claim(store: LedgerStore, claim_id: str) -> dict[str, Any]:
+def claim(store: LedgerStore, claim_id: str) -> LatestClaim:
     """A claim's fields and its article's, by id or unique id prefix: its latest version, and how many it has."""
     c, a = schema.claims, schema.articles
     with store.engine.connect() as conn:
@@ -98,10 +98,10 @@ def claim(store: LedgerStore, claim_id: str) -> dict[str, Any]:
         query = (select(c, a.c.title.label("article_title"), a.c.published.label("article_published"))
                  .join(a, a.c.id == c.c.article_id).where(c.c.id == ids[0]).order_by(latest_first, c.c.text_sha256))
         rows = [dict(row._mapping) for row in conn.execute(query)]
-    return rows[0] | {"versions": len(rows)}
+    return LatestClaim.of(rows[0] | {"versions": len(rows)})
 
 
-def claim_history(store: LedgerStore, claim_id: str) -> list[dict[str, Any]]:
+def claim_history(store: LedgerStore, claim_id: str) -> list[ClaimVerdict]:
     """Every verdict on a claim, oldest run first: the run, its as-of date, the claim text and article version it
     read, the snapshot used and the explanation; `flipped` when it differs from the last verdict on the same text."""
     runs, link, r, c, read = schema.runs, schema.run_results, schema.check_results, schema.claims, schema.run_articles
@@ -113,12 +113,13 @@ def claim_history(store: LedgerStore, claim_id: str) -> list[dict[str, Any]]:
              .outerjoin(read, (read.c.run_id == runs.c.id) & (read.c.article_id == c.c.article_id))
              .where(r.c.claim_id == claim_id).order_by(runs.c.started_at, runs.c.id, r.c.check_kind))
     with store.engine.connect() as conn:
-        history = [dict(row._mapping) for row in conn.execute(query)]
+        rows = [dict(row._mapping) for row in conn.execute(query)]
+    history: list[ClaimVerdict] = []
     last: dict[tuple[str, str], str] = {}
-    for h in history:
-        key = (h["claim_sha256"], h["check_kind"])
-        h["flipped"] = key in last and last[key] != h["verdict"]
-        last[key] = h["verdict"]
+    for row in rows:
+        key = (row["claim_sha256"], row["check_kind"])
+        history.append(ClaimVerdict.of(row | {"flipped": key in last and last[key] != row["verdict"]}))
+        last[key] = row["verdict"]
     return history
 
 
@@ -132,13 +133,13 @@ def diff_runs(store: LedgerStore, run_a: str, run_b: str) -> RunDiff:
         if a["verdict"] == b["verdict"]:
             unchanged += 1
             continue
-        flipped.append({**_claim_part(b), "verdict_a": a["verdict"], "verdict_b": b["verdict"],
-                        "observed_a": a["observed"], "observed_b": b["observed"],
-                        "snapshot_a": a["snapshot_sha256"], "snapshot_b": b["snapshot_sha256"],
-                        "explanation_a": a["explanation"], "explanation_b": b["explanation"]})
-    added = [_claim_part(after[k]) | {"verdict": after[k]["verdict"]} for k in sorted(after.keys() - before.keys())]
-    removed = [_claim_part(before[k]) | {"verdict": before[k]["verdict"]}
-               for k in sorted(before.keys() - after.keys())]
+        flipped.append(ChangedVerdict(**_claim_part(b), verdict_a=Verdict(a["verdict"]),
+                                      verdict_b=Verdict(b["verdict"]), observed_a=a["observed"],
+                                      observed_b=b["observed"], snapshot_a=a["snapshot_sha256"],
+                                      snapshot_b=b["snapshot_sha256"], explanation_a=a["explanation"],
+                                      explanation_b=b["explanation"]))
+    added = [_checked_once(after[k]) for k in sorted(after.keys() - before.keys())]
+    removed = [_checked_once(before[k]) for k in sorted(before.keys() - after.keys())]
     return RunDiff(run_a, run_b, flipped, added, removed, unchanged)
 
 
@@ -173,6 +174,10 @@ def _key(row: dict[str, Any]) -> tuple[str, str, str]:
 def _claim_part(row: dict[str, Any]) -> dict[str, Any]:
     return {"claim_id": row["claim_id"], "check_kind": row["check_kind"], "article_id": row["article_id"],
             "quote": row["quote"]}
+
+
+def _checked_once(row: dict[str, Any]) -> CheckedOnce:
+    return CheckedOnce(**_claim_part(row), verdict=Verdict(row["verdict"]))
 
 
 # -- what a recheck and a run report read --------------------------------------------------------------------------
@@ -271,17 +276,18 @@ def run_arguments(text: str | None) -> dict:
     return value if isinstance(value, dict) else {}
 
 
-def run_row(store: LedgerStore, run_id: str) -> dict[str, Any]:
+def run_row(store: LedgerStore, run_id: str) -> RecordedRun:
     """One run's row; LedgerError when the ledger has no such run."""
     runs = schema.runs
     with store.engine.connect() as conn:
         run = conn.execute(select(runs).where(runs.c.id == run_id)).first()
     if run is None:
         raise LedgerError(f"no run {run_id!r} in the ledger")
-    return dict(run._mapping)
+    return RecordedRun.of(run._mapping)
 
 
-def previous_results(store: LedgerStore, run: dict[str, Any], claim_ids: Iterable[str]) -> dict[tuple, dict]:
+def previous_results(store: LedgerStore, run: RecordedRun,
+                     claim_ids: Iterable[str]) -> dict[tuple[str, str, str], PriorResult]:
     """For each (claim, claim text, check kind), the result of the newest run before `run` that checked it: a new
     text under the same claim id is a new claim, not a flip."""
     r, link, runs = schema.check_results, schema.run_results, schema.runs
@@ -291,9 +297,9 @@ def previous_results(store: LedgerStore, run: dict[str, Any], claim_ids: Iterabl
             query = (select(r.c.claim_id, r.c.claim_sha256, r.c.check_kind, r.c.verdict, r.c.snapshot_sha256,
                             runs.c.started_at, runs.c.id.label("run_id"))
                      .join(link, link.c.result_id == r.c.id).join(runs, runs.c.id == link.c.run_id)
-                     .where(r.c.claim_id.in_(chunk)).where(_earlier(run["started_at"], run["id"])))
+                     .where(r.c.claim_id.in_(chunk)).where(_earlier(run.started_at, run.id)))
             newest.update(_newest(conn.execute(query), lambda row: (row.claim_id, row.claim_sha256, row.check_kind)))
-    return {key: dict(row._mapping) for key, row in newest.items()}
+    return {key: PriorResult(Verdict(row.verdict), row.snapshot_sha256, row.run_id) for key, row in newest.items()}
 
 
 def snapshots_before(store: LedgerStore, run_id: str) -> tuple[dict[str, str], dict[str, tuple[str, str]]]:
@@ -310,6 +316,6 @@ def snapshots_before(store: LedgerStore, run_id: str) -> tuple[dict[str, str], d
                         schema.runs.c.id.label("run_id"))
                  .join(schema.runs, schema.runs.c.id == used.c.run_id)
                  .where(used.c.source.in_(sorted(mine)), used.c.status == "used",
-                        _earlier(run["started_at"], run_id)))
+                        _earlier(run.started_at, run_id)))
         newest = _newest(conn.execute(query), lambda row: row.source)
     return mine, {source: (row.snapshot_sha256, row.run_id) for source, row in newest.items()}

@@ -96,7 +96,7 @@ def plan_recheck(store: LedgerStore, scope: RecheckScope, vocabulary: Vocabulary
     claim_ids: dict[str, str] = dependent_claims(store, scope.sources, vocabulary)
     for ref in scope.claims:
         found = history.claim(store, ref)
-        claim_ids[found["id"]] = found["article_id"]
+        claim_ids[found.id] = found.article_id
     whole = set(scope.articles)
     files: dict[str, str | Path] = {}  # article id -> file to read
     for given in scope.paths:

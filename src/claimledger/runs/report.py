@@ -103,7 +103,7 @@ class RunReport:
 def run_report(store: LedgerStore, run_id: str) -> RunReport:
     """Read a finished run back from the ledger and compare each of its results with the claim's previous one."""
     run = history.run_row(store, run_id)
-    arguments = history.run_arguments(run["arguments"])
+    arguments = run.arguments
     results = store.results(run_id)
     previous = history.previous_results(store, run, {row["claim_id"] for row in results})
     verdicts: dict[str, int] = {}
@@ -113,14 +113,14 @@ def run_report(store: LedgerStore, run_id: str) -> RunReport:
         before = previous.get((row["claim_id"], row["claim_sha256"], row["check_kind"]))
         if before is None:
             first += 1
-        elif before["verdict"] != row["verdict"]:
+        elif before.verdict != row["verdict"]:
             flipped.append(Flip(row["claim_id"], row["article_id"], row["quote"], row["check_kind"],
-                                before["verdict"], row["verdict"], before["snapshot_sha256"], row["snapshot_sha256"]))
+                                before.verdict, row["verdict"], before.snapshot_sha256, row["snapshot_sha256"]))
     sources = [{"source": s["source"], "status": s["status"], "snapshot_sha256": s["snapshot_sha256"],
                 "notes": s.get("notes")} for s in sorted(store.run_sources(run_id), key=lambda s: s["source"])]
     return RunReport(run_id=run_id, kind="recheck" if arguments.get("recheck") else "verify", arguments=arguments,
-                     articles=run["articles"], claims=run["claims"], results=run["results"],
-                     new_results=run["new_results"], verdicts=verdicts, flipped=flipped, first_checked=first,
+                     articles=run.articles, claims=run.claims, results=run.results,
+                     new_results=run.new_results, verdicts=verdicts, flipped=flipped, first_checked=first,
                      sources=sources, snapshot_changes=snapshot_changes(store, run_id))
 
 
