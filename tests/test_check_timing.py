@@ -88,7 +88,8 @@ def test_a_fail_names_the_nearest_report_and_the_range_of_the_window():
     result = check("More than 11,000 people have been killed.", date(2023, 11, 6))
     assert result.explanation == (
         "10,022 people killed in Gaza in the report of 2023-11-06, the nearest of 3 report(s) dated 2023-10-30 to "
-        "2023-11-06 (from 9,485 to 10,022) (gaza_casualties_daily); 'More than 11,000' needs > 11,000: does not hold")
+        "2023-11-06 (from 9,485 to 10,022) (gaza_casualties_daily); 'More than 11,000' needs > 11,000 "
+        "(more than: above, not equal): does not hold")
 
 
 def test_no_report_in_the_window_is_unverifiable():

@@ -58,7 +58,7 @@ def record_run(project: Path, paths: list[Path], *, flip: str | None = None, ove
     store = SnapshotStore(settings.snapshots_dir)
     vocabulary = load_vocabulary()
     articles = load_articles(tuple(map(str, paths)))
-    claims = [dataclasses.replace(c, frame=(frames or {}).get(c.quote, c.frame)) for c in extract(articles)]
+    claims = [dataclasses.replace(c, frame=(frames or {}).get(c.quote, c.frame)) for c in extract(articles, settings)]
     references, uses = {}, []
     for name in sorted(sources_needed(claims, vocabulary)):
         source = registry[name]

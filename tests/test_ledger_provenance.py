@@ -35,11 +35,15 @@ def casualties() -> Reference:
     return Reference("gaza_casualties_daily", "casualties", frame, "a" * 64, "report_date", 1)
 
 
+KILLED_WINDOW = 'reported_field = "killed_cum"  # empty on the days the count was not reported\nwindow_days = '
+KIND_DEFAULTS = "[checks.value_at_date]\nwindow_days = "
+
+
 def _vocabulary_with(tmp_path, old: str, new: str):
     text = METRICS.read_text()
-    assert old in text
+    assert text.count(old) == 1
     path = tmp_path / "metrics.toml"
-    path.write_text(text.replace(old, new, 1))  # the first metric that has it: people killed in Gaza
+    path.write_text(text.replace(old, new))
     return load_vocabulary(path)
 
 
@@ -55,9 +59,23 @@ def test_a_metrics_window_is_in_the_fingerprint_of_its_results_only(tmp_path, ca
     today = _fingerprints(load_vocabulary(), references)
     assert set(today) == {"killed", "injured"}
     assert _fingerprints(load_vocabulary(), references) == today  # the same inputs: nothing new to learn
-    wider = _fingerprints(_vocabulary_with(tmp_path, "window_days = 7", "window_days = 3"), references)
+    wider = _fingerprints(_vocabulary_with(tmp_path, f"{KILLED_WINDOW}7", f"{KILLED_WINDOW}3"), references)
     assert wider["killed"] != today["killed"]
     assert wider["injured"] == today["injured"]
+
+
+def test_a_kinds_default_parameters_are_in_the_fingerprint_of_the_results_that_use_them(tmp_path, casualties):
+    """A metric that sets no window of its own is decided with its kind's [checks.<kind>] default: changing the
+    default changes its results' fingerprints, and not those of a metric that sets its own."""
+    references = {"gaza_casualties_daily": casualties}
+    own = _vocabulary_with(tmp_path, f"{KILLED_WINDOW}7\n", 'reported_field = "killed_cum"\n')  # killed: default
+    today = _fingerprints(own, references)
+    (tmp_path / "other").mkdir()
+    text = (tmp_path / "metrics.toml").read_text().replace(f"{KIND_DEFAULTS}7", f"{KIND_DEFAULTS}3")
+    (tmp_path / "other" / "metrics.toml").write_text(text)
+    wider = _fingerprints(load_vocabulary(tmp_path / "other" / "metrics.toml"), references)
+    assert wider["killed"] != today["killed"]
+    assert wider["injured"] == today["injured"]  # its entry says window_days = 7 itself
 
 
 def test_the_runs_basis_is_in_every_fingerprint(casualties):
@@ -71,7 +89,7 @@ def test_the_runs_basis_is_in_every_fingerprint(casualties):
 
 def test_parameters_and_basis_are_recorded_and_the_chart_reads_them(tmp_path, casualties):
     ledger_url = f"sqlite:///{tmp_path / 'ledger.db'}"
-    vocabulary = _vocabulary_with(tmp_path, "window_days = 7", "window_days = 3")
+    vocabulary = _vocabulary_with(tmp_path, f"{KILLED_WINDOW}7", f"{KILLED_WINDOW}3")
     claims = extract_claims(ARTICLE, vocabulary)
     results = check_claims(claims, {"gaza_casualties_daily": casualties}, vocabulary)
     now = datetime.now(timezone.utc)

@@ -98,6 +98,11 @@ CASES = [
      date(2025, 2, 8), "15 months", "pass", None),
     ("In January, a UN official said that after 12 months of war in Gaza most buildings had been damaged.",
      date(2025, 2, 8), "12 months", "fail", "the time the sentence names"),
+    # ... and so is a qualified one: open on one side, it holds when it meets that span
+    ("In January, a UN official said that after more than 15 months of war in Gaza most buildings had been damaged.",
+     date(2025, 2, 8), "more than 15 months", "pass", "(more than: above, not equal)"),
+    ("In January, a UN official said that after fewer than 14 months of war in Gaza most buildings had been damaged.",
+     date(2025, 2, 8), "fewer than 14 months", "fail", "the time the sentence names"),
     # ... but a month that names the start is not when it held (the clause's own period keeps it unchecked)
     ("The war in Gaza, which began in October 2023, has lasted 12 months.", date(2025, 2, 8), "12 months",
      "unverifiable", None),

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date
 
-from claimledger.checks import daily, population  # noqa: F401  they register their check kinds in CHECKS
-from claimledger.checks.kinds import CHECKS, unverifiable
+from claimledger.checks.kind import unverifiable
+from claimledger.checks.kinds import KINDS
 from claimledger.checks.model import CheckResult, Reference, Unavailable, Verdict
 from claimledger.claims.matching import Match, match_metric
 from claimledger.claims.model import Claim
@@ -95,9 +95,12 @@ def _checked_with(claim: Claim, params: dict, references: dict[str, Reference | 
         return unverifiable(claim, kind, f"source {source} was not loaded for this run")
     if isinstance(reference, Unavailable):
         return unverifiable(claim, kind, f"source {source} unavailable: {reference.reason}")
-    if kind not in CHECKS:
-        raise ValueError(f"metric {claim.metric!r} names unknown check {kind!r} (known: {', '.join(sorted(CHECKS))})")
-    return _no_accusation_without_evidence(claim, params, CHECKS[kind](claim, params, reference, when))
+    if kind not in KINDS:
+        raise ValueError(f"metric {claim.metric!r} names unknown check {kind!r} (known: {', '.join(sorted(KINDS))})")
+    if missing := KINDS[kind].missing(params):
+        raise ValueError(f"metric {claim.metric!r}: check {kind!r} needs {', '.join(missing)} (in the metric's entry "
+                         f"or metrics.toml's [checks.{kind}])")
+    return _no_accusation_without_evidence(claim, params, KINDS[kind].check(claim, params, reference, when))
 
 
 def _no_accusation_without_evidence(claim: Claim, params: dict, result: CheckResult) -> CheckResult:

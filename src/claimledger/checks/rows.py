@@ -44,13 +44,18 @@ def rows(ref: Reference) -> Rows:
 
 
 def _build(ref: Reference) -> Rows:
-    records = [{k: _plain(v) for k, v in record.items()} for record in ref.frame.to_dict("records")]
+    records = plain_records(ref.frame)
     if ref.date_column is None:
         return Rows(tuple(records), ())
     dated = [(r[ref.date_column], i, r) for i, r in enumerate(records) if isinstance(r.get(ref.date_column), date)]
     dated.sort(key=lambda item: (item[0], item[1]))
     lag = timedelta(days=ref.publication_lag_days)
     return Rows(tuple(r for _, _, r in dated), tuple(d + lag for d, _, _ in dated), tuple(d for d, _, _ in dated))
+
+
+def plain_records(frame: pd.DataFrame) -> list[Record]:
+    """A table's rows as plain Python records (dates as dates, missing values as None)."""
+    return [{k: _plain(v) for k, v in record.items()} for record in frame.to_dict("records")]
 
 
 def _plain(value: Any) -> Any:

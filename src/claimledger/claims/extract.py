@@ -166,7 +166,7 @@ def _with_share_base(claim: Claim, reading: _Reading, base: Claim | None, vocabu
     if claim.unit != "percent" or base is None:
         return claim
     rule = vocabulary.metrics.get(claim.metric or "")
-    wants_base = rule is not None and rule.check.get("check") == "share_at_date"
+    wants_base = rule is not None and bool(rule.check.get("divides_a_count"))
     if not (wants_base or _SHARE_OF_BASE.match(reading.after)):
         return claim
     return replace(claim, share_base=base.quote)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
 from claimledger.claims.model import DURATION_UNITS
 from claimledger.claims.wordlists import word_list
@@ -69,12 +69,14 @@ def find_qualifier(before: str, after: str) -> QualifierMatch:
 
 @dataclass(frozen=True)
 class Interval:
-    """The values of the reference that would make a claim true; None is an open end."""
+    """The values of the reference that would make a claim true; None is an open end. `rule` names the rule of
+    DESIGN.md's table that made it ("more than: above, not equal"), for the explanation and the ledger."""
 
     low: float | None
     high: float | None
     low_inclusive: bool = True
     high_inclusive: bool = True
+    rule: str = field(default="", compare=False)
 
     def contains(self, value: float) -> bool:
         if self.low is not None and (value < self.low or (value == self.low and not self.low_inclusive)):
@@ -91,13 +93,14 @@ class Interval:
             return False
         return True
 
-    def widened(self, by: float) -> "Interval":
-        """The interval grown by `by` on each closed end (a poll's margin of error)."""
+    def widened(self, by: float, rule: str) -> "Interval":
+        """The interval grown by `by` on each closed end (a poll's margin of error), made by `rule`."""
         return Interval(
             None if self.low is None else self.low - by,
             None if self.high is None else self.high + by,
             self.low_inclusive,
             self.high_inclusive,
+            rule,
         )
 
     def distance(self, value: float) -> float:
@@ -135,8 +138,42 @@ def counts_whole_units(value: float, unit: str, form: str) -> bool:
     return unit in DURATION_UNITS and float(value).is_integer() and form not in ("round", "words")
 
 
+_QUALIFIER_RULES = {
+    "more_than": "more than: above, not equal",
+    "at_least": "at least: equal or above",
+    "fewer_than": "fewer than: below, not equal",
+    "at_most": "at most: equal or below",
+    "nearly": f"nearly: {NEARLY_LOW:.0%} to {NEARLY_HIGH:.0%} of it",
+    "about": f"about: within {ABOUT_RELATIVE:.0%}",
+    "range": "a range: from its low figure to its high one",
+}
+
+
+def interval_rule(value: float, qualifier: str, unit: str, form: str) -> str:
+    """The rule of DESIGN.md's table that sets a figure's interval, in words: the branch interval_for takes."""
+    if qualifier in _QUALIFIER_RULES:
+        return _QUALIFIER_RULES[qualifier]
+    if unit == "percent":
+        if form == "fraction":
+            return f"verbal fraction: {VERBAL_SHARE_POINTS:g} points"
+        return f"stated percent: {STATED_PERCENT_POINTS:g} points"
+    if unit == "percent_change":
+        return f"a change: within {CHANGE_RELATIVE:.0%} of it"
+    if counts_whole_units(value, unit, form):
+        return "whole units: completed, or rounded to the nearest"
+    if form in ("round", "words"):
+        return f"round figure: half a unit of its last significant digit, else within {ABOUT_RELATIVE:.0%}"
+    return f"exact figure: within {EXACT_RELATIVE:.0%}"
+
+
 def interval_for(value: float, qualifier: str, unit: str, form: str, significant_unit: float) -> Interval:
-    """The interval a figure commits to, given its qualifier, unit and the form it was written in."""
+    """The interval a figure commits to, given its qualifier, unit and the form it was written in; it names the
+    rule that made it."""
+    return replace(_interval(value, qualifier, unit, form, significant_unit),
+                   rule=interval_rule(value, qualifier, unit, form))
+
+
+def _interval(value: float, qualifier: str, unit: str, form: str, significant_unit: float) -> Interval:
     if qualifier == "more_than":
         return Interval(value, None, low_inclusive=False)
     if qualifier == "at_least":

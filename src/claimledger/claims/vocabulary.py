@@ -125,6 +125,7 @@ def parse_vocabulary(document: dict, origin: str) -> Vocabulary:
              if isinstance(entry, dict) and entry.get("home")}
     if unknown := sorted(h for h in homes.values() if h not in places):
         raise ValueError(f"{origin}: [groups] name homes {unknown} not in [places]")
+    defaults = document.get("checks", {})  # [checks.<kind>]: parameters every metric of that kind starts from
     metrics: dict[str, MetricRule] = {}
     for name, entry in document.get("metrics", {}).items():
         where = f"{origin}: metric {name!r}"
@@ -157,7 +158,7 @@ def parse_vocabulary(document: dict, origin: str) -> Vocabulary:
             attribution_not=_listed(entry, "attribution_not", phrases, where, lemmatise=False),
             requires=tuple(tuple(_lemma_phrase(w) for w in _listed({"g": g}, "g", phrases, where, False))
                            for g in requires),
-            check={k: v for k, v in entry.items() if k not in _RULE_KEYS},
+            check={**defaults.get(entry["check"], {}), **{k: v for k, v in entry.items() if k not in _RULE_KEYS}},
         )
     consistency = []
     for entry in document.get("consistency", []):

@@ -11,6 +11,9 @@ import altair as alt
 import pandas
 import vl_convert
 
+from claimledger.checks.kind import Plot, Table
+from claimledger.checks.kinds import KINDS
+from claimledger.checks.rows import plain_records
 from claimledger.claims.vocabulary import load_vocabulary
 from claimledger.dashboard.display import day, interval
 from claimledger.ledger.rows import RecordedClaim, RecordedResult
@@ -34,22 +37,38 @@ class Chart:
 
 def claim_chart(claim: RecordedClaim, result: RecordedResult, article_date: date | None,
                 settings: Settings) -> Chart:
-    """The chart that best shows one check of a claim, chosen by the kind of check."""
-    kind, source = result.check_kind, result.source
-    if kind == "internal_consistency":
-        return Chart(None, "No chart: this check holds the article's own figures against each other.")
-    if source is None or result.verdict == "unverifiable" and result.observed is None:
+    """The chart of one check of a claim: its check kind says which rows to plot and how (checks/kind.py's Plot),
+    this module reads the rows and draws the plot's mark."""
+    if result.source is None or result.verdict == "unverifiable" and result.observed is None:
         return Chart(None, "No chart: no reference data was compared for this check.")
-    if kind in ("value_at_date", "share_at_date"):
-        return _daily_series(claim, result, article_date, settings)
-    if kind == "poll":
-        return _dated_points(claim, result, article_date, settings)
-    if kind == "count_entities":
-        return _running_count(claim, result, article_date, settings)
-    if kind in ("annual_value", "annual_change"):
-        return _annual_bars(claim, result)
-    return Chart(None, f"No chart: a {kind.replace('_', ' ')} check rests on the single figure in the evidence "
-                       "table below.")
+    kind = KINDS.get(result.check_kind)
+    if kind is None or kind.chart_rows is None:
+        why = kind.no_chart() if kind else f"no check kind {result.check_kind!r} draws this result"
+        return Chart(None, f"No chart: {why}.")
+    params = check_parameters(claim, result)
+    source = load_registry(settings.registry_path).get(result.source)
+    if params is None or source is None:
+        return Chart(None, "No chart: neither the result nor today's vocabulary and registry say what to draw.")
+    table = Table(source.name, source.title, source.date_column)
+    if kind.chart_rows == "around":
+        if article_date is None or not source.date_column:
+            return Chart(None, "No chart: the article has no date, or the source no dates, to centre the series on.")
+        try:
+            records = _rows_around(settings, result, source.date_column, article_date)
+        except (RegistryError, SnapshotError, LoadError, KeyError) as exc:
+            return Chart(None, f"No chart: the snapshot this verdict cites cannot be read ({exc}).")
+    else:
+        records = result.evidence_rows()
+    plot = kind.plot(params, claim.as_dict(), records, table)
+    if not plot.points:
+        return Chart(None, f"No chart: {plot.empty}.")
+    caption = plot.caption + (f" Drawn {DAYS_AROUND} days either side of the article date."
+                              if kind.chart_rows == "around" else "")
+    if plot.mark == "bars":
+        return Chart(render(_bars(plot)), caption)
+    chart = _layers([{"date": day(when), "value": value} for when, value in plot.points], claim, result, article_date,
+                    plot.title, mark=plot.mark)
+    return Chart(render(chart), f"{caption} {_legend(claim, article_date)}")
 
 
 def check_parameters(claim: RecordedClaim, result: RecordedResult) -> dict | None:
@@ -61,93 +80,29 @@ def check_parameters(claim: RecordedClaim, result: RecordedResult) -> dict | Non
     return {**rule.check, "label": rule.label} if rule else None
 
 
-def _daily_series(claim: RecordedClaim, result: RecordedResult, article_date: date | None,
-                  settings: Settings) -> Chart:
-    check = check_parameters(claim, result)
-    if check is None or article_date is None:
-        return Chart(None, "No chart: the claim has no metric or the article no date to centre the series on.")
-    try:
-        source, frame = snapshot_frame(settings, result.source or "", result.snapshot_sha256 or "")
-    except (RegistryError, SnapshotError, LoadError, KeyError) as exc:
-        return Chart(None, f"No chart: the snapshot this verdict cites cannot be read ({exc}).")
-    dates = pandas.to_datetime(frame[source.date_column])
+def _rows_around(settings: Settings, result: RecordedResult, date_column: str, article_date: date) -> list[dict]:
+    """The rows of the snapshot the verdict cites dated within DAYS_AROUND days of the article."""
+    _, frame = snapshot_frame(settings, result.source or "", result.snapshot_sha256 or "")
+    dates = pandas.to_datetime(frame[date_column])
     near = frame[(dates >= pandas.Timestamp(article_date - timedelta(days=DAYS_AROUND)))
-                 & (dates <= pandas.Timestamp(article_date + timedelta(days=DAYS_AROUND)))]
-    if "field" in check:
-        values = near[check["field"]]
-        described = f"{check['field']}"
-    else:
-        parts, total = list(check["numerator"]), check["denominator"]
-        values = near[parts].sum(axis=1, min_count=len(parts)) / near[total] * 100
-        described = f"({' + '.join(parts)}) / {total}, in percent"
-    points = [{"date": day(d), "value": float(v)}
-              for d, v in zip(pandas.to_datetime(near[source.date_column]), values) if pandas.notna(v)]
-    if not points:
-        return Chart(None, f"No chart: {source.name} has no values within {DAYS_AROUND} days of {article_date}.")
-    svg = render(_layers(points, claim, result, article_date, check["label"], line=True))
-    return Chart(svg, f"{source.title}: {described}, {DAYS_AROUND} days either side of the article date. "
-                      + _legend(claim, article_date))
+                 & (dates <= pandas.Timestamp(article_date + timedelta(days=DAYS_AROUND)))].copy()
+    near[date_column] = pandas.to_datetime(near[date_column])
+    return plain_records(near)
 
 
-def _dated_points(claim: RecordedClaim, result: RecordedResult, article_date: date | None,
-                  settings: Settings) -> Chart:
-    check = check_parameters(claim, result)
-    registry = load_registry(settings.registry_path)
-    source = registry.get(result.source or "")
-    field = check.get("field") if check else None
-    rows = result.evidence_rows()
-    if source is None or not source.date_column or field is None:
-        return Chart(None, "No chart: the evidence rows have no dates to plot.")
-    points = [{"date": day(r.get(source.date_column)), "value": float(r[field])}
-              for r in rows if r.get(field) is not None and r.get(source.date_column)]
-    if not points:
-        return Chart(None, "No chart: the evidence rows hold no values to plot.")
-    svg = render(_layers(points, claim, result, article_date, check["label"], line=False))
-    return Chart(svg, f"Each dot is a published figure from {source.title}. " + _legend(claim, article_date))
-
-
-def _running_count(claim: RecordedClaim, result: RecordedResult, article_date: date | None,
-                  settings: Settings) -> Chart:
-    source = load_registry(settings.registry_path).get(result.source or "")
-    check = check_parameters(claim, result)
-    column = check.get("entity_column") if check else None
-    if source is None or not source.date_column or column is None:
-        return Chart(None, "No chart: the evidence rows have no dates or names to count.")
-    rows = sorted((r for r in result.evidence_rows() if r.get(source.date_column) and r.get(column) is not None),
-                  key=lambda r: str(r[source.date_column]))
-    points, seen = [], set()
-    for row in rows:  # the check counts distinct names: a second action by the same country adds nothing
-        if row[column] not in seen:
-            seen.add(row[column])
-            points.append({"date": day(row[source.date_column]), "value": float(len(seen))})
-    if not points:
-        return Chart(None, "No chart: the evidence rows have no dates to count along.")
-    counted = claim.counted or f"distinct {column} values"
-    svg = render(_layers(points, claim, result, article_date, f"{counted} listed so far", line=True, step=True))
-    return Chart(svg, f"{counted.capitalize()} listed in {source.name} by each date (each {column} counted once). "
-                      + _legend(claim, article_date))
-
-
-def _annual_bars(claim: RecordedClaim, result: RecordedResult) -> Chart:
-    check = check_parameters(claim, result)
-    field = check.get("field") if check else None
-    period = (check.get("period_column") if check else None) or "year"
-    bars = [{"year": str(r[period]), "value": float(r[field])}
-            for r in result.evidence_rows() if field and r.get(field) is not None and r.get(period) is not None]
-    if not bars:
-        return Chart(None, "No chart: the evidence rows hold no yearly values.")
-    chart = alt.Chart(alt.Data(values=bars)).mark_bar(color=LINE_COLOR, size=48).encode(
+def _bars(plot: Plot):
+    """Values by year, as bars."""
+    bars = [{"year": str(year), "value": value} for year, value in plot.points]
+    return alt.Chart(alt.Data(values=bars)).mark_bar(color=LINE_COLOR, size=48).encode(
         x=alt.X("year:O", title=None, axis=alt.Axis(labelAngle=0)),
         y=alt.Y("value:Q", title=None, axis=alt.Axis(format=",~r")),
-    ).properties(width=WIDTH // 2, height=HEIGHT, title=_title(check["label"]))
-    note = (" The claim is a change between years, so it is not drawn as a band."
-            if claim.unit == "percent_change" else "")
-    return Chart(render(chart), f"The yearly values the verdict compares.{note}")
+    ).properties(width=WIDTH // 2, height=HEIGHT, title=_title(plot.title))
 
 
 def _layers(points: list[dict], claim: RecordedClaim, result: RecordedResult, article_date: date | None, title: str,
-            *, line: bool, step: bool = False):
-    """The series (line or dots), the claim's interval as a band, the article date as a rule, the value used."""
+            *, mark: str):
+    """The series (a line, steps or dots), the claim's interval as a band, the article date as a rule, the value
+    used."""
     values = [p["value"] for p in points]
     if result.observed is not None:
         values.append(float(result.observed))
@@ -165,11 +120,11 @@ def _layers(points: list[dict], claim: RecordedClaim, result: RecordedResult, ar
     layers = [alt.Chart(alt.Data(values=[band])).mark_rect(color=BAND_COLOR, opacity=0.18, clip=True).encode(
         y=alt.Y("low:Q", scale=alt.Scale(domain=domain, nice=False, zero=False)), y2="high:Q")]
     series = alt.Chart(alt.Data(values=points))
-    if line:
-        layers.append(series.mark_line(color=LINE_COLOR, interpolate="step-after" if step else "linear",
-                                       point=len(points) <= 40).encode(x=x, y=y))
-    else:
+    if mark == "dots":
         layers.append(series.mark_point(color=LINE_COLOR, filled=True, size=60).encode(x=x, y=y))
+    else:
+        layers.append(series.mark_line(color=LINE_COLOR, interpolate="step-after" if mark == "steps" else "linear",
+                                       point=len(points) <= 40).encode(x=x, y=y))
     if article_date is not None:
         marker = alt.Data(values=[{"date": article_date.isoformat(), "label": f"article {article_date}"}])
         layers.append(alt.Chart(marker).mark_rule(color=MARK_COLOR, strokeDash=[5, 4], strokeWidth=1.5)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime, timezone
 from urllib.parse import unquote, urlsplit
 
-from claimledger.checks.kinds import fmt
+from claimledger.checks.kind import fmt
 from claimledger.checks.model import Verdict
 from claimledger.claims.qualifiers import Interval
 

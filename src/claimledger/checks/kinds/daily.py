@@ -4,16 +4,18 @@ article's own date, as DESIGN.md's "Time" says reporters quote them: the same da
 
 from __future__ import annotations
 
+from abc import abstractmethod
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any, Callable
 
-from claimledger.checks.kinds import check_kind, claimed, fmt, result, unverifiable, verdict_line, tolerance_of
+from claimledger.checks.kind import (
+    CheckKind, Observation, Params, Plot, Table, check_kind, claimed, fmt, judged, unverifiable,
+)
 from claimledger.checks.model import CheckResult, Reference, Verdict
-from claimledger.checks.rows import citation, evidence, record_date, rows
+from claimledger.checks.rows import Record, citation, evidence, record_date, rows
 from claimledger.claims.model import Claim
-
-DEFAULT_WINDOW_DAYS = 7
 
 
 @dataclass(frozen=True)
@@ -36,8 +38,8 @@ class _Window:
     reports: tuple[_Report, ...]
 
 
-def _window(params: dict, ref: Reference, as_of: date, columns: list[str]) -> _Window:
-    days = int(params.get("window_days", DEFAULT_WINDOW_DAYS))
+def _window(params: Params, ref: Reference, as_of: date, columns: list[str]) -> _Window:
+    days = int(params["window_days"])
     return ref.memo(("window", as_of, tuple(columns), days), lambda: _find_window(ref, as_of, columns, days))
 
 
@@ -75,28 +77,57 @@ def _decide(claim: Claim, ref: Reference, kind: str, window: _Window, observe: C
     else:
         report, value = min(observed, key=lambda rv: (interval.distance(rv[1]), -rv[0].when.toordinal()))
         text = f"{describe(report, value)}, the nearest of {count} (from {fmt(min(values))} to {fmt(max(values))})"
-    holds = bool(fitting)
-    return result(claim, kind, ref, holds=holds, observed=value, when=report.when,
-                  explanation=verdict_line(text, claim, interval, holds, ref), tolerance=tolerance_of(claim),
-                  evidence=report.evidence, citation=report.citation)
+    return judged(claim, kind, ref, Observation(value, report.when, text, report.evidence, report.citation), interval)
 
 
-@check_kind("value_at_date")
-def value_at_date(claim: Claim, params: dict, ref: Reference, as_of: date) -> CheckResult:
+class _Daily(CheckKind):
+    """What both daily kinds share: their window, and their chart, the series drawn around the article's date."""
+
+    chart_rows = "around"
+
+    def plot(self, params: Params, claim: Mapping[str, Any], records: list[Record], table: Table) -> Plot:
+        dated = table.date_column
+        points = tuple((r[dated], value) for r in records
+                       if dated and r.get(dated) is not None and (value := self.value(params, r)) is not None)
+        return Plot("line", points, params["label"], f"{table.title}: {self.plotted(params)}.",
+                    empty=f"{table.name} has no values near the article's date")
+
+    @abstractmethod
+    def value(self, params: Params, row: Mapping[str, Any]) -> float | None:
+        """The value the kind compares, from one row (None when the row lacks it)."""
+
+    @abstractmethod
+    def plotted(self, params: Params) -> str:
+        """What the chart's line is, in words."""
+
+
+@check_kind
+class ValueAtDate(_Daily):
     """A running total (killed, injured) against every report of the window ending on the article's date.
 
     `reported_field`, when the metric names one, is the column that holds a value only on the days the count was
     actually reported (`field` is then the series with the other days filled in): a figure no filled-in value fits
     is no evidence of error while a real report of that day may have said it."""
-    field, label = params["field"], params.get("label", claim.metric)
-    window = _window(params, ref, as_of, [field])
-    decided = _decide(claim, ref, "value_at_date", window, lambda r: r.values[field],
-                      lambda r, v: f"{fmt(v)} {label} in the report of {r.when}")
-    reported = params.get("reported_field")
-    if decided.verdict != Verdict.FAIL or not reported:
-        return decided
-    why = _filled_in(claim, ref, window, field, reported, label)
-    return unverifiable(claim, "value_at_date", why, ref) if why else decided
+
+    name = "value_at_date"
+    requires = ("field", "window_days")
+
+    def check(self, claim: Claim, params: Params, ref: Reference, as_of: date) -> CheckResult:
+        field, label = params["field"], params["label"]
+        window = _window(params, ref, as_of, [field])
+        decided = _decide(claim, ref, self.name, window, lambda r: r.values[field],
+                          lambda r, v: f"{fmt(v)} {label} in the report of {r.when}")
+        reported = params.get("reported_field")
+        if decided.verdict != Verdict.FAIL or not reported:
+            return decided
+        why = _filled_in(claim, ref, window, field, reported, label)
+        return unverifiable(claim, self.name, why, ref) if why else decided
+
+    def value(self, params: Params, row: Mapping[str, Any]) -> float | None:
+        return None if row.get(params["field"]) is None else float(row[params["field"]])
+
+    def plotted(self, params: Params) -> str:
+        return str(params["field"])
 
 
 def _filled_in(claim: Claim, ref: Reference, window: _Window, field: str, reported: str, label: str) -> str | None:
@@ -126,18 +157,29 @@ def _filled_in(claim: Claim, ref: Reference, window: _Window, field: str, report
     return None
 
 
-@check_kind("share_at_date")
-def share_at_date(claim: Claim, params: dict, ref: Reference, as_of: date) -> CheckResult:
-    """A share ("two-thirds of them women and children") against part / total on each report of the window."""
-    parts, total, label = list(params["numerator"]), params["denominator"], params.get("label", claim.metric)
-    window = _window(params, ref, as_of, [*parts, total])
+@check_kind
+class ShareAtDate(_Daily):
+    """A share ("two-thirds of them women and children") against numerator / denominator on each report of the
+    window: the numerator the sum of its columns, compared unrounded (rounding moves verdicts)."""
 
-    def share(r: _Report) -> float | None:
-        # compared unrounded: rounding moves verdicts
-        return 100 * sum(r.values[p] for p in parts) / r.values[total] if r.values[total] > 0 else None
+    name = "share_at_date"
+    requires = ("numerator", "denominator", "window_days")
 
-    def describe(r: _Report, value: float) -> str:
-        return (f"{fmt(value)}% ({label}) in the report of {r.when} "
-                f"({' + '.join(fmt(r.values[p]) for p in parts)} of {fmt(r.values[total])})")
+    def check(self, claim: Claim, params: Params, ref: Reference, as_of: date) -> CheckResult:
+        parts, total, label = list(params["numerator"]), params["denominator"], params["label"]
+        window = _window(params, ref, as_of, [*parts, total])
 
-    return _decide(claim, ref, "share_at_date", window, share, describe)
+        def describe(r: _Report, value: float) -> str:
+            return (f"{fmt(value)}% ({label}) in the report of {r.when} "
+                    f"({' + '.join(fmt(r.values[p]) for p in parts)} of {fmt(r.values[total])})")
+
+        return _decide(claim, ref, self.name, window, lambda r: self.value(params, r.values), describe)
+
+    def value(self, params: Params, row: Mapping[str, Any]) -> float | None:
+        parts, total = list(params["numerator"]), params["denominator"]
+        if any(row.get(c) is None for c in (*parts, total)) or not float(row[total]) > 0:
+            return None
+        return 100 * sum(float(row[p]) for p in parts) / float(row[total])
+
+    def plotted(self, params: Params) -> str:
+        return f"({' + '.join(params['numerator'])}) / {params['denominator']}, in percent"
