@@ -19,6 +19,9 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from claimledger.claims.model import Article, Claim, claim_id
+from claimledger.claims.qualifiers import interval_for
+
 REPO = Path(__file__).resolve().parents[1]
 REGISTRY = REPO / "data" / "sources.toml"
 CASUALTIES_SOURCE = "gaza_casualties_daily"
@@ -36,6 +39,18 @@ def write_article(folder: Path, article_id: str, *sentences: str, published: dat
     path = folder / f"{article_id}.md"
     path.write_text(f"---\n{head}---\n" + "\n\n".join(sentences) + "\n", encoding="utf-8")
     return path
+
+
+def claim(article: Article, quote: str, value: float, *, qualifier: str = "more_than", metric: str | None = "killed",
+          unit: str = "count", form: str = "round") -> Claim:
+    """The claim a ledger test records, built without extraction: `quote` where it first stands in the article's
+    text, with the interval its qualifier gives `value`."""
+    start = article.text.index(quote)
+    interval = interval_for(value, qualifier, unit, form, 1.0)
+    return Claim(id=claim_id(article.id, start, start + len(quote)), article_id=article.id, start=start,
+                 end=start + len(quote), quote=quote, sentence=article.text, value=value, unit=unit,
+                 qualifier=qualifier, low=interval.low, high=interval.high, low_inclusive=interval.low_inclusive,
+                 high_inclusive=interval.high_inclusive, form=form, metric=metric, as_of=article.published)
 
 
 def daily_casualties(killed: dict[str, int], **columns: dict[str, int]) -> list[dict[str, Any]]:
