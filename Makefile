@@ -10,7 +10,7 @@ export DO_NOT_TRACK := 1
 export PREFECT_HOME := $(CURDIR)/.prefect
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run test lint install install-dev clean pg-server
+.PHONY: run test lint golden install install-dev clean pg-server
 
 run: $(VENV)/.installed
 	$(BIN)/claimledger verify seeds/
@@ -22,6 +22,11 @@ test: lint $(CHROMIUM) pg-server
 lint: $(VENV)/.installed-dev
 	$(BIN)/lint-imports --no-cache
 	$(BIN)/ruff check src tests bench flows
+
+# Write tests/golden/seed_verdicts.json anew from what the pipeline gives the seed now (tests/test_golden.py compares
+# them); review the change with `git diff tests/golden/` before committing it.
+golden: $(VENV)/.installed-dev
+	$(BIN)/python tests/golden.py --update
 
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev

@@ -8,6 +8,7 @@ import tomllib
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 from pg import ledger_url, postgres_server  # noqa: F401  (the ledger tests run on SQLite and on PostgreSQL)
 
 REPO = Path(__file__).resolve().parents[1]
@@ -18,6 +19,12 @@ HISTORY = SHARED / "reference" / "techforpalestine" / "history"
 os.environ.setdefault("PREFECT_HOME", str(REPO / ".prefect"))
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("DO_NOT_TRACK", "1")
+
+# Property tests (tests/test_properties.py): 200 generated cases each, no deadline on a busy machine;
+# HYPOTHESIS_PROFILE=deep for a longer search before a release or after changing the number reader.
+settings.register_profile("default", deadline=None, max_examples=200)
+settings.register_profile("deep", deadline=None, max_examples=5000)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 
 @pytest.fixture

@@ -10,15 +10,16 @@ from datetime import date, datetime, timedelta, timezone
 import pytest
 from sqlalchemy import func, select, text
 
+from builders import claim
+
 from claimledger.checks.model import CheckResult
-from claimledger.claims.extract import extract_claims
 from claimledger.claims.model import Article
 from claimledger.ledger import history, schema
 from claimledger.ledger.engine import LedgerError
 from claimledger.ledger.store import LedgerStore, RunRecord, SourceUse
 
 ARTICLE = Article(id="a1", text="In Gaza, more than 52,000 people have been killed.", published=date(2025, 5, 16))
-CLAIMS = extract_claims(ARTICLE)
+CLAIMS = [claim(ARTICLE, "more than 52,000", 52_000)]
 SNAPSHOT_A, SNAPSHOT_B = "a" * 64, "b" * 64
 T0 = datetime(2025, 5, 16, tzinfo=timezone.utc)
 
@@ -38,7 +39,7 @@ def run(run_id: str, *, sha: str = SNAPSHOT_A, verdict: str = "pass", observed: 
                            snapshot_sha256=sha, tolerance="more_than", evidence=({"ext_killed_cum": observed},))
                for c in claims]
     return RunRecord(run_id=run_id, started_at=started, finished_at=started + timedelta(seconds=5),
-                     arguments={"paths": ["seeds"]}, as_of=as_of, articles=[ARTICLE], claims=claims, results=results,
+                     arguments={"paths": ["articles"]}, as_of=as_of, articles=[ARTICLE], claims=claims, results=results,
                      sources=[SourceUse("gaza_casualties_daily", "used", snapshot(sha), ("note",))])
 
 
@@ -111,7 +112,7 @@ def test_verdict_flip_after_a_revised_snapshot(store):
 def test_diff_lists_added_and_removed_claims(store):
     two = Article(id="a2", text="More than 10 countries downgraded ties.", published=date(2025, 5, 16))
     store.record_run(run("r1"))
-    other = run("r2", minutes=5, claims=extract_claims(two))
+    other = run("r2", minutes=5, claims=[claim(two, "More than 10", 10, metric="countries_downgraded_ties")])
     store.record_run(RunRecord(**{**other.__dict__, "articles": [two]}))
     changes = history.diff_runs(store, "r1", "r2")
     assert [a.article_id for a in changes.added] == ["a2"]
@@ -191,7 +192,7 @@ def test_a_recheck_re_asks_the_latest_version_of_each_claim(store):
 
     edited = Article(id="a1", text=ARTICLE.text.replace("52,000", "61,000"), published=ARTICLE.published)
     store.record_run(run("r1"))
-    store.record_run(dataclasses.replace(run("r2", minutes=5), articles=[edited], claims=extract_claims(edited),
+    store.record_run(dataclasses.replace(run("r2", minutes=5), articles=[edited], claims=[claim(edited, "more than 61,000", 61_000)],
                                          results=[]))
     target = RecheckTarget(paths=(), article_ids=("a1",), claim_ids=frozenset(c.id for c in CLAIMS))
     (latest,) = recorded_claims(store, target, load_vocabulary())
@@ -201,4 +202,4 @@ def test_a_recheck_re_asks_the_latest_version_of_each_claim(store):
         read = dict(conn.execute(select(schema.run_articles.c.run_id, schema.run_articles.c.article_sha256)).all())
     assert read["r3"] == read["r2"] != read["r1"]
     with pytest.raises(LedgerError, match="article.s. elsewhere that this run did not read"):
-        store.record_run(run("r4", claims=extract_claims(Article(id="elsewhere", text=ARTICLE.text)), minutes=15))
+        store.record_run(run("r4", claims=[claim(Article(id="elsewhere", text=ARTICLE.text), "more than 52,000", 52_000)], minutes=15))

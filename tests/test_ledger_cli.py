@@ -1,4 +1,4 @@
-"""`claimledger ledger list|show|diff|export` over a real history: the seed checked, then checked again after the
+"""`claimledger ledger list|show|diff|export` over a real history: an article checked, then checked again after the
 casualty series was revised so that "More than 52,000" no longer holds. On SQLite and on PostgreSQL."""
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ import dataclasses
 import io
 import json
 import re
-import shutil
+from datetime import date, timedelta
 from pathlib import Path
 
 import pandas as pd
@@ -15,46 +15,40 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from conftest import CASUALTIES, REPO
-from ledger_writer import many_claims_article, small_run, verify
+from builders import daily_casualties, hostage_deal_poll, point_source_at, small_project, write_article
+from conftest import REPO
+from ledger_writer import many_claims_article, small_run
 
+from claimledger import pipeline
 from claimledger.cli import app
 from claimledger.ledger import history
 from claimledger.cli.ledger import ledger_app
 from claimledger.ledger.store import LedgerStore
+from claimledger.settings import Settings
 
 README = (REPO / "README.md").read_text(encoding="utf-8")
-CAP = 51_900  # the revision: no more than this many killed up to the article's date
-
-
-def revised_casualties(folder: Path) -> Path:
-    """The shared series with killed counts up to 2025-05-16 capped at CAP (still non-decreasing: it passes its suite)."""
-    rows = json.loads(CASUALTIES.read_text())
-    for row in rows:
-        if row["report_date"] <= "2025-05-16":
-            for field in ("killed_cum", "ext_killed_cum"):
-                if field in row:
-                    row[field] = min(row[field], CAP)
-    path = folder / "casualties_revised.json"
-    path.write_text(json.dumps(rows))
-    return path
+# A month of daily reports below 52,000, then the report of 2025-05-15, the only one in the article's window; the
+# revision corrects that one report (one day in 39: a correction the series' changes suite lets through).
+PUBLISHED = {(date(2025, 4, 1) + timedelta(days=n)).isoformat(): 50_000 + 40 * n for n in range(38)} | {
+    "2025-05-15": 53_010}
+REVISED = PUBLISHED | {"2025-05-15": 51_900}
+SENTENCES = ("More than 52,000 people have been killed in Gaza.",
+             "In January, 69 percent of Israelis backed a deal to release the hostages.")
 
 
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
 def flipped(request, tmp_path_factory):
-    """Two runs of the seed: against the published series, then against the revised one. The ledger, the run ids.
-
-    Module-scoped (the tests only read it), so the project folder is made here as conftest's `project` makes it.
-    """
-    home = tmp_path_factory.mktemp("project")
-    (home / "data").mkdir()
-    shutil.copy(REPO / "data" / "sources.toml", home / "data" / "sources.toml")
-    for folder in ("data/reference", "expectations", "seeds"):
-        shutil.copytree(REPO / folder, home / folder)
+    """Two runs of one article: against the published series, then against the revised one (the poll table the
+    same). The ledger, the run ids."""
+    home = small_project(tmp_path_factory.mktemp("flipped"), casualties=daily_casualties(PUBLISHED),
+                         tables={"israel_polls_hostage_deal": [hostage_deal_poll("p-2025-01", "2025-01-20", 69, 21)]})
+    write_article(home / "articles", "toll", *SENTENCES)
     url = (f"sqlite:///{home / 'ledger.db'}" if request.param == "sqlite"
            else request.getfixturevalue("postgres_server").create_database())
-    (run_a,) = verify(str(home), url, str(CASUALTIES))
-    (run_b,) = verify(str(home), url, str(revised_casualties(home)))
+    verify = pipeline.VerifyRequest(paths=(str(home / "articles"),))
+    run_a = pipeline.verify(verify, Settings(home=home, ledger=url)).run_id
+    point_source_at(home, "gaza_casualties_daily", daily_casualties(REVISED))
+    run_b = pipeline.verify(verify, Settings(home=home, ledger=url)).run_id
     return url, run_a, run_b
 
 
@@ -68,7 +62,7 @@ def test_revised_snapshot_flips_the_verdict(flipped):
     with LedgerStore(url) as store:
         changes = history.diff_runs(store, run_a, run_b)
         flips = {f.quote: (f.verdict_a, f.verdict_b) for f in changes.flipped}
-        assert flips["More than 52,000"] == ("pass", "fail")
+        assert flips == {"More than 52,000": ("pass", "fail")}  # the poll's verdict stands
         assert changes.added == changes.removed == []
         (flip,) = [f for f in changes.flipped if f.quote == "More than 52,000"]
         assert flip.snapshot_a != flip.snapshot_b
@@ -86,7 +80,7 @@ def test_ledger_diff_names_the_flipped_claim(flipped):
     assert (flips["More than 52,000"]["verdict_a"], flips["More than 52,000"]["verdict_b"]) == ("pass", "fail")
 
     table = ledger("diff", "--ledger", url)
-    assert "More than 52,000" in table.stdout and re.search(r"\d+ flipped, 0 added, 0 removed", table.stdout)
+    assert "More than 52,000" in table.stdout and "1 flipped, 0 added, 0 removed" in table.stdout
 
 
 def test_ledger_list_and_show(flipped):
@@ -94,7 +88,7 @@ def test_ledger_list_and_show(flipped):
     runs = json.loads(ledger("list", "--ledger", url, "--format", "json").stdout)
     assert [r["id"] for r in runs] == [run_b, run_a]
     assert all(r["status"] == "completed" and sum(r["verdicts"].values()) == r["results"] for r in runs)
-    assert {s["source"] for s in runs[0]["sources"]} >= {"gaza_casualties_daily"}
+    assert {s["source"] for s in runs[0]["sources"]} == {"gaza_casualties_daily", "israel_polls_hostage_deal"}
     assert run_b[:8] in ledger("list", "--ledger", url, "--limit", "1").stdout
 
     with LedgerStore(url) as store:

@@ -20,13 +20,28 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from conftest import CASUALTIES
+from builders import daily_casualties, small_project, write_article
 from ledger_writer import PAUSE_BEFORE_COMMIT
 
 from claimledger.ledger import schema
 from claimledger.ledger.store import LedgerStore
 
 WRITER = Path(__file__).with_name("ledger_writer.py")
+SENTENCES = ("More than 52,000 people have been killed in Gaza, two-thirds of them women and children.",
+             "More than 100,000 people have been injured in Gaza.")  # three results
+
+
+@pytest.fixture
+def project(tmp_path) -> Path:
+    """A small project: two days of the casualty series, one article of SENTENCES under seeds/ (what the writer
+    verifies)."""
+    home = small_project(tmp_path, casualties=daily_casualties({"2025-05-12": 52_810, "2025-05-15": 53_010}))
+    write_article(home / "seeds", "toll", *SENTENCES)
+    return home
+
+
+def series(project: Path) -> str:
+    return str(project / "data" / "reference" / "gaza_casualties_daily.json")
 
 
 class Writer:
@@ -83,7 +98,7 @@ def count(store: LedgerStore, table) -> int:
 
 
 def test_run_killed_before_commit_leaves_no_trace_and_the_next_run_completes(project, ledger_url):
-    writer = Writer("verify", str(project), ledger_url, str(CASUALTIES), env={PAUSE_BEFORE_COMMIT: "300"})
+    writer = Writer("verify", str(project), ledger_url, series(project), env={PAUSE_BEFORE_COMMIT: "300"})
     try:
         writer.wait_for("paused before commit")
         with LedgerStore(ledger_url) as store:
@@ -97,11 +112,11 @@ def test_run_killed_before_commit_leaves_no_trace_and_the_next_run_completes(pro
             == (0, 0, 0)
         assert store.integrity_problems() == []
 
-    Writer("verify", str(project), ledger_url, str(CASUALTIES), "2").finish()  # the next run, and a rerun
+    Writer("verify", str(project), ledger_url, series(project), "2").finish()  # the next run, and a rerun
     with LedgerStore(ledger_url) as store:
         rerun, first = store.runs()
         assert first["status"] == rerun["status"] == "completed"
-        assert first["results"] == first["new_results"] == rerun["results"] > 5
+        assert first["results"] == first["new_results"] == rerun["results"] == 3
         assert rerun["new_results"] == 0  # same snapshots: the rerun re-confirmed every result, added none
         assert count(store, schema.check_results) == first["results"]
         assert store.integrity_problems() == []

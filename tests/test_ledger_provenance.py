@@ -9,7 +9,8 @@ from datetime import date, datetime, timezone
 import pandas as pd
 import pytest
 
-from conftest import CASUALTIES, REPO
+from builders import daily_casualties, small_project, write_article
+from conftest import REPO
 
 from claimledger import pipeline
 from claimledger.checks.engine import check_claims
@@ -23,14 +24,16 @@ from claimledger.ledger.store import LedgerStore, RunRecord, SourceUse, fingerpr
 from claimledger.settings import Settings
 
 METRICS = REPO / "src" / "claimledger" / "claims" / "metrics.toml"
-ARTICLE = Article(id="toll", published=date(2024, 3, 1), text=(
-    "More than 30,000 Palestinians have been killed in Gaza since October 7, the health ministry said. "
-    "The number of people injured in Gaza has passed 70,000."))
+SENTENCES = ("More than 30,000 Palestinians have been killed in Gaza since October 7, the health ministry said.",
+             "The number of people injured in Gaza has passed 70,000.")
+ARTICLE = Article(id="toll", published=date(2024, 3, 1), text=" ".join(SENTENCES))
+INJURED = {"2024-02-26": 70_215, "2024-02-29": 70_457}
+SERIES = daily_casualties({"2024-02-26": 29_782, "2024-02-29": 30_035}, injured_cum=INJURED, ext_injured_cum=INJURED)
 
 
 @pytest.fixture(scope="module")
 def casualties() -> Reference:
-    frame = pd.read_json(CASUALTIES)
+    frame = pd.DataFrame(SERIES)
     frame["report_date"] = pd.to_datetime(frame["report_date"])
     return Reference("gaza_casualties_daily", "casualties", frame, "a" * 64, "report_date", 1)
 
@@ -111,18 +114,21 @@ def test_parameters_and_basis_are_recorded_and_the_chart_reads_them(tmp_path, ca
     assert check_parameters(claim, older)["window_days"] == 7
 
 
-def test_a_run_records_what_it_decided_with(project, tmp_path):
+def test_a_run_records_what_it_decided_with(tmp_path):
+    project = small_project(tmp_path, casualties=SERIES)
+    write_article(project / "articles", "toll", *SENTENCES, published=ARTICLE.published)
     ledger_url = f"sqlite:///{tmp_path / 'ledger.db'}"
     settings = Settings(home=project, ledger=ledger_url)
-    request = pipeline.VerifyRequest(paths=(str(project / "seeds"),),
-                                     source_overrides=(f"gaza_casualties_daily=file://{CASUALTIES}",))
+    request = pipeline.VerifyRequest(paths=(str(project / "articles"),))
     first = pipeline.verify(request, settings)
+    assert [r.verdict for r in first.results] == ["pass", "pass"]
     with LedgerStore(ledger_url) as store:
         (run,) = store.runs()
         # what it decided with, and beside it what its results were held to before the write
         assert {k: v for k, v in run["basis"].items() if k != "invariants"} == pipeline.run_basis(settings)
         assert run["basis"]["invariants"]["success"] is True
-        assert all(row["parameters"] for row in store.results(first.run_id) if row["metric"])
+        assert [row["parameters"]["field"] for row in store.results(first.run_id)] == ["ext_killed_cum",
+                                                                                        "ext_injured_cum"]
     (project / "expectations" / "claim_checks.json").write_text(
         (project / "expectations" / "claim_checks.json").read_text() + "\n")  # a changed suite
     second = pipeline.verify(request, settings)

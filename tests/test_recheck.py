@@ -7,14 +7,13 @@ Plain calls on a ledger written by the pipeline without Prefect; then `claimledg
 from __future__ import annotations
 
 import json
-import shutil
 import uuid
 from datetime import date, datetime, timedelta, timezone
 
 import pytest
 from typer.testing import CliRunner
 
-from conftest import HISTORY, REPO
+from builders import claim, daily_casualties, hostage_deal_poll, small_project, write_article, write_rows
 
 from claimledger import pipeline
 from claimledger.checks.model import CheckResult
@@ -32,10 +31,14 @@ from claimledger.runs.updates import SourceUpdate, changed_sources
 from claimledger.settings import Settings
 
 VOCABULARY = load_vocabulary()
-CASUALTIES_16 = HISTORY / "casualties_daily.2025-05-16.json"
-SEED = "netanyahu-isolation-deepens"
+TOLL = "toll"  # the one article of the projects below
+SENTENCES = ("More than 52,000 people have been killed in Gaza, two-thirds of them women and children.",
+             "In January, 69 percent of Israelis backed a deal to release the hostages, while only 21 percent opposed.")
 CASUALTY_QUOTES = {"More than 52,000", "two-thirds"}
 POLL_QUOTES = {"69 percent", "21 percent"}
+SERIES = daily_casualties({"2025-05-12": 52_810, "2025-05-15": 53_010})
+TABLES = {"israel_polls_hostage_deal": [hostage_deal_poll("p-2025-01", "2025-01-20", 69, 21)],
+          "palestine_recognitions": [{"country": "Barbados", "date": "2024-04-19", "note": ""}]}
 
 
 # ---- chunks -------------------------------------------------------------------------------------------------------
@@ -95,6 +98,25 @@ def test_merge_overrides_later_wins(earlier, later, expected):
 
 # ---- a ledger written by the pipeline (no Prefect) ----------------------------------------------------------------
 
+def _project(root):
+    """A small project (the casualty series, one poll, a recognition nobody's claim needs) with the article TOLL
+    under seeds/ (the folder verify reads by default), and a copy of the series outside the registry for runs to
+    name with --source."""
+    home = small_project(root, casualties=SERIES, tables=TABLES)
+    write_article(home / "seeds", TOLL, *SENTENCES)
+    write_rows(home / "casualties.json", SERIES)
+    return home
+
+
+@pytest.fixture
+def project(tmp_path):
+    return _project(tmp_path)
+
+
+def _series(home) -> str:
+    return f"file://{home / 'casualties.json'}"
+
+
 def _verify(home, ledger_url: str, casualties: str, as_of: date | None = None) -> str:
     settings = Settings(home=home, ledger=ledger_url)
     request = pipeline.VerifyRequest(paths=(str(home / "seeds"),), as_of=as_of,
@@ -104,15 +126,11 @@ def _verify(home, ledger_url: str, casualties: str, as_of: date | None = None) -
 
 @pytest.fixture(scope="module")
 def verified(tmp_path_factory):
-    """A project whose seed was verified once against the 2025-05-16 casualty series: (home, ledger URL, run id)."""
-    home = tmp_path_factory.mktemp("recheck") / "project"
-    (home / "data").mkdir(parents=True)
-    shutil.copy(REPO / "data" / "sources.toml", home / "data" / "sources.toml")
-    shutil.copytree(REPO / "data" / "reference", home / "data" / "reference")
-    shutil.copytree(REPO / "expectations", home / "expectations")
-    shutil.copytree(REPO / "seeds", home / "seeds")
+    """A small project whose article was verified once, the casualty series named with --source: (home, ledger
+    URL, run id)."""
+    home = _project(tmp_path_factory.mktemp("recheck"))
     ledger_url = f"sqlite:///{home / 'data' / 'ledger.db'}"
-    return home, ledger_url, _verify(home, ledger_url, f"file://{CASUALTIES_16}")
+    return home, ledger_url, _verify(home, ledger_url, _series(home))
 
 
 def _quotes(store, claim_ids) -> set[str]:
@@ -131,7 +149,7 @@ def test_claims_that_depend_on_sources(verified, sources, quotes):
     with LedgerStore(ledger_url) as store:
         found = dependent_claims(store, sources, VOCABULARY)
         assert _quotes(store, found) == quotes
-        assert set(found.values()) <= {SEED}
+        assert set(found.values()) <= {TOLL}
 
 
 def test_a_recheck_reads_the_claims_as_recorded(verified):
@@ -141,7 +159,7 @@ def test_a_recheck_reads_the_claims_as_recorded(verified):
     with LedgerStore(ledger_url) as store:
         depends = dependent_claims(store, ["israel_polls_hostage_deal"], VOCABULARY)
         oppose = next(i for i in depends if extracted[i].metric == "oppose_hostage_deal")
-        target = RecheckTarget(paths=(), article_ids=(SEED,), claim_ids=frozenset({oppose}))
+        target = RecheckTarget(paths=(), article_ids=(TOLL,), claim_ids=frozenset({oppose}))
         recorded = recorded_claims(store, target, VOCABULARY)
     assert {c.metric for c in recorded} == {"support_hostage_deal", "oppose_hostage_deal"}  # the poll pair
     assert all(c == extracted[c.id] for c in recorded)
@@ -164,10 +182,10 @@ def test_recheck_plan_for_a_source_repeats_the_last_run(verified):
         plan = plan_recheck(store, RecheckScope(sources=("gaza_casualties_daily",)), VOCABULARY, home)
         (target,) = plan.targets
         assert plan.skipped == []
-        assert target.article_ids == (SEED,) and target.whole_articles == frozenset()
+        assert target.article_ids == (TOLL,) and target.whole_articles == frozenset()
         assert _quotes(store, target.claim_ids) == CASUALTY_QUOTES
-        assert target.paths == (str(home / "seeds" / f"{SEED}.md"),)
-        assert target.source_overrides == (f"gaza_casualties_daily=file://{CASUALTIES_16}",)  # as last run
+        assert target.paths == (str(home / "seeds" / f"{TOLL}.md"),)
+        assert target.source_overrides == (f"gaza_casualties_daily={_series(home)}",)  # as last run
         assert target.as_of is None
         mirror = plan_recheck(store, RecheckScope(sources=("gaza_casualties_daily",)), VOCABULARY, home,
                               overrides=["gaza_casualties_daily=http://mirror/c.json"])
@@ -177,8 +195,8 @@ def test_recheck_plan_for_a_source_repeats_the_last_run(verified):
 def test_recheck_plan_for_an_article_and_for_a_claim_prefix(verified):
     home, ledger_url, _ = verified
     with LedgerStore(ledger_url) as store:
-        (whole,) = plan_recheck(store, RecheckScope(articles=(SEED,)), VOCABULARY, home).targets
-        assert whole.whole_articles == frozenset({SEED})
+        (whole,) = plan_recheck(store, RecheckScope(articles=(TOLL,)), VOCABULARY, home).targets
+        assert whole.whole_articles == frozenset({TOLL})
         claim_id = next(r["claim_id"] for r in store.results(store.runs()[0]["id"]) if r["quote"] == "two-thirds")
         (one,) = plan_recheck(store, RecheckScope(claims=(claim_id[:6],)), VOCABULARY, home).targets
         assert one.claim_ids == frozenset({claim_id}) and one.whole_articles == frozenset()
@@ -196,12 +214,12 @@ def test_recheck_plan_refuses_unknown_articles_and_claims(verified, scope, messa
 
 def test_recheck_plan_skips_an_article_whose_file_is_gone(project, tmp_path):
     ledger_url = f"sqlite:///{tmp_path / 'ledger.db'}"
-    _verify(project, ledger_url, f"file://{CASUALTIES_16}")
-    (project / "seeds" / f"{SEED}.md").rename(tmp_path / "moved.md")
+    _verify(project, ledger_url, _series(project))
+    (project / "seeds" / f"{TOLL}.md").rename(tmp_path / "moved.md")
     with LedgerStore(ledger_url) as store:
         plan = plan_recheck(store, RecheckScope(sources=("gaza_casualties_daily",)), VOCABULARY, project)
     assert plan.targets == []
-    assert plan.skipped == [f"article {SEED}: its file {project / 'seeds' / SEED}.md is gone; not rechecked"]
+    assert plan.skipped == [f"article {TOLL}: its file {project / 'seeds' / TOLL}.md is gone; not rechecked"]
 
 
 class _Logged(pipeline.PlainSteps):
@@ -222,10 +240,10 @@ def test_the_job_runs_its_steps_in_order_and_a_recheck_reuses_it(project, tmp_pa
     settings = Settings(home=project, ledger=ledger_url)
     steps = _Logged()
     request = pipeline.VerifyRequest(paths=(str(project / "seeds"),),
-                                     source_overrides=(f"gaza_casualties_daily=file://{CASUALTIES_16}",))
+                                     source_overrides=(f"gaza_casualties_daily={_series(project)}",))
     first = pipeline.verify(request, settings, steps)
     assert steps.calls == ["load", "extract", "prepare", "check", "record", "report"]
-    assert {a.id for a in first.articles} == {SEED} and len(first.results) >= len(first.claims)
+    assert {a.id for a in first.articles} == {TOLL} and len(first.results) >= len(first.claims)
 
     steps.calls.clear()
     scope = RecheckScope(sources=("gaza_casualties_daily",))
@@ -257,7 +275,7 @@ ARTICLE = Article(id="a1", text="In Gaza, more than 52,000 people have been kill
 
 
 def _record(store, verdict: str, sha: str, minutes: int, arguments=None) -> str:
-    claims = extract_claims(ARTICLE, VOCABULARY)
+    claims = [claim(ARTICLE, "more than 52,000", 52_000)]
     started = datetime(2025, 5, 18, tzinfo=timezone.utc) + timedelta(minutes=minutes)
     run_id = str(uuid.uuid4())
     store.record_run(RunRecord(
@@ -334,7 +352,7 @@ def test_recheck_of_a_source_nothing_depends_on_records_nothing(verified):
 
 def test_recheck_of_a_claim_through_the_recheck_flow(prefect_harness, project, tmp_path):
     ledger_url = f"sqlite:///{tmp_path / 'ledger.db'}"
-    first = _verify(project, ledger_url, f"file://{CASUALTIES_16}")
+    first = _verify(project, ledger_url, _series(project))
     with LedgerStore(ledger_url) as store:
         claim_id = next(r["claim_id"] for r in store.results(first) if r["quote"] == "69 percent")
     result = run_cli(project, "recheck", "--claim", claim_id[:8], "--ledger", ledger_url, "--format", "json")
@@ -345,7 +363,7 @@ def test_recheck_of_a_claim_through_the_recheck_flow(prefect_harness, project, t
         latest = store.runs()[0]
         arguments = json.loads(latest["arguments"])
         assert arguments["recheck"] == {"claims": [claim_id[:8]]}
-        assert arguments["sources"] == [f"gaza_casualties_daily=file://{CASUALTIES_16}"]  # the last run's
+        assert arguments["sources"] == [f"gaza_casualties_daily={_series(project)}"]  # the last run's
         assert latest["new_results"] == 0  # same snapshots, same results: links only
         assert {s["source"] for s in store.run_sources(latest["id"])} == {"israel_polls_hostage_deal"}
 
@@ -361,15 +379,11 @@ def test_extraction_and_checks_split_over_a_local_dask_cluster(prefect_harness, 
     from claimledger.flows.runners import on_task_runner
     from claimledger.flows.verify import verify_articles
 
-    seed = (project / "seeds" / f"{SEED}.md").read_text(encoding="utf-8")
-    folder = tmp_path / "articles"
-    folder.mkdir()
+    folder = tmp_path / "copies"
     for n in range(4):
-        (folder / f"copy{n}.md").write_text(seed.replace("publisher: TRT World", f"publisher: TRT World\nid: copy{n}"),
-                                            encoding="utf-8")
+        write_article(folder, f"copy{n}", *SENTENCES)
     settings = Settings(home=project, ledger=f"sqlite:///{tmp_path / 'ledger.db'}")
-    request = pipeline.VerifyRequest(paths=(str(folder),),
-                                     source_overrides=(f"gaza_casualties_daily=file://{CASUALTIES_16}",))
+    request = pipeline.VerifyRequest(paths=(str(folder),))
     on_dask = on_task_runner(verify_articles, "dask", workers=2)(request, settings)
     with get_client(sync_client=True) as client:
         (latest,) = client.read_flow_runs(sort=FlowRunSort.START_TIME_DESC, limit=1)  # the run on Dask
@@ -378,6 +392,7 @@ def test_extraction_and_checks_split_over_a_local_dask_cluster(prefect_harness, 
 
     verdicts = {(r.claim_id, r.check_kind): r.verdict for r in alone.results}
     assert {(r.claim_id, r.check_kind): r.verdict for r in on_dask.results} == verdicts
-    assert len(on_dask.articles) == 4 and len(on_dask.claims) == 40
+    assert len(on_dask.articles) == 4
+    assert len(on_dask.claims) == len(alone.claims) == 4 * len(CASUALTY_QUOTES | POLL_QUOTES)
     names = sorted(t.name.rsplit("-", 1)[0] for t in tasks)
     assert names.count("extract claims") == 4 and names.count("check claims") == 4  # 4 articles: 4 chunks

@@ -23,9 +23,11 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
+
+from builders import daily_casualties, small_project, write_article
 from conftest import CASUALTIES, HISTORY, make_project
 from ledger_writer import many_claims_article, small_run
-from typer.testing import CliRunner
 
 from claimledger import pipeline
 from claimledger.articles import ArticleError, read_article
@@ -41,6 +43,22 @@ from claimledger.pipeline import load_articles
 from claimledger.runs.report import run_report
 from claimledger.settings import Settings
 from claimledger.sources.fetch import FetchError, download
+
+
+SERIES = daily_casualties({"2025-05-12": 52_810, "2025-05-15": 53_010})
+
+
+@pytest.fixture
+def project(tmp_path) -> Path:
+    """A small project: the casualty series as SERIES, one article on it under seeds/ (the folder verify reads by
+    default). The seed itself is tests/test_golden.py's."""
+    home = small_project(tmp_path, casualties=SERIES)
+    write_article(home / "seeds", "toll", "More than 52,000 people have been killed in Gaza.")
+    return home
+
+
+def series_path(project: Path) -> Path:
+    return project / "data" / "reference" / "gaza_casualties_daily.json"
 
 
 def test_an_oversized_article_file_is_refused_before_it_is_read(tmp_path):
@@ -330,13 +348,11 @@ def test_an_article_extraction_fails_on_is_named_and_the_others_are_checked(monk
 
 
 def test_verify_reports_skipped_articles_in_the_table_the_json_and_the_ledger_run(prefect_harness, project):
-    from conftest import CASUALTIES
-
     from claimledger.cli import app
 
     folder = _bad_folder(project / "articles")
     env = {"CLAIMLEDGER_HOME": str(project)}
-    args = ["verify", str(folder), "--source", f"gaza_casualties_daily=file:{CASUALTIES}", "--as-of", "2025-05-16"]
+    args = ["verify", str(folder), "--as-of", "2025-05-16"]
     result = CliRunner().invoke(app, [*args, "--format", "json"], env=env, catch_exceptions=False)
     assert result.exit_code == 0, result.output
     rows = json.loads(result.stdout)
@@ -416,7 +432,7 @@ def stalling_source():
 
 def test_a_killed_verify_never_keeps_the_fetch_slot_and_a_live_holder_is_named(project, tmp_path, httpserver,
                                                                                stalling_source):
-    httpserver.expect_request(CASUALTIES_PATH).respond_with_data(CASUALTIES.read_bytes(),
+    httpserver.expect_request(CASUALTIES_PATH).respond_with_data(series_path(project).read_bytes(),
                                                                  content_type="application/json")
     served = httpserver.url_for(CASUALTIES_PATH)
     prefect_home, log = tmp_path / "prefect", tmp_path / "holder.log"
@@ -466,7 +482,7 @@ def test_a_killed_verify_never_keeps_the_fetch_slot_and_a_live_holder_is_named(p
 
 def test_two_first_runs_on_a_fresh_prefect_home_both_succeed(project, tmp_path):
     prefect_home = tmp_path / "fresh-prefect"  # no database yet: both temporary servers would migrate it at once
-    runs = [subprocess.Popen(_verify(project, f"file:{CASUALTIES}", "--ledger", f"sqlite:///{tmp_path / f'{i}.db'}"),
+    runs = [subprocess.Popen(_verify(project, f"file:{series_path(project)}", "--ledger", f"sqlite:///{tmp_path / f'{i}.db'}"),
                              env=_cli_env(project, prefect_home), cwd=project, stdout=subprocess.DEVNULL,
                              stderr=subprocess.PIPE, text=True, start_new_session=True) for i in range(2)]
     try:

@@ -1,8 +1,8 @@
 """End to end, unattended: a real Prefect server on loopback, `claimledger serve`, a source that publishes new data.
 
 The test starts `prefect server start` on 127.0.0.1 (its own PREFECT_HOME) and `claimledger serve` against it,
-serves the 2025-05-16 casualty series over HTTP, runs the served verify_articles deployment on the seed, swaps in the
-2025-05-17 series and runs refresh_sources: the claimledger.source.updated event must trigger recheck, and the ledger
+serves a few days of the casualty series over HTTP, runs the served verify_articles deployment on an article of the
+test's own, serves the series with one more day and runs refresh_sources: the claimledger.source.updated event must trigger recheck, and the ledger
 must gain results citing the new snapshot for the casualty claims only. Every process it started is stopped.
 """
 
@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from conftest import HISTORY
+from builders import daily_casualties, hostage_deal_poll, small_project, write_article
 
 from claimledger.ledger import schema
 from claimledger.ledger.store import LedgerStore
@@ -30,6 +30,19 @@ from claimledger.sources.snapshots import SnapshotStore
 PATH = "/api/v2/casualties_daily.json"
 SOURCE = "gaza_casualties_daily"
 QUIET = {"PREFECT_SERVER_ANALYTICS_ENABLED": "false", "DO_NOT_TRACK": "1"}
+PUBLISHED = {"2025-05-12": 52_810, "2025-05-15": 53_010}
+UPDATED = PUBLISHED | {"2025-05-16": 53_119}  # the next day's report: a new snapshot
+
+
+@pytest.fixture
+def project(tmp_path) -> Path:
+    """A small project: the casualty series, one poll, and an article of casualty and poll figures under seeds/."""
+    home = small_project(tmp_path, casualties=daily_casualties(PUBLISHED),
+                         tables={"israel_polls_hostage_deal": [hostage_deal_poll("p-2025-01", "2025-01-20", 69, 21)]})
+    write_article(home / "seeds", "toll",
+                  "More than 52,000 people have been killed in Gaza, two-thirds of them women and children.",
+                  "In January, 69 percent of Israelis backed a deal to release the hostages.")
+    return home
 
 
 def free_port() -> int:
@@ -108,7 +121,7 @@ def _healthy(url: str) -> bool:
 def test_a_source_update_rechecks_exactly_the_claims_that_depend_on_it(prefect_server, project, httpserver,
                                                                          tmp_path):
     timings = {"start": time.monotonic()}
-    httpserver.expect_request(PATH).respond_with_data((HISTORY / "casualties_daily.2025-05-16.json").read_bytes(),
+    httpserver.expect_request(PATH).respond_with_data(json.dumps(daily_casualties(PUBLISHED)),
                                                       content_type="application/json")
     env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
     env.update(QUIET, CLAIMLEDGER_HOME=str(project), PREFECT_HOME=str(tmp_path / "prefect-serve"),
@@ -134,7 +147,7 @@ def test_a_source_update_rechecks_exactly_the_claims_that_depend_on_it(prefect_s
 
             httpserver.clear_all_handlers()
             httpserver.expect_request(PATH).respond_with_data(
-                (HISTORY / "casualties_daily.2025-05-17.json").read_bytes(), content_type="application/json")
+                json.dumps(daily_casualties(UPDATED)), content_type="application/json")
             refreshed = _run(client, deployments[0], timeout=120)
             assert refreshed.state.is_completed(), log.read_text(errors="replace")[-4000:]
             timings["refreshed"] = time.monotonic()
@@ -168,7 +181,8 @@ def test_a_source_update_rechecks_exactly_the_claims_that_depend_on_it(prefect_s
     assert old_sha != new_sha
     # Exactly the claims whose results cited the casualty series are rechecked, and cite the new snapshot.
     casualty_claims = {r["claim_id"] for r in before if r["source"] == SOURCE}
-    assert {"More than 52,000", "two-thirds"} <= {r["quote"] for r in before if r["source"] == SOURCE}
+    assert {r["quote"] for r in before if r["source"] == SOURCE} == {"More than 52,000", "two-thirds"}
+    assert {r["source"] for r in before} == {SOURCE, "israel_polls_hostage_deal"}
     assert {r["claim_id"] for r in after} == casualty_claims
     assert {(r["source"], r["snapshot_sha256"]) for r in after} == {(SOURCE, new_sha)}
     assert again["new_results"] == len(after)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 
@@ -114,6 +115,14 @@ class Figure:
     high: float | None = None
 
 
+def rounded(value: float) -> float:
+    """A computed value (a bound, a midpoint) rid of float noise: to 4 decimals, or to 4 significant digits when that
+    keeps more, so a small figure ("0.00004 percent") is not rounded to zero and out of its own interval."""
+    if value == 0 or not math.isfinite(value):
+        return value
+    return round(value, max(4, 3 - math.floor(math.log10(abs(value)))))
+
+
 def read_word_number(phrase: str) -> float | None:
     """Value of a number written in words ("twenty-two thousand", "a hundred"); None when it is not one."""
     tokens = [t for t in re.split(r"[ -]+", phrase.lower()) if t and t != "and"]
@@ -205,7 +214,8 @@ def _range(text: str, m: re.Match) -> list[Figure]:
         return [f for f in (_figure(x) for x in DIGIT_FIGURE.finditer(text, inner, m.end())) if f is not None]
     percent = bool(m.group("r1p") or m.group("r2p"))
     start = m.start() if word == "between" else m.start("r1")
-    return [Figure(start, m.end(), round((low + high) / 2, 4), "range", percent, 1.0, low, high)]
+    middle = min(max(rounded((low + high) / 2), low), high)  # "between 1.66461 and 1.66462": still inside
+    return [Figure(start, m.end(), middle, "range", percent, 1.0, low, high)]
 
 
 def _two_units(m: re.Match) -> bool:

@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass, field, replace
 
 from claimledger.claims.model import DURATION_UNITS
+from claimledger.claims.numbers import rounded
 from claimledger.claims.wordlists import word_list
 
 # Longest phrases first so "just over" wins over "over". Each must stand right before the figure (lexicon/qualifiers.toml).
@@ -189,7 +190,7 @@ def _interval(value: float, qualifier: str, unit: str, form: str, significant_un
     # exact wording: the tolerance depends on what kind of figure it is
     if unit == "percent":
         points = VERBAL_SHARE_POINTS if form == "fraction" else STATED_PERCENT_POINTS
-        return Interval(round(value - points, 4), round(value + points, 4))
+        return Interval(rounded(value - points), rounded(value + points))
     if unit == "percent_change":
         return _ordered((1 - CHANGE_RELATIVE) * value, (1 + CHANGE_RELATIVE) * value)
     if counts_whole_units(value, unit, form):
@@ -205,4 +206,4 @@ def _interval(value: float, qualifier: str, unit: str, form: str, significant_un
 
 def _ordered(a: float, b: float) -> Interval:
     low, high = sorted((a, b))  # a negative change flips the bounds
-    return Interval(round(low, 4), round(high, 4))
+    return Interval(rounded(low), rounded(high))
