@@ -228,7 +228,7 @@ def test_contains_distance_overlaps_and_widened_agree(value, qualifier, referenc
     i = interval(value, qualifier, "percent")
     if i.contains(reference):
         assert i.distance(reference) == 0
-        assert i.widened(margin).contains(reference)
+        assert i.widened(margin, "a margin").contains(reference)
     if i.distance(reference) > 0:
         assert not i.contains(reference)
     assert i.overlaps(reference, reference) == i.contains(reference)
