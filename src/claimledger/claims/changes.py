@@ -75,9 +75,12 @@ def multipliers_in(s: str, lower: str) -> Iterator[tuple[re.Match, float]]:
             value = _MULTIPLIER_CHANGE[(m.group("verb") or m.group("infinitive")).lower()]
         elif m.group("fold"):
             head = m.group("fold").lower()
-            value = round(((float(head) if head.isdigit() else read_word_number(head)) - 1) * 100, 4)
+            fold = float(head) if head.isdigit() else read_word_number(head)
+            assert fold is not None  # _MULTIPLIER's words are numbers read_word_number reads
+            value = round((fold - 1) * 100, 4)
         else:
             head = m.group("times").split()[0].lower()
             factor = 2.0 if head == "twice" else (float(head) if head[0].isdigit() else read_word_number(head))
+            assert factor is not None
             value = round((factor - 1) * 100, 4)
         yield m, value

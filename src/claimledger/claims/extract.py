@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 
 from claimledger.claims.frames import ArticleContext, forget_texts, read_frame, reported_by, with_share_base
 from claimledger.claims.matching import Match, match_metric
-from claimledger.claims.model import Article, Claim, Frame, claim_id
+from claimledger.claims.model import Article, Claim, Frame, Qualifier, claim_id
 from claimledger.claims.numbers import Figure
 from claimledger.claims.qualifiers import Interval, interval_for
 from claimledger.claims.quantities import quantities_in
@@ -34,7 +34,7 @@ class _Reading:
     value: float
     unit: str
     form: str
-    qualifier: str
+    qualifier: Qualifier
     counted: str | None
     after: str
 
@@ -116,6 +116,7 @@ def read_claims(article: Article, vocabulary: Vocabulary | None = None,
         last_count = None
         facts = _facts(compact, sentence, article) if readings else None
         for reading in readings:
+            assert context is not None and facts is not None  # set at the first sentence; read when readings are
             frame = read_frame(sentence.text, reading.start, reading.end, reading.unit, reading.counted,
                                vocabulary.names, context)
             if reading.unit == "percent" and _SHARE_OF_BASE.match(reading.after):

@@ -21,7 +21,8 @@ class Match:
 
 def match_metric(frame: Frame, unit: str, quote: str, sentence: str, vocabulary: Vocabulary) -> Match:
     """The one metric the frame fits, with the slots that matched; else the slot that kept it unchecked."""
-    candidates = vocabulary.metrics_by_unit_and_measure.get((unit, frame.measure), ())
+    by_measure = vocabulary.metrics_by_unit_and_measure
+    candidates = by_measure.get((unit, frame.measure), ()) if frame.measure is not None else ()
     if frame.measure is None or not candidates:
         what = f"'{quote}' ({unit})"
         if frame.measure is None:
@@ -75,14 +76,14 @@ def _fit(rule: MetricRule, frame: Frame, words: frozenset[str], described: str) 
     time = frame.time
     kind = time.kind if time else "unsaid"
     granularity = f"period:{_granularity(time.period)}" if time and time.period else None
-    if kind == "ambiguous":
+    if time is not None and kind == "ambiguous":
         return (), f"time:the sentence names {time.text} and does not say which '{frame.clause}' is for"
     if kind == "unsaid" and kind not in rule.time:
         return (), (f"time:the clause does not say the figure is a running total ('toll', 'have been killed', "
                     f"'so far') nor when it holds: '{frame.clause}'; {rule.label} is checked {_times(rule)}")
     if kind not in rule.time and granularity not in rule.time:
         return (), f"time:{described}: {rule.label} is checked {_times(rule)}"
-    if kind == "since" and rule.since and not _since_fits(time.start, time.text, rule.since):
+    if time is not None and kind == "since" and rule.since and not _since_fits(time.start, time.text, rule.since):
         return (), f"time:'{time.text}' is a part of the total, not the running total {rule.label}"
     slots.append(f"time={kind}" + (f":{time.period}" if time and time.period else ""))
     who = frame.attribution or frame.reported_by

@@ -88,7 +88,7 @@ class Claim:
     quote: str
     sentence: str
     value: float
-    unit: Unit
+    unit: str  # a Unit, or the currency code or unit glued to the figure ("USD10m", "64GB"): no metric has those
     qualifier: Qualifier
     low: float | None
     high: float | None

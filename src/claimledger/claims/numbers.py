@@ -173,6 +173,7 @@ def find_figures(text: str, limit: int | None = None) -> list[Figure]:
             continue
         if _SPACE_GROUP.search(lower, m.start(), m.end()) and _MONTH_BEFORE.search(lower, max(0, m.start() - 12), m.start()):
             m = _FIGURE_AFTER_MONTH.match(lower, trigger.start())
+            assert m is not None  # the ungrouped digits match where the grouped ones did: their first group
         resume = m.end()
         if m.group("range"):
             figures.extend(_range(text, m))
@@ -245,18 +246,18 @@ def _figure(m: re.Match) -> Figure | None:
             return None  # "9/11 of that year": a date; a share's denominator is small, a hundred or a power of two
         return Figure(m.start(), m.end(), round(100 * a / b, 6), "fraction", True, 1.0)
     if m.group("one_in"):
-        a, b = (_as_number(m.group(g)) for g in ("in_a", "in_b"))
-        if not a or not b or a >= b:
+        part, whole = (_as_number(m.group(g)) for g in ("in_a", "in_b"))
+        if not part or not whole or part >= whole:
             return None
-        return Figure(m.start(), m.end(), round(100 * a / b, 2), "fraction", True, 1.0)
+        return Figure(m.start(), m.end(), round(100 * part / whole, 2), "fraction", True, 1.0)
     if m.group("digits"):
         return _digits(m)
     if m.group("words"):
-        value = read_word_number(m.group("word_number"))
-        if value is None:
+        spoken = read_word_number(m.group("word_number"))
+        if spoken is None:
             return None
-        digits = str(int(value))
-        return Figure(m.start(), m.end(), value, "percent" if m.group("pct_w") else "words",
+        digits = str(int(spoken))
+        return Figure(m.start(), m.end(), spoken, "percent" if m.group("pct_w") else "words",
                       bool(m.group("pct_w")), _significant_unit(digits, "", 1.0))
     if m.group("and_half"):  # "five and a half years", "two-and-a-half million"
         head = m.group("ah_n").lower()

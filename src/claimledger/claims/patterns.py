@@ -4,8 +4,8 @@ the plain strings a pattern's every match contains (a cheap `in` test that spare
 from __future__ import annotations
 
 import re
-from re import _constants as sre
-from re import _parser as sre_parse
+from re import _constants as sre  # type: ignore[attr-defined]  # typeshed has no stubs for re's private parser
+from re import _parser as sre_parse  # type: ignore[attr-defined]
 
 # re._parser is CPython's own parser of patterns (3.11+): what required_strings reads is checked by the tests.
 
@@ -50,14 +50,15 @@ def _required(items) -> frozenset[str] | None:
             found.append(_required(av[3]))
         elif op is sre.BRANCH:  # one of the alternatives matches: one of theirs is required
             alternatives = [_required(branch) for branch in av[1]]
-            found.append(frozenset().union(*alternatives) if all(alternatives) else None)
+            required = [a for a in alternatives if a]
+            found.append(frozenset[str]().union(*required) if len(required) == len(alternatives) else None)
         elif op in (sre.MAX_REPEAT, sre.MIN_REPEAT) and av[0] >= 1:  # av: least, most, body
             found.append(_required(av[2]))
         # anything else (a class, a look-around, a boundary, an optional part) promises no string
     if run != {""}:
         found.append(run)
-    found = [f for f in found if f and "" not in f]
-    return max(found, key=lambda strings: (min(map(len, strings)), -len(strings))) if found else None
+    telling = [f for f in found if f and "" not in f]
+    return max(telling, key=lambda strings: (min(map(len, strings)), -len(strings))) if telling else None
 
 
 def _forms(op, av) -> frozenset[str] | None:
@@ -71,8 +72,9 @@ def _forms(op, av) -> frozenset[str] | None:
         return _spelled(av[3])
     if op is sre.BRANCH:
         alternatives = [_spelled(branch) for branch in av[1]]
-        if all(a is not None for a in alternatives) and sum(map(len, alternatives)) <= _MOST_FORMS:
-            return frozenset().union(*alternatives)
+        spelled = [a for a in alternatives if a is not None]
+        if len(spelled) == len(alternatives) and sum(map(len, spelled)) <= _MOST_FORMS:
+            return frozenset[str]().union(*spelled)
     return None
 
 

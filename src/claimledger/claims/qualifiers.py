@@ -5,13 +5,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 
-from claimledger.claims.model import DURATION_UNITS
+from claimledger.claims.model import DURATION_UNITS, Qualifier
 from claimledger.claims.numbers import rounded
 from claimledger.claims.wordlists import word_list
 
 # Longest phrases first so "just over" wins over "over". Each must stand right before the figure (lexicon/qualifiers.toml).
-_BEFORE: dict[str, list[str]] = word_list("qualifiers")["before"]
-_AFTER: dict[str, list[str]] = word_list("qualifiers")["after"]
+_BEFORE: dict[Qualifier, list[str]] = word_list("qualifiers")["before"]
+_AFTER: dict[Qualifier, list[str]] = word_list("qualifiers")["after"]
 _WRITTEN: dict[str, str] = word_list("qualifiers")["written"]
 _UP_TO_VERBS = frozenset(word_list("qualifiers")["up_to_verbs"])
 
@@ -42,7 +42,7 @@ _AFTER_LOOKUP = {p: q for q, ps in _AFTER.items() for p in ps}
 class QualifierMatch:
     """The qualifier of a figure and the characters it covers before and after the figure."""
 
-    qualifier: str  # the reading a check gives it
+    qualifier: Qualifier  # the reading a check gives it
     before: int = 0  # characters of qualifier wording right before the figure
     after: int = 0
     written: str | None = None  # the bound as written, when stricter than the check's reading ("just under")

@@ -12,6 +12,7 @@ from typing import NamedTuple
 from claimledger.claims.carryover import carried_over
 from claimledger.claims.changes import change_after, change_before, multipliers_in
 from claimledger.claims.exclusions import not_a_claim
+from claimledger.claims.model import Qualifier
 from claimledger.claims.numbers import SCALES, Figure, find_figures
 from claimledger.claims.qualifiers import QualifierMatch, find_qualifier
 from claimledger.claims.units import (UnitMatch, currency_before, currency_code, glued_currency_prefixes, glued_symbol,
@@ -95,7 +96,7 @@ class Quantity(NamedTuple):
     not_claim_reason: str | None
     claim_value: float
     claim_unit: str
-    claim_qualifier: str
+    claim_qualifier: Qualifier
     figure: Figure
     after: str = ""  # the text after the quantity, for the claim layer
     parts: tuple = ()  # a from-to range's two ends (Quantity)
@@ -130,10 +131,10 @@ def quantities_in(s: str, room: int | None, claims_only: bool = False) -> tuple[
         while i < len(read) and starts[i] < m.end():
             replaced.add(i)
             i += 1
-        q = find_qualifier(_before(s, m.start()), _after(s, m.end()))
+        qm = find_qualifier(_before(s, m.start()), _after(s, m.end()))
         figure = Figure(m.start(), m.end(), abs(value), "multiplier", False, 1.0)
-        extra.append(_quantity(s, figure, q, value, "percent_change", "percent", "up" if value > 0 else "down",
-                               claim_qualifier=q.qualifier))
+        extra.append(_quantity(s, figure, qm, value, "percent_change", "percent", "up" if value > 0 else "down",
+                               claim_qualifier=qm.qualifier))
     spans = _ONE_SPAN.finditer(s) if (" year" in lower or " month" in lower or " week" in lower) else iter(())
     for m in islice(spans, room):
         if not (_ONE_SPAN_QUALIFIED.search(s, max(0, m.start() - 12), m.start())
@@ -141,9 +142,9 @@ def quantities_in(s: str, room: int | None, claims_only: bool = False) -> tuple[
             continue  # "a year" alone is a time, not a claimed duration; "more than a year", "a year into" are
         unit = m.group("unit").lower()
         figure = Figure(m.start(), m.end(), 1.0, "words", False, 1.0)
-        q = find_qualifier(_before(s, m.start()), "")
-        extra.append(_quantity(s, figure, replace(q, after=0), 1.0, _DURATION_UNITS[unit], unit, None,
-                               claim_qualifier=q.qualifier))
+        qm = find_qualifier(_before(s, m.start()), "")
+        extra.append(_quantity(s, figure, replace(qm, after=0), 1.0, _DURATION_UNITS[unit], unit, None,
+                               claim_qualifier=qm.qualifier))
     if _EDGE_TRIGGER.search(s):
         extra.extend(islice(_edges(s, read), room))
     if "-" in s and not claims_only:
@@ -193,7 +194,7 @@ def _joined(s: str, a: Quantity, b: Quantity, skipped: int = 0) -> Quantity | No
         return None
     gap = s[a.end:b.start]
     opened = _FROM_BEFORE.search(s, max(0, a.start - 9), a.start)
-    between = bool(opened) and opened.group().lower().startswith("between")
+    between = opened is not None and opened.group().lower().startswith("between")
     if opened:  # "from up to 252 miles to 287 miles": after "from" any bound; "between seven to ten years"
         m = (_FROM_GAP_PAST if skipped else _FROM_GAP).fullmatch(gap)
         if m is None or (m.group("sep") == "and" and not between):
@@ -253,7 +254,7 @@ def _read(s: str, f: Figure, claims_only: bool = False) -> Quantity | None:
     if q.qualifier == "more_than" and before[len(before) - q.before:].strip().lower() == "over" \
             and _DURATION_AFTER.match(after):
         q = find_qualifier("", after)  # "over 51 days": during, not more than
-    qualifier = "range" if f.form == "range" else ("at_least" if f.form == "plural" and q.qualifier == "exact"
+    qualifier: Qualifier = "range" if f.form == "range" else ("at_least" if f.form == "plural" and q.qualifier == "exact"
                                                    else q.qualifier)
     value, claim_unit = f.value, "percent" if f.percent else "count"
     window = before[max(0, len(before) - q.before - 40): len(before) - q.before]
@@ -316,7 +317,7 @@ def _unit(s: str, f: Figure, currency: str | None, after: str) -> str:
 
 
 def _quantity(s: str, f: Figure, q: QualifierMatch, claim_value: float, claim_unit: str, unit: str,
-              direction: str | None, claim_qualifier: str, reason: str | None = None,
+              direction: str | None, claim_qualifier: Qualifier, reason: str | None = None,
               counted: str | None = None) -> Quantity:
     start, end = f.start - q.before, f.end + q.after
     if f.form == "range":

@@ -205,7 +205,9 @@ def _since(lower: str, m: re.Match, published: date | None) -> TimeFrame:
     start = _since_start(m, published)
     if start is not None:
         return TimeFrame("since", m.group(), start=start)
-    tail = _SINCE_TAIL.match(lower, m.end()).group()[:80]
+    tail_match = _SINCE_TAIL.match(lower, m.end())
+    assert tail_match is not None  # a starred group: it matches everywhere, if only the empty string
+    tail = tail_match.group()[:80]
     if (verb := _STARTED.search(m.group() + tail)) is not None:  # up to "began" and the date after it, if any
         tail = tail[:max(0, verb.end() - len(m.group()))]
     text = (m.group() + tail).strip()
@@ -230,8 +232,7 @@ def _since_start(m: re.Match, published: date | None) -> str | None:
     if re.match(r"(?:start|beginning)\s+of\s+the\s+year", m.group()[6:].strip().removeprefix("the ")):
         return f"{published.year}-01" if published else None
     day = _DAY_OF_MONTH.match(what)
-    year = m.group("year") or (re.search(r"(?:19|20)\d\d", what).group() if re.search(r"(?:19|20)\d\d", what)
-                               else None)
+    year = m.group("year") or (found.group() if (found := re.search(r"(?:19|20)\d\d", what)) else None)
     if day is not None:
         month = month_number(day.group("m1") or day.group("m2"))
         number = int(day.group("d1") or day.group("d2"))

@@ -14,7 +14,7 @@ from datetime import date, datetime
 from typing import Any, TypeVar
 
 from claimledger.checks.model import Verdict
-from claimledger.claims.model import Qualifier, Unit
+from claimledger.claims.model import Qualifier
 
 Row = TypeVar("Row", bound="_Recorded")
 
@@ -122,7 +122,7 @@ class RecordedClaim(_Recorded):
     quote: str
     sentence: str
     value: float
-    unit: Unit
+    unit: str  # as Claim.unit: a Unit, or a glued currency code or unit
     qualifier: Qualifier
     low: float | None
     high: float | None
