@@ -62,9 +62,10 @@ def check_claim(claim: Claim, references: dict[str, Reference | Unavailable], vo
     if claim.metric is None or claim.metric not in vocabulary.metrics:
         return unverifiable(claim, "none", (match.reason if match else None) or f"no metric in the vocabulary "
                             f"matches '{claim.quote}' ({claim.unit}): no reference source covers it")
-    result = _checked(claim, references, vocabulary, as_of)
-    chosen = match is not None and match.metric is not None and match.metric.name == claim.metric
-    return replace(result, matched_on=match.matched_on) if chosen else result
+    result = _checked(claim, claim.metric, references, vocabulary, as_of)
+    if match is not None and match.metric is not None and match.metric.name == claim.metric:  # chosen as checked
+        return replace(result, matched_on=match.matched_on)
+    return result
 
 
 def _match(claim: Claim, vocabulary: Vocabulary) -> Match | None:
@@ -77,9 +78,9 @@ def _match(claim: Claim, vocabulary: Vocabulary) -> Match | None:
     return match_metric(claim.frame, claim.unit, claim.quote, claim.sentence, vocabulary)
 
 
-def _checked(claim: Claim, references: dict[str, Reference | Unavailable], vocabulary: Vocabulary,
+def _checked(claim: Claim, metric: str, references: dict[str, Reference | Unavailable], vocabulary: Vocabulary,
              as_of: date | None) -> CheckResult:
-    rule = vocabulary.metrics[claim.metric]
+    rule = vocabulary.metrics[metric]
     params = {**rule.check, "label": rule.label}
     return replace(_checked_with(claim, params, references, as_of), parameters=params)
 

@@ -64,7 +64,8 @@ def _parts_sum(r: CheckResult) -> float | None:
     if r.check_kind != CONSISTENCY_KIND or not r.evidence:
         return None
     values = [part.get("value") for part in r.evidence]
-    return None if any(v is None for v in values) else float(sum(values))
+    present = [v for v in values if v is not None]
+    return float(sum(present)) if len(present) == len(values) else None
 
 
 def check_invariants(results: list[CheckResult], claims: list[Claim], as_of: date | None,

@@ -86,3 +86,11 @@ def citation(ref: Reference, record: Record | None) -> str | None:
 
 def record_date(ref: Reference, record: Record) -> date | None:
     return record.get(ref.date_column) if ref.date_column else None
+
+
+def day_of(ref: Reference, record: Record) -> date:
+    """The date of a row of a dated table: the rows dated_within gives, and a dated table's published_by, have one."""
+    day = record_date(ref, record)
+    if day is None:
+        raise ValueError(f"{ref.source}: a check that reads dates got a row with none")
+    return day

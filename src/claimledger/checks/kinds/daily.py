@@ -14,7 +14,7 @@ from claimledger.checks.kind import (
     CheckKind, Observation, Params, Plot, Table, check_kind, claimed, fmt, judged, unverifiable,
 )
 from claimledger.checks.model import CheckResult, Reference, Verdict
-from claimledger.checks.rows import Record, citation, evidence, record_date, rows
+from claimledger.checks.rows import Record, citation, day_of, evidence, record_date, rows
 from claimledger.claims.model import Claim
 
 
@@ -47,7 +47,7 @@ def _find_window(ref: Reference, as_of: date, columns: list[str], days: int) -> 
     first = as_of - timedelta(days=days)
     public_by = as_of - timedelta(days=ref.publication_lag_days)
     reports = tuple(
-        _Report({c: float(r[c]) for c in columns}, record_date(ref, r), record_date(ref, r) <= public_by,
+        _Report({c: float(r[c]) for c in columns}, day_of(ref, r), day_of(ref, r) <= public_by,
                 evidence(ref, [r], columns), citation(ref, r))
         for r in rows(ref).dated_within(first, as_of) if all(r.get(c) is not None for c in columns))
     return _Window(first, as_of, reports)
@@ -139,7 +139,7 @@ def _filled_in(claim: Claim, ref: Reference, window: _Window, field: str, report
     for day in records.dated_within(window.first, window.last):
         if day.get(field) is None or day.get(reported) is not None:
             continue
-        when = record_date(ref, day)
+        when = day_of(ref, day)
         before = next((r for r in reversed(records.dated_within(date.min, when - timedelta(days=1)))
                        if r.get(reported) is not None), None)
         after = next((r for r in records.dated_within(when + timedelta(days=1), date.max)

@@ -40,7 +40,7 @@ class CountEntities(CheckKind):
                       claimed(claim))
 
     def plot(self, params: Params, claim: Mapping[str, Any], records: list[Record], table: Table) -> Plot:
-        column, dated = params["entity_column"], table.date_column
+        column, dated = params["entity_column"], table.date_column or ""  # "": no dates, no rows listed
         listed = sorted((r for r in records if dated and r.get(dated) and r.get(column) is not None),
                         key=lambda r: str(r[dated]))
         points: list[tuple[Any, float]] = []

@@ -11,7 +11,7 @@ from claimledger.checks.kind import (
     CheckKind, Observation, Params, Plot, Table, check_kind, claimed, fmt, judged, published, unverifiable,
 )
 from claimledger.checks.model import CheckResult, Reference
-from claimledger.checks.rows import Record, citation, evidence, record_date, rows
+from claimledger.checks.rows import Record, citation, day_of, evidence, record_date, rows
 from claimledger.claims.model import Claim
 from claimledger.claims.qualifiers import STATED_PERCENT_POINTS, Interval
 
@@ -24,7 +24,7 @@ def _polls(ref: Reference, params: Params, as_of: date, window_days: int,
     since = as_of - timedelta(days=window_days)
     polls = []
     for r in published(ref, as_of):
-        if r.get(field) is None or record_date(ref, r) < since:
+        if r.get(field) is None or day_of(ref, r) < since:
             continue
         if pollster is not None and r.get(pollster_column) != pollster:
             continue
@@ -83,7 +83,7 @@ class Poll(CheckKind):
         for record, value, margin in polls:
             decision = held_to(claim, margin)
             holds = decision.contains(value)
-            scored.append((not holds, decision.distance(value), -record_date(ref, record).toordinal(), record, margin,
+            scored.append((not holds, decision.distance(value), -day_of(ref, record).toordinal(), record, margin,
                            decision))
         _, _, _, record, margin, decision = min(scored, key=lambda s: s[:3])
         observed, when = float(record[field]), record_date(ref, record)
