@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 
 import json
+import math
 import numbers
 import re
 import threading
@@ -339,7 +340,7 @@ def _show(value: Any) -> str:
     if isinstance(value, numbers.Integral) and not isinstance(value, bool):
         return f"{int(value):,}"
     if isinstance(value, numbers.Real) and not isinstance(value, bool):
-        return f"{int(value):,}" if float(value).is_integer() else f"{float(value):,.6g}"
+        return f"{math.trunc(value):,}" if float(value).is_integer() else f"{float(value):,.6g}"
     return str(value)
 
 

@@ -97,7 +97,9 @@ class VerifyOutcome:
 def load_articles(paths: tuple[str, ...]) -> Batch:
     """Every article under the paths that can be read; each bad file is skipped with its path and reason, so one
     bad file costs only itself. Raises ArticleError when a path is missing or no article at all can be read."""
-    articles, skipped, seen = [], [], {}
+    articles: list[Article] = []
+    skipped: list[dict[str, Any]] = []
+    seen: dict[str, Path] = {}
     for path in article_paths([Path(p) for p in paths]):
         try:
             article = read_article(path)

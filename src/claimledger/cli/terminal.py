@@ -21,7 +21,7 @@ from claimledger.checks.model import Verdict
 out = Console(width=None if sys.stdout.isatty() else 160)
 err = Console(stderr=True, width=None if sys.stderr.isatty() else 160)
 
-VERDICT_STYLE = {Verdict.PASS: "green", Verdict.FAIL: "bold red", Verdict.UNVERIFIABLE: "yellow"}
+VERDICT_STYLE: dict[str, str] = {Verdict.PASS: "green", Verdict.FAIL: "bold red", Verdict.UNVERIFIABLE: "yellow"}
 
 
 class OutputFormat(str, Enum):

@@ -53,8 +53,9 @@ def create_app(settings: Settings | None = None, *, host: str = "127.0.0.1", tok
     app.mount("/gx-docs", DataDocs(directory=settings.data_docs_dir, html=True, check_dir=False), name="gx-docs")
     app.include_router(pages.router)
     app.include_router(api.router)
-    app.add_exception_handler(StarletteHTTPException, _http_error)
-    app.add_exception_handler(LedgerError, _ledger_error)
+    # Starlette types a handler as taking any Exception, not the class it is registered for
+    app.add_exception_handler(StarletteHTTPException, _http_error)  # type: ignore[arg-type]
+    app.add_exception_handler(LedgerError, _ledger_error)  # type: ignore[arg-type]
 
     @app.middleware("http")
     async def security_headers(request: Request, call_next):
@@ -76,7 +77,7 @@ class DataDocs(StaticFiles):
     404 until it exists, served as soon as it does."""
 
     async def check_config(self) -> None:
-        if Path(self.directory).is_dir():
+        if self.directory is not None and Path(self.directory).is_dir():
             await super().check_config()
 
 

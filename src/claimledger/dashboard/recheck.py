@@ -138,8 +138,10 @@ def _submit(job: Job, deployment_id: str, settings: Settings) -> None:
     # the recheck flow (flows/recheck.py) takes article ids; the deployment's defaults supply --source overrides
     flow_run = run_deployment(name=uuid.UUID(deployment_id), timeout=0, as_subflow=False,
                               parameters={"articles": job.article_ids, "ledger_url": settings.ledger})
-    job.via, job.flow_run_id = f"Prefect deployment {DEPLOYMENT}", str(flow_run.id)
-    job.status, job.message = "submitted", f"flow run {flow_run.id} scheduled on deployment {DEPLOYMENT}"
+    # Prefect types the call as FlowRun | Coroutine (it is sync_compatible); called from sync code it is the FlowRun
+    run_id = str(flow_run.id)  # type: ignore[union-attr]
+    job.via, job.flow_run_id = f"Prefect deployment {DEPLOYMENT}", run_id
+    job.status, job.message = "submitted", f"flow run {run_id} scheduled on deployment {DEPLOYMENT}"
 
 
 def _follow_flow_run(job: Job) -> None:

@@ -64,7 +64,7 @@ def _machine_names() -> list[str]:
     names = [socket.gethostname()]
     try:
         names.append(socket.getfqdn())
-        names += [info[4][0] for info in socket.getaddrinfo(names[0], None, proto=socket.IPPROTO_TCP)]
+        names += [str(info[4][0]) for info in socket.getaddrinfo(names[0], None, proto=socket.IPPROTO_TCP)]
     except OSError:
         pass  # no resolver: the host name alone, and the names configured
     return names
@@ -91,7 +91,7 @@ async def check_post(request: Request) -> None:
     token = request.app.state.token
     if token is None:
         return
-    supplied = request.headers.get(TOKEN_HEADER)
+    supplied: object = request.headers.get(TOKEN_HEADER)  # a form's field may be a file: only a str is a token
     if supplied is None and request.headers.get("content-type", "").startswith(
             ("application/x-www-form-urlencoded", "multipart/form-data")):
         supplied = (await request.form()).get("token")

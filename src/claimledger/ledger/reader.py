@@ -34,7 +34,7 @@ class LedgerReader:
             return True
         database = make_url(self.url).database
         on_disk = self.engine.dialect.name == "sqlite" and database not in (None, "", ":memory:")
-        if on_disk and not Path(database).is_file():
+        if on_disk and database and not Path(database).is_file():
             return False
         with self.engine.connect() as conn:
             if not inspect(conn).has_table(_runs.name):

@@ -23,7 +23,7 @@ class _Recorded:
     """What every row shares: built from a query's columns, shown as a dict."""
 
     @classmethod
-    def of(cls: type[Row], columns: Mapping[str, Any]) -> Row:
+    def of(cls: type[Row], columns: Mapping[Any, Any]) -> Row:  # a RowMapping: keys typed as names or columns
         return cls(**dict(columns))
 
     def as_dict(self) -> dict[str, Any]:
@@ -80,7 +80,7 @@ class SnapshotUsed:
 class RunSummary(RecordedRun):
     """A run with its results counted by verdict and the snapshot of each source it used."""
 
-    verdicts: dict[Verdict, int] = field(default_factory=dict)
+    verdicts: dict[str, int] = field(default_factory=dict)  # by Verdict (a str)
     sources: list[SnapshotUsed] = field(default_factory=list)
 
 

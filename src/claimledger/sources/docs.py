@@ -17,6 +17,7 @@ import shutil
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from collections.abc import Sequence
 from typing import Any
 
 from claimledger.settings import Settings
@@ -76,7 +77,7 @@ def _by_time(run: str) -> tuple[str, str]:
     return run.partition("-")[2], run
 
 
-def build_data_docs(validations: list[SourceValidation | RunValidation], settings: Settings,
+def build_data_docs(validations: Sequence[SourceValidation | RunValidation], settings: Settings,
                     run: str | None = None) -> Path | None:
     """Store this run's validation results, prune old runs and render the site once; None when nothing was validated."""
     if not validations:
