@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from importlib import metadata
 from pathlib import Path
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any, Protocol
 
 from claimledger.articles import ArticleError, article_paths, read_article
@@ -59,7 +59,7 @@ class Batch(list):
     """Articles or claims in order, plus what was skipped on the way: one {"article", "path", "reason"} per article
     that could not be read or extracted, or per run of figures past a limit. The run reports and records them."""
 
-    def __init__(self, items=(), skipped=()):
+    def __init__(self, items: Iterable[Any] = (), skipped: Iterable[dict[str, Any]] = ()) -> None:
         super().__init__(items)
         self.skipped: tuple[dict[str, Any], ...] = tuple(skipped)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date
+from typing import Any
 
 from claimledger.checks.kind import unverifiable
 from claimledger.checks.kinds import KINDS
@@ -85,7 +86,7 @@ def _checked(claim: Claim, metric: str, references: dict[str, Reference | Unavai
     return replace(_checked_with(claim, params, references, as_of), parameters=params)
 
 
-def _checked_with(claim: Claim, params: dict, references: dict[str, Reference | Unavailable],
+def _checked_with(claim: Claim, params: dict[str, Any], references: dict[str, Reference | Unavailable],
                   as_of: date | None) -> CheckResult:
     kind, source = params["check"], params["source"]
     when = as_of or claim.as_of
@@ -104,7 +105,7 @@ def _checked_with(claim: Claim, params: dict, references: dict[str, Reference | 
     return _no_accusation_without_evidence(claim, params, KINDS[kind].check(claim, params, reference, when))
 
 
-def _no_accusation_without_evidence(claim: Claim, params: dict, result: CheckResult) -> CheckResult:
+def _no_accusation_without_evidence(claim: Claim, params: dict[str, Any], result: CheckResult) -> CheckResult:
     """A mismatch that is no evidence the figure is wrong is `unverifiable`, not `fail`: against a source that counts
     differently from the bodies reporters quote (metrics.toml `refutes = false`, its `refutes_note` says why), or a
     report that is exactly the round bound of "more than 12,000" (a rounded report restated), or a count so far
@@ -117,7 +118,7 @@ def _no_accusation_without_evidence(claim: Claim, params: dict, result: CheckRes
         return replace(result, verdict=Verdict.UNVERIFIABLE, explanation=(
             f"{result.explanation}; not a {result.verdict}: '{claim.quote}' is more than {_FAR} times away from the "
             f"reference, so far that it more likely {other} than "
-            f"{'misstates' if result.verdict == 'fail' else 'states'} {params['label']}"))
+            f"{'misstates' if result.verdict == Verdict.FAIL else 'states'} {params['label']}"))
     if result.verdict != Verdict.FAIL:
         return result
     if params.get("refutes") is False:

@@ -6,9 +6,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
-from typing import Any, Callable
+from typing import Any, Callable, TypeVar
 
 import pandas as pd
+
+_T = TypeVar("_T")
 
 
 class Verdict(StrEnum):
@@ -52,13 +54,14 @@ class Reference:
     citation_column: str | None = None
     notes: tuple[str, ...] = ()
     # Lookups that depend only on the table and a date are shared by every claim that asks for them.
-    _memo: dict = field(default_factory=dict, compare=False, repr=False, hash=False)
+    _memo: dict[tuple[Any, ...], Any] = field(default_factory=dict, compare=False, repr=False, hash=False)
 
-    def memo(self, key: tuple, compute: Callable[[], Any]) -> Any:
+    def memo(self, key: tuple[Any, ...], compute: Callable[[], _T]) -> _T:
         """compute() once per key for this table (thousands of claims share a few hundred dates)."""
         if key not in self._memo:
             self._memo[key] = compute()
-        return self._memo[key]
+        computed: _T = self._memo[key]  # what compute() gave for this key
+        return computed
 
 
 @dataclass(frozen=True)

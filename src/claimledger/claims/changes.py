@@ -66,7 +66,7 @@ def change_after(after: str) -> str | None:
     return _AFTER_WORDS[m.group("noun").lower()] if m else None
 
 
-def multipliers_in(s: str, lower: str) -> Iterator[tuple[re.Match, float]]:
+def multipliers_in(s: str, lower: str) -> Iterator[tuple[re.Match[str], float]]:
     """Each change stated as a factor ("doubled", "three times more", "fourfold"), with the percent change it says."""
     if not _MULTIPLIER_HINT.search(lower):  # the cheap test spares the scan on most sentences
         return

@@ -135,7 +135,7 @@ def _inside_token(s: str, f: Figure) -> bool:
     return "://" in token or "www." in token or "/" in token or "@" in token
 
 
-def _inside(pattern: re.Pattern, s: str, f: Figure, reach: int = 24) -> bool:
+def _inside(pattern: re.Pattern[str], s: str, f: Figure, reach: int = 24) -> bool:
     """The figure lies within a match of pattern; phone numbers and dates are short, so look only nearby."""
     return any(m.start() <= f.start and f.end <= m.end()
                for m in pattern.finditer(s, max(0, f.start - reach), f.end + reach))

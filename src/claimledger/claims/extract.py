@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 from claimledger.claims.frames import ArticleContext, forget_texts, read_frame, reported_by, with_share_base
 from claimledger.claims.matching import Match, match_metric
@@ -15,6 +17,9 @@ from claimledger.claims.text import Compacted, Sentence, normalise, sentences, w
 from claimledger.claims.timeref import detect_date
 from claimledger.claims.vocabulary import Vocabulary, load_vocabulary
 from claimledger.claims.wordlists import word_list
+
+if TYPE_CHECKING:
+    from claimledger.settings import Settings
 
 __all__ = ["extract_claims", "read_claims", "FigureLimits", "Extraction", "detect_date"]
 
@@ -47,7 +52,7 @@ class FigureLimits:
     per_article: int = 20_000
 
     @classmethod
-    def of(cls, settings) -> "FigureLimits":
+    def of(cls, settings: Settings) -> "FigureLimits":
         return cls(settings.max_figures_per_sentence, settings.max_figures_per_article)
 
 
@@ -103,7 +108,7 @@ def read_claims(article: Article, vocabulary: Vocabulary | None = None,
         room = min(limits.per_sentence, figures_left)
         readings, overflow = _readings(sentence, room)
         figures_left -= min(overflow, room)
-        where = lambda: f"sentence {number} at character {compact.original(sentence.start):,}"  # noqa: E731
+        where: Callable[[], str] = lambda: f"sentence {number} at character {compact.original(sentence.start):,}"  # noqa: E731
         if overflow > room and room < limits.per_sentence:
             unread.append(f"{where()}: the article's figures past the {limits.per_article:,}th are not read "
                           f"(CLAIMLEDGER_MAX_FIGURES_PER_ARTICLE)")

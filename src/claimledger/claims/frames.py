@@ -8,6 +8,8 @@ from bisect import bisect_right
 from dataclasses import dataclass, replace
 from datetime import date
 from functools import cached_property, lru_cache
+from collections.abc import Iterator, Sequence
+from typing import Any
 
 from claimledger.claims.lemmas import lemma, lemma_sequence, lemmas, lexicon, words_of
 from claimledger.claims.model import DURATION_UNITS, Frame, TimeFrame
@@ -54,11 +56,11 @@ class Names:
     homes: tuple[tuple[str, str], ...] = ()  # (group, place) for groups with one place ("norwegian", "Norway")
 
     @cached_property
-    def place_pattern(self) -> re.Pattern:
+    def place_pattern(self) -> re.Pattern[str]:
         return _names_pattern(tuple(w for _, words in self.places for w in words))
 
     @cached_property
-    def group_pattern(self) -> re.Pattern:
+    def group_pattern(self) -> re.Pattern[str]:
         return _names_pattern(tuple(w for _, words in self.groups for w in words))
 
     @cached_property
@@ -83,7 +85,7 @@ class Names:
 
 
 @lru_cache(maxsize=64)
-def _names_pattern(words: tuple[str, ...]) -> re.Pattern:
+def _names_pattern(words: tuple[str, ...]) -> re.Pattern[str]:
     """Any of the names as a whole word (a space in a name: any run of spaces), the longest that fits first."""
     body = _alternation(sorted(set(words)))
     return re.compile(rf"(?<![\w-])(?:{body})(?![\w-])" if body else r"(?!)")
@@ -94,14 +96,14 @@ def _alternation(words: list[str]) -> str:
     "oslo" and "oslo fjord"): a text position is tried against the few names that start with its letter, not against
     every name. At each branch the longer names come first, so where two names fit the longer one is taken (and, if
     what follows rules it out, the next shorter one), as in a list sorted longest first."""
-    tree: dict = {}
+    tree: dict[str, Any] = {}
     for word in words:
         node = tree
         for char in word:
             node = node.setdefault(char, {})
         node[""] = {}  # a name ends here
 
-    def pattern(node: dict) -> str:
+    def pattern(node: dict[str, Any]) -> str:
         branches = [(r"\s+" if char == " " else re.escape(char)) + pattern(child)
                     for char, child in node.items() if char]
         if not branches:
@@ -115,7 +117,7 @@ def _alternation(words: list[str]) -> str:
 
 
 @lru_cache(maxsize=1)
-def _patterns() -> dict:
+def _patterns() -> dict[str, Any]:
     """The lexicon's regular expressions, compiled once."""
     data = lexicon()
     return {
@@ -139,7 +141,7 @@ def _patterns() -> dict:
     }
 
 
-def _guarded(patterns: list[str]) -> tuple[tuple[re.Pattern, frozenset[str] | None], ...]:
+def _guarded(patterns: list[str]) -> tuple[tuple[re.Pattern[str], frozenset[str] | None], ...]:
     """Each pattern compiled, with the strings one of which its every match holds (the search is skipped for a text
     without any of them: most of a sentence's attribution and restriction patterns cannot match it)."""
     return tuple((compiled, required_strings(compiled)) for compiled in map(re.compile, patterns))
@@ -338,12 +340,12 @@ _PART_OF = re.compile(r"\s+of\s+(?:the|those|these|its|their)\s+(?:(?:more\s+tha
                       r"around|roughly)\s+)?(?:(?P<figure>\d[\d,.]*(?:\s+(?:million|thousand|billion))?)|(?P<word>[a-z]+))")
 
 
-def _part_of_figure(part: re.Match | None) -> str | None:
+def _part_of_figure(part: re.Match[str] | None) -> str | None:
     """A figure that is a part of another figure is not that figure's whole: "8,119 of the 34,500 deaths"."""
     return f"a part of another figure: '{part.group().strip()}'" if part and part.group("figure") else None
 
 
-def _part_counted(part: re.Match | None, names: Names) -> str | None:
+def _part_counted(part: re.Match[str] | None, names: Names) -> str | None:
     """What a figure taken "of the X" counts: X ("100 of the hostages"), unless X is the whole ("of the dead")."""
     if part is None or part.group("word") is None:
         return None
@@ -422,7 +424,7 @@ PhraseIndex = dict[str, tuple[tuple[tuple[str, ...], object], ...]]
 @lru_cache(maxsize=1)
 def _measure_index() -> PhraseIndex:
     """The lexicon's measure phrases by their first lemma: a clause is scanned once, not once per phrase."""
-    index: dict[str, list] = {}
+    index: dict[str, list[tuple[tuple[str, ...], object]]] = {}
     for name, entry in _patterns()["measures"].items():
         for kind, phrases in entry.items():
             for phrase in phrases:
@@ -434,14 +436,14 @@ def _measure_index() -> PhraseIndex:
 def _counted_index(names: Names) -> PhraseIndex:
     """The metrics' counted phrases (group names left to the subject slot) by their first lemma."""
     groups = {g for g, _ in names.groups}
-    index: dict[str, list] = {}
+    index: dict[str, list[tuple[tuple[str, ...], object]]] = {}
     for phrase in names.counted:
         if phrase not in groups:
             index.setdefault(phrase.split()[0], []).append((tuple(phrase.split()), phrase))
     return {k: tuple(v) for k, v in index.items()}
 
 
-def _phrases_at(sequence: tuple[str, ...], index: PhraseIndex):
+def _phrases_at(sequence: tuple[str, ...], index: PhraseIndex) -> Iterator[tuple[int, tuple[str, ...], Any]]:
     """(position, phrase, payload) of every indexed phrase standing in a lemma sequence."""
     for i, word in enumerate(sequence):
         for phrase, payload in index.get(word, ()):
@@ -452,7 +454,8 @@ def _phrases_at(sequence: tuple[str, ...], index: PhraseIndex):
 def _measure_before(before: str, names: Names) -> str | None:
     """A measure said only by the words right before the figure, where no other stands: "Oslo's 0.7 million
     people" (a population, when the owner is a place), "home to 2.1 million"."""
-    for name, (pattern, required) in _patterns()["before"].items():
+    before_measures: dict[str, tuple[re.Pattern[str], frozenset[str] | None]] = _patterns()["before"]
+    for name, (pattern, required) in before_measures.items():
         m = pattern.search(before) if may_match(required, before) else None
         if m is not None and (m.group("owner") is None or names.place_of(m.group("owner"))):
             return name
@@ -466,7 +469,7 @@ def _counted(lower: str, at: int, until: int, unit: str, counted: str | None, na
     """What is counted, lemmatised: the metrics' phrase ("health worker") nearest the figure, else the noun the
     figure reader found after it."""
     if unit in DURATION_UNITS:
-        words = [w for _, _, w in lemmas(lower)]
+        words: Sequence[str] = [w for _, _, w in lemmas(lower)]
         return next((w for w in words if w in names.events), None)
     tokens = lemmas(lower)
     sequence = lemma_sequence(lower)
@@ -530,7 +533,7 @@ _FOLLOWING = re.compile(r"(?P<owner>'s?)?\s+([a-z]+)(?:\s+([a-z]+))?")
 
 
 @lru_cache(maxsize=4096)
-def _mentions(text: str, pattern: re.Pattern, agents: frozenset[str], doers: bool = False) -> list[tuple[int, str, bool]]:
+def _mentions(text: str, pattern: re.Pattern[str], agents: frozenset[str], doers: bool = False) -> list[tuple[int, str, bool]]:
     """(offset, name word, strong) of each mention that names where, not who acted: "in Oslo" is strong, "Oslo's
     toll" weak, "Norwegian strikes" and "in Norway's offensive" no mention at all. With `doers` (group names), a name
     before a doer is the doer wherever it stands ("the toll from Norwegian strikes")."""
@@ -591,7 +594,7 @@ def _places(found: list[tuple[int, str, bool]], names: Names) -> list[str]:
 
 
 @lru_cache(maxsize=1)
-def _other_places() -> tuple[re.Pattern, dict[str, str]]:
+def _other_places() -> tuple[re.Pattern[str], dict[str, str]]:
     """lexicon/places.toml: the places beyond the vocabulary's own, as one pattern and by lower-cased word."""
     words = tuple(word_list("places")["names"])
     return _names_pattern(tuple(w.lower() for w in words)), {" ".join(w.lower().split()): w for w in words}
@@ -641,7 +644,8 @@ def _restriction(lower: str, names: Names) -> str | None:
     group_words = names.name_lemmas
     if not _patterns()["any_restriction"].search(lower):
         return None
-    for pattern, required in _patterns()["restrictions"]:
+    restrictions: tuple[tuple[re.Pattern[str], frozenset[str] | None], ...] = _patterns()["restrictions"]
+    for pattern, required in restrictions:
         for m in pattern.finditer(lower) if may_match(required, lower) else ():
             words = [w for _, _, w in lemmas(m.group())][1:]
             if words and all(w in _patterns()["whole"] or w in group_words for w in words):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from typing import Any
 from functools import lru_cache
 from importlib import resources
 
@@ -12,7 +13,7 @@ _WORD = re.compile(r"[a-z][a-z'-]*[a-z]|[a-z]|\d+(?:[.,]\d+)*")
 
 
 @lru_cache(maxsize=1)
-def lexicon() -> dict:
+def lexicon() -> dict[str, Any]:
     """lexicon/frames.toml, read once per process."""
     text = resources.files("claimledger.claims").joinpath("lexicon/frames.toml").read_text(encoding="utf-8")
     try:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import asdict, dataclass, field
 from datetime import date
-from typing import Literal, get_args
+from typing import Any, Literal, get_args
 
 # What a claim's figure is measured in, and the wording that sets its interval (DESIGN.md, qualifier semantics).
 Unit = Literal["count", "percent", "percent_change", "ratio", "months", "years", "weeks", "days", "date"]
@@ -65,11 +65,11 @@ class Frame:
     # that ..."), when the figure's own sentence names no one: it can keep a figure from another counter's series
     reported_by: str | None = None
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return asdict(self)
 
     @classmethod
-    def from_dict(cls, values: dict | None) -> "Frame | None":
+    def from_dict(cls, values: dict[str, Any] | None) -> "Frame | None":
         """A frame back from its stored dict (the ledger's JSON), so a recheck holds the claim to the same reading."""
         if not values:
             return None
@@ -107,7 +107,7 @@ class Claim:
     unmatched: str | None = field(default=None, compare=False)  # why no metric: "a figure about a subgroup: ..."
     matched_on: tuple[str, ...] = field(default=(), compare=False)  # the slots that chose it: "measure=killed"
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         values = asdict(self)
         values["as_of"] = self.as_of.isoformat() if self.as_of else None
         del values["unmatched"], values["matched_on"]  # derived from the frame (see above)

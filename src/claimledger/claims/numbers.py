@@ -60,7 +60,7 @@ def _digit_figure(digits: str) -> str:
 DIGIT_FIGURE = re.compile(_digit_figure(_DIGITS), re.IGNORECASE | re.VERBOSE)
 
 
-def _figure_pattern(digits: str) -> re.Pattern:
+def _figure_pattern(digits: str) -> re.Pattern[str]:
     return re.compile(rf"""
     (?P<range>(?<![\w.,/:#+-])(?:(?P<range_word>between|from)\s+)?
         (?P<r1>{digits})(?P<r1d>\.\d+)?(?:(?P<r1s>\s(?:{_SCALE}))\b|(?P<r1k>{_SHORT})\b)?(?P<r1p>{_PERCENT})?
@@ -150,9 +150,9 @@ def read_word_number(phrase: str) -> float | None:
 
 def _significant_unit(integer_digits: str, decimals: str, scale: float) -> float:
     if decimals:
-        return scale * 10 ** -len(decimals)
+        return scale * 10.0 ** -len(decimals)
     stripped = integer_digits.rstrip("0") or "0"
-    return scale * 10 ** (len(integer_digits) - len(stripped))
+    return scale * 10.0 ** (len(integer_digits) - len(stripped))
 
 
 def find_figures(text: str, limit: int | None = None) -> list[Figure]:
@@ -197,7 +197,7 @@ def _scaled(digits: str, decimals: str | None, scale_word: str | None, short: st
     return float(f"{integer}{decimals or ''}") * scale, scale
 
 
-def _range(text: str, m: re.Match) -> list[Figure]:
+def _range(text: str, m: re.Match[str]) -> list[Figure]:
     """A range ("between 50 and 60", "50-60", "1.5 to 2 million"); a score or tally ("won 3-1") is no figure."""
     if any(_too_long(m.group(g), m.group(d)) for g, d in (("r1", "r1d"), ("r2", "r2d"))):
         return []
@@ -219,7 +219,7 @@ def _range(text: str, m: re.Match) -> list[Figure]:
     return [Figure(start, m.end(), middle, "range", percent, 1.0, low, high)]
 
 
-def _two_units(m: re.Match) -> bool:
+def _two_units(m: re.Match[str]) -> bool:
     """The first end is a percent and the second is not, or the two are percent and points: two figures, a change
     and the level it reached ("rose 40 percent to 1.2 billion", "3.2 percentage points to 7.1 per cent"), never one
     range (a range of percents says it once at the end, "5 to 7 percent", or at both)."""
@@ -227,7 +227,7 @@ def _two_units(m: re.Match) -> bool:
     return bool(first) and (not second or ("point" in first) != ("point" in second))
 
 
-def _figure(m: re.Match) -> Figure | None:
+def _figure(m: re.Match[str]) -> Figure | None:
     if "fraction" not in m.re.groupindex or m.lastgroup == "digits":  # most figures: tried first
         return _digits(m)
     if m.group("fraction"):
@@ -290,7 +290,7 @@ def _too_long(integer: str, decimals: str | None) -> bool:
     return len(integer) - integer.count(",") - integer.count(" ") > MAX_DIGITS or len(decimals or "") > MAX_DIGITS + 1
 
 
-def _digits(m: re.Match) -> Figure | None:
+def _digits(m: re.Match[str]) -> Figure | None:
     if _too_long(m.group("int"), m.group("dec")):
         return None
     integer_digits = m.group("int").replace(",", "").replace(" ", "")

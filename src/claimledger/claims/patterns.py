@@ -4,13 +4,15 @@ the plain strings a pattern's every match contains (a cheap `in` test that spare
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterator
+from typing import Any
 from re import _constants as sre  # type: ignore[attr-defined]  # typeshed has no stubs for re's private parser
 from re import _parser as sre_parse  # type: ignore[attr-defined]
 
 # re._parser is CPython's own parser of patterns (3.11+): what required_strings reads is checked by the tests.
 
 
-def any_of(patterns: list[str]) -> re.Pattern:
+def any_of(patterns: list[str]) -> re.Pattern[str]:
     """One pattern that matches where the first of `patterns` to match there does. A word boundary that opens every
     one is said once, before the alternatives: tried at every position of a text, it is most of the search's cost."""
     if patterns and all(p.startswith(r"\b") for p in patterns):
@@ -18,7 +20,7 @@ def any_of(patterns: list[str]) -> re.Pattern:
     return re.compile("|".join(f"(?:{p})" for p in patterns))
 
 
-def required_strings(pattern: re.Pattern) -> frozenset[str] | None:
+def required_strings(pattern: re.Pattern[str]) -> frozenset[str] | None:
     """Strings one of which every match of `pattern` contains ("said" or "says" for r"\\b(?:said|says)\\s+\\w+"),
     the most telling such set (the one whose shortest string is longest); None when the pattern promises none (a
     case-blind or verbose pattern is not analysed)."""
@@ -30,7 +32,7 @@ def required_strings(pattern: re.Pattern) -> frozenset[str] | None:
 _MOST_FORMS = 64  # spelled-out strings a run of literals and literal alternatives may stand for
 
 
-def _required(items) -> frozenset[str] | None:
+def _required(items: Any) -> frozenset[str] | None:  # items: a parsed pattern (re._parser, untyped)
     """What a parsed sequence requires: each run of literals (and of alternations of literals: "sa(?:id|ys)" is
     "said" or "says") it must match, and what each group, alternation or repetition that must match once
     requires; of these, the most telling set."""
@@ -61,7 +63,7 @@ def _required(items) -> frozenset[str] | None:
     return max(telling, key=lambda strings: (min(map(len, strings)), -len(strings))) if telling else None
 
 
-def _forms(op, av) -> frozenset[str] | None:
+def _forms(op: Any, av: Any) -> frozenset[str] | None:
     """Every string one parsed item can match, when it is a literal, a class of a few literals ("[Mm]") or a group
     or alternation of such; None otherwise."""
     if op is sre.LITERAL:
@@ -78,7 +80,7 @@ def _forms(op, av) -> frozenset[str] | None:
     return None
 
 
-def _spelled(items) -> frozenset[str] | None:
+def _spelled(items: Any) -> frozenset[str] | None:
     """Every string a parsed sequence can match, when it is literals and alternations of them only."""
     spellings = frozenset([""])
     for op, av in items:
@@ -105,26 +107,26 @@ class Guarded:
 
     __slots__ = ("pattern", "required")
 
-    def __init__(self, pattern: re.Pattern, required: frozenset[str]):
+    def __init__(self, pattern: re.Pattern[str], required: frozenset[str]):
         self.pattern, self.required = pattern, required
 
-    def search(self, text: str, *span: int) -> re.Match | None:
+    def search(self, text: str, *span: int) -> re.Match[str] | None:
         return self.pattern.search(text, *span) if may_match(self.required, text) else None
 
-    def match(self, text: str, *span: int) -> re.Match | None:
+    def match(self, text: str, *span: int) -> re.Match[str] | None:
         return self.pattern.match(text, *span) if may_match(self.required, text) else None
 
-    def finditer(self, text: str, *span: int):
+    def finditer(self, text: str, *span: int) -> Iterator[re.Match[str]]:
         return self.pattern.finditer(text, *span) if may_match(self.required, text) else iter(())
 
-    def sub(self, replacement, text: str) -> str:
+    def sub(self, replacement: str | Callable[[re.Match[str]], str], text: str) -> str:
         return self.pattern.sub(replacement, text) if may_match(self.required, text) else text
 
 
 SHORTEST_GUARD = 4  # characters: shorter required strings stand in most texts, and the test would only cost
 
 
-def guarded(pattern: re.Pattern) -> re.Pattern | Guarded:
+def guarded(pattern: re.Pattern[str]) -> re.Pattern[str] | Guarded:
     """The pattern behind a guard of its required strings, when it has telling ones; else the pattern itself."""
     required = required_strings(pattern)
     if required is None or min(map(len, required)) < SHORTEST_GUARD:

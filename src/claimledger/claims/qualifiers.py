@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 from claimledger.claims.model import DURATION_UNITS, Qualifier
@@ -18,7 +19,7 @@ _UP_TO_VERBS = frozenset(word_list("qualifiers")["up_to_verbs"])
 _BEFORE_PHRASES = sorted({p for ps in _BEFORE.values() for p in ps}, key=len, reverse=True)
 
 
-def _before_pattern(phrases: list[str], flags: int = 0) -> re.Pattern:
+def _before_pattern(phrases: list[str], flags: int = 0) -> re.Pattern[str]:
     return re.compile(
         r"(?:(?<![\w-])(?P<q>" + "|".join(re.escape(p) for p in phrases if p[0].isalpha())
         + r")|(?P<sign>" + "|".join(re.escape(p) for p in phrases if not p[0].isalpha())
@@ -112,7 +113,7 @@ class Interval:
             return value - self.high
         return 0.0
 
-    def describe(self, fmt=lambda v: f"{v:,.10g}") -> str:
+    def describe(self, fmt: Callable[[float], str] = lambda v: f"{v:,.10g}") -> str:
         """Human form: '> 52,000', '900 to 1,020', '<= 60'."""
         if self.low is not None and self.high is not None:
             if self.low == self.high:

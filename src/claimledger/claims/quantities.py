@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from dataclasses import replace
+from collections.abc import Iterator
 from itertools import islice
 from typing import NamedTuple
 
@@ -99,7 +100,7 @@ class Quantity(NamedTuple):
     claim_qualifier: Qualifier
     figure: Figure
     after: str = ""  # the text after the quantity, for the claim layer
-    parts: tuple = ()  # a from-to range's two ends (Quantity)
+    parts: tuple["Quantity", ...] = ()  # a from-to range's two ends (Quantity)
 
     def claims(self) -> tuple["Quantity", ...]:
         """The quantities the claim layer reads from this one: a from-to range's two ends are two claims (two
@@ -333,7 +334,7 @@ def _quantity(s: str, f: Figure, q: QualifierMatch, claim_value: float, claim_un
                     _after(s, end))
 
 
-def _edges(s: str, taken: list[Quantity]):
+def _edges(s: str, taken: list[Quantity]) -> Iterator[Quantity]:
     """Numbers with a currency code or sign glued before or a unit, ordinal or time glued after ("USD10m", "+0.2%",
     "64GB", "3rd", "8pm"), which find_figures skips; `taken` are the quantities already read, never overlapped."""
     taken_ends = sorted(q.figure.end for q in taken)
@@ -379,7 +380,7 @@ _GLUED_CODE = re.compile(r"[A-Z]{3}")  # an ISO 4217 code glued to digits: money
 _SCORE = re.compile(r"(?<![\w.,/:#+-])(?P<a>\d{1,3})-(?P<b>\d{1,3})(?![\w/-]|\.\d)")
 
 
-def _scores(s: str, taken: list[Quantity]):
+def _scores(s: str, taken: list[Quantity]) -> Iterator[Quantity]:
     """Scores and tallies ("won 3-1", "64-56"), which find_figures reads as no figure: quantities, never claims."""
     taken_starts, taken_ends = sorted(q.start for q in taken), sorted(q.end for q in taken)
     for m in _SCORE.finditer(s):
@@ -396,7 +397,7 @@ def _overlaps(starts: list[int], ends: list[int], start: int, end: int) -> bool:
     return bisect_left(starts, end) > bisect_right(ends, start)
 
 
-def _slash_is_the_unit(s: str, m: re.Match, suffix: str) -> bool:
+def _slash_is_the_unit(s: str, m: re.Match[str], suffix: str) -> bool:
     """The only slash of the number's token is its unit's ("80km/h"), so the token is no path or URL."""
     start, end = s.rfind(" ", 0, m.start()) + 1, s.find(" ", m.end())
     token = s[start:end if end != -1 else len(s)]
@@ -427,7 +428,7 @@ def _counted_noun(after: str, unit: str) -> str | None:
     if unit == "percent":
         rest = _SHARE_LEAD.sub("", rest)
     for word in _COUNTED_WORD.findall(rest)[:6]:
-        lower = word.lower()
+        lower: str = word.lower()
         if lower in _IRREGULAR_PLURALS or (lower.endswith("s") and not lower.endswith(("ss", "us"))
                                            and lower not in _NOT_NOUNS and len(lower) > 2) \
                 or (lower.endswith("men") and len(lower) > 5 and lower not in _NOT_NOUNS):  # "fishermen"

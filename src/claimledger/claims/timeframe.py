@@ -4,6 +4,7 @@ hours, since a start, a time ago, after a start, a span), read by claims/frames.
 from __future__ import annotations
 
 import re
+from typing import Any
 from datetime import date
 from functools import lru_cache
 
@@ -18,7 +19,7 @@ _PAST_SPAN = re.compile(r"\b(?:over|in|during)\s+the\s+(?:past|last)\s+(?:year|m
 
 
 @lru_cache(maxsize=1)
-def _time_patterns() -> dict:
+def _time_patterns() -> dict[str, Any]:
     """The lexicon's time words as regular expressions, compiled once (the ones most clauses cannot match behind a
     guard of the words they need, claims/patterns.py)."""
     time = lexicon()["time"]
@@ -141,7 +142,7 @@ def scoping_time(before: str, after: str, published: date | None) -> TimeFrame |
 
 
 @lru_cache(maxsize=1)
-def _contrasted_figure() -> re.Pattern:
+def _contrasted_figure() -> re.Pattern[str]:
     """A figure set against another ("against 55,300", "up from 38,000") and a few words, up to a period after it."""
     words = "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in lexicon()["time"]["contrast"])
     return re.compile(rf"\b(?:{words})\s+(?:[a-z]+\s+)?\d(?:[\d.,]*\d)?[^\d,;:.]{{0,40}}$")
@@ -199,7 +200,7 @@ def since_then(frame: TimeFrame | None, earlier: str, published: date | None) ->
     return TimeFrame("since", f"{frame.text} ({before.text})", start=before.start)
 
 
-def _since(lower: str, m: re.Match, published: date | None) -> TimeFrame:
+def _since(lower: str, m: re.Match[str], published: date | None) -> TimeFrame:
     """A "since" frame: the start its words name; where they name none, the rest of the phrase is read too, for a
     date in it or the event it names."""
     start = _since_start(m, published)
@@ -226,7 +227,7 @@ _DAY_OF_MONTH = re.compile(rf"(?:(?P<d1>\d{{1,2}})\s+(?P<m1>{MONTHS})|(?P<m2>{MO
 _MONTH_ONLY = re.compile(rf"(?P<m>{MONTHS})\b")
 
 
-def _since_start(m: re.Match, published: date | None) -> str | None:
+def _since_start(m: re.Match[str], published: date | None) -> str | None:
     """The ISO date or month a "since" names, the year taken from the article's date when the text gives none."""
     what = m.group("what")
     if re.match(r"(?:start|beginning)\s+of\s+the\s+year", m.group()[6:].strip().removeprefix("the ")):

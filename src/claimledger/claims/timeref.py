@@ -59,7 +59,7 @@ def period_spans_in_lower(lower: str, as_of: date | None) -> list[tuple[int, int
             if (label := _label(m, as_of)) is not None]
 
 
-def _label(m: re.Match, as_of: date | None) -> str | None:
+def _label(m: re.Match[str], as_of: date | None) -> str | None:
     if m.group("year"):
         label = m.group("year")
         if m.group("month"):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from claimledger.claims.wordlists import word_list
@@ -42,7 +43,7 @@ _ISO_CODES = frozenset(c for c in {*_UNITS["currency_symbols"].values(), *_UNITS
                        if len(c) == 3 and c.isupper())
 
 
-def _alternation(phrases) -> str:
+def _alternation(phrases: Iterable[str]) -> str:
     return "|".join(re.escape(p) for p in sorted(phrases, key=len, reverse=True))
 
 

@@ -98,7 +98,8 @@ def _lemma_phrase(phrase: str) -> str:
     return " ".join(lemma(w) for w in phrase.split())
 
 
-def _listed(entry: dict, key: str, phrases: dict[str, list[str]], where: str, lemmatise: bool = True) -> tuple:
+def _listed(entry: dict[str, Any], key: str, phrases: dict[str, list[str]], where: str,
+            lemmatise: bool = True) -> tuple[str, ...]:
     """A list value, with "@name" items replaced by the [phrases] list of that name (error naming both if unknown)."""
     value = entry.get(key, ())
     if isinstance(value, str):
@@ -115,7 +116,7 @@ def _listed(entry: dict, key: str, phrases: dict[str, list[str]], where: str, le
     return tuple(_lemma_phrase(p) if lemmatise and p else p for p in out)
 
 
-def parse_vocabulary(document: dict, origin: str) -> Vocabulary:
+def parse_vocabulary(document: dict[str, Any], origin: str) -> Vocabulary:
     """Build a Vocabulary from parsed TOML, naming the metric and key at fault when a rule is malformed."""
     phrases = {k: list(v) for k, v in document.get("phrases", {}).items()}
     places = {name: tuple(words) for name, words in document.get("places", {}).items()}

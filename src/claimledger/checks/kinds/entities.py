@@ -27,7 +27,7 @@ class CountEntities(CheckKind):
     def check(self, claim: Claim, params: Params, ref: Reference, as_of: date) -> CheckResult:
         column, detail = params["entity_column"], params["detail_column"]
 
-        def listed() -> tuple[list[str], tuple, str | None]:
+        def listed() -> tuple[list[str], tuple[Record, ...], str | None]:
             records = [r for r in published(ref, as_of) if r.get(column) is not None]
             shown = [column, *(c for c in (detail,) if records and c in records[0])]
             return (sorted({str(r[column]) for r in records}), evidence(ref, records, shown),

@@ -29,7 +29,7 @@ class DurationSince(CheckKind):
     def check(self, claim: Claim, params: Params, ref: Reference, as_of: date) -> CheckResult:
         event_column, name = params["event_column"], params["event"]
 
-        def start_event() -> tuple[date | None, tuple, str | None]:
+        def start_event() -> tuple[date | None, tuple[Record, ...], str | None]:
             event = next((r for r in rows(ref).records if r.get(event_column) == name), None)
             if event is None:
                 return None, (), None
