@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
@@ -108,7 +107,8 @@ def read_claims(article: Article, vocabulary: Vocabulary | None = None,
         room = min(limits.per_sentence, figures_left)
         readings, overflow = _readings(sentence, room)
         figures_left -= min(overflow, room)
-        where: Callable[[], str] = lambda: f"sentence {number} at character {compact.original(sentence.start):,}"  # noqa: E731
+        def where() -> str:
+            return f"sentence {number} at character {compact.original(sentence.start):,}"
         if overflow > room and room < limits.per_sentence:
             unread.append(f"{where()}: the article's figures past the {limits.per_article:,}th are not read "
                           f"(CLAIMLEDGER_MAX_FIGURES_PER_ARTICLE)")

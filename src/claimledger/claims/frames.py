@@ -533,7 +533,8 @@ _FOLLOWING = re.compile(r"(?P<owner>'s?)?\s+([a-z]+)(?:\s+([a-z]+))?")
 
 
 @lru_cache(maxsize=4096)
-def _mentions(text: str, pattern: re.Pattern[str], agents: frozenset[str], doers: bool = False) -> list[tuple[int, str, bool]]:
+def _mentions(text: str, pattern: re.Pattern[str], agents: frozenset[str],
+              doers: bool = False) -> list[tuple[int, str, bool]]:
     """(offset, name word, strong) of each mention that names where, not who acted: "in Oslo" is strong, "Oslo's
     toll" weak, "Norwegian strikes" and "in Norway's offensive" no mention at all. With `doers` (group names), a name
     before a doer is the doer wherever it stands ("the toll from Norwegian strikes")."""

@@ -150,9 +150,11 @@ def read_word_number(phrase: str) -> float | None:
 
 def _significant_unit(integer_digits: str, decimals: str, scale: float) -> float:
     if decimals:
-        return scale * 10.0 ** -len(decimals)
+        step: float = scale * 10 ** -len(decimals)  # typeshed: int ** int is Any (float if negative)
+        return step
     stripped = integer_digits.rstrip("0") or "0"
-    return scale * 10.0 ** (len(integer_digits) - len(stripped))
+    step = scale * 10 ** (len(integer_digits) - len(stripped))
+    return step
 
 
 def find_figures(text: str, limit: int | None = None) -> list[Figure]:

@@ -255,7 +255,8 @@ def _read(s: str, f: Figure, claims_only: bool = False) -> Quantity | None:
     if q.qualifier == "more_than" and before[len(before) - q.before:].strip().lower() == "over" \
             and _DURATION_AFTER.match(after):
         q = find_qualifier("", after)  # "over 51 days": during, not more than
-    qualifier: Qualifier = "range" if f.form == "range" else ("at_least" if f.form == "plural" and q.qualifier == "exact"
+    qualifier: Qualifier
+    qualifier = "range" if f.form == "range" else ("at_least" if f.form == "plural" and q.qualifier == "exact"
                                                    else q.qualifier)
     value, claim_unit = f.value, "percent" if f.percent else "count"
     window = before[max(0, len(before) - q.before - 40): len(before) - q.before]
