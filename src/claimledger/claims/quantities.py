@@ -121,7 +121,7 @@ def quantities_in(s: str, room: int | None, claims_only: bool = False) -> tuple[
     (the claim layer's call: a year or a date is then not read any further)."""
     figures = find_figures(s, limit=None if room is None else room + 1)
     found = len(figures)
-    read = [q for f in (figures if room is None else figures[:room]) if (q := _read(s, f, claims_only)) is not None]
+    read = [r for f in (figures if room is None else figures[:room]) if (r := _read(s, f, claims_only)) is not None]
     lower = s.lower()
     starts = [q.figure.start for q in read]
     ends = [q.figure.end for q in read]
@@ -132,10 +132,10 @@ def quantities_in(s: str, room: int | None, claims_only: bool = False) -> tuple[
         while i < len(read) and starts[i] < m.end():
             replaced.add(i)
             i += 1
-        qm = find_qualifier(_before(s, m.start()), _after(s, m.end()))
+        q = find_qualifier(_before(s, m.start()), _after(s, m.end()))
         figure = Figure(m.start(), m.end(), abs(value), "multiplier", False, 1.0)
-        extra.append(_quantity(s, figure, qm, value, "percent_change", "percent", "up" if value > 0 else "down",
-                               claim_qualifier=qm.qualifier))
+        extra.append(_quantity(s, figure, q, value, "percent_change", "percent", "up" if value > 0 else "down",
+                               claim_qualifier=q.qualifier))
     spans = _ONE_SPAN.finditer(s) if (" year" in lower or " month" in lower or " week" in lower) else iter(())
     for m in islice(spans, room):
         if not (_ONE_SPAN_QUALIFIED.search(s, max(0, m.start() - 12), m.start())
@@ -143,9 +143,9 @@ def quantities_in(s: str, room: int | None, claims_only: bool = False) -> tuple[
             continue  # "a year" alone is a time, not a claimed duration; "more than a year", "a year into" are
         unit = m.group("unit").lower()
         figure = Figure(m.start(), m.end(), 1.0, "words", False, 1.0)
-        qm = find_qualifier(_before(s, m.start()), "")
-        extra.append(_quantity(s, figure, replace(qm, after=0), 1.0, _DURATION_UNITS[unit], unit, None,
-                               claim_qualifier=qm.qualifier))
+        q = find_qualifier(_before(s, m.start()), "")
+        extra.append(_quantity(s, figure, replace(q, after=0), 1.0, _DURATION_UNITS[unit], unit, None,
+                               claim_qualifier=q.qualifier))
     if _EDGE_TRIGGER.search(s):
         extra.extend(islice(_edges(s, read), room))
     if "-" in s and not claims_only:
