@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import json
-from dataclasses import asdict
 from datetime import date
 from pathlib import Path
 
@@ -28,7 +27,7 @@ ROOT = Path(__file__).resolve().parents[1]
 def quantity_dict(q: Quantity) -> dict:
     """A quantity with every field, its figure and its parts as plain values."""
     values = q._asdict()
-    values["figure"] = asdict(q.figure)
+    values["figure"] = q.figure._asdict()
     values["parts"] = [quantity_dict(part) for part in q.parts]
     return values
 
