@@ -9,7 +9,7 @@ import pytest
 from conftest import REPO
 
 from claimledger.claims.lemmas import lexicon
-from claimledger.claims.patterns import Guarded, any_of, may_match, required_strings
+from claimledger.claims.patterns import Guarded, any_of, may_match, required_strings, word_start
 
 
 @pytest.mark.parametrize("pattern, required", [
@@ -47,6 +47,28 @@ def test_a_lexicon_pattern_never_matches_a_text_its_required_strings_rule_out(se
         for text in texts:
             if pattern.search(text):
                 assert may_match(required, text), (source, text)
+
+
+@pytest.mark.parametrize("pattern, said_as", [
+    (r"\b(?:one|two)\b", r"(?<!\w)(?:one|two)\b"),
+    (r"\b\d+", r"(?<!\w)\d+"),
+    (r"\b(?:[a-z]+|x)", r"(?<!\w)(?:[a-z]+|x)"),
+    (r"\b(?:among\s+|of\s+)", r"(?<!\w)(?:among\s+|of\s+)"),
+    (r"\b(?:\s+a|b)", r"\b(?:\s+a|b)"),  # an alternative opens with a space: \b there is a word before it
+    (r"\b(?:a?b)", r"\b(?:a?b)"),  # an optional first part: not known
+    (r"\b[\w'-]+", r"\b[\w'-]+"),  # "'" and "-" are no word characters
+    (r"(?:one|two)\b", r"(?:one|two)\b"),  # no boundary to say otherwise
+])
+def test_word_start(pattern, said_as):
+    assert word_start(pattern) == said_as
+
+
+@pytest.mark.parametrize("pattern", [r"\b(?:one|two|three)\b", r"\b(?:\d+|half)", r"\b(?:of|in)\s+the\b"])
+def test_word_start_matches_where_the_boundary_does(pattern):
+    bounded, behind = re.compile(pattern), re.compile(word_start(pattern))
+    assert behind.pattern != pattern
+    for text in _texts() + ["one-two", "x1 2x 3", "of the", "-in the"]:
+        assert [m.span() for m in bounded.finditer(text)] == [m.span() for m in behind.finditer(text)]
 
 
 def test_any_of_matches_where_the_patterns_do():

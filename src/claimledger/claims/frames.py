@@ -14,7 +14,7 @@ from typing import Any
 from claimledger.claims.lemmas import lemma, lemma_sequence, lemmas, lexicon, words_of
 from claimledger.claims.model import DURATION_UNITS, Frame, TimeFrame
 from claimledger.claims.text import sentences
-from claimledger.claims.patterns import any_of, guarded, may_match, required_strings
+from claimledger.claims.patterns import any_of, guarded, may_match, required_strings, word_start
 from claimledger.claims.wordlists import word_list
 from claimledger.claims.timeref import MONTHS, periods_in_lower
 from claimledger.claims.timeframe import read_time, running_total, same_period, scoping_time, since_then
@@ -124,10 +124,11 @@ def _patterns() -> dict[str, Any]:
         "boundary": re.compile("|".join(f"(?:{b})" for b in data["clauses"]["boundaries"])),
         "restrictions": _guarded(data["restrictions"]["patterns"]),
         "any_restriction": any_of(data["restrictions"]["patterns"]),
-        "any_attribution": re.compile(r"\b(?:" + "|".join(data["attribution"]["triggers"]) + r")\b", re.I),
+        "any_attribution": re.compile(word_start(r"\b(?:" + "|".join(data["attribution"]["triggers"]) + r")\b", re.I),
+                                      re.I),
         # the same over lower-cased ASCII text (most text), where it finds the same: case-blind costs four times more
-        "any_attribution_lower": re.compile(r"\b(?:" + "|".join(t.lower() for t in data["attribution"]["triggers"])
-                                            + r")\b"),
+        "any_attribution_lower": re.compile(word_start(r"\b(?:" + "|".join(t.lower() for t in data["attribution"]["triggers"])
+                                                       + r")\b")),
         "whole": frozenset(data["restrictions"]["whole"]),
         "attribution": _guarded(data["attribution"]["patterns"]),
         "agents": frozenset(data["agents"]["nouns"] + data["agents"]["verbs"]),

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from dataclasses import replace
 from collections.abc import Iterator
 from itertools import islice
 from typing import NamedTuple
@@ -144,7 +143,7 @@ def quantities_in(s: str, room: int | None, claims_only: bool = False) -> tuple[
         unit = m.group("unit").lower()
         figure = Figure(m.start(), m.end(), 1.0, "words", False, 1.0)
         q = find_qualifier(_before(s, m.start()), "")
-        extra.append(_quantity(s, figure, replace(q, after=0), 1.0, _DURATION_UNITS[unit], unit, None,
+        extra.append(_quantity(s, figure, q._replace(after=0), 1.0, _DURATION_UNITS[unit], unit, None,
                                claim_qualifier=q.qualifier))
     if _EDGE_TRIGGER.search(s):
         extra.extend(islice(_edges(s, read), room))
@@ -242,15 +241,15 @@ def _read(s: str, f: Figure, claims_only: bool = False) -> Quantity | None:
         reason = "a pronoun"  # "each one", "the same one"
     sign = _SIGN_WORD.search(before[-10:]) if before[-2:-1] in ("s", "e", "S", "E") else None
     if sign:  # "about minus 387 Fahrenheit": the sign word is part of the figure, the qualifier stands before it
-        f = replace(f, start=f.start - len(sign.group()), value=-f.value)
+        f = f._replace(start=f.start - len(sign.group()), value=-f.value)
         before = _before(s, f.start)
     currency = currency_before(before)
     if currency:  # "$2.5bn": the symbol is part of the figure, the qualifier stands before it
-        f = replace(f, start=f.start - currency.length)
+        f = f._replace(start=f.start - currency.length)
         before = _before(s, f.start)
     metres = currency is None and _GLUED_M.search(s, f.start, f.end) is not None and _METRE_AFTER.match(after)
     if metres:  # "a 37m (121ft)-long skeleton", "a 30m-high wall": metres, not millions
-        f = replace(f, value=f.value / 1_000_000)
+        f = f._replace(value=f.value / 1_000_000)
     q = find_qualifier(before, after)
     if q.qualifier == "more_than" and before[len(before) - q.before:].strip().lower() == "over" \
             and _DURATION_AFTER.match(after):
@@ -278,7 +277,7 @@ def _read(s: str, f: Figure, claims_only: bool = False) -> Quantity | None:
     unit = "m" if metres else _unit(s, f, currency.unit if currency else None, after)
     unit_words = duration.end() if claim_unit in _DURATION_UNITS.values() and duration else 0  # "twenty months"
     if unit_words > q.after:
-        q = replace(q, after=unit_words)
+        q = q._replace(after=unit_words)
     return _quantity(s, f, q, value, claim_unit, unit, direction,
                      claim_qualifier=qualifier, reason=reason, counted=counted_as_count if claim_unit == "count"
                      else _counted_noun(after, claim_unit))
