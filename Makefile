@@ -19,11 +19,12 @@ test: lint $(CHROMIUM) pg-server
 	$(BIN)/python -m pytest -q
 
 # The layering (import-linter contracts in pyproject.toml), the types (mypy, [tool.mypy]: strict on claims/ and
-# checks/) and ruff's checks; part of `make test`.
+# checks/) ruff's checks and its formatting (ruff format --check); part of `make test`.
 lint: $(VENV)/.installed-dev
 	$(BIN)/lint-imports --no-cache
 	$(BIN)/mypy
 	$(BIN)/ruff check src tests bench flows
+	$(BIN)/ruff format --check src tests bench flows
 
 # Write tests/golden/seed_verdicts.json anew from what the pipeline gives the seed now (tests/test_golden.py compares
 # them); review the change with `git diff tests/golden/` before committing it.

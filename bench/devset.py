@@ -52,10 +52,15 @@ def figure_spans(text: str, quote: str) -> list[tuple[int, int]]:
     "four" inside "fourteen")."""
     spans, start = [], 0
     while (i := text.find(quote, start)) >= 0:
-        before, after = text[max(0, i - 2):i], text[i + len(quote):i + len(quote) + 2]
-        inside = (before[-1:].isdigit() or re.fullmatch(r"\d[.,]", before) is not None
-                  or after[:1].isdigit() or re.fullmatch(r"[.,]\d", after) is not None
-                  or (quote[0].isalpha() and before[-1:].isalpha()) or (quote[-1].isalpha() and after[:1].isalpha()))
+        before, after = text[max(0, i - 2) : i], text[i + len(quote) : i + len(quote) + 2]
+        inside = (
+            before[-1:].isdigit()
+            or re.fullmatch(r"\d[.,]", before) is not None
+            or after[:1].isdigit()
+            or re.fullmatch(r"[.,]\d", after) is not None
+            or (quote[0].isalpha() and before[-1:].isalpha())
+            or (quote[-1].isalpha() and after[:1].isalpha())
+        )
         if not inside:
             spans.append((i, i + len(quote)))
         start = i + 1
@@ -85,8 +90,9 @@ def load_truth(articles: dict[str, dict]) -> list[dict]:
             if not isinstance(nth, int) or not 1 <= nth <= len(spans):
                 problems.append(f"{where}: occurrence {nth} asked, the article text has {len(spans)}")
                 continue
-            figures.append({**entry, "nth": nth, "article": path.stem, "split": article["split"],
-                            "span": spans[nth - 1]})
+            figures.append(
+                {**entry, "nth": nth, "article": path.stem, "split": article["split"], "span": spans[nth - 1]}
+            )
     if problems:
         raise DevsetError("truth files cannot be scored:\n  " + "\n  ".join(problems))
     return figures
@@ -119,10 +125,22 @@ def throwaway_project(home: Path) -> None:
 
 def run_verify(home: Path, folders: list[Path]) -> list[dict]:
     """`claimledger verify --format json` on the folders, in the throwaway project; its JSON rows."""
-    command = [str(Path(sys.executable).with_name("claimledger")), "verify", *map(str, folders),
-               "--format", "json", "--ledger", f"sqlite:///{home / 'ledger.db'}"]
-    env = {**os.environ, "CLAIMLEDGER_HOME": str(home), "PREFECT_HOME": str(home / ".prefect"),
-           "PREFECT_SERVER_ANALYTICS_ENABLED": "false", "DO_NOT_TRACK": "1"}
+    command = [
+        str(Path(sys.executable).with_name("claimledger")),
+        "verify",
+        *map(str, folders),
+        "--format",
+        "json",
+        "--ledger",
+        f"sqlite:///{home / 'ledger.db'}",
+    ]
+    env = {
+        **os.environ,
+        "CLAIMLEDGER_HOME": str(home),
+        "PREFECT_HOME": str(home / ".prefect"),
+        "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+        "DO_NOT_TRACK": "1",
+    }
     done = subprocess.run(command, cwd=home, env=env, capture_output=True, text=True)
     if done.returncode != 0:
         raise DevsetError(f"claimledger verify exited {done.returncode}:\n{done.stderr[-3000:]}")
@@ -176,9 +194,18 @@ def pair(figures: list[dict], claims: list[dict]) -> list[dict]:
     for claim in claims:
         if id(claim) not in used and claim["verdict"] in ("pass", "fail"):
             article = claim["article"]
-            scored.append({"article": article, "quote": claim["quote"], "verdict": "none", "tool": claim["verdict"],
-                           "claim": claim, "split": claim["split"], "measures": "(no truth entry)",
-                           "reason": "not a figure the truth file lists: neither confirmed nor accused"})
+            scored.append(
+                {
+                    "article": article,
+                    "quote": claim["quote"],
+                    "verdict": "none",
+                    "tool": claim["verdict"],
+                    "claim": claim,
+                    "split": claim["split"],
+                    "measures": "(no truth entry)",
+                    "reason": "not a figure the truth file lists: neither confirmed nor accused",
+                }
+            )
     return scored
 
 
@@ -203,8 +230,10 @@ def tally(scored: list[dict]) -> dict:
 def print_split(name: str, numbers: dict) -> None:
     """One split's numbers and its confusion table (rows: truth, columns: tool)."""
     acc = f"{100 * numbers['accuracy']:.1f}%" if numbers["accuracy"] is not None else "n/a"
-    print(f"\n== {name}: {numbers['figures']} figures, accuracy {acc} ({numbers['right']} right), "
-          f"wrong fails {numbers['wrong_fails']}, wrong passes {numbers['wrong_passes']}, misses {numbers['misses']}")
+    print(
+        f"\n== {name}: {numbers['figures']} figures, accuracy {acc} ({numbers['right']} right), "
+        f"wrong fails {numbers['wrong_fails']}, wrong passes {numbers['wrong_passes']}, misses {numbers['misses']}"
+    )
     corner = "truth \\ tool"
     print(f"  {corner:<14}" + "".join(f"{v:>14}" for v in VERDICTS))
     for t in VERDICTS:
@@ -218,9 +247,11 @@ def print_wrong(scored: list[dict]) -> None:
     print(f"\n== wrong verdicts ({len(wrong)})")
     for f in wrong:
         claim = f["claim"] or {}
-        print(f"- {f['article']} {f['quote']!r}: truth {f['verdict']}, tool {f['tool']}"
-              f" (metric {claim.get('metric')})\n    truth: {f.get('measures')}: {f.get('reason')}"
-              f"\n    tool:  {claim.get('explanation', '(no claim at this figure)')}")
+        print(
+            f"- {f['article']} {f['quote']!r}: truth {f['verdict']}, tool {f['tool']}"
+            f" (metric {claim.get('metric')})\n    truth: {f.get('measures')}: {f.get('reason')}"
+            f"\n    tool:  {claim.get('explanation', '(no claim at this figure)')}"
+        )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -254,20 +285,30 @@ def main(argv: list[str] | None = None) -> int:
     numbers["all"] = tally(scored)
     off = [c for c in claims if c["article"] in offtopic]
     off_decided = [c for c in off if c["verdict"] in ("pass", "fail")]
-    numbers["offtopic"] = {"articles": len(offtopic), "figures_read": len(off),
-                           "decided": len(off_decided), "verdicts": dict(Counter(c["verdict"] for c in off))}
+    numbers["offtopic"] = {
+        "articles": len(offtopic),
+        "figures_read": len(off),
+        "decided": len(off_decided),
+        "verdicts": dict(Counter(c["verdict"] for c in off)),
+    }
     per_split = ", ".join(f"{sum(a['split'] == split for a in articles.values())} {split}" for split in found)
-    print(f"dev set: {len(articles)} articles ({per_split}), "
-          f"{len(figures)} truth figures, {len(claims) - len(off)} claims with a result")
+    print(
+        f"dev set: {len(articles)} articles ({per_split}), "
+        f"{len(figures)} truth figures, {len(claims) - len(off)} claims with a result"
+    )
     for split in [*found, "all"]:
         print_split(split, numbers[split])
-    print(f"\n== off-topic: {len(offtopic)} files, {len(off)} figures read, {len(off_decided)} got a pass or fail "
-          f"(each one is an error)")
+    print(
+        f"\n== off-topic: {len(offtopic)} files, {len(off)} figures read, {len(off_decided)} got a pass or fail "
+        f"(each one is an error)"
+    )
     if args.list:
         print_wrong(scored)
         for c in off_decided:
-            print(f"- off-topic {c['article']} {c['quote']!r}: tool {c['verdict']} (metric {c.get('metric')})"
-                  f"\n    tool:  {c.get('explanation')}")
+            print(
+                f"- off-topic {c['article']} {c['quote']!r}: tool {c['verdict']} (metric {c.get('metric')})"
+                f"\n    tool:  {c.get('explanation')}"
+            )
     if args.json:
         args.json.write_text(json.dumps(numbers, indent=2) + "\n", encoding="utf-8")
     return 0

@@ -10,8 +10,14 @@ import sys
 
 # One core only: cap the thread pools of any numeric library before anything can import it, then pin the process
 # (children inherit both the environment and the affinity).
-for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMEXPR_NUM_THREADS",
-             "VECLIB_MAXIMUM_THREADS", "RAYON_NUM_THREADS"):
+for _var in (
+    "OMP_NUM_THREADS",
+    "OPENBLAS_NUM_THREADS",
+    "MKL_NUM_THREADS",
+    "NUMEXPR_NUM_THREADS",
+    "VECLIB_MAXIMUM_THREADS",
+    "RAYON_NUM_THREADS",
+):
     os.environ[_var] = "1"
 if hasattr(os, "sched_setaffinity"):
     os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
@@ -33,8 +39,14 @@ SUPPORTED = {"claimledger": set(FIELDS), "quantulum3": {"claims", "value", "unit
 # quantulum3 unit name -> our unit. Anything else (currencies, lengths, ...) is kept as quantulum3 names it and so
 # never agrees. Values are scored as quantulum3 gives them: "two-thirds" is 0.667 dimensionless (-> count), not
 # 66.67 percent; a range is its midpoint; nothing is converted on its behalf.
-Q3_UNITS = {"percentage": "percent", "dimensionless": "count", "month": "months", "year": "years",
-            "week": "weeks", "day": "days"}
+Q3_UNITS = {
+    "percentage": "percent",
+    "dimensionless": "count",
+    "month": "months",
+    "year": "years",
+    "week": "weeks",
+    "day": "days",
+}
 
 
 # ---------------------------------------------------------------------------------------------------- child side
@@ -46,17 +58,35 @@ def load_extractor(name):
 
         def run(item):
             """claimledger's claims for one evaluation item, read against its as_of date."""
-            return extract_claims(Article(id=item["id"], text=item["text"],
-                                          published=date.fromisoformat(item["as_of"]) if item.get("as_of") else None))
+            return extract_claims(
+                Article(
+                    id=item["id"],
+                    text=item["text"],
+                    published=date.fromisoformat(item["as_of"]) if item.get("as_of") else None,
+                )
+            )
 
         def to_predictions(claims):
             """Claims -> the plain dicts the parent scores."""
-            return [{"start": c.start, "end": c.end, "value": c.value, "unit": c.unit, "qualifier": c.qualifier,
-                     "low": c.low, "high": c.high, "metric": c.metric, "period": c.period,
-                     "share_base": _quote_of(getattr(c, "share_base", None))} for c in claims]
+            return [
+                {
+                    "start": c.start,
+                    "end": c.end,
+                    "value": c.value,
+                    "unit": c.unit,
+                    "qualifier": c.qualifier,
+                    "low": c.low,
+                    "high": c.high,
+                    "metric": c.metric,
+                    "period": c.period,
+                    "share_base": _quote_of(getattr(c, "share_base", None)),
+                }
+                for c in claims
+            ]
 
         return metadata.version("claimledger"), run, to_predictions
     import warnings
+
     warnings.filterwarnings("ignore", message="Classifier dependencies not installed")  # default: no classifier
     from quantulum3 import parser
 
@@ -66,8 +96,10 @@ def load_extractor(name):
 
     def to_predictions(quantities):
         """Quantities -> plain dicts, units mapped by Q3_UNITS, values as given."""
-        return [{"start": q.span[0], "end": q.span[1], "value": q.value,
-                 "unit": Q3_UNITS.get(q.unit.name, q.unit.name)} for q in quantities]
+        return [
+            {"start": q.span[0], "end": q.span[1], "value": q.value, "unit": Q3_UNITS.get(q.unit.name, q.unit.name)}
+            for q in quantities
+        ]
 
     return metadata.version("quantulum3"), run, to_predictions
 
@@ -103,12 +135,24 @@ def child(name, items, repeat):
     extra = {}
     if name == "claimledger":
         from claimledger.claims.model import Claim
+
         extra["has_share_base"] = "share_base" in Claim.__dataclass_fields__
     else:
         import importlib.util
+
         extra["classifier"] = importlib.util.find_spec("sklearn") is not None
-    json.dump({"version": version, "cold_start_s": cold_s, "pass_s": passes, "peak_rss_mb": peak_rss_mb,
-               "tracemalloc_peak_mb": traced_peak_mb, "predictions": predictions, **extra}, sys.stdout)
+    json.dump(
+        {
+            "version": version,
+            "cold_start_s": cold_s,
+            "pass_s": passes,
+            "peak_rss_mb": peak_rss_mb,
+            "tracemalloc_peak_mb": traced_peak_mb,
+            "predictions": predictions,
+            **extra,
+        },
+        sys.stdout,
+    )
 
 
 # ---------------------------------------------------------------------------------------------------- scoring
@@ -120,7 +164,7 @@ def gold_spans(item, missing):
         if at < 0:
             at = item["text"].find(claim["quote"])
         if at < 0:
-            missing.append(f'{item["id"]}: {claim["quote"]!r}')
+            missing.append(f"{item['id']}: {claim['quote']!r}")
             spans.append(None)
             continue
         spans.append((at, at + len(claim["quote"])))
@@ -159,8 +203,10 @@ def agrees(field, g, p):
     if field == "value":
         return close(p.get("value"), g.get("value"))
     if field == "interval":
-        return all((a is None and b is None) or (a is not None and b is not None and abs(a - b) <= 0.01)
-                   for a, b in ((p.get("low"), g.get("low")), (p.get("high"), g.get("high"))))
+        return all(
+            (a is None and b is None) or (a is not None and b is not None and abs(a - b) <= 0.01)
+            for a, b in ((p.get("low"), g.get("low")), (p.get("high"), g.get("high")))
+        )
     if field == "share_base":
         return (p.get("share_base") or "").strip() == (g.get("share_base") or "").strip()
     return p.get(field) == g.get(field)
@@ -199,8 +245,9 @@ def table(headers, rows):
     """Plain text table: first column left-aligned, the rest right-aligned."""
     cells = [headers] + [[str(c) for c in row] for row in rows]
     widths = [max(len(row[i]) for row in cells) for i in range(len(headers))]
-    lines = ["  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(row, widths)))
-             for row in cells]
+    lines = [
+        "  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(row, widths))) for row in cells
+    ]
     return "\n".join([lines[0], "  ".join("-" * w for w in widths)] + lines[1:])
 
 
@@ -212,10 +259,15 @@ def fmt(x, digits=3):
 def report(result):
     """Print the accuracy, per-group, speed and memory tables side by side for both extractors."""
     ex = result["extractors"]
-    print(f'data: {result["data"]}  ({result["texts"]} texts, {result["sentences"]} sentences, '
-          f'{result["gold_claims"]} gold claims)')
-    print("versions: " + ", ".join(f'{n} {ex[n]["version"]}' for n in EXTRACTORS)
-          + f' (quantulum3 classifier: {"installed" if ex["quantulum3"]["classifier"] else "not installed"})')
+    print(
+        f"data: {result['data']}  ({result['texts']} texts, {result['sentences']} sentences, "
+        f"{result['gold_claims']} gold claims)"
+    )
+    print(
+        "versions: "
+        + ", ".join(f"{n} {ex[n]['version']}" for n in EXTRACTORS)
+        + f" (quantulum3 classifier: {'installed' if ex['quantulum3']['classifier'] else 'not installed'})"
+    )
     for miss in result["unlocated_quotes"]:
         print(f"  warning: gold quote not found in text, claim not scorable: {miss}")
     if not ex["claimledger"]["has_share_base"]:
@@ -231,15 +283,41 @@ def report(result):
     print(table(["field", "ours P", "ours R", "ours F1", "q3 P", "q3 R", "q3 F1"], rows))
     print("\nvalue F1 per group (pred = claims predicted; '-' when undefined, e.g. no gold claims)")
     groups = ex["claimledger"]["groups"]
-    print(table(["group", "items", "gold", "ours pred", "ours F1", "q3 pred", "q3 F1"],
-                [[g, v["items"], v["gold"], v["predicted"], fmt(v["f1"]),
-                  ex["quantulum3"]["groups"][g]["predicted"], fmt(ex["quantulum3"]["groups"][g]["f1"])]
-                 for g, v in groups.items()]))
-    print(f'\nSpeed and memory (one CPU, median of {result["repeat"]} passes after a warm-up; fresh process each)')
-    print(table(["", "sentences/s", "texts/s", "cold start s", "peak RSS MiB", "tracemalloc peak MiB"],
-                [[n, fmt(ex[n]["sentences_per_s"], 1), fmt(ex[n]["texts_per_s"], 1), fmt(ex[n]["cold_start_s"], 2),
-                  fmt(ex[n]["peak_rss_mb"], 1), fmt(ex[n]["tracemalloc_peak_mb"], 2)] for n in EXTRACTORS]))
-    print(f'\nthroughput ratio claimledger / quantulum3: {fmt(result["throughput_ratio"], 2)}x')
+    print(
+        table(
+            ["group", "items", "gold", "ours pred", "ours F1", "q3 pred", "q3 F1"],
+            [
+                [
+                    g,
+                    v["items"],
+                    v["gold"],
+                    v["predicted"],
+                    fmt(v["f1"]),
+                    ex["quantulum3"]["groups"][g]["predicted"],
+                    fmt(ex["quantulum3"]["groups"][g]["f1"]),
+                ]
+                for g, v in groups.items()
+            ],
+        )
+    )
+    print(f"\nSpeed and memory (one CPU, median of {result['repeat']} passes after a warm-up; fresh process each)")
+    print(
+        table(
+            ["", "sentences/s", "texts/s", "cold start s", "peak RSS MiB", "tracemalloc peak MiB"],
+            [
+                [
+                    n,
+                    fmt(ex[n]["sentences_per_s"], 1),
+                    fmt(ex[n]["texts_per_s"], 1),
+                    fmt(ex[n]["cold_start_s"], 2),
+                    fmt(ex[n]["peak_rss_mb"], 1),
+                    fmt(ex[n]["tracemalloc_peak_mb"], 2),
+                ]
+                for n in EXTRACTORS
+            ],
+        )
+    )
+    print(f"\nthroughput ratio claimledger / quantulum3: {fmt(result['throughput_ratio'], 2)}x")
 
 
 def main():
@@ -260,21 +338,38 @@ def main():
     if args.child:
         return child(args.child, items, args.repeat)
     from claimledger.claims.text import normalise, sentences  # plain regex code; used only to count sentences
+
     n_sentences = sum(len(sentences(normalise(item["text"]))) for item in items)
     missing = []
     spans = [gold_spans(item, missing) for item in items]
-    result = {"data": str(args.data), "texts": len(items), "sentences": n_sentences, "repeat": args.repeat,
-              "gold_claims": sum(len(i["claims"]) for i in items), "unlocated_quotes": missing, "extractors": {}}
+    result = {
+        "data": str(args.data),
+        "texts": len(items),
+        "sentences": n_sentences,
+        "repeat": args.repeat,
+        "gold_claims": sum(len(i["claims"]) for i in items),
+        "unlocated_quotes": missing,
+        "extractors": {},
+    }
     for name in EXTRACTORS:
-        done = subprocess.run([sys.executable, __file__, "--child", name, "--data", str(args.data),
-                               "--repeat", str(args.repeat)], capture_output=True, text=True)
+        done = subprocess.run(
+            [sys.executable, __file__, "--child", name, "--data", str(args.data), "--repeat", str(args.repeat)],
+            capture_output=True,
+            text=True,
+        )
         if done.returncode:
             sys.exit(f"{name} child failed:\n{done.stderr}")
         measured = json.loads(done.stdout)
         fields, groups = score(name, items, measured.pop("predictions"), spans)
         median = statistics.median(measured["pass_s"])
-        result["extractors"][name] = {**measured, "fields": fields, "groups": groups, "median_pass_s": median,
-                                      "sentences_per_s": n_sentences / median, "texts_per_s": len(items) / median}
+        result["extractors"][name] = {
+            **measured,
+            "fields": fields,
+            "groups": groups,
+            "median_pass_s": median,
+            "sentences_per_s": n_sentences / median,
+            "texts_per_s": len(items) / median,
+        }
     ex = result["extractors"]
     result["throughput_ratio"] = ex["claimledger"]["sentences_per_s"] / ex["quantulum3"]["sentences_per_s"]
     if args.json:

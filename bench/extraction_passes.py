@@ -25,8 +25,12 @@ def main() -> None:
     parser.add_argument("--data", type=Path, default=ROOT / "tests/data/extraction_eval.jsonl")
     args = parser.parse_args()
     items = [json.loads(line) for line in args.data.read_text().splitlines()]
-    articles = [Article(id=item["id"], text=item["text"],
-                        published=date.fromisoformat(item["as_of"]) if item.get("as_of") else None) for item in items]
+    articles = [
+        Article(
+            id=item["id"], text=item["text"], published=date.fromisoformat(item["as_of"]) if item.get("as_of") else None
+        )
+        for item in items
+    ]
     for _ in range(1 + args.passes):
         for article in articles:
             extract_claims(article)

@@ -35,10 +35,13 @@ def quantity_dict(q: Quantity) -> dict:
 def snapshot(article: Article) -> dict:
     """What extraction reads from one article: claims, what was left unread, quantities per sentence."""
     extraction = read_claims(article)
-    claims = [{**claim.as_dict(), "unmatched": claim.unmatched, "matched_on": list(claim.matched_on)}
-              for claim in extraction.claims]
-    quantities = [[quantity_dict(q) for q in find_quantities(sentence.text)]
-                  for sentence in sentences(normalise(article.text))]
+    claims = [
+        {**claim.as_dict(), "unmatched": claim.unmatched, "matched_on": list(claim.matched_on)}
+        for claim in extraction.claims
+    ]
+    quantities = [
+        [quantity_dict(q) for q in find_quantities(sentence.text)] for sentence in sentences(normalise(article.text))
+    ]
     return {"id": article.id, "claims": claims, "unread": extraction.unread, "quantities": quantities}
 
 
@@ -62,8 +65,10 @@ def main() -> None:
     args = parser.parse_args()
     texts = [snapshot(article) for article in articles(args.eval)]
     args.out.write_text(json.dumps(texts, indent=1, ensure_ascii=False, sort_keys=True, default=str) + "\n")
-    print(f"{len(texts)} texts, {sum(len(t['claims']) for t in texts)} claims, "
-          f"{sum(len(s) for t in texts for s in t['quantities'])} quantities -> {args.out}")
+    print(
+        f"{len(texts)} texts, {sum(len(t['claims']) for t in texts)} claims, "
+        f"{sum(len(s) for t in texts for s in t['quantities'])} quantities -> {args.out}"
+    )
 
 
 if __name__ == "__main__":

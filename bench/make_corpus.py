@@ -62,37 +62,68 @@ def claims_for(rng: random.Random, as_of: date, series, emigration, recognitions
         killed = report["ext_killed_cum"]
         if wrong():
             figure = round_down(killed * 1.25, 1000)
-            out.append((f"More than {figure:,} people have been killed in Gaza, the health ministry said.",
-                        f"More than {figure:,}", "killed", "fail"))
+            out.append(
+                (
+                    f"More than {figure:,} people have been killed in Gaza, the health ministry said.",
+                    f"More than {figure:,}",
+                    "killed",
+                    "fail",
+                )
+            )
         else:
             figure = round_down(killed * 0.98, 1000)
-            out.append((f"More than {figure:,} people have been killed in Gaza, the health ministry said.",
-                        f"More than {figure:,}", "killed", "pass"))
+            out.append(
+                (
+                    f"More than {figure:,} people have been killed in Gaza, the health ministry said.",
+                    f"More than {figure:,}",
+                    "killed",
+                    "pass",
+                )
+            )
         injured = report["ext_injured_cum"]
         stated = injured if not wrong() else int(injured * 1.08)
         if stated % 100 == 0:
             stated += 7  # keep it an exact figure (2%): a round one would be held to 10%
         expected = "pass" if abs(stated - injured) <= 0.02 * stated else "fail"
-        out.append((f"The Gaza health ministry said {stated:,} people had been wounded.", f"{stated:,}", "injured",
-                    expected))
+        out.append(
+            (f"The Gaza health ministry said {stated:,} people had been wounded.", f"{stated:,}", "injured", expected)
+        )
         share = 100 * (report["ext_killed_children_cum"] + report["ext_killed_women_cum"]) / killed
         stated = round(share) if not wrong() else round(share) + rng.choice([-9, 9])
         expected = "pass" if abs(stated - share) <= 3 else "fail"
-        out.append((f"In Gaza, {stated} percent of the dead were women and children, the ministry said.",
-                    f"{stated} percent", "women_children_share_of_killed", expected))
+        out.append(
+            (
+                f"In Gaza, {stated} percent of the dead were women and children, the ministry said.",
+                f"{stated} percent",
+                "women_children_share_of_killed",
+                expected,
+            )
+        )
     months = (as_of - WAR_START).days / (365.25 / 12)
     stated = int(months) if not wrong() else int(months) + rng.choice([-6, 7])
     # "past N months": exact digits; within 2% of the months elapsed
     expected = "pass" if abs(months - stated) <= 0.02 * stated else "fail"
     if stated >= 2:
-        out.append((f"Over the past {stated} months, the war in Gaza has reshaped the region.", f"{stated} months",
-                    "war_duration", expected))
+        out.append(
+            (
+                f"Over the past {stated} months, the war in Gaza has reshaped the region.",
+                f"{stated} months",
+                "war_duration",
+                expected,
+            )
+        )
     listed = {row["country"] for row in ties if date.fromisoformat(row["date"]) <= as_of}
     if len(listed) >= 3:
         bound = len(listed) - 1 if not wrong() else len(listed) + 2
         expected = "pass" if len(listed) > bound else "fail"
-        out.append((f"More than {bound} countries have cut or downgraded ties with Israel, diplomats said.",
-                    f"More than {bound}", "countries_downgraded_ties", expected))
+        out.append(
+            (
+                f"More than {bound} countries have cut or downgraded ties with Israel, diplomats said.",
+                f"More than {bound}",
+                "countries_downgraded_ties",
+                expected,
+            )
+        )
     by_year = {int(r["year"]): r for r in emigration if date.fromisoformat(r["published_by"]) <= as_of}
     year = max(by_year) if by_year else None
     if year and year - 1 in by_year:
@@ -100,8 +131,14 @@ def claims_for(rng: random.Random, as_of: date, series, emigration, recognitions
         change = 100 * (after - before) / before
         stated = round(change) if not wrong() else round(change * 2.5)
         expected = "pass" if 0.9 * stated <= change <= 1.1 * stated else "fail"
-        out.append((f"Emigration from Israel rose by {stated} percent in {year}, official figures show.",
-                    f"{stated} percent", "emigrants_change", expected))
+        out.append(
+            (
+                f"Emigration from Israel rose by {stated} percent in {year}, official figures show.",
+                f"{stated} percent",
+                "emigrants_change",
+                expected,
+            )
+        )
     return out
 
 
@@ -117,7 +154,7 @@ def article_text(rng: random.Random, title: str, as_of: date, sentences: list[st
             line = []
     if line:
         paragraphs.append(" ".join(line))
-    front = f"---\ntitle: \"{title}\"\npublisher: claimledger bench\npublished: {as_of.isoformat()}\n---\n"
+    front = f'---\ntitle: "{title}"\npublisher: claimledger bench\npublished: {as_of.isoformat()}\n---\n'
     return front + "\n\n".join(paragraphs) + "\n"
 
 
@@ -142,8 +179,9 @@ def main() -> None:
         article_id = f"gen-{i:06d}"
         text = article_text(rng, f"Generated report {i}", as_of, [c[0] for c in claims])
         (out / "articles" / f"{article_id}.md").write_text(text, encoding="utf-8")
-        expected_lines += [json.dumps({"article": article_id, "quote": q, "metric": m, "expected": e})
-                           for _, q, m, e in claims]
+        expected_lines += [
+            json.dumps({"article": article_id, "quote": q, "metric": m, "expected": e}) for _, q, m, e in claims
+        ]
     (out / "expected.jsonl").write_text("\n".join(expected_lines) + "\n", encoding="utf-8")
     print(f"{args.n} articles, {len(expected_lines)} claims -> {out}")
 

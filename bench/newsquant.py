@@ -24,51 +24,190 @@ from claimledger.claims.units import unit_after
 
 ROOT = Path(__file__).resolve().parents[1]
 # NewsQuant annotates ages, durations and tallies, never years, dates, times of day, identifiers or ordinals.
-NOT_ANNOTATED = ("a year", "a date", "a time of day", "an identifier", "a name's number", "a street number",
-                 "part of a URL", "a phone number", "an ordinal", "a screen resolution", "a part of the calendar",
-                 "a pronoun", "a score or tally")
+NOT_ANNOTATED = (
+    "a year",
+    "a date",
+    "a time of day",
+    "an identifier",
+    "a name's number",
+    "a street number",
+    "part of a URL",
+    "a phone number",
+    "an ordinal",
+    "a screen resolution",
+    "a part of the calendar",
+    "a pronoun",
+    "a score or tally",
+)
 # Our unit names -> NewsQuant's (the CQE authors mapped every baseline's units the same way). A count takes the
 # singular of the noun it counts ("13000 workers" -> "worker"), as NewsQuant's annotators wrote it.
 UNIT_NAMES = {
-    "percent": "percentage", "percentage_point": "percentage", "basis_point": "basis point",
-    "USD": "dollar", "EUR": "euro", "GBP": "pound sterling", "JPY": "japanese yen", "CNY": "chinese yuan",
-    "AUD": "australian dollar", "CAD": "canadian dollar", "HKD": "hong kong dollar", "NZD": "new zealand dollar",
-    "SGD": "singapore dollar", "ILS": "shekel", "INR": "indian rupee", "MYR": "malaysian ringgit",
-    "DKK": "danish krone", "CHF": "swiss franc", "RUB": "russian ruble", "TRY": "turkish lira", "MXN": "mexican peso",
-    "ZAR": "south african rand", "AED": "uae dirham", "SAR": "saudi riyal", "HRK": "croatian kuna", "BRL": "real",
-    "THB": "thai baht", "NGN": "nigerian naira", "PLN": "polish zloty", "HUF": "hungarian forint",
-    "SEK": "swedish krona", "NOK": "norwegian krone", "IDR": "indonesian rupiah", "UAH": "ukrainian hryvnia",
-    "cent": "cent", "penny": "point", "sen": "sen",  # NewsQuant names pence ("340p") "point"
-    "km": "kilometre", "km2": "square kilometre", "m2": "square metre", "m3": "cubic metre", "m": "metre",
-    "cm": "centimetre", "mm": "millimetre", "um": "micrometre", "nm": "nanometre", "square_mile": "square mile",
-    "square_foot": "square foot", "cubic_foot": "cubic foot", "kg": "kilogram", "g": "gram", "mg": "milligram",
-    "pound_mass": "pound-mass", "ml": "millilitre", "mph": "mile per hour", "km/h": "kilometre per hour",
-    "mpg": "mile per gallon", "rpm": "revolutions per minute", "W": "watt", "kW": "kilowatt", "MW": "megawatt",
-    "GW": "gigawatt", "kWh": "kilowatt hour", "MWh": "megawatt hour", "GWh": "gigawatt hour", "TWh": "terawatt hour",
-    "V": "volt", "Hz": "hertz", "kHz": "kilohertz", "MHz": "megahertz", "GHz": "gigahertz", "kB": "kilobyte",
-    "MB": "megabyte", "GB": "gigabyte", "TB": "terabyte", "GPa": "gigapascal", "Pa": "pascal", "dB": "decibel",
-    "mAh": "milliampere-hour", "ppm": "parts-per-million", "ppb": "parts-per-billion", "bhp": "brake horsepower",
-    "kcal": "kilocalorie", "Mbit/s": "megabit per second", "Gbit/s": "gigabit per second", "N·m": "newton metre",
-    "lbf·ft": "foot pound-force", "pound_foot": "pound-foot", "mmBtu": "mega british thermal unit",
-    "PS": "horsepower", "nautical_mile": "nautical mile", "TW": "terawatt", "Wh": "watt hour", "kV": "kilovolt",
-    "A": "ampere", "light_year": "light-year", "mbar": "millibar", "hPa": "hectopascal",
-    "KRW": "south korean won", "ms": "millisecond", "µs": "microsecond", "ns": "nanosecond", "J": "joule",
-    "kJ": "kilojoule", "kbit": "kilobit", "Mbit": "megabit", "Gbit": "gigabit", "Tbit": "terabit", "PB": "petabyte",
-    "EB": "exabyte", "cm3": "cubic centimetre", "psi": "pound per square inch",
-    "TWD": "new taiwan dollar", "PHP": "philippine peso", "VND": "vietnamese dong", "CZK": "czech koruna",
-    "ARS": "argentine peso", "CLP": "chilean peso", "COP": "colombian peso", "PKR": "pakistani rupee",
-    "LKR": "sri lankan rupee", "EGP": "egyptian pound", "BDT": "bangladeshi taka", "KES": "kenyan shilling",
-    "GHS": "ghanaian cedi", "ZMW": "zambian kwacha", "RON": "romanian leu", "BGN": "bulgarian lev",
-    "KWD": "kuwaiti dinar", "KZT": "kazakhstani tenge", "IRR": "iranian rial", "MMK": "myanmar kyat",
-    "Ah": "ampere hour", "fps": "frame per second", "MB/s": "megabyte per second", "GB/s": "gigabyte per second",
-    "kbit/s": "kilobit per second", "cm2": "square centimetre",
+    "percent": "percentage",
+    "percentage_point": "percentage",
+    "basis_point": "basis point",
+    "USD": "dollar",
+    "EUR": "euro",
+    "GBP": "pound sterling",
+    "JPY": "japanese yen",
+    "CNY": "chinese yuan",
+    "AUD": "australian dollar",
+    "CAD": "canadian dollar",
+    "HKD": "hong kong dollar",
+    "NZD": "new zealand dollar",
+    "SGD": "singapore dollar",
+    "ILS": "shekel",
+    "INR": "indian rupee",
+    "MYR": "malaysian ringgit",
+    "DKK": "danish krone",
+    "CHF": "swiss franc",
+    "RUB": "russian ruble",
+    "TRY": "turkish lira",
+    "MXN": "mexican peso",
+    "ZAR": "south african rand",
+    "AED": "uae dirham",
+    "SAR": "saudi riyal",
+    "HRK": "croatian kuna",
+    "BRL": "real",
+    "THB": "thai baht",
+    "NGN": "nigerian naira",
+    "PLN": "polish zloty",
+    "HUF": "hungarian forint",
+    "SEK": "swedish krona",
+    "NOK": "norwegian krone",
+    "IDR": "indonesian rupiah",
+    "UAH": "ukrainian hryvnia",
+    "cent": "cent",
+    "penny": "point",
+    "sen": "sen",  # NewsQuant names pence ("340p") "point"
+    "km": "kilometre",
+    "km2": "square kilometre",
+    "m2": "square metre",
+    "m3": "cubic metre",
+    "m": "metre",
+    "cm": "centimetre",
+    "mm": "millimetre",
+    "um": "micrometre",
+    "nm": "nanometre",
+    "square_mile": "square mile",
+    "square_foot": "square foot",
+    "cubic_foot": "cubic foot",
+    "kg": "kilogram",
+    "g": "gram",
+    "mg": "milligram",
+    "pound_mass": "pound-mass",
+    "ml": "millilitre",
+    "mph": "mile per hour",
+    "km/h": "kilometre per hour",
+    "mpg": "mile per gallon",
+    "rpm": "revolutions per minute",
+    "W": "watt",
+    "kW": "kilowatt",
+    "MW": "megawatt",
+    "GW": "gigawatt",
+    "kWh": "kilowatt hour",
+    "MWh": "megawatt hour",
+    "GWh": "gigawatt hour",
+    "TWh": "terawatt hour",
+    "V": "volt",
+    "Hz": "hertz",
+    "kHz": "kilohertz",
+    "MHz": "megahertz",
+    "GHz": "gigahertz",
+    "kB": "kilobyte",
+    "MB": "megabyte",
+    "GB": "gigabyte",
+    "TB": "terabyte",
+    "GPa": "gigapascal",
+    "Pa": "pascal",
+    "dB": "decibel",
+    "mAh": "milliampere-hour",
+    "ppm": "parts-per-million",
+    "ppb": "parts-per-billion",
+    "bhp": "brake horsepower",
+    "kcal": "kilocalorie",
+    "Mbit/s": "megabit per second",
+    "Gbit/s": "gigabit per second",
+    "N·m": "newton metre",
+    "lbf·ft": "foot pound-force",
+    "pound_foot": "pound-foot",
+    "mmBtu": "mega british thermal unit",
+    "PS": "horsepower",
+    "nautical_mile": "nautical mile",
+    "TW": "terawatt",
+    "Wh": "watt hour",
+    "kV": "kilovolt",
+    "A": "ampere",
+    "light_year": "light-year",
+    "mbar": "millibar",
+    "hPa": "hectopascal",
+    "KRW": "south korean won",
+    "ms": "millisecond",
+    "µs": "microsecond",
+    "ns": "nanosecond",
+    "J": "joule",
+    "kJ": "kilojoule",
+    "kbit": "kilobit",
+    "Mbit": "megabit",
+    "Gbit": "gigabit",
+    "Tbit": "terabit",
+    "PB": "petabyte",
+    "EB": "exabyte",
+    "cm3": "cubic centimetre",
+    "psi": "pound per square inch",
+    "TWD": "new taiwan dollar",
+    "PHP": "philippine peso",
+    "VND": "vietnamese dong",
+    "CZK": "czech koruna",
+    "ARS": "argentine peso",
+    "CLP": "chilean peso",
+    "COP": "colombian peso",
+    "PKR": "pakistani rupee",
+    "LKR": "sri lankan rupee",
+    "EGP": "egyptian pound",
+    "BDT": "bangladeshi taka",
+    "KES": "kenyan shilling",
+    "GHS": "ghanaian cedi",
+    "ZMW": "zambian kwacha",
+    "RON": "romanian leu",
+    "BGN": "bulgarian lev",
+    "KWD": "kuwaiti dinar",
+    "KZT": "kazakhstani tenge",
+    "IRR": "iranian rial",
+    "MMK": "myanmar kyat",
+    "Ah": "ampere hour",
+    "fps": "frame per second",
+    "MB/s": "megabyte per second",
+    "GB/s": "gigabyte per second",
+    "kbit/s": "kilobit per second",
+    "cm2": "square centimetre",
 }
 _DURATION_ADJECTIVE = re.compile(r"-(?:year|yr|month|week|day)\b(?!-old)", re.IGNORECASE)
-_IRREGULAR = {"people": "people", "children": "child", "men": "man", "women": "woman", "feet": "foot", "teeth": "tooth",
-              "mice": "mouse", "geese": "goose", "series": "series", "species": "species", "means": "means",
-              "news": "news", "headquarters": "headquarters", "criteria": "criterion", "phenomena": "phenomenon",
-              "leaves": "leaf", "thieves": "thief", "lives": "life", "wives": "wife", "knives": "knife",
-              "crises": "crisis", "theses": "thesis", "diagnoses": "diagnosis", "oases": "oasis"}
+_IRREGULAR = {
+    "people": "people",
+    "children": "child",
+    "men": "man",
+    "women": "woman",
+    "feet": "foot",
+    "teeth": "tooth",
+    "mice": "mouse",
+    "geese": "goose",
+    "series": "series",
+    "species": "species",
+    "means": "means",
+    "news": "news",
+    "headquarters": "headquarters",
+    "criteria": "criterion",
+    "phenomena": "phenomenon",
+    "leaves": "leaf",
+    "thieves": "thief",
+    "lives": "life",
+    "wives": "wife",
+    "knives": "knife",
+    "crises": "crisis",
+    "theses": "thesis",
+    "diagnoses": "diagnosis",
+    "oases": "oasis",
+}
 _COUNTED_NAMES = {"time": "count"}  # NewsQuant names a multiple ("12 times sales") "count"
 PUBLISHED = {  # value P / R / F1, value+unit F1, value+change F1 (README of ../shared/eval)
     "CQE (published)": ("-", "-", 92.0, 85.6, 88.1),
@@ -85,7 +224,7 @@ def newsquant_unit(q: Quantity, text: str = "") -> str | None:
         return f"{q.unit if q.unit in ('month', 'week', 'day') else 'year'} of age"
     if q.form == "fraction" and not q.change:
         of_unit = _OF_A.match(q.after)
-        if of_unit and (unit := unit_after(q.after[of_unit.end():])) is not None:  # "1/16 of a pint": "pint"
+        if of_unit and (unit := unit_after(q.after[of_unit.end() :])) is not None:  # "1/16 of a pint": "pint"
             return UNIT_NAMES.get(unit.unit, unit.unit)
         return f"% {_counted_phrase(q) or '-'}"
     unit, _, per = q.unit.partition("/") if "/" in q.unit and q.unit not in UNIT_NAMES else (q.unit, "", "")
@@ -95,8 +234,11 @@ def newsquant_unit(q: Quantity, text: str = "") -> str | None:
             return _singular(alternative.group(1).lower())
         phrase = _counted_phrase(q)
         modifier = _MODIFIER_BEFORE.search(text, max(0, q.start - 30), q.start) if phrase and q.counted else None
-        if modifier and modifier.group(1).lower() not in _FUNCTION_WORDS | _AMOUNT_WORDS \
-                and not modifier.group(1).endswith("ly"):
+        if (
+            modifier
+            and modifier.group(1).lower() not in _FUNCTION_WORDS | _AMOUNT_WORDS
+            and not modifier.group(1).endswith("ly")
+        ):
             return f"{modifier.group(1).lower()} {phrase}"  # "a record 32 goals": "record goal"
         return phrase
     name = UNIT_NAMES.get(unit, unit)
@@ -107,20 +249,26 @@ _WORD = re.compile(r"[A-Za-z][\w'-]*")
 _AVERAGED = re.compile(r"\baverag(?:ed|es|ing)\s+(?:of\s+)?$", re.IGNORECASE)
 # Words before a figure that size or order the amount, not the noun: "a whopping 54GB", "a further 20 people", "the
 # first 10 customers" (against "a record 32 goals").
-_AMOUNT_WORDS = frozenset("""whopping staggering mere further additional extra estimated total remaining first last
+_AMOUNT_WORDS = frozenset(
+    """whopping staggering mere further additional extra estimated total remaining first last
 next past final previous combined reported massive huge modest paltry meagre meager impressive incredible astonishing
-full whole same""".split())
+full whole same""".split()
+)
 _MODIFIER_BEFORE = re.compile(r"\b(?:a|an|the|another|its|their|his|her)\s+([A-Za-z][a-z-]+)\s+$")
 _OR_BEFORE = re.compile(r"\b(?:an?|another|one)\s+([a-z]{3,})\s+or\s+$")  # "a day or two": the noun before
 # Words that end the noun phrase a figure heads: a plural after them is another phrase's ("300 last year after
 # profits", "1,200 across three sites", "30 against the Lakers").
-_PREPOSITIONS = frozenset("""for from with to in on at by since than per after before outside inside across against
+_PREPOSITIONS = frozenset(
+    """for from with to in on at by since than per after before outside inside across against
 among amid through during into onto near behind beyond within without between via including despite toward towards
-last next ago this three four five six seven eight nine ten""".split())
+last next ago this three four five six seven eight nine ten""".split()
+)
 _OF_A = re.compile(r"\s+of\s+(?:an?|one)\s+(?:[A-Z]{2,}\s+)?")  # "of a US pint"
 _COMPOUND = re.compile(r"-(?!(?:long|old|wide|high|deep|tall|strong|based|odd|plus)\b)([A-Za-z]{3,})\b(?!-)")
-_FUNCTION_WORDS = frozenset("""of the a an and or to in on at for by with from as is are was were be been has have had
-that which who this these those its their his her our your my more less than over under about other others""".split())
+_FUNCTION_WORDS = frozenset(
+    """of the a an and or to in on at for by with from as is are was were be been has have had
+that which who this these those its their his her our your my more less than over under about other others""".split()
+)
 
 
 def _counted_phrase(q: Quantity) -> str | None:
@@ -145,9 +293,12 @@ def _counted_phrase(q: Quantity) -> str | None:
         head = [w.lower() for w in words].index(q.counted)
         if any(w.lower() in _PREPOSITIONS for w in words[:head]):
             return None  # "to 24 for standard vehicles": the plural heads another phrase
-        phrase = [_plain(w.lower()) if _is_superlative(w.lower()) else w for w in words[:head]
-                  if w.lower() not in _FUNCTION_WORDS | {"most", "least"}  # "the 5 biggest banks": "big bank"
-                  and not _PARTICIPLE.search(w)]  # "300 recorded songs": "song"
+        phrase = [
+            _plain(w.lower()) if _is_superlative(w.lower()) else w
+            for w in words[:head]
+            if w.lower() not in _FUNCTION_WORDS | {"most", "least"}  # "the 5 biggest banks": "big bank"
+            and not _PARTICIPLE.search(w)
+        ]  # "300 recorded songs": "song"
         singular = _singular(q.counted)
         rate = _RATE.match(q.after, q.after.lower().index(q.counted) + len(q.counted))
         per = f" per {_singular(rate.group(1).lower())}" if rate else ""
@@ -175,12 +326,21 @@ _PARTICIPLE = re.compile(r"[^e]ed$")  # a past participle before the noun ("reco
 _RATE = re.compile(r"\s+(?:per|an?|each)\s+(second|minute|hour|day|week|month|year)\b", re.IGNORECASE)
 # "of the best wireless speakers", "of the most spectacular catches ever to grace a final": a superlative, the noun
 # phrase up to its plural head, and an infinitive clause after it (NewsQuant keeps the clause's words).
-_SUPERLATIVE = re.compile(r"\s+of\s+the\s+(?P<most>(?:most|least)\s+)?(?P<adjective>[A-Za-z]+)\s+"
-                          r"(?P<noun>(?:[A-Za-z-]+\s+){0,2}?[A-Za-z-]*[^\Ws]s)\b"
-                          r"(?:(?P<clause>\s+(?:ever\s+)?to\s+(?:ever\s+)?[^,;:.!?()]*?)"
-                          r"(?=\s+(?:but|and|or|in|on|at)\b|[,;:.!?()]|$))?", re.IGNORECASE)
-_IRREGULAR_SUPERLATIVES = {"best": "good", "worst": "bad", "most": "many", "least": "little", "furthest": "far",
-                           "farthest": "far"}
+_SUPERLATIVE = re.compile(
+    r"\s+of\s+the\s+(?P<most>(?:most|least)\s+)?(?P<adjective>[A-Za-z]+)\s+"
+    r"(?P<noun>(?:[A-Za-z-]+\s+){0,2}?[A-Za-z-]*[^\Ws]s)\b"
+    r"(?:(?P<clause>\s+(?:ever\s+)?to\s+(?:ever\s+)?[^,;:.!?()]*?)"
+    r"(?=\s+(?:but|and|or|in|on|at)\b|[,;:.!?()]|$))?",
+    re.IGNORECASE,
+)
+_IRREGULAR_SUPERLATIVES = {
+    "best": "good",
+    "worst": "bad",
+    "most": "many",
+    "least": "little",
+    "furthest": "far",
+    "farthest": "far",
+}
 
 
 def _superlative_phrase(after: str) -> str | None:
@@ -195,8 +355,9 @@ def _superlative_phrase(after: str) -> str | None:
 
 
 def _is_superlative(word: str) -> bool:
-    return word in _IRREGULAR_SUPERLATIVES or (word.endswith("est") and len(word) > 5
-                                               and word not in ("interest", "honest", "modest", "harvest", "protest"))
+    return word in _IRREGULAR_SUPERLATIVES or (
+        word.endswith("est") and len(word) > 5 and word not in ("interest", "honest", "modest", "harvest", "protest")
+    )
 
 
 def _plain(superlative: str) -> str:
@@ -224,8 +385,9 @@ def _singular(word: str) -> str:
         return word[:-3] + "man"
     if word.endswith("yses"):
         return word[:-2] + "is"  # "analyses"
-    if word.endswith(("sses", "xes", "ches", "shes", "zzes")) \
-            or (word.endswith("uses") and not word.endswith(("ouses", "auses", "cuses", "fuses", "abuses"))):
+    if word.endswith(("sses", "xes", "ches", "shes", "zzes")) or (
+        word.endswith("uses") and not word.endswith(("ouses", "auses", "cuses", "fuses", "abuses"))
+    ):
         return word[:-2]  # "classes", "boxes", "matches", "viruses"; not "houses", "causes", "excuses"
     if word.endswith("lves"):
         return word[:-3] + "f"  # "wolves", "shelves"
@@ -238,11 +400,10 @@ def prediction(q: Quantity, text: str) -> dict:
     """One quantity in score.py's prediction format. NewsQuant gives a range the bound written before it ("about
     20-25 km": ~), where our qualifier says only "range", and a figure a verb says is an average "~" ("averaged 7.3
     points"; the noun, "an average 50", stays "=")."""
-    qualifier = find_qualifier(text[:q.figure.start], "").qualifier if q.qualifier == "range" else q.qualifier
+    qualifier = find_qualifier(text[: q.figure.start], "").qualifier if q.qualifier == "range" else q.qualifier
     if qualifier == "exact" and _AVERAGED.search(text, max(0, q.start - 20), q.start):
         qualifier = "about"
-    out = {"unit": newsquant_unit(q, text), "qualifier": qualifier,
-           "change": q.change, "change_direction": q.direction}
+    out = {"unit": newsquant_unit(q, text), "qualifier": qualifier, "change": q.change, "change_direction": q.direction}
     if q.value is None:
         out["value"], out["range"] = None, [q.low, q.high]
     else:  # a share in words is a ratio in NewsQuant ("half of which" = 0.5), a percent sign a percent
@@ -261,16 +422,19 @@ def predictions(rows: list[dict]) -> list[dict]:
     out = []
     for r in rows:
         text = normalise(r["text"])
-        out.append({"text": r["text"], "quantities": [prediction(q, text) for q in find_quantities(text)
-                                                      if annotated(q, text)]})
+        out.append(
+            {
+                "text": r["text"],
+                "quantities": [prediction(q, text) for q in find_quantities(text) if annotated(q, text)],
+            }
+        )
     return out
 
 
 def annotated(q: Quantity, text: str) -> bool:
     """Whether NewsQuant annotates a quantity of ours: not a year, date, identifier... (NOT_ANNOTATED), and mostly
     not a duration written as an adjective ("a ten-year plan"; an age, "a 50-year-old", it does)."""
-    return not ((q.not_claim_reason or "").startswith(NOT_ANNOTATED)
-                or _DURATION_ADJECTIVE.match(text, q.figure.end))
+    return not ((q.not_claim_reason or "").startswith(NOT_ANNOTATED) or _DURATION_ADJECTIVE.match(text, q.figure.end))
 
 
 def score(score_py: Path, gold: list[dict], pred: list[dict], mode: str) -> dict:
@@ -279,16 +443,24 @@ def score(score_py: Path, gold: list[dict], pred: list[dict], mode: str) -> dict
         g, p = Path(tmp, "gold.jsonl"), Path(tmp, "pred.jsonl")
         g.write_text("".join(json.dumps(r) + "\n" for r in gold), encoding="utf-8")
         p.write_text("".join(json.dumps(r) + "\n" for r in pred), encoding="utf-8")
-        done = subprocess.run([sys.executable, str(score_py), str(g), str(p), "--mode", mode],
-                              capture_output=True, text=True, check=True)
+        done = subprocess.run(
+            [sys.executable, str(score_py), str(g), str(p), "--mode", mode], capture_output=True, text=True, check=True
+        )
     return json.loads(done.stdout)
 
 
 def _row(name: str, cqe: dict, strict: dict) -> list:
     ok, n = strict["qualifier_coarse_accuracy"]
-    return [name, *cqe["value"], cqe["value+unit"][2], cqe["value+newsquant_symbol"][2],
-            round(100 * ok / n, 1) if n else "-", *strict["change_true_PRF_on_value_matches"], cqe["n_gold"],
-            cqe["n_pred"]]
+    return [
+        name,
+        *cqe["value"],
+        cqe["value+unit"][2],
+        cqe["value+newsquant_symbol"][2],
+        round(100 * ok / n, 1) if n else "-",
+        *strict["change_true_PRF_on_value_matches"],
+        cqe["n_gold"],
+        cqe["n_pred"],
+    ]
 
 
 def _gold_bound(raw: str) -> tuple[str, float | None, float | None]:
@@ -315,6 +487,7 @@ def _bounds(rows: list[dict]) -> tuple[int, int]:
 def _print_misses(gold: list[dict], pred: list[dict], what: str) -> None:
     """The dev half's sentences where our values (or units, or symbols) differ from the annotators' (never the
     held-out half)."""
+
     def key(q: dict, raw: str | None) -> str:
         value = str(q.get("range") or q["value"])
         return value if what == "value" else f"{value} {q['unit']}" if what == "unit" else f"{value} {raw}"
@@ -326,15 +499,25 @@ def _print_misses(gold: list[dict], pred: list[dict], what: str) -> None:
             print(f"\n{g['text']}\n  gold: {want}\n  ours: {got}")
 
 
-_SYMBOLS = {"exact": "=", "about": "~", "nearly": "~", "more_than": ">", "at_least": ">", "fewer_than": "<",
-            "at_most": "<"}
+_SYMBOLS = {
+    "exact": "=",
+    "about": "~",
+    "nearly": "~",
+    "more_than": ">",
+    "at_least": ">",
+    "fewer_than": "<",
+    "at_most": "<",
+}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--eval", type=Path, default=ROOT.parent / "shared" / "eval", help="the eval folder")
-    parser.add_argument("--misses", choices=["value", "unit", "symbol"],
-                        help="print the dev half's sentences whose values, units or symbols we get wrong")
+    parser.add_argument(
+        "--misses",
+        choices=["value", "unit", "symbol"],
+        help="print the dev half's sentences whose values, units or symbols we get wrong",
+    )
     args = parser.parse_args()
     lines = [json.loads(line) for line in (args.eval / "newsquant.jsonl").open(encoding="utf-8")]
     pred = predictions(lines)
@@ -342,8 +525,20 @@ def main() -> None:
     if args.misses:
         _print_misses(lines[halves["dev (even lines)"]], pred[halves["dev (even lines)"]], args.misses)
         return
-    head = ["NewsQuant", "value P", "value R", "value F1", "value+unit F1", "value+change F1", "qualifier acc %",
-            "change P", "change R", "change F1", "gold", "predicted"]
+    head = [
+        "NewsQuant",
+        "value P",
+        "value R",
+        "value F1",
+        "value+unit F1",
+        "value+change F1",
+        "qualifier acc %",
+        "change P",
+        "change R",
+        "change F1",
+        "gold",
+        "predicted",
+    ]
     table = [head]
     for name, part in halves.items():
         cqe, strict = (score(args.eval / "score.py", lines[part], pred[part], m) for m in ("cqe", "strict"))
@@ -352,13 +547,19 @@ def main() -> None:
         table.append([name, p, r, f1, unit_f1, change_f1, "-", "-", "-", "-", 904, "-"])
     widths = [max(len(str(row[i])) for row in table) for i in range(len(head))]
     for row in table:
-        print("  ".join(str(cell).rjust(w) if i else str(cell).ljust(w) for i, (cell, w) in enumerate(zip(row, widths))))
-    print("(value+change F1: value and NewsQuant's one symbol slot =/~/>/</up/down agree; qualifier accuracy and "
-          "change P/R/F1 on value matches, score.py --mode strict; the rest --mode cqe)")
+        print(
+            "  ".join(str(cell).rjust(w) if i else str(cell).ljust(w) for i, (cell, w) in enumerate(zip(row, widths)))
+        )
+    print(
+        "(value+change F1: value and NewsQuant's one symbol slot =/~/>/</up/down agree; qualifier accuracy and "
+        "change P/R/F1 on value matches, score.py --mode strict; the rest --mode cqe)"
+    )
     ranges = [json.loads(line) for line in (args.eval / "msrt_numberrange.jsonl").open(encoding="utf-8")]
     right, total = _bounds(ranges)
-    print(f"Recognizers-Text NumberRange: {right}/{total} bounds and ranges read with the same bound and ends "
-          f"({100 * right / total:.1f}%)")
+    print(
+        f"Recognizers-Text NumberRange: {right}/{total} bounds and ranges read with the same bound and ends "
+        f"({100 * right / total:.1f}%)"
+    )
 
 
 if __name__ == "__main__":

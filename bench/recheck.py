@@ -37,10 +37,18 @@ def prefect_server(work: Path):
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    env = {**os.environ, "PREFECT_HOME": str(work / "prefect-server"), "DO_NOT_TRACK": "1",
-           "PREFECT_SERVER_ANALYTICS_ENABLED": "false"}
-    server = subprocess.Popen([str(CLI.with_name("prefect")), "server", "start", "--host", "127.0.0.1", "--port",
-                               str(port)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    env = {
+        **os.environ,
+        "PREFECT_HOME": str(work / "prefect-server"),
+        "DO_NOT_TRACK": "1",
+        "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+    }
+    server = subprocess.Popen(
+        [str(CLI.with_name("prefect")), "server", "start", "--host", "127.0.0.1", "--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     url = f"http://127.0.0.1:{port}/api"
     try:
         import requests
@@ -65,25 +73,38 @@ def main() -> None:
     folder = corpus(args.size)
     with tempfile.TemporaryDirectory() as tmp, contextlib.ExitStack() as stack:
         work = Path(tmp)
-        env = {**os.environ, "PREFECT_HOME": str(work / "prefect"), "DO_NOT_TRACK": "1",
-               "PREFECT_SERVER_ANALYTICS_ENABLED": "false", "CLAIMLEDGER_HOME": str(REPO)}
+        env = {
+            **os.environ,
+            "PREFECT_HOME": str(work / "prefect"),
+            "DO_NOT_TRACK": "1",
+            "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+            "CLAIMLEDGER_HOME": str(REPO),
+        }
         if args.server:
             env["PREFECT_API_URL"] = stack.enter_context(prefect_server(work))
         ledger = f"sqlite:///{work / 'ledger.db'}"
         source = f"gaza_casualties_daily=file:{CASUALTIES}"
-        full = timed(["verify", str(folder / "articles"), "--format", "json", "--ledger", ledger, "--source", source],
-                     env, work / "full.json")
-        rechecked = timed(["recheck", "--depends-on", args.source, "--format", "json", "--ledger", ledger], env,
-                          work / "recheck.json")
+        full = timed(
+            ["verify", str(folder / "articles"), "--format", "json", "--ledger", ledger, "--source", source],
+            env,
+            work / "full.json",
+        )
+        rechecked = timed(
+            ["recheck", "--depends-on", args.source, "--format", "json", "--ledger", ledger], env, work / "recheck.json"
+        )
         all_rows = json.loads((work / "full.json").read_text())
         again = json.loads((work / "recheck.json").read_text())
     share = len({r["claim_id"] for r in again}) / len({r["claim_id"] for r in all_rows})
     overhead = rechecked - share * full
     print(f"Prefect: {'a running local server' if args.server else 'a temporary API per run'}")
-    print(f"{'articles':>9} {'full run s':>10} {'source':>22} {'claims rechecked':>17} {'share':>6} "
-          f"{'recheck s':>9} {'above share x full s':>21}")
-    print(f"{args.size:>9,} {full:>10.1f} {args.source:>22} {len(again):>17,} {share:>6.1%} {rechecked:>9.1f} "
-          f"{overhead:>21.1f}")
+    print(
+        f"{'articles':>9} {'full run s':>10} {'source':>22} {'claims rechecked':>17} {'share':>6} "
+        f"{'recheck s':>9} {'above share x full s':>21}"
+    )
+    print(
+        f"{args.size:>9,} {full:>10.1f} {args.source:>22} {len(again):>17,} {share:>6.1%} {rechecked:>9.1f} "
+        f"{overhead:>21.1f}"
+    )
 
 
 if __name__ == "__main__":

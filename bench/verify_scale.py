@@ -28,8 +28,11 @@ def corpus(size: int) -> Path:
     """The generated corpus of this size, written on first use."""
     folder = REPO / "bench" / "out" / f"corpus-{size}"
     if not (folder / "expected.jsonl").exists():
-        subprocess.run([sys.executable, str(REPO / "bench" / "make_corpus.py"), str(size), "--out", str(folder)],
-                       check=True, stdout=subprocess.DEVNULL)
+        subprocess.run(
+            [sys.executable, str(REPO / "bench" / "make_corpus.py"), str(size), "--out", str(folder)],
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
     return folder
 
 
@@ -38,22 +41,45 @@ def run(size: int, work: Path) -> dict:
     folder = corpus(size)
     ledger, output = work / f"ledger-{size}.db", work / f"verdicts-{size}.json"
     prefect_home = work / f"prefect-{size}"
-    env = {**os.environ, "PREFECT_HOME": str(prefect_home), "DO_NOT_TRACK": "1",
-           "PREFECT_SERVER_ANALYTICS_ENABLED": "false", "CLAIMLEDGER_HOME": str(REPO)}
+    env = {
+        **os.environ,
+        "PREFECT_HOME": str(prefect_home),
+        "DO_NOT_TRACK": "1",
+        "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+        "CLAIMLEDGER_HOME": str(REPO),
+    }
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     with output.open("w") as out:
-        subprocess.run([str(CLI), "verify", str(folder / "articles"), "--format", "json", "--ledger",
-                        f"sqlite:///{ledger}", "--source", f"gaza_casualties_daily=file:{CASUALTIES}"],
-                       check=True, stdout=out, stderr=subprocess.DEVNULL, env=env)
+        subprocess.run(
+            [
+                str(CLI),
+                "verify",
+                str(folder / "articles"),
+                "--format",
+                "json",
+                "--ledger",
+                f"sqlite:///{ledger}",
+                "--source",
+                f"gaza_casualties_daily=file:{CASUALTIES}",
+            ],
+            check=True,
+            stdout=out,
+            stderr=subprocess.DEVNULL,
+            env=env,
+        )
     wall = time.perf_counter() - started
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     rows = json.loads(output.read_text())
     results = [r for r in rows]
     return {
-        "articles": size, "claims": len({r["claim_id"] for r in rows}), "results": len(results), "wall_s": wall,
+        "articles": size,
+        "claims": len({r["claim_id"] for r in rows}),
+        "results": len(results),
+        "wall_s": wall,
         "cpu_s": (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime),
-        "peak_rss_mib": after.ru_maxrss / 1024, "task_runs": task_runs(prefect_home),
+        "peak_rss_mib": after.ru_maxrss / 1024,
+        "task_runs": task_runs(prefect_home),
         "ledger_bytes_per_result": ledger.stat().st_size / max(len(results), 1),
         "accuracy": accuracy(folder, rows),
     }
@@ -83,12 +109,16 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         results = [run(size, Path(tmp)) for size in args.sizes]
-    print(f"{'articles':>9} {'claims':>8} {'wall s':>7} {'cpu s':>7} {'claims/s':>9} {'peak RSS MiB':>13} "
-          f"{'task runs':>9} {'ledger B/result':>15} {'accuracy':>9}")
+    print(
+        f"{'articles':>9} {'claims':>8} {'wall s':>7} {'cpu s':>7} {'claims/s':>9} {'peak RSS MiB':>13} "
+        f"{'task runs':>9} {'ledger B/result':>15} {'accuracy':>9}"
+    )
     for r in results:
-        print(f"{r['articles']:>9,} {r['claims']:>8,} {r['wall_s']:>7.1f} {r['cpu_s']:>7.1f} "
-              f"{r['claims'] / r['wall_s']:>9,.0f} {r['peak_rss_mib']:>13,.0f} {r['task_runs'] or '-':>9} "
-              f"{r['ledger_bytes_per_result']:>15,.0f} {r['accuracy']:>9.2%}")
+        print(
+            f"{r['articles']:>9,} {r['claims']:>8,} {r['wall_s']:>7.1f} {r['cpu_s']:>7.1f} "
+            f"{r['claims'] / r['wall_s']:>9,.0f} {r['peak_rss_mib']:>13,.0f} {r['task_runs'] or '-':>9} "
+            f"{r['ledger_bytes_per_result']:>15,.0f} {r['accuracy']:>9.2%}"
+        )
     for small, large in zip(results, results[1:]):
         print(f"{large['articles'] / small['articles']:.0f}x articles -> {large['wall_s'] / small['wall_s']:.1f}x time")
     if args.json:

@@ -23,8 +23,9 @@ def publish_run_report(ledger_url: str, run_id: str) -> str:
     with LedgerStore(ledger_url) as store:
         report = run_report(store, run_id)
     markdown = report.markdown()
-    create_markdown_artifact(markdown=markdown, key=RUN_KEY[report.kind],
-                             description=f"claimledger {report.kind} run {run_id}")
+    create_markdown_artifact(
+        markdown=markdown, key=RUN_KEY[report.kind], description=f"claimledger {report.kind} run {run_id}"
+    )
     return markdown
 
 

@@ -44,8 +44,12 @@ class _AttemptTimedOut(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         item = record.args[1] if isinstance(record.args, tuple) and len(record.args) > 1 else None
         future = item[-1] if isinstance(item, tuple) and item else None
-        return not (isinstance(future, Future) and future.done() and not future.cancelled()
-                    and isinstance(future.exception(), TimeoutError))
+        return not (
+            isinstance(future, Future)
+            and future.done()
+            and not future.cancelled()
+            and isinstance(future.exception(), TimeoutError)
+        )
 
 
 logging.getLogger("prefect._internal.concurrency").addFilter(_AttemptTimedOut())
@@ -87,8 +91,16 @@ def fetch_slots(sources: Iterable[str], wait_seconds: float) -> Iterator[None]:
             free_dead_slots(limits)
             attempt = max(1.0, min(ATTEMPT_SECONDS, deadline - time.monotonic()))
             try:
-                held.enter_context(concurrency(limits, occupy=1, timeout_seconds=attempt, lease_duration=LEASE_SECONDS,
-                                               holder=_this_run(), raise_on_lease_renewal_failure=False))
+                held.enter_context(
+                    concurrency(
+                        limits,
+                        occupy=1,
+                        timeout_seconds=attempt,
+                        lease_duration=LEASE_SECONDS,
+                        holder=_this_run(),
+                        raise_on_lease_renewal_failure=False,
+                    )
+                )
                 break
             except TimeoutError:
                 if time.monotonic() >= deadline:
@@ -109,8 +121,10 @@ def free_dead_slots(limits: list[str]) -> None:
                 continue
             client.release_concurrency_slots_with_lease(lease_id)  # the server decrements and deletes the lease
             freed = ", ".join(ids[i] for i in lease.resource_ids if i in ids)
-            _logger().warning(f"freed {freed}: held by {_describe(client, lease)}, whose lease expired at "
-                              f"{lease.expiration:%Y-%m-%d %H:%M:%S} UTC without renewal (that run is gone)")
+            _logger().warning(
+                f"freed {freed}: held by {_describe(client, lease)}, whose lease expired at "
+                f"{lease.expiration:%Y-%m-%d %H:%M:%S} UTC without renewal (that run is gone)"
+            )
         for limit_id, name in ids.items():
             _free_unleased(client, leases, limit_id, name)
 
@@ -127,9 +141,11 @@ def busy_message(limits: list[str], wait_seconds: float) -> str:
             holders = [] if leases is None else [_describe(client, lease) for lease in _leases_of(leases, limit.id)]
             by = "; ".join(holders) or f"another run (see Concurrency in the Prefect UI of {client.api_url})"
             held.append(f"{name} is held by {by}")
-    return (f"waited {wait_seconds:g} s for a fetch slot: {'; '.join(held) or ', '.join(limits) + ' busy'}; this "
-            f"run fetched nothing. Wait for that run to finish, or raise CLAIMLEDGER_FETCH_SLOT_WAIT_SECONDS "
-            f"(now {wait_seconds:g})")
+    return (
+        f"waited {wait_seconds:g} s for a fetch slot: {'; '.join(held) or ', '.join(limits) + ' busy'}; this "
+        f"run fetched nothing. Wait for that run to finish, or raise CLAIMLEDGER_FETCH_SLOT_WAIT_SECONDS "
+        f"(now {wait_seconds:g})"
+    )
 
 
 def _free_unleased(client, leases, limit_id: UUID, name: str) -> None:
@@ -145,8 +161,10 @@ def _free_unleased(client, leases, limit_id: UUID, name: str) -> None:
         if look == 0:
             time.sleep(1)
     client.update_global_concurrency_limit(name, GlobalConcurrencyLimitUpdate(active_slots=leased))
-    _logger().warning(f"freed {name}: {taken - leased} slot(s) counted taken but held by no lease (a Prefect server "
-                      f"that kept its leases in memory stopped)")
+    _logger().warning(
+        f"freed {name}: {taken - leased} slot(s) counted taken but held by no lease (a Prefect server "
+        f"that kept its leases in memory stopped)"
+    )
 
 
 def _shared_leases():
@@ -164,8 +182,7 @@ def _leases_of(leases, limit_id: UUID) -> list:
     """The unexpired leases on a limit."""
     now = datetime.now(timezone.utc)
     found = [run_coro_as_sync(leases.read_lease(i)) for i in run_coro_as_sync(leases.read_active_lease_ids(1000))]
-    return [lease for lease in found if lease is not None and limit_id in lease.resource_ids
-            and lease.expiration > now]
+    return [lease for lease in found if lease is not None and limit_id in lease.resource_ids and lease.expiration > now]
 
 
 def _describe(client, lease) -> str:

@@ -66,10 +66,12 @@ def start_failure(exc: BaseException) -> str:
         exited = re.search(r"exited with code -?\d+", detail)
         detail = f"it did not answer within {timeout} s" + (f" (its process {exited.group(0)})" if exited else "")
     home = os.environ.get("PREFECT_HOME", "PREFECT_HOME")
-    return (f"Prefect's temporary API server (database in {home}) could not start: {detail[:300]}; nothing was run "
-            f"or recorded. Try again when the machine is less busy, raise "
-            f"PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS, or run `prefect server start` and set "
-            f"PREFECT_API_URL=http://127.0.0.1:4200/api")
+    return (
+        f"Prefect's temporary API server (database in {home}) could not start: {detail[:300]}; nothing was run "
+        f"or recorded. Try again when the machine is less busy, raise "
+        f"PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS, or run `prefect server start` and set "
+        f"PREFECT_API_URL=http://127.0.0.1:4200/api"
+    )
 
 
 def _startup_timeout() -> int:

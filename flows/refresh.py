@@ -14,18 +14,22 @@ from prefect.events import emit_event
 from claimledger.flows.artifacts import REFRESH_KEY, publish_markdown
 from claimledger.flows.fetch_slots import FetchSlotBusy, fetch_slots
 from claimledger.runs.report import refresh_markdown
-from claimledger.runs.updates import (SOURCE_UPDATED, changed_sources, fetch_row, good_snapshots,
-                                            validations)
+from claimledger.runs.updates import SOURCE_UPDATED, changed_sources, fetch_row, good_snapshots, validations
 from claimledger.settings import Settings
 from claimledger.sources.docs import DocsError, build_data_docs
-from claimledger.sources.reference import (FETCH_FAILED, FetchOutcome, ReferenceTable, SourceUnavailable,
-                                           prepare_sources)
+from claimledger.sources.reference import FETCH_FAILED, FetchOutcome, ReferenceTable, SourceUnavailable, prepare_sources
 from claimledger.sources.registry import RegistryError, load_registry, parse_overrides
 from claimledger.sources.snapshots import SnapshotStore
 
 
-@task(name="fetch source", task_run_name="fetch {name}", cache_policy=NONE, retries=2, retry_delay_seconds=10,
-      timeout_seconds=1800)
+@task(
+    name="fetch source",
+    task_run_name="fetch {name}",
+    cache_policy=NONE,
+    retries=2,
+    retry_delay_seconds=10,
+    timeout_seconds=1800,
+)
 def fetch_source(name: str, overrides: dict[str, str], settings: Settings) -> ReferenceTable | SourceUnavailable:
     """Download (conditional GET), validate, snapshot and diff one source; downloads also retry inside, per URL.
 
@@ -70,6 +74,7 @@ def refresh_sources(names: list[str] | None = None, source_overrides: list[str] 
         emit_event(event=SOURCE_UPDATED, resource=update.resource(), payload=update.payload())
     docs = build_docs(list(prepared.values()), settings)
     rows = [fetch_row(name, table) for name, table in prepared.items()]
-    publish_markdown(refresh_markdown(rows, updates, docs), REFRESH_KEY,
-                     f"claimledger refresh: {len(updates)} source(s) updated")
+    publish_markdown(
+        refresh_markdown(rows, updates, docs), REFRESH_KEY, f"claimledger refresh: {len(updates)} source(s) updated"
+    )
     return rows

@@ -38,25 +38,41 @@ RECHECK_ON_UPDATE = {
 }
 
 
-def deployments(cron: str, verify_cron: str, articles: Sequence[str], overrides: Sequence[str] = (),
-                ledger_url: str | None = None) -> list:
+def deployments(
+    cron: str, verify_cron: str, articles: Sequence[str], overrides: Sequence[str] = (), ledger_url: str | None = None
+) -> list:
     """The three runner deployments, with the schedule, articles, overrides and ledger `serve` was given."""
     refresh = refresh_sources.to_deployment(
-        name="refresh_sources", cron=cron, **SERVED, parameters={"source_overrides": list(overrides)},
+        name="refresh_sources",
+        cron=cron,
+        **SERVED,
+        parameters={"source_overrides": list(overrides)},
         description="Fetch, validate and snapshot every registered source; emit claimledger.source.updated "
-                    "for each whose latest good snapshot changed.")
+        "for each whose latest good snapshot changed.",
+    )
     verify = verify_articles.to_deployment(  # the JSON request is validated into a VerifyRequest by the flow
-        name="verify_articles", cron=verify_cron, **SERVED,
-        parameters={"request": {"paths": list(articles), "source_overrides": list(overrides)},
-                    "ledger_url": ledger_url},
-        description="Check every claim in the articles and record the run in the ledger.")
+        name="verify_articles",
+        cron=verify_cron,
+        **SERVED,
+        parameters={
+            "request": {"paths": list(articles), "source_overrides": list(overrides)},
+            "ledger_url": ledger_url,
+        },
+        description="Check every claim in the articles and record the run in the ledger.",
+    )
     on_update = DeploymentEventTrigger(
-        name="recheck when a source is updated", expect={SOURCE_UPDATED},
-        match={"prefect.resource.id": "claimledger.source.*"}, parameters=RECHECK_ON_UPDATE)
+        name="recheck when a source is updated",
+        expect={SOURCE_UPDATED},
+        match={"prefect.resource.id": "claimledger.source.*"},
+        parameters=RECHECK_ON_UPDATE,
+    )
     rechecks = recheck.to_deployment(
-        name="recheck", **SERVED, triggers=[on_update],
+        name="recheck",
+        **SERVED,
+        triggers=[on_update],
         parameters={"source_overrides": list(overrides), "ledger_url": ledger_url},
-        description="Re-check the claims that depend on the updated source (the ledger's claim-to-source index).")
+        description="Re-check the claims that depend on the updated source (the ledger's claim-to-source index).",
+    )
     return [refresh, verify, rechecks]
 
 
@@ -67,9 +83,15 @@ def unreachable_api() -> str | None:
     return None if problem is None else f"{client.api_url}: {' '.join(str(problem).split()) or type(problem).__name__}"
 
 
-def serve_deployments(sources: Sequence[str], cron: str, verify_cron: str, articles: Sequence[str],
-                      overrides: Sequence[str] = (), ledger_url: str | None = None,
-                      work_pool: str | None = None) -> None:
+def serve_deployments(
+    sources: Sequence[str],
+    cron: str,
+    verify_cron: str,
+    articles: Sequence[str],
+    overrides: Sequence[str] = (),
+    ledger_url: str | None = None,
+    work_pool: str | None = None,
+) -> None:
     """Create the sources' fetch limits, then serve the deployments until interrupted (schedules pause on exit),
     or, with a work pool, register them there for workers on any machine to run (and return)."""
     served = deployments(cron, verify_cron, articles, overrides, ledger_url)

@@ -24,8 +24,14 @@ from claimledger.settings import Settings
 # Coarse tasks (a batch each): Prefect costs 5-40 ms per task run. Inputs are DataFrames and settings, not
 # worth hashing, so no task caching. Timeouts are ceilings for a stuck step, not estimates; extraction and checks
 # are deterministic, so their one retry is for a lost Dask worker, not for a bug.
-load_articles = task(pipeline.load_articles, name="load articles", cache_policy=NONE, retries=1,
-                     retry_delay_seconds=1, timeout_seconds=300)
+load_articles = task(
+    pipeline.load_articles,
+    name="load articles",
+    cache_policy=NONE,
+    retries=1,
+    retry_delay_seconds=1,
+    timeout_seconds=300,
+)
 extract_claims = task(pipeline.extract, name="extract claims", cache_policy=NONE, retries=1, timeout_seconds=1800)
 check_claims = task(pipeline.check, name="check claims", cache_policy=NONE, retries=1, timeout_seconds=1800)
 
@@ -34,6 +40,7 @@ def retry_unless(*errors: type[Exception]):
     """A task's retry condition: retry a failure, but not one of these kinds, which the same call would meet again
     (a ledger that is damaged or of another schema; results that break an invariant; a fetch slot another run held
     all along the wait)."""
+
     def condition(task, task_run, state) -> bool:
         return not any(isinstance(state.data, error) or error.__name__ in (state.message or "") for error in errors)
 
@@ -41,16 +48,35 @@ def retry_unless(*errors: type[Exception]):
 
 
 # Holds the results to their invariants (one GX validation) before the write; a broken one is not retried.
-record_run = task(pipeline.record, name="record run", cache_policy=NONE, retries=2, retry_delay_seconds=1,
-                  timeout_seconds=300, retry_condition_fn=retry_unless(LedgerError, InvariantError))
+record_run = task(
+    pipeline.record,
+    name="record run",
+    cache_policy=NONE,
+    retries=2,
+    retry_delay_seconds=1,
+    timeout_seconds=300,
+    retry_condition_fn=retry_unless(LedgerError, InvariantError),
+)
 
 
-load_recorded_claims = task(pipeline.recorded, name="load recorded claims", cache_policy=NONE, retries=2,
-                            retry_delay_seconds=1, timeout_seconds=300)
+load_recorded_claims = task(
+    pipeline.recorded,
+    name="load recorded claims",
+    cache_policy=NONE,
+    retries=2,
+    retry_delay_seconds=1,
+    timeout_seconds=300,
+)
 
 
-@task(name="fetch and validate sources", cache_policy=NONE, retries=1, retry_delay_seconds=5, timeout_seconds=1800,
-      retry_condition_fn=retry_unless(FetchSlotBusy))
+@task(
+    name="fetch and validate sources",
+    cache_policy=NONE,
+    retries=1,
+    retry_delay_seconds=5,
+    timeout_seconds=1800,
+    retry_condition_fn=retry_unless(FetchSlotBusy),
+)
 def prepare_sources(claims: list[Claim], overrides: tuple[str, ...], settings: Settings) -> tuple[dict, list]:
     """The sources the claims need, each fetched by one run at a time (downloads retry inside, per URL).
 
@@ -96,8 +122,9 @@ TASKS = TaskSteps()
 
 
 @flow(name="verify_articles", log_prints=False)  # parameters validated: served runs pass JSON
-def verify_articles(request: VerifyRequest, settings: Settings | None = None,
-                    ledger_url: str | None = None) -> VerifyOutcome:
+def verify_articles(
+    request: VerifyRequest, settings: Settings | None = None, ledger_url: str | None = None
+) -> VerifyOutcome:
     """Check every claim in the articles and write the run to the ledger (the settings', or ledger_url when a served
     deployment that has no settings passed names one)."""
     return pipeline.verify(request, settings or Settings().given(ledger=ledger_url), TASKS)

@@ -28,8 +28,14 @@ CASUALTIES_SOURCE = "gaza_casualties_daily"
 PUBLISHED = date(2025, 5, 16)
 
 
-def write_article(folder: Path, article_id: str, *sentences: str, published: date | None = PUBLISHED,
-                  title: str = "", publisher: str = "Test Wire") -> Path:
+def write_article(
+    folder: Path,
+    article_id: str,
+    *sentences: str,
+    published: date | None = PUBLISHED,
+    title: str = "",
+    publisher: str = "Test Wire",
+) -> Path:
     """folder/<article_id>.md: front matter and the sentences, one paragraph each (folder made when missing)."""
     folder.mkdir(parents=True, exist_ok=True)
     front = {"title": title or f"Article {article_id}", "publisher": publisher}
@@ -41,16 +47,38 @@ def write_article(folder: Path, article_id: str, *sentences: str, published: dat
     return path
 
 
-def claim(article: Article, quote: str, value: float, *, qualifier: str = "more_than", metric: str | None = "killed",
-          unit: str = "count", form: str = "round") -> Claim:
+def claim(
+    article: Article,
+    quote: str,
+    value: float,
+    *,
+    qualifier: str = "more_than",
+    metric: str | None = "killed",
+    unit: str = "count",
+    form: str = "round",
+) -> Claim:
     """The claim a ledger test records, built without extraction: `quote` where it first stands in the article's
     text, with the interval its qualifier gives `value`."""
     start = article.text.index(quote)
     interval = interval_for(value, qualifier, unit, form, 1.0)
-    return Claim(id=claim_id(article.id, start, start + len(quote)), article_id=article.id, start=start,
-                 end=start + len(quote), quote=quote, sentence=article.text, value=value, unit=unit,
-                 qualifier=qualifier, low=interval.low, high=interval.high, low_inclusive=interval.low_inclusive,
-                 high_inclusive=interval.high_inclusive, form=form, metric=metric, as_of=article.published)
+    return Claim(
+        id=claim_id(article.id, start, start + len(quote)),
+        article_id=article.id,
+        start=start,
+        end=start + len(quote),
+        quote=quote,
+        sentence=article.text,
+        value=value,
+        unit=unit,
+        qualifier=qualifier,
+        low=interval.low,
+        high=interval.high,
+        low_inclusive=interval.low_inclusive,
+        high_inclusive=interval.high_inclusive,
+        form=form,
+        metric=metric,
+        as_of=article.published,
+    )
 
 
 def daily_casualties(killed: dict[str, int], **columns: dict[str, int]) -> list[dict[str, Any]]:
@@ -59,9 +87,18 @@ def daily_casualties(killed: dict[str, int], **columns: dict[str, int]) -> list[
     sum stays below the killed count), and any column given as {day: value} set as given."""
     rows = []
     for day, count in sorted(killed.items()):
-        row = {"report_date": day, "report_source": "mohtel", "killed_cum": count, "ext_killed_cum": count,
-               "injured_cum": 2 * count, "ext_injured_cum": 2 * count, "ext_killed_children_cum": count // 3,
-               "ext_killed_women_cum": count // 5, "ext_press_killed_cum": 0, "ext_med_killed_cum": 0}
+        row = {
+            "report_date": day,
+            "report_source": "mohtel",
+            "killed_cum": count,
+            "ext_killed_cum": count,
+            "injured_cum": 2 * count,
+            "ext_injured_cum": 2 * count,
+            "ext_killed_children_cum": count // 3,
+            "ext_killed_women_cum": count // 5,
+            "ext_press_killed_cum": 0,
+            "ext_med_killed_cum": 0,
+        }
         for column, values in columns.items():
             if day in values:
                 row[column] = values[day]
@@ -69,20 +106,37 @@ def daily_casualties(killed: dict[str, int], **columns: dict[str, int]) -> list[
     return rows
 
 
-def hostage_deal_poll(poll_id: str, published: str, support_pct: float, oppose_pct: float,
-                      margin_of_error_pct: float | str = "") -> dict[str, Any]:
+def hostage_deal_poll(
+    poll_id: str, published: str, support_pct: float, oppose_pct: float, margin_of_error_pct: float | str = ""
+) -> dict[str, Any]:
     """A row of the hostage-deal poll table (a test's own pollster and citation)."""
-    return {"poll_id": poll_id, "pollster": "Test Pollster", "published": published, "date_precision": "day",
-            "question": "a deal to release the hostages", "support_pct": support_pct, "oppose_pct": oppose_pct,
-            "undecided_pct": round(100 - support_pct - oppose_pct, 1), "sample_size": 500,
-            "margin_of_error_pct": margin_of_error_pct, "source_url": f"https://example.org/polls/{poll_id}"}
+    return {
+        "poll_id": poll_id,
+        "pollster": "Test Pollster",
+        "published": published,
+        "date_precision": "day",
+        "question": "a deal to release the hostages",
+        "support_pct": support_pct,
+        "oppose_pct": oppose_pct,
+        "undecided_pct": round(100 - support_pct - oppose_pct, 1),
+        "sample_size": 500,
+        "margin_of_error_pct": margin_of_error_pct,
+        "source_url": f"https://example.org/polls/{poll_id}",
+    }
 
 
-def timeline_event(event_id: str, day: str, description: str, value: float | str = "",
-                   unit: str = "") -> dict[str, Any]:
+def timeline_event(
+    event_id: str, day: str, description: str, value: float | str = "", unit: str = ""
+) -> dict[str, Any]:
     """A row of the dated-events table: an event, and the figure reported for it when there is one."""
-    return {"event_id": event_id, "date": day, "description": description, "value": value, "unit": unit,
-            "source_url": f"https://example.org/events/{event_id}"}
+    return {
+        "event_id": event_id,
+        "date": day,
+        "description": description,
+        "value": value,
+        "unit": unit,
+        "source_url": f"https://example.org/events/{event_id}",
+    }
 
 
 def write_rows(path: Path, rows: list[dict[str, Any]]) -> Path:
@@ -98,8 +152,9 @@ def write_rows(path: Path, rows: list[dict[str, Any]]) -> Path:
     return path
 
 
-def small_project(root: Path, *, casualties: list[dict[str, Any]] | None = None,
-                  tables: dict[str, list[dict[str, Any]]] | None = None) -> Path:
+def small_project(
+    root: Path, *, casualties: list[dict[str, Any]] | None = None, tables: dict[str, list[dict[str, Any]]] | None = None
+) -> Path:
     """root/project: a registry of only the sources given, each read from the rows given (the casualty series as
     `casualties`, a curated table by its source name in `tables`), with the project's own suites. No article, no
     snapshot, no ledger yet. A source's other settings (loader, date column, suite, metrics) are the project's."""
@@ -132,6 +187,6 @@ def _registry_section(name: str, url: str) -> str:
     start = re.search(rf"^\[sources\.{name}\]$", text, re.MULTILINE)
     assert start, f"{name}: not in {REGISTRY}"
     end = re.compile(r"^\[sources\.(?!" + name + r"\.)", re.MULTILINE).search(text, start.end())
-    section = text[start.start():end.start() if end else len(text)]
+    section = text[start.start() : end.start() if end else len(text)]
     section = re.sub(r"^url = .*$", f"url = {json.dumps(url)}", section, count=1, flags=re.MULTILINE)
     return re.sub(r"^mirrors = .*\n", "", section, flags=re.MULTILINE)

@@ -16,7 +16,7 @@ SOURCE = "timeline_events"
 RECHECK = "fetch('/articles/{article}/recheck',{{method:'POST',headers:{{Accept:'application/json'}}}})"
 VALUE_PAYLOADS = (
     "<script>document.title='pwned';window.__pwned='script';" + RECHECK + "</script>",
-    "<img src=x onerror=\"document.title='pwned';window.__pwned='img';" + RECHECK + "\">",
+    "<img src=x onerror=\"document.title='pwned';window.__pwned='img';" + RECHECK + '">',
 )
 NOTES_PAYLOAD = "<script>window.__pwned='notes'</script><b>notes</b>"
 
@@ -40,8 +40,12 @@ def build_hostile_docs(home: Path, article: str = "any-article") -> list[Path]:
         rows.writerow(["event_id", "date", "description", "value", "unit", "source_url"])
         for day, payload in enumerate([*payloads(article)] * 2, start=1):
             rows.writerow([payload, f"2024-01-0{day}", payload, "", "", "https://example.org/"])
-    result = CliRunner().invoke(app, ["fetch", SOURCE, "--source", f"{SOURCE}=file:{download}", "--format", "json"],
-                                env={"CLAIMLEDGER_HOME": str(home)}, catch_exceptions=False)
+    result = CliRunner().invoke(
+        app,
+        ["fetch", SOURCE, "--source", f"{SOURCE}=file:{download}", "--format", "json"],
+        env={"CLAIMLEDGER_HOME": str(home)},
+        catch_exceptions=False,
+    )
     assert result.exit_code == 0, result.output
     (row,) = json.loads(result.stdout)
     assert row["status"] == "quarantined" and "event_id repeated" in row["message"], row

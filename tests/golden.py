@@ -36,15 +36,24 @@ def seed_verdicts(root: Path) -> list[dict[str, str | None]]:
 
     home = make_project(root)
     ledger = f"sqlite:///{root / 'ledger.db'}"
-    request = pipeline.VerifyRequest(paths=(str(home / "seeds"),),
-                                     source_overrides=(f"gaza_casualties_daily=file:{CASUALTIES}",))
+    request = pipeline.VerifyRequest(
+        paths=(str(home / "seeds"),), source_overrides=(f"gaza_casualties_daily=file:{CASUALTIES}",)
+    )
     outcome = pipeline.verify(request, Settings(home=home, ledger=ledger))
     claims = {c.id: c for c in outcome.claims}
     rows = []
     for result in outcome.results:
         claim = claims[result.claim_id]
-        rows.append({"article": claim.article_id, "quote": claim.quote, "metric": result.metric,
-                     "check_kind": result.check_kind, "verdict": result.verdict, "explanation": result.explanation})
+        rows.append(
+            {
+                "article": claim.article_id,
+                "quote": claim.quote,
+                "metric": result.metric,
+                "check_kind": result.check_kind,
+                "verdict": result.verdict,
+                "explanation": result.explanation,
+            }
+        )
     return rows
 
 
@@ -55,8 +64,14 @@ def as_text(rows: list[dict]) -> str:
 
 def differences(expected: str, actual: str) -> str:
     """A unified diff from the golden file to what the pipeline gives; empty when they agree."""
-    return "".join(difflib.unified_diff(expected.splitlines(keepends=True), actual.splitlines(keepends=True),
-                                        fromfile=str(GOLDEN.relative_to(REPO)), tofile="the pipeline now"))
+    return "".join(
+        difflib.unified_diff(
+            expected.splitlines(keepends=True),
+            actual.splitlines(keepends=True),
+            fromfile=str(GOLDEN.relative_to(REPO)),
+            tofile="the pipeline now",
+        )
+    )
 
 
 def main(argv: list[str]) -> int:

@@ -1,10 +1,10 @@
 """A ledger writer in its own process, for the tests that SIGKILL one (tests/test_ledger_killed.py).
 
-    python tests/ledger_writer.py verify HOME LEDGER_URL CASUALTIES_JSON [TIMES]
-        the articles in HOME/seeds through claimledger.pipeline.verify (the job flows/verify.py runs, here with
-        its plain in-process steps), TIMES runs; prints each run id
-    python tests/ledger_writer.py loop LEDGER_URL
-        runs of a many-claim article against ever new snapshots, back to back, until killed
+python tests/ledger_writer.py verify HOME LEDGER_URL CASUALTIES_JSON [TIMES]
+    the articles in HOME/seeds through claimledger.pipeline.verify (the job flows/verify.py runs, here with
+    its plain in-process steps), TIMES runs; prints each run id
+python tests/ledger_writer.py loop LEDGER_URL
+    runs of a many-claim article against ever new snapshots, back to back, until killed
 """
 
 from __future__ import annotations
@@ -39,8 +39,9 @@ def verify(home: str, ledger_url: str, casualties: str, times: int = 1) -> list[
             return pipeline.record(request, settings, started_at, articles, claims, results, sources, _pause)
 
     settings = Settings(home=home, ledger=ledger_url)
-    request = pipeline.VerifyRequest(paths=(f"{home}/seeds",),
-                                     source_overrides=(f"gaza_casualties_daily=file:{casualties}",))
+    request = pipeline.VerifyRequest(
+        paths=(f"{home}/seeds",), source_overrides=(f"gaza_casualties_daily=file:{casualties}",)
+    )
     run_ids = []
     for _ in range(times):
         run_ids.append(pipeline.verify(request, settings, PausingSteps()).run_id)
@@ -65,12 +66,29 @@ def small_run(article, verdict: str = "pass", sha: str | None = None, started: d
     sha = sha or uuid.uuid4().hex * 2
     now = started or datetime.now(timezone.utc)
     claims = extract_claims(article)
-    results = [CheckResult(claim_id=c.id, check_kind="value_at_date", verdict=verdict, explanation=f"{verdict} x",
-                           observed=c.value + 1, source="s", snapshot_sha256=sha) for c in claims]
-    return RunRecord(run_id=str(uuid.uuid4()), started_at=now, finished_at=now, arguments={}, as_of=None,
-                     articles=[article], claims=claims, results=results,
-                     sources=[SourceUse("s", "used",
-                                        {"sha256": sha, "url": "file:x", "retrieved_at": "now", "bytes": 1})])
+    results = [
+        CheckResult(
+            claim_id=c.id,
+            check_kind="value_at_date",
+            verdict=verdict,
+            explanation=f"{verdict} x",
+            observed=c.value + 1,
+            source="s",
+            snapshot_sha256=sha,
+        )
+        for c in claims
+    ]
+    return RunRecord(
+        run_id=str(uuid.uuid4()),
+        started_at=now,
+        finished_at=now,
+        arguments={},
+        as_of=None,
+        articles=[article],
+        claims=claims,
+        results=results,
+        sources=[SourceUse("s", "used", {"sha256": sha, "url": "file:x", "retrieved_at": "now", "bytes": 1})],
+    )
 
 
 def loop(ledger_url: str) -> None:

@@ -38,9 +38,12 @@ def find_binaries() -> dict[str, str]:
         candidates = {name: os.path.join(bindir, name) for name in BINARIES}
         if all(os.access(path, os.X_OK) for path in candidates.values()):
             return candidates
-    pytest.fail("PostgreSQL server binaries (initdb, pg_ctl, postgres) not found on PATH or in "
-                "/usr/lib/postgresql/*/bin; the ledger tests need them. Install them with `make pg-server` "
-                "(runs apt-get install -y postgresql as root) or your system's postgresql package.", pytrace=False)
+    pytest.fail(
+        "PostgreSQL server binaries (initdb, pg_ctl, postgres) not found on PATH or in "
+        "/usr/lib/postgresql/*/bin; the ledger tests need them. Install them with `make pg-server` "
+        "(runs apt-get install -y postgresql as root) or your system's postgresql package.",
+        pytrace=False,
+    )
 
 
 class PostgresServer:
@@ -62,16 +65,49 @@ class PostgresServer:
         if self.user:
             for path in (self.root, self.sockets):
                 os.chown(path, self.user.pw_uid, self.user.pw_gid)
-        self._run([self.binaries["initdb"], "-D", str(self.data), "-U", SUPERUSER, "--auth=trust", "-E", "UTF8",
-                   "--no-locale", "--no-sync", "--no-instructions"])
+        self._run(
+            [
+                self.binaries["initdb"],
+                "-D",
+                str(self.data),
+                "-U",
+                SUPERUSER,
+                "--auth=trust",
+                "-E",
+                "UTF8",
+                "--no-locale",
+                "--no-sync",
+                "--no-instructions",
+            ]
+        )
         for _attempt in range(3):
             self.port = _free_port()
             with self.log.open("ab") as log:
                 self.process = subprocess.Popen(
-                    [self.binaries["postgres"], "-D", str(self.data), "-h", "127.0.0.1", "-p", str(self.port),
-                     "-k", str(self.sockets), "-c", "fsync=off", "-c", "synchronous_commit=off",
-                     "-c", "full_page_writes=off", "-c", "max_connections=200"],
-                    stdout=log, stderr=subprocess.STDOUT, start_new_session=True, **self._as_user())
+                    [
+                        self.binaries["postgres"],
+                        "-D",
+                        str(self.data),
+                        "-h",
+                        "127.0.0.1",
+                        "-p",
+                        str(self.port),
+                        "-k",
+                        str(self.sockets),
+                        "-c",
+                        "fsync=off",
+                        "-c",
+                        "synchronous_commit=off",
+                        "-c",
+                        "full_page_writes=off",
+                        "-c",
+                        "max_connections=200",
+                    ],
+                    stdout=log,
+                    stderr=subprocess.STDOUT,
+                    start_new_session=True,
+                    **self._as_user(),
+                )
             if self._wait_until_ready():
                 return
             self.stop()
@@ -125,8 +161,13 @@ class PostgresServer:
     def _as_user(self) -> dict:
         if not self.user:
             return {}
-        return {"user": self.user.pw_uid, "group": self.user.pw_gid, "extra_groups": [], "cwd": str(self.root),
-                "env": {**os.environ, "HOME": str(self.root), "USER": self.user.pw_name}}
+        return {
+            "user": self.user.pw_uid,
+            "group": self.user.pw_gid,
+            "extra_groups": [],
+            "cwd": str(self.root),
+            "env": {**os.environ, "HOME": str(self.root), "USER": self.user.pw_name},
+        }
 
     def _log_tail(self) -> str:
         try:
@@ -144,8 +185,9 @@ def _server_user() -> pwd.struct_passwd | None:
             return pwd.getpwnam(name)
         except KeyError:
             continue
-    pytest.fail("running as root and there is neither a `postgres` nor a `nobody` user to run PostgreSQL as",
-                pytrace=False)
+    pytest.fail(
+        "running as root and there is neither a `postgres` nor a `nobody` user to run PostgreSQL as", pytrace=False
+    )
 
 
 def _free_port() -> int:

@@ -27,20 +27,26 @@ def test_date_found_in_text_without_front_matter(tmp_path):
     assert read_article(path).published == date(2024, 3, 3)
 
 
-@pytest.mark.parametrize("content, message", [
-    (b"---\ntitle: [unclosed\n---\nBody", r"bad\.md:\d+: malformed front matter"),
-    (b"---\ntitle: x\nBody without a closing line", r"bad\.md:1: front matter opened with '---' is never closed"),
-    (b"---\npublished: someday\n---\nBody", r"'published' is 'someday'"),
-    (b"---\n- a list\n---\nBody", r"bad\.md:2: front matter must be a mapping"),
-    (b"\xff\xfe\x00binary", r"bad\.md: binary file"),
-    (b"caf\xe9 ole", r"bad\.md: not UTF-8 text \(byte 3"),
-    (b"---\ntitle: x\n---\n   \n", r"bad\.md: the article has no text"),
-    (b"---\nid: ../../etc/passwd\n---\nBody", r"article id '\.\./\.\./etc/passwd' may hold only"),
-    (b"---\npublished: 2025-02-30\n---\nBody", r"bad\.md: front matter 'published' is '2025-02-30', expected a date"),
-    (b"---\nid: " + b"7" * 5000 + b"\n---\nBody", r"bad\.md:1: malformed front matter: .*integer"),
-    (b"---\ntitle: " + b"[" * 20000 + b"\n---\nBody", r"bad\.md:1: front matter is 20 KB, above the 16 KB limit"),
-    (b"---\ntitle: " + b"[" * 5000 + b"\n---\nBody", r"bad\.md:1: malformed front matter"),
-])
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        (b"---\ntitle: [unclosed\n---\nBody", r"bad\.md:\d+: malformed front matter"),
+        (b"---\ntitle: x\nBody without a closing line", r"bad\.md:1: front matter opened with '---' is never closed"),
+        (b"---\npublished: someday\n---\nBody", r"'published' is 'someday'"),
+        (b"---\n- a list\n---\nBody", r"bad\.md:2: front matter must be a mapping"),
+        (b"\xff\xfe\x00binary", r"bad\.md: binary file"),
+        (b"caf\xe9 ole", r"bad\.md: not UTF-8 text \(byte 3"),
+        (b"---\ntitle: x\n---\n   \n", r"bad\.md: the article has no text"),
+        (b"---\nid: ../../etc/passwd\n---\nBody", r"article id '\.\./\.\./etc/passwd' may hold only"),
+        (
+            b"---\npublished: 2025-02-30\n---\nBody",
+            r"bad\.md: front matter 'published' is '2025-02-30', expected a date",
+        ),
+        (b"---\nid: " + b"7" * 5000 + b"\n---\nBody", r"bad\.md:1: malformed front matter: .*integer"),
+        (b"---\ntitle: " + b"[" * 20000 + b"\n---\nBody", r"bad\.md:1: front matter is 20 KB, above the 16 KB limit"),
+        (b"---\ntitle: " + b"[" * 5000 + b"\n---\nBody", r"bad\.md:1: malformed front matter"),
+    ],
+)
 def test_bad_articles_fail_with_file_and_reason(tmp_path, content, message):
     path = tmp_path / "bad.md"
     path.write_bytes(content)
@@ -55,7 +61,9 @@ def test_bad_files_are_skipped_each_with_its_reason_and_the_good_ones_read(tmp_p
     batch = load_articles((str(tmp_path),))
     assert [a.id for a in batch] == ["c"]
     assert [(Path(s["path"]).name, s["reason"].split(": ")[0]) for s in batch.skipped] == [
-        ("a.md", f"{tmp_path / 'a.md'}:3"), ("b.md", str(tmp_path / "b.md"))]
+        ("a.md", f"{tmp_path / 'a.md'}:3"),
+        ("b.md", str(tmp_path / "b.md")),
+    ]
 
 
 def test_no_readable_article_at_all_is_an_error_naming_every_file(tmp_path):

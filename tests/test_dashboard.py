@@ -48,8 +48,14 @@ url: "javascript:alert(1)"
 """
 
 
-def record_run(project: Path, paths: list[Path], *, flip: str | None = None, overrides: tuple[str, ...] = (),
-               frames: dict | None = None) -> str:
+def record_run(
+    project: Path,
+    paths: list[Path],
+    *,
+    flip: str | None = None,
+    overrides: tuple[str, ...] = (),
+    frames: dict | None = None,
+) -> str:
     """Check the articles with the real rules against stored snapshots and write a run; `flip` turns the verdict of
     the claim with that quote to fail (a source revision, in effect); `frames` gives the claims with those quotes a
     frame (as a frame reader would), and their results the slots their metric was chosen on."""
@@ -65,23 +71,45 @@ def record_run(project: Path, paths: list[Path], *, flip: str | None = None, ove
         local = CASUALTIES if name == "gaza_casualties_daily" else project / source.url.removeprefix("file:")
         content = local.read_bytes()
         snapshot = store.record_validation(store.put(source, content, Download(content, source.url, 200)), PASSED)
-        references[name] = Reference(source=name, title=source.title, frame=load_frame(source, content),
-                                     snapshot_sha256=snapshot.sha256, date_column=source.date_column,
-                                     publication_lag_days=source.publication_lag_days,
-                                     citation_column=source.citation_column)
+        references[name] = Reference(
+            source=name,
+            title=source.title,
+            frame=load_frame(source, content),
+            snapshot_sha256=snapshot.sha256,
+            date_column=source.date_column,
+            publication_lag_days=source.publication_lag_days,
+            citation_column=source.citation_column,
+        )
         uses.append(SourceUse(name, "used", snapshot.metadata()))
     results = check_claims(claims, references, vocabulary)
     quotes = {c.id: c.quote for c in claims}
-    results = [dataclasses.replace(r, verdict="fail", explanation="revised: does not hold")
-               if quotes[r.claim_id] == flip else r for r in results]
-    results = [dataclasses.replace(r, matched_on=("measure=killed", "place=Gaza"))
-               if quotes[r.claim_id] in (frames or {}) else r for r in results]
+    results = [
+        dataclasses.replace(r, verdict="fail", explanation="revised: does not hold")
+        if quotes[r.claim_id] == flip
+        else r
+        for r in results
+    ]
+    results = [
+        dataclasses.replace(r, matched_on=("measure=killed", "place=Gaza"))
+        if quotes[r.claim_id] in (frames or {})
+        else r
+        for r in results
+    ]
     run_id = str(uuid.uuid4())
     now = datetime.now(timezone.utc)
-    LedgerStore(settings.ledger).record_run(RunRecord(
-        run_id=run_id, started_at=now, finished_at=now, as_of=None, articles=articles, claims=claims,
-        results=results, sources=uses,
-        arguments={"paths": list(map(str, paths)), "as_of": None, "sources": list(overrides), "ledger": None}))
+    LedgerStore(settings.ledger).record_run(
+        RunRecord(
+            run_id=run_id,
+            started_at=now,
+            finished_at=now,
+            as_of=None,
+            articles=articles,
+            claims=claims,
+            results=results,
+            sources=uses,
+            arguments={"paths": list(map(str, paths)), "as_of": None, "sources": list(overrides), "ledger": None},
+        )
+    )
     return run_id
 
 
@@ -114,8 +142,11 @@ def client_for(project: Path, **options) -> TestClient:
 def ledger_counts(project: Path) -> tuple[str, dict[str, int]]:
     with sqlite3.connect(project / "data" / "ledger.db") as db:
         (run_id,) = db.execute("select id from runs order by started_at desc limit 1").fetchone()
-        rows = db.execute("select verdict, count(*) from check_results r join run_results l on l.result_id = r.id "
-                          "where l.run_id = ? group by verdict", (run_id,)).fetchall()
+        rows = db.execute(
+            "select verdict, count(*) from check_results r join run_results l on l.result_id = r.id "
+            "where l.run_id = ? group by verdict",
+            (run_id,),
+        ).fetchall()
     return run_id, dict(rows)
 
 
@@ -126,6 +157,7 @@ def highlighted(html: str) -> list[tuple[str, str]]:
 
 
 # -- pages ----------------------------------------------------------------------------------------------------------
+
 
 def test_overview_counts_match_the_ledger(seeded):
     run_id, counts = ledger_counts(seeded)
@@ -148,10 +180,13 @@ def test_article_page_highlights_every_claim_by_verdict(seeded):
     assert {v for _, v in spans} == {"pass", "fail", "unverifiable"}
 
 
-@pytest.mark.parametrize("damage, message", [
-    (lambda p: p.write_text(p.read_text() + "\nAn added line.\n"), "has changed since it was checked"),
-    (lambda p: p.unlink(), "is gone"),
-])
+@pytest.mark.parametrize(
+    "damage, message",
+    [
+        (lambda p: p.write_text(p.read_text() + "\nAn added line.\n"), "has changed since it was checked"),
+        (lambda p: p.unlink(), "is gone"),
+    ],
+)
 def test_article_whose_file_changed_or_went_lists_its_claims(seeded, damage, message):
     damage(seeded / "seeds" / f"{SEED}.md")
     html = client_for(seeded).get(f"/articles/{SEED}").text
@@ -172,15 +207,28 @@ def test_claim_page_shows_interval_evidence_history_and_chart(seeded):
 
 
 def test_claim_page_shows_what_the_figure_was_taken_to_mean_and_what_a_fail_rests_on(project):
-    frame = Frame(clause="More than 52,000 people have been killed", counted="person", measure="killed",
-                  subject="palestinian", place="Gaza", time=TimeFrame("as_of"), attribution="the health ministry")
+    frame = Frame(
+        clause="More than 52,000 people have been killed",
+        counted="person",
+        measure="killed",
+        subject="palestinian",
+        place="Gaza",
+        time=TimeFrame("as_of"),
+        attribution="the health ministry",
+    )
     record_run(project, [project / "seeds"], flip="More than 52,000", frames={"More than 52,000": frame})
     client = client_for(project)
     (killed,) = [c for c in client.get("/api/claims").json() if c["quote"] == "More than 52,000"]
     html = client.get(f"/claims/{killed['id']}").text
-    for slot, value in [("counted", "person"), ("measure", "killed"), ("subject", "palestinian"), ("place", "Gaza"),
-                        ("time", "as of"), ("attribution", "the health ministry"),
-                        ("clause", "More than 52,000 people have been killed")]:
+    for slot, value in [
+        ("counted", "person"),
+        ("measure", "killed"),
+        ("subject", "palestinian"),
+        ("place", "Gaza"),
+        ("time", "as of"),
+        ("attribution", "the health ministry"),
+        ("clause", "More than 52,000 people have been killed"),
+    ]:
         assert f'<dd data-slot="{slot}">{value}</dd>' in html
     assert "<code>measure=killed</code> <code>place=Gaza</code>" in html
     assert '<span data-held="report">gaza_casualties_daily report of 2025-05-15</span>' in html
@@ -195,14 +243,17 @@ def test_claim_page_shows_what_the_figure_was_taken_to_mean_and_what_a_fail_rest
     assert '<span data-held="population">share of the killed in Gaza who were women or children</span>' in html
 
 
-@pytest.mark.parametrize("quote, chart", [
-    ("two-thirds", True),  # the daily share series
-    ("69 percent", True),  # polls as dots
-    ("More than ten", True),  # running count of diplomatic actions
-    ("285 percent", True),  # yearly bars
-    ("Six months", False),  # no metric: no reference data
-    ("twenty months", False),  # a duration rests on one dated event
-])
+@pytest.mark.parametrize(
+    "quote, chart",
+    [
+        ("two-thirds", True),  # the daily share series
+        ("69 percent", True),  # polls as dots
+        ("More than ten", True),  # running count of diplomatic actions
+        ("285 percent", True),  # yearly bars
+        ("Six months", False),  # no metric: no reference data
+        ("twenty months", False),  # a duration rests on one dated event
+    ],
+)
 def test_each_kind_of_check_gets_a_chart_or_a_sentence_why_not(seeded, quote, chart):
     client = client_for(seeded)
     (claim,) = [c for c in client.get("/api/claims").json() if c["quote"] == quote]
@@ -268,6 +319,7 @@ def test_gx_data_docs_are_served_once_built(seeded):
 
 # -- the JSON API ---------------------------------------------------------------------------------------------------
 
+
 def test_api_mirrors_the_pages(seeded):
     client = client_for(seeded)
     run_id, counts = ledger_counts(seeded)
@@ -288,6 +340,7 @@ def test_api_mirrors_the_pages(seeded):
 
 
 # -- rechecks and who may start them --------------------------------------------------------------------------------
+
 
 def wait_for(client: TestClient, status_url: str) -> dict:
     deadline = time.monotonic() + 10
@@ -327,21 +380,25 @@ def test_recheck_that_fails_says_why(seeded):
         raise RuntimeError("source server on fire")
 
     client = client_for(seeded, runner=broken)
-    job = wait_for(client, client.post(f"/articles/{SEED}/recheck", headers={"Accept": "application/json"})
-                   .json()["status_url"])
+    job = wait_for(
+        client, client.post(f"/articles/{SEED}/recheck", headers={"Accept": "application/json"}).json()["status_url"]
+    )
     assert job["status"] == "failed" and "source server on fire" in job["message"]
     assert client.post("/sources/palestine_recognitions/recheck").status_code == 409  # no claim used it
 
 
-@pytest.mark.parametrize("host, headers, data, status", [
-    ("127.0.0.1", {}, {}, 303),  # loopback: no token needed
-    ("::1", {}, {}, 303),
-    ("0.0.0.0", {}, {}, 403),
-    ("0.0.0.0", {}, {"token": "wrong"}, 403),
-    ("0.0.0.0", {}, {"token": "s3cret"}, 303),
-    ("0.0.0.0", {"X-Claimledger-Token": "s3cret"}, {}, 303),
-    ("127.0.0.1", {"Origin": "http://evil.example"}, {}, 403),  # another site's page posting to loopback
-])
+@pytest.mark.parametrize(
+    "host, headers, data, status",
+    [
+        ("127.0.0.1", {}, {}, 303),  # loopback: no token needed
+        ("::1", {}, {}, 303),
+        ("0.0.0.0", {}, {}, 403),
+        ("0.0.0.0", {}, {"token": "wrong"}, 403),
+        ("0.0.0.0", {}, {"token": "s3cret"}, 303),
+        ("0.0.0.0", {"X-Claimledger-Token": "s3cret"}, {}, 303),
+        ("127.0.0.1", {"Origin": "http://evil.example"}, {}, 403),  # another site's page posting to loopback
+    ],
+)
 def test_posts_need_the_token_when_the_app_is_reachable_from_other_machines(seeded, host, headers, data, status):
     client = client_for(seeded, host=host, token="s3cret")
     response = client.post(f"/articles/{SEED}/recheck", headers=headers, data=data, follow_redirects=False)
@@ -372,9 +429,12 @@ def test_cli_prints_the_generated_token_once_and_serves(seeded, monkeypatch):
     served = {}
     monkeypatch.setattr("uvicorn.run", lambda web, host, port, **kw: served.update(app=web, host=host, port=port))
     monkeypatch.delenv("CLAIMLEDGER_DASHBOARD_TOKEN", raising=False)
-    result = CliRunner().invoke(app, ["dashboard", "--host", "0.0.0.0", "--port", "8123"],
-                                env={"CLAIMLEDGER_HOME": str(seeded),
-                                     "CLAIMLEDGER_DASHBOARD_HOSTS": "ledger.example.org"}, catch_exceptions=False)
+    result = CliRunner().invoke(
+        app,
+        ["dashboard", "--host", "0.0.0.0", "--port", "8123"],
+        env={"CLAIMLEDGER_HOME": str(seeded), "CLAIMLEDGER_DASHBOARD_HOSTS": "ledger.example.org"},
+        catch_exceptions=False,
+    )
     assert result.exit_code == 0, result.output
     assert served["host"] == "0.0.0.0" and served["port"] == 8123
     assert result.output.count(served["app"].state.token) == 1
@@ -392,24 +452,31 @@ def test_recheck_runs_in_process_when_no_prefect_server_is_configured(monkeypatc
 
 # -- how numbers and links are written ------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("claim, text", [
-    ({"low": 52000, "high": None, "low_inclusive": False, "unit": "count"}, "> 52,000"),
-    ({"low": 900, "high": 1020, "unit": "count"}, "900 to 1,020"),
-    ({"low": 61.666667, "high": 71.666667, "unit": "percent"}, "61.67% to 71.67%"),
-    ({"low": None, "high": 60, "high_inclusive": True, "unit": "count"}, "≤ 60"),
-    ({"low": 15, "high": 25, "unit": "months"}, "15 to 25 months"),
-    ({"low": None, "high": None, "unit": "count"}, "any value"),
-])
+
+@pytest.mark.parametrize(
+    "claim, text",
+    [
+        ({"low": 52000, "high": None, "low_inclusive": False, "unit": "count"}, "> 52,000"),
+        ({"low": 900, "high": 1020, "unit": "count"}, "900 to 1,020"),
+        ({"low": 61.666667, "high": 71.666667, "unit": "percent"}, "61.67% to 71.67%"),
+        ({"low": None, "high": 60, "high_inclusive": True, "unit": "count"}, "≤ 60"),
+        ({"low": 15, "high": 25, "unit": "months"}, "15 to 25 months"),
+        ({"low": None, "high": None, "unit": "count"}, "any value"),
+    ],
+)
 def test_interval_as_a_reader_says_it(claim, text):
     assert display.interval(claim) == text
 
 
-@pytest.mark.parametrize("url, link", [
-    ("https://example.org/a?b=1", "https://example.org/a?b=1"),
-    ("javascript:alert(1)", None),
-    ("file:/etc/passwd", None),
-    ("//evil.example", None),
-    (None, None),
-])
+@pytest.mark.parametrize(
+    "url, link",
+    [
+        ("https://example.org/a?b=1", "https://example.org/a?b=1"),
+        ("javascript:alert(1)", None),
+        ("file:/etc/passwd", None),
+        ("//evil.example", None),
+        (None, None),
+    ],
+)
 def test_only_web_links_become_links(url, link):
     assert display.web_link(url) == link

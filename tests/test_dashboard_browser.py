@@ -27,8 +27,15 @@ from claimledger.settings import Settings
 
 CHROMIUM = Path("/usr/bin/chromium")
 # No sandbox (root in CI), no GPU, and nothing that would reach out to the network on its own.
-LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-               "--disable-component-update", "--disable-sync"]
+LAUNCH_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 ARTIFACTS = REPO / "tests" / "artifacts"
 SEED = "netanyahu-isolation-deepens"
 PATH = "/api/v2/casualties_daily.json"
@@ -42,13 +49,17 @@ def chromium() -> Path:
         env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
         try:
             subprocess.run(["apt-get", "update", "-q"], env=env, check=True, capture_output=True, timeout=600)
-            subprocess.run(["apt-get", "install", "-y", "-q", "chromium"], env=env, check=True, capture_output=True,
-                           timeout=1200)
+            subprocess.run(
+                ["apt-get", "install", "-y", "-q", "chromium"], env=env, check=True, capture_output=True, timeout=1200
+            )
         except (OSError, subprocess.SubprocessError) as exc:
             detail = getattr(exc, "stderr", b"") or b""
-            pytest.fail(f"the dashboard's browser tests need Debian's chromium at {CHROMIUM}, and installing it failed "
-                        f"({exc}; {detail.decode(errors='replace')[-400:]}). Install it with: "
-                        "apt-get install -y chromium (as root), or run `make test`.", pytrace=False)
+            pytest.fail(
+                f"the dashboard's browser tests need Debian's chromium at {CHROMIUM}, and installing it failed "
+                f"({exc}; {detail.decode(errors='replace')[-400:]}). Install it with: "
+                "apt-get install -y chromium (as root), or run `make test`.",
+                pytrace=False,
+            )
     if not CHROMIUM.exists():
         pytest.fail(f"apt-get installed chromium but {CHROMIUM} is still missing", pytrace=False)
     return CHROMIUM
@@ -78,9 +89,19 @@ def served(prefect_harness, tmp_path_factory):
     source_server = HTTPServer(host="127.0.0.1", port=0)
     source_server.expect_request(PATH).respond_with_data(CASUALTIES.read_bytes(), content_type="application/json")
     source_server.start()
-    result = CliRunner().invoke(cli, ["verify", str(project / "seeds"), "--format", "json", "--source",
-                                      f"gaza_casualties_daily={source_server.url_for(PATH)}"],
-                                env={"CLAIMLEDGER_HOME": str(project)}, catch_exceptions=False)
+    result = CliRunner().invoke(
+        cli,
+        [
+            "verify",
+            str(project / "seeds"),
+            "--format",
+            "json",
+            "--source",
+            f"gaza_casualties_daily={source_server.url_for(PATH)}",
+        ],
+        env={"CLAIMLEDGER_HOME": str(project)},
+        catch_exceptions=False,
+    )
     assert result.exit_code == 0, result.output
 
     import uvicorn
@@ -123,9 +144,15 @@ def query(ledger: Path, sql: str, *args) -> list[tuple]:
 
 
 def latest_counts(ledger: Path) -> dict[str, int]:
-    (run_id,), = query(ledger, "select id from runs order by started_at desc limit 1")
-    return dict(query(ledger, "select verdict, count(*) from check_results r join run_results l on l.result_id = r.id "
-                              "where l.run_id = ? group by verdict", run_id))
+    ((run_id,),) = query(ledger, "select id from runs order by started_at desc limit 1")
+    return dict(
+        query(
+            ledger,
+            "select verdict, count(*) from check_results r join run_results l on l.result_id = r.id "
+            "where l.run_id = ? group by verdict",
+            run_id,
+        )
+    )
 
 
 def test_overview_counts_match_the_ledger(page, served):
@@ -139,8 +166,11 @@ def test_overview_counts_match_the_ledger(page, served):
 
 def test_article_page_highlights_each_claim_by_verdict(page, served):
     page.goto(f"{served['url']}/articles/{SEED}")
-    rows = query(served["ledger"], "select c.id, r.verdict from claims c join check_results r on r.claim_id = c.id "
-                                   "where c.article_id = ?", SEED)
+    rows = query(
+        served["ledger"],
+        "select c.id, r.verdict from claims c join check_results r on r.claim_id = c.id where c.article_id = ?",
+        SEED,
+    )
     verdicts: dict[str, list[str]] = {}
     for claim_id, verdict in rows:
         verdicts.setdefault(claim_id, []).append(verdict)
@@ -189,7 +219,7 @@ def test_recheck_button_produces_a_new_run(page, served):
     expect(page.locator("form.recheck .job-status")).to_be_empty()
     assert query(served["ledger"], "select count(*) from runs")[0][0] == before + 1
     page.goto(served["url"] + "/")
-    (latest,), = query(served["ledger"], "select id from runs order by started_at desc limit 1")
+    ((latest,),) = query(served["ledger"], "select id from runs order by started_at desc limit 1")
     assert latest[:12] in page.inner_text(".latest-run")
     page.screenshot(path=ARTIFACTS / "overview-after-recheck.png", full_page=True)
 
@@ -263,10 +293,15 @@ def rebound(driver, chromium):
     """A browser in which evil.example resolves to this machine, as after a DNS rebinding. Chromium's own Local
     Network Access checks would stop the public page's requests to loopback; other browsers have none, and the
     dashboard must hold without them, so they are off here and the requests reach the app."""
-    launched = driver.chromium.launch(executable_path=str(chromium), args=[
-        *LAUNCH_ARGS, "--host-resolver-rules=MAP evil.example 127.0.0.1",
-        "--disable-features=BlockInsecurePrivateNetworkRequests,PrivateNetworkAccessSendPreflights,"
-        "LocalNetworkAccessChecks"])
+    launched = driver.chromium.launch(
+        executable_path=str(chromium),
+        args=[
+            *LAUNCH_ARGS,
+            "--host-resolver-rules=MAP evil.example 127.0.0.1",
+            "--disable-features=BlockInsecurePrivateNetworkRequests,PrivateNetworkAccessSendPreflights,"
+            "LocalNetworkAccessChecks",
+        ],
+    )
     yield launched
     launched.close()
 

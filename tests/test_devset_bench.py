@@ -11,17 +11,20 @@ devset = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(devset)
 
 
-@pytest.mark.parametrize("text, quote, spans", [
-    ("100 of 100,000", "100", [(0, 3)]),
-    ("2,100 and 100", "100", [(10, 13)]),
-    ("1.4 million", "4", []),
-    ("1.4 million", "1.4 million", [(0, 11)]),
-    ("a 7-day truce", "7-day", [(2, 7)]),
-    ("in 2023, 23 died", "23", [(9, 11)]),
-    ("23 000 and 23", "23 000", [(0, 6)]),
-    ("fourteen, then four", "four", [(15, 19)]),
-    ("someone said one", "one", [(13, 16)]),
-])
+@pytest.mark.parametrize(
+    "text, quote, spans",
+    [
+        ("100 of 100,000", "100", [(0, 3)]),
+        ("2,100 and 100", "100", [(10, 13)]),
+        ("1.4 million", "4", []),
+        ("1.4 million", "1.4 million", [(0, 11)]),
+        ("a 7-day truce", "7-day", [(2, 7)]),
+        ("in 2023, 23 died", "23", [(9, 11)]),
+        ("23 000 and 23", "23 000", [(0, 6)]),
+        ("fourteen, then four", "four", [(15, 19)]),
+        ("someone said one", "one", [(13, 16)]),
+    ],
+)
 def test_figure_spans_find_whole_figures_only(text, quote, spans):
     assert devset.figure_spans(text, quote) == spans
 
@@ -34,12 +37,15 @@ def _figure(start, end, verdict="pass", article="a"):
     return {"article": article, "span": (start, end), "verdict": verdict, "quote": "x", "split": "dev"}
 
 
-@pytest.mark.parametrize("figure, claims, tool", [
-    (_figure(10, 15), [_claim(8, 15, "fail")], "fail"),             # "at least 25,900" holds "25,900"
-    (_figure(10, 15), [_claim(20, 25, "pass")], "none"),            # no claim at the figure
-    (_figure(10, 15), [_claim(10, 15, "pass", article="b")], "none"),  # a claim in another article
-    (_figure(10, 15), [_claim(9, 11, "fail"), _claim(10, 15, "pass")], "pass"),  # the larger overlap wins
-])
+@pytest.mark.parametrize(
+    "figure, claims, tool",
+    [
+        (_figure(10, 15), [_claim(8, 15, "fail")], "fail"),  # "at least 25,900" holds "25,900"
+        (_figure(10, 15), [_claim(20, 25, "pass")], "none"),  # no claim at the figure
+        (_figure(10, 15), [_claim(10, 15, "pass", article="b")], "none"),  # a claim in another article
+        (_figure(10, 15), [_claim(9, 11, "fail"), _claim(10, 15, "pass")], "pass"),  # the larger overlap wins
+    ],
+)
 def test_pair_takes_the_claim_over_the_figure(figure, claims, tool):
     assert devset.pair([figure], claims)[0]["tool"] == tool
 
@@ -49,12 +55,15 @@ def test_pair_counts_a_decided_claim_without_truth_as_truth_none():
     assert [(f["verdict"], f["tool"]) for f in scored] == [("none", "fail")]
 
 
-@pytest.mark.parametrize("pairs, field, expected", [
-    ([("pass", "fail"), ("unverifiable", "fail"), ("none", "fail"), ("fail", "fail")], "wrong_fails", 3),
-    ([("pass", "pass"), ("fail", "pass"), ("unverifiable", "pass")], "wrong_passes", 2),
-    ([("pass", "none"), ("fail", "unverifiable"), ("unverifiable", "none")], "misses", 2),
-    ([("pass", "pass"), ("unverifiable", "none"), ("none", "unverifiable"), ("pass", "fail")], "right", 3),
-])
+@pytest.mark.parametrize(
+    "pairs, field, expected",
+    [
+        ([("pass", "fail"), ("unverifiable", "fail"), ("none", "fail"), ("fail", "fail")], "wrong_fails", 3),
+        ([("pass", "pass"), ("fail", "pass"), ("unverifiable", "pass")], "wrong_passes", 2),
+        ([("pass", "none"), ("fail", "unverifiable"), ("unverifiable", "none")], "misses", 2),
+        ([("pass", "pass"), ("unverifiable", "none"), ("none", "unverifiable"), ("pass", "fail")], "right", 3),
+    ],
+)
 def test_tally_counts_each_kind_of_error(pairs, field, expected):
     scored = [{"verdict": truth, "tool": tool} for truth, tool in pairs]
     assert devset.tally(scored)[field] == expected
@@ -86,7 +95,10 @@ def test_the_development_set_loads_with_every_truth_figure_found():
 
 def test_an_article_with_an_unknown_split_is_reported_with_its_file(tmp_path):
     (tmp_path / "x.md").write_text("---\nsplit: tuning\n---\nno figure\n", encoding="utf-8")
-    with pytest.raises(devset.DevsetError, match=r"x.md: split must be one of dev, test, heldout, heldout2, heldout3, heldout4, unseen, got 'tuning'"):
+    with pytest.raises(
+        devset.DevsetError,
+        match=r"x.md: split must be one of dev, test, heldout, heldout2, heldout3, heldout4, unseen, got 'tuning'",
+    ):
         devset.load_articles(tmp_path, need_split=True)
 
 
@@ -94,8 +106,9 @@ def test_an_article_with_an_unknown_split_is_reported_with_its_file(tmp_path):
 def test_a_claims_consistency_result_is_scored_with_the_claim_not_as_another_figure(second, verdict):
     text = "In all, 67% back it and 22% oppose it."
     article = {"t": {"text": text, "split": "dev"}}
-    rows = [{"article": "t", "claim_id": "c1", "quote": "22%", "sentence": text, "verdict": "unverifiable",
-             "split": "dev"},
-            {"article": "t", "claim_id": "c1", "quote": "22%", "sentence": text, "verdict": second, "split": "dev"}]
+    rows = [
+        {"article": "t", "claim_id": "c1", "quote": "22%", "sentence": text, "verdict": "unverifiable", "split": "dev"},
+        {"article": "t", "claim_id": "c1", "quote": "22%", "sentence": text, "verdict": second, "split": "dev"},
+    ]
     claims = devset.claim_spans(rows, article)
     assert [(c["quote"], c["verdict"]) for c in claims] == [("22%", verdict)]

@@ -23,8 +23,10 @@ def test_command_is_in_readme_with_help(name, command):
     assert command.help and "Example:" in command.help
 
 
-@pytest.mark.parametrize("name, option", [(n, o) for n, c in commands() for p in c.params
-                                          if isinstance(p, typer.core.TyperOption) for o in p.opts])
+@pytest.mark.parametrize(
+    "name, option",
+    [(n, o) for n, c in commands() for p in c.params if isinstance(p, typer.core.TyperOption) for o in p.opts],
+)
 def test_option_is_in_readme(name, option):
     assert option in README, f"{name} {option} is not documented in README.md"
 

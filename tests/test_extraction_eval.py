@@ -27,17 +27,39 @@ def extracted(item):
 def test_the_set_is_large_and_covers_every_form():
     groups = {item["group"] for item in ITEMS}
     assert len(ITEMS) >= 200
-    assert {"digits", "scale", "words", "fraction", "share", "range", "change", "multiplier", "duration", "qualifier",
-            "time", "subject", "unicode", "no_claim"} <= groups
+    assert {
+        "digits",
+        "scale",
+        "words",
+        "fraction",
+        "share",
+        "range",
+        "change",
+        "multiplier",
+        "duration",
+        "qualifier",
+        "time",
+        "subject",
+        "unicode",
+        "no_claim",
+    } <= groups
     assert sum(1 for item in ITEMS if not item["claims"]) >= 40
 
 
 @pytest.mark.parametrize("item", ITEMS, ids=[item["id"] for item in ITEMS])
 def test_item(item):
     got = [(c.quote, c.value, c.unit, c.qualifier, c.low, c.high) for c in extracted(item)]
-    want = [(c["quote"], pytest.approx(c["value"], abs=0.01), c["unit"], c["qualifier"],
-             None if c["low"] is None else pytest.approx(c["low"], abs=0.011),
-             None if c["high"] is None else pytest.approx(c["high"], abs=0.011)) for c in item["claims"]]
+    want = [
+        (
+            c["quote"],
+            pytest.approx(c["value"], abs=0.01),
+            c["unit"],
+            c["qualifier"],
+            None if c["low"] is None else pytest.approx(c["low"], abs=0.011),
+            None if c["high"] is None else pytest.approx(c["high"], abs=0.011),
+        )
+        for c in item["claims"]
+    ]
     assert got == want, item["text"]
 
 

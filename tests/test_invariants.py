@@ -25,16 +25,32 @@ SUITE = REPO / "expectations" / "claim_checks.json"
 AS_OF = date(2025, 5, 16)
 
 # "more than 52,000" against the report of 2025-05-15 (53,010): a pass; "more than 54,000" against it: a fail
-PASS = CheckResult(claim_id="c-pass", check_kind="value_at_date", verdict=Verdict.PASS, explanation="holds",
-                   observed=53010.0, reference_date=date(2025, 5, 15), source="gaza_casualties_daily",
-                   snapshot_sha256="a" * 64, window_low=52000.0, window_low_inclusive=False)
+PASS = CheckResult(
+    claim_id="c-pass",
+    check_kind="value_at_date",
+    verdict=Verdict.PASS,
+    explanation="holds",
+    observed=53010.0,
+    reference_date=date(2025, 5, 15),
+    source="gaza_casualties_daily",
+    snapshot_sha256="a" * 64,
+    window_low=52000.0,
+    window_low_inclusive=False,
+)
 FAIL = replace(PASS, claim_id="c-fail", verdict=Verdict.FAIL, explanation="does not hold", window_low=54000.0)
-UNVERIFIABLE = CheckResult(claim_id="c-none", check_kind="poll", verdict=Verdict.UNVERIFIABLE,
-                           explanation="no poll published in the window")
+UNVERIFIABLE = CheckResult(
+    claim_id="c-none", check_kind="poll", verdict=Verdict.UNVERIFIABLE, explanation="no poll published in the window"
+)
 # '69 percent' + '21 percent' of one poll, at most 100
-CONSISTENT = CheckResult(claim_id="c-sum", check_kind="internal_consistency", verdict=Verdict.PASS, explanation="holds",
-                         observed=90.0, window_high=100.0,
-                         evidence=({"claim_id": "a", "value": 69.0}, {"claim_id": "c-sum", "value": 21.0}))
+CONSISTENT = CheckResult(
+    claim_id="c-sum",
+    check_kind="internal_consistency",
+    verdict=Verdict.PASS,
+    explanation="holds",
+    observed=90.0,
+    window_high=100.0,
+    evidence=({"claim_id": "a", "value": 69.0}, {"claim_id": "c-sum", "value": 21.0}),
+)
 GOOD = [PASS, FAIL, UNVERIFIABLE, CONSISTENT]
 
 
@@ -54,21 +70,34 @@ def test_a_good_run_validates():
     raise_if_broken(validation, SUITE)  # no error
 
 
-@pytest.mark.parametrize("results, says, check_id", [
-    ([replace(PASS, source=None)], "a pass or fail that cites no source", PASS.check_id),
-    ([replace(FAIL, snapshot_sha256=None)], "a pass or fail that cites no snapshot", FAIL.check_id),
-    ([replace(PASS, reference_date=date(2025, 5, 17))], "rests on a reference row dated after the date it was held to",
-     PASS.check_id),
-    ([replace(FAIL, observed=None)], "a pass or fail with no observed value", FAIL.check_id),
-    ([replace(PASS, observed=51000.0)], "a verdict on the wrong side of its claimed interval", PASS.check_id),
-    ([replace(FAIL, observed=55000.0)], "a verdict on the wrong side of its claimed interval", FAIL.check_id),
-    # strictly more than 52,000: the bound itself is no pass
-    ([replace(PASS, observed=52000.0)], "a verdict on the wrong side of its claimed interval", PASS.check_id),
-    ([replace(CONSISTENT, evidence=({"claim_id": "a", "value": 79.0}, {"claim_id": "c-sum", "value": 31.0}))],
-     "a consistency group whose parts do not add up as its verdict says", CONSISTENT.check_id),
-    ([replace(CONSISTENT, evidence=())], "a consistency verdict that cites no parts with values", CONSISTENT.check_id),
-    ([PASS, replace(PASS, explanation="again")], "two results of the run for one check of a claim", PASS.check_id),
-])
+@pytest.mark.parametrize(
+    "results, says, check_id",
+    [
+        ([replace(PASS, source=None)], "a pass or fail that cites no source", PASS.check_id),
+        ([replace(FAIL, snapshot_sha256=None)], "a pass or fail that cites no snapshot", FAIL.check_id),
+        (
+            [replace(PASS, reference_date=date(2025, 5, 17))],
+            "rests on a reference row dated after the date it was held to",
+            PASS.check_id,
+        ),
+        ([replace(FAIL, observed=None)], "a pass or fail with no observed value", FAIL.check_id),
+        ([replace(PASS, observed=51000.0)], "a verdict on the wrong side of its claimed interval", PASS.check_id),
+        ([replace(FAIL, observed=55000.0)], "a verdict on the wrong side of its claimed interval", FAIL.check_id),
+        # strictly more than 52,000: the bound itself is no pass
+        ([replace(PASS, observed=52000.0)], "a verdict on the wrong side of its claimed interval", PASS.check_id),
+        (
+            [replace(CONSISTENT, evidence=({"claim_id": "a", "value": 79.0}, {"claim_id": "c-sum", "value": 31.0}))],
+            "a consistency group whose parts do not add up as its verdict says",
+            CONSISTENT.check_id,
+        ),
+        (
+            [replace(CONSISTENT, evidence=())],
+            "a consistency verdict that cites no parts with values",
+            CONSISTENT.check_id,
+        ),
+        ([PASS, replace(PASS, explanation="again")], "two results of the run for one check of a claim", PASS.check_id),
+    ],
+)
 def test_each_broken_invariant_raises_naming_it_and_the_check(results, says, check_id):
     message = broken([*results, UNVERIFIABLE])
     assert message.startswith("run run-1 not recorded (nothing of it was written)")
@@ -82,8 +111,9 @@ def test_a_verdict_held_to_no_date_breaks_an_invariant():
 
 def test_the_date_a_result_is_held_to_is_its_articles_without_as_of():
     """No --as-of: each result is held to its article's date (a row of 2025-05-17 is after an article of the 16th)."""
-    (claim,) = extract_claims(Article(id="a", text="More than 52,000 people have been killed in Gaza.",
-                                      published=AS_OF))
+    (claim,) = extract_claims(
+        Article(id="a", text="More than 52,000 people have been killed in Gaza.", published=AS_OF)
+    )
     result = replace(PASS, claim_id=claim.id, reference_date=date(2025, 5, 17))
     assert results_table([result], [claim])["as_of"].iloc[0].date() == AS_OF
     assert not check_invariants([result], [claim], None, SUITE).success
@@ -110,8 +140,14 @@ def test_the_seed_verdicts_keep_every_invariant_and_the_run_records_the_outcome(
     verdicts = [r.verdict for r in outcome.results]
     assert (verdicts.count("pass"), verdicts.count("fail"), verdicts.count("unverifiable")) == (8, 2, 1)
     (basis,) = _runs(settings.ledger, "basis")
-    assert json.loads(basis)["invariants"] == {"suite": "claim_checks.json", "success": True, "failures": [],
-                                               "warnings": [], "evaluated": 11, "rows": len(outcome.results)}
+    assert json.loads(basis)["invariants"] == {
+        "suite": "claim_checks.json",
+        "success": True,
+        "failures": [],
+        "warnings": [],
+        "evaluated": 11,
+        "rows": len(outcome.results),
+    }
     # the run's validation is in the Data Docs site, once, under its run id
     (page,) = (settings.data_docs_dir / "validations" / "claim_checks").rglob("*.html")
     assert page.name == f"run-{outcome.run_id}.html"
@@ -127,7 +163,7 @@ class _WrongFail(pipeline.PlainSteps):
         results = super().check(chunks, references, as_of, settings)
         first = next(i for i, r in enumerate(results) if r.verdict == Verdict.PASS)
         self.flipped = results[first].check_id
-        return [*results[:first], replace(results[first], verdict=Verdict.FAIL), *results[first + 1:]]
+        return [*results[:first], replace(results[first], verdict=Verdict.FAIL), *results[first + 1 :]]
 
 
 def test_a_broken_invariant_in_a_real_run_leaves_the_ledger_without_it(project, tmp_path):
@@ -136,8 +172,9 @@ def test_a_broken_invariant_in_a_real_run_leaves_the_ledger_without_it(project, 
     request = pipeline.VerifyRequest(paths=(str(project / "seeds"),))
     good = pipeline.verify(request, settings)
     buggy = _WrongFail()
-    with pytest.raises(InvariantError, match="a verdict on the wrong side of its claimed interval on 1 row: fail with "
-                       ) as raised:
+    with pytest.raises(
+        InvariantError, match="a verdict on the wrong side of its claimed interval on 1 row: fail with "
+    ) as raised:
         pipeline.verify(request, settings, buggy)
     assert f"for check_id {buggy.flipped} (expect_verdict_to_match_claimed_interval)" in str(raised.value)
     assert _runs(url, "id") == [good.run_id]  # the good run only, whole
@@ -169,8 +206,12 @@ def test_the_cli_says_which_invariant_broke_exits_2_and_records_nothing(prefect_
     allowed["kwargs"]["value_set"] = ["pass", "fail"]
     (project / "expectations" / "claim_checks.json").write_text(json.dumps(suite))
     url = f"sqlite:///{project / 'ledger.db'}"
-    result = CliRunner().invoke(app, ["verify", str(project / "seeds"), "--ledger", url],
-                                env={"CLAIMLEDGER_HOME": str(project)}, catch_exceptions=False)
+    result = CliRunner().invoke(
+        app,
+        ["verify", str(project / "seeds"), "--ledger", url],
+        env={"CLAIMLEDGER_HOME": str(project)},
+        catch_exceptions=False,
+    )
     assert result.exit_code == 2
     assert "claimledger: error: run " in result.stderr and "not recorded (nothing of it was written)" in result.stderr
     assert "a verdict that is not pass, fail or unverifiable on 1 row" in result.stderr
@@ -189,8 +230,14 @@ def test_data_docs_keep_the_last_runs_of_each_suite_so_verify_runs_never_push_ou
     from claimledger.sources.docs import RunValidation, SourceValidation, build_data_docs, run_name, stored_runs
 
     source_suite = tmp_path / "tiny_source.json"
-    source_suite.write_text(json.dumps({"name": "tiny_source", "expectations": [
-        {"type": "expect_column_values_to_not_be_null", "kwargs": {"column": "value"}}]}))
+    source_suite.write_text(
+        json.dumps(
+            {
+                "name": "tiny_source",
+                "expectations": [{"type": "expect_column_values_to_not_be_null", "kwargs": {"column": "value"}}],
+            }
+        )
+    )
     settings = Settings(home=tmp_path, gx_keep_runs=2)
     start = datetime(2025, 5, 16, 10, tzinfo=UTC)
     fetched = validate_frame(pd.DataFrame({"value": [1.0]}), source_suite).result

@@ -25,19 +25,24 @@ def _imports(path: Path) -> set[str]:
 
 
 def _importers(folder: Path, prefix: str) -> dict[str, list[str]]:
-    return {str(path.relative_to(REPO)): sorted(i for i in _imports(path) if i == prefix or i.startswith(prefix + "."))
-            for path in sorted(folder.rglob("*.py"))}
+    return {
+        str(path.relative_to(REPO)): sorted(i for i in _imports(path) if i == prefix or i.startswith(prefix + "."))
+        for path in sorted(folder.rglob("*.py"))
+    }
 
 
-@pytest.mark.parametrize("folder, forbidden", [
-    (SRC / "dashboard", "claimledger.flows"),  # the dashboard plans and runs rechecks through claimledger.pipeline
-    (SRC / "claims", "claimledger.flows"),
-    (SRC / "checks", "claimledger.flows"),
-    (SRC / "ledger", "claimledger.flows"),
-    (REPO / "flows", "claimledger.cli"),  # wiring below the command line
-    (REPO / "flows", "claimledger.dashboard"),
-    (REPO / "flows", "sqlalchemy"),  # the ledger speaks SQL for everyone
-])
+@pytest.mark.parametrize(
+    "folder, forbidden",
+    [
+        (SRC / "dashboard", "claimledger.flows"),  # the dashboard plans and runs rechecks through claimledger.pipeline
+        (SRC / "claims", "claimledger.flows"),
+        (SRC / "checks", "claimledger.flows"),
+        (SRC / "ledger", "claimledger.flows"),
+        (REPO / "flows", "claimledger.cli"),  # wiring below the command line
+        (REPO / "flows", "claimledger.dashboard"),
+        (REPO / "flows", "sqlalchemy"),  # the ledger speaks SQL for everyone
+    ],
+)
 def test_no_module_reaches_across_a_layer(folder, forbidden):
     assert {path: found for path, found in _importers(folder, forbidden).items() if found} == {}
 

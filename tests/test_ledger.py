@@ -25,22 +25,58 @@ T0 = datetime(2025, 5, 16, tzinfo=timezone.utc)
 
 
 def snapshot(sha: str) -> dict:
-    return {"sha256": sha, "url": "file:x.json", "retrieved_at": "2025-05-16T00:00:00Z", "bytes": 10, "etag": '"e1"',
-            "last_modified": None, "license": "public domain", "validation": {"success": True}}
+    return {
+        "sha256": sha,
+        "url": "file:x.json",
+        "retrieved_at": "2025-05-16T00:00:00Z",
+        "bytes": 10,
+        "etag": '"e1"',
+        "last_modified": None,
+        "license": "public domain",
+        "validation": {"success": True},
+    }
 
 
-def run(run_id: str, *, sha: str = SNAPSHOT_A, verdict: str = "pass", observed: float = 53010.0, minutes: int = 0,
-        as_of: date | None = None, claims=CLAIMS) -> RunRecord:
+def run(
+    run_id: str,
+    *,
+    sha: str = SNAPSHOT_A,
+    verdict: str = "pass",
+    observed: float = 53010.0,
+    minutes: int = 0,
+    as_of: date | None = None,
+    claims=CLAIMS,
+) -> RunRecord:
     """A run of the one-claim article against snapshot `sha`, started `minutes` after T0."""
     started = T0 + timedelta(minutes=minutes)
-    results = [CheckResult(claim_id=c.id, check_kind="value_at_date", verdict=verdict,
-                           explanation=f"{observed:,.0f} on 2025-05-15", metric="killed", low=52000.0,
-                           observed=observed, reference_date=date(2025, 5, 15), source="gaza_casualties_daily",
-                           snapshot_sha256=sha, tolerance="more_than", evidence=({"ext_killed_cum": observed},))
-               for c in claims]
-    return RunRecord(run_id=run_id, started_at=started, finished_at=started + timedelta(seconds=5),
-                     arguments={"paths": ["articles"]}, as_of=as_of, articles=[ARTICLE], claims=claims, results=results,
-                     sources=[SourceUse("gaza_casualties_daily", "used", snapshot(sha), ("note",))])
+    results = [
+        CheckResult(
+            claim_id=c.id,
+            check_kind="value_at_date",
+            verdict=verdict,
+            explanation=f"{observed:,.0f} on 2025-05-15",
+            metric="killed",
+            low=52000.0,
+            observed=observed,
+            reference_date=date(2025, 5, 15),
+            source="gaza_casualties_daily",
+            snapshot_sha256=sha,
+            tolerance="more_than",
+            evidence=({"ext_killed_cum": observed},),
+        )
+        for c in claims
+    ]
+    return RunRecord(
+        run_id=run_id,
+        started_at=started,
+        finished_at=started + timedelta(seconds=5),
+        arguments={"paths": ["articles"]},
+        as_of=as_of,
+        articles=[ARTICLE],
+        claims=claims,
+        results=results,
+        sources=[SourceUse("gaza_casualties_daily", "used", snapshot(sha), ("note",))],
+    )
 
 
 def count(store: LedgerStore, table) -> int:
@@ -59,11 +95,23 @@ def test_round_trip(ledger_url):
         first.record_run(run("r1"))
     with LedgerStore(ledger_url) as store:  # reopened: the database is the ledger
         (stored,) = store.runs()
-        assert (stored["id"], stored["status"], stored["articles"], stored["claims"], stored["results"],
-                stored["new_results"]) == ("r1", "completed", 1, 1, 1, 1)
+        assert (
+            stored["id"],
+            stored["status"],
+            stored["articles"],
+            stored["claims"],
+            stored["results"],
+            stored["new_results"],
+        ) == ("r1", "completed", 1, 1, 1, 1)
         (row,) = store.results("r1")
-        assert (row["run_id"], row["quote"], row["verdict"], row["observed"], row["reference_date"],
-                row["snapshot_sha256"]) == ("r1", "more than 52,000", "pass", 53010.0, date(2025, 5, 15), SNAPSHOT_A)
+        assert (
+            row["run_id"],
+            row["quote"],
+            row["verdict"],
+            row["observed"],
+            row["reference_date"],
+            row["snapshot_sha256"],
+        ) == ("r1", "more than 52,000", "pass", 53010.0, date(2025, 5, 15), SNAPSHOT_A)
         assert json.loads(row["evidence"]) == [{"ext_killed_cum": 53010}]
         assert store.run_sources("r1")[0]["snapshot_sha256"] == SNAPSHOT_A
         assert store.integrity_problems() == []
@@ -73,17 +121,23 @@ def test_rerun_against_the_same_snapshot_adds_a_run_and_no_result(store):
     store.record_run(run("r1"))
     store.record_run(run("r2", minutes=10))
     assert [r["id"] for r in store.runs()] == ["r2", "r1"]  # newest first
-    assert (count(store, schema.check_results), count(store, schema.run_results), count(store, schema.claims)) == \
-        (1, 2, 1)
+    assert (count(store, schema.check_results), count(store, schema.run_results), count(store, schema.claims)) == (
+        1,
+        2,
+        1,
+    )
     assert store.results("r2")[0]["id"] == store.results("r1")[0]["id"]  # the same result, re-confirmed
     assert {r["id"]: (r["results"], r["new_results"]) for r in store.runs()} == {"r1": (1, 1), "r2": (1, 0)}
 
 
-@pytest.mark.parametrize("second", [
-    pytest.param({"sha": SNAPSHOT_B}, id="new snapshot"),
-    pytest.param({"as_of": date(2025, 1, 1)}, id="other as-of date"),
-    pytest.param({"verdict": "fail"}, id="same inputs, different verdict"),  # kept, never merged into the old one
-])
+@pytest.mark.parametrize(
+    "second",
+    [
+        pytest.param({"sha": SNAPSHOT_B}, id="new snapshot"),
+        pytest.param({"as_of": date(2025, 1, 1)}, id="other as-of date"),
+        pytest.param({"verdict": "fail"}, id="same inputs, different verdict"),  # kept, never merged into the old one
+    ],
+)
 def test_anything_new_about_a_result_adds_a_result(store, second):
     store.record_run(run("r1"))
     store.record_run(run("r2", minutes=10, **second))
@@ -98,15 +152,22 @@ def test_verdict_flip_after_a_revised_snapshot(store):
 
     changes = history.diff_runs(store, "run-a", "run-b")
     (flip,) = changes.flipped
-    assert (flip.claim_id, flip.verdict_a, flip.verdict_b, flip.snapshot_a, flip.snapshot_b) == \
-        (claim_id, "pass", "fail", SNAPSHOT_A, SNAPSHOT_B)
+    assert (flip.claim_id, flip.verdict_a, flip.verdict_b, flip.snapshot_a, flip.snapshot_b) == (
+        claim_id,
+        "pass",
+        "fail",
+        SNAPSHOT_A,
+        SNAPSHOT_B,
+    )
     assert (changes.added, changes.removed, changes.unchanged) == ([], [], 0)
     assert history.previous_run(store, "run-b") == "run-a"
     assert history.resolve_run(store, "latest") == "run-b"
 
     steps = history.claim_history(store, claim_id)
-    assert [(h.run_id, h.verdict, h.snapshot_sha256) for h in steps] == \
-        [("run-a", "pass", SNAPSHOT_A), ("run-b", "fail", SNAPSHOT_B)]
+    assert [(h.run_id, h.verdict, h.snapshot_sha256) for h in steps] == [
+        ("run-a", "pass", SNAPSHOT_A),
+        ("run-b", "fail", SNAPSHOT_B),
+    ]
 
 
 def test_diff_lists_added_and_removed_claims(store):
@@ -133,8 +194,13 @@ def test_a_failed_write_leaves_nothing(store):
     store.record_run(run("r1"))
     with pytest.raises(LedgerError, match="run r1 not written"):
         store.record_run(run("r1", sha=SNAPSHOT_B))  # same run id: fails after its new result row went in
-    assert (count(store, schema.runs), count(store, schema.check_results), count(store, schema.run_results),
-            count(store, schema.run_sources), count(store, schema.snapshots)) == (1, 1, 1, 1, 1)
+    assert (
+        count(store, schema.runs),
+        count(store, schema.check_results),
+        count(store, schema.run_results),
+        count(store, schema.run_sources),
+        count(store, schema.snapshots),
+    ) == (1, 1, 1, 1, 1)
     assert store.integrity_problems() == []
 
 
@@ -162,8 +228,11 @@ def test_concurrent_writers_both_land(ledger_url):
     assert errors == []
     with LedgerStore(ledger_url) as store:
         assert len(store.runs()) == 20
-        assert (count(store, schema.check_results), count(store, schema.run_results), count(store, schema.claims)) \
-            == (2, 20, 1)
+        assert (count(store, schema.check_results), count(store, schema.run_results), count(store, schema.claims)) == (
+            2,
+            20,
+            1,
+        )
         assert sum(r["new_results"] for r in store.runs()) == 2  # exactly one writer added each distinct result
         assert store.integrity_problems() == []
 
@@ -192,8 +261,11 @@ def test_a_recheck_re_asks_the_latest_version_of_each_claim(store):
 
     edited = Article(id="a1", text=ARTICLE.text.replace("52,000", "61,000"), published=ARTICLE.published)
     store.record_run(run("r1"))
-    store.record_run(dataclasses.replace(run("r2", minutes=5), articles=[edited], claims=[claim(edited, "more than 61,000", 61_000)],
-                                         results=[]))
+    store.record_run(
+        dataclasses.replace(
+            run("r2", minutes=5), articles=[edited], claims=[claim(edited, "more than 61,000", 61_000)], results=[]
+        )
+    )
     target = RecheckTarget(paths=(), article_ids=("a1",), claim_ids=frozenset(c.id for c in CLAIMS))
     (latest,) = recorded_claims(store, target, load_vocabulary())
     assert (latest.id, latest.quote) == (CLAIMS[0].id, "more than 61,000")
@@ -202,4 +274,8 @@ def test_a_recheck_re_asks_the_latest_version_of_each_claim(store):
         read = dict(conn.execute(select(schema.run_articles.c.run_id, schema.run_articles.c.article_sha256)).all())
     assert read["r3"] == read["r2"] != read["r1"]
     with pytest.raises(LedgerError, match="article.s. elsewhere that this run did not read"):
-        store.record_run(run("r4", claims=[claim(Article(id="elsewhere", text=ARTICLE.text), "more than 52,000", 52_000)], minutes=15))
+        store.record_run(
+            run(
+                "r4", claims=[claim(Article(id="elsewhere", text=ARTICLE.text), "more than 52,000", 52_000)], minutes=15
+            )
+        )

@@ -30,21 +30,30 @@ README = (REPO / "README.md").read_text(encoding="utf-8")
 # A month of daily reports below 52,000, then the report of 2025-05-15, the only one in the article's window; the
 # revision corrects that one report (one day in 39: a correction the series' changes suite lets through).
 PUBLISHED = {(date(2025, 4, 1) + timedelta(days=n)).isoformat(): 50_000 + 40 * n for n in range(38)} | {
-    "2025-05-15": 53_010}
+    "2025-05-15": 53_010
+}
 REVISED = PUBLISHED | {"2025-05-15": 51_900}
-SENTENCES = ("More than 52,000 people have been killed in Gaza.",
-             "In January, 69 percent of Israelis backed a deal to release the hostages.")
+SENTENCES = (
+    "More than 52,000 people have been killed in Gaza.",
+    "In January, 69 percent of Israelis backed a deal to release the hostages.",
+)
 
 
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
 def flipped(request, tmp_path_factory):
     """Two runs of one article: against the published series, then against the revised one (the poll table the
     same). The ledger, the run ids."""
-    home = small_project(tmp_path_factory.mktemp("flipped"), casualties=daily_casualties(PUBLISHED),
-                         tables={"israel_polls_hostage_deal": [hostage_deal_poll("p-2025-01", "2025-01-20", 69, 21)]})
+    home = small_project(
+        tmp_path_factory.mktemp("flipped"),
+        casualties=daily_casualties(PUBLISHED),
+        tables={"israel_polls_hostage_deal": [hostage_deal_poll("p-2025-01", "2025-01-20", 69, 21)]},
+    )
     write_article(home / "articles", "toll", *SENTENCES)
-    url = (f"sqlite:///{home / 'ledger.db'}" if request.param == "sqlite"
-           else request.getfixturevalue("postgres_server").create_database())
+    url = (
+        f"sqlite:///{home / 'ledger.db'}"
+        if request.param == "sqlite"
+        else request.getfixturevalue("postgres_server").create_database()
+    )
     verify = pipeline.VerifyRequest(paths=(str(home / "articles"),))
     run_a = pipeline.verify(verify, Settings(home=home, ledger=url)).run_id
     point_source_at(home, "gaza_casualties_daily", daily_casualties(REVISED))
@@ -118,9 +127,11 @@ def test_ledger_export(flipped, tmp_path, fmt):
 
 def test_ledger_errors_are_one_line(project, tmp_path):
     url = f"sqlite:///{tmp_path / 'ledger.db'}"
-    for args, message in ((["diff", "--ledger", url], "no run 'latest'"),
-                          (["show", "abc", "--ledger", url], "no claim 'abc'"),
-                          (["list", "--ledger", "sqlite:///" + str(tmp_path)], "not a usable database")):
+    for args, message in (
+        (["diff", "--ledger", url], "no run 'latest'"),
+        (["show", "abc", "--ledger", url], "no claim 'abc'"),
+        (["list", "--ledger", "sqlite:///" + str(tmp_path)], "not a usable database"),
+    ):
         result = ledger(*args, project=project)
         assert result.exit_code == 2 and message in result.output, result.output
 

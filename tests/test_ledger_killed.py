@@ -27,8 +27,10 @@ from claimledger.ledger import schema
 from claimledger.ledger.store import LedgerStore
 
 WRITER = Path(__file__).with_name("ledger_writer.py")
-SENTENCES = ("More than 52,000 people have been killed in Gaza, two-thirds of them women and children.",
-             "More than 100,000 people have been injured in Gaza.")  # three results
+SENTENCES = (
+    "More than 52,000 people have been killed in Gaza, two-thirds of them women and children.",
+    "More than 100,000 people have been injured in Gaza.",
+)  # three results
 
 
 @pytest.fixture
@@ -48,8 +50,13 @@ class Writer:
     """tests/ledger_writer.py in a subprocess, its stdout and stderr read line by line as they come."""
 
     def __init__(self, *args: str, env: dict[str, str] | None = None):
-        self.process = subprocess.Popen([sys.executable, str(WRITER), *args], stdout=subprocess.PIPE,
-                                        stderr=subprocess.STDOUT, text=True, env={**os.environ, **(env or {})})
+        self.process = subprocess.Popen(
+            [sys.executable, str(WRITER), *args],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            env={**os.environ, **(env or {})},
+        )
         self.lines: queue.Queue[str | None] = queue.Queue()
         self.seen: list[str] = []
         threading.Thread(target=self._read, daemon=True).start()
@@ -108,8 +115,11 @@ def test_run_killed_before_commit_leaves_no_trace_and_the_next_run_completes(pro
 
     with LedgerStore(ledger_url) as store:
         assert store.runs() == []
-        assert (count(store, schema.check_results), count(store, schema.run_results), count(store, schema.claims)) \
-            == (0, 0, 0)
+        assert (count(store, schema.check_results), count(store, schema.run_results), count(store, schema.claims)) == (
+            0,
+            0,
+            0,
+        )
         assert store.integrity_problems() == []
 
     Writer("verify", str(project), ledger_url, series(project), "2").finish()  # the next run, and a rerun

@@ -17,9 +17,11 @@ from claimledger.ledger import history, migrate, schema
 from claimledger.ledger.store import LedgerStore, claim_text_sha256
 from claimledger.runs.recheck import RecheckTarget, recorded_claims
 
-V1_RESULT = ("INSERT INTO check_results (run_id, claim_id, check_kind, verdict, low, observed, reference_date, source, "
-             "snapshot_sha256, explanation, evidence, fingerprint) VALUES (:run, 'c1', 'value_at_date', :verdict, "
-             "52000.0, :observed, '2025-05-15', 'gaza_casualties_daily', :sha, :why, '[]', :fp)")
+V1_RESULT = (
+    "INSERT INTO check_results (run_id, claim_id, check_kind, verdict, low, observed, reference_date, source, "
+    "snapshot_sha256, explanation, evidence, fingerprint) VALUES (:run, 'c1', 'value_at_date', :verdict, "
+    "52000.0, :observed, '2025-05-15', 'gaza_casualties_daily', :sha, :why, '[]', :fp)"
+)
 
 
 def test_fresh_ledger_is_at_head_and_matches_the_schema(ledger_url):
@@ -36,18 +38,28 @@ def _v1_ledger(url: str, *, stamped: bool = True) -> None:
         if not stamped:  # made by metadata.create_all before migrations existed
             conn.execute(text("DROP TABLE alembic_version"))
         conn.execute(text("INSERT INTO articles (id, text_sha256) VALUES ('a1', 'x')"))
-        conn.execute(text("INSERT INTO claims (id, article_id, start, \"end\", quote, sentence, value, unit, qualifier, "
-                          "low_inclusive, high_inclusive, form) VALUES ('c1', 'a1', 0, 16, 'more than 52,000', "
-                          "'s', 52000, 'count', 'more_than', false, true, 'round')"))
+        conn.execute(
+            text(
+                'INSERT INTO claims (id, article_id, start, "end", quote, sentence, value, unit, qualifier, '
+                "low_inclusive, high_inclusive, form) VALUES ('c1', 'a1', 0, 16, 'more than 52,000', "
+                "'s', 52000, 'count', 'more_than', false, true, 'round')"
+            )
+        )
         for run_id, minute in (("r1", 0), ("r2", 5)):
-            conn.execute(text("INSERT INTO runs (id, started_at, status, arguments, checks_version, claims, results) "
-                              f"VALUES (:id, '2025-05-16 10:0{minute}:00', 'completed', '{{}}', '1', 1, :n)"),
-                         {"id": run_id, "n": 1 if run_id == "r1" else 2})
+            conn.execute(
+                text(
+                    "INSERT INTO runs (id, started_at, status, arguments, checks_version, claims, results) "
+                    f"VALUES (:id, '2025-05-16 10:0{minute}:00', 'completed', '{{}}', '1', 1, :n)"
+                ),
+                {"id": run_id, "n": 1 if run_id == "r1" else 2},
+            )
         same = {"verdict": "pass", "observed": 53010.0, "sha": "a" * 64, "why": "53,010 on 2025-05-15", "fp": "f1"}
         conn.execute(text(V1_RESULT), {"run": "r1", **same})
         conn.execute(text(V1_RESULT), {"run": "r2", **same})
-        conn.execute(text(V1_RESULT.replace("'value_at_date'", "'share'")),
-                     {"run": "r2", "verdict": "fail", "observed": 57.35, "sha": "a" * 64, "why": "57.35%", "fp": "f2"})
+        conn.execute(
+            text(V1_RESULT.replace("'value_at_date'", "'share'")),
+            {"run": "r2", "verdict": "fail", "observed": 57.35, "sha": "a" * 64, "why": "57.35%", "fp": "f2"},
+        )
     engine.dispose()
 
 
@@ -60,8 +72,10 @@ def _check_upgraded_v1(url: str) -> None:
             assert conn.scalar(select(func.count()).select_from(schema.run_results)) == 3
         assert [r["check_kind"] for r in store.results("r1")] == ["value_at_date"]
         assert [r["check_kind"] for r in store.results("r2")] == ["share", "value_at_date"]
-        assert {r["id"]: (r["articles"], r["results"], r["new_results"]) for r in store.runs()} == \
-            {"r1": (1, 1, 1), "r2": (1, 2, 1)}
+        assert {r["id"]: (r["articles"], r["results"], r["new_results"]) for r in store.runs()} == {
+            "r1": (1, 1, 1),
+            "r2": (1, 2, 1),
+        }
         assert store.integrity_problems() == []
 
 
@@ -107,17 +121,24 @@ def test_a_0002_ledger_upgrades_to_article_and_claim_versions_keeping_its_histor
     with LedgerStore(ledger_url) as store:
         with store.engine.connect() as conn:
             versions = schema.article_versions
-            assert [tuple(r) for r in conn.execute(select(versions.c.article_id, versions.c.text_sha256,
-                                                          versions.c.first_run_id))] == [("a1", "x", "r1")]
-            assert sorted(tuple(r) for r in conn.execute(select(schema.run_articles))) == [("r1", "a1", "x"),
-                                                                                         ("r2", "a1", "x")]
+            assert [
+                tuple(r)
+                for r in conn.execute(select(versions.c.article_id, versions.c.text_sha256, versions.c.first_run_id))
+            ] == [("a1", "x", "r1")]
+            assert sorted(tuple(r) for r in conn.execute(select(schema.run_articles))) == [
+                ("r1", "a1", "x"),
+                ("r2", "a1", "x"),
+            ]
             assert conn.scalar(select(schema.runs.c.skipped).where(schema.runs.c.id == "r1")) is None
         (version,) = [history.claim(store, "c1")]
         assert (version.quote, version.versions) == ("more than 52,000", 1)
         assert version.text_sha256 == claim_text_sha256("more than 52,000", "s")
         steps = history.claim_history(store, "c1")
         assert [(s.run_id, s.check_kind, s.verdict, s.article_sha256) for s in steps] == [
-            ("r1", "value_at_date", "pass", "x"), ("r2", "share", "fail", "x"), ("r2", "value_at_date", "pass", "x")]
+            ("r1", "value_at_date", "pass", "x"),
+            ("r2", "share", "fail", "x"),
+            ("r2", "value_at_date", "pass", "x"),
+        ]
         assert not any(s.flipped for s in steps)
         store.record_run(small_run(Article(id="a1", text="More than 52,000 people were killed.")))  # a new text
         with store.engine.connect() as conn:
@@ -125,9 +146,16 @@ def test_a_0002_ledger_upgrades_to_article_and_claim_versions_keeping_its_histor
         assert store.integrity_problems() == []
 
 
-FRAME = Frame(clause="a journalist killed on Thursday took the journalists' toll to 120", counted="journalist",
-              measure="killed", subject="palestinian", place="Gaza", restriction=None,
-              time=TimeFrame("as_of"), attribution="the Government Media Office")
+FRAME = Frame(
+    clause="a journalist killed on Thursday took the journalists' toll to 120",
+    counted="journalist",
+    measure="killed",
+    subject="palestinian",
+    place="Gaza",
+    restriction=None,
+    time=TimeFrame("as_of"),
+    attribution="the Government Media Office",
+)
 
 
 def _framed_run(article: Article):
@@ -153,10 +181,15 @@ def test_a_0003_ledger_gains_frames_and_matched_slots_and_reads_them_back(ledger
         (claim,) = run.claims
         assert Frame.from_dict(history.claim(store, claim.id).frame) == FRAME
         (row,) = store.results(run.run_id)
-        assert (Frame.from_dict(row["frame"]), row["matched_on"]) == (FRAME, ["measure=killed", "counted=journalist",
-                                                                               "place=Gaza"])
-        assert history.claim_history(store, claim.id)[0].matched_on == ["measure=killed", "counted=journalist",
-                                                                            "place=Gaza"]
+        assert (Frame.from_dict(row["frame"]), row["matched_on"]) == (
+            FRAME,
+            ["measure=killed", "counted=journalist", "place=Gaza"],
+        )
+        assert history.claim_history(store, claim.id)[0].matched_on == [
+            "measure=killed",
+            "counted=journalist",
+            "place=Gaza",
+        ]
         target = RecheckTarget(paths=(), article_ids=("a2",), whole_articles=frozenset({"a2"}))
         assert [c.frame for c in recorded_claims(store, target, load_vocabulary())] == [FRAME]  # a recheck reads it
         assert store.integrity_problems() == []
@@ -177,8 +210,9 @@ def test_0004_downgrades_to_0003_and_back(ledger_url):
 
 def test_0005_downgrades_to_0004_and_back_keeping_older_results_readable(ledger_url):
     with LedgerStore(ledger_url) as store:
-        store.record_run(small_run(Article(id="a", text="More than 52,000 people were killed.",
-                                           published=date(2025, 5, 16))))
+        store.record_run(
+            small_run(Article(id="a", text="More than 52,000 people were killed.", published=date(2025, 5, 16)))
+        )
     engine = create_engine(ledger_url)
     with engine.begin() as conn:
         command.downgrade(migrate.config(conn), "0004")

@@ -24,8 +24,10 @@ from claimledger.ledger.store import LedgerStore, RunRecord, SourceUse, fingerpr
 from claimledger.settings import Settings
 
 METRICS = REPO / "src" / "claimledger" / "claims" / "metrics.toml"
-SENTENCES = ("More than 30,000 Palestinians have been killed in Gaza since October 7, the health ministry said.",
-             "The number of people injured in Gaza has passed 70,000.")
+SENTENCES = (
+    "More than 30,000 Palestinians have been killed in Gaza since October 7, the health ministry said.",
+    "The number of people injured in Gaza has passed 70,000.",
+)
 ARTICLE = Article(id="toll", published=date(2024, 3, 1), text=" ".join(SENTENCES))
 INJURED = {"2024-02-26": 70_215, "2024-02-29": 70_457}
 SERIES = daily_casualties({"2024-02-26": 29_782, "2024-02-29": 30_035}, injured_cum=INJURED, ext_injured_cum=INJURED)
@@ -53,8 +55,9 @@ def _vocabulary_with(tmp_path, old: str, new: str):
 def _fingerprints(vocabulary, references) -> dict[str, str]:
     claims = extract_claims(ARTICLE, vocabulary)
     by_id = {c.id: c for c in claims}
-    return {r.metric: fingerprint(by_id[r.claim_id], r) for r in check_claims(claims, references, vocabulary)
-            if r.metric}
+    return {
+        r.metric: fingerprint(by_id[r.claim_id], r) for r in check_claims(claims, references, vocabulary) if r.metric
+    }
 
 
 def test_a_metrics_window_is_in_the_fingerprint_of_its_results_only(tmp_path, casualties):
@@ -98,10 +101,26 @@ def test_parameters_and_basis_are_recorded_and_the_chart_reads_them(tmp_path, ca
     now = datetime.now(timezone.utc)
     basis = pipeline.run_basis(Settings(home=REPO))
     with LedgerStore(ledger_url) as store:
-        store.record_run(RunRecord("r1", now, now, {}, None, [ARTICLE], claims, results,
-                                   [SourceUse("gaza_casualties_daily", "used",
-                                              {"sha256": "a" * 64, "url": "file:x", "retrieved_at": "now",
-                                               "bytes": 1})], basis=basis))
+        store.record_run(
+            RunRecord(
+                "r1",
+                now,
+                now,
+                {},
+                None,
+                [ARTICLE],
+                claims,
+                results,
+                [
+                    SourceUse(
+                        "gaza_casualties_daily",
+                        "used",
+                        {"sha256": "a" * 64, "url": "file:x", "retrieved_at": "now", "bytes": 1},
+                    )
+                ],
+                basis=basis,
+            )
+        )
         (run,) = store.runs()
     reader = LedgerReader(ledger_url)
     killed = next(row for row in reader.results_of_run("r1") if row.metric == "killed")
@@ -127,10 +146,13 @@ def test_a_run_records_what_it_decided_with(tmp_path):
         # what it decided with, and beside it what its results were held to before the write
         assert {k: v for k, v in run["basis"].items() if k != "invariants"} == pipeline.run_basis(settings)
         assert run["basis"]["invariants"]["success"] is True
-        assert [row["parameters"]["field"] for row in store.results(first.run_id)] == ["ext_killed_cum",
-                                                                                        "ext_injured_cum"]
+        assert [row["parameters"]["field"] for row in store.results(first.run_id)] == [
+            "ext_killed_cum",
+            "ext_injured_cum",
+        ]
     (project / "expectations" / "claim_checks.json").write_text(
-        (project / "expectations" / "claim_checks.json").read_text() + "\n")  # a changed suite
+        (project / "expectations" / "claim_checks.json").read_text() + "\n"
+    )  # a changed suite
     second = pipeline.verify(request, settings)
     with LedgerStore(ledger_url) as store:
         runs = {r["id"]: r for r in store.runs()}

@@ -15,12 +15,22 @@ from claimledger.checks.model import Verdict
 from claimledger.claims.model import Article
 from claimledger.ledger import history
 from claimledger.ledger.reader import LedgerReader
-from claimledger.ledger.rows import (ClaimVerdict, LatestClaim, RecordedArticle, RecordedClaim, RecordedResult,
-                                     RecordedRun, RecordedSnapshot, RecordedSourceUse, RunSummary)
+from claimledger.ledger.rows import (
+    ClaimVerdict,
+    LatestClaim,
+    RecordedArticle,
+    RecordedClaim,
+    RecordedResult,
+    RecordedRun,
+    RecordedSnapshot,
+    RecordedSourceUse,
+    RunSummary,
+)
 from claimledger.ledger.store import LedgerStore
 
-ARTICLE = Article(id="a1", text="More than 52,000 people have been killed.", published=date(2025, 5, 16),
-                  path="seeds/a1.md")
+ARTICLE = Article(
+    id="a1", text="More than 52,000 people have been killed.", published=date(2025, 5, 16), path="seeds/a1.md"
+)
 
 
 @pytest.fixture
@@ -30,8 +40,11 @@ def recorded(ledger_url):
     first = dataclasses.replace(first, arguments={"paths": ["seeds"], "sources": []})
     with LedgerStore(ledger_url) as store:
         store.record_run(first)
-        store.record_run(dataclasses.replace(second, started_at=first.started_at.replace(year=2099),
-                                             finished_at=first.started_at.replace(year=2099)))
+        store.record_run(
+            dataclasses.replace(
+                second, started_at=first.started_at.replace(year=2099), finished_at=first.started_at.replace(year=2099)
+            )
+        )
     return ledger_url, first.run_id, second.run_id
 
 
@@ -67,8 +80,18 @@ def test_as_dict_is_the_json_of_the_row(recorded):
 
 def test_a_query_with_a_column_the_row_does_not_name_fails_loudly():
     with pytest.raises(TypeError):
-        RecordedArticle.of({"id": "a", "title": None, "publisher": None, "url": None, "published": None,
-                            "path": None, "text_sha256": "x", "surprise": 1})
+        RecordedArticle.of(
+            {
+                "id": "a",
+                "title": None,
+                "publisher": None,
+                "url": None,
+                "published": None,
+                "path": None,
+                "text_sha256": "x",
+                "surprise": 1,
+            }
+        )
 
 
 def test_history_reads_are_typed_too(recorded):

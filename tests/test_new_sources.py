@@ -27,9 +27,11 @@ from claimledger.sources.snapshots import SnapshotStore
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared" / "reference"
 REGISTRY = load_registry(REPO / "data" / "sources.toml")
-COPIES = {"west_bank_daily": SHARED / "techforpalestine" / "west_bank_daily.json",
-          "press_killed_gaza": SHARED / "techforpalestine" / "press_killed_in_gaza.json",
-          "worldbank_population": SHARED / "worldbank" / "population.csv"}
+COPIES = {
+    "west_bank_daily": SHARED / "techforpalestine" / "west_bank_daily.json",
+    "press_killed_gaza": SHARED / "techforpalestine" / "press_killed_in_gaza.json",
+    "worldbank_population": SHARED / "worldbank" / "population.csv",
+}
 
 
 def _json_rows(name: str) -> list[dict]:
@@ -70,11 +72,14 @@ def _prepare(httpserver, settings: Settings, name: str, body: bytes):
     return prepare_sources([name], {name: source}, {}, settings)[name]
 
 
-@pytest.mark.parametrize("name, rows, columns", [
-    ("west_bank_daily", 1051, {"killed_cum", "injured_cum", "killed_children_cum", "verified_killed_cum"}),
-    ("press_killed_gaza", 262, {"name", "name_en", "notes"}),
-    ("worldbank_population", 17195, {"Country Name", "Country Code", "Year", "Value"}),
-])
+@pytest.mark.parametrize(
+    "name, rows, columns",
+    [
+        ("west_bank_daily", 1051, {"killed_cum", "injured_cum", "killed_children_cum", "verified_killed_cum"}),
+        ("press_killed_gaza", 262, {"name", "name_en", "notes"}),
+        ("worldbank_population", 17195, {"Country Name", "Country Code", "Year", "Value"}),
+    ],
+)
 def test_the_shared_copy_is_fetched_over_http_and_passes_its_suite(httpserver, settings, name, rows, columns):
     table = _prepare(httpserver, settings, name, COPIES[name].read_bytes())
     assert isinstance(table, ReferenceTable), table
@@ -83,15 +88,22 @@ def test_the_shared_copy_is_fetched_over_http_and_passes_its_suite(httpserver, s
     assert SnapshotStore(settings.snapshots_dir).latest_good(name) == table.snapshot
 
 
-@pytest.mark.parametrize("name, body, failure", [
-    ("west_bank_daily", _west_bank_killed_drop(), "killed_cum decreased on 1 row"),
-    ("west_bank_daily", b'[{"report_date": "2025-05-16", "killed_cum": 1}]', "injured_cum"),
-    ("press_killed_gaza", _press_name_twice(), "name"),
-    ("press_killed_gaza", b"[]", "column name missing"),
-    ("worldbank_population", _population_negative(), "Value"),
-    ("worldbank_population", _population_year_twice(),
-     "Country Code + Year repeated on 2 rows: ISR / 2024 for Country Name Israel"),
-], ids=["killed-drops", "columns-missing", "name-twice", "empty-list", "negative-population", "year-twice"])
+@pytest.mark.parametrize(
+    "name, body, failure",
+    [
+        ("west_bank_daily", _west_bank_killed_drop(), "killed_cum decreased on 1 row"),
+        ("west_bank_daily", b'[{"report_date": "2025-05-16", "killed_cum": 1}]', "injured_cum"),
+        ("press_killed_gaza", _press_name_twice(), "name"),
+        ("press_killed_gaza", b"[]", "column name missing"),
+        ("worldbank_population", _population_negative(), "Value"),
+        (
+            "worldbank_population",
+            _population_year_twice(),
+            "Country Code + Year repeated on 2 rows: ISR / 2024 for Country Name Israel",
+        ),
+    ],
+    ids=["killed-drops", "columns-missing", "name-twice", "empty-list", "negative-population", "year-twice"],
+)
 def test_a_broken_copy_is_quarantined_with_the_reason(httpserver, settings, name, body, failure):
     result = _prepare(httpserver, settings, name, body)
     assert isinstance(result, SourceUnavailable), result
@@ -103,28 +115,58 @@ def test_a_broken_copy_is_quarantined_with_the_reason(httpserver, settings, name
 
 def _reference(name: str) -> Reference:
     source = REGISTRY[name]
-    return Reference(name, source.title, load_frame(source, COPIES[name].read_bytes()), "d" * 64,
-                     source.date_column, source.publication_lag_days, source.citation_column)
+    return Reference(
+        name,
+        source.title,
+        load_frame(source, COPIES[name].read_bytes()),
+        "d" * 64,
+        source.date_column,
+        source.publication_lag_days,
+        source.citation_column,
+    )
 
 
 REFERENCES = {name: _reference(name) for name in ("west_bank_daily", "worldbank_population")}
 
 
-@pytest.mark.parametrize("text, published, metric, expected, observed", [
-    # the real West Bank series: 241 on 30 Nov and 1 Dec 2023, 243 on 2 Dec
-    ("At least 242 Palestinians have been killed in the West Bank since October 7.", date(2023, 12, 2),
-     "west_bank_killed", "pass", 243),
-    # UN OCHA's series confirms, never refutes: the ministry's count reporters quote differs from it by design
-    ("More than 300 Palestinians have been killed in the West Bank.", date(2023, 12, 2), "west_bank_killed",
-     "unverifiable", 243),
-    ("Some 3,300 Palestinians have been wounded in the West Bank.", date(2023, 12, 2), "west_bank_injured",
-     "pass", 3327),
-    ("At least 65 children have been killed in the West Bank.", date(2023, 12, 2), "west_bank_children_killed",
-     "pass", 65),
-    # the real World Bank table: Israel 9,849,000 in 2023 (public from July 2024)
-    ("Israel has a population of about 9.8 million.", date(2024, 9, 1), "population", "pass", 9849000),
-    ("Israel has a population of 12 million.", date(2024, 9, 1), "population", "fail", 9849000),
-])
+@pytest.mark.parametrize(
+    "text, published, metric, expected, observed",
+    [
+        # the real West Bank series: 241 on 30 Nov and 1 Dec 2023, 243 on 2 Dec
+        (
+            "At least 242 Palestinians have been killed in the West Bank since October 7.",
+            date(2023, 12, 2),
+            "west_bank_killed",
+            "pass",
+            243,
+        ),
+        # UN OCHA's series confirms, never refutes: the ministry's count reporters quote differs from it by design
+        (
+            "More than 300 Palestinians have been killed in the West Bank.",
+            date(2023, 12, 2),
+            "west_bank_killed",
+            "unverifiable",
+            243,
+        ),
+        (
+            "Some 3,300 Palestinians have been wounded in the West Bank.",
+            date(2023, 12, 2),
+            "west_bank_injured",
+            "pass",
+            3327,
+        ),
+        (
+            "At least 65 children have been killed in the West Bank.",
+            date(2023, 12, 2),
+            "west_bank_children_killed",
+            "pass",
+            65,
+        ),
+        # the real World Bank table: Israel 9,849,000 in 2023 (public from July 2024)
+        ("Israel has a population of about 9.8 million.", date(2024, 9, 1), "population", "pass", 9849000),
+        ("Israel has a population of 12 million.", date(2024, 9, 1), "population", "fail", 9849000),
+    ],
+)
 def test_the_real_tables_decide_claims(text, published, metric, expected, observed):
     article_id = hashlib.sha256(text.encode()).hexdigest()[:12]
     (claim,) = extract_claims(Article(id=article_id, text=text, published=published))
@@ -134,8 +176,9 @@ def test_the_real_tables_decide_claims(text, published, metric, expected, observ
 
 
 def test_a_population_of_gaza_alone_has_no_row_in_the_real_table():
-    (claim,) = extract_claims(Article(id="gaza-pop", text="Gaza has a population of 2.3 million.",
-                                      published=date(2024, 9, 1)))
+    (claim,) = extract_claims(
+        Article(id="gaza-pop", text="Gaza has a population of 2.3 million.", published=date(2024, 9, 1))
+    )
     result = check_claim(claim, REFERENCES, load_vocabulary())
     assert result.verdict == "unverifiable"
     assert "no row for Gaza" in result.explanation

@@ -12,19 +12,25 @@ from claimledger.claims.lemmas import lexicon
 from claimledger.claims.patterns import Guarded, any_of, may_match, required_strings, word_start
 
 
-@pytest.mark.parametrize("pattern, required", [
-    (r"\b(?:said|says)\s+\w+", {"said", "says"}),
-    (r"\baccording\s+to\s+(?P<who>\w+)", {"according"}),
-    (r"\bof\s+(?:[\w']+\s+){1,2}(?:voters|members)\b", {"voters", "members"}),  # the longer strings win
-    (r"\b(?:another|a\s+further|an\s+additional)\b", {"nother", "further", "additional"}),  # shared "a" factored out
-    (r"(?:x+|y)ab", {"ab"}),
-    (r"(?:north|south)?\s*ward", {"ward"}),  # an optional part promises nothing
-    (r"\d+(?:st|nd|rd|th)", {"st", "nd", "rd", "th"}),
-    (r"[A-Z]\w+", None),
-    (r"(?:alpha|\d+)", None),  # one alternative promises no string: nor does the whole
-    (r"(?=said)\w+", None),  # a look-ahead's text is not in the match
-    (r"(?i:said)\s+\w+", None),
-])
+@pytest.mark.parametrize(
+    "pattern, required",
+    [
+        (r"\b(?:said|says)\s+\w+", {"said", "says"}),
+        (r"\baccording\s+to\s+(?P<who>\w+)", {"according"}),
+        (r"\bof\s+(?:[\w']+\s+){1,2}(?:voters|members)\b", {"voters", "members"}),  # the longer strings win
+        (
+            r"\b(?:another|a\s+further|an\s+additional)\b",
+            {"nother", "further", "additional"},
+        ),  # shared "a" factored out
+        (r"(?:x+|y)ab", {"ab"}),
+        (r"(?:north|south)?\s*ward", {"ward"}),  # an optional part promises nothing
+        (r"\d+(?:st|nd|rd|th)", {"st", "nd", "rd", "th"}),
+        (r"[A-Z]\w+", None),
+        (r"(?:alpha|\d+)", None),  # one alternative promises no string: nor does the whole
+        (r"(?=said)\w+", None),  # a look-ahead's text is not in the match
+        (r"(?i:said)\s+\w+", None),
+    ],
+)
 def test_required_strings(pattern, required):
     assert required_strings(re.compile(pattern)) == (frozenset(required) if required else None)
 
@@ -49,16 +55,19 @@ def test_a_lexicon_pattern_never_matches_a_text_its_required_strings_rule_out(se
                 assert may_match(required, text), (source, text)
 
 
-@pytest.mark.parametrize("pattern, said_as", [
-    (r"\b(?:one|two)\b", r"(?<!\w)(?:one|two)\b"),
-    (r"\b\d+", r"(?<!\w)\d+"),
-    (r"\b(?:[a-z]+|x)", r"(?<!\w)(?:[a-z]+|x)"),
-    (r"\b(?:among\s+|of\s+)", r"(?<!\w)(?:among\s+|of\s+)"),
-    (r"\b(?:\s+a|b)", r"\b(?:\s+a|b)"),  # an alternative opens with a space: \b there is a word before it
-    (r"\b(?:a?b)", r"\b(?:a?b)"),  # an optional first part: not known
-    (r"\b[\w'-]+", r"\b[\w'-]+"),  # "'" and "-" are no word characters
-    (r"(?:one|two)\b", r"(?:one|two)\b"),  # no boundary to say otherwise
-])
+@pytest.mark.parametrize(
+    "pattern, said_as",
+    [
+        (r"\b(?:one|two)\b", r"(?<!\w)(?:one|two)\b"),
+        (r"\b\d+", r"(?<!\w)\d+"),
+        (r"\b(?:[a-z]+|x)", r"(?<!\w)(?:[a-z]+|x)"),
+        (r"\b(?:among\s+|of\s+)", r"(?<!\w)(?:among\s+|of\s+)"),
+        (r"\b(?:\s+a|b)", r"\b(?:\s+a|b)"),  # an alternative opens with a space: \b there is a word before it
+        (r"\b(?:a?b)", r"\b(?:a?b)"),  # an optional first part: not known
+        (r"\b[\w'-]+", r"\b[\w'-]+"),  # "'" and "-" are no word characters
+        (r"(?:one|two)\b", r"(?:one|two)\b"),  # no boundary to say otherwise
+    ],
+)
 def test_word_start(pattern, said_as):
     assert word_start(pattern) == said_as
 

@@ -11,12 +11,31 @@ from hypothesis import strategies as st
 
 from claimledger.claims.model import DURATION_UNITS, UNITS
 from claimledger.claims.numbers import Figure, find_figures, read_word_number
-from claimledger.claims.qualifiers import (
-    ABOUT_RELATIVE, EXACT_RELATIVE, Interval, find_qualifier, interval_for)
+from claimledger.claims.qualifiers import ABOUT_RELATIVE, EXACT_RELATIVE, Interval, find_qualifier, interval_for
 from claimledger.claims.wordlists import word_list
 
-_ONES = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
-         "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen"]
+_ONES = [
+    "zero",
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+    "thirteen",
+    "fourteen",
+    "fifteen",
+    "sixteen",
+    "seventeen",
+    "eighteen",
+    "nineteen",
+]
 _TENS = ["", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
 
 
@@ -42,12 +61,18 @@ def only_figure(text: str) -> Figure:
     return figure
 
 
-SENTENCE = st.sampled_from(["{} people were displaced.", "The ministry counted {} in total.",
-                            "By Friday, {} had been registered, officials said."])
+SENTENCE = st.sampled_from(
+    [
+        "{} people were displaced.",
+        "The ministry counted {} in total.",
+        "By Friday, {} had been registered, officials said.",
+    ]
+)
 COUNTS = st.integers(min_value=0, max_value=10**15 - 1)
 
 
 # ---- the number reader ----
+
 
 @given(COUNTS, SENTENCE)
 @example(52_000, "{} people were displaced.")
@@ -55,7 +80,7 @@ def test_an_integer_with_thousands_separators_reads_back(n, sentence):
     written = f"{n:,}"
     figure = only_figure(sentence.format(written))
     assert figure.value == n
-    assert sentence.format(written)[figure.start:figure.end] == written
+    assert sentence.format(written)[figure.start : figure.end] == written
 
 
 @given(st.integers(min_value=1_000, max_value=10**15 - 1), SENTENCE)
@@ -74,8 +99,10 @@ def test_a_number_in_words_reads_back(n, hyphen, joiner):
     assert (figure.value, figure.form) == (n, "words")
 
 
-@given(st.decimals(min_value="0.1", max_value="999.9", places=1),
-       st.sampled_from([("thousand", 10**3), ("million", 10**6), ("billion", 10**9), ("m", 10**6), ("bn", 10**9)]))
+@given(
+    st.decimals(min_value="0.1", max_value="999.9", places=1),
+    st.sampled_from([("thousand", 10**3), ("million", 10**6), ("billion", 10**9), ("m", 10**6), ("bn", 10**9)]),
+)
 @example(__import__("decimal").Decimal("1.5"), ("million", 10**6))
 def test_a_figure_with_a_scale_word_is_its_value_times_the_scale(number, scale):
     word, factor = scale
@@ -95,8 +122,11 @@ def test_the_significant_unit_divides_the_value_and_its_digit_is_not_zero(n):
     assert quotient == int(quotient) and int(quotient) % 10 != 0
 
 
-@given(st.integers(min_value=0, max_value=10**9), st.integers(min_value=1, max_value=10**9),
-       st.sampled_from(["between {} and {}", "{} to {}", "{}-{}", "from {} to {}"]))
+@given(
+    st.integers(min_value=0, max_value=10**9),
+    st.integers(min_value=1, max_value=10**9),
+    st.sampled_from(["between {} and {}", "{} to {}", "{}-{}", "from {} to {}"]),
+)
 def test_a_range_reads_low_below_high_and_its_value_inside(a, gap, form):
     low, high = a, a + gap
     text = f"Officials estimate {form.format(f'{low:,}', f'{high:,}')} people remain."
@@ -105,8 +135,11 @@ def test_a_range_reads_low_below_high_and_its_value_inside(a, gap, form):
     assert figure.low <= figure.value <= figure.high
 
 
-@given(st.decimals(min_value="0.00001", max_value="1000", places=5),
-       st.decimals(min_value="0.00001", max_value="1000", places=5), st.sampled_from(["between {} and {}", "{} to {}"]))
+@given(
+    st.decimals(min_value="0.00001", max_value="1000", places=5),
+    st.decimals(min_value="0.00001", max_value="1000", places=5),
+    st.sampled_from(["between {} and {}", "{} to {}"]),
+)
 @example(__import__("decimal").Decimal("0.00001"), __import__("decimal").Decimal("0.00002"), "between {} and {}")
 def test_a_range_of_decimals_has_its_value_inside(a, gap, form):
     low, high = a, a + gap
@@ -115,10 +148,13 @@ def test_a_range_of_decimals_has_its_value_inside(a, gap, form):
     assert figure.low <= figure.value <= figure.high
 
 
-@given(st.integers(min_value=1, max_value=10**9), st.integers(min_value=0, max_value=10**9),
-       st.sampled_from(["between {} and {}", "{} to {}", "{}-{}", "from {} to {}"]))
+@given(
+    st.integers(min_value=1, max_value=10**9),
+    st.integers(min_value=0, max_value=10**9),
+    st.sampled_from(["between {} and {}", "{} to {}", "{}-{}", "from {} to {}"]),
+)
 def test_a_falling_pair_is_never_read_as_a_range(high, gap, form):
-    """"from 60 to 50" or a score "3-1" is two figures or none, never a range with its ends swapped."""
+    """ "from 60 to 50" or a score "3-1" is two figures or none, never a range with its ends swapped."""
     text = f"The tally went {form.format(f'{high + gap:,}', f'{high:,}')} overnight."
     assert all(f.low is None or f.low < f.high for f in find_figures(text))
     assert all(f.form != "range" for f in find_figures(text))
@@ -134,15 +170,19 @@ def test_every_figure_found_lies_inside_the_text_in_order(text):
 
 # ---- the qualifier intervals ----
 
+
 # Found by the properties below: bounds were rounded to 4 decimals, so a figure under 0.0001 got the interval
 # [0, 0] and its claim failed against its own value.
-@pytest.mark.parametrize("value, qualifier, unit, form", [
-    (0.00004, "about", "percent", "percent"),  # "about 0.00004 percent"
-    (0.00005, "nearly", "percent", "percent"),
-    (1e-07, "exact", "count", "digits"),
-    (0.00003, "exact", "ratio", "digits"),
-    (-0.00002, "about", "percent_change", "percent"),
-])
+@pytest.mark.parametrize(
+    "value, qualifier, unit, form",
+    [
+        (0.00004, "about", "percent", "percent"),  # "about 0.00004 percent"
+        (0.00005, "nearly", "percent", "percent"),
+        (1e-07, "exact", "count", "digits"),
+        (0.00003, "exact", "ratio", "digits"),
+        (-0.00002, "about", "percent_change", "percent"),
+    ],
+)
 def test_a_figure_below_a_ten_thousandth_holds_at_its_own_value(value, qualifier, unit, form):
     i = interval_for(value, qualifier, unit, form, abs(value))
     assert i.low < i.high and i.contains(value)
@@ -152,8 +192,10 @@ QUALIFIERS = ["exact", "more_than", "at_least", "fewer_than", "at_most", "nearly
 FORMS = ["digits", "round", "words", "fraction", "percent", "range", "plural"]
 # A figure as the reader gives them: a positive value of at most 15 significant digits, and the unit of its last
 # significant digit
-VALUES = st.one_of(st.integers(min_value=1, max_value=10**12).map(float),
-                   st.decimals(min_value="0.0000001", max_value="1000000", places=7).map(float))
+VALUES = st.one_of(
+    st.integers(min_value=1, max_value=10**12).map(float),
+    st.decimals(min_value="0.0000001", max_value="1000000", places=7).map(float),
+)
 
 
 def significant_unit(value: float) -> float:
@@ -178,12 +220,16 @@ def test_every_interval_holds_some_value(value, qualifier, unit, form):
     assert some_value_in(interval(value, qualifier, unit, form))
 
 
-@given(VALUES, st.sampled_from(["exact", "at_least", "at_most", "nearly", "about"]), st.sampled_from(UNITS),
-       st.sampled_from(FORMS))
+@given(
+    VALUES,
+    st.sampled_from(["exact", "at_least", "at_most", "nearly", "about"]),
+    st.sampled_from(UNITS),
+    st.sampled_from(FORMS),
+)
 @example(0.0001, "about", "count", "digits")
 @example(0.0004, "exact", "count", "digits")
 def test_a_claim_whose_wording_includes_its_figure_holds_at_the_figure(value, qualifier, unit, form):
-    """"at least N", "about N", "nearly N" and a bare N are all true when the reference is exactly N."""
+    """ "at least N", "about N", "nearly N" and a bare N are all true when the reference is exactly N."""
     assert interval(value, qualifier, unit, form).contains(value)
 
 
@@ -222,8 +268,12 @@ def test_about_and_a_bare_figure_are_symmetric_about_it(value, case):
     assert i.high - i.low == pytest.approx(2 * relative * value, abs=2e-4)
 
 
-@given(VALUES, st.sampled_from(QUALIFIERS), st.floats(min_value=0, max_value=1e13, allow_nan=False),
-       st.floats(min_value=0, max_value=10, allow_nan=False))
+@given(
+    VALUES,
+    st.sampled_from(QUALIFIERS),
+    st.floats(min_value=0, max_value=1e13, allow_nan=False),
+    st.floats(min_value=0, max_value=10, allow_nan=False),
+)
 def test_contains_distance_overlaps_and_widened_agree(value, qualifier, reference, margin):
     i = interval(value, qualifier, "percent")
     if i.contains(reference):
@@ -236,7 +286,7 @@ def test_contains_distance_overlaps_and_widened_agree(value, qualifier, referenc
 
 @given(st.integers(min_value=1, max_value=600), st.sampled_from(DURATION_UNITS))
 def test_a_duration_in_whole_units_holds_at_its_figure_and_one_unit_on(value, unit):
-    """"a 14-month war" on day 440 (14.5 months): completed units or the nearest, so N and up to N + 1 hold."""
+    """ "a 14-month war" on day 440 (14.5 months): completed units or the nearest, so N and up to N + 1 hold."""
     i = interval_for(float(value), "exact", unit, "digits", 1.0)
     assert i.contains(value) and i.contains(value + 0.99) and i.contains(value - 0.5)
 

@@ -199,8 +199,10 @@ def test_change_and_direction(sentence, expected):
 # sentence, [(quote, value, unit)]: a percent before "to" and a figure of another unit are a change and its level
 CHANGE_AND_LEVEL = [
     ("Earnings slid 30 percent to 4.5 billion rupees.", [("30 percent", 30, "percent"), ("4.5 billion", 4.5e9, "INR")]),
-    ("The rate climbed 1.5 percentage points to 6 per cent.",
-     [("1.5 percentage points", 1.5, "percentage_point"), ("6 per cent", 6, "percent")]),
+    (
+        "The rate climbed 1.5 percentage points to 6 per cent.",
+        [("1.5 percentage points", 1.5, "percentage_point"), ("6 per cent", 6, "percent")],
+    ),
     ("Volumes rose 12% to 3,400 tonnes.", [("12%", 12, "percent"), ("3,400", 3400, "tonne")]),
 ]
 
@@ -227,8 +229,10 @@ def test_a_change_word_after_a_percent_is_a_claimed_change_but_no_change_mark(se
     assert (q.quote, q.claim_unit, q.claim_value, q.change) == (*expected, False)
 
 
-@pytest.mark.parametrize("sentence, expected", [("Inflation fell to 3.1% in May.", ("down", "percent", 3.1)),
-                                                ("The toll rose to 500.", ("up", "count", 500))])
+@pytest.mark.parametrize(
+    "sentence, expected",
+    [("Inflation fell to 3.1% in May.", ("down", "percent", 3.1)), ("The toll rose to 500.", ("up", "count", 500))],
+)
 def test_the_level_a_change_reached_is_claimed_as_a_level(sentence, expected):
     q = only(sentence)
     assert (q.direction, q.claim_unit, q.claim_value) == expected
@@ -276,10 +280,13 @@ def test_not_a_claim(sentence, quote, reason):
     assert (found[quote].is_claim, found[quote].not_claim_reason) == (False, reason)
 
 
-@pytest.mark.parametrize("sentence", [
-    "A poll aired by Channel 12 news on Friday found 56% back the deal.",
-    "Chelsea won 3-1 at home on 7 October 2023 at 3pm.",
-])
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "A poll aired by Channel 12 news on Friday found 56% back the deal.",
+        "Chelsea won 3-1 at home on 7 October 2023 at 3pm.",
+    ],
+)
 def test_numbers_that_are_no_claims_never_become_claims(sentence):
     quotes = [c.quote for c in extract_claims(Article(id="t", text=sentence))]
     assert quotes == (["56%"] if "56%" in sentence else [])
@@ -308,17 +315,22 @@ def test_a_slash_share(sentence, expected):
     assert (q.quote, q.value, q.unit, q.form) == (expected[0], pytest.approx(expected[1]), "percent", "fraction")
 
 
-@pytest.mark.parametrize("sentence", ["Prices rose for a third straight month.", "She won a fourth term in May.",
-                                      "Leaders met at COP27 in Egypt."])
+@pytest.mark.parametrize(
+    "sentence",
+    ["Prices rose for a third straight month.", "She won a fourth term in May.", "Leaders met at COP27 in Egypt."],
+)
 def test_an_ordinal_or_a_name_is_no_quantity(sentence):
     assert find_quantities(sentence) == []
 
 
 # sentence, (quote, unit, why it is no claim)
-@pytest.mark.parametrize("sentence, expected", [
-    ("Leaders met at COP 28 in Dubai.", ("28", "count", "a name's number (after 'COP')")),
-    ("The raid began at 0500 hrs.", ("0500", "hour", "a time of day")),
-])
+@pytest.mark.parametrize(
+    "sentence, expected",
+    [
+        ("Leaders met at COP 28 in Dubai.", ("28", "count", "a name's number (after 'COP')")),
+        ("The raid began at 0500 hrs.", ("0500", "hour", "a time of day")),
+    ],
+)
 def test_a_code_or_a_clock_before_a_figure_is_no_money_or_duration(sentence, expected):
     (q,) = find_quantities(sentence)
     assert (q.quote, q.unit, q.not_claim_reason) == expected
@@ -385,12 +397,16 @@ def test_just_under_bounds_the_quantity_and_is_checked_as_nearly():
 
 # sentence, [(quote, qualifier)]: a bare conversion in brackets states the bound of the measure before it
 CONVERSIONS = [
-    ("The engine makes over 200 hp (149 kW / 203 PS) at the top.",
-     [("over 200", "more_than"), ("149", "more_than"), ("203", "more_than")]),
+    (
+        "The engine makes over 200 hp (149 kW / 203 PS) at the top.",
+        [("over 200", "more_than"), ("149", "more_than"), ("203", "more_than")],
+    ),
     ("The walk is about 5 miles (8 km) long.", [("about 5", "about"), ("8", "about")]),
     ("More than 900 people (400 of them children) fled.", [("More than 900", "more_than"), ("400", "exact")]),
-    ("It sold for nearly $2 million (£1.6 million) in May.",
-     [("nearly $2 million", "nearly"), ("£1.6 million", "nearly")]),
+    (
+        "It sold for nearly $2 million (£1.6 million) in May.",
+        [("nearly $2 million", "nearly"), ("£1.6 million", "nearly")],
+    ),
     ("The lake is 4 km (about 2.5 miles) across.", [("4", "exact"), ("about 2.5", "about")]),
 ]
 
@@ -402,8 +418,10 @@ def test_a_conversion_in_brackets_takes_the_bound(sentence, expected):
 
 # sentence, [(quote, change, direction)]: a bracketed conversion and an elliptical change keep the change before
 CARRIED_CHANGES = [
-    ("Sea levels fell by 2 to 3 metres (6.5 to 10 feet) in that age.",
-     [("2 to 3", True, "down"), ("6.5 to 10", True, "down")]),
+    (
+        "Sea levels fell by 2 to 3 metres (6.5 to 10 feet) in that age.",
+        [("2 to 3", True, "down"), ("6.5 to 10", True, "down")],
+    ),
     ("Apple rose 2.1%, Intel by 1.4% and Dell was flat.", [("2.1%", True, "up"), ("1.4%", True, "up")]),
     ("Revenue rose 5% and margins by 2%.", [("5%", True, "up"), ("2%", True, "up")]),
     ("Revenue rose 5%; margins stood at 2%.", [("5%", True, "up"), ("2%", False, None)]),
@@ -420,11 +438,15 @@ def test_a_change_carries_over(sentence, expected):
 # sentence, [(quote, unit)]: a bare figure takes the unit written once for its list or for a parallel phrase
 CARRIED_UNITS = [
     ("Tickets cost 5, 8 or 10 euros at the door.", [("5", "EUR"), ("8 or 10", "EUR")]),
-    ("The club spent 40 million of the 90 million pounds sterling it raised.",
-     [("40 million", "GBP"), ("90 million", "GBP")]),
+    (
+        "The club spent 40 million of the 90 million pounds sterling it raised.",
+        [("40 million", "GBP"), ("90 million", "GBP")],
+    ),
     ("Exports rose by 3 percent while imports fell by 2.", [("3 percent", "percent"), ("2", "percent")]),
-    ("The index opened at 7,210.5 points and, after a slide of 0.8%, closed at 7,152.9.",
-     [("7,210.5", "point"), ("0.8%", "percent"), ("7,152.9", "point")]),
+    (
+        "The index opened at 7,210.5 points and, after a slide of 0.8%, closed at 7,152.9.",
+        [("7,210.5", "point"), ("0.8%", "percent"), ("7,152.9", "point")],
+    ),
     ("Shares climbed 4.2% and closed at 18.40.", [("4.2%", "percent"), ("18.40", "count")]),
     ("Wheat rose by 2 percent on Monday; corn fell by 1 cent.", [("2 percent", "percent"), ("1", "cent")]),
     ("Wheat rose by 2 percent on Monday; corn fell by 1.", [("2 percent", "percent"), ("1", "count")]),
@@ -457,14 +479,20 @@ def test_a_from_to_range_is_one_quantity_and_two_claims():
 # sentence, [(quote, low, high)]: a from-to or between range reaches over a year or a time of day, whatever bound
 # its first end has
 FROM_TO_RANGES = [
-    ("The coin sank from $410 at 9am on Monday to $372 by the evening.", [("from $410 at 9am on Monday to $372", 410, 372),
-                                                                         ("9am", 9, 9)]),
-    ("Fuel use fell from 30 litres a day in 2015 to 22 in 2023.",
-     [("from 30 litres a day in 2015 to 22", 30, 22), ("2015", 2015, 2015), ("2023", 2023, 2023)]),
+    (
+        "The coin sank from $410 at 9am on Monday to $372 by the evening.",
+        [("from $410 at 9am on Monday to $372", 410, 372), ("9am", 9, 9)],
+    ),
+    (
+        "Fuel use fell from 30 litres a day in 2015 to 22 in 2023.",
+        [("from 30 litres a day in 2015 to 22", 30, 22), ("2015", 2015, 2015), ("2023", 2023, 2023)],
+    ),
     ("The battery now lasts from up to 9 hours to 11 hours.", [("from up to 9 hours to 11", 9, 11)]),
     ("The works will take between seven to 10 weeks.", [("between seven to 10 weeks", 7, 10)]),
-    ("The club won 3 titles in 2019 and 5 in 2021.", [("3", 3, 3), ("2019", 2019, 2019), ("5", 5, 5),
-                                                    ("2021", 2021, 2021)]),
+    (
+        "The club won 3 titles in 2019 and 5 in 2021.",
+        [("3", 3, 3), ("2019", 2019, 2019), ("5", 5, 5), ("2021", 2021, 2021)],
+    ),
 ]
 
 
@@ -477,17 +505,31 @@ def test_extract_quantities_json_lists_every_quantity(tmp_path):
     from claimledger.cli import app
 
     article = tmp_path / "poll.md"
-    article.write_text("---\ntitle: Poll\npublished: 2025-05-16\n---\n\nA poll aired by Channel 12 news on Friday "
-                       "found that 56% of Israelis back the deal, up 4 percentage points since 2024.\n",
-                       encoding="utf-8")
+    article.write_text(
+        "---\ntitle: Poll\npublished: 2025-05-16\n---\n\nA poll aired by Channel 12 news on Friday "
+        "found that 56% of Israelis back the deal, up 4 percentage points since 2024.\n",
+        encoding="utf-8",
+    )
     result = CliRunner().invoke(app, ["extract", str(article), "--quantities", "--format", "json"])
     assert result.exit_code == 0, result.output
     rows = json.loads(result.stdout)
-    keys = ["article", "quote", "value", "low", "high", "unit", "qualifier", "change", "direction", "is_claim",
-            "not_claim_reason"]
+    keys = [
+        "article",
+        "quote",
+        "value",
+        "low",
+        "high",
+        "unit",
+        "qualifier",
+        "change",
+        "direction",
+        "is_claim",
+        "not_claim_reason",
+    ]
     assert all(list(row) == keys for row in rows)
-    assert [(r["quote"], r["unit"], r["change"], r["direction"], r["is_claim"], r["not_claim_reason"])
-            for r in rows] == [
+    assert [
+        (r["quote"], r["unit"], r["change"], r["direction"], r["is_claim"], r["not_claim_reason"]) for r in rows
+    ] == [
         ("12", "count", False, None, False, "an identifier (after 'Channel')"),
         ("56%", "percent", False, None, True, None),
         ("4 percentage points", "percentage_point", True, "up", True, None),
@@ -495,8 +537,9 @@ def test_extract_quantities_json_lists_every_quantity(tmp_path):
     ]
 
 
-_NQ_SPEC = importlib.util.spec_from_file_location("newsquant_bench",
-                                                  Path(__file__).resolve().parents[1] / "bench" / "newsquant.py")
+_NQ_SPEC = importlib.util.spec_from_file_location(
+    "newsquant_bench", Path(__file__).resolve().parents[1] / "bench" / "newsquant.py"
+)
 newsquant = importlib.util.module_from_spec(_NQ_SPEC)
 _NQ_SPEC.loader.exec_module(newsquant)
 
@@ -516,8 +559,10 @@ NEWSQUANT_NAMES = [
     ("She rides one of the fastest electric bikes around.", [(1, "fast electric bike", "exact")]),
     ("It was one of the most daring escapes ever to make the news.", [(1, "daring escape make news", "exact")]),
     ("He runs one of the biggest farms in the valley.", [(1, "big farm", "exact")]),
-    ("The maker offers four-, six- and eight-speed gearboxes.",
-     [(4, "speed", "exact"), (6, "speed", "exact"), (8, "speed", "exact")]),
+    (
+        "The maker offers four-, six- and eight-speed gearboxes.",
+        [(4, "speed", "exact"), (6, "speed", "exact"), (8, "speed", "exact")],
+    ),
     ("The lab runs 2,500 samples per day.", [(2500, "sample per day", "exact")]),
     ("The mill hired 300 workers, about half of whom were local.", [(300, "worker", "exact"), (0.5, "% -", "about")]),
     ("A third of the village voters stayed home.", [(pytest.approx(1 / 3), "% village voter", "exact")]),
@@ -551,6 +596,7 @@ NEWSQUANT_NAMES = [
 @pytest.mark.parametrize("sentence, expected", NEWSQUANT_NAMES, ids=[n[0][:30] for n in NEWSQUANT_NAMES])
 def test_newsquant_names(sentence, expected):
     (row,) = newsquant.predictions([{"text": sentence}])
-    got = [(tuple(q["range"]) if q["value"] is None else q["value"], q["unit"], q["qualifier"])
-           for q in row["quantities"]]
+    got = [
+        (tuple(q["range"]) if q["value"] is None else q["value"], q["unit"], q["qualifier"]) for q in row["quantities"]
+    ]
     assert got == [(pytest.approx(v) if not isinstance(v, tuple) else v, u, ql) for v, u, ql in expected]

@@ -24,43 +24,61 @@ from claimledger.cli import app
 from claimledger.ledger.engine import LedgerError
 from claimledger.ledger.store import LedgerStore, RunRecord, SourceUse
 from claimledger.runs.chunks import chunk_count, chunked
-from claimledger.runs.recheck import (RecheckScope, RecheckTarget, dependent_claims, keep_claims, recorded_claims,
-                                          merge_overrides, plan_recheck)
+from claimledger.runs.recheck import (
+    RecheckScope,
+    RecheckTarget,
+    dependent_claims,
+    keep_claims,
+    recorded_claims,
+    merge_overrides,
+    plan_recheck,
+)
 from claimledger.runs.report import refresh_markdown, run_report
 from claimledger.runs.updates import SourceUpdate, changed_sources
 from claimledger.settings import Settings
 
 VOCABULARY = load_vocabulary()
 TOLL = "toll"  # the one article of the projects below
-SENTENCES = ("More than 52,000 people have been killed in Gaza, two-thirds of them women and children.",
-             "In January, 69 percent of Israelis backed a deal to release the hostages, while only 21 percent opposed.")
+SENTENCES = (
+    "More than 52,000 people have been killed in Gaza, two-thirds of them women and children.",
+    "In January, 69 percent of Israelis backed a deal to release the hostages, while only 21 percent opposed.",
+)
 CASUALTY_QUOTES = {"More than 52,000", "two-thirds"}
 POLL_QUOTES = {"69 percent", "21 percent"}
 SERIES = daily_casualties({"2025-05-12": 52_810, "2025-05-15": 53_010})
-TABLES = {"israel_polls_hostage_deal": [hostage_deal_poll("p-2025-01", "2025-01-20", 69, 21)],
-          "palestine_recognitions": [{"country": "Barbados", "date": "2024-04-19", "note": ""}]}
+TABLES = {
+    "israel_polls_hostage_deal": [hostage_deal_poll("p-2025-01", "2025-01-20", 69, 21)],
+    "palestine_recognitions": [{"country": "Barbados", "date": "2024-04-19", "note": ""}],
+}
 
 
 # ---- chunks -------------------------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("items, workers, expected", [
-    (0, 4, 0),  # nothing to do: no chunk
-    (1, 4, 1),  # never more chunks than items
-    (5, 2, 5),
-    (100, 2, 6),  # a few chunks per worker
-    (100, 0, 1),  # no cluster (Prefect's default runner): one chunk, one task
-    (1000, 8, 24),
-])
+
+@pytest.mark.parametrize(
+    "items, workers, expected",
+    [
+        (0, 4, 0),  # nothing to do: no chunk
+        (1, 4, 1),  # never more chunks than items
+        (5, 2, 5),
+        (100, 2, 6),  # a few chunks per worker
+        (100, 0, 1),  # no cluster (Prefect's default runner): one chunk, one task
+        (1000, 8, 24),
+    ],
+)
 def test_chunk_count(items, workers, expected):
     assert chunk_count(items, workers) == expected
 
 
-@pytest.mark.parametrize("items, count, sizes", [
-    (list(range(10)), 3, [4, 3, 3]),
-    (list(range(3)), 5, [1, 1, 1]),
-    (list(range(4)), 1, [4]),
-    ([], 3, []),
-])
+@pytest.mark.parametrize(
+    "items, count, sizes",
+    [
+        (list(range(10)), 3, [4, 3, 3]),
+        (list(range(3)), 5, [1, 1, 1]),
+        (list(range(4)), 1, [4]),
+        ([], 3, []),
+    ],
+)
 def test_chunked_keeps_order_and_balances(items, count, sizes):
     chunks = chunked(items, count)
     assert [len(c) for c in chunks] == sizes
@@ -69,34 +87,44 @@ def test_chunked_keeps_order_and_balances(items, count, sizes):
 
 # ---- what changed -------------------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("before, after, expected", [
-    ({"a": "1"}, {"a": "1"}, []),  # 304, same bytes, quarantined or failed fetch: the good snapshot stays
-    ({"a": "1"}, {"a": "2"}, [SourceUpdate("a", "1", "2")]),
-    ({"a": None}, {"a": "2"}, [SourceUpdate("a", None, "2")]),  # a first good snapshot is news too
-    ({"a": None}, {"a": None}, []),  # still nothing usable
-    ({"b": "1", "a": "1"}, {"b": "2", "a": "3"}, [SourceUpdate("a", "1", "3"), SourceUpdate("b", "1", "2")]),
-])
+
+@pytest.mark.parametrize(
+    "before, after, expected",
+    [
+        ({"a": "1"}, {"a": "1"}, []),  # 304, same bytes, quarantined or failed fetch: the good snapshot stays
+        ({"a": "1"}, {"a": "2"}, [SourceUpdate("a", "1", "2")]),
+        ({"a": None}, {"a": "2"}, [SourceUpdate("a", None, "2")]),  # a first good snapshot is news too
+        ({"a": None}, {"a": None}, []),  # still nothing usable
+        ({"b": "1", "a": "1"}, {"b": "2", "a": "3"}, [SourceUpdate("a", "1", "3"), SourceUpdate("b", "1", "2")]),
+    ],
+)
 def test_changed_sources(before, after, expected):
     assert changed_sources(before, after) == expected
 
 
 def test_update_event_resource_and_payload():
     update = SourceUpdate("gaza_casualties_daily", "a" * 64, "b" * 64)
-    assert update.resource() == {"prefect.resource.id": "claimledger.source.gaza_casualties_daily",
-                                 "claimledger.source": "gaza_casualties_daily"}
+    assert update.resource() == {
+        "prefect.resource.id": "claimledger.source.gaza_casualties_daily",
+        "claimledger.source": "gaza_casualties_daily",
+    }
     assert update.payload() == {"source": "gaza_casualties_daily", "old_sha256": "a" * 64, "new_sha256": "b" * 64}
 
 
-@pytest.mark.parametrize("earlier, later, expected", [
-    ([], [], ()),
-    (["a=file:1"], [], ("a=file:1",)),
-    (["a=file:1", "b=file:2"], ["a=http://x/1"], ("a=http://x/1", "b=file:2")),
-])
+@pytest.mark.parametrize(
+    "earlier, later, expected",
+    [
+        ([], [], ()),
+        (["a=file:1"], [], ("a=file:1",)),
+        (["a=file:1", "b=file:2"], ["a=http://x/1"], ("a=http://x/1", "b=file:2")),
+    ],
+)
 def test_merge_overrides_later_wins(earlier, later, expected):
     assert merge_overrides(earlier, later) == expected
 
 
 # ---- a ledger written by the pipeline (no Prefect) ----------------------------------------------------------------
+
 
 def _project(root):
     """A small project (the casualty series, one poll, a recognition nobody's claim needs) with the article TOLL
@@ -119,8 +147,9 @@ def _series(home) -> str:
 
 def _verify(home, ledger_url: str, casualties: str, as_of: date | None = None) -> str:
     settings = Settings(home=home, ledger=ledger_url)
-    request = pipeline.VerifyRequest(paths=(str(home / "seeds"),), as_of=as_of,
-                                     source_overrides=(f"gaza_casualties_daily={casualties}",))
+    request = pipeline.VerifyRequest(
+        paths=(str(home / "seeds"),), as_of=as_of, source_overrides=(f"gaza_casualties_daily={casualties}",)
+    )
     return pipeline.verify(request, settings).run_id
 
 
@@ -137,13 +166,16 @@ def _quotes(store, claim_ids) -> set[str]:
     return {row["quote"] for row in store.results(store.runs()[-1]["id"]) if row["claim_id"] in claim_ids}
 
 
-@pytest.mark.parametrize("sources, quotes", [
-    (["gaza_casualties_daily"], CASUALTY_QUOTES),
-    (["israel_polls_hostage_deal"], POLL_QUOTES),
-    (["gaza_casualties_daily", "israel_polls_hostage_deal"], CASUALTY_QUOTES | POLL_QUOTES),
-    (["palestine_recognitions"], set()),  # registered, but no claim in the ledger needs it
-    ([], set()),
-])
+@pytest.mark.parametrize(
+    "sources, quotes",
+    [
+        (["gaza_casualties_daily"], CASUALTY_QUOTES),
+        (["israel_polls_hostage_deal"], POLL_QUOTES),
+        (["gaza_casualties_daily", "israel_polls_hostage_deal"], CASUALTY_QUOTES | POLL_QUOTES),
+        (["palestine_recognitions"], set()),  # registered, but no claim in the ledger needs it
+        ([], set()),
+    ],
+)
 def test_claims_that_depend_on_sources(verified, sources, quotes):
     home, ledger_url, _ = verified
     with LedgerStore(ledger_url) as store:
@@ -187,8 +219,13 @@ def test_recheck_plan_for_a_source_repeats_the_last_run(verified):
         assert target.paths == (str(home / "seeds" / f"{TOLL}.md"),)
         assert target.source_overrides == (f"gaza_casualties_daily={_series(home)}",)  # as last run
         assert target.as_of is None
-        mirror = plan_recheck(store, RecheckScope(sources=("gaza_casualties_daily",)), VOCABULARY, home,
-                              overrides=["gaza_casualties_daily=http://mirror/c.json"])
+        mirror = plan_recheck(
+            store,
+            RecheckScope(sources=("gaza_casualties_daily",)),
+            VOCABULARY,
+            home,
+            overrides=["gaza_casualties_daily=http://mirror/c.json"],
+        )
         assert mirror.targets[0].source_overrides == ("gaza_casualties_daily=http://mirror/c.json",)
 
 
@@ -202,10 +239,13 @@ def test_recheck_plan_for_an_article_and_for_a_claim_prefix(verified):
         assert one.claim_ids == frozenset({claim_id}) and one.whole_articles == frozenset()
 
 
-@pytest.mark.parametrize("scope, message", [
-    (RecheckScope(articles=("no-such-article",)), "no article 'no-such-article' in the ledger"),
-    (RecheckScope(claims=("ffffffff",)), "no claim 'ffffffff' in the ledger"),
-])
+@pytest.mark.parametrize(
+    "scope, message",
+    [
+        (RecheckScope(articles=("no-such-article",)), "no article 'no-such-article' in the ledger"),
+        (RecheckScope(claims=("ffffffff",)), "no claim 'ffffffff' in the ledger"),
+    ],
+)
 def test_recheck_plan_refuses_unknown_articles_and_claims(verified, scope, message):
     home, ledger_url, _ = verified
     with LedgerStore(ledger_url) as store, pytest.raises(LedgerError, match=message):
@@ -239,8 +279,9 @@ def test_the_job_runs_its_steps_in_order_and_a_recheck_reuses_it(project, tmp_pa
     ledger_url = f"sqlite:///{tmp_path / 'ledger.db'}"
     settings = Settings(home=project, ledger=ledger_url)
     steps = _Logged()
-    request = pipeline.VerifyRequest(paths=(str(project / "seeds"),),
-                                     source_overrides=(f"gaza_casualties_daily={_series(project)}",))
+    request = pipeline.VerifyRequest(
+        paths=(str(project / "seeds"),), source_overrides=(f"gaza_casualties_daily={_series(project)}",)
+    )
     first = pipeline.verify(request, settings, steps)
     assert steps.calls == ["load", "extract", "prepare", "check", "record", "report"]
     assert {a.id for a in first.articles} == {TOLL} and len(first.results) >= len(first.claims)
@@ -257,13 +298,19 @@ def test_the_job_runs_its_steps_in_order_and_a_recheck_reuses_it(project, tmp_pa
 
 
 def test_keep_claims_brings_the_other_figures_of_a_consistency_rule():
-    article = Article(id="poll", published=date(2025, 5, 16), text=(
-        "A Channel 12 poll found 69 percent of Israelis backing a deal and 21 percent opposed. "
-        "More than 52,000 people have been killed in Gaza."))
+    article = Article(
+        id="poll",
+        published=date(2025, 5, 16),
+        text=(
+            "A Channel 12 poll found 69 percent of Israelis backing a deal and 21 percent opposed. "
+            "More than 52,000 people have been killed in Gaza."
+        ),
+    )
     claims = extract_claims(article, VOCABULARY)
     support = next(c for c in claims if c.quote == "69 percent")
-    kept = keep_claims(claims, RecheckTarget(paths=(), article_ids=("poll",), claim_ids=frozenset({support.id})),
-                       VOCABULARY)
+    kept = keep_claims(
+        claims, RecheckTarget(paths=(), article_ids=("poll",), claim_ids=frozenset({support.id})), VOCABULARY
+    )
     assert {c.quote for c in kept} == POLL_QUOTES  # the 21 percent is judged with it; the casualty figure is not
     whole = RecheckTarget(paths=(), article_ids=("poll",), whole_articles=frozenset({"poll"}))
     assert keep_claims(claims, whole, VOCABULARY) == claims
@@ -278,64 +325,115 @@ def _record(store, verdict: str, sha: str, minutes: int, arguments=None) -> str:
     claims = [claim(ARTICLE, "more than 52,000", 52_000)]
     started = datetime(2025, 5, 18, tzinfo=timezone.utc) + timedelta(minutes=minutes)
     run_id = str(uuid.uuid4())
-    store.record_run(RunRecord(
-        run_id=run_id, started_at=started, finished_at=started, arguments=arguments or {}, as_of=None,
-        articles=[ARTICLE], claims=claims,
-        results=[CheckResult(claim_id=c.id, check_kind="value_at_date", verdict=verdict, explanation="x",
-                             observed=53010.0, source="gaza_casualties_daily", snapshot_sha256=sha) for c in claims],
-        sources=[SourceUse("gaza_casualties_daily", "used",
-                           {"sha256": sha, "url": "file:x", "retrieved_at": "2025-05-18T00:00:00Z", "bytes": 1})]))
+    store.record_run(
+        RunRecord(
+            run_id=run_id,
+            started_at=started,
+            finished_at=started,
+            arguments=arguments or {},
+            as_of=None,
+            articles=[ARTICLE],
+            claims=claims,
+            results=[
+                CheckResult(
+                    claim_id=c.id,
+                    check_kind="value_at_date",
+                    verdict=verdict,
+                    explanation="x",
+                    observed=53010.0,
+                    source="gaza_casualties_daily",
+                    snapshot_sha256=sha,
+                )
+                for c in claims
+            ],
+            sources=[
+                SourceUse(
+                    "gaza_casualties_daily",
+                    "used",
+                    {"sha256": sha, "url": "file:x", "retrieved_at": "2025-05-18T00:00:00Z", "bytes": 1},
+                )
+            ],
+        )
+    )
     return run_id
 
 
 def test_run_report_counts_verdicts_and_shows_the_flips(tmp_path):
     with LedgerStore(f"sqlite:///{tmp_path / 'ledger.db'}") as store:
         first = _record(store, "pass", "a" * 64, 0)
-        second = _record(store, "fail", "b" * 64, 1, {"recheck": {
-            "sources": ["gaza_casualties_daily"],
-            "trigger": {"event": "claimledger.source.updated", "old_sha256": "a" * 64, "new_sha256": "b" * 64}}})
+        second = _record(
+            store,
+            "fail",
+            "b" * 64,
+            1,
+            {
+                "recheck": {
+                    "sources": ["gaza_casualties_daily"],
+                    "trigger": {"event": "claimledger.source.updated", "old_sha256": "a" * 64, "new_sha256": "b" * 64},
+                }
+            },
+        )
         opening, flipped = run_report(store, first), run_report(store, second)
     assert (opening.kind, opening.verdicts, opening.flipped, opening.first_checked) == ("verify", {"pass": 1}, [], 1)
     assert flipped.kind == "recheck" and flipped.verdicts == {"fail": 1}
     (flip,) = flipped.flipped
     assert (flip.quote, flip.before, flip.after) == ("more than 52,000", "pass", "fail")
     markdown = flipped.markdown()
-    for line in ("| pass | 0 |", "| fail | 1 |", "| unverifiable | 0 |",
-                 "Rechecked the claims that depend on sources gaza_casualties_daily.",
-                 "Triggered by `claimledger.source.updated` (`aaaaaaaaaaaa` -> `bbbbbbbbbbbb`).",
-                 "| more than 52,000 (`", "| pass | **fail** | `aaaaaaaaaaaa` -> `bbbbbbbbbbbb` |",
-                 "| gaza_casualties_daily | used | `bbbbbbbbbbbb` |"):
+    for line in (
+        "| pass | 0 |",
+        "| fail | 1 |",
+        "| unverifiable | 0 |",
+        "Rechecked the claims that depend on sources gaza_casualties_daily.",
+        "Triggered by `claimledger.source.updated` (`aaaaaaaaaaaa` -> `bbbbbbbbbbbb`).",
+        "| more than 52,000 (`",
+        "| pass | **fail** | `aaaaaaaaaaaa` -> `bbbbbbbbbbbb` |",
+        "| gaza_casualties_daily | used | `bbbbbbbbbbbb` |",
+    ):
         assert line in markdown, line
     assert "No verdict flipped (1 result(s) checked for the first time)." in opening.markdown()
 
 
 def test_refresh_markdown_lists_sources_and_updates():
-    rows = [{"source": "gaza_casualties_daily", "status": "new snapshot", "snapshot_sha256": "b" * 64,
-             "message": "bbbbbbbbbbbb (10 bytes from http://x|y): +1 row (2025-05-17)"},
-            {"source": "timeline_events", "status": "unchanged", "snapshot_sha256": "c" * 64, "message": "same"}]
+    rows = [
+        {
+            "source": "gaza_casualties_daily",
+            "status": "new snapshot",
+            "snapshot_sha256": "b" * 64,
+            "message": "bbbbbbbbbbbb (10 bytes from http://x|y): +1 row (2025-05-17)",
+        },
+        {"source": "timeline_events", "status": "unchanged", "snapshot_sha256": "c" * 64, "message": "same"},
+    ]
     markdown = refresh_markdown(rows, [SourceUpdate("gaza_casualties_daily", "a" * 64, "b" * 64)], "built x")
-    assert ("| gaza_casualties_daily | new snapshot | `bbbbbbbbbbbb` | bbbbbbbbbbbb (10 bytes from http://x\\|y)"
-            in markdown)
-    assert ("- `gaza_casualties_daily`: `aaaaaaaaaaaa` -> `bbbbbbbbbbbb`; emitted `claimledger.source.updated`"
-            in markdown)
+    assert (
+        "| gaza_casualties_daily | new snapshot | `bbbbbbbbbbbb` | bbbbbbbbbbbb (10 bytes from http://x\\|y)"
+        in markdown
+    )
+    assert (
+        "- `gaza_casualties_daily`: `aaaaaaaaaaaa` -> `bbbbbbbbbbbb`; emitted `claimledger.source.updated`" in markdown
+    )
     assert "None: no source has a new good snapshot" in refresh_markdown(rows, [], "built x")
 
 
 # ---- the commands -------------------------------------------------------------------------------------------------
 
+
 def run_cli(home, *args, env=None):
-    return CliRunner().invoke(app, list(args), env={"CLAIMLEDGER_HOME": str(home), **(env or {})},
-                              catch_exceptions=False)
+    return CliRunner().invoke(
+        app, list(args), env={"CLAIMLEDGER_HOME": str(home), **(env or {})}, catch_exceptions=False
+    )
 
 
-@pytest.mark.parametrize("args, message", [
-    (["recheck"], "recheck needs --depends-on NAME, --article ID or --claim ID"),
-    (["recheck", "--depends-on", "nope"], "no such source 'nope'"),
-    (["recheck", "--article", "nope"], "no article 'nope' in the ledger"),
-    (["recheck", "--claim", "ffffffff"], "no claim 'ffffffff' in the ledger"),
-    (["verify", "--dask-address", "tcp://127.0.0.1:8786"], "--dask-address needs --task-runner dask"),
-    (["serve"], "serve needs a Prefect server"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["recheck"], "recheck needs --depends-on NAME, --article ID or --claim ID"),
+        (["recheck", "--depends-on", "nope"], "no such source 'nope'"),
+        (["recheck", "--article", "nope"], "no article 'nope' in the ledger"),
+        (["recheck", "--claim", "ffffffff"], "no claim 'ffffffff' in the ledger"),
+        (["verify", "--dask-address", "tcp://127.0.0.1:8786"], "--dask-address needs --task-runner dask"),
+        (["serve"], "serve needs a Prefect server"),
+    ],
+)
 def test_command_errors_are_one_line(project, args, message):
     result = run_cli(project, *args, env={"PREFECT_API_URL": None})
     assert result.exit_code == 2
@@ -344,7 +442,9 @@ def test_command_errors_are_one_line(project, args, message):
 
 def test_recheck_of_a_source_nothing_depends_on_records_nothing(verified):
     home, ledger_url, _ = verified
-    result = run_cli(home, "recheck", "--depends-on", "palestine_recognitions", "--ledger", ledger_url, "--format", "json")
+    result = run_cli(
+        home, "recheck", "--depends-on", "palestine_recognitions", "--ledger", ledger_url, "--format", "json"
+    )
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout) == []
     assert "nothing to recheck" in result.stderr
@@ -369,6 +469,7 @@ def test_recheck_of_a_claim_through_the_recheck_flow(prefect_harness, project, t
 
 
 # ---- on a Dask cluster --------------------------------------------------------------------------------------------
+
 
 @pytest.mark.dask
 def test_extraction_and_checks_split_over_a_local_dask_cluster(prefect_harness, project, tmp_path):

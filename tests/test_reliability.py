@@ -80,26 +80,30 @@ def test_an_article_without_a_date_gives_unverifiable_claims_that_say_why():
 def test_thousands_of_numbers_in_one_article():
     rng = random.Random(3)
     sentences = [f"In Gaza, {rng.randrange(1, 99_999):,} people were reported in shelter {i}." for i in range(3000)]
-    sentences += [f"Table row {i}: {rng.random() * 100:.2f} percent, {rng.randrange(10**6)} units." for i in range(2000)]
+    sentences += [
+        f"Table row {i}: {rng.random() * 100:.2f} percent, {rng.randrange(10**6)} units." for i in range(2000)
+    ]
     article = Article(id="numbers", text=" ".join(sentences), published=date(2025, 5, 16))
     claims = extract_claims(article)
     assert len(claims) >= 7000
     assert len({c.id for c in claims}) == len(claims)  # ids stay unique
-    assert all(article.text[c.start:c.end] == c.quote for c in claims)
+    assert all(article.text[c.start : c.end] == c.quote for c in claims)
 
 
-@pytest.mark.parametrize("text", [
-    "\u200b\u200b\u200b",                       # nothing visible
-    "52,000" * 1000,                            # digits with no spaces
-    "(((((((((((" * 5000 + " 12 people",        # punctuation storm
-    "one two three four five " * 2000,          # number words without nouns
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "\u200b\u200b\u200b",  # nothing visible
+        "52,000" * 1000,  # digits with no spaces
+        "(((((((((((" * 5000 + " 12 people",  # punctuation storm
+        "one two three four five " * 2000,  # number words without nouns
+    ],
+)
 def test_odd_text_never_crashes_extraction(text):
     extract_claims(Article(id="odd", text=text, published=date(2025, 5, 16)))
 
 
 # ---- issue 16: rows 7 (a damaged SQLite ledger) and 8 (a new text under an old article id) ----
-
 
 
 DAMAGED = r"ledger\.db: the SQLite file is damaged \(quick_check: .+\); nothing was written; "
@@ -114,7 +118,7 @@ def _damage(path: Path) -> None:
     data = bytearray(path.read_bytes())
     page = int.from_bytes(data[16:18], "big")
     assert len(data) > 4 * page
-    data[2 * page:] = random.Random(16).randbytes(len(data) - 2 * page)
+    data[2 * page :] = random.Random(16).randbytes(len(data) - 2 * page)
     path.write_bytes(data)
 
 
@@ -129,8 +133,9 @@ def damaged_ledger(tmp_path) -> Path:
     return path
 
 
-@pytest.mark.parametrize("args", [["list"], ["list", "--format", "json"], ["show", "abc"], ["diff"],
-                                  ["export", "--format", "csv"]])
+@pytest.mark.parametrize(
+    "args", [["list"], ["list", "--format", "json"], ["show", "abc"], ["diff"], ["export", "--format", "csv"]]
+)
 def test_ledger_commands_on_a_damaged_sqlite_ledger_print_one_line_and_exit_2(damaged_ledger, args):
     before = _sha256(damaged_ledger)
     result = CliRunner().invoke(app, ["ledger", *args, "--ledger", f"sqlite:///{damaged_ledger}"])
@@ -159,9 +164,14 @@ def test_a_run_is_not_written_to_a_sqlite_ledger_damaged_after_it_was_opened(tmp
 def test_verify_refuses_a_damaged_sqlite_ledger_and_appends_nothing(project, damaged_ledger):
     before = _sha256(damaged_ledger)
     claimledger = Path(sys.executable).with_name("claimledger")
-    done = subprocess.run([str(claimledger), "verify", "--ledger", f"sqlite:///{damaged_ledger}"],
-                          env={**os.environ, "CLAIMLEDGER_HOME": str(project)}, cwd=project, capture_output=True,
-                          text=True, timeout=300)
+    done = subprocess.run(
+        [str(claimledger), "verify", "--ledger", f"sqlite:///{damaged_ledger}"],
+        env={**os.environ, "CLAIMLEDGER_HOME": str(project)},
+        cwd=project,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert done.returncode == 2, done.stderr
     assert "Traceback" not in done.stderr
     (line,) = done.stderr.strip().splitlines()
@@ -190,16 +200,17 @@ def test_a_new_text_under_an_old_article_id_is_a_new_version_not_a_flip(ledger_u
         assert [r["quote"] for r in store.results(second.run_id)] == ["more than 61,000"]
         steps = history.claim_history(store, claim.id)
         assert [(s.quote, s.verdict, s.flipped) for s in steps] == [
-            ("more than 52,000", "pass", False), ("more than 61,000", "fail", False),
-            ("more than 61,000", "pass", True)]  # a flip only within the same claim text
+            ("more than 52,000", "pass", False),
+            ("more than 61,000", "fail", False),
+            ("more than 61,000", "pass", True),
+        ]  # a flip only within the same claim text
         sha = [hashlib.sha256(t.encode()).hexdigest() for t in (TEXT_1, TEXT_2, TEXT_2)]
         assert [s.article_sha256 for s in steps] == sha  # which article version each result read
         changed = history.diff_runs(store, first.run_id, second.run_id)
         assert changed.flipped == []
         assert [(c.quote, c.verdict) for c in changed.added] == [("more than 61,000", "fail")]
         assert [(c.quote, c.verdict) for c in changed.removed] == [("more than 52,000", "pass")]
-        assert [f.quote for f in history.diff_runs(store, second.run_id, third.run_id).flipped] == \
-            ["more than 61,000"]
+        assert [f.quote for f in history.diff_runs(store, second.run_id, third.run_id).flipped] == ["more than 61,000"]
         assert history.claim(store, claim.id).quote == "more than 61,000"  # the latest version
     shown = CliRunner().invoke(app, ["ledger", "show", claim.id, "--ledger", ledger_url, "--format", "json"])
     assert [h["flipped"] for h in json.loads(shown.stdout)["history"]] == [False, False, True]
@@ -223,12 +234,11 @@ def test_the_dashboard_reports_no_flip_across_article_versions(tmp_path):
         assert views.overview()["flips"] == []  # another text under the same claim id
         store.record_run(third)
     assert [(f["quote"], f["previous_verdict"], f["verdict"]) for f in views.overview()["flips"]] == [
-        ("more than 61,000", "fail", "pass")]
+        ("more than 61,000", "fail", "pass")
+    ]
 
 
 # ---- issue 16: rows 6, 9, 12 (figures per sentence, digit groups, one bad article in a folder) ----
-
-
 
 
 def _numbers(n: int) -> str:
@@ -264,52 +274,75 @@ def _seconds(text: str) -> float:
     return best
 
 
-@pytest.mark.parametrize("unit", [
-    "{i}, ",                               # a plain list
-    "{i} percent of them, ",               # shares looking back for their base
-    "killed {i} people in Gaza in 2024, ",  # keywords, subjects and periods in the same sentence
-    "{i} times more, ",                    # multipliers replacing figures
-    "Dr. {i} ",                            # abbreviations that do not end the sentence
-    "{i}kg and {i}-1, ",                   # units glued to numbers, and scores (the quantity layer's own scans)
-])
+@pytest.mark.parametrize(
+    "unit",
+    [
+        "{i}, ",  # a plain list
+        "{i} percent of them, ",  # shares looking back for their base
+        "killed {i} people in Gaza in 2024, ",  # keywords, subjects and periods in the same sentence
+        "{i} times more, ",  # multipliers replacing figures
+        "Dr. {i} ",  # abbreviations that do not end the sentence
+        "{i}kg and {i}-1, ",  # units glued to numbers, and scores (the quantity layer's own scans)
+    ],
+)
 def test_extraction_cost_grows_linearly_with_the_figures_in_one_sentence(unit):
     """Four times the figures cost about four times as much; the square would be sixteen (a generous 8 allowed)."""
     small, large = ("Officials said " + "".join(unit.format(i=1000 + i) for i in range(n)) + "." for n in (1500, 6000))
     assert _seconds(large) / _seconds(small) < 8
 
 
-SEPARATORS = {"space": " ", "no-break space": "\u00a0", "narrow no-break space": "\u202f", "thin space": "\u2009",
-              "figure space": "\u2007", "Arabic thousands separator": "\u066c"}
+SEPARATORS = {
+    "space": " ",
+    "no-break space": "\u00a0",
+    "narrow no-break space": "\u202f",
+    "thin space": "\u2009",
+    "figure space": "\u2007",
+    "Arabic thousands separator": "\u066c",
+}
 
 
-@pytest.mark.parametrize("text, expected", [
-    *[(f"More than 52{sep}000 people were killed.", [(f"More than 52{sep}000", 52_000)])
-      for sep in SEPARATORS.values()],
-    *[(f"Some 1{sep}250{sep}000 people fled.", [(f"Some 1{sep}250{sep}000", 1_250_000)])
-      for sep in SEPARATORS.values()],
-    *[(f"More than 52{zw}000 people were killed.", [(f"More than 52{zw}000", 52_000)])  # zero-width: ignored
-      for zw in ("\u200b", "\u200c", "\u200d", "\u2060", "\ufeff")],
-    ("More than 5\u200b2,000 people were killed.", [("More than 5\u200b2,000", 52_000)]),
-    # look-alikes that must not join
-    ("In 2024 52 000 people were killed.", [("52 000", 52_000)]),              # a year, then a number
-    ("In 2\u200b024, 12 people were killed.", [("12", 12)]),                   # still a year
-    ("On March 3 100 people were killed.", [("100", 100)]),                    # a date, then a number
-    ("About 1 2345 people were killed.", [("About 1", 1), ("2345", 2345)]),    # a group of four is no group
-    ("Some 52 0001 people were killed.", [("Some 52", 52), ("0001", 1)]),
-    # decided: a space-grouped number ends a range as a comma-grouped one would ("between 10 and 12,000")
-    ("Between 10 and 12 000 people fled.", [("Between 10 and 12 000", 6_005)]),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        *[
+            (f"More than 52{sep}000 people were killed.", [(f"More than 52{sep}000", 52_000)])
+            for sep in SEPARATORS.values()
+        ],
+        *[
+            (f"Some 1{sep}250{sep}000 people fled.", [(f"Some 1{sep}250{sep}000", 1_250_000)])
+            for sep in SEPARATORS.values()
+        ],
+        *[
+            (f"More than 52{zw}000 people were killed.", [(f"More than 52{zw}000", 52_000)])  # zero-width: ignored
+            for zw in ("\u200b", "\u200c", "\u200d", "\u2060", "\ufeff")
+        ],
+        ("More than 5\u200b2,000 people were killed.", [("More than 5\u200b2,000", 52_000)]),
+        # look-alikes that must not join
+        ("In 2024 52 000 people were killed.", [("52 000", 52_000)]),  # a year, then a number
+        ("In 2\u200b024, 12 people were killed.", [("12", 12)]),  # still a year
+        ("On March 3 100 people were killed.", [("100", 100)]),  # a date, then a number
+        ("About 1 2345 people were killed.", [("About 1", 1), ("2345", 2345)]),  # a group of four is no group
+        ("Some 52 0001 people were killed.", [("Some 52", 52), ("0001", 1)]),
+        # decided: a space-grouped number ends a range as a comma-grouped one would ("between 10 and 12,000")
+        ("Between 10 and 12 000 people fled.", [("Between 10 and 12 000", 6_005)]),
+    ],
+)
 def test_digit_groups_with_spaces_and_separators_are_one_number(text, expected):
     claims = extract_claims(Article(id="groups", text=text))
     assert [(c.quote, c.value) for c in claims] == expected
-    assert all(text[c.start:c.end] == c.quote for c in claims)  # the quote is the original text, separators and all
+    assert all(text[c.start : c.end] == c.quote for c in claims)  # the quote is the original text, separators and all
 
 
 def _bad_folder(folder):
     folder.mkdir()
-    (folder / "good.md").write_text("---\npublished: 2025-05-16\n---\nMore than 52,000 people have been killed in Gaza.")
-    (folder / "digits.md").write_text("---\npublished: 2025-05-16\n---\nA count of " + "7" * 5000
-                                      + " was posted. More than 52,000 people have been killed in Gaza.")
+    (folder / "good.md").write_text(
+        "---\npublished: 2025-05-16\n---\nMore than 52,000 people have been killed in Gaza."
+    )
+    (folder / "digits.md").write_text(
+        "---\npublished: 2025-05-16\n---\nA count of "
+        + "7" * 5000
+        + " was posted. More than 52,000 people have been killed in Gaza."
+    )
     (folder / "feb30.md").write_text("---\npublished: 2025-02-30\n---\nMore than 52,000 people were killed.")
     (folder / "gone.md").symlink_to(folder / "deleted-since.md")  # listed, but cannot be read
     return folder
@@ -321,14 +354,16 @@ def test_one_bad_article_in_a_folder_is_named_and_the_others_are_checked(tmp_pat
     reasons = {s["path"].rsplit("/", 1)[1]: s["reason"] for s in batch.skipped}
     assert reasons == {
         "feb30.md": f"{tmp_path}/articles/feb30.md: front matter 'published' is '2025-02-30', expected a date "
-                    "like 2025-05-16",
+        "like 2025-05-16",
         "gone.md": f"{tmp_path}/articles/gone.md: cannot be read (No such file or directory)",
     }
     claims = pipeline.extract(batch, Settings())
     assert [c.quote for c in claims] == ["More than 52,000", "More than 52,000"]
     (note,) = claims.skipped
-    assert note["reason"] == f"{tmp_path}/articles/digits.md: sentence 1 at character 0: a number of 5,000 digits " \
-                             "is not read as a figure"
+    assert (
+        note["reason"] == f"{tmp_path}/articles/digits.md: sentence 1 at character 0: a number of 5,000 digits "
+        "is not read as a figure"
+    )
 
 
 def test_an_article_extraction_fails_on_is_named_and_the_others_are_checked(monkeypatch):
@@ -344,7 +379,8 @@ def test_an_article_extraction_fails_on_is_named_and_the_others_are_checked(monk
     claims = pipeline.extract(articles, Settings())
     assert {c.article_id for c in claims} == {"ok"}
     assert [s["reason"] for s in claims.skipped] == [
-        "odd.md: extraction failed (ValueError: a bug meeting odd text); none of its claims checked"]
+        "odd.md: extraction failed (ValueError: a bug meeting odd text); none of its claims checked"
+    ]
 
 
 def test_verify_reports_skipped_articles_in_the_table_the_json_and_the_ledger_run(prefect_harness, project):
@@ -359,7 +395,10 @@ def test_verify_reports_skipped_articles_in_the_table_the_json_and_the_ledger_ru
     assert [r["verdict"] for r in rows if r["verdict"]] == ["pass", "pass"]
     skipped = [r for r in rows if r["verdict"] is None]
     assert [(r["article"], r["path"].rsplit("/", 1)[1]) for r in skipped] == [
-        (None, "feb30.md"), (None, "gone.md"), ("digits", "digits.md")]
+        (None, "feb30.md"),
+        (None, "gone.md"),
+        ("digits", "digits.md"),
+    ]
     assert "'published' is '2025-02-30'" in skipped[0]["error"] and "5,000 digits" in skipped[2]["error"]
     assert "skipped: " in result.stderr and "3 skipped" in result.stderr
 
@@ -387,7 +426,6 @@ def test_verify_with_no_readable_article_exits_2_naming_every_file(project):
 # ---- issue 16: rows 2 and 11 (Prefect: a killed run's fetch slot, the first runs on a fresh PREFECT_HOME) ----
 
 
-
 CASUALTIES_PATH = "/api/v2/casualties_daily.json"
 CLAIMLEDGER = str(Path(sys.executable).with_name("claimledger"))
 
@@ -395,14 +433,27 @@ CLAIMLEDGER = str(Path(sys.executable).with_name("claimledger"))
 def _cli_env(project, prefect_home, **extra: str) -> dict:
     """A separate `claimledger` process's environment: the project, its own PREFECT_HOME, no Prefect server."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_", "CLAIMLEDGER_"))}
-    env.update(PREFECT_SERVER_ANALYTICS_ENABLED="false", DO_NOT_TRACK="1", PREFECT_HOME=str(prefect_home),
-               CLAIMLEDGER_HOME=str(project), **extra)
+    env.update(
+        PREFECT_SERVER_ANALYTICS_ENABLED="false",
+        DO_NOT_TRACK="1",
+        PREFECT_HOME=str(prefect_home),
+        CLAIMLEDGER_HOME=str(project),
+        **extra,
+    )
     return env
 
 
 def _verify(project, url: str, *args: str) -> list[str]:
-    return [CLAIMLEDGER, "verify", str(project / "seeds"), "--source", f"gaza_casualties_daily={url}",
-            "--format", "json", *args]
+    return [
+        CLAIMLEDGER,
+        "verify",
+        str(project / "seeds"),
+        "--source",
+        f"gaza_casualties_daily={url}",
+        "--format",
+        "json",
+        *args,
+    ]
 
 
 @pytest.fixture
@@ -430,48 +481,89 @@ def stalling_source():
         server.server_close()
 
 
-def test_a_killed_verify_never_keeps_the_fetch_slot_and_a_live_holder_is_named(project, tmp_path, httpserver,
-                                                                               stalling_source):
-    httpserver.expect_request(CASUALTIES_PATH).respond_with_data(series_path(project).read_bytes(),
-                                                                 content_type="application/json")
+def test_a_killed_verify_never_keeps_the_fetch_slot_and_a_live_holder_is_named(
+    project, tmp_path, httpserver, stalling_source
+):
+    httpserver.expect_request(CASUALTIES_PATH).respond_with_data(
+        series_path(project).read_bytes(), content_type="application/json"
+    )
     served = httpserver.url_for(CASUALTIES_PATH)
     prefect_home, log = tmp_path / "prefect", tmp_path / "holder.log"
     stalled = f"http://127.0.0.1:{stalling_source.server_address[1]}{CASUALTIES_PATH}"
-    holder = subprocess.Popen(_verify(project, stalled), env=_cli_env(project, prefect_home,
-                              CLAIMLEDGER_READ_TIMEOUT="600"), cwd=project, stdout=subprocess.DEVNULL,
-                              stderr=log.open("wb"), start_new_session=True)  # its temporary server joins its group
+    holder = subprocess.Popen(
+        _verify(project, stalled),
+        env=_cli_env(project, prefect_home, CLAIMLEDGER_READ_TIMEOUT="600"),
+        cwd=project,
+        stdout=subprocess.DEVNULL,
+        stderr=log.open("wb"),
+        start_new_session=True,
+    )  # its temporary server joins its group
     try:
         assert stalling_source.asked.wait(300), log.read_text(errors="replace")[-3000:]  # it holds the slot now
-        busy = subprocess.run(_verify(project, served), env=_cli_env(project, prefect_home,
-                              CLAIMLEDGER_FETCH_SLOT_WAIT_SECONDS="3"), cwd=project, capture_output=True, text=True,
-                              timeout=300)
+        busy = subprocess.run(
+            _verify(project, served),
+            env=_cli_env(project, prefect_home, CLAIMLEDGER_FETCH_SLOT_WAIT_SECONDS="3"),
+            cwd=project,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
         assert busy.returncode == 2, busy.stderr[-3000:]
-        named = re.search(r"claimledger-fetch-gaza_casualties_daily is held by flow run '[^']+' \(([0-9a-f-]{36})",
-                          busy.stderr)
+        named = re.search(
+            r"claimledger-fetch-gaza_casualties_daily is held by flow run '[^']+' \(([0-9a-f-]{36})", busy.stderr
+        )
         assert named, busy.stderr[-3000:]
         leases = [json.loads(p.read_text()) for p in (prefect_home / "concurrency_leases").glob("*-*.json")]
         assert [lease["metadata"]["holder"]["id"] for lease in leases] == [named.group(1)]
 
         os.kill(holder.pid, signal.SIGKILL)  # the run dies holding the slot; its temporary server lives on
         holder.wait()
-        after = subprocess.run(_verify(project, served), env=_cli_env(project, prefect_home), cwd=project,
-                               capture_output=True, text=True, timeout=400)  # was: 900 s waits, then nothing
+        after = subprocess.run(
+            _verify(project, served),
+            env=_cli_env(project, prefect_home),
+            cwd=project,
+            capture_output=True,
+            text=True,
+            timeout=400,
+        )  # was: 900 s waits, then nothing
         assert after.returncode == 0, after.stderr[-3000:]
-        freed = re.search(r"freed [^:]*claimledger-fetch-gaza_casualties_daily[^:]*: held by flow run '[^']+' "
-                          r"\(([0-9a-f-]{36}), Running, since [^)]*\), whose lease expired", after.stderr)
+        freed = re.search(
+            r"freed [^:]*claimledger-fetch-gaza_casualties_daily[^:]*: held by flow run '[^']+' "
+            r"\(([0-9a-f-]{36}), Running, since [^)]*\), whose lease expired",
+            after.stderr,
+        )
         assert freed and freed.group(1) == named.group(1), after.stderr[-3000:]
         assert "ERROR" not in after.stderr  # waiting for a slot is not an error
 
         # A count no lease holds: what a temporary server that kept its leases in memory left when its run died.
         prefect = str(Path(sys.executable).with_name("prefect"))
-        subprocess.run([prefect, "global-concurrency-limit", "update", "claimledger-fetch-gaza_casualties_daily",
-                        "--active-slots", "1"], env=_cli_env(project, prefect_home), check=True, capture_output=True,
-                       timeout=300)
-        unstuck = subprocess.run(_verify(project, served), env=_cli_env(project, prefect_home), cwd=project,
-                                 capture_output=True, text=True, timeout=400)
+        subprocess.run(
+            [
+                prefect,
+                "global-concurrency-limit",
+                "update",
+                "claimledger-fetch-gaza_casualties_daily",
+                "--active-slots",
+                "1",
+            ],
+            env=_cli_env(project, prefect_home),
+            check=True,
+            capture_output=True,
+            timeout=300,
+        )
+        unstuck = subprocess.run(
+            _verify(project, served),
+            env=_cli_env(project, prefect_home),
+            cwd=project,
+            capture_output=True,
+            text=True,
+            timeout=400,
+        )
         assert unstuck.returncode == 0, unstuck.stderr[-3000:]
-        assert "freed claimledger-fetch-gaza_casualties_daily: 1 slot(s) counted taken but held by no lease" in \
-            unstuck.stderr
+        assert (
+            "freed claimledger-fetch-gaza_casualties_daily: 1 slot(s) counted taken but held by no lease"
+            in unstuck.stderr
+        )
         assert [run["status"] for run in LedgerStore(Settings(home=project).ledger).runs()] == ["completed"] * 2
     finally:
         try:
@@ -482,9 +574,18 @@ def test_a_killed_verify_never_keeps_the_fetch_slot_and_a_live_holder_is_named(p
 
 def test_two_first_runs_on_a_fresh_prefect_home_both_succeed(project, tmp_path):
     prefect_home = tmp_path / "fresh-prefect"  # no database yet: both temporary servers would migrate it at once
-    runs = [subprocess.Popen(_verify(project, f"file:{series_path(project)}", "--ledger", f"sqlite:///{tmp_path / f'{i}.db'}"),
-                             env=_cli_env(project, prefect_home), cwd=project, stdout=subprocess.DEVNULL,
-                             stderr=subprocess.PIPE, text=True, start_new_session=True) for i in range(2)]
+    runs = [
+        subprocess.Popen(
+            _verify(project, f"file:{series_path(project)}", "--ledger", f"sqlite:///{tmp_path / f'{i}.db'}"),
+            env=_cli_env(project, prefect_home),
+            cwd=project,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+            start_new_session=True,
+        )
+        for i in range(2)
+    ]
     try:
         errors = [run.communicate(timeout=600)[1] for run in runs]
     finally:
@@ -507,8 +608,10 @@ def test_a_prefect_start_up_timeout_is_one_clear_line(project, monkeypatch):
     from claimledger.cli import app
 
     def timed_out(self, timeout=None):
-        raise RuntimeError("Timed out while attempting to connect to ephemeral Prefect API server. Ephemeral server "
-                           "process exited with code 3. stdout: None stderr: None")
+        raise RuntimeError(
+            "Timed out while attempting to connect to ephemeral Prefect API server. Ephemeral server "
+            "process exited with code 3. stdout: None stderr: None"
+        )
 
     monkeypatch.setattr(SubprocessASGIServer, "start", timed_out)
     monkeypatch.setenv("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "90")
@@ -522,10 +625,13 @@ def test_a_prefect_start_up_timeout_is_one_clear_line(project, monkeypatch):
     assert LedgerStore(Settings(home=project).ledger).runs() == []
 
 
-@pytest.mark.parametrize("message, retried", [
-    ("Task run encountered an exception LedgerError: /p/ledger.db: the SQLite file is damaged", False),
-    ("Task run encountered an exception OperationalError: database is locked", True),
-])
+@pytest.mark.parametrize(
+    "message, retried",
+    [
+        ("Task run encountered an exception LedgerError: /p/ledger.db: the SQLite file is damaged", False),
+        ("Task run encountered an exception OperationalError: database is locked", True),
+    ],
+)
 def test_a_damaged_ledger_is_not_written_again_by_retries(message, retried):
     from claimledger.flows.verify import retry_unless
     from prefect.states import Failed
@@ -536,14 +642,15 @@ def test_a_damaged_ledger_is_not_written_again_by_retries(message, retried):
 # ---- issue 16: rows 3-4 (sources: bad downloads against the previous good snapshot; download deadline, SIGTERM) ----
 
 
-
 _GAZA = "gaza_casualties_daily"
 _FEED = "/api/v2/casualties_daily.json"
 _LATEST = CASUALTIES.read_bytes()
 _MAY_18 = HISTORY / "casualties_daily.2025-05-18.json"
 # A claim that reads the series' latest day (2026-08-22, public the day after): each bad download would flip it.
-_TOLL = ("---\ntitle: Toll\npublisher: Test desk\npublished: 2026-08-23\n---\n"
-         "The health ministry in Gaza said 73,419 people have been killed since October 2023.\n")
+_TOLL = (
+    "---\ntitle: Toll\npublisher: Test desk\npublished: 2026-08-23\n---\n"
+    "The health ministry in Gaza said 73,419 people have been killed since October 2023.\n"
+)
 _QUICK = {"CLAIMLEDGER_RETRIES": "0", "CLAIMLEDGER_READ_TIMEOUT": "5"}
 
 
@@ -553,8 +660,10 @@ def _times_ten(rows: list[dict]) -> list[dict]:
 
 
 def _revised_down(rows: list[dict]) -> list[dict]:
-    return [{k: v * 0.9 if isinstance(v, (int, float)) and not isinstance(v, bool) else v for k, v in row.items()}
-            for row in rows]
+    return [
+        {k: v * 0.9 if isinstance(v, (int, float)) and not isinstance(v, bool) else v for k, v in row.items()}
+        for row in rows
+    ]
 
 
 def _bad(change) -> bytes:
@@ -563,16 +672,25 @@ def _bad(change) -> bytes:
 
 # case, the bad download, what quarantines it after the latest real version, and after the 2025-05-18 version
 _BAD_DOWNLOADS = [
-    ("latest-running-total-times-ten", _bad(_times_ten),
-     "past values revised by more than 50% on 1 row: killed_cum 73,419 -> 734,190 on 2026-08-22",
-     "running totals more than doubled from one day to the next on 1 row: killed_cum 734,190 after 73,417 on "
-     "2026-08-22"),
-    ("whole-history-revised-down-10-percent", _bad(_revised_down),
-     "share of past days with a value revised above 5%: 1 observed",
-     "share of past days with a value revised above 5%: 1 observed"),
-    ("latest-485-days-missing", _bad(lambda rows: rows[:-485]),
-     "days of the previous good snapshot missing on 485 rows: on 2025-04-25; on 2025-04-26; on 2025-04-27, ...",
-     "days of the previous good snapshot missing on 24 rows: on 2025-04-25"),
+    (
+        "latest-running-total-times-ten",
+        _bad(_times_ten),
+        "past values revised by more than 50% on 1 row: killed_cum 73,419 -> 734,190 on 2026-08-22",
+        "running totals more than doubled from one day to the next on 1 row: killed_cum 734,190 after 73,417 on "
+        "2026-08-22",
+    ),
+    (
+        "whole-history-revised-down-10-percent",
+        _bad(_revised_down),
+        "share of past days with a value revised above 5%: 1 observed",
+        "share of past days with a value revised above 5%: 1 observed",
+    ),
+    (
+        "latest-485-days-missing",
+        _bad(lambda rows: rows[:-485]),
+        "days of the previous good snapshot missing on 485 rows: on 2025-04-25; on 2025-04-26; on 2025-04-27, ...",
+        "days of the previous good snapshot missing on 24 rows: on 2025-04-25",
+    ),
 ]
 
 
@@ -585,8 +703,7 @@ def _home(root: Path) -> Path:
 
 
 def _cli(home: Path, *args: str):
-    result = CliRunner().invoke(app, list(args), env={"CLAIMLEDGER_HOME": str(home), **_QUICK},
-                                catch_exceptions=False)
+    result = CliRunner().invoke(app, list(args), env={"CLAIMLEDGER_HOME": str(home), **_QUICK}, catch_exceptions=False)
     assert result.exit_code == 0, result.output
     return result
 
@@ -610,8 +727,9 @@ def verified_on_latest(tmp_path_factory, prefect_harness) -> Path:
 
 
 @pytest.mark.parametrize("case, body, says, _", _BAD_DOWNLOADS, ids=[c[0] for c in _BAD_DOWNLOADS])
-def test_a_plausible_bad_download_is_quarantined_and_no_verdict_flips(case, body, says, _, verified_on_latest,
-                                                                      tmp_path, httpserver):
+def test_a_plausible_bad_download_is_quarantined_and_no_verdict_flips(
+    case, body, says, _, verified_on_latest, tmp_path, httpserver
+):
     home = tmp_path / "project"
     shutil.copytree(verified_on_latest, home)
     good = _pointer(home)
@@ -629,23 +747,29 @@ def test_a_plausible_bad_download_is_quarantined_and_no_verdict_flips(case, body
 @pytest.mark.parametrize("case, body, _, says", _BAD_DOWNLOADS, ids=[c[0] for c in _BAD_DOWNLOADS])
 def test_a_plausible_bad_download_after_an_older_version_is_quarantined(case, body, _, says, tmp_path, httpserver):
     home = _home(tmp_path)
-    (first,) = json.loads(_cli(home, "fetch", _GAZA, "--format", "json", "--source",
-                               f"{_GAZA}={_MAY_18.as_uri()}").stdout)
+    (first,) = json.loads(
+        _cli(home, "fetch", _GAZA, "--format", "json", "--source", f"{_GAZA}={_MAY_18.as_uri()}").stdout
+    )
     httpserver.expect_request(_FEED).respond_with_data(body, content_type="application/json")
-    (row,) = json.loads(_cli(home, "fetch", _GAZA, "--format", "json", "--source",
-                             f"{_GAZA}={httpserver.url_for(_FEED)}").stdout)
+    (row,) = json.loads(
+        _cli(home, "fetch", _GAZA, "--format", "json", "--source", f"{_GAZA}={httpserver.url_for(_FEED)}").stdout
+    )
     assert row["status"] == "quarantined" and row["snapshot_sha256"] == first["snapshot_sha256"] == _pointer(home)
     assert says in row["failures"][0], row["failures"]
 
 
 def test_a_replaced_snapshot_is_named_in_verify_output_and_the_run_artifact(tmp_path, prefect_harness):
     home = _home(tmp_path)
-    sha = {day: hashlib.sha256((HISTORY / f"casualties_daily.{day}.json").read_bytes()).hexdigest()
-           for day in ("2025-05-17", "2025-05-18")}
+    sha = {
+        day: hashlib.sha256((HISTORY / f"casualties_daily.{day}.json").read_bytes()).hexdigest()
+        for day in ("2025-05-17", "2025-05-18")
+    }
     _verify_toll(home, (HISTORY / "casualties_daily.2025-05-17.json").as_uri())
     _, replaced = _verify_toll(home, _MAY_18.as_uri())  # this run replaces the snapshot itself
-    assert (f"new snapshot {sha['2025-05-18'][:12]} replaces {sha['2025-05-17'][:12]}, so verdicts may differ: "
-            "+1 row (2025-05-18)") in replaced
+    assert (
+        f"new snapshot {sha['2025-05-18'][:12]} replaces {sha['2025-05-17'][:12]}, so verdicts may differ: "
+        "+1 row (2025-05-18)"
+    ) in replaced
     _cli(home, "fetch", _GAZA, "--source", f"{_GAZA}={CASUALTIES.as_uri()}")  # a fetch between runs replaces it
     latest = _pointer(home)
     _, after_fetch = _verify_toll(home, CASUALTIES.as_uri())
@@ -748,10 +872,16 @@ def _body_server(answer: bytes):
 
 _BOMB = gzip.compress(b" " * 20_000_000)
 _BODY_FAULTS = [
-    ("gzip-bomb", b"HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nContent-Length: %d\r\n\r\n" % len(_BOMB) + _BOMB,
-     "body exceeds the 1,000,000-byte limit (max_bytes)"),
-    ("short-of-its-content-length", b"HTTP/1.1 200 OK\r\nContent-Length: 5000\r\n\r\n[1, 2, 3]",
-     "connection failed (Connection broken: IncompleteRead"),
+    (
+        "gzip-bomb",
+        b"HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nContent-Length: %d\r\n\r\n" % len(_BOMB) + _BOMB,
+        "body exceeds the 1,000,000-byte limit (max_bytes)",
+    ),
+    (
+        "short-of-its-content-length",
+        b"HTTP/1.1 200 OK\r\nContent-Length: 5000\r\n\r\n[1, 2, 3]",
+        "connection failed (Connection broken: IncompleteRead",
+    ),
 ]
 
 
@@ -768,8 +898,7 @@ _STOPS = [("verify", signal.SIGTERM, 143), ("fetch", signal.SIGTERM, 143), ("ver
 
 
 @pytest.mark.parametrize("command, sent, status", _STOPS, ids=[f"{c}-{s.name}" for c, s, _ in _STOPS])
-def test_a_signal_mid_download_ends_the_command_promptly_and_records_nothing(command, sent, status, trickle,
-                                                                            tmp_path):
+def test_a_signal_mid_download_ends_the_command_promptly_and_records_nothing(command, sent, status, trickle, tmp_path):
     home = _home(tmp_path)
     args = [str(Path(sys.executable).with_name("claimledger")), command, "--source", f"{_GAZA}={trickle.url}"]
     args += [str(home / "articles")] if command == "verify" else [_GAZA]

@@ -40,13 +40,16 @@ def registry(tmp_path, name="demo", url="https://data.example.org/x.json", hosts
     return path
 
 
-@pytest.mark.parametrize("url, hosts, extra", [
-    ("https://169.254.169.254/latest/meta-data", '["data.example.org"]', ""),      # cloud metadata
-    ("http://localhost:5432/", '["data.example.org"]', ""),                        # a local service
-    ("https://data.example.org.evil.net/x.json", '["data.example.org"]', ""),     # look-alike host
-    ("https://data.example.org/x.json", "[]", ""),                                 # no hosts listed
-    ("https://data.example.org/x.json", '["data.example.org"]', 'mirrors = ["https://evil.net/x.json"]'),
-])
+@pytest.mark.parametrize(
+    "url, hosts, extra",
+    [
+        ("https://169.254.169.254/latest/meta-data", '["data.example.org"]', ""),  # cloud metadata
+        ("http://localhost:5432/", '["data.example.org"]', ""),  # a local service
+        ("https://data.example.org.evil.net/x.json", '["data.example.org"]', ""),  # look-alike host
+        ("https://data.example.org/x.json", "[]", ""),  # no hosts listed
+        ("https://data.example.org/x.json", '["data.example.org"]', 'mirrors = ["https://evil.net/x.json"]'),
+    ],
+)
 def test_configured_urls_must_be_on_the_allowed_hosts(tmp_path, url, hosts, extra):
     with pytest.raises(RegistryError, match="not on its allowed_hosts"):
         load_registry(registry(tmp_path, url=url, hosts=hosts, extra=extra))
@@ -90,16 +93,20 @@ def test_no_code_evaluates_or_unpickles_data(path):
             assert node.func.id not in ("eval", "exec", "compile"), f"{path}:{node.lineno}: {node.func.id}()"
         if isinstance(node, (ast.Import, ast.ImportFrom)):
             names = [a.name for a in node.names] + ([node.module] if isinstance(node, ast.ImportFrom) else [])
-            assert not any(n and n.split(".")[0] in ("pickle", "marshal", "shelve", "dill") for n in names), \
+            assert not any(n and n.split(".")[0] in ("pickle", "marshal", "shelve", "dill") for n in names), (
                 f"{path}:{node.lineno}: imports {names}"
-        if isinstance(node, ast.Attribute) and node.attr in ("read_pickle", "load") and \
-                isinstance(node.value, ast.Name) and node.value.id in ("pd", "pandas", "yaml"):
+            )
+        if (
+            isinstance(node, ast.Attribute)
+            and node.attr in ("read_pickle", "load")
+            and isinstance(node.value, ast.Name)
+            and node.value.id in ("pd", "pandas", "yaml")
+        ):
             assert node.attr != "read_pickle", f"{path}:{node.lineno}: pandas.read_pickle"
             assert node.attr != "load", f"{path}:{node.lineno}: yaml.load (use yaml.safe_load)"
 
 
 # ---- issue 16: rows 1 (Data Docs run no script on the dashboard's origin) and 10 (Host header checked) ----
-
 
 
 with warnings.catch_warnings():  # Starlette suggests httpx2 over httpx; the TestClient works the same
@@ -118,10 +125,13 @@ def hostile_docs(tmp_path_factory):
     return home, build_hostile_docs(home, SEED)
 
 
-@pytest.mark.parametrize("payload, page", [
-    *[(value, "validations/**/*.html") for value in payloads(SEED)],  # GX writes unexpected values raw
-    (NOTES_PAYLOAD, "expectations/*.html"),                              # an expectation's notes (markdown)
-])
+@pytest.mark.parametrize(
+    "payload, page",
+    [
+        *[(value, "validations/**/*.html") for value in payloads(SEED)],  # GX writes unexpected values raw
+        (NOTES_PAYLOAD, "expectations/*.html"),  # an expectation's notes (markdown)
+    ],
+)
 def test_data_docs_show_html_in_values_and_notes_as_text(hostile_docs, payload, page):
     home, _ = hostile_docs
     docs = home / "data" / "gx" / "docs"
@@ -150,20 +160,23 @@ def ledger_home(project):
     return project
 
 
-@pytest.mark.parametrize("bind, configured, host, method, path, refused", [
-    ("127.0.0.1", "", "evil.example", "GET", "/api/claims", True),          # DNS rebinding: every claim readable
-    ("127.0.0.1", "", "evil.example", "POST", f"/articles/{SEED}/recheck", True),  # ... and a recheck started
-    ("127.0.0.1", "", "evil.example:8000", "POST", f"/articles/{SEED}/recheck", True),
-    ("127.0.0.1", "", "localhost.evil.example", "GET", "/api/claims", True),  # a look-alike name
-    ("127.0.0.1", "", "evil.example", "GET", "/gx-docs/", True),
-    ("0.0.0.0", "", "evil.example", "GET", "/api/claims", True),            # bound everywhere, name not configured
-    ("0.0.0.0", "ledger.example.org", "evil.example", "GET", "/api/claims", True),
-    ("127.0.0.1", "", "127.0.0.1:8000", "GET", "/api/claims", False),
-    ("127.0.0.1", "", "localhost:8000", "POST", f"/articles/{SEED}/recheck", False),
-    ("::1", "", "[::1]:8000", "GET", "/api/claims", False),
-    ("0.0.0.0", "ledger.example.org", "ledger.example.org:8000", "GET", "/api/claims", False),
-    ("0.0.0.0", "*.example.org", "ledger.example.org", "GET", "/api/claims", False),
-])
+@pytest.mark.parametrize(
+    "bind, configured, host, method, path, refused",
+    [
+        ("127.0.0.1", "", "evil.example", "GET", "/api/claims", True),  # DNS rebinding: every claim readable
+        ("127.0.0.1", "", "evil.example", "POST", f"/articles/{SEED}/recheck", True),  # ... and a recheck started
+        ("127.0.0.1", "", "evil.example:8000", "POST", f"/articles/{SEED}/recheck", True),
+        ("127.0.0.1", "", "localhost.evil.example", "GET", "/api/claims", True),  # a look-alike name
+        ("127.0.0.1", "", "evil.example", "GET", "/gx-docs/", True),
+        ("0.0.0.0", "", "evil.example", "GET", "/api/claims", True),  # bound everywhere, name not configured
+        ("0.0.0.0", "ledger.example.org", "evil.example", "GET", "/api/claims", True),
+        ("127.0.0.1", "", "127.0.0.1:8000", "GET", "/api/claims", False),
+        ("127.0.0.1", "", "localhost:8000", "POST", f"/articles/{SEED}/recheck", False),
+        ("::1", "", "[::1]:8000", "GET", "/api/claims", False),
+        ("0.0.0.0", "ledger.example.org", "ledger.example.org:8000", "GET", "/api/claims", False),
+        ("0.0.0.0", "*.example.org", "ledger.example.org", "GET", "/api/claims", False),
+    ],
+)
 def test_a_foreign_host_header_is_refused(ledger_home, monkeypatch, bind, configured, host, method, path, refused):
     monkeypatch.setenv("CLAIMLEDGER_DASHBOARD_HOSTS", configured)
     runner = FakeRunner()
@@ -179,11 +192,14 @@ def test_a_foreign_host_header_is_refused(ledger_home, monkeypatch, bind, config
         assert (method == "POST") == (len(runner.requests) == 1)
 
 
-@pytest.mark.parametrize("configured, problem", [
-    ("ledger.example.org:8000", "has a port"),
-    ("ledger.*.org", "not a host name or a pattern"),
-    ("**.example.org", "not a host name or a pattern"),
-])
+@pytest.mark.parametrize(
+    "configured, problem",
+    [
+        ("ledger.example.org:8000", "has a port"),
+        ("ledger.*.org", "not a host name or a pattern"),
+        ("**.example.org", "not a host name or a pattern"),
+    ],
+)
 def test_configured_dashboard_hosts_must_be_names_or_patterns(configured, problem):
     from claimledger.dashboard.security import HostsError, trusted_hosts
 
@@ -197,17 +213,25 @@ def test_dashboard_refuses_to_start_with_a_malformed_hosts_setting(project, monk
     from claimledger.cli import app
 
     monkeypatch.setattr("uvicorn.run", lambda *args, **kwargs: pytest.fail("served despite a malformed setting"))
-    result = CliRunner().invoke(app, ["dashboard", "--host", "0.0.0.0"], env={
-        "CLAIMLEDGER_HOME": str(project), "CLAIMLEDGER_DASHBOARD_HOSTS": "ledger.example.org:8000"})
+    result = CliRunner().invoke(
+        app,
+        ["dashboard", "--host", "0.0.0.0"],
+        env={"CLAIMLEDGER_HOME": str(project), "CLAIMLEDGER_DASHBOARD_HOSTS": "ledger.example.org:8000"},
+    )
     assert result.exit_code == 2
     assert "CLAIMLEDGER_DASHBOARD_HOSTS: 'ledger.example.org:8000' has a port" in result.output
 
 
 # ---- issue 16: row 5 (YAML alias bomb in front matter) ----
 # The "billion laughs": nine levels of nine aliases, 9**9 strings once expanded, in under 500 bytes.
-BILLION_LAUGHS = "---\n" + 'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]\n' + "".join(
-    f"{name}: &{name} [{','.join([f'*{prev}'] * 9)}]\n" for prev, name in zip("abcdefg", "bcdefgh")
-) + "title: [" + ",".join(["*h"] * 9) + "]\n---\nMore than 52,000 people were killed.\n"
+BILLION_LAUGHS = (
+    "---\n"
+    + 'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]\n'
+    + "".join(f"{name}: &{name} [{','.join([f'*{prev}'] * 9)}]\n" for prev, name in zip("abcdefg", "bcdefgh"))
+    + "title: ["
+    + ",".join(["*h"] * 9)
+    + "]\n---\nMore than 52,000 people were killed.\n"
+)
 
 
 def test_a_yaml_alias_bomb_in_front_matter_is_refused_with_one_line_naming_the_file(tmp_path):

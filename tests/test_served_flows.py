@@ -37,11 +37,17 @@ UPDATED = PUBLISHED | {"2025-05-16": 53_119}  # the next day's report: a new sna
 @pytest.fixture
 def project(tmp_path) -> Path:
     """A small project: the casualty series, one poll, and an article of casualty and poll figures under seeds/."""
-    home = small_project(tmp_path, casualties=daily_casualties(PUBLISHED),
-                         tables={"israel_polls_hostage_deal": [hostage_deal_poll("p-2025-01", "2025-01-20", 69, 21)]})
-    write_article(home / "seeds", "toll",
-                  "More than 52,000 people have been killed in Gaza, two-thirds of them women and children.",
-                  "In January, 69 percent of Israelis backed a deal to release the hostages.")
+    home = small_project(
+        tmp_path,
+        casualties=daily_casualties(PUBLISHED),
+        tables={"israel_polls_hostage_deal": [hostage_deal_poll("p-2025-01", "2025-01-20", 69, 21)]},
+    )
+    write_article(
+        home / "seeds",
+        "toll",
+        "More than 52,000 people have been killed in Gaza, two-thirds of them women and children.",
+        "In January, 69 percent of Israelis backed a deal to release the hostages.",
+    )
     return home
 
 
@@ -53,8 +59,9 @@ def free_port() -> int:
 
 def start(command: list[str], env: dict, log: Path, cwd: Path) -> subprocess.Popen:
     """A process in its own session, so that it and every child it starts can be stopped together."""
-    return subprocess.Popen(command, env=env, cwd=cwd, stdout=log.open("wb"), stderr=subprocess.STDOUT,
-                            start_new_session=True)
+    return subprocess.Popen(
+        command, env=env, cwd=cwd, stdout=log.open("wb"), stderr=subprocess.STDOUT, start_new_session=True
+    )
 
 
 def stop(process: subprocess.Popen) -> None:
@@ -103,8 +110,12 @@ def prefect_server(tmp_path):
     server = start([str(prefect), "server", "start", "--host", "127.0.0.1", "--port", str(port)], env, log, tmp_path)
     url = f"http://127.0.0.1:{port}/api"
     try:
-        wait_for("the Prefect server", lambda: server.poll() is None and _healthy(url) or server.poll() is not None,
-                 timeout=60, log=log)
+        wait_for(
+            "the Prefect server",
+            lambda: server.poll() is None and _healthy(url) or server.poll() is not None,
+            timeout=60,
+            log=log,
+        )
         assert server.poll() is None, log.read_text(errors="replace")[-4000:]
         yield url
     finally:
@@ -118,18 +129,35 @@ def _healthy(url: str) -> bool:
         return False
 
 
-def test_a_source_update_rechecks_exactly_the_claims_that_depend_on_it(prefect_server, project, httpserver,
-                                                                         tmp_path):
+def test_a_source_update_rechecks_exactly_the_claims_that_depend_on_it(prefect_server, project, httpserver, tmp_path):
     timings = {"start": time.monotonic()}
-    httpserver.expect_request(PATH).respond_with_data(json.dumps(daily_casualties(PUBLISHED)),
-                                                      content_type="application/json")
+    httpserver.expect_request(PATH).respond_with_data(
+        json.dumps(daily_casualties(PUBLISHED)), content_type="application/json"
+    )
     env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
-    env.update(QUIET, CLAIMLEDGER_HOME=str(project), PREFECT_HOME=str(tmp_path / "prefect-serve"),
-               PREFECT_API_URL=prefect_server, PREFECT_RUNNER_POLL_FREQUENCY="1", PREFECT_LOGGING_LEVEL="INFO")
+    env.update(
+        QUIET,
+        CLAIMLEDGER_HOME=str(project),
+        PREFECT_HOME=str(tmp_path / "prefect-serve"),
+        PREFECT_API_URL=prefect_server,
+        PREFECT_RUNNER_POLL_FREQUENCY="1",
+        PREFECT_LOGGING_LEVEL="INFO",
+    )
     log = tmp_path / "serve.log"
     claimledger = Path(sys.executable).with_name("claimledger")
-    serving = start([str(claimledger), "serve", "--source", f"{SOURCE}={httpserver.url_for(PATH)}",
-                     "--articles", str(project / "seeds")], env, log, project)
+    serving = start(
+        [
+            str(claimledger),
+            "serve",
+            "--source",
+            f"{SOURCE}={httpserver.url_for(PATH)}",
+            "--articles",
+            str(project / "seeds"),
+        ],
+        env,
+        log,
+        project,
+    )
 
     from prefect import get_client
     from prefect.settings import PREFECT_API_URL, temporary_settings
@@ -137,8 +165,9 @@ def test_a_source_update_rechecks_exactly_the_claims_that_depend_on_it(prefect_s
     try:
         with temporary_settings({PREFECT_API_URL: prefect_server}), get_client(sync_client=True) as client:
             names = ("refresh_sources/refresh_sources", "verify_articles/verify_articles", "recheck/recheck")
-            deployments = wait_for("the served deployments", lambda: serving.poll() is None and _read(client, names),
-                                   timeout=60, log=log)
+            deployments = wait_for(
+                "the served deployments", lambda: serving.poll() is None and _read(client, names), timeout=60, log=log
+            )
             timings["served"] = time.monotonic()
 
             verified = _run(client, deployments[1], timeout=120)
@@ -147,14 +176,19 @@ def test_a_source_update_rechecks_exactly_the_claims_that_depend_on_it(prefect_s
 
             httpserver.clear_all_handlers()
             httpserver.expect_request(PATH).respond_with_data(
-                json.dumps(daily_casualties(UPDATED)), content_type="application/json")
+                json.dumps(daily_casualties(UPDATED)), content_type="application/json"
+            )
             refreshed = _run(client, deployments[0], timeout=120)
             assert refreshed.state.is_completed(), log.read_text(errors="replace")[-4000:]
             timings["refreshed"] = time.monotonic()
 
             recheck_id = deployments[2].id
-            rechecked = wait_for("the triggered recheck of the casualty series",
-                                 lambda: _finished_recheck(client, recheck_id), timeout=60, log=log)
+            rechecked = wait_for(
+                "the triggered recheck of the casualty series",
+                lambda: _finished_recheck(client, recheck_id),
+                timeout=60,
+                log=log,
+            )
             timings["rechecked"] = time.monotonic()
             assert all(run.state.is_completed() for run in rechecked), [run.state for run in rechecked]
             artifacts = _markdown_artifacts(client, "claimledger-recheck")
@@ -245,22 +279,28 @@ except FetchSlotBusy as exc:
 """
 
 
-def test_a_killed_holder_of_a_fetch_slot_on_a_prefect_server_frees_it_when_its_lease_expires(prefect_server,
-                                                                                                tmp_path):
+def test_a_killed_holder_of_a_fetch_slot_on_a_prefect_server_frees_it_when_its_lease_expires(prefect_server, tmp_path):
     env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
     env.update(QUIET, PREFECT_API_URL=prefect_server, PREFECT_HOME=str(tmp_path / "prefect-client"))
-    holder = subprocess.Popen([sys.executable, "-c", HOLD_SLOT, "30", "600"], env=env, stdout=subprocess.PIPE,
-                              text=True, start_new_session=True)
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLD_SLOT, "30", "600"],
+        env=env,
+        stdout=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
     try:
         assert holder.stdout.readline().strip() == "held"
-        busy = subprocess.run([sys.executable, "-c", HOLD_SLOT, "3", "0"], env=env, capture_output=True, text=True,
-                              timeout=120)
+        busy = subprocess.run(
+            [sys.executable, "-c", HOLD_SLOT, "3", "0"], env=env, capture_output=True, text=True, timeout=120
+        )
         assert busy.returncode == 1
         assert "claimledger-fetch-served_probe is held by another run (see Concurrency in the Prefect UI" in busy.stderr
         holder.kill()  # the holder dies without releasing; the server's lease for it is renewed no more
         holder.wait()
-        taken = subprocess.run([sys.executable, "-c", HOLD_SLOT, "200", "0"], env=env, capture_output=True,
-                               text=True, timeout=300)  # the 60 s lease expires; the server frees the slot
+        taken = subprocess.run(
+            [sys.executable, "-c", HOLD_SLOT, "200", "0"], env=env, capture_output=True, text=True, timeout=300
+        )  # the 60 s lease expires; the server frees the slot
         assert taken.returncode == 0 and taken.stdout.strip() == "held", taken.stderr[-3000:]
     finally:
         stop(holder)

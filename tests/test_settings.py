@@ -17,15 +17,18 @@ from claimledger.cli import app, options
 from claimledger.settings import Settings
 
 
-@pytest.mark.parametrize("given, expected", [
-    ("sqlite:///data/other.db", "sqlite:///{home}/data/other.db"),  # relative: inside the project
-    ("sqlite:///l.db?mode=ro", "sqlite:///{home}/l.db?mode=ro"),
-    ("sqlite+pysqlite:///l.db", "sqlite+pysqlite:///{home}/l.db"),
-    ("sqlite:////srv/ledger.db", "sqlite:////srv/ledger.db"),  # absolute: as given
-    ("sqlite://", "sqlite://"),  # in memory
-    ("sqlite:///:memory:", "sqlite:///:memory:"),
-    ("postgresql+psycopg://claims@db.example.org/ledger", "postgresql+psycopg://claims@db.example.org/ledger"),
-])
+@pytest.mark.parametrize(
+    "given, expected",
+    [
+        ("sqlite:///data/other.db", "sqlite:///{home}/data/other.db"),  # relative: inside the project
+        ("sqlite:///l.db?mode=ro", "sqlite:///{home}/l.db?mode=ro"),
+        ("sqlite+pysqlite:///l.db", "sqlite+pysqlite:///{home}/l.db"),
+        ("sqlite:////srv/ledger.db", "sqlite:////srv/ledger.db"),  # absolute: as given
+        ("sqlite://", "sqlite://"),  # in memory
+        ("sqlite:///:memory:", "sqlite:///:memory:"),
+        ("postgresql+psycopg://claims@db.example.org/ledger", "postgresql+psycopg://claims@db.example.org/ledger"),
+    ],
+)
 def test_the_ledger_url_is_resolved_against_the_project(tmp_path, given, expected):
     assert Settings(home=tmp_path, ledger=given).ledger == expected.format(home=tmp_path)
 
@@ -79,9 +82,12 @@ def counted(monkeypatch):
 
 
 def test_a_command_builds_its_settings_once_and_applies_ledger_on_them(counted, tmp_path):
-    result = CliRunner().invoke(app, ["ledger", "list", "--ledger", "sqlite:///here.db", "--format", "json"],
-                                env={"CLAIMLEDGER_HOME": str(tmp_path), "CLAIMLEDGER_LEDGER_URL": None},
-                                catch_exceptions=False)
+    result = CliRunner().invoke(
+        app,
+        ["ledger", "list", "--ledger", "sqlite:///here.db", "--format", "json"],
+        env={"CLAIMLEDGER_HOME": str(tmp_path), "CLAIMLEDGER_LEDGER_URL": None},
+        catch_exceptions=False,
+    )
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout) == []
     assert counted.built == 1
@@ -90,19 +96,25 @@ def test_a_command_builds_its_settings_once_and_applies_ledger_on_them(counted, 
 
 def test_a_command_with_no_ledger_builds_its_settings_once_too(counted, tmp_path):
     article = tmp_path / "a.md"
-    article.write_text("---\ntitle: T\npublisher: P\npublished: 2025-05-16\n---\n\nMore than 52,000 people were "
-                       "killed.\n", encoding="utf-8")
-    result = CliRunner().invoke(app, ["extract", str(article), "--format", "json"],
-                                env={"CLAIMLEDGER_HOME": str(REPO)}, catch_exceptions=False)
+    article.write_text(
+        "---\ntitle: T\npublisher: P\npublished: 2025-05-16\n---\n\nMore than 52,000 people were killed.\n",
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(
+        app, ["extract", str(article), "--format", "json"], env={"CLAIMLEDGER_HOME": str(REPO)}, catch_exceptions=False
+    )
     assert result.exit_code == 0, result.output
     assert [row["quote"] for row in json.loads(result.stdout)] == ["More than 52,000"]
     assert counted.built == 1
 
 
-@pytest.mark.parametrize("args, env", [
-    (["ledger", "list", "--ledger", "data/ledger.db"], {}),
-    (["ledger", "list"], {"CLAIMLEDGER_LEDGER_URL": "data/ledger.db"}),
-])
+@pytest.mark.parametrize(
+    "args, env",
+    [
+        (["ledger", "list", "--ledger", "data/ledger.db"], {}),
+        (["ledger", "list"], {"CLAIMLEDGER_LEDGER_URL": "data/ledger.db"}),
+    ],
+)
 def test_a_bad_ledger_url_is_one_line_naming_it(tmp_path, args, env):
     result = CliRunner().invoke(app, args, env={"CLAIMLEDGER_HOME": str(tmp_path), **env})
     assert result.exit_code == 2
@@ -119,8 +131,11 @@ def test_only_settings_read_the_environment():
     """Everything a command is configured with comes through Settings: no module reads a variable of its own (a
     test's hook included); setting Prefect's variables for the process is not reading them."""
     reads = re.compile(r"os\.getenv\(|environ\.get\(|environ\[[^\]]+\](?!\s*=[^=])")
-    found = [f"{path.relative_to(REPO)}:{n}" for path in sorted((REPO / "src" / "claimledger").rglob("*.py"))
-             if path.name != "settings.py"
-             for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if reads.search(line)]
+    found = [
+        f"{path.relative_to(REPO)}:{n}"
+        for path in sorted((REPO / "src" / "claimledger").rglob("*.py"))
+        if path.name != "settings.py"
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if reads.search(line)
+    ]
     assert found == []
-

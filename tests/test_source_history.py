@@ -27,19 +27,28 @@ from claimledger.sources.snapshots import SnapshotStore
 
 GAZA = "gaza_casualties_daily"
 PATH = "/api/v2/casualties_daily.json"
-VERSIONS = {day: (HISTORY / f"casualties_daily.{day}.json").read_bytes()
-            for day in ("2025-05-16", "2025-05-17", "2025-05-18")} | {"latest": CASUALTIES.read_bytes()}
+VERSIONS = {
+    day: (HISTORY / f"casualties_daily.{day}.json").read_bytes() for day in ("2025-05-16", "2025-05-17", "2025-05-18")
+} | {"latest": CASUALTIES.read_bytes()}
 REGISTRY = load_registry(REPO / "data" / "sources.toml")
 # Quick failures: one retry, 10 ms backoff, a 0.3 s read timeout, and a size limit between May 2025 (314 KB) and
 # the latest copy (604 KB), so the latest can stand in for an oversized body.
-ENV = {"CLAIMLEDGER_RETRIES": "1", "CLAIMLEDGER_BACKOFF_SECONDS": "0.01", "CLAIMLEDGER_READ_TIMEOUT": "0.3",
-       "CLAIMLEDGER_GX_KEEP_RUNS": "3"}
+ENV = {
+    "CLAIMLEDGER_RETRIES": "1",
+    "CLAIMLEDGER_BACKOFF_SECONDS": "0.01",
+    "CLAIMLEDGER_READ_TIMEOUT": "0.3",
+    "CLAIMLEDGER_GX_KEEP_RUNS": "3",
+}
 
 
 def fetch(home: Path, *args: str, **env: str) -> tuple[list[dict], str]:
     """Run `claimledger fetch --format json` in a project; return the per-source rows and what went to stderr."""
-    result = CliRunner().invoke(app, ["fetch", *args, "--format", "json"],
-                                env={"CLAIMLEDGER_HOME": str(home), **ENV, **env}, catch_exceptions=False)
+    result = CliRunner().invoke(
+        app,
+        ["fetch", *args, "--format", "json"],
+        env={"CLAIMLEDGER_HOME": str(home), **ENV, **env},
+        catch_exceptions=False,
+    )
     assert result.exit_code == 0, result.output
     return json.loads(result.stdout), result.stderr
 
@@ -86,9 +95,16 @@ HISTORY_STEPS = [
     ("2025-05-16", None),
     ("2025-05-17", (1, "2025-05-17", "2025-05-17", set(), ())),
     ("2025-05-18", (1, "2025-05-18", "2025-05-18", set(), ())),
-    ("latest", (461, "2025-05-19", "2026-08-22",
-                {("2025-01-11", "killed_committee", None, 499), ("2025-01-11", "killed_truce_new", None, 32)},
-                ("aid_seeker_killed_cum", "aid_seeker_injured_cum", "child_famine_cum", "famine_cum"))),
+    (
+        "latest",
+        (
+            461,
+            "2025-05-19",
+            "2026-08-22",
+            {("2025-01-11", "killed_committee", None, 499), ("2025-01-11", "killed_truce_new", None, 32)},
+            ("aid_seeker_killed_cum", "aid_seeker_injured_cum", "child_famine_cum", "famine_cum"),
+        ),
+    ),
 ]
 
 
@@ -130,8 +146,11 @@ def test_history_makes_one_snapshot_per_version_each_with_its_diff_then_a_304(ht
     text = cli(project, "sources", "diff", GAZA)
     assert "2025-01-11  killed_committee: empty -> 499" in text and "+461 rows (2025-05-19 .. 2026-08-22)" in text
     (listed,) = [s for s in json.loads(cli(project, "sources", "--format", "json")) if s["source"] == GAZA]
-    assert (listed["snapshot_sha256"], listed["rows"], listed["coverage"]) == (previous, 1051,
-                                                                               ["2023-10-07", "2026-08-22"])
+    assert (listed["snapshot_sha256"], listed["rows"], listed["coverage"]) == (
+        previous,
+        1051,
+        ["2023-10-07", "2026-08-22"],
+    )
     assert listed["validation"] == "passed with 1 warning" and listed["quarantined"] is None
     # four runs validated something; Data Docs keep the last three (CLAIMLEDGER_GX_KEEP_RUNS) and their pages only
     gx = project / "data" / "gx"
@@ -157,6 +176,7 @@ def _stall(release: threading.Event):
     def handler(request: Request) -> Response:
         release.wait(5)
         return Response(VERSIONS["latest"])
+
     return handler
 
 
@@ -187,16 +207,32 @@ ELSEWHERE = "http://mirror.example.invalid/casualties_daily.json"
 FAULTS = [
     ("timeout", "stall", "fetch failed", "timed out (connect 5 s, read 0.3 s) after 2 attempts"),
     ("500-then-success", "500, then the latest", "new snapshot", "+461 rows (2025-05-19 .. 2026-08-22)"),
-    ("truncated-json", VERSIONS["latest"][:100_000], "quarantined",
-     "could not load: gaza_casualties_daily: truncated or malformed JSON at"),
+    (
+        "truncated-json",
+        VERSIONS["latest"][:100_000],
+        "quarantined",
+        "could not load: gaza_casualties_daily: truncated or malformed JSON at",
+    ),
     ("html-with-200", HTML_PAGE, "fetch failed", "expected JSON but the server sent an HTML page"),
-    ("field-renamed", _renamed(VERSIONS["latest"], "killed_cum", "killed_total"), "quarantined",
-     "column killed_cum missing"),
-    ("count-decreases", _decreasing(VERSIONS["latest"]), "quarantined",
-     f"ext_killed_cum decreased on 1 row: {LAST_TWO[0] - 100:,} on 2026-08-22 after {LAST_TWO[0]:,}"),
+    (
+        "field-renamed",
+        _renamed(VERSIONS["latest"], "killed_cum", "killed_total"),
+        "quarantined",
+        "column killed_cum missing",
+    ),
+    (
+        "count-decreases",
+        _decreasing(VERSIONS["latest"]),
+        "quarantined",
+        f"ext_killed_cum decreased on 1 row: {LAST_TWO[0] - 100:,} on 2026-08-22 after {LAST_TWO[0]:,}",
+    ),
     ("oversized", VERSIONS["latest"], "fetch failed", "body of 603,581 bytes exceeds the 400,000-byte limit"),
-    ("redirect-elsewhere", Response(status=302, headers={"Location": ELSEWHERE}), "fetch failed",
-     f"redirect to {ELSEWHERE} refused (allowed hosts: data.techforpalestine.org, localhost)"),
+    (
+        "redirect-elsewhere",
+        Response(status=302, headers={"Location": ELSEWHERE}),
+        "fetch failed",
+        f"redirect to {ELSEWHERE} refused (allowed hosts: data.techforpalestine.org, localhost)",
+    ),
 ]
 
 
@@ -255,9 +291,11 @@ def test_a_later_run_that_cannot_fetch_says_which_download_was_quarantined(https
 
     (offline,), _ = fetch(project, GAZA, *override)
     assert offline["status"] == "fetch failed"
-    assert (f"kept snapshot {good[:12]} from " in offline["message"]
-            and f"new download {bad[:12]} retrieved " in offline["message"]
-            and "failed its suite: ext_killed_cum decreased on 1 row" in offline["message"])
+    assert (
+        f"kept snapshot {good[:12]} from " in offline["message"]
+        and f"new download {bad[:12]} retrieved " in offline["message"]
+        and "failed its suite: ext_killed_cum decreased on 1 row" in offline["message"]
+    )
     (listed,) = [s for s in json.loads(cli(project, "sources", "--format", "json")) if s["source"] == GAZA]
     assert listed["validation"] == f"passed with 1 warning; quarantined newer snapshot {bad[:12]}"
     assert listed["quarantined"]["failures"][0].startswith("ext_killed_cum decreased")
@@ -282,8 +320,10 @@ def test_curated_tables_are_snapshotted_validated_and_diffed_like_any_source(pro
     table.loc[table["poll_id"] == "c12-2024-11", "support_pct"] = "68"  # 68 + 20 + 11: the suite caps the sum at 100
     table.to_csv(polls, index=False)
     rows, _ = fetch(project, "israel_polls_hostage_deal", "diplomatic_actions")
-    assert [(r["source"], r["status"]) for r in rows] == [("israel_polls_hostage_deal", "new snapshot"),
-                                                          ("diplomatic_actions", "unchanged")]
+    assert [(r["source"], r["status"]) for r in rows] == [
+        ("israel_polls_hostage_deal", "new snapshot"),
+        ("diplomatic_actions", "unchanged"),
+    ]
     assert "1 value revised (support_pct 1)" in rows[0]["message"]
     assert rows[0]["diff"]["revisions"] == [{"key": "c12-2024-11", "column": "support_pct", "old": 69, "new": 68}]
     assert "same sha256" in rows[1]["message"]
@@ -292,8 +332,14 @@ def test_curated_tables_are_snapshotted_validated_and_diffed_like_any_source(pro
 # --- diff_frames on its own -------------------------------------------------------------------------------------
 
 ACTIONS = REGISTRY["diplomatic_actions"]
-BEFORE = pandas.DataFrame({"country": ["Chile", "Chile", "Turkey"], "date": ["2023-10-31"] * 2 + ["2023-11-04"],
-                           "action": ["recalled_ambassador"] * 3, "source_url": ["a", "a2", "b"]})
+BEFORE = pandas.DataFrame(
+    {
+        "country": ["Chile", "Chile", "Turkey"],
+        "date": ["2023-10-31"] * 2 + ["2023-11-04"],
+        "action": ["recalled_ambassador"] * 3,
+        "source_url": ["a", "a2", "b"],
+    }
+)
 
 
 @pytest.mark.parametrize(
@@ -301,12 +347,24 @@ BEFORE = pandas.DataFrame({"country": ["Chile", "Chile", "Turkey"], "date": ["20
     [
         (lambda f: f, (), (), (), (), ()),
         (lambda f: f.iloc[:2], (), ("Turkey / 2023-11-04 / recalled_ambassador",), (), (), ()),
-        (lambda f: f.assign(source_url=["a", "a2", "c"]), (), (),
-         (Revision("Turkey / 2023-11-04 / recalled_ambassador", "source_url", "b", "c"),), (), ()),
+        (
+            lambda f: f.assign(source_url=["a", "a2", "c"]),
+            (),
+            (),
+            (Revision("Turkey / 2023-11-04 / recalled_ambassador", "source_url", "b", "c"),),
+            (),
+            (),
+        ),
         (lambda f: f.assign(note="x"), (), (), (), ("note",), ()),
         (lambda f: f.drop(columns="source_url"), (), (), (), (), ("source_url",)),
-        (lambda f: f.assign(date=["2023-10-31", "2023-11-01", "2023-11-04"]),
-         ("Chile / 2023-11-01 / recalled_ambassador",), ("Chile / 2023-10-31 / recalled_ambassador #2",), (), (), ()),
+        (
+            lambda f: f.assign(date=["2023-10-31", "2023-11-01", "2023-11-04"]),
+            ("Chile / 2023-11-01 / recalled_ambassador",),
+            ("Chile / 2023-10-31 / recalled_ambassador #2",),
+            (),
+            (),
+            (),
+        ),
     ],
     ids=["same", "row-removed", "value-revised", "field-added", "field-missing", "repeated-key-moved"],
 )

@@ -91,7 +91,10 @@ def test_download_returns_body_and_validators(httpserver, settings):
     httpserver.expect_request(PATH).respond_with_data(SERIES, content_type="application/json", headers=validators)
     got = download(httpserver.url_for(PATH), settings=settings, base=settings.home, expected_format="json")
     assert (got.status, got.content, got.etag, got.last_modified) == (
-        200, SERIES, '"v1"', "Fri, 16 May 2025 10:00:00 GMT"
+        200,
+        SERIES,
+        '"v1"',
+        "Fri, 16 May 2025 10:00:00 GMT",
     )
 
 

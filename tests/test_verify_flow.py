@@ -15,13 +15,23 @@ from claimledger.ledger.store import LedgerStore
 from claimledger.settings import Settings
 
 PATH = "/api/v2/casualties_daily.json"
-SERIES = daily_casualties({"2025-05-09": 52_400, "2025-05-12": 52_810, "2025-05-15": 53_010},
-                          ext_killed_children_cum={"2025-05-15": 17_000}, ext_killed_women_cum={"2025-05-15": 12_000})
+SERIES = daily_casualties(
+    {"2025-05-09": 52_400, "2025-05-12": 52_810, "2025-05-15": 53_010},
+    ext_killed_children_cum={"2025-05-15": 17_000},
+    ext_killed_women_cum={"2025-05-15": 12_000},
+)
 TABLES = {
     "israel_polls_hostage_deal": [hostage_deal_poll("p-2025-01", "2025-01-20", 69, 21)],
-    "timeline_events": [timeline_event("war_start", "2023-10-07", "Start of the war in Gaza"),
-                        timeline_event("veterans_letter", "2025-04-10",
-                                       "Letter of Air Force veterans calling for a hostage deal", 970, "signatories")],
+    "timeline_events": [
+        timeline_event("war_start", "2023-10-07", "Start of the war in Gaza"),
+        timeline_event(
+            "veterans_letter",
+            "2025-04-10",
+            "Letter of Air Force veterans calling for a hostage deal",
+            970,
+            "signatories",
+        ),
+    ],
 }
 SENTENCES = (
     "More than 52,000 people have been killed in Gaza, two-thirds of them women and children.",
@@ -37,8 +47,23 @@ EXPECTED = {
     "nearly 1,000": ("pass", 970, "2025-04-10"),
     "69 percent": ("pass", 69, "2025-01-20"),
 }
-KEYS = {"article", "claim_id", "quote", "sentence", "metric", "value", "unit", "qualifier", "low", "high", "frame",
-        "verdict", "reference", "explanation", "matched_on"}
+KEYS = {
+    "article",
+    "claim_id",
+    "quote",
+    "sentence",
+    "metric",
+    "value",
+    "unit",
+    "qualifier",
+    "low",
+    "high",
+    "frame",
+    "verdict",
+    "reference",
+    "explanation",
+    "matched_on",
+}
 
 
 @pytest.fixture
@@ -61,8 +86,9 @@ def served(httpserver):
 
 
 def test_verdicts_through_the_flow(prefect_harness, project, served):
-    result = run_cli(project, "verify", str(project / "articles"), "--format", "json",
-                     "--source", f"gaza_casualties_daily={served}")
+    result = run_cli(
+        project, "verify", str(project / "articles"), "--format", "json", "--source", f"gaza_casualties_daily={served}"
+    )
     assert result.exit_code == 0, result.output
     rows = json.loads(result.stdout)  # stdout holds only the JSON array
     assert all(set(row) == KEYS for row in rows)
@@ -84,8 +110,15 @@ def test_verdicts_through_the_flow(prefect_harness, project, served):
     assert (project / "data" / "snapshots" / "gaza_casualties_daily").is_dir()
 
     # The source goes away: the next run uses the last good snapshot and says so.
-    again = run_cli(project, "verify", str(project / "articles"), "--format", "json",
-                    "--source", "gaza_casualties_daily=http://127.0.0.1:9/unreachable.json")
+    again = run_cli(
+        project,
+        "verify",
+        str(project / "articles"),
+        "--format",
+        "json",
+        "--source",
+        "gaza_casualties_daily=http://127.0.0.1:9/unreachable.json",
+    )
     assert again.exit_code == 0, again.output
     assert {r["quote"]: r["verdict"] for r in json.loads(again.stdout)}["More than 52,000"] == "pass"
     assert "using last good snapshot" in again.stderr
@@ -93,8 +126,15 @@ def test_verdicts_through_the_flow(prefect_harness, project, served):
 
 def test_source_with_no_snapshot_makes_its_claims_unverifiable(prefect_harness, project, httpserver):
     httpserver.expect_request(PATH).respond_with_data("<html>maintenance</html>", content_type="text/html")
-    result = run_cli(project, "verify", str(project / "articles"), "--format", "json",
-                     "--source", f"gaza_casualties_daily={httpserver.url_for(PATH)}")
+    result = run_cli(
+        project,
+        "verify",
+        str(project / "articles"),
+        "--format",
+        "json",
+        "--source",
+        f"gaza_casualties_daily={httpserver.url_for(PATH)}",
+    )
     assert result.exit_code == 0, result.output
     rows = {r["quote"]: r for r in json.loads(result.stdout)}
     assert rows["More than 52,000"]["verdict"] == "unverifiable"
@@ -102,13 +142,16 @@ def test_source_with_no_snapshot_makes_its_claims_unverifiable(prefect_harness, 
     assert rows["69 percent"]["verdict"] == "pass"  # other sources are untouched
 
 
-@pytest.mark.parametrize("args, message", [
-    (["verify", "no/such/folder"], "no/such/folder: no such file or folder"),
-    (["verify", "{articles}", "--source", "nope=file:x"], "--source nope: no such source"),
-    (["verify", "{articles}", "--source", "gaza_casualties_daily"], "--source expects NAME=URL"),
-    (["verify", "{articles}", "--ledger", "sqlite:///{bad}"], "not a usable database"),
-    (["verify", "{articles}", "--as-of", "yesterday"], "is not a date"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["verify", "no/such/folder"], "no/such/folder: no such file or folder"),
+        (["verify", "{articles}", "--source", "nope=file:x"], "--source nope: no such source"),
+        (["verify", "{articles}", "--source", "gaza_casualties_daily"], "--source expects NAME=URL"),
+        (["verify", "{articles}", "--ledger", "sqlite:///{bad}"], "not a usable database"),
+        (["verify", "{articles}", "--as-of", "yesterday"], "is not a date"),
+    ],
+)
 def test_operational_errors_exit_non_zero_with_a_message(project, args, message):
     bad = project / "bad.db"
     bad.write_bytes(b"garbage" * 200)

@@ -49,8 +49,10 @@ def read_article(path: Path, max_bytes: int = MAX_ARTICLE_BYTES) -> Article:
         if not stat.S_ISREG(info.st_mode):
             raise ArticleError(f"{path}: not a regular file (a folder, device or pipe), not read")
         if info.st_size > max_bytes:
-            raise ArticleError(f"{path}: {info.st_size / 1e6:.1f} MB, above the {max_bytes / 1e6:.1f} MB limit for "
-                               f"one article (split it, or check it is the file you meant)")
+            raise ArticleError(
+                f"{path}: {info.st_size / 1e6:.1f} MB, above the {max_bytes / 1e6:.1f} MB limit for "
+                f"one article (split it, or check it is the file you meant)"
+            )
         raw = path.read_bytes()
     except OSError as exc:  # a dangling link, a file gone or locked between listing and reading
         raise ArticleError(f"{path}: cannot be read ({exc.strerror or exc})") from exc
@@ -59,7 +61,7 @@ def read_article(path: Path, max_bytes: int = MAX_ARTICLE_BYTES) -> Article:
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise ArticleError(f"{path}: not UTF-8 text (byte {exc.start}: {raw[exc.start:exc.start + 1]!r})") from exc
+        raise ArticleError(f"{path}: not UTF-8 text (byte {exc.start}: {raw[exc.start : exc.start + 1]!r})") from exc
     meta, body = _split_front_matter(path, text)
     if not body.strip():
         raise ArticleError(f"{path}: the article has no text")
@@ -112,14 +114,18 @@ def _split_front_matter(path: Path, text: str) -> tuple[dict, str]:
         raise ArticleError(f"{path}:1: front matter opened with '---' is never closed")
     block = m.group("yaml")
     if len(block.encode()) > MAX_FRONT_MATTER_BYTES:
-        raise ArticleError(f"{path}:1: front matter is {len(block.encode()) / 1024:.0f} KB, above the "
-                           f"{MAX_FRONT_MATTER_BYTES // 1024} KB limit (it holds a title, a date, a URL), refused")
+        raise ArticleError(
+            f"{path}:1: front matter is {len(block.encode()) / 1024:.0f} KB, above the "
+            f"{MAX_FRONT_MATTER_BYTES // 1024} KB limit (it holds a title, a date, a URL), refused"
+        )
     loader = _FrontMatterLoader(block)  # a SafeLoader: what yaml.safe_load does, with the limits above
     try:
         meta = loader.get_single_data() or {}
     except _AliasRefused as exc:
-        raise ArticleError(f"{path}:{exc.problem_mark.line + 2}: front matter uses YAML aliases (*{exc.anchor}), "
-                           f"refused: write the value out") from exc
+        raise ArticleError(
+            f"{path}:{exc.problem_mark.line + 2}: front matter uses YAML aliases (*{exc.anchor}), "
+            f"refused: write the value out"
+        ) from exc
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 2 if mark is not None else 1
@@ -130,7 +136,7 @@ def _split_front_matter(path: Path, text: str) -> tuple[dict, str]:
         loader.dispose()
     if not isinstance(meta, dict):
         raise ArticleError(f"{path}:2: front matter must be a mapping of keys to values")
-    return meta, text[m.end():]
+    return meta, text[m.end() :]
 
 
 def _as_date(path: Path, value: object) -> date:
@@ -150,7 +156,7 @@ def recorded_article_file(home: Path, recorded_path: str | None) -> Path | None:
     if not recorded_path:
         return None
     path = Path(recorded_path)
-    for candidate in ((path,) if path.is_absolute() else (home / path, path)):
+    for candidate in (path,) if path.is_absolute() else (home / path, path):
         if candidate.is_file():
             return candidate
     return None

@@ -218,17 +218,27 @@ def _register_expectation_types() -> None:
         ignore_row_if: Literal["all_values_are_missing", "any_value_is_missing", "never"] = "never"
 
 
-def _within(observed: pandas.Series, low: pandas.Series, high: pandas.Series, low_inclusive: pandas.Series,
-            high_inclusive: pandas.Series) -> pandas.Series:
+def _within(
+    observed: pandas.Series,
+    low: pandas.Series,
+    high: pandas.Series,
+    low_inclusive: pandas.Series,
+    high_inclusive: pandas.Series,
+) -> pandas.Series:
     """low <(=) observed <(=) high, row by row, an empty bound being open (an empty observed value is in nothing)."""
     above_low = low.isna() | (observed > low) | ((observed == low) & low_inclusive.astype(bool))
     below_high = high.isna() | (observed < high) | ((observed == high) & high_inclusive.astype(bool))
     return observed.notna() & above_low & below_high
 
 
-def _verdict_matches_interval(observed: pandas.Series, low: pandas.Series, high: pandas.Series,
-                              low_inclusive: pandas.Series, high_inclusive: pandas.Series,
-                              verdict: pandas.Series) -> pandas.Series:
+def _verdict_matches_interval(
+    observed: pandas.Series,
+    low: pandas.Series,
+    high: pandas.Series,
+    low_inclusive: pandas.Series,
+    high_inclusive: pandas.Series,
+    verdict: pandas.Series,
+) -> pandas.Series:
     """A `pass` inside its interval, a `fail` outside it; any other verdict compared nothing and matches."""
     within = _within(observed, low, high, low_inclusive, high_inclusive)
     return ((verdict == "pass") & within) | ((verdict == "fail") & ~within) | ~verdict.isin(["pass", "fail"])
@@ -292,8 +302,9 @@ def _trouble(kind: str, kwargs: dict) -> str:
     return f"failed {kind}"
 
 
-def _example(kind: str, kwargs: dict, frame: pandas.DataFrame, row: Any, row_label: str | None,
-             detail: str | None = None) -> str:
+def _example(
+    kind: str, kwargs: dict, frame: pandas.DataFrame, row: Any, row_label: str | None, detail: str | None = None
+) -> str:
     """One offending row as data: the value(s), where it is, and for a running total the value before it."""
     where = _where(frame, row, row_label, kwargs.get("column"))
     if detail and detail in frame.columns:

@@ -50,8 +50,12 @@ class VerifyRequest:
 
     def arguments(self, ledger: str) -> dict[str, Any]:
         """What the run records of how it was asked for, with the ledger URL it was written to (password hidden)."""
-        values = {"paths": list(self.paths), "as_of": self.as_of.isoformat() if self.as_of else None,
-                  "sources": list(self.source_overrides), "ledger": redacted(ledger)}
+        values = {
+            "paths": list(self.paths),
+            "as_of": self.as_of.isoformat() if self.as_of else None,
+            "sources": list(self.source_overrides),
+            "ledger": redacted(ledger),
+        }
         return {**values, "recheck": self.recheck} if self.recheck else values
 
 
@@ -83,10 +87,21 @@ class VerifyOutcome:
 
     __slots__ = ("run_id", "articles", "claims", "results", "sources")
 
-    def __init__(self, run_id: str, articles: list[Article], claims: list[Claim], results: list[CheckResult],
-                 sources: list[SourceUse]):
-        self.run_id, self.articles, self.claims, self.results, self.sources = (run_id, articles, claims, results,
-                                                                               sources)
+    def __init__(
+        self,
+        run_id: str,
+        articles: list[Article],
+        claims: list[Claim],
+        results: list[CheckResult],
+        sources: list[SourceUse],
+    ):
+        self.run_id, self.articles, self.claims, self.results, self.sources = (
+            run_id,
+            articles,
+            claims,
+            results,
+            sources,
+        )
 
     @property
     def skipped(self) -> tuple[dict[str, Any], ...]:
@@ -128,18 +143,24 @@ def extract(articles: list[Article], settings: Settings) -> Batch:
             found = read_claims(article, vocabulary, limits)
         except Exception as exc:  # a bug meeting odd text: this article is named and skipped, the rest are checked
             _log.exception("extraction failed on %s", where)
-            skipped.append({"article": article.id, "path": article.path,
-                            "reason": f"{where}: extraction failed ({type(exc).__name__}: {exc}); none of its "
-                                      f"claims checked"})
+            skipped.append(
+                {
+                    "article": article.id,
+                    "path": article.path,
+                    "reason": f"{where}: extraction failed ({type(exc).__name__}: {exc}); none of its claims checked",
+                }
+            )
             continue
         claims.extend(found.claims)
-        skipped.extend({"article": article.id, "path": article.path, "reason": f"{where}: {note}"}
-                       for note in found.unread)
+        skipped.extend(
+            {"article": article.id, "path": article.path, "reason": f"{where}: {note}"} for note in found.unread
+        )
     return Batch(claims, skipped)
 
 
-def prepare_references(claims: list[Claim], overrides: tuple[str, ...],
-                       settings: Settings) -> tuple[dict[str, Reference | Unavailable], list[SourceUse]]:
+def prepare_references(
+    claims: list[Claim], overrides: tuple[str, ...], settings: Settings
+) -> tuple[dict[str, Reference | Unavailable], list[SourceUse]]:
     """Fetch, snapshot and validate the sources the claims need; fall back or say why a source is missing."""
     registry = load_registry(settings.registry_path)
     wanted = sorted(sources_needed(claims, load_vocabulary()))
@@ -152,27 +173,43 @@ def prepare_references(claims: list[Claim], overrides: tuple[str, ...],
             uses.append(SourceUse(name, "unavailable", None, (table.reason,)))
             continue
         references[name] = _reference(table)
-        uses.append(SourceUse(name, "used", {**table.snapshot.metadata(), "fetched_from": table.fetched_from},
-                              table.notes))
+        uses.append(
+            SourceUse(name, "used", {**table.snapshot.metadata(), "fetched_from": table.fetched_from}, table.notes)
+        )
     return references, uses
 
 
 def _reference(table: ReferenceTable) -> Reference:
     s = table.source
-    return Reference(source=s.name, title=s.title, frame=table.frame, snapshot_sha256=table.snapshot.sha256,
-                     date_column=s.date_column, publication_lag_days=s.publication_lag_days,
-                     citation_column=s.citation_column, notes=table.notes)
+    return Reference(
+        source=s.name,
+        title=s.title,
+        frame=table.frame,
+        snapshot_sha256=table.snapshot.sha256,
+        date_column=s.date_column,
+        publication_lag_days=s.publication_lag_days,
+        citation_column=s.citation_column,
+        notes=table.notes,
+    )
 
 
-def check(claims: list[Claim], references: dict[str, Reference | Unavailable], as_of: date | None,
-          settings: Settings) -> list[CheckResult]:
+def check(
+    claims: list[Claim], references: dict[str, Reference | Unavailable], as_of: date | None, settings: Settings
+) -> list[CheckResult]:
     """One verdict per claim (and per consistency rule), as the pure check rules decide it."""
     return check_claims(claims, references, load_vocabulary(), as_of)
 
 
-def record(request: VerifyRequest, settings: Settings, started_at: datetime, articles: list[Article],
-           claims: list[Claim], results: list[CheckResult], sources: list[SourceUse],
-           before_commit: Callable[[str], None] | None = None) -> str:
+def record(
+    request: VerifyRequest,
+    settings: Settings,
+    started_at: datetime,
+    articles: list[Article],
+    claims: list[Claim],
+    results: list[CheckResult],
+    sources: list[SourceUse],
+    before_commit: Callable[[str], None] | None = None,
+) -> str:
     """Hold the run's results to their invariants (one GX validation, shown in the Data Docs), then write the whole
     run to the ledger in one transaction; return its id. A broken invariant raises InvariantError before the
     transaction begins: nothing of the run is written."""
@@ -181,11 +218,22 @@ def record(request: VerifyRequest, settings: Settings, started_at: datetime, art
     validation = check_invariants(results, claims, request.as_of, suite)
     _publish(validation.result, run_id, settings)
     raise_if_broken(validation, suite, run_id)
-    LedgerStore(settings.ledger, before_commit).record_run(RunRecord(
-        run_id=run_id, started_at=started_at, finished_at=datetime.now(timezone.utc),
-        arguments=request.arguments(settings.ledger), as_of=request.as_of, articles=articles, claims=claims,
-        results=results, sources=sources, skipped=skipped_in(articles, claims), basis=run_basis(settings),
-        invariants={"suite": suite.name, **validation.as_dict(), "rows": len(results)}))
+    LedgerStore(settings.ledger, before_commit).record_run(
+        RunRecord(
+            run_id=run_id,
+            started_at=started_at,
+            finished_at=datetime.now(timezone.utc),
+            arguments=request.arguments(settings.ledger),
+            as_of=request.as_of,
+            articles=articles,
+            claims=claims,
+            results=results,
+            sources=sources,
+            skipped=skipped_in(articles, claims),
+            basis=run_basis(settings),
+            invariants={"suite": suite.name, **validation.as_dict(), "rows": len(results)},
+        )
+    )
     return run_id
 
 
@@ -204,8 +252,11 @@ def run_basis(settings: Settings) -> dict[str, str]:
     suites = hashlib.sha256()
     for path in sorted(settings.expectations_dir.glob("*.json")):
         suites.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
-    return {"version": metadata.version("claimledger"), "vocabulary_sha256": vocabulary_sha256(),
-            "suites_sha256": suites.hexdigest()}
+    return {
+        "version": metadata.version("claimledger"),
+        "vocabulary_sha256": vocabulary_sha256(),
+        "suites_sha256": suites.hexdigest(),
+    }
 
 
 def recorded(ledger_url: str, target: RecheckTarget) -> list[Claim]:
@@ -224,14 +275,28 @@ class Steps(Protocol):
 
     def recorded(self, ledger_url: str, target: RecheckTarget) -> list[Claim]: ...
 
-    def prepare(self, claims: list[Claim], overrides: tuple[str, ...],
-                settings: Settings) -> tuple[dict[str, Reference | Unavailable], list[SourceUse]]: ...
+    def prepare(
+        self, claims: list[Claim], overrides: tuple[str, ...], settings: Settings
+    ) -> tuple[dict[str, Reference | Unavailable], list[SourceUse]]: ...
 
-    def check(self, chunks: list[list[Claim]], references: dict[str, Reference | Unavailable], as_of: date | None,
-              settings: Settings) -> list[CheckResult]: ...
+    def check(
+        self,
+        chunks: list[list[Claim]],
+        references: dict[str, Reference | Unavailable],
+        as_of: date | None,
+        settings: Settings,
+    ) -> list[CheckResult]: ...
 
-    def record(self, request: VerifyRequest, settings: Settings, started_at: datetime, articles: list[Article],
-               claims: list[Claim], results: list[CheckResult], sources: list[SourceUse]) -> str: ...
+    def record(
+        self,
+        request: VerifyRequest,
+        settings: Settings,
+        started_at: datetime,
+        articles: list[Article],
+        claims: list[Claim],
+        results: list[CheckResult],
+        sources: list[SourceUse],
+    ) -> str: ...
 
     def report(self, ledger_url: str, run_id: str) -> None: ...
 
@@ -264,8 +329,9 @@ class PlainSteps:
 PLAIN = PlainSteps()
 
 
-def verify(request: VerifyRequest, settings: Settings, steps: Steps = PLAIN,
-           target: RecheckTarget | None = None) -> VerifyOutcome:
+def verify(
+    request: VerifyRequest, settings: Settings, steps: Steps = PLAIN, target: RecheckTarget | None = None
+) -> VerifyOutcome:
     """One run: read the articles, extract, fetch the sources the claims need, check, and write it all to the ledger
     at once. With a recheck target only its claims are checked and recorded (read from the ledger when the target
     names claims, not whole articles)."""
@@ -302,16 +368,34 @@ def plan(scope: RecheckScope, overrides: list[str], settings: Settings) -> Reche
 def recheck(recheck_plan: RecheckPlan, settings: Settings, steps: Steps = PLAIN) -> list[VerifyOutcome]:
     """Make the plan's runs, each recorded with what was rechecked and why (`recheck` in its arguments)."""
     arguments = recheck_plan.scope.arguments()
-    return [verify(VerifyRequest(paths=target.paths, as_of=target.as_of, source_overrides=target.source_overrides,
-                                 recheck=arguments), settings, steps, target)
-            for target in recheck_plan.targets]
+    return [
+        verify(
+            VerifyRequest(
+                paths=target.paths, as_of=target.as_of, source_overrides=target.source_overrides, recheck=arguments
+            ),
+            settings,
+            steps,
+            target,
+        )
+        for target in recheck_plan.targets
+    ]
 
 
 def claim_fields(c: Claim) -> dict[str, Any]:
     """The claim part of the JSON contract, shared by `verify --format json` and `extract --format json`."""
-    return {"article": c.article_id, "claim_id": c.id, "quote": c.quote, "sentence": c.sentence, "metric": c.metric,
-            "value": c.value, "unit": c.unit, "qualifier": c.qualifier, "low": c.low, "high": c.high,
-            "frame": c.frame.as_dict() if c.frame else None}
+    return {
+        "article": c.article_id,
+        "claim_id": c.id,
+        "quote": c.quote,
+        "sentence": c.sentence,
+        "metric": c.metric,
+        "value": c.value,
+        "unit": c.unit,
+        "qualifier": c.qualifier,
+        "low": c.low,
+        "high": c.high,
+        "frame": c.frame.as_dict() if c.frame else None,
+    }
 
 
 # Why a quantity the quantity layer offered as a claim has none: read_claims drops just these ("the two leaders").
@@ -328,15 +412,28 @@ def quantity_rows(articles: list[Article], claims: list[Claim], settings: Settin
         compact = without_zero_width_in_numbers(article.text)
         for sentence in sentences(normalise(compact.text)):
             for q in quantities_in(sentence.text, room)[0]:
-                spans = [(compact.original(sentence.start + p.start), compact.original_end(sentence.start + p.end))
-                         for p in q.claims()]
+                spans = [
+                    (compact.original(sentence.start + p.start), compact.original_end(sentence.start + p.end))
+                    for p in q.claims()
+                ]
                 is_claim = any((article.id, *span) in claimed for span in spans)
                 start = compact.original(sentence.start + q.start)
                 end = compact.original_end(sentence.start + q.end)
-                rows.append({"article": article.id, "quote": article.text[start:end], "value": q.value, "low": q.low,
-                             "high": q.high, "unit": q.unit, "qualifier": q.qualifier, "change": q.change,
-                             "direction": q.direction, "is_claim": is_claim,
-                             "not_claim_reason": None if is_claim else q.not_claim_reason or _SMALL_IN_WORDS})
+                rows.append(
+                    {
+                        "article": article.id,
+                        "quote": article.text[start:end],
+                        "value": q.value,
+                        "low": q.low,
+                        "high": q.high,
+                        "unit": q.unit,
+                        "qualifier": q.qualifier,
+                        "change": q.change,
+                        "direction": q.direction,
+                        "is_claim": is_claim,
+                        "not_claim_reason": None if is_claim else q.not_claim_reason or _SMALL_IN_WORDS,
+                    }
+                )
     return rows
 
 
@@ -346,8 +443,15 @@ def result_rows(outcome: VerifyOutcome) -> list[dict[str, Any]]:
     rows = []
     for r in outcome.results:
         c = claims[r.claim_id]
-        rows.append({**claim_fields(c), "verdict": r.verdict, "reference": r.reference(),
-                     "explanation": r.explanation, "matched_on": list(r.matched_on)})
+        rows.append(
+            {
+                **claim_fields(c),
+                "verdict": r.verdict,
+                "reference": r.reference(),
+                "explanation": r.explanation,
+                "matched_on": list(r.matched_on),
+            }
+        )
     return rows
 
 

@@ -21,8 +21,12 @@ def sources_needed(claims: list[Claim], vocabulary: Vocabulary) -> set[str]:
     return {vocabulary.metrics[c.metric].check["source"] for c in claims if c.metric in vocabulary.metrics}
 
 
-def check_claims(claims: list[Claim], references: dict[str, Reference | Unavailable], vocabulary: Vocabulary,
-                 as_of: date | None = None) -> list[CheckResult]:
+def check_claims(
+    claims: list[Claim],
+    references: dict[str, Reference | Unavailable],
+    vocabulary: Vocabulary,
+    as_of: date | None = None,
+) -> list[CheckResult]:
     """One CheckResult per claim, plus one per internal-consistency rule a sentence's claims fall under;
     `as_of` overrides each article's own date."""
     results = [check_claim(claim, references, vocabulary, as_of) for claim in claims]
@@ -44,25 +48,41 @@ def check_consistency(claims: list[Claim], vocabulary: Vocabulary) -> list[Check
             holds = total <= rule.sum_at_most
             parts = " + ".join(f"'{c.quote}'" for c in group)
             last = group[-1]
-            results.append(CheckResult(
-                claim_id=last.id, check_kind=CONSISTENCY_KIND, verdict=Verdict.PASS if holds else Verdict.FAIL,
-                metric=last.metric, low=last.low, high=last.high, observed=round(total, 4),
-                tolerance=f"sum at most {rule.sum_at_most:g}",
-                explanation=(f"{parts} = {total:g} for {rule.label} ({rule.name}); needs <= {rule.sum_at_most:g}: "
-                             f"{'holds' if holds else 'does not hold'}"),
-                evidence=tuple({"claim_id": c.id, "quote": c.quote, "value": c.value} for c in group),
-                window_low=None, window_high=rule.sum_at_most,
-                parameters={"rule": rule.name, "metrics": sorted(rule.metrics), "sum_at_most": rule.sum_at_most}))
+            results.append(
+                CheckResult(
+                    claim_id=last.id,
+                    check_kind=CONSISTENCY_KIND,
+                    verdict=Verdict.PASS if holds else Verdict.FAIL,
+                    metric=last.metric,
+                    low=last.low,
+                    high=last.high,
+                    observed=round(total, 4),
+                    tolerance=f"sum at most {rule.sum_at_most:g}",
+                    explanation=(
+                        f"{parts} = {total:g} for {rule.label} ({rule.name}); needs <= {rule.sum_at_most:g}: "
+                        f"{'holds' if holds else 'does not hold'}"
+                    ),
+                    evidence=tuple({"claim_id": c.id, "quote": c.quote, "value": c.value} for c in group),
+                    window_low=None,
+                    window_high=rule.sum_at_most,
+                    parameters={"rule": rule.name, "metrics": sorted(rule.metrics), "sum_at_most": rule.sum_at_most},
+                )
+            )
     return results
 
 
-def check_claim(claim: Claim, references: dict[str, Reference | Unavailable], vocabulary: Vocabulary,
-                as_of: date | None = None) -> CheckResult:
+def check_claim(
+    claim: Claim, references: dict[str, Reference | Unavailable], vocabulary: Vocabulary, as_of: date | None = None
+) -> CheckResult:
     """The verdict on one claim; never `pass` without a reference value that satisfies the claim."""
     match = _match(claim, vocabulary)
     if claim.metric is None or claim.metric not in vocabulary.metrics:
-        return unverifiable(claim, "none", (match.reason if match else None) or f"no metric in the vocabulary "
-                            f"matches '{claim.quote}' ({claim.unit}): no reference source covers it")
+        return unverifiable(
+            claim,
+            "none",
+            (match.reason if match else None)
+            or f"no metric in the vocabulary matches '{claim.quote}' ({claim.unit}): no reference source covers it",
+        )
     result = _checked(claim, claim.metric, references, vocabulary, as_of)
     if match is not None and match.metric is not None and match.metric.name == claim.metric:  # chosen as checked
         return replace(result, matched_on=match.matched_on)
@@ -79,15 +99,21 @@ def _match(claim: Claim, vocabulary: Vocabulary) -> Match | None:
     return match_metric(claim.frame, claim.unit, claim.quote, claim.sentence, vocabulary)
 
 
-def _checked(claim: Claim, metric: str, references: dict[str, Reference | Unavailable], vocabulary: Vocabulary,
-             as_of: date | None) -> CheckResult:
+def _checked(
+    claim: Claim,
+    metric: str,
+    references: dict[str, Reference | Unavailable],
+    vocabulary: Vocabulary,
+    as_of: date | None,
+) -> CheckResult:
     rule = vocabulary.metrics[metric]
     params = {**rule.check, "label": rule.label}
     return replace(_checked_with(claim, params, references, as_of), parameters=params)
 
 
-def _checked_with(claim: Claim, params: dict[str, Any], references: dict[str, Reference | Unavailable],
-                  as_of: date | None) -> CheckResult:
+def _checked_with(
+    claim: Claim, params: dict[str, Any], references: dict[str, Reference | Unavailable], as_of: date | None
+) -> CheckResult:
     kind, source = params["check"], params["source"]
     when = as_of or claim.as_of
     if when is None:
@@ -100,8 +126,10 @@ def _checked_with(claim: Claim, params: dict[str, Any], references: dict[str, Re
     if kind not in KINDS:
         raise ValueError(f"metric {claim.metric!r} names unknown check {kind!r} (known: {', '.join(sorted(KINDS))})")
     if missing := KINDS[kind].missing(params):
-        raise ValueError(f"metric {claim.metric!r}: check {kind!r} needs {', '.join(missing)} (in the metric's entry "
-                         f"or metrics.toml's [checks.{kind}])")
+        raise ValueError(
+            f"metric {claim.metric!r}: check {kind!r} needs {', '.join(missing)} (in the metric's entry "
+            f"or metrics.toml's [checks.{kind}])"
+        )
     return _no_accusation_without_evidence(claim, params, KINDS[kind].check(claim, params, reference, when))
 
 
@@ -115,10 +143,15 @@ def _no_accusation_without_evidence(claim: Claim, params: dict[str, Any], result
         return result
     other = _OTHER_MEASURE.get(claim.unit)
     if other and result.observed and claim.value and not 1 / _FAR <= claim.value / result.observed <= _FAR:
-        return replace(result, verdict=Verdict.UNVERIFIABLE, explanation=(
-            f"{result.explanation}; not a {result.verdict}: '{claim.quote}' is more than {_FAR} times away from the "
-            f"reference, so far that it more likely {other} than "
-            f"{'misstates' if result.verdict == Verdict.FAIL else 'states'} {params['label']}"))
+        return replace(
+            result,
+            verdict=Verdict.UNVERIFIABLE,
+            explanation=(
+                f"{result.explanation}; not a {result.verdict}: '{claim.quote}' is more than {_FAR} times away from the "
+                f"reference, so far that it more likely {other} than "
+                f"{'misstates' if result.verdict == Verdict.FAIL else 'states'} {params['label']}"
+            ),
+        )
     if result.verdict != Verdict.FAIL:
         return result
     if params.get("refutes") is False:
@@ -126,9 +159,14 @@ def _no_accusation_without_evidence(claim: Claim, params: dict[str, Any], result
         return replace(result, verdict=Verdict.UNVERIFIABLE, explanation=f"{result.explanation}; not a fail: {note}")
     bound = {"more_than": claim.low, "fewer_than": claim.high}.get(claim.qualifier) if claim.form == "round" else None
     if bound is not None and result.observed is not None and result.observed == bound:
-        return replace(result, verdict=Verdict.UNVERIFIABLE, explanation=(
-            f"{result.explanation}; not a fail: the report's figure is the very bound '{claim.quote}' names, as a "
-            f"rounded report restated would read"))
+        return replace(
+            result,
+            verdict=Verdict.UNVERIFIABLE,
+            explanation=(
+                f"{result.explanation}; not a fail: the report's figure is the very bound '{claim.quote}' names, as a "
+                f"rounded report restated would read"
+            ),
+        )
     return result
 
 
@@ -136,5 +174,10 @@ def _no_accusation_without_evidence(claim: Claim, params: dict[str, Any], result
 # misstate a running total by a few percent, not by a factor of three.
 _FAR = 3
 _SPAN = "measures another span (an event's, a stretch of the war, an age)"
-_OTHER_MEASURE = {"count": "counts something else (a day's toll, a subgroup, a part)",
-                  "days": _SPAN, "weeks": _SPAN, "months": _SPAN, "years": _SPAN}
+_OTHER_MEASURE = {
+    "count": "counts something else (a day's toll, a subgroup, a part)",
+    "days": _SPAN,
+    "weeks": _SPAN,
+    "months": _SPAN,
+    "years": _SPAN,
+}

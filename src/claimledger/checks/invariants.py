@@ -19,9 +19,22 @@ from claimledger.checks.model import CheckResult
 from claimledger.claims.model import Claim
 from claimledger.gx import Validation, validate_frame
 
-RESULT_COLUMNS = ["check_id", "claim_id", "check_kind", "verdict", "source", "snapshot_sha256", "observed",
-                  "window_low", "window_high", "window_low_inclusive", "window_high_inclusive", "reference_date",
-                  "as_of", "parts_sum"]
+RESULT_COLUMNS = [
+    "check_id",
+    "claim_id",
+    "check_kind",
+    "verdict",
+    "source",
+    "snapshot_sha256",
+    "observed",
+    "window_low",
+    "window_high",
+    "window_low_inclusive",
+    "window_high_inclusive",
+    "reference_date",
+    "as_of",
+    "parts_sum",
+]
 
 
 class InvariantError(RuntimeError):
@@ -32,8 +45,10 @@ class InvariantError(RuntimeError):
         self.validation = validation
         run = f"run {run_id}" if run_id else "the run"
         broken = len(validation.failures)
-        super().__init__(f"{run} not recorded (nothing of it was written): its results broke {broken} invariant"
-                         f"{'' if broken == 1 else 's'} of {suite_path}: " + "; ".join(validation.failures))
+        super().__init__(
+            f"{run} not recorded (nothing of it was written): its results broke {broken} invariant"
+            f"{'' if broken == 1 else 's'} of {suite_path}: " + "; ".join(validation.failures)
+        )
 
 
 def results_table(results: list[CheckResult], claims: list[Claim], as_of: date | None = None) -> pd.DataFrame:
@@ -42,12 +57,25 @@ def results_table(results: list[CheckResult], claims: list[Claim], as_of: date |
     consistency result the sum of the parts it cites."""
     claim_as_of = {c.id: c.as_of for c in claims}
     frame = pd.DataFrame(
-        [{"check_id": r.check_id, "claim_id": r.claim_id, "check_kind": r.check_kind, "verdict": str(r.verdict),
-          "source": r.source, "snapshot_sha256": r.snapshot_sha256, "observed": r.observed,
-          "window_low": r.window_low, "window_high": r.window_high,
-          "window_low_inclusive": r.window_low_inclusive, "window_high_inclusive": r.window_high_inclusive,
-          "reference_date": r.reference_date, "as_of": as_of or claim_as_of.get(r.claim_id),
-          "parts_sum": _parts_sum(r)} for r in results],
+        [
+            {
+                "check_id": r.check_id,
+                "claim_id": r.claim_id,
+                "check_kind": r.check_kind,
+                "verdict": str(r.verdict),
+                "source": r.source,
+                "snapshot_sha256": r.snapshot_sha256,
+                "observed": r.observed,
+                "window_low": r.window_low,
+                "window_high": r.window_high,
+                "window_low_inclusive": r.window_low_inclusive,
+                "window_high_inclusive": r.window_high_inclusive,
+                "reference_date": r.reference_date,
+                "as_of": as_of or claim_as_of.get(r.claim_id),
+                "parts_sum": _parts_sum(r),
+            }
+            for r in results
+        ],
         columns=RESULT_COLUMNS,
     )
     for column in ("observed", "window_low", "window_high", "parts_sum"):
@@ -68,8 +96,9 @@ def _parts_sum(r: CheckResult) -> float | None:
     return float(sum(present)) if len(present) == len(values) else None
 
 
-def check_invariants(results: list[CheckResult], claims: list[Claim], as_of: date | None,
-                     suite_path: Path) -> Validation:
+def check_invariants(
+    results: list[CheckResult], claims: list[Claim], as_of: date | None, suite_path: Path
+) -> Validation:
     """The run's results validated by the claim checks suite in one GX run (GX imported on first use). Returns the
     outcome whether or not it holds, so Data Docs can show a broken one; `raise_if_broken` stops the write."""
     return validate_frame(results_table(results, claims, as_of), suite_path)

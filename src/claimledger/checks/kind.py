@@ -99,8 +99,9 @@ K = TypeVar("K", bound=type[CheckKind])
 def check_kind(cls: K) -> K:
     """Register a kind under its name (the `check = "..."` of metrics.toml); two kinds may not share one."""
     if cls.name in KINDS and type(KINDS[cls.name]) is not cls:
-        raise ValueError(f"check kind {cls.name!r} is registered twice: {type(KINDS[cls.name]).__qualname__} and "
-                         f"{cls.__qualname__}")
+        raise ValueError(
+            f"check kind {cls.name!r} is registered twice: {type(KINDS[cls.name]).__qualname__} and {cls.__qualname__}"
+        )
     KINDS[cls.name] = cls()
     return cls
 
@@ -110,30 +111,56 @@ def judged(claim: Claim, kind: str, ref: Reference, seen: Observation, interval:
     The verdict is the pure rule's."""
     holds = interval.overlaps(*seen.span) if seen.span else interval.contains(seen.value)
     made_by = f" ({interval.rule})" if interval.rule else ""
-    explanation = (f"{seen.text} ({ref.source}); '{claim.quote}' needs {interval.describe(fmt)}{made_by}: "
-                   f"{'holds' if holds else 'does not hold'}")
+    explanation = (
+        f"{seen.text} ({ref.source}); '{claim.quote}' needs {interval.describe(fmt)}{made_by}: "
+        f"{'holds' if holds else 'does not hold'}"
+    )
     return CheckResult(
-        claim_id=claim.id, check_kind=kind, verdict=Verdict.PASS if holds else Verdict.FAIL, explanation=explanation,
-        metric=claim.metric, low=claim.low, high=claim.high, observed=float(seen.value),
-        reference_date=seen.when, source=ref.source, snapshot_sha256=ref.snapshot_sha256, tolerance=interval.rule,
-        citation=seen.citation, evidence=seen.evidence, window_low=interval.low, window_high=interval.high,
-        window_low_inclusive=interval.low_inclusive, window_high_inclusive=interval.high_inclusive,
+        claim_id=claim.id,
+        check_kind=kind,
+        verdict=Verdict.PASS if holds else Verdict.FAIL,
+        explanation=explanation,
+        metric=claim.metric,
+        low=claim.low,
+        high=claim.high,
+        observed=float(seen.value),
+        reference_date=seen.when,
+        source=ref.source,
+        snapshot_sha256=ref.snapshot_sha256,
+        tolerance=interval.rule,
+        citation=seen.citation,
+        evidence=seen.evidence,
+        window_low=interval.low,
+        window_high=interval.high,
+        window_low_inclusive=interval.low_inclusive,
+        window_high_inclusive=interval.high_inclusive,
     )
 
 
 def unverifiable(claim: Claim, kind: str, why: str, ref: Reference | None = None) -> CheckResult:
     """A check that compared nothing, and why."""
     return CheckResult(
-        claim_id=claim.id, check_kind=kind, verdict=Verdict.UNVERIFIABLE, explanation=why, metric=claim.metric,
-        low=claim.low, high=claim.high, source=ref.source if ref else None,
+        claim_id=claim.id,
+        check_kind=kind,
+        verdict=Verdict.UNVERIFIABLE,
+        explanation=why,
+        metric=claim.metric,
+        low=claim.low,
+        high=claim.high,
+        source=ref.source if ref else None,
         snapshot_sha256=ref.snapshot_sha256 if ref else None,
     )
 
 
 def claimed(claim: Claim) -> Interval:
     """The interval the claim's wording commits it to, with the rule that made it."""
-    return Interval(claim.low, claim.high, claim.low_inclusive, claim.high_inclusive,
-                    interval_rule(claim.value, claim.qualifier, claim.unit, claim.form))
+    return Interval(
+        claim.low,
+        claim.high,
+        claim.low_inclusive,
+        claim.high_inclusive,
+        interval_rule(claim.value, claim.qualifier, claim.unit, claim.form),
+    )
 
 
 def fmt(value: float) -> str:

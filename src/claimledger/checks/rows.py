@@ -35,7 +35,7 @@ class Rows:
         dated, before the publication lag says it was public."""
         if not self.dated:
             return ()
-        return self.records[bisect.bisect_left(self.dated, first): bisect.bisect_right(self.dated, last)]
+        return self.records[bisect.bisect_left(self.dated, first) : bisect.bisect_right(self.dated, last)]
 
 
 def rows(ref: Reference) -> Rows:
@@ -72,8 +72,9 @@ def _plain(value: Any) -> Any:
 def evidence(ref: Reference, records: list[Record] | tuple[Record, ...], columns: list[str]) -> tuple[Record, ...]:
     """The reference rows a verdict rests on, as JSON values: date, the compared columns, the citation."""
     keep = list(dict.fromkeys(c for c in (ref.date_column, *columns, ref.citation_column) if c))
-    return tuple({k: (r[k].isoformat() if isinstance(r.get(k), date) else r.get(k)) for k in keep if k in r}
-                 for r in records)
+    return tuple(
+        {k: (r[k].isoformat() if isinstance(r.get(k), date) else r.get(k)) for k in keep if k in r} for r in records
+    )
 
 
 def citation(ref: Reference, record: Record | None) -> str | None:

@@ -40,17 +40,28 @@ def carried_over(s: str, quantities: list[Quantity], units: bool = True) -> list
         p = out[-1]
         if "count" not in (p.unit, q.unit) and p.unit != q.unit and _CONVERSION_GAP.fullmatch(s, p.end, q.start):
             if q.qualifier == "exact" and p.qualifier not in ("exact", "range"):
-                q = q._replace(qualifier=p.qualifier, low=None if p.low is None else q.value,
-                               high=None if p.high is None else q.value)
+                q = q._replace(
+                    qualifier=p.qualifier,
+                    low=None if p.low is None else q.value,
+                    high=None if p.high is None else q.value,
+                )
             if p.change and not q.change:
                 q = q._replace(change=True, direction=p.direction)
-        elif p.change and not q.change and ((p.unit == q.unit and _ELLIPSIS_GAP.fullmatch(s, p.end, q.start))
-                                             or _RESTATED_GAP.fullmatch(s, p.end, q.start)):
+        elif (
+            p.change
+            and not q.change
+            and (
+                (p.unit == q.unit and _ELLIPSIS_GAP.fullmatch(s, p.end, q.start))
+                or _RESTATED_GAP.fullmatch(s, p.end, q.start)
+            )
+        ):
             q = q._replace(change=True, direction=p.direction)
         out.append(q)
     for i, q in enumerate(out if units else ()):
-        if _bare(q) and (unit := _list_unit(s, q, out[i + 1] if i + 1 < len(out) else None)
-                         or _parallel_unit(s, q, out[max(0, i - _PARALLEL_REACH):i])):
+        if _bare(q) and (
+            unit := _list_unit(s, q, out[i + 1] if i + 1 < len(out) else None)
+            or _parallel_unit(s, q, out[max(0, i - _PARALLEL_REACH) : i])
+        ):
             out[i] = q._replace(unit=unit)
     return out
 
@@ -79,7 +90,11 @@ def _parallel_unit(s: str, q: Quantity, before: list[Quantity]) -> str | None:
     word = lead.group(1).lower()
     for p in reversed(before):
         other = _LEAD_WORD.search(s, max(0, p.start - 20), p.start)
-        if _measured(p) and other is not None and other.group(1).lower() == word \
-                and _PARALLEL_GAP.fullmatch(s, p.end, q.start):
+        if (
+            _measured(p)
+            and other is not None
+            and other.group(1).lower() == word
+            and _PARALLEL_GAP.fullmatch(s, p.end, q.start)
+        ):
             return p.unit
     return None

@@ -17,8 +17,11 @@ _BY_ONLY = frozenset(_CHANGES["loose_by_only"])
 _DETERMINERS = frozenset({"its", "the", "their", "his", "her", "our", "a", "this", "that"})
 _AFTER_WORDS = {w: d for d, words in _CHANGES["after"].items() for w in words}
 # "5% down at 1,400", but not "a 20% down payment" or "10% up front".
-_AFTER = re.compile(r"\s*(?:an?\s+)?(?P<noun>" + "|".join(sorted(_AFTER_WORDS, key=len, reverse=True)) + r")\b"
-                    r"(?![\s-]+(?:payments?|front)\b)", re.I)
+_AFTER = re.compile(
+    r"\s*(?:an?\s+)?(?P<noun>" + "|".join(sorted(_AFTER_WORDS, key=len, reverse=True)) + r")\b"
+    r"(?![\s-]+(?:payments?|front)\b)",
+    re.I,
+)
 _MULTIPLIER_CHANGE: dict[str, float] = _CHANGES["multipliers"]
 _MULTIPLIER = re.compile(
     r"(?<![\w-])(?:(?P<verb>doubled|tripled|trebled|quadrupled|halved)(?![\w-])(?!\s+(?:down|up|over|back|as)\b)"
@@ -47,8 +50,13 @@ def change_before(window: str) -> tuple[str | None, str | None]:
     last = tokens[-1].lower()
     if by and last not in _LOOSE and len(tokens) > 1 and tokens[-2].lower() in _STRICT:
         last = tokens[-2].lower()  # a verb, its object, then "by": "grow revenue by 12%", "fell sharply by 5%"
-    elif by and last not in _LOOSE and len(words) > 3 and (verb := words[-4].lower()) in _LOOSE \
-            and tokens[-2].lower() in _DETERMINERS:
+    elif (
+        by
+        and last not in _LOOSE
+        and len(words) > 3
+        and (verb := words[-4].lower()) in _LOOSE
+        and tokens[-2].lower() in _DETERMINERS
+    ):
         return _STRICT.get(verb), _LOOSE[verb]  # a verb, a determiner, its object, "by": "cut its forecast by 5%"
     if last in ("up", "down") and len(tokens) > 1 and tokens[-2].lower() in _PARTICLE_VERBS:
         return None, None  # "gave up 300 metres": a phrasal verb, no change
@@ -61,7 +69,7 @@ def change_before(window: str) -> tuple[str | None, str | None]:
 
 
 def change_after(after: str) -> str | None:
-    """"up" or "down" for a change noun or comparative right after a figure ("a 20% drop", "5% higher")."""
+    """ "up" or "down" for a change noun or comparative right after a figure ("a 20% drop", "5% higher")."""
     m = _AFTER.match(after)
     return _AFTER_WORDS[m.group("noun").lower()] if m else None
 

@@ -17,8 +17,9 @@ _TIME_AFTER = re.compile(r"^\s*(?:a\.m\.|p\.m\.|am\b|pm\b|gmt\b|utc\b|o'clock|:\
 _HOURS_AFTER = re.compile(r"^\s*hrs\b", re.I)  # "at 1400 hrs" is a time, "for 12 hrs" a duration
 _AGE_AFTER = re.compile(r"^[\s-]*(?:years?|months?)[\s-]old\b|^-year-old", re.I)
 _AGE_APPOSITION = re.compile(r"[A-Za-z]+,\s*$")  # "Mohammed, 12," / "The striker, 29,"
-_AGE_BRACKET = re.compile(r"\b(?:aged|ages|were|are|those|people|voters|adults|children)\s+(?:under|over|above|below)\s*$",
-                          re.I)
+_AGE_BRACKET = re.compile(
+    r"\b(?:aged|ages|were|are|those|people|voters|adults|children)\s+(?:under|over|above|below)\s*$", re.I
+)
 _SPAN_WORDS = ("first", "last", "final", "opening", "closing")
 _CALENDAR_SPAN = re.compile(rf"\b(?:{'|'.join(_SPAN_WORDS)})\s+$", re.I)
 _BRACKET_WORDS = ("under", "over", "above", "below")
@@ -33,8 +34,10 @@ _AGE_WORDS = frozenset(word_list("identifiers")["age_words"])
 _STREET_AFTER = re.compile(r"^\s+(?:[A-Z][a-z]+\s+){1,3}(?i:(?:street|avenue|road|boulevard|blvd)\b|st\.|ave\.|rd\.)")
 # The same with a capitalised street word, maybe right after the number or after a compass letter or an ordinal
 # ("14 Ave Gambetta", "7 W 54th St", "412 Old Mill Lane").
-_STREET_NAMED_AFTER = re.compile(r"^\s+(?:(?:[A-Z][a-z]+|[NSEW]\.?|\d+(?:st|nd|rd|th))\s+){0,3}"
-                                 r"(?:Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Way|Lane|Drive)\b")
+_STREET_NAMED_AFTER = re.compile(
+    r"^\s+(?:(?:[A-Z][a-z]+|[NSEW]\.?|\d+(?:st|nd|rd|th))\s+){0,3}"
+    r"(?:Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Way|Lane|Drive)\b"
+)
 _CODE_AFTER = re.compile(r"^\s+(?:zip|postal|post|area|dialling|dialing)\s*codes?\b", re.IGNORECASE)
 # International numbers ("+972 3 555 1234") and dashed local ones ("(212) 555-1234", "555-123-4567").
 _PHONE = re.compile(r"\+\d{1,3}(?:[\s.-]?\(?\d{1,4}\)?){2,5}|\(?\b\d{3}\)?[\s.-]?\d{3}[.-]\d{4}\b")
@@ -66,16 +69,19 @@ def _names_a_vote(s: str) -> bool:
 def not_a_claim(s: str, f: Figure, counted_noun: str | None) -> str | None:
     """Why a number only names, dates or tallies something ("a year", "an identifier", ...); None for a claim.
     `counted_noun` is the noun after it."""
-    before, after = s[max(0, f.start - TAIL):f.start], s[f.end:f.end + AHEAD]
-    raw = s[f.start:f.end]
+    before, after = s[max(0, f.start - TAIL) : f.start], s[f.end : f.end + AHEAD]
+    raw = s[f.start : f.end]
     plain_integer = raw.isdigit()
     previous = _previous_word(before)
     last = previous.lower()
     if plain_integer and len(raw) == 4 and (1800 <= int(raw) <= 2100 or (int(raw) <= 2300 and last in _YEAR_BEFORE)):
         return "a year"  # "by 2120": a far year after a word of time
     # Each cheap test on the word before spares a search of the text before (a pattern tried at every position).
-    if (_TALLY_AFTER.match(after) or _TALLY_SIDE.match(after)
-            or (last in ("to", "against") and _TALLY_BEFORE.search(before))) and _names_a_vote(s):
+    if (
+        _TALLY_AFTER.match(after)
+        or _TALLY_SIDE.match(after)
+        or (last in ("to", "against") and _TALLY_BEFORE.search(before))
+    ) and _names_a_vote(s):
         return "a vote tally"
     if f.form in ("digits", "round") or plain_integer:
         if plain_integer and int(raw) <= 31 and (_MONTH_WORD.fullmatch(previous) or _MONTH_AFTER.match(after)):
@@ -89,8 +95,12 @@ def not_a_claim(s: str, f: Figure, counted_noun: str | None) -> str | None:
         if _CODE_AFTER.match(after):
             return "an identifier (a postal or phone code)"  # "the 10023 zip code"
         name = _NAME_BEFORE.search(before) if previous[:3] != last[:3] else None  # a capital in the word before
-        if name and plain_integer and (not counted_noun or _MODEL_AFTER.match(after)) \
-                and not _opens_sentence(s, f.start - len(before) + name.start()):
+        if (
+            name
+            and plain_integer
+            and (not counted_noun or _MODEL_AFTER.match(after))
+            and not _opens_sentence(s, f.start - len(before) + name.start())
+        ):
             return f"a name's number (after {previous!r})"  # "Channel 12", "Apollo 11", "iPhone 11 Pro cameras"
         if _inside_token(s, f):
             return "part of a URL, path or address"
@@ -98,9 +108,15 @@ def not_a_claim(s: str, f: Figure, counted_noun: str | None) -> str | None:
             return "a phone number"
         if _inside(_NUMERIC_DATE, s, f):
             return "a date"
-    elif f.form == "words" and raw[:1].isupper() and not counted_noun and previous[:3] != last[:3] \
-            and not _TITLE_CASE_AFTER.match(after) and (name := _NAME_BEFORE.search(before)) \
-            and not _opens_sentence(s, f.start - len(before) + name.start()):
+    elif (
+        f.form == "words"
+        and raw[:1].isupper()
+        and not counted_noun
+        and previous[:3] != last[:3]
+        and not _TITLE_CASE_AFTER.match(after)
+        and (name := _NAME_BEFORE.search(before))
+        and not _opens_sentence(s, f.start - len(before) + name.start())
+    ):
         return f"a name's number (after {previous!r})"  # "ITV Four", "Formula One"; not "Israel Says Three Killed"
     elif f.form == "range" and _STREET_NAMED_AFTER.match(after):
         return "a street number"  # "40-42 Market Street"
@@ -110,8 +126,13 @@ def not_a_claim(s: str, f: Figure, counted_noun: str | None) -> str | None:
         return "an age"  # "those who left were under 30", "aged 45"
     if last in _SPAN_WORDS and _CALENDAR_SPAN.search(before) and _CALENDAR_SPAN_AFTER.match(after):
         return "a part of the calendar"  # "the first three months of the year"
-    if f.form == "digits" and f.value < 120 and previous.endswith(",") and _COMMA_AFTER.match(after) \
-            and _AGE_APPOSITION.search(before):
+    if (
+        f.form == "digits"
+        and f.value < 120
+        and previous.endswith(",")
+        and _COMMA_AFTER.match(after)
+        and _AGE_APPOSITION.search(before)
+    ):
         return "an age"  # "Mohammed, 12,"
     return None
 
@@ -131,11 +152,12 @@ def _inside_token(s: str, f: Figure) -> bool:
     """A number inside a URL, a path or an e-mail address."""
     token_start = max(s.rfind(" ", max(0, f.start - URL_REACH), f.start) + 1, f.start - URL_REACH, 0)
     token_end = s.find(" ", f.end, f.end + URL_REACH)
-    token = s[token_start:token_end if token_end != -1 else min(len(s), f.end + URL_REACH)]
+    token = s[token_start : token_end if token_end != -1 else min(len(s), f.end + URL_REACH)]
     return "://" in token or "www." in token or "/" in token or "@" in token
 
 
 def _inside(pattern: re.Pattern[str], s: str, f: Figure, reach: int = 24) -> bool:
     """The figure lies within a match of pattern; phone numbers and dates are short, so look only nearby."""
-    return any(m.start() <= f.start and f.end <= m.end()
-               for m in pattern.finditer(s, max(0, f.start - reach), f.end + reach))
+    return any(
+        m.start() <= f.start and f.end <= m.end() for m in pattern.finditer(s, max(0, f.start - reach), f.end + reach)
+    )

@@ -82,8 +82,9 @@ def extract_claims(article: Article, vocabulary: Vocabulary | None = None) -> li
     return read_claims(article, vocabulary).claims
 
 
-def read_claims(article: Article, vocabulary: Vocabulary | None = None,
-                limits: FigureLimits = FigureLimits()) -> Extraction:
+def read_claims(
+    article: Article, vocabulary: Vocabulary | None = None, limits: FigureLimits = FigureLimits()
+) -> Extraction:
     """The article's claims, reading at most limits' figures; what was left unread is said with its place."""
     vocabulary = vocabulary or load_vocabulary()
     compact = without_zero_width_in_numbers(article.text)  # claims keep offsets into article.text
@@ -106,14 +107,20 @@ def read_claims(article: Article, vocabulary: Vocabulary | None = None,
         room = min(limits.per_sentence, figures_left)
         readings, overflow = _readings(sentence, room)
         figures_left -= min(overflow, room)
+
         def where() -> str:
             return f"sentence {number} at character {compact.original(sentence.start):,}"
+
         if overflow > room and room < limits.per_sentence:
-            unread.append(f"{where()}: the article's figures past the {limits.per_article:,}th are not read "
-                          f"(CLAIMLEDGER_MAX_FIGURES_PER_ARTICLE)")
+            unread.append(
+                f"{where()}: the article's figures past the {limits.per_article:,}th are not read "
+                f"(CLAIMLEDGER_MAX_FIGURES_PER_ARTICLE)"
+            )
         elif overflow > room:
-            unread.append(f"{where()}: more than {room:,} figures in one sentence; those past the {room:,}th are "
-                          f"not read (CLAIMLEDGER_MAX_FIGURES_PER_SENTENCE)")
+            unread.append(
+                f"{where()}: more than {room:,} figures in one sentence; those past the {room:,}th are "
+                f"not read (CLAIMLEDGER_MAX_FIGURES_PER_SENTENCE)"
+            )
         if (absurd := _ABSURD_NUMBER.search(sentence.text)) is not None:
             unread.append(f"{where()}: a number of {len(absurd.group()):,} digits is not read as a figure")
         current: list[Claim] = []
@@ -121,15 +128,22 @@ def read_claims(article: Article, vocabulary: Vocabulary | None = None,
         facts = _facts(compact, sentence, article) if readings else None
         for reading in readings:
             assert context is not None and facts is not None  # set at the first sentence; read when readings are
-            frame = read_frame(sentence.text, reading.start, reading.end, reading.unit, reading.counted,
-                               vocabulary.names, context)
+            frame = read_frame(
+                sentence.text, reading.start, reading.end, reading.unit, reading.counted, vocabulary.names, context
+            )
             if reading.unit == "percent" and _SHARE_OF_BASE.match(reading.after):
                 frame = with_share_base(frame, (last_count or previous_count or _NO_BASE).frame)
             span = _span(article, compact, sentence, reading, facts)
             match = match_metric(frame, reading.unit, span.quote, span.sentence, vocabulary)
             metric = match.metric
-            if metric is None and reading.form == "words" and reading.unit == "count" and reading.value < 10 \
-                    and reading.qualifier == "exact" and reading.counted not in _COUNTED_IN_WORDS:
+            if (
+                metric is None
+                and reading.form == "words"
+                and reading.unit == "count"
+                and reading.value < 10
+                and reading.qualifier == "exact"
+                and reading.counted not in _COUNTED_IN_WORDS
+            ):
                 continue  # "the two leaders", "one official": small counts in words, not checkable claims
             claim = _claim(article, span, reading, match, frame)
             claim = _with_share_base(claim, reading, last_count or previous_count, vocabulary)
@@ -161,8 +175,11 @@ def _readings(sentence: Sentence, room: int) -> tuple[list[_Reading], int]:
     figures of each kind, and how many figures it holds (up to room + 1: more than room says some were left
     unread)."""
     quantities, found = quantities_in(sentence.text, room, claims_only=True)
-    return [_Reading(q.figure, q.start, q.end, q.claim_value, q.claim_unit, q.form, q.claim_qualifier, q.counted,
-                     q.after) for quantity in quantities for q in quantity.claims()], found
+    return [
+        _Reading(q.figure, q.start, q.end, q.claim_value, q.claim_unit, q.form, q.claim_qualifier, q.counted, q.after)
+        for quantity in quantities
+        for q in quantity.claims()
+    ], found
 
 
 def _with_share_base(claim: Claim, reading: _Reading, base: Claim | None, vocabulary: Vocabulary) -> Claim:
@@ -239,4 +256,4 @@ def _context(article: Article, facts: _SentenceFacts, start: int, end: int) -> s
     if len(facts.quoted) <= LONGEST_SENTENCE:
         return facts.quoted
     low = max(facts.start, start - LONGEST_SENTENCE // 2)
-    return article.text[low:max(end, min(facts.end, low + LONGEST_SENTENCE))]
+    return article.text[low : max(end, min(facts.end, low + LONGEST_SENTENCE))]

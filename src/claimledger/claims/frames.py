@@ -19,19 +19,27 @@ from claimledger.claims.wordlists import word_list
 from claimledger.claims.timeref import MONTHS, periods_in_lower
 from claimledger.claims.timeframe import read_time, running_total, same_period, scoping_time, since_then
 
-_FIGURE_WORDS = re.compile(r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|"
-                           r"forty|fifty|hundred|thousand|million|dozen|half|third|quarter|fifth|a\s+year|a\s+month)\b")
+_FIGURE_WORDS = re.compile(
+    r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|"
+    r"forty|fifty|hundred|thousand|million|dozen|half|third|quarter|fifth|a\s+year|a\s+month)\b"
+)
 REACH = 250  # characters either side of a figure its clause is read in; the longest news clause is shorter
 _DIGIT = re.compile(r"\d")
 _JOINED = re.compile(r"\s+(?:or|and|and/or)\s+")
-_NUMBER_OF = re.compile(r"\bnumber\s+of\s+(?:the\s+|those\s+|all\s+)?([a-z][a-z'-]+)\s+"
-                        r"(?:[a-z]+\s+){0,3}$")
+_NUMBER_OF = re.compile(
+    r"\bnumber\s+of\s+(?:the\s+|those\s+|all\s+)?([a-z][a-z'-]+)\s+"
+    r"(?:[a-z]+\s+){0,3}$"
+)
 _MAYBE_BOUNDARY = re.compile(r"[;,]| (?=and |while |- )")
 _RANGE_OPEN = re.compile(r"\b(?:between|from)\s+[\w.,$%-]+$")  # "between 60 | and 70 percent": one figure
-_BASE_VERB = re.compile(r"\b(?:were|are|was|is|make|made|makes|account|accounted|accounts|comprise|comprised|include|"
-                        r"included|represent|represented)\b")
-_LOCATIVE = re.compile(r"(?:\b(?:in|on|against|across|throughout|inside|within|from|into|of|for|leave|left|leaving)\s+"
-                       r"(?:the\s+(?:[a-z]+(?:-[a-z]+)?\s+)?)?)$")  # "in the blockaded Northland", "in the rebel-held Northland"
+_BASE_VERB = re.compile(
+    r"\b(?:were|are|was|is|make|made|makes|account|accounted|accounts|comprise|comprised|include|"
+    r"included|represent|represented)\b"
+)
+_LOCATIVE = re.compile(
+    r"(?:\b(?:in|on|against|across|throughout|inside|within|from|into|of|for|leave|left|leaving)\s+"
+    r"(?:the\s+(?:[a-z]+(?:-[a-z]+)?\s+)?)?)$"
+)  # "in the blockaded Northland", "in the rebel-held Northland"
 
 
 @dataclass(frozen=True)
@@ -65,8 +73,11 @@ class Names:
 
     @cached_property
     def _by_word(self) -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
-        return ({w: name for name, words in self.places for w in words},
-                {w: name for name, words in self.groups for w in words}, dict(self.homes))
+        return (
+            {w: name for name, words in self.places for w in words},
+            {w: name for name, words in self.groups for w in words},
+            dict(self.homes),
+        )
 
     @cached_property
     def name_lemmas(self) -> frozenset[str]:
@@ -104,8 +115,9 @@ def _alternation(words: list[str]) -> str:
         node[""] = {}  # a name ends here
 
     def pattern(node: dict[str, Any]) -> str:
-        branches = [(r"\s+" if char == " " else re.escape(char)) + pattern(child)
-                    for char, child in node.items() if char]
+        branches = [
+            (r"\s+" if char == " " else re.escape(char)) + pattern(child) for char, child in node.items() if char
+        ]
         if not branches:
             return ""
         ends = "" in node
@@ -124,19 +136,24 @@ def _patterns() -> dict[str, Any]:
         "boundary": re.compile("|".join(f"(?:{b})" for b in data["clauses"]["boundaries"])),
         "restrictions": _guarded(data["restrictions"]["patterns"]),
         "any_restriction": any_of(data["restrictions"]["patterns"]),
-        "any_attribution": re.compile(word_start(r"\b(?:" + "|".join(data["attribution"]["triggers"]) + r")\b", re.I),
-                                      re.I),
+        "any_attribution": re.compile(
+            word_start(r"\b(?:" + "|".join(data["attribution"]["triggers"]) + r")\b", re.I), re.I
+        ),
         # the same over lower-cased ASCII text (most text), where it finds the same: case-blind costs four times more
-        "any_attribution_lower": re.compile(word_start(r"\b(?:" + "|".join(t.lower() for t in data["attribution"]["triggers"])
-                                                       + r")\b")),
+        "any_attribution_lower": re.compile(
+            word_start(r"\b(?:" + "|".join(t.lower() for t in data["attribution"]["triggers"]) + r")\b")
+        ),
         "whole": frozenset(data["restrictions"]["whole"]),
         "attribution": _guarded(data["attribution"]["patterns"]),
         "agents": frozenset(data["agents"]["nouns"] + data["agents"]["verbs"]),
         "doer_nouns": frozenset(data["agents"]["nouns"]),
-        "measures": {name: {k: tuple(tuple(p.split()) for p in v) for k, v in entry.items() if k != "before"}
-                     for name, entry in data["measures"].items()},
-        "before": {name: _guarded([entry["before"]])[0] for name, entry in data["measures"].items()
-                   if "before" in entry},
+        "measures": {
+            name: {k: tuple(tuple(p.split()) for p in v) for k, v in entry.items() if k != "before"}
+            for name, entry in data["measures"].items()
+        },
+        "before": {
+            name: _guarded([entry["before"]])[0] for name, entry in data["measures"].items() if "before" in entry
+        },
         "order": tuple(data["measure_order"]["first"]),
         "relative": re.compile(r"^\s*(?:" + "|".join(map(re.escape, data["duration"]["relative"])) + r")\b"),
     }
@@ -155,10 +172,14 @@ def clauses(sentence: str) -> list[tuple[int, int]]:
     lower = sentence.lower()
     boundary = _patterns()["boundary"]
     # Only where a boundary can start (";", ",", a space before "and"/"while", " - ") is the long pattern tried.
-    cuts = [0] + [c.start() for c in _MAYBE_BOUNDARY.finditer(lower)
-                  if c.start() > 0 and boundary.match(lower, c.start())
-                  and not _RANGE_OPEN.search(lower, max(0, c.start() - 30), c.start())
-                  and not _DATE_YEAR.search(lower, max(0, c.start() - 13), c.start() + 7)]  # "October 7, 2023"
+    cuts = [0] + [
+        c.start()
+        for c in _MAYBE_BOUNDARY.finditer(lower)
+        if c.start() > 0
+        and boundary.match(lower, c.start())
+        and not _RANGE_OPEN.search(lower, max(0, c.start() - 30), c.start())
+        and not _DATE_YEAR.search(lower, max(0, c.start() - 13), c.start() + 7)
+    ]  # "October 7, 2023"
     cuts.append(len(sentence))
     spans = [(a, b) for a, b in zip(cuts, cuts[1:]) if b > a]
     merged: list[tuple[int, int]] = []
@@ -175,8 +196,15 @@ def clauses(sentence: str) -> list[tuple[int, int]]:
     return merged or [(0, len(sentence))]
 
 
-def read_frame(sentence: str, start: int, end: int, unit: str, counted: str | None, names: Names,
-               context: ArticleContext = ArticleContext()) -> Frame:
+def read_frame(
+    sentence: str,
+    start: int,
+    end: int,
+    unit: str,
+    counted: str | None,
+    names: Names,
+    context: ArticleContext = ArticleContext(),
+) -> Frame:
     """The frame of the figure at sentence[start:end], of the given unit and counted noun (the figure reader's)."""
     spans = clauses(sentence)
     index = max(0, bisect_right(spans, start, key=lambda span: span[0]) - 1)
@@ -202,7 +230,7 @@ def read_frame(sentence: str, start: int, end: int, unit: str, counted: str | No
     if index + 1 < len(spans) and _AND_NEXT.match(sentence, spans[index + 1][0]):
         # "2,060 killed and 15,197 wounded while trying to reach aid": a restriction closing the pair is both's
         na, nb = spans[index + 1]
-        following = sentence[na:min(nb, na + REACH)].lower()
+        following = sentence[na : min(nb, na + REACH)].lower()
         closing = _restriction(following, names)
         inherited = inherited or (closing if closing not in _ALSO else None)  # "and another 62,681": its own word
         if measure is None and unit == "count" and _BARE_PAIR.match(following):
@@ -210,20 +238,20 @@ def read_frame(sentence: str, start: int, end: int, unit: str, counted: str | No
             measure = _measure(following, len(following), len(following), unit, names)
             time = time or read_time(following, 0, 0, "count", context.published) or running_total(following)
     part = _PART_OF.match(lower, until)  # "8,119 of the more than 34,500 deaths", "100 of the hostages"
-    head = sentence[:min(spans[0][1], REACH)] if index > 0 else ""  # the first clause scopes what follows it
+    head = sentence[: min(spans[0][1], REACH)] if index > 0 else ""  # the first clause scopes what follows it
     preamble = _preamble(sentence)  # a fronted phrase ("Among Labour voters, ...") scopes them all
     if time is None and index > 0 and _AND_FIRST.match(lower):
         # "100 bodies arrived in the past 24 hours and 603 were wounded": the pair shares the first one's day
         pa, pb = spans[index - 1]
-        joined = read_time(sentence[max(pa, pb - REACH):pb].lower(), 0, 0, "count", context.published)
+        joined = read_time(sentence[max(pa, pb - REACH) : pb].lower(), 0, 0, "count", context.published)
         time = joined if joined is not None and joined.kind in ("past_hours", "day", "span") else None
     if unit in DURATION_UNITS and (time is None or time.kind in ("span", "after_start")):
         time = _held_to(sentence, start, end, time, context.published)
     if not _RELATIVE.match(lower):  # ", which killed 1,200": the time of what "which" stands for, not the sentence's
-        time = time or scoping_time(sentence[max(0, a - REACH):a], sentence[b:b + REACH], context.published)
+        time = time or scoping_time(sentence[max(0, a - REACH) : a], sentence[b : b + REACH], context.published)
 
     def earlier() -> str:  # the paragraph's text before the clause, read only for "since then" and "the same year"
-        return _before_sentence(context.paragraph, sentence) + " " + sentence[max(0, a - 2 * REACH):a]
+        return _before_sentence(context.paragraph, sentence) + " " + sentence[max(0, a - 2 * REACH) : a]
 
     if time is not None and time.kind == "since" and (then := since_then(time, earlier(), context.published)):
         time = then
@@ -231,8 +259,14 @@ def read_frame(sentence: str, start: int, end: int, unit: str, counted: str | No
         time = same_period(earlier(), context.published) or time  # "In the same year, 27,800 came back"
     restriction = _part_of_figure(part) or _restriction(lower, names) or _restriction(preamble.lower(), names)
     if restriction in _ALSO and measure is not None:
-        before_measure = next((m for pa, pb in reversed(spans[max(0, index - 4):index])
-                               if (m := _measure(sentence[max(pa, pb - REACH):pb].lower(), 0, 0, unit, names))), None)
+        before_measure = next(
+            (
+                m
+                for pa, pb in reversed(spans[max(0, index - 4) : index])
+                if (m := _measure(sentence[max(pa, pb - REACH) : pb].lower(), 0, 0, unit, names))
+            ),
+            None,
+        )
         if before_measure is not None and before_measure != measure:
             restriction = None  # "8,309 killed, with a further 21,048 injured": "further" adds a measure, not a part
     restriction = restriction or _figure_restriction(lower, at, until, unit) or _union(lower, until, names)
@@ -244,21 +278,29 @@ def read_frame(sentence: str, start: int, end: int, unit: str, counted: str | No
         measure=measure,
         subject=_group(lower, names, until) or _group(head.lower(), names),
         place=place_in(clause, sentence, context, names, _group(lower, names, until)),
-        restriction=(restriction or inherited
-                     or (f"a part of another figure: '{lower[at:of_them.end()]}'" if of_them else None)),
-        time=time or running_total(lower) or (running_total(sentence[max(0, a - REACH):a].lower())
-                                              if index and not _RELATIVE.match(lower) else None),
+        restriction=(
+            restriction
+            or inherited
+            or (f"a part of another figure: '{lower[at : of_them.end()]}'" if of_them else None)
+        ),
+        time=time
+        or running_total(lower)
+        or (running_total(sentence[max(0, a - REACH) : a].lower()) if index and not _RELATIVE.match(lower) else None),
         attribution=(said := _attribution(clause) or _attribution(sentence)),
-        reported_by=None if said else (reported_by(_before_sentence(context.paragraph, sentence))
-                                       or context.reported_before),
+        reported_by=None
+        if said
+        else (reported_by(_before_sentence(context.paragraph, sentence)) or context.reported_before),
     )
 
 
 def _held_to(sentence: str, start: int, end: int, time: TimeFrame | None, published: date | None) -> TimeFrame | None:
     """A duration's time frame with the month or year its sentence names as when it held ("In January, ... after 15
     months of war") as its `end`; unchanged when the sentence names none, or more than one."""
-    named = {label for at, label in periods_in_lower(sentence.lower(), published)
-             if not (start <= at < end) and re.fullmatch(r"\d{4}(?:-\d{2})?", label)}
+    named = {
+        label
+        for at, label in periods_in_lower(sentence.lower(), published)
+        if not (start <= at < end) and re.fullmatch(r"\d{4}(?:-\d{2})?", label)
+    }
     if len(named) != 1:
         return time
     return replace(time or TimeFrame("unsaid"), end=named.pop())
@@ -268,13 +310,20 @@ def _figure_restriction(lower: str, at: int, until: int, unit: str) -> str | Non
     """What the words right around a figure make of it other than a total: a rate ("37,100 a year"), an average
     ("an average of 90"), a comparison between groups ("twice as many as from any other city")."""
     if (m := _RATE_AFTER.match(lower, until)) is not None:
-        return f"a rate: '{lower[at:m.end()].strip()}'"
+        return f"a rate: '{lower[at : m.end()].strip()}'"
     if (m := _AVERAGE_BEFORE.search(lower, max(0, at - 40), at)) is not None:
-        return f"an average: '{lower[m.start():until].strip()}'"
-    if unit == "percent_change" and (m := (_AS.match(lower, until) if _ENDS_AS_MANY.search(lower, at, until)
-                                           else _AS_MANY_AS.match(lower, until))) is not None \
-            and not _TIME_AFTER_AS.match(lower, m.end()):
-        return f"a comparison with another group, not over time: '{lower[at:m.end() + 30].strip()}'"
+        return f"an average: '{lower[m.start() : until].strip()}'"
+    if (
+        unit == "percent_change"
+        and (
+            m := (
+                _AS.match(lower, until) if _ENDS_AS_MANY.search(lower, at, until) else _AS_MANY_AS.match(lower, until)
+            )
+        )
+        is not None
+        and not _TIME_AFTER_AS.match(lower, m.end())
+    ):
+        return f"a comparison with another group, not over time: '{lower[at : m.end() + 30].strip()}'"
     return None
 
 
@@ -293,14 +342,18 @@ def _union(lower: str, until: int, names: Names) -> str | None:
     return None
 
 
-_RATE_AFTER = re.compile(r"\s+(?:a|per|each|every)\s+(?:day|week|month|year)\b(?!\s+(?:ago|later|earlier|before|after|"
-                         r"since|into|of)\b)")
+_RATE_AFTER = re.compile(
+    r"\s+(?:a|per|each|every)\s+(?:day|week|month|year)\b(?!\s+(?:ago|later|earlier|before|after|"
+    r"since|into|of)\b)"
+)
 _AVERAGE_BEFORE = guarded(re.compile(r"\baverage\s+(?:of\s+)?(?:about\s+|some\s+|nearly\s+|around\s+)?$"))
 _AS_MANY_AS = re.compile(r"\s+as\s+(?:many|much|high|large|big)\s+as\b|\s+(?:more|higher|larger)\s+than\b")
 _AS = re.compile(r"\s+(?:as|than)\b")
 _ENDS_AS_MANY = re.compile(r"\b(?:as\s+(?:many|much|high|large|big)|more|higher|larger)$")
-_TIME_AFTER_AS = re.compile(r"\s+(?:in|during|over|a|the|last|that|those|before)?\s*(?:(?:19|20)\d\d|year|decade|month|week|"
-                            r"earlier|before|previously|last|prior|pre-?war|then)\b")
+_TIME_AFTER_AS = re.compile(
+    r"\s+(?:in|during|over|a|the|last|that|those|before)?\s*(?:(?:19|20)\d\d|year|decade|month|week|"
+    r"earlier|before|previously|last|prior|pre-?war|then)\b"
+)
 
 
 @lru_cache(maxsize=1024)
@@ -316,18 +369,26 @@ def reported_by(earlier: str) -> str | None:
 def _before_sentence(paragraph: str, sentence: str) -> str:
     """The paragraph's text before the sentence (a "since then" looks back into it)."""
     at = paragraph.find(sentence)
-    return paragraph[max(0, at - 2 * REACH):at] if at > 0 else ""
+    return paragraph[max(0, at - 2 * REACH) : at] if at > 0 else ""
 
 
 _FIRST = re.compile(r"\b(?:first|opening|initial)\s+$")
-_BARE_FIGURE = re.compile(r"[\s,]*(?:and\s+|including\s+|among\s+them\s+)?(?:some\s+|about\s+|nearly\s+|more\s+than\s+|at\s+least\s+)?"
-                          r"[\d,.]+\s+(?:[a-z]+\s+)?[a-z]+[\s,]*")
-_OWN_VERB = any_of([r"\b(?:have|has|had|will|would|can|could|do|does|did)\b",  # not "and 1,000 were women"
-                    r"\b(?:is|are|was|were)\s+(?:still\s+|now\s+|also\s+|being\s+)?(?:[a-z]+ed|taken|driven|given|"
-                    r"hidden|beaten|broken|stolen|chosen|fallen|seen|known|shown|thrown|born|held|left|lost|hurt|"
-                    r"kept|caught)\b"])
+_BARE_FIGURE = re.compile(
+    r"[\s,]*(?:and\s+|including\s+|among\s+them\s+)?(?:some\s+|about\s+|nearly\s+|more\s+than\s+|at\s+least\s+)?"
+    r"[\d,.]+\s+(?:[a-z]+\s+)?[a-z]+[\s,]*"
+)
+_OWN_VERB = any_of(
+    [
+        r"\b(?:have|has|had|will|would|can|could|do|does|did)\b",  # not "and 1,000 were women"
+        r"\b(?:is|are|was|were)\s+(?:still\s+|now\s+|also\s+|being\s+)?(?:[a-z]+ed|taken|driven|given|"
+        r"hidden|beaten|broken|stolen|chosen|fallen|seen|known|shown|thrown|born|held|left|lost|hurt|"
+        r"kept|caught)\b",
+    ]
+)
 _ALSO = ("another", "a further", "an additional")
-_BARE_PAIR = re.compile(r"\s+and\s+(?:some\s+|about\s+|nearly\s+|more\s+than\s+)?[\d,.]+\s+[a-z]+\s+(?:were|are|had|have|was|killed|dead|died|wounded|injured)\b")
+_BARE_PAIR = re.compile(
+    r"\s+and\s+(?:some\s+|about\s+|nearly\s+|more\s+than\s+)?[\d,.]+\s+[a-z]+\s+(?:were|are|had|have|was|killed|dead|died|wounded|injured)\b"
+)
 _AND_FIRST = re.compile(r"\s*,?\s*and\s")
 _OF_THEM = re.compile(r"\s+of\s+(?:them|whom|those)\b")
 _SAME_YEAR = guarded(re.compile(r"\b(?:the\s+same|that)\s+year\b"))
@@ -337,8 +398,10 @@ _SAID_BETWEEN = re.compile(r"\b(?:that|said|says|told|tells|according|reported|a
 _AND_NEXT = re.compile(r"\s+and\s", re.I)
 # Right after a figure: the whole it is a part of ("of the more than 34,500 deaths") or the group it is taken from
 # ("of the hostages").
-_PART_OF = re.compile(r"\s+of\s+(?:the|those|these|its|their)\s+(?:(?:more\s+than|over|nearly|almost|about|some|"
-                      r"around|roughly)\s+)?(?:(?P<figure>\d[\d,.]*(?:\s+(?:million|thousand|billion))?)|(?P<word>[a-z]+))")
+_PART_OF = re.compile(
+    r"\s+of\s+(?:the|those|these|its|their)\s+(?:(?:more\s+than|over|nearly|almost|about|some|"
+    r"around|roughly)\s+)?(?:(?P<figure>\d[\d,.]*(?:\s+(?:million|thousand|billion))?)|(?P<word>[a-z]+))"
+)
 
 
 def _part_of_figure(part: re.Match[str] | None) -> str | None:
@@ -358,9 +421,25 @@ def forget_texts() -> None:
     """Drop the per-text caches: they serve the figures of one article (its paragraph, title and lead asked again
     for each figure), and an article's texts are not worth keeping for the next (nor may they flatter a benchmark
     that reads the same texts twice)."""
-    for cached in (clauses, _first_figure, _mentions, place_in, _group, _restriction, read_time, _attribution, lemmas,
-                   lemma_sequence, words_of, _named_places, _figure_free_places, _group_named, _before_sentence,
-                   reported_by, _other_place):
+    for cached in (
+        clauses,
+        _first_figure,
+        _mentions,
+        place_in,
+        _group,
+        _restriction,
+        read_time,
+        _attribution,
+        lemmas,
+        lemma_sequence,
+        words_of,
+        _named_places,
+        _figure_free_places,
+        _group_named,
+        _before_sentence,
+        reported_by,
+        _other_place,
+    ):
         cached.cache_clear()
 
 
@@ -370,7 +449,7 @@ def _preamble(sentence: str) -> str:
     without looking for the figure)."""
     if "," not in sentence[:REACH]:
         return ""
-    return sentence[:sentence.rfind(",", 0, min(_first_figure(sentence), REACH)) + 1]
+    return sentence[: sentence.rfind(",", 0, min(_first_figure(sentence), REACH)) + 1]
 
 
 @lru_cache(maxsize=1024)
@@ -400,7 +479,7 @@ def _measure(lower: str, at: int, until: int, unit: str, names: Names) -> str | 
     sequence = lemma_sequence(lower)
     hits: list[tuple[int, int, str]] = []
     for i, phrase, (name, kind) in _phrases_at(sequence, _measure_index()):
-        if kind == "after" and not (until <= tokens[i][0] <= until + 25 and "," not in lower[until:tokens[i][0]]):
+        if kind == "after" and not (until <= tokens[i][0] <= until + 25 and "," not in lower[until : tokens[i][0]]):
             continue
         hits.append((tokens[i][0], tokens[i + len(phrase) - 1][1], name))
     if (before := _measure_before(lower[:at], names)) is not None:
@@ -411,12 +490,18 @@ def _measure(lower: str, at: int, until: int, unit: str, names: Names) -> str | 
     if not kept:
         return None
     for h in kept:  # "killed or wounded", "dead and injured": two measures said as one, neither alone
-        if any(o[2] != h[2] and _JOINED.fullmatch(lower[h[1]:o[0]]) for o in kept):
+        if any(o[2] != h[2] and _JOINED.fullmatch(lower[h[1] : o[0]]) for o in kept):
             return None
     # Nearest first, but a comma between a measure and the figure sets it apart ("Beyond the dead, 6,360 children
     # have been injured": the injured).
-    return min(kept, key=lambda h: ("," in (lower[h[1]:at] if h[1] <= at else lower[until:h[0]]),
-                                    max(h[0] - until, at - h[1], 0), rank[h[2]]))[2]
+    return min(
+        kept,
+        key=lambda h: (
+            "," in (lower[h[1] : at] if h[1] <= at else lower[until : h[0]]),
+            max(h[0] - until, at - h[1], 0),
+            rank[h[2]],
+        ),
+    )[2]
 
 
 PhraseIndex = dict[str, tuple[tuple[tuple[str, ...], object], ...]]
@@ -448,7 +533,7 @@ def _phrases_at(sequence: tuple[str, ...], index: PhraseIndex) -> Iterator[tuple
     """(position, phrase, payload) of every indexed phrase standing in a lemma sequence."""
     for i, word in enumerate(sequence):
         for phrase, payload in index.get(word, ()):
-            if sequence[i:i + len(phrase)] == phrase:
+            if sequence[i : i + len(phrase)] == phrase:
                 yield i, phrase, payload
 
 
@@ -476,10 +561,15 @@ def _counted(lower: str, at: int, until: int, unit: str, counted: str | None, na
     sequence = lemma_sequence(lower)
     between = lower[until:].split(counted.lower(), 1)[0] if counted is not None else ""
     far = _FAR.search(between) is not None
-    if counted is not None and (far and lemma(counted) in _patterns()["agents"] or lemma(counted) in _measure_words()
-                                or far and lemma(counted) + "s" in DURATION_UNITS):
+    if counted is not None and (
+        far
+        and lemma(counted) in _patterns()["agents"]
+        or lemma(counted) in _measure_words()
+        or far
+        and lemma(counted) + "s" in DURATION_UNITS
+    ):
         counted = None  # "52k as air strikes go on", "52,928 deaths", "25,000 after three months": not what is counted
-    if counted is None and unit == "count" and (m := _NUMBER_OF.search(lower[max(0, at - 80):at])):
+    if counted is None and unit == "count" and (m := _NUMBER_OF.search(lower[max(0, at - 80) : at])):
         counted = None if lemma(m.group(1)) in _measure_words() else m.group(1)  # "the number of massacres"
     best = None
     if counted is None or unit == "percent" or lemma(counted) not in names.counted:
@@ -494,15 +584,20 @@ def _counted(lower: str, at: int, until: int, unit: str, counted: str | None, na
                     best = (key, phrase, tokens[i][0], tokens[i + len(words) - 1][1])
     if counted is not None and (best is None or unit == "count" and " " not in best[1]):
         return lemma(counted)
-    if best is not None and unit == "percent" and (_COORDINATED_BEFORE.search(lower, 0, best[2])
-                                                   or _COORDINATED_AFTER.match(lower, best[3])):
-        return lower[best[2]:best[3]] + " (with others)"  # "women, children and the elderly make up 65%"
+    if (
+        best is not None
+        and unit == "percent"
+        and (_COORDINATED_BEFORE.search(lower, 0, best[2]) or _COORDINATED_AFTER.match(lower, best[3]))
+    ):
+        return lower[best[2] : best[3]] + " (with others)"  # "women, children and the elderly make up 65%"
     return best[1] if best else None
 
 
 # A counted phrase that is one item of a longer list: the share is the list's, not the phrase's.
 _COORDINATED_BEFORE = re.compile(r"\b[a-z]+\s*,\s*$|\b(?:and|or)\s+(?:the\s+)?$")
-_COORDINATED_AFTER = re.compile(r"\s*,\s*(?:the\s+)?[a-z]+\s*(?:,|\band\b|\bor\b)|\s+(?:and|or)\s+(?:the\s+)?(?!make|made|makes|account|are|were|is|was|comprise|represent)[a-z]+")
+_COORDINATED_AFTER = re.compile(
+    r"\s*,\s*(?:the\s+)?[a-z]+\s*(?:,|\band\b|\bor\b)|\s+(?:and|or)\s+(?:the\s+)?(?!make|made|makes|account|are|were|is|was|comprise|represent)[a-z]+"
+)
 
 
 def with_share_base(frame: Frame, base: Frame | None) -> Frame:
@@ -510,23 +605,32 @@ def with_share_base(frame: Frame, base: Frame | None) -> Frame:
     women and children"): measure, place and time."""
     if frame.measure is not None or base is None:
         return frame
-    return replace(frame, measure=base.measure, place=frame.place or base.place,
-                   time=frame.time if frame.time and frame.time.kind != "as_of" else base.time)
+    return replace(
+        frame,
+        measure=base.measure,
+        place=frame.place or base.place,
+        time=frame.time if frame.time and frame.time.kind != "as_of" else base.time,
+    )
 
 
 def _is_base(lower: str, until: int, position: int) -> bool:
     """A share's base, not its part: what follows "of" after the figure ("two-thirds of the 52,000 people
     killed"), up to a verb ("half of the victims were women and children": the part)."""
     between = lower[until:position]
-    return (position >= until and re.match(r"\s*of\b", between) is not None and not _BASE_VERB.search(between)
-            and re.fullmatch(r"\s*of\s+(?:them|whom|these)\s*", between) is None)
+    return (
+        position >= until
+        and re.match(r"\s*of\b", between) is not None
+        and not _BASE_VERB.search(between)
+        and re.fullmatch(r"\s*of\s+(?:them|whom|these)\s*", between) is None
+    )
 
 
 @lru_cache(maxsize=1)
 def _measure_words() -> frozenset[str]:
     """The one-word measure phrases ("death", "injury", "departure"): a figure counting one counts the measure."""
-    return frozenset(p[0] for entry in _patterns()["measures"].values() for ps in entry.values() for p in ps
-                     if len(p) == 1)
+    return frozenset(
+        p[0] for entry in _patterns()["measures"].values() for ps in entry.values() for p in ps if len(p) == 1
+    )
 
 
 _PARTY = re.compile(r"\bwith\s+$")
@@ -534,28 +638,40 @@ _FOLLOWING = re.compile(r"(?P<owner>'s?)?\s+([a-z]+)(?:\s+([a-z]+))?")
 
 
 @lru_cache(maxsize=4096)
-def _mentions(text: str, pattern: re.Pattern[str], agents: frozenset[str],
-              doers: bool = False) -> list[tuple[int, str, bool]]:
+def _mentions(
+    text: str, pattern: re.Pattern[str], agents: frozenset[str], doers: bool = False
+) -> list[tuple[int, str, bool]]:
     """(offset, name word, strong) of each mention that names where, not who acted: "in Oslo" is strong, "Oslo's
     toll" weak, "Norwegian strikes" and "in Norway's offensive" no mention at all. With `doers` (group names), a name
     before a doer is the doer wherever it stands ("the toll from Norwegian strikes")."""
     lower = text.lower()
     found: list[tuple[int, str, bool]] = []
     for m in pattern.finditer(lower):
-        if lower[m.end():m.end() + 1] == "-" or (m.start() and lower[m.start() - 1] == "-"):
+        if lower[m.end() : m.end() + 1] == "-" or (m.start() and lower[m.start() - 1] == "-"):
             continue  # "the Iran-Iraq war": a name of the war, not a place
         following = _FOLLOWING.match(lower, m.end())
         if _PARTY.search(lower, max(0, m.start() - 12), m.start()):
             continue  # "the war with Norway": a party to it, not where
-        strong = bool(_LOCATIVE.search(lower[max(0, m.start() - 30):m.start()]))
-        if found and found[-1][2] and re.fullmatch(r"\s+(?:and|or)\s+(?:the\s+)?(?:occupied\s+)?",
-                                                   lower[found[-1][0] + len(found[-1][1]):m.start()]):
+        strong = bool(_LOCATIVE.search(lower[max(0, m.start() - 30) : m.start()]))
+        if (
+            found
+            and found[-1][2]
+            and re.fullmatch(
+                r"\s+(?:and|or)\s+(?:the\s+)?(?:occupied\s+)?", lower[found[-1][0] + len(found[-1][1]) : m.start()]
+            )
+        ):
             strong = True  # "in Oslo and Bergen": both are where
-        if following and lemma(following.group(2)) in agents and (
-                not strong or doers and not following.group(2).endswith("ed")):  # "Norwegians killed": the killed
+        if (
+            following
+            and lemma(following.group(2)) in agents
+            and (not strong or doers and not following.group(2).endswith("ed"))
+        ):  # "Norwegians killed": the killed
             continue
-        if following and following.group("owner") and any(
-                w and lemma(w) in _patterns()["doer_nouns"] for w in following.group(2, 3)):
+        if (
+            following
+            and following.group("owner")
+            and any(w and lemma(w) in _patterns()["doer_nouns"] for w in following.group(2, 3))
+        ):
             continue  # "in Norway's continuing offensive": whose offensive, not where
         found.append((m.start(), m.group(), strong))
     return found
@@ -619,8 +735,11 @@ def _named_places(text: str, names: Names) -> list[str]:
 @lru_cache(maxsize=4096)
 def _figure_free_places(paragraph: str, sentence: str, names: Names) -> list[str]:
     """The places named in the paragraph's sentences, other than the figure's own, that hold no figure."""
-    free = [(s.start, s.end) for s in sentences(paragraph) if s.text != sentence
-            and not (_DIGIT.search(s.text) or _FIGURE_WORDS.search(s.text.lower()))]
+    free = [
+        (s.start, s.end)
+        for s in sentences(paragraph)
+        if s.text != sentence and not (_DIGIT.search(s.text) or _FIGURE_WORDS.search(s.text.lower()))
+    ]
     found = _mentions(paragraph, names.place_pattern, _patterns()["agents"])
     return _places([f for f in found if any(a <= f[0] < b for a, b in free)], names)
 
@@ -659,8 +778,11 @@ def _restriction(lower: str, names: Names) -> str | None:
 @lru_cache(maxsize=4096)
 def _attribution(text: str) -> str | None:
     """Who the text says gives the figure ("the health ministry", "the statistics bureau", "Channel 4"), in its words."""
-    if not (_patterns()["any_attribution_lower"].search(text.lower()) if text.isascii()
-            else _patterns()["any_attribution"].search(text)):
+    if not (
+        _patterns()["any_attribution_lower"].search(text.lower())
+        if text.isascii()
+        else _patterns()["any_attribution"].search(text)
+    ):
         return None
     for pattern, required in _patterns()["attribution"]:
         m = pattern.search(text) if may_match(required, text) else None

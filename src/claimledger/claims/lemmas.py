@@ -50,8 +50,12 @@ def lemma(word: str) -> str:
     for suffix in ("ing", "ed"):
         if w.endswith(suffix) and len(w) > len(suffix) + 2:
             stem = w[: -len(suffix)]
-            for candidate in (stem, stem + "e", stem[:-1] if len(stem) > 2 and stem[-1] == stem[-2] else None,
-                              stem[:-1] + "y" if stem.endswith("i") else None):
+            for candidate in (
+                stem,
+                stem + "e",
+                stem[:-1] if len(stem) > 2 and stem[-1] == stem[-2] else None,
+                stem[:-1] + "y" if stem.endswith("i") else None,
+            ):
                 if candidate and candidate in known:
                     return candidate
             if suffix == "ed" and stem.endswith("i"):

@@ -38,8 +38,12 @@ def match_metric(frame: Frame, unit: str, quote: str, sentence: str, vocabulary:
         else:
             misses.append(miss)
     if len(fits) > 1:
-        return Match(None, reason="two metrics fit: " + ", ".join(f"{r.name} ({r.label})" for r, _ in fits)
-                     + f"; the clause does not say which: '{frame.clause}'")
+        return Match(
+            None,
+            reason="two metrics fit: "
+            + ", ".join(f"{r.name} ({r.label})" for r, _ in fits)
+            + f"; the clause does not say which: '{frame.clause}'",
+        )
     if fits:
         return Match(fits[0][0], fits[0][1])
     return Match(None, reason=_first_reason(described, misses))
@@ -67,7 +71,7 @@ def _fit(rule: MetricRule, frame: Frame, words: frozenset[str], described: str) 
         if frame.place is None:
             return (), f"place:the text does not say where '{frame.clause}' holds: {rule.label} needs {rule.place}"
         same = {rule.place, *rule.place_also}
-        if frame.place.startswith("ambiguous") and not set(frame.place[len("ambiguous: "):].split(" or ")) <= same:
+        if frame.place.startswith("ambiguous") and not set(frame.place[len("ambiguous: ") :].split(" or ")) <= same:
             return (), f"place:the place is {frame.place} (both are named as near the figure)"
         if frame.place not in same and not frame.place.startswith("ambiguous") and rule.place != "any":
             return (), f"other:{described}: no registered source covers it"
@@ -78,8 +82,10 @@ def _fit(rule: MetricRule, frame: Frame, words: frozenset[str], described: str) 
     if time is not None and kind == "ambiguous":
         return (), f"time:the sentence names {time.text} and does not say which '{frame.clause}' is for"
     if kind == "unsaid" and kind not in rule.time:
-        return (), (f"time:the clause does not say the figure is a running total ('toll', 'have been killed', "
-                    f"'so far') nor when it holds: '{frame.clause}'; {rule.label} is checked {_times(rule)}")
+        return (), (
+            f"time:the clause does not say the figure is a running total ('toll', 'have been killed', "
+            f"'so far') nor when it holds: '{frame.clause}'; {rule.label} is checked {_times(rule)}"
+        )
     if kind not in rule.time and granularity not in rule.time:
         return (), f"time:{described}: {rule.label} is checked {_times(rule)}"
     if time is not None and kind == "since" and rule.since and not _since_fits(time.start, time.text, rule.since):
@@ -130,5 +136,5 @@ def _since_fits(start: str | None, text: str, allowed: tuple[str, ...]) -> bool:
     """A "since" that names the series' own start (a date on or before it, or its event's words)."""
     if start is not None:
         dated = sorted(a for a in allowed if a[:4].isdigit())
-        return bool(dated) and any(start[:len(a)] <= a for a in dated)
+        return bool(dated) and any(start[: len(a)] <= a for a in dated)
     return any(a.lower() in text.lower() for a in allowed if not a[:4].isdigit())

@@ -9,22 +9,77 @@ from typing import NamedTuple
 from claimledger.claims.timeref import MONTHS
 
 _UNITS_WORDS = {
-    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
-    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15,
-    "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19,
+    "zero": 0,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "thirteen": 13,
+    "fourteen": 14,
+    "fifteen": 15,
+    "sixteen": 16,
+    "seventeen": 17,
+    "eighteen": 18,
+    "nineteen": 19,
 }
 _TENS_WORDS = {
-    "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90,
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "fifty": 50,
+    "sixty": 60,
+    "seventy": 70,
+    "eighty": 80,
+    "ninety": 90,
 }
-_SCALES = {"hundred": 100, "thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000,
-           "trillion": 1_000_000_000_000}
-_SHORT_SCALES = {"k": 1_000, "m": 1_000_000, "mn": 1_000_000, "mln": 1_000_000, "b": 1_000_000_000,
-                 "bn": 1_000_000_000, "bln": 1_000_000_000, "tn": 1_000_000_000_000, "trn": 1_000_000_000_000}
+_SCALES = {
+    "hundred": 100,
+    "thousand": 1_000,
+    "million": 1_000_000,
+    "billion": 1_000_000_000,
+    "trillion": 1_000_000_000_000,
+}
+_SHORT_SCALES = {
+    "k": 1_000,
+    "m": 1_000_000,
+    "mn": 1_000_000,
+    "mln": 1_000_000,
+    "b": 1_000_000_000,
+    "bn": 1_000_000_000,
+    "bln": 1_000_000_000,
+    "tn": 1_000_000_000_000,
+    "trn": 1_000_000_000_000,
+}
 SCALES = {**_SCALES, **_SHORT_SCALES}  # every scale word and its value: "million", "bn"
 _DENOMINATORS = {
-    "half": 2, "halves": 2, "third": 3, "thirds": 3, "quarter": 4, "quarters": 4, "fourth": 4, "fourths": 4,
-    "fifth": 5, "fifths": 5, "sixth": 6, "sixths": 6, "seventh": 7, "sevenths": 7, "eighth": 8, "eighths": 8,
-    "ninth": 9, "ninths": 9, "tenth": 10, "tenths": 10,
+    "half": 2,
+    "halves": 2,
+    "third": 3,
+    "thirds": 3,
+    "quarter": 4,
+    "quarters": 4,
+    "fourth": 4,
+    "fourths": 4,
+    "fifth": 5,
+    "fifths": 5,
+    "sixth": 6,
+    "sixths": 6,
+    "seventh": 7,
+    "sevenths": 7,
+    "eighth": 8,
+    "eighths": 8,
+    "ninth": 9,
+    "ninths": 9,
+    "tenth": 10,
+    "tenths": 10,
 }
 
 _CARDINAL = "|".join(sorted([*_UNITS_WORDS, *_TENS_WORDS], key=len, reverse=True))
@@ -46,8 +101,14 @@ _SHORT = "|".join(sorted(_SHORT_SCALES, key=len, reverse=True))
 # Short scales that may stand after a space too ("5 mln tonnes", "3 bn"): none is also a unit's symbol or a word.
 # A scale word may follow a hyphen as it does a space ("a $1.2-billion deal", "a $10-million grant").
 _SPACED_SHORT = "mln|bln|trn|mn|bn"
-_PLURAL_SCALES = {"dozens": 24, "scores": 40, "hundreds": 200, "thousands": 2_000, "millions": 2_000_000,
-                  "billions": 2_000_000_000}
+_PLURAL_SCALES = {
+    "dozens": 24,
+    "scores": 40,
+    "hundreds": 200,
+    "thousands": 2_000,
+    "millions": 2_000_000,
+    "billions": 2_000_000_000,
+}
 
 
 def _digit_figure(digits: str) -> str:
@@ -61,7 +122,8 @@ DIGIT_FIGURE = re.compile(_digit_figure(_DIGITS), re.IGNORECASE | re.VERBOSE)
 
 
 def _figure_pattern(digits: str) -> re.Pattern[str]:
-    return re.compile(rf"""
+    return re.compile(
+        rf"""
     (?P<range>(?<![\w.,/:#+-])(?:(?P<range_word>between|from)\s+)?
         (?P<r1>{digits})(?P<r1d>\.\d+)?(?:(?P<r1s>\s(?:{_SCALE}))\b|(?P<r1k>{_SHORT})\b)?(?P<r1p>{_PERCENT})?
         \s*(?P<range_sep>-|to|and)\s*
@@ -77,7 +139,9 @@ def _figure_pattern(digits: str) -> re.Pattern[str]:
   | (?P<slash>(?<![\w.,/:\#+-])(?P<sn>\d{{1,2}})\s?[/⁄](?P<sd>\d{{1,3}})(?=\s+of\b))
   | {_digit_figure(digits)}
   | (?P<words>\b(?P<word_number>{_WORD_NUMBER})\b(?P<pct_w>{_PERCENT})?)
-    """, re.VERBOSE)  # matched against lower-cased text (every word in it is lower case): case-blind costs more
+    """,
+        re.VERBOSE,
+    )  # matched against lower-cased text (every word in it is lower case): case-blind costs more
 
 
 FIGURE = _figure_pattern(_DIGITS)
@@ -174,7 +238,9 @@ def find_figures(text: str, limit: int | None = None) -> list[Figure]:
         m = FIGURE.match(lower, trigger.start())
         if m is None:
             continue
-        if _SPACE_GROUP.search(lower, m.start(), m.end()) and _MONTH_BEFORE.search(lower, max(0, m.start() - 12), m.start()):
+        if _SPACE_GROUP.search(lower, m.start(), m.end()) and _MONTH_BEFORE.search(
+            lower, max(0, m.start() - 12), m.start()
+        ):
             m = _FIGURE_AFTER_MONTH.match(lower, trigger.start())
             assert m is not None  # the ungrouped digits match where the grouped ones did: their first group
         resume = m.end()
@@ -260,8 +326,14 @@ def _figure(m: re.Match[str]) -> Figure | None:
         if spoken is None:
             return None
         digits = str(int(spoken))
-        return Figure(m.start(), m.end(), spoken, "percent" if m.group("pct_w") else "words",
-                      bool(m.group("pct_w")), _significant_unit(digits, "", 1.0))
+        return Figure(
+            m.start(),
+            m.end(),
+            spoken,
+            "percent" if m.group("pct_w") else "words",
+            bool(m.group("pct_w")),
+            _significant_unit(digits, "", 1.0),
+        )
     if m.group("and_half"):  # "five and a half years", "two-and-a-half million"
         head = m.group("ah_n").lower()
         scale = _SCALES[m.group("ah_scale").lower()] if m.group("ah_scale") else 1.0

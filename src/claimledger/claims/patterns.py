@@ -43,10 +43,15 @@ def _opens_with_word_character(items: Any) -> bool:
     if op is sre.LITERAL:
         return _WORD_CHARACTER.match(chr(av)) is not None
     if op is sre.IN:
-        return all(kind is sre.LITERAL and _WORD_CHARACTER.match(chr(value))
-                   or kind is sre.RANGE and all(map(_WORD_CHARACTER.match, map(chr, range(value[0], value[1] + 1))))
-                   or kind is sre.CATEGORY and value in (sre.CATEGORY_DIGIT, sre.CATEGORY_WORD)
-                   for kind, value in av)
+        return all(
+            kind is sre.LITERAL
+            and _WORD_CHARACTER.match(chr(value))
+            or kind is sre.RANGE
+            and all(map(_WORD_CHARACTER.match, map(chr, range(value[0], value[1] + 1))))
+            or kind is sre.CATEGORY
+            and value in (sre.CATEGORY_DIGIT, sre.CATEGORY_WORD)
+            for kind, value in av
+        )
     if op is sre.SUBPATTERN:  # av: group, flags on, flags off, body
         return _opens_with_word_character(av[3])
     if op is sre.BRANCH:

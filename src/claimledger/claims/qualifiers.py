@@ -22,8 +22,10 @@ _BEFORE_PHRASES = sorted({p for ps in _BEFORE.values() for p in ps}, key=len, re
 
 def _before_pattern(phrases: list[str], flags: int = 0) -> re.Pattern[str]:
     return re.compile(
-        r"(?:(?<![\w-])(?P<q>" + "|".join(re.escape(p) for p in phrases if p[0].isalpha())
-        + r")|(?P<sign>" + "|".join(re.escape(p) for p in phrases if not p[0].isalpha())
+        r"(?:(?<![\w-])(?P<q>"
+        + "|".join(re.escape(p) for p in phrases if p[0].isalpha())
+        + r")|(?P<sign>"
+        + "|".join(re.escape(p) for p in phrases if not p[0].isalpha())
         + r"))\s*(?:a\s+|an\s+)?$",
         flags,
     )
@@ -60,7 +62,11 @@ def find_qualifier(before: str, after: str) -> QualifierMatch:
     m = _BEFORE_LOWER_RE.search(tail.lower()) if tail.isascii() else _BEFORE_RE.search(tail)
     if m:
         phrase = " ".join((m.group("q") or m.group("sign")).lower().split())
-        if phrase == "up to" and tail[:m.start()].split()[-1:] and tail[:m.start()].split()[-1].lower() in _UP_TO_VERBS:
+        if (
+            phrase == "up to"
+            and tail[: m.start()].split()[-1:]
+            and tail[: m.start()].split()[-1].lower() in _UP_TO_VERBS
+        ):
             return QualifierMatch("exact")  # "ticked up to 4.1%": the level the figure moved to, no bound
         return QualifierMatch(_BEFORE_LOOKUP[phrase], before=len(tail) - m.start(), written=_WRITTEN.get(phrase))
     m = _AFTER_RE.search(after)
@@ -171,8 +177,9 @@ def interval_rule(value: float, qualifier: str, unit: str, form: str) -> str:
 def interval_for(value: float, qualifier: str, unit: str, form: str, significant_unit: float) -> Interval:
     """The interval a figure commits to, given its qualifier, unit and the form it was written in; it names the
     rule that made it."""
-    return replace(_interval(value, qualifier, unit, form, significant_unit),
-                   rule=interval_rule(value, qualifier, unit, form))
+    return replace(
+        _interval(value, qualifier, unit, form, significant_unit), rule=interval_rule(value, qualifier, unit, form)
+    )
 
 
 def _interval(value: float, qualifier: str, unit: str, form: str, significant_unit: float) -> Interval:
@@ -201,7 +208,9 @@ def _interval(value: float, qualifier: str, unit: str, form: str, significant_un
     if form in ("round", "words"):
         # r within half a unit of the last significant digit, else as `about`: the union of both.
         half = significant_unit / 2
-        return _ordered(min(value - half, (1 - ABOUT_RELATIVE) * value), max(value + half, (1 + ABOUT_RELATIVE) * value))
+        return _ordered(
+            min(value - half, (1 - ABOUT_RELATIVE) * value), max(value + half, (1 + ABOUT_RELATIVE) * value)
+        )
     return _ordered((1 - EXACT_RELATIVE) * value, (1 + EXACT_RELATIVE) * value)
 
 

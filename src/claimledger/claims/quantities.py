@@ -15,8 +15,15 @@ from claimledger.claims.exclusions import not_a_claim
 from claimledger.claims.model import Qualifier
 from claimledger.claims.numbers import SCALES, Figure, find_figures
 from claimledger.claims.qualifiers import QualifierMatch, find_qualifier
-from claimledger.claims.units import (UnitMatch, currency_before, currency_code, glued_currency_prefixes, glued_symbol,
-                                      is_folded_symbol, unit_after)
+from claimledger.claims.units import (
+    UnitMatch,
+    currency_before,
+    currency_code,
+    glued_currency_prefixes,
+    glued_symbol,
+    is_folded_symbol,
+    unit_after,
+)
 from claimledger.claims.wordlists import word_list
 
 __all__ = ["Quantity", "find_quantities", "quantities_in"]
@@ -32,32 +39,96 @@ _CLAUSE_END = re.compile(r"[,;:.!?()\"]")
 _SHARE_LEAD = re.compile(r"^\s*(?:of\s+)?(?:the|them|all|those|these|its|their)?\s*", re.I)
 _NOT_A_SHARE_OF = re.compile(r"^\s+(?:of|the|a|an|their|its)\b", re.I)
 _ONE_SPAN_CONTEXT = re.compile(r"\s+(?:into|of\s+(?:war|fighting))\b")
-_IRREGULAR_PLURALS = {"people", "children", "men", "women", "staff", "personnel", "police", "youth", "press",
-                      "aircraft", "spacecraft", "cattle", "sheep", "deer", "livestock", "bacteria", "alumni",
-                      "offspring", "criteria", "phenomena", "mice", "geese", "teeth"}
-_NOT_NOUNS = {"has", "was", "is", "as", "this", "its", "his", "hers", "us", "yes", "thus", "plus", "less",
-              "across", "towards", "always", "perhaps", "whereas", "since", "afterwards", "besides", "alas",
-              "does", "goes", "ones", "thesis", "analysis", "crisis", "basis", "axis", "emphasis",
-              "specimen", "abdomen", "regimen", "acumen", "stamen"}
+_IRREGULAR_PLURALS = {
+    "people",
+    "children",
+    "men",
+    "women",
+    "staff",
+    "personnel",
+    "police",
+    "youth",
+    "press",
+    "aircraft",
+    "spacecraft",
+    "cattle",
+    "sheep",
+    "deer",
+    "livestock",
+    "bacteria",
+    "alumni",
+    "offspring",
+    "criteria",
+    "phenomena",
+    "mice",
+    "geese",
+    "teeth",
+}
+_NOT_NOUNS = {
+    "has",
+    "was",
+    "is",
+    "as",
+    "this",
+    "its",
+    "his",
+    "hers",
+    "us",
+    "yes",
+    "thus",
+    "plus",
+    "less",
+    "across",
+    "towards",
+    "always",
+    "perhaps",
+    "whereas",
+    "since",
+    "afterwards",
+    "besides",
+    "alas",
+    "does",
+    "goes",
+    "ones",
+    "thesis",
+    "analysis",
+    "crisis",
+    "basis",
+    "axis",
+    "emphasis",
+    "specimen",
+    "abdomen",
+    "regimen",
+    "acumen",
+    "stamen",
+}
 # A rate after a unit: "$3,500 a month", "63 cents per share", "52,000 barrels a day", "a 52,000 barrel-a-day plant"
 # (a hyphen glued: "(2.7 F) - a period" is no rate).
 # Not "$3.9 billion a year earlier": a time, no rate. A conversion in brackets may stand between ("40 million
 # euros ($43 million) a year").
-_RATE_AFTER = re.compile(r"\s*(?:\([^()]{1,40}\)\s*)?(?:(?<=\S)-)?(?:per|an?)(?=[\s-])(?P<per>[\s-]+(?P<word>[A-Za-z]+)\b)"
-                         r"(?!\s+(?:earlier|ago|before|later|after|previously|prior)\b)", re.I)
+_RATE_AFTER = re.compile(
+    r"\s*(?:\([^()]{1,40}\)\s*)?(?:(?<=\S)-)?(?:per|an?)(?=[\s-])(?P<per>[\s-]+(?P<word>[A-Za-z]+)\b)"
+    r"(?!\s+(?:earlier|ago|before|later|after|previously|prior)\b)",
+    re.I,
+)
 # A number find_figures leaves alone, with a currency code or a sign glued before it or letters glued after it:
 # "USD10m", "$US55,931,000", "+0.2%", "minus-5", "64GB", "278kg", "1.38pc", "3rd", "8pm", "1080p".
-_EDGE = re.compile(rf"""(?=[A-Z$+\-m\d])(?<![\w.,/:\#+])(?<!(?<!\d)-)
+_EDGE = re.compile(
+    rf"""(?=[A-Z$+\-m\d])(?<![\w.,/:\#+])(?<!(?<!\d)-)
     (?P<prefix>(?:{"|".join(map(re.escape, glued_currency_prefixes()))})(?=\d)|[+-](?=\d)|minus-(?=\d))?
     (?P<int>\d{{1,3}}(?:,\d{{3}})+|\d+)(?P<dec>\.\d+)?
     (?P<scale>\s(?:thousand|million|billion|trillion)\b|(?:k|m|mn|bn|tn)(?![A-Za-z]))?
-    (?P<suffix>%|[A-Za-zµμ°º][A-Za-z0-9/²³]*)?(?![\w/])""", re.VERBOSE)
+    (?P<suffix>%|[A-Za-zµμ°º][A-Za-z0-9/²³]*)?(?![\w/])""",
+    re.VERBOSE,
+)
 # Where an edge number may be: letters glued after digits (not a scale: "2.5bn" is a figure), or a capital or a sign
 # glued before them.
 _EDGE_TRIGGER = re.compile(r"\d(?!(?:bn|mn|tn|m|k)\b)[A-Za-zµμ°º]|[A-Z+-]\d|minus-\d|[A-Z][a-z]{1,2}\.?\d")  # "Rs.500"
 _IDENTIFIERS = word_list("identifiers")
-_GLUED_REASONS = {**{s: "an ordinal" for s in _IDENTIFIERS["ordinal_suffixes"]},
-                  **{s: "a time of day" for s in _IDENTIFIERS["time_suffixes"]}}
+_GLUED_REASONS = {
+    **{s: "an ordinal" for s in _IDENTIFIERS["ordinal_suffixes"]},
+    **{s: "a time of day" for s in _IDENTIFIERS["time_suffixes"]},
+}
 _RESOLUTION_LINES = frozenset(_IDENTIFIERS["resolution_lines"])  # "1080p", "720i"
 _PARTICLE_AFTER = re.compile(r"\s+(?:up|down)\b", re.I)
 _SIGN_WORD = re.compile(r"(?<![\w-])(?:minus|negative) $", re.I)
@@ -133,18 +204,32 @@ def quantities_in(s: str, room: int | None, claims_only: bool = False) -> tuple[
             i += 1
         q = find_qualifier(_before(s, m.start()), _after(s, m.end()))
         figure = Figure(m.start(), m.end(), abs(value), "multiplier", False, 1.0)
-        extra.append(_quantity(s, figure, q, value, "percent_change", "percent", "up" if value > 0 else "down",
-                               claim_qualifier=q.qualifier))
+        extra.append(
+            _quantity(
+                s,
+                figure,
+                q,
+                value,
+                "percent_change",
+                "percent",
+                "up" if value > 0 else "down",
+                claim_qualifier=q.qualifier,
+            )
+        )
     spans = _ONE_SPAN.finditer(s) if (" year" in lower or " month" in lower or " week" in lower) else iter(())
     for m in islice(spans, room):
-        if not (_ONE_SPAN_QUALIFIED.search(s, max(0, m.start() - 12), m.start())
-                or _ONE_SPAN_CONTEXT.match(s, m.end())):
+        if not (
+            _ONE_SPAN_QUALIFIED.search(s, max(0, m.start() - 12), m.start()) or _ONE_SPAN_CONTEXT.match(s, m.end())
+        ):
             continue  # "a year" alone is a time, not a claimed duration; "more than a year", "a year into" are
         unit = m.group("unit").lower()
         figure = Figure(m.start(), m.end(), 1.0, "words", False, 1.0)
         q = find_qualifier(_before(s, m.start()), "")
-        extra.append(_quantity(s, figure, q._replace(after=0), 1.0, _DURATION_UNITS[unit], unit, None,
-                               claim_qualifier=q.qualifier))
+        extra.append(
+            _quantity(
+                s, figure, q._replace(after=0), 1.0, _DURATION_UNITS[unit], unit, None, claim_qualifier=q.qualifier
+            )
+        )
     if _EDGE_TRIGGER.search(s):
         extra.extend(islice(_edges(s, read), room))
     if "-" in s and not claims_only:
@@ -184,7 +269,7 @@ def _ranges(s: str, quantities: list[Quantity]) -> list[Quantity]:
             out.append(q)
             i += 1
         else:  # the year or time it reached over stays a quantity of its own
-            out.extend([joined, *quantities[i + 1:i + 1 + skipped]])
+            out.extend([joined, *quantities[i + 1 : i + 1 + skipped]])
             i += 2 + skipped
     return out
 
@@ -192,16 +277,24 @@ def _ranges(s: str, quantities: list[Quantity]) -> list[Quantity]:
 def _joined(s: str, a: Quantity, b: Quantity, skipped: int = 0) -> Quantity | None:
     if a.value is None or b.value is None or not (a.is_claim and b.is_claim):
         return None
-    gap = s[a.end:b.start]
+    gap = s[a.end : b.start]
     opened = _FROM_BEFORE.search(s, max(0, a.start - 9), a.start)
     between = opened is not None and opened.group().lower().startswith("between")
     if opened:  # "from up to 252 miles to 287 miles": after "from" any bound; "between seven to ten years"
         m = (_FROM_GAP_PAST if skipped else _FROM_GAP).fullmatch(gap)
         if m is None or (m.group("sep") == "and" and not between):
             return None
-    elif skipped or a.change or a.qualifier not in ("exact", "about", "nearly") \
-            or not (_RANGE_GAP.fullmatch(gap) and b.unit != "count" and a.value < b.value
-                    and (a.unit in (b.unit, "count") or b.unit.startswith(a.unit + "/"))):  # "£200-£300 a year"
+    elif (
+        skipped
+        or a.change
+        or a.qualifier not in ("exact", "about", "nearly")
+        or not (
+            _RANGE_GAP.fullmatch(gap)
+            and b.unit != "count"
+            and a.value < b.value
+            and (a.unit in (b.unit, "count") or b.unit.startswith(a.unit + "/"))
+        )
+    ):  # "£200-£300 a year"
         return None
     low, high = a.value, b.value
     scale = _SCALE_IN.search(b.quote)
@@ -210,17 +303,29 @@ def _joined(s: str, a: Quantity, b: Quantity, skipped: int = 0) -> Quantity | No
     start = opened.start() if opened else a.start
     unit = b.unit if a.unit == "count" or b.unit.startswith(a.unit + "/") else a.unit  # "$40 and $55 per seat"
     direction = a.direction or b.direction
-    return a._replace(start=start, end=b.end, quote=s[start:b.end], value=None, low=low, high=high, unit=unit,
-                   qualifier="range", change=direction is not None, direction=direction,
-                   form="range", after=b.after, parts=(a, b))
+    return a._replace(
+        start=start,
+        end=b.end,
+        quote=s[start : b.end],
+        value=None,
+        low=low,
+        high=high,
+        unit=unit,
+        qualifier="range",
+        change=direction is not None,
+        direction=direction,
+        form="range",
+        after=b.after,
+        parts=(a, b),
+    )
 
 
 def _before(s: str, position: int) -> str:
-    return s[max(0, position - _BEFORE_REACH):position]
+    return s[max(0, position - _BEFORE_REACH) : position]
 
 
 def _after(s: str, position: int) -> str:
-    return s[position:position + _AFTER_REACH]
+    return s[position : position + _AFTER_REACH]
 
 
 def _read(s: str, f: Figure, claims_only: bool = False) -> Quantity | None:
@@ -236,8 +341,13 @@ def _read(s: str, f: Figure, claims_only: bool = False) -> Quantity | None:
             reason = None  # "$2000", "MacBook Pro 16 inch": a measure, not a year or a name
         elif claims_only:
             return None
-    if f.form == "words" and f.value == 1 and s[f.start:f.end].lower() == "one" and before.split()[-1:] \
-            and before.split()[-1].lower() in _PRONOUN_BEFORE:
+    if (
+        f.form == "words"
+        and f.value == 1
+        and s[f.start : f.end].lower() == "one"
+        and before.split()[-1:]
+        and before.split()[-1].lower() in _PRONOUN_BEFORE
+    ):
         reason = "a pronoun"  # "each one", "the same one"
     sign = _SIGN_WORD.search(before[-10:]) if before[-2:-1] in ("s", "e", "S", "E") else None
     if sign:  # "about minus 387 Fahrenheit": the sign word is part of the figure, the qualifier stands before it
@@ -251,14 +361,18 @@ def _read(s: str, f: Figure, claims_only: bool = False) -> Quantity | None:
     if metres:  # "a 37m (121ft)-long skeleton", "a 30m-high wall": metres, not millions
         f = f._replace(value=f.value / 1_000_000)
     q = find_qualifier(before, after)
-    if q.qualifier == "more_than" and before[len(before) - q.before:].strip().lower() == "over" \
-            and _DURATION_AFTER.match(after):
+    if (
+        q.qualifier == "more_than"
+        and before[len(before) - q.before :].strip().lower() == "over"
+        and _DURATION_AFTER.match(after)
+    ):
         q = find_qualifier("", after)  # "over 51 days": during, not more than
     qualifier: Qualifier
-    qualifier = "range" if f.form == "range" else ("at_least" if f.form == "plural" and q.qualifier == "exact"
-                                                   else q.qualifier)
+    qualifier = (
+        "range" if f.form == "range" else ("at_least" if f.form == "plural" and q.qualifier == "exact" else q.qualifier)
+    )
     value, claim_unit = f.value, "percent" if f.percent else "count"
-    window = before[max(0, len(before) - q.before - 40): len(before) - q.before]
+    window = before[max(0, len(before) - q.before - 40) : len(before) - q.before]
     strict, direction = change_before(window)
     if f.percent and direction is None and _PARTICLE_AFTER.match(after):
         direction = change_after(after)  # "closed 0.7% down"; "a 20% drop" and "5% higher" NewsQuant marks "="
@@ -271,27 +385,37 @@ def _read(s: str, f: Figure, claims_only: bool = False) -> Quantity | None:
     duration = _DURATION_AFTER.match(after)
     if claim_unit == "count" and duration:
         claim_unit = _DURATION_UNITS[duration.group("unit").lower().rstrip("s")]
-    if f.form == "fraction" and s[f.start:f.end].lower() == "half" and claim_unit != "percent_change":
+    if f.form == "fraction" and s[f.start : f.end].lower() == "half" and claim_unit != "percent_change":
         if _HALF_NOT_A_SHARE.search(before[-20:]) or not _NOT_A_SHARE_OF.match(after):
             return None
     unit = "m" if metres else _unit(s, f, currency.unit if currency else None, after)
     unit_words = duration.end() if claim_unit in _DURATION_UNITS.values() and duration else 0  # "twenty months"
     if unit_words > q.after:
         q = q._replace(after=unit_words)
-    return _quantity(s, f, q, value, claim_unit, unit, direction,
-                     claim_qualifier=qualifier, reason=reason, counted=counted_as_count if claim_unit == "count"
-                     else _counted_noun(after, claim_unit))
+    return _quantity(
+        s,
+        f,
+        q,
+        value,
+        claim_unit,
+        unit,
+        direction,
+        claim_qualifier=qualifier,
+        reason=reason,
+        counted=counted_as_count if claim_unit == "count" else _counted_noun(after, claim_unit),
+    )
 
 
 _GLUED_M = re.compile(r"\dm$")
 # After "37m": a length in feet in brackets, or an adjective of size ("-long", " high").
-_METRE_AFTER = re.compile(r"\s*\(\s*[\d.,]+\s*(?:ft|feet|foot)\b|[\s-](?:long|high|tall|deep|wide|thick|across)\b",
-                          re.I)
+_METRE_AFTER = re.compile(
+    r"\s*\(\s*[\d.,]+\s*(?:ft|feet|foot)\b|[\s-](?:long|high|tall|deep|wide|thick|across)\b", re.I
+)
 
 
 def _ordinal(s: str, f: Figure, after: str) -> bool:
-    """"a third" or "a fifth" before a noun of a series is an ordinal ("a third straight month"), no share."""
-    words = s[f.start:f.end].lower().split()
+    """ "a third" or "a fifth" before a noun of a series is an ordinal ("a third straight month"), no share."""
+    words = s[f.start : f.end].lower().split()
     if len(words) != 2 or words[0] not in ("a", "an") or words[1] not in _ORDINAL_DENOMINATORS:
         return False
     following = _COUNTED_WORD.match(after.lstrip(" "))
@@ -305,21 +429,30 @@ _ORDINAL_NOUNS = frozenset(_IDENTIFIERS["ordinal_nouns"])
 def _unit(s: str, f: Figure, currency: str | None, after: str) -> str:
     """The unit a figure is written in: percent or points, a currency, a unit word or symbol after it, else count."""
     if f.percent:
-        return "percentage_point" if "point" in s[f.start:f.end].lower() else "percent"
+        return "percentage_point" if "point" in s[f.start : f.end].lower() else "percent"
     if f.form == "fraction":
         return "percent"
     named = unit_after(after, scaled=_SCALE_IN.search(s, f.start, f.end) is not None)
     unit = currency or (named.unit if named else "count")
     rate = _RATE_AFTER.match(after, named.length if named else 0) if unit != "count" else None
     if rate is not None:  # "per square foot", "per sq m": the unit after "per" may be more than one word
-        per = unit_after(after[rate.start("per"):])
+        per = unit_after(after[rate.start("per") :])
         unit = f"{unit}/{per.unit if per else _singular(rate.group('word').lower())}"
     return unit
 
 
-def _quantity(s: str, f: Figure, q: QualifierMatch, claim_value: float, claim_unit: str, unit: str,
-              direction: str | None, claim_qualifier: Qualifier, reason: str | None = None,
-              counted: str | None = None) -> Quantity:
+def _quantity(
+    s: str,
+    f: Figure,
+    q: QualifierMatch,
+    claim_value: float,
+    claim_unit: str,
+    unit: str,
+    direction: str | None,
+    claim_qualifier: Qualifier,
+    reason: str | None = None,
+    counted: str | None = None,
+) -> Quantity:
     start, end = f.start - q.before, f.end + q.after
     if f.form == "range":
         value, low, high, qualifier = None, f.low, f.high, "range"
@@ -329,9 +462,27 @@ def _quantity(s: str, f: Figure, q: QualifierMatch, claim_value: float, claim_un
         value, qualifier = f.value, q.bound
         low = None if qualifier in ("fewer_than", "at_most") else value
         high = None if qualifier in ("more_than", "at_least") else value
-    return Quantity(start, end, s[start:end], value, low, high, unit, qualifier, direction is not None, direction,
-                    f.form, counted, reason is None, reason, claim_value, claim_unit, claim_qualifier, f,
-                    _after(s, end))
+    return Quantity(
+        start,
+        end,
+        s[start:end],
+        value,
+        low,
+        high,
+        unit,
+        qualifier,
+        direction is not None,
+        direction,
+        f.form,
+        counted,
+        reason is None,
+        reason,
+        claim_value,
+        claim_unit,
+        claim_qualifier,
+        f,
+        _after(s, end),
+    )
 
 
 def _edges(s: str, taken: list[Quantity]) -> Iterator[Quantity]:
@@ -341,17 +492,22 @@ def _edges(s: str, taken: list[Quantity]) -> Iterator[Quantity]:
     taken_starts = sorted(q.figure.start for q in taken)
     for m in _EDGE.finditer(s):
         prefix, suffix = m.group("prefix") or "", m.group("suffix") or ""
-        if not (prefix or suffix) or _overlaps(taken_starts, taken_ends, m.start(), m.end()) \
-                or ((is_folded_symbol(prefix) or _GLUED_CODE.fullmatch(prefix))
-                    and not (m.group("dec") or m.group("scale") or "," in m.group("int"))):
+        if (
+            not (prefix or suffix)
+            or _overlaps(taken_starts, taken_ends, m.start(), m.end())
+            or (
+                (is_folded_symbol(prefix) or _GLUED_CODE.fullmatch(prefix))
+                and not (m.group("dec") or m.group("scale") or "," in m.group("int"))
+            )
+        ):
             continue  # "PS4" and "COP26" are names, "PS1.4m" and "USD10m" money
         unit, reason = (currency_code(prefix) if prefix[:1] not in "+-m" else None), None
         if suffix:
             unit, reason = _suffix_unit(suffix, m.group("int"), m.group("dec"), unit)
             if unit is None and reason is None:
                 continue
-        named = unit_after(s[m.end():m.end() + 40]) if unit is None else None  # "minus-170 degrees Celsius"
-        signed_money = currency_before(s[max(0, m.start() - 5):m.start()]) if prefix == "-" and unit is None else None
+        named = unit_after(s[m.end() : m.end() + 40]) if unit is None else None  # "minus-170 degrees Celsius"
+        signed_money = currency_before(s[max(0, m.start() - 5) : m.start()]) if prefix == "-" and unit is None else None
         start = m.start() - signed_money.length if signed_money else m.start()  # "$-50.8bn": the symbol is the figure's
         scale = SCALES[m.group("scale").strip().lower()] if m.group("scale") else 1.0
         value = float(m.group("int").replace(",", "") + (m.group("dec") or "")) * scale
@@ -371,8 +527,17 @@ def _edges(s: str, taken: list[Quantity]) -> Iterator[Quantity]:
         reason = reason or not_a_claim(s, number, None)
         if unit and reason is not None and (reason.startswith(_UNIT_OUTWEIGHS) or _slash_is_the_unit(s, m, suffix)):
             reason = None  # "640bhp" after a name, "80km/h": measures, not a name's number or a path
-        yield _quantity(s, figure, q, claim_value, "percent_change" if claimed else unit or "count",
-                        unit or (signed_money or named or _NO_UNIT).unit, direction, q.qualifier, reason)
+        yield _quantity(
+            s,
+            figure,
+            q,
+            claim_value,
+            "percent_change" if claimed else unit or "count",
+            unit or (signed_money or named or _NO_UNIT).unit,
+            direction,
+            q.qualifier,
+            reason,
+        )
 
 
 _NO_UNIT = UnitMatch("count", 0)
@@ -400,11 +565,13 @@ def _overlaps(starts: list[int], ends: list[int], start: int, end: int) -> bool:
 def _slash_is_the_unit(s: str, m: re.Match[str], suffix: str) -> bool:
     """The only slash of the number's token is its unit's ("80km/h"), so the token is no path or URL."""
     start, end = s.rfind(" ", 0, m.start()) + 1, s.find(" ", m.end())
-    token = s[start:end if end != -1 else len(s)]
+    token = s[start : end if end != -1 else len(s)]
     return "/" in suffix and token.count("/") == suffix.count("/") and not any(x in token for x in ("://", "www.", "@"))
 
 
-def _suffix_unit(suffix: str, integer: str, decimals: str | None, currency: str | None) -> tuple[str | None, str | None]:
+def _suffix_unit(
+    suffix: str, integer: str, decimals: str | None, currency: str | None
+) -> tuple[str | None, str | None]:
     """(unit, reason it is no claim) of the letters glued after a number."""
     if suffix.lower() in _GLUED_REASONS:
         return None, _GLUED_REASONS[suffix.lower()]
@@ -429,9 +596,11 @@ def _counted_noun(after: str, unit: str) -> str | None:
         rest = _SHARE_LEAD.sub("", rest)
     for word in _COUNTED_WORD.findall(rest)[:6]:
         lower: str = word.lower()
-        if lower in _IRREGULAR_PLURALS or (lower.endswith("s") and not lower.endswith(("ss", "us"))
-                                           and lower not in _NOT_NOUNS and len(lower) > 2) \
-                or (lower.endswith("men") and len(lower) > 5 and lower not in _NOT_NOUNS):  # "fishermen"
+        if (
+            lower in _IRREGULAR_PLURALS
+            or (lower.endswith("s") and not lower.endswith(("ss", "us")) and lower not in _NOT_NOUNS and len(lower) > 2)
+            or (lower.endswith("men") and len(lower) > 5 and lower not in _NOT_NOUNS)
+        ):  # "fishermen"
             return lower
         if lower in ("of", "who", "which", "that", "were", "have", "had", "are", "in", "on", "at"):
             break

@@ -10,11 +10,32 @@ from typing import NamedTuple
 # One character in, one character out, so every offset in the normalised text is an offset in the original.
 _SAME_LENGTH = str.maketrans(
     {
-        "\u00a0": " ", "\u202f": " ", "\u2009": " ", "\u2007": " ", "\u2002": " ", "\u2003": " ",
-        "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u2015": "-", "\u2212": "-",
-        "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'",
-        "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"',
-        "\u00ad": " ", "\u200b": " ", "\ufeff": " ",
+        "\u00a0": " ",
+        "\u202f": " ",
+        "\u2009": " ",
+        "\u2007": " ",
+        "\u2002": " ",
+        "\u2003": " ",
+        "\u2010": "-",
+        "\u2011": "-",
+        "\u2012": "-",
+        "\u2013": "-",
+        "\u2014": "-",
+        "\u2015": "-",
+        "\u2212": "-",
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201a": "'",
+        "\u201b": "'",
+        "\u2032": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u201e": '"',
+        "\u201f": '"',
+        "\u2033": '"',
+        "\u00ad": " ",
+        "\u200b": " ",
+        "\ufeff": " ",
         "\u066c": ",",  # the Arabic thousands separator
     }
 )
@@ -25,7 +46,8 @@ _SAME_LENGTH = str.maketrans(
 _ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff"
 _ZERO_WIDTH_IN_NUMBER = re.compile(
     rf"(?<=\d)[{_ZERO_WIDTH}]+(?=[,.\u066c]?[{_ZERO_WIDTH}]*\d)"
-    rf"|(?:(?<=\d[,.\u066c])|(?<=[{_ZERO_WIDTH}][,.\u066c]))[{_ZERO_WIDTH}]+(?=\d{{3}}(?!\d))")
+    rf"|(?:(?<=\d[,.\u066c])|(?<=[{_ZERO_WIDTH}][,.\u066c]))[{_ZERO_WIDTH}]+(?=\d{{3}}(?!\d))"
+)
 
 
 @dataclass(frozen=True)
@@ -52,7 +74,7 @@ def without_zero_width_in_numbers(text: str) -> Compacted:
         return Compacted(text)
     pieces, runs, removed, cursor, total = [], [], [], 0, 0
     for m in _ZERO_WIDTH_IN_NUMBER.finditer(text):
-        pieces.append(text[cursor:m.start()])
+        pieces.append(text[cursor : m.start()])
         runs.append(m.start() - total)
         total += m.end() - m.start()
         removed.append(total)
@@ -81,7 +103,9 @@ _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n+")
 # An end mark, then space, then something that can open a sentence; or a line break before a capital
 # (headlines, captions and datelines carry no full stop; a wrapped line goes on in lower case). Either way the end
 # starts with a space, a quote or a bracket: the look-ahead first turns every other position away at once.
-_SENTENCE_END = re.compile(r"""(?=[\s"')\]])(?:(?<=[.!?])["')\]]*\s+(?=["'(\[]?[A-Z0-9])|[ \t]*\n\s*(?=["'(\[]?[A-Z]))""")
+_SENTENCE_END = re.compile(
+    r"""(?=[\s"')\]])(?:(?<=[.!?])["')\]]*\s+(?=["'(\[]?[A-Z0-9])|[ \t]*\n\s*(?=["'(\[]?[A-Z]))"""
+)
 _ABBREVIATIONS = re.compile(
     r"(?:\b(?:Mr|Mrs|Ms|Dr|Prof|Gen|Col|Lt|Capt|Sgt|Rep|Sen|Gov|St|Jr|Sr|No|Nos|Vol|Fig|vs|etc|Inc|Ltd|Co|Corp|"
     r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|approx|est)\.|\b(?:[A-Z]\.){1,3}|\b[ap]\.m\.)$"
@@ -109,7 +133,7 @@ def _paragraphs(text: str) -> list[tuple[int, str]]:
     """(offset, text) of each paragraph: the runs between blank lines."""
     spans, start = [], 0
     for gap in _PARAGRAPH_BREAK.finditer(text):
-        spans.append((start, text[start:gap.start()]))
+        spans.append((start, text[start : gap.start()]))
         start = gap.end()
     spans.append((start, text[start:]))
     return [(offset, paragraph) for offset, paragraph in spans if paragraph.strip()]
@@ -128,7 +152,7 @@ def _trimmed(paragraph: str, start: int, end: int, offset: int) -> list[Sentence
 def nearest(spans: list[tuple[int, str]], position: int) -> str | None:
     """The label of the span starting nearest to position (the earlier one on a tie); spans sorted by start."""
     i = bisect_left(spans, position, key=lambda span: span[0])
-    candidates = [span for span in spans[max(0, i - 1):i + 1]]
+    candidates = [span for span in spans[max(0, i - 1) : i + 1]]
     if not candidates:
         return None
     return min(candidates, key=lambda span: abs(span[0] - position))[1]

@@ -29,35 +29,55 @@ def _time_patterns() -> dict[str, Any]:
         # One look for any year or time word at all: most clauses have none, and then the patterns below need not
         # run. Two searches: a year's digits are found by a scan for "1" and "2", which the words would defeat.
         "any_year": re.compile(r"(?:19|20)\d\d"),
-        "any_time_word": re.compile(word_start(rf"\b(?:{MONTHS}|{weekdays}|since|past|last|this|previous|overnight|"
-                                               rf"weeks?|weekend|hours?|half|quarter|between|start|beginning|"
-                                               + "|".join(re.escape(w) for w in time["past_hours"]) + r")\b")),
-        "said_day": re.compile(rf"\b(?:{said})\s+(?:on\s+)?(?:{weekdays}|(?:\d{{1,2}}\s+(?:{MONTHS}))|"
-                               rf"(?:(?:{MONTHS})\s+\d{{1,2}}))\b|"
-                               # "On November 6 the ministry said that ...": the day it was said, said first
-                               rf"^\s*on\s+(?:{weekdays}|\d{{1,2}}\s+(?:{MONTHS})|(?:{MONTHS})\.?\s+\d{{1,2}})\b"
-                               rf"(?=,?\s+(?:the\s+|a\s+|its\s+)?[\w' -]{{0,50}}?\b(?:{said})\s+(?:that\s+)?)"),
+        "any_time_word": re.compile(
+            word_start(
+                rf"\b(?:{MONTHS}|{weekdays}|since|past|last|this|previous|overnight|"
+                rf"weeks?|weekend|hours?|half|quarter|between|start|beginning|"
+                + "|".join(re.escape(w) for w in time["past_hours"])
+                + r")\b"
+            )
+        ),
+        "said_day": re.compile(
+            rf"\b(?:{said})\s+(?:on\s+)?(?:{weekdays}|(?:\d{{1,2}}\s+(?:{MONTHS}))|"
+            rf"(?:(?:{MONTHS})\s+\d{{1,2}}))\b|"
+            # "On November 6 the ministry said that ...": the day it was said, said first
+            rf"^\s*on\s+(?:{weekdays}|\d{{1,2}}\s+(?:{MONTHS})|(?:{MONTHS})\.?\s+\d{{1,2}})\b"
+            rf"(?=,?\s+(?:the\s+|a\s+|its\s+)?[\w' -]{{0,50}}?\b(?:{said})\s+(?:that\s+)?)"
+        ),
         "day_word": re.compile(rf"\b(?:{weekdays}|{MONTHS})\b"),
-        "day": re.compile(rf"\b(?:on\s+)?(?:{weekdays})\b|\bon\s+(?:\d{{1,2}}\s+(?:{MONTHS})|(?:{MONTHS})\.?\s+\d{{1,2}}(?!\d))"
-                          rf"\b(?!,?\s+(?:19|20)\d\d\b(?!\s+(?:attack|assault|massacre)))|"
-                          rf"\b(?:\d{{1,2}}\s+(?:{MONTHS})|(?:{MONTHS})\s+\d{{1,2}}(?!\d))(?:,?\s+(?:19|20)\d\d)?\s+"
-                          rf"(?:attack|assault|massacre|raid|incursion)s?\b"),
-        "past_hours": guarded(re.compile(r"\b(?:in|over|during)\s+the\s+(?:past|last|previous)\s+(?:\d+|twenty-four|48|72)\s+"
-                                 r"hours\b|\b(?:past|last)\s+(?:\d+|twenty-four)\s+hours\b|\b(?:"
-                                 + "|".join(map(re.escape, time["past_hours"])) + r")\b")),
+        "day": re.compile(
+            rf"\b(?:on\s+)?(?:{weekdays})\b|\bon\s+(?:\d{{1,2}}\s+(?:{MONTHS})|(?:{MONTHS})\.?\s+\d{{1,2}}(?!\d))"
+            rf"\b(?!,?\s+(?:19|20)\d\d\b(?!\s+(?:attack|assault|massacre)))|"
+            rf"\b(?:\d{{1,2}}\s+(?:{MONTHS})|(?:{MONTHS})\s+\d{{1,2}}(?!\d))(?:,?\s+(?:19|20)\d\d)?\s+"
+            rf"(?:attack|assault|massacre|raid|incursion)s?\b"
+        ),
+        "past_hours": guarded(
+            re.compile(
+                r"\b(?:in|over|during)\s+the\s+(?:past|last|previous)\s+(?:\d+|twenty-four|48|72)\s+"
+                r"hours\b|\b(?:past|last)\s+(?:\d+|twenty-four)\s+hours\b|\b(?:"
+                + "|".join(map(re.escape, time["past_hours"]))
+                + r")\b"
+            )
+        ),
         "running": any_of(time["running"]),
         "cumulative": guarded(re.compile(r"\b(?:" + "|".join(map(re.escape, time["cumulative"])) + r")\b")),
-        "half": re.compile(rf"\b(?P<which>{'|'.join(time['halves'])})\s+half\s+of\s+(?:the\s+year\s+)?(?P<year>(?:19|20)\d\d)\b"),
+        "half": re.compile(
+            rf"\b(?P<which>{'|'.join(time['halves'])})\s+half\s+of\s+(?:the\s+year\s+)?(?P<year>(?:19|20)\d\d)\b"
+        ),
         "quarter": re.compile(rf"\b(?P<which>{'|'.join(time['quarters'])})\s+quarter\s+of\s+(?P<year>(?:19|20)\d\d)\b"),
         "halves": time["halves"],
         "quarters": time["quarters"],
-        "since": re.compile(rf"\bsince\s+(?:the\s+)?(?P<what>(?:\d{{1,2}}\s+(?:{MONTHS})|(?:{MONTHS})\.?\s+\d{{1,2}}(?!\d))"
-                            rf"(?:,?\s+(?P<year>(?:19|20)\d\d))?|(?:{MONTHS})\.?\s+(?:19|20)\d\d|(?:19|20)\d\d|"
-                            rf"[a-z]+(?:\s+[a-z]+){{0,5}}?\s+(?:began|started|erupted|broke\s+out)|(?:start|beginning)\s+of\s+the\s+\w+|"
-                            rf"(?:{MONTHS})\b|[a-z]+\b)"),
+        "since": re.compile(
+            rf"\bsince\s+(?:the\s+)?(?P<what>(?:\d{{1,2}}\s+(?:{MONTHS})|(?:{MONTHS})\.?\s+\d{{1,2}}(?!\d))"
+            rf"(?:,?\s+(?P<year>(?:19|20)\d\d))?|(?:{MONTHS})\.?\s+(?:19|20)\d\d|(?:19|20)\d\d|"
+            rf"[a-z]+(?:\s+[a-z]+){{0,5}}?\s+(?:began|started|erupted|broke\s+out)|(?:start|beginning)\s+of\s+the\s+\w+|"
+            rf"(?:{MONTHS})\b|[a-z]+\b)"
+        ),
         "ago": re.compile(r"^\s*ago\b"),
-        "after_start": re.compile(r"^\s*(?:after|since)\s+(?:the\s+)?(?:start\s+of\s+the\s+)?\w+(?:\s+\w+){0,3}\s+"
-                                  r"(?:began|started|erupted|broke\s+out)\b|^\s*into\s+(?:the|a|its)\b"),
+        "after_start": re.compile(
+            r"^\s*(?:after|since)\s+(?:the\s+)?(?:start\s+of\s+the\s+)?\w+(?:\s+\w+){0,3}\s+"
+            r"(?:began|started|erupted|broke\s+out)\b|^\s*into\s+(?:the|a|its)\b"
+        ),
         "span": re.compile(r"(?:\b(?:over|in|for|during)\s+the\s+(?:past|last)\s+$|\bfor\s+$|\bafter\s+$)"),
     }
 
@@ -71,7 +91,7 @@ def read_time(lower: str, at: int, until: int, unit: str, published: date | None
     if unit in DURATION_UNITS:
         after, before = lower[until:], lower[:at]
         if p["ago"].match(after):
-            return TimeFrame("ago", lower[at:until + 4].strip())
+            return TimeFrame("ago", lower[at : until + 4].strip())
         if (m := p["after_start"].match(after)) is not None:
             return TimeFrame("after_start", (lower[at:until] + m.group()).strip())
         if p["span"].search(before) or re.match(r"^\s+of\b", after):
@@ -86,18 +106,25 @@ def read_time(lower: str, at: int, until: int, unit: str, published: date | None
         return TimeFrame("past_hours", m.group())
     if "since" in lower and (m := p["since"].search(lower)) is not None:
         return _since(lower, m, published)
-    if ("week" in lower or "between" in lower) and (m := _WEEK_OR_YEARS.search(lower)) is not None \
-            and not p["cumulative"].search(lower):
+    if (
+        ("week" in lower or "between" in lower)
+        and (m := _WEEK_OR_YEARS.search(lower)) is not None
+        and not p["cumulative"].search(lower)
+    ):
         return TimeFrame("span", m.group())
     cleaned = p["said_day"].sub(" ", lower) if p["day_word"].search(lower) else ""
-    if (m := p["day"].search(cleaned)) is not None and not p["cumulative"].search(lower) \
-            and not _PASSED.search(lower):  # "had passed 42,000 on Monday": a running total that day
+    if (
+        (m := p["day"].search(cleaned)) is not None and not p["cumulative"].search(lower) and not _PASSED.search(lower)
+    ):  # "had passed 42,000 on Monday": a running total that day
         return TimeFrame("day", m.group().strip())
     if ("past" in lower or "last" in lower) and (m := _PAST_SPAN.search(lower)) is not None:
         return TimeFrame("span", m.group())  # the last twelve months, not a calendar year
-    named = [(start, end, label) for start, end, label in period_spans_in_lower(lower, published)
-             if not label.startswith("since")  # nor the period of a figure set against this one, after it
-             and not (start >= until and _contrasted_figure().search(lower[until:start]))]
+    named = [
+        (start, end, label)
+        for start, end, label in period_spans_in_lower(lower, published)
+        if not label.startswith("since")  # nor the period of a figure set against this one, after it
+        and not (start >= until and _contrasted_figure().search(lower[until:start]))
+    ]
     return _period_of_figure(lower, at, until, named) if named else None
 
 
@@ -119,7 +146,7 @@ def _period_of_figure(lower: str, at: int, until: int, named: list[tuple[int, in
         if start >= until and _ATTACHED_AFTER.fullmatch(lower[until:start]):
             return TimeFrame("period", label, start=label, period=label)
     before = [(end, label) for _, end, label in named if end <= at]
-    if before and not _FIGURE.search(lower[before[-1][0]:at]):
+    if before and not _FIGURE.search(lower[before[-1][0] : at]):
         label = before[-1][1]
         return TimeFrame("period", label, start=label, period=label)
     return TimeFrame("ambiguous", " or ".join(labels))
@@ -151,12 +178,14 @@ def _contrasted_figure() -> re.Pattern[str]:
 def _owned(lower: str, period: str | None, published: date | None) -> bool:
     """Whether the period a text names belongs to a figure set against another ("against 55,300 in 2023"): that
     period is the compared figure's, not the one of the clause beside it."""
-    return any(label == period and _contrasted_figure().search(lower[:start])
-               for start, _, label in period_spans_in_lower(lower, published))
+    return any(
+        label == period and _contrasted_figure().search(lower[:start])
+        for start, _, label in period_spans_in_lower(lower, published)
+    )
 
 
 def same_period(earlier: str, published: date | None) -> TimeFrame | None:
-    """"the same year" read as the last year the text before it names ("In 2023, 55,400 left. In the same year,
+    """ "the same year" read as the last year the text before it names ("In 2023, 55,400 left. In the same year,
     27,800 came back"); None when it names none."""
     years = [label for _, label in periods_in_lower(earlier.lower(), published) if re.fullmatch(r"\d{4}", label)]
     return TimeFrame("period", f"the same year ({years[-1]})", start=years[-1], period=years[-1]) if years else None
@@ -166,7 +195,7 @@ def _last_time_words(lower: str, published: date | None) -> str:
     """The stretch of the text before a clause from its last named period or "since" on: the nearest time said
     scopes the clause ("In 2022, 38,000 left, and in 2023, 55,300 left while 27,000 came back": 2023)."""
     marks = [at for at, _ in periods_in_lower(lower, published)] + [m.start() for m in re.finditer(r"\bsince\b", lower)]
-    return lower[max(0, max(marks) - 30):] if marks else lower
+    return lower[max(0, max(marks) - 30) :] if marks else lower
 
 
 def running_total(lower: str) -> TimeFrame | None:
@@ -179,16 +208,20 @@ def running_total(lower: str) -> TimeFrame | None:
 # After a "since" that names no date: the rest of its phrase, up to a comma or stop not inside a date ("since it
 # began on October 7, 2023", "since Norway's war on the region began").
 _SINCE_TAIL = re.compile(r"(?:[^,;.]|,\s*(?=(?:19|20)\d\d)|\.(?=\d))*")
-_TAIL_DATE = re.compile(rf"\b(?:\d{{1,2}}\s+(?:{MONTHS})|(?:{MONTHS})\.?\s+\d{{1,2}}(?!\d)|(?:{MONTHS})\.?\s+(?:19|20)\d\d)")
+_TAIL_DATE = re.compile(
+    rf"\b(?:\d{{1,2}}\s+(?:{MONTHS})|(?:{MONTHS})\.?\s+\d{{1,2}}(?!\d)|(?:{MONTHS})\.?\s+(?:19|20)\d\d)"
+)
 
 
-_STARTED = re.compile(r"\b(?:began|begun|started|erupted|broke\s+out)\b(?:\s+(?:on|in)\s+(?:early\s+|late\s+|mid-)?"
-                      rf"(?:\d{{1,2}}\s+(?:{MONTHS})|(?:{MONTHS})\.?(?:\s+\d{{1,2}}(?!\d))?)(?:,?\s+(?:19|20)\d\d)?)?")
+_STARTED = re.compile(
+    r"\b(?:began|begun|started|erupted|broke\s+out)\b(?:\s+(?:on|in)\s+(?:early\s+|late\s+|mid-)?"
+    rf"(?:\d{{1,2}}\s+(?:{MONTHS})|(?:{MONTHS})\.?(?:\s+\d{{1,2}}(?!\d))?)(?:,?\s+(?:19|20)\d\d)?)?"
+)
 _SINCE_THEN = re.compile(r"since\s+(?:then|that\s+(?:day|date|time))$")
 
 
 def since_then(frame: TimeFrame | None, earlier: str, published: date | None) -> TimeFrame | None:
-    """"since then" read as the last "since" said before it in the paragraph ("... since the attack of 7 October.
+    """ "since then" read as the last "since" said before it in the paragraph ("... since the attack of 7 October.
     3,000 have been killed since then"); None when the frame is no such "since" or nothing before says."""
     if frame is None or frame.kind != "since" or frame.start is not None or not _SINCE_THEN.match(frame.text):
         return None
@@ -210,14 +243,14 @@ def _since(lower: str, m: re.Match[str], published: date | None) -> TimeFrame:
     assert tail_match is not None  # a starred group: it matches everywhere, if only the empty string
     tail = tail_match.group()[:80]
     if (verb := _STARTED.search(m.group() + tail)) is not None:  # up to "began" and the date after it, if any
-        tail = tail[:max(0, verb.end() - len(m.group()))]
+        tail = tail[: max(0, verb.end() - len(m.group()))]
     text = (m.group() + tail).strip()
     if m.group("what") == "last" and (month := _MONTH_ONLY.match(tail.lstrip())) is not None and published:
         number = month_number(month.group("m"))  # "since last October": the last October before the article
         year = published.year if number < published.month else published.year - 1
         return TimeFrame("since", f"{m.group()} {month.group()}", start=f"{year}-{number:02d}")
     if (d := _TAIL_DATE.search(tail)) is not None:
-        again = _time_patterns()["since"].match("since " + tail[d.start():])
+        again = _time_patterns()["since"].match("since " + tail[d.start() :])
         if again is not None:
             start = _since_start(again, published)
     return TimeFrame("since", text, start=start)

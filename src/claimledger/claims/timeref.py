@@ -8,8 +8,10 @@ from datetime import date
 
 from claimledger.claims.text import nearest, normalise
 
-MONTHS = (r"jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|"
-          r"oct(?:ober)?|nov(?:ember)?|dec(?:ember)?")
+MONTHS = (
+    r"jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|"
+    r"oct(?:ober)?|nov(?:ember)?|dec(?:ember)?"
+)
 _FULL_MONTHS = r"january|february|march|april|may|june|july|august|september|october|november|december"
 
 _PERIOD = re.compile(
@@ -29,7 +31,9 @@ _MAYBE_PERIOD = re.compile(rf"(?:19|20)\d\d|\b(?:last|this|past|previous|{_FULL_
 
 def month_number(name: str) -> int:
     """1-12 from a month name or its abbreviation."""
-    return ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"].index(name[:3].lower()) + 1
+    return ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"].index(
+        name[:3].lower()
+    ) + 1
 
 
 def period_near(sentence: str, position: int, as_of: date | None) -> str | None:
@@ -55,8 +59,9 @@ def periods_in_lower(lower: str, as_of: date | None) -> list[tuple[int, str]]:
 
 def period_spans_in_lower(lower: str, as_of: date | None) -> list[tuple[int, int, str]]:
     """(start, end, label) of every period a lower-cased text names, in order."""
-    return [(m.start(), m.end(), label) for m in _PERIOD_LOWER.finditer(lower)
-            if (label := _label(m, as_of)) is not None]
+    return [
+        (m.start(), m.end(), label) for m in _PERIOD_LOWER.finditer(lower) if (label := _label(m, as_of)) is not None
+    ]
 
 
 def _label(m: re.Match[str], as_of: date | None) -> str | None:

@@ -39,8 +39,9 @@ _SYMBOLS: dict[str, str] = _UNITS["symbols"]
 _AFTER_SCALE: dict[str, str] = _UNITS["after_scale"]
 _GLUED_ONLY: dict[str, str] = _UNITS["glued_symbols"]
 _FOLDED: dict[str, str] = _UNITS["folded_currency_symbols"]
-_ISO_CODES = frozenset(c for c in {*_UNITS["currency_symbols"].values(), *_UNITS["currency_words"].values()}
-                       if len(c) == 3 and c.isupper())
+_ISO_CODES = frozenset(
+    c for c in {*_UNITS["currency_symbols"].values(), *_UNITS["currency_words"].values()} if len(c) == 3 and c.isupper()
+)
 
 
 def _alternation(phrases: Iterable[str]) -> str:
@@ -122,8 +123,11 @@ def unit_after(after: str, scaled: bool = False) -> UnitMatch | None:
         unit = _SYMBOLS.get(symbol) or (symbol if symbol in _ISO_CODES else None)  # "140 JPY", "2 EUR"
         if unit is not None:
             end = m.start("unit") + len(symbol)
-            if len(symbol) > 1 or not m.group("space") or (symbol == whole and symbol in _SPACED_SINGLE
-                                                           and not _ABBREVIATION_DOT.match(after, end)):
+            if (
+                len(symbol) > 1
+                or not m.group("space")
+                or (symbol == whole and symbol in _SPACED_SINGLE and not _ABBREVIATION_DOT.match(after, end))
+            ):
                 return UnitMatch(unit, end)  # a spaced one-letter symbol is a word of its own: not "C-SPAN"
             return None
     return None

@@ -17,10 +17,35 @@ from claimledger.claims.lemmas import lemma
 from claimledger.claims.model import DURATION_UNITS
 
 # The keys that say which frame a metric needs; every other key is a check parameter for the engine.
-_RULE_KEYS = {"label", "units", "measure", "counted", "subject", "place", "place_also", "time", "since", "restricted_to",
-              "attribution_not", "requires"}
-TIME_KINDS = ("unsaid", "as_of", "period", "period:year", "period:half", "period:quarter", "period:month", "day", "past_hours",
-              "since", "ago", "after_start", "span")
+_RULE_KEYS = {
+    "label",
+    "units",
+    "measure",
+    "counted",
+    "subject",
+    "place",
+    "place_also",
+    "time",
+    "since",
+    "restricted_to",
+    "attribution_not",
+    "requires",
+}
+TIME_KINDS = (
+    "unsaid",
+    "as_of",
+    "period",
+    "period:year",
+    "period:half",
+    "period:quarter",
+    "period:month",
+    "day",
+    "past_hours",
+    "since",
+    "ago",
+    "after_start",
+    "span",
+)
 
 
 @dataclass(frozen=True)
@@ -88,18 +113,22 @@ class Vocabulary:
         durations = set(DURATION_UNITS)
         events = {c for r in self.metrics.values() if set(r.units) & durations for c in r.counted if c}
         counted = {c for r in self.metrics.values() if not set(r.units) & durations for c in r.counted if c}
-        return Names(places=tuple((k, tuple(w.lower() for w in v)) for k, v in self.places.items()),
-                     groups=tuple((k, tuple(w.lower() for w in v)) for k, v in self.groups.items()),
-                     counted=tuple(sorted(counted, key=len, reverse=True)), events=tuple(sorted(events)),
-                     homes=tuple(self.homes.items()))
+        return Names(
+            places=tuple((k, tuple(w.lower() for w in v)) for k, v in self.places.items()),
+            groups=tuple((k, tuple(w.lower() for w in v)) for k, v in self.groups.items()),
+            counted=tuple(sorted(counted, key=len, reverse=True)),
+            events=tuple(sorted(events)),
+            homes=tuple(self.homes.items()),
+        )
 
 
 def _lemma_phrase(phrase: str) -> str:
     return " ".join(lemma(w) for w in phrase.split())
 
 
-def _listed(entry: dict[str, Any], key: str, phrases: dict[str, list[str]], where: str,
-            lemmatise: bool = True) -> tuple[str, ...]:
+def _listed(
+    entry: dict[str, Any], key: str, phrases: dict[str, list[str]], where: str, lemmatise: bool = True
+) -> tuple[str, ...]:
     """A list value, with "@name" items replaced by the [phrases] list of that name (error naming both if unknown)."""
     value = entry.get(key, ())
     if isinstance(value, str):
@@ -108,8 +137,10 @@ def _listed(entry: dict[str, Any], key: str, phrases: dict[str, list[str]], wher
     for item in value:
         if isinstance(item, str) and item.startswith("@"):
             if item[1:] not in phrases:
-                raise ValueError(f"{where}: {key} names phrase list {item!r}, not in [phrases] "
-                                 f"(known: {', '.join(sorted(phrases)) or 'none'})")
+                raise ValueError(
+                    f"{where}: {key} names phrase list {item!r}, not in [phrases] "
+                    f"(known: {', '.join(sorted(phrases)) or 'none'})"
+                )
             out.extend(phrases[item[1:]])
         else:
             out.append(item)
@@ -120,10 +151,15 @@ def parse_vocabulary(document: dict[str, Any], origin: str) -> Vocabulary:
     """Build a Vocabulary from parsed TOML, naming the metric and key at fault when a rule is malformed."""
     phrases = {k: list(v) for k, v in document.get("phrases", {}).items()}
     places = {name: tuple(words) for name, words in document.get("places", {}).items()}
-    groups = {name: tuple(entry["words"] if isinstance(entry, dict) else entry)
-              for name, entry in document.get("groups", {}).items()}
-    homes = {name: entry["home"] for name, entry in document.get("groups", {}).items()
-             if isinstance(entry, dict) and entry.get("home")}
+    groups = {
+        name: tuple(entry["words"] if isinstance(entry, dict) else entry)
+        for name, entry in document.get("groups", {}).items()
+    }
+    homes = {
+        name: entry["home"]
+        for name, entry in document.get("groups", {}).items()
+        if isinstance(entry, dict) and entry.get("home")
+    }
     if unknown := sorted(h for h in homes.values() if h not in places):
         raise ValueError(f"{origin}: [groups] name homes {unknown} not in [places]")
     defaults = document.get("checks", {})  # [checks.<kind>]: parameters every metric of that kind starts from
@@ -157,18 +193,24 @@ def parse_vocabulary(document: dict[str, Any], origin: str) -> Vocabulary:
             since=_listed(entry, "since", phrases, where, lemmatise=False),
             restricted_to=_listed(entry, "restricted_to", phrases, where, lemmatise=False),
             attribution_not=_listed(entry, "attribution_not", phrases, where, lemmatise=False),
-            requires=tuple(tuple(_lemma_phrase(w) for w in _listed({"g": g}, "g", phrases, where, False))
-                           for g in requires),
+            requires=tuple(
+                tuple(_lemma_phrase(w) for w in _listed({"g": g}, "g", phrases, where, False)) for g in requires
+            ),
             check={**defaults.get(entry["check"], {}), **{k: v for k, v in entry.items() if k not in _RULE_KEYS}},
         )
     consistency = []
     for entry in document.get("consistency", []):
         unknown = [m for m in entry.get("metrics", []) if m not in metrics]
         if unknown or "sum_at_most" not in entry or "name" not in entry:
-            raise ValueError(f"{origin}: consistency rule {entry.get('name')!r} needs name, sum_at_most and known "
-                             f"metrics (unknown: {', '.join(unknown) or 'none'})")
-        consistency.append(ConsistencyRule(entry["name"], entry.get("label", entry["name"]), tuple(entry["metrics"]),
-                                           float(entry["sum_at_most"])))
+            raise ValueError(
+                f"{origin}: consistency rule {entry.get('name')!r} needs name, sum_at_most and known "
+                f"metrics (unknown: {', '.join(unknown) or 'none'})"
+            )
+        consistency.append(
+            ConsistencyRule(
+                entry["name"], entry.get("label", entry["name"]), tuple(entry["metrics"]), float(entry["sum_at_most"])
+            )
+        )
     return Vocabulary(metrics=metrics, places=places, groups=groups, homes=homes, consistency=tuple(consistency))
 
 
@@ -186,9 +228,10 @@ def load_vocabulary(path: Path | None = None) -> Vocabulary:
 def vocabulary_sha256() -> str:
     """The shipped vocabulary's identity: sha256 over metrics.toml and every lexicon file, by name and content."""
     package = resources.files("claimledger.claims")
-    files = [package.joinpath("metrics.toml"),
-             *sorted((f for f in package.joinpath("lexicon").iterdir() if f.name.endswith(".toml")),
-                     key=lambda f: f.name)]
+    files = [
+        package.joinpath("metrics.toml"),
+        *sorted((f for f in package.joinpath("lexicon").iterdir() if f.name.endswith(".toml")), key=lambda f: f.name),
+    ]
     digest = hashlib.sha256()
     for f in files:
         digest.update(f.name.encode() + b"\0" + f.read_bytes() + b"\0")

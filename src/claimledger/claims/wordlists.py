@@ -23,4 +23,3 @@ def word_list(name: str) -> dict[str, Any]:
         raise WordListError(f"{path}: word list {name!r} is missing") from None
     except tomllib.TOMLDecodeError as exc:
         raise WordListError(f"{path}: {exc}") from None
-

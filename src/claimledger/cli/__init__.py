@@ -11,8 +11,14 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from claimledger.cli.options import (TaskRunnerChoice, ledger_option, load_settings, output_option,
-                                     source_overrides_option, task_runner_options)
+from claimledger.cli.options import (
+    TaskRunnerChoice,
+    ledger_option,
+    load_settings,
+    output_option,
+    source_overrides_option,
+    task_runner_options,
+)
 from claimledger.cli.terminal import VERDICT_STYLE, OutputFormat, err, fail, out, stop_promptly_on_signals, write_json
 from claimledger.settings import Settings
 
@@ -64,8 +70,9 @@ def verify(
     output: OutputFormat,
     task_runner: TaskRunnerChoice,
     paths: list[Path] = typer.Argument(None, help="Article files or folders (default: seeds/)."),
-    as_of: Optional[str] = typer.Option(None, "--as-of", help="Check every claim as of this date (YYYY-MM-DD) "
-                                        "instead of each article's own date."),
+    as_of: Optional[str] = typer.Option(
+        None, "--as-of", help="Check every claim as of this date (YYYY-MM-DD) instead of each article's own date."
+    ),
 ) -> None:
     """Extract the claims in articles, check each against its reference source, and record the run.
 
@@ -142,9 +149,14 @@ def _print_run_summary(outcome, ledger_url: str, to: Console) -> None:
             to.print(f"[yellow]{change.source}:[/] {change.line()}", highlight=False, soft_wrap=True)
     _print_skipped(outcome.skipped, to)
     skipped = f", {len(outcome.skipped)} skipped" if outcome.skipped else ""
-    to.print(f"run {outcome.run_id}: {len(outcome.articles)} article(s){skipped}, {len(outcome.claims)} claim(s): "
-             + ", ".join(f"{n} {v}" for v, n in counts.items()) + f"; ledger {redacted(ledger_url)}", highlight=False,
-             soft_wrap=True, markup=False)
+    to.print(
+        f"run {outcome.run_id}: {len(outcome.articles)} article(s){skipped}, {len(outcome.claims)} claim(s): "
+        + ", ".join(f"{n} {v}" for v, n in counts.items())
+        + f"; ledger {redacted(ledger_url)}",
+        highlight=False,
+        soft_wrap=True,
+        markup=False,
+    )
 
 
 def _print_skipped(skipped, to: Console) -> None:
@@ -161,9 +173,13 @@ def extract(
     settings: Settings,
     output: OutputFormat,
     paths: list[Path] = typer.Argument(..., help="Article files or folders."),
-    quantities: bool = typer.Option(False, "--quantities", help="Print every quantity found, claim or not: its "
-                                    "value or range, unit, bound, change and direction, and why it is no claim "
-                                    "(a year, a date, an identifier, an age, ...)."),
+    quantities: bool = typer.Option(
+        False,
+        "--quantities",
+        help="Print every quantity found, claim or not: its "
+        "value or range, unit, bound, change and direction, and why it is no claim "
+        "(a year, a date, an identifier, an age, ...).",
+    ),
 ) -> None:
     """Print the claims found in articles, without checking them: what `verify` would check.
 
@@ -171,8 +187,14 @@ def extract(
              claimledger extract seeds/ --quantities --format json
     """
     from claimledger.articles import ArticleError
-    from claimledger.pipeline import (claim_fields, extract as extract_all, load_articles, quantity_rows, skipped_in,
-                                      skipped_rows)
+    from claimledger.pipeline import (
+        claim_fields,
+        extract as extract_all,
+        load_articles,
+        quantity_rows,
+        skipped_in,
+        skipped_rows,
+    )
 
     try:
         articles = load_articles(tuple(str(p) for p in paths))
@@ -198,8 +220,15 @@ def _claim_table(rows) -> Table:
     for column in ("article", "claim", "metric", "value", "unit", "qualifier", "interval"):
         table.add_column(column, overflow="fold")
     for row in rows:
-        table.add_row(row["article"], row["quote"], row["metric"] or "-", f"{row['value']:,.10g}", row["unit"],
-                      row["qualifier"], _bounds(row))
+        table.add_row(
+            row["article"],
+            row["quote"],
+            row["metric"] or "-",
+            f"{row['value']:,.10g}",
+            row["unit"],
+            row["qualifier"],
+            _bounds(row),
+        )
     return table
 
 
@@ -209,16 +238,25 @@ def _quantity_table(rows) -> Table:
         table.add_column(column, overflow="fold")
     for row in rows:
         value = _bounds(row) if row["value"] is None else f"{row['value']:,.10g}"
-        table.add_row(row["article"], row["quote"], value, row["unit"], row["qualifier"], row["direction"] or "-",
-                      "yes" if row["is_claim"] else f"no: {row['not_claim_reason']}")
+        table.add_row(
+            row["article"],
+            row["quote"],
+            value,
+            row["unit"],
+            row["qualifier"],
+            row["direction"] or "-",
+            "yes" if row["is_claim"] else f"no: {row['not_claim_reason']}",
+        )
     return table
 
 
 from claimledger.cli.sources import fetch, registry_or_fail, sources_app  # noqa: E402  (sources, fetching)
+
 app.add_typer(sources_app, name="sources")
 app.command()(fetch)
 
 from claimledger.cli.ledger import LEDGER_HELP, ledger_app  # noqa: E402  (the ledger's history commands)
+
 app.add_typer(ledger_app, name="ledger", help=LEDGER_HELP)
 
 
@@ -226,10 +264,14 @@ app.add_typer(ledger_app, name="ledger", help=LEDGER_HELP)
 @ledger_option
 def dashboard(
     settings: Settings,
-    host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on. Anything but loopback (127.0.0.1, "
-                             "::1, localhost) makes every recheck need a token. Requests must name this address, "
-                             "localhost on loopback, this machine's names on 0.0.0.0 or ::, or a name in "
-                             "CLAIMLEDGER_DASHBOARD_HOSTS."),
+    host: str = typer.Option(
+        "127.0.0.1",
+        "--host",
+        help="Address to listen on. Anything but loopback (127.0.0.1, "
+        "::1, localhost) makes every recheck need a token. Requests must name this address, "
+        "localhost on loopback, this machine's names on 0.0.0.0 or ::, or a name in "
+        "CLAIMLEDGER_DASHBOARD_HOSTS.",
+    ),
     port: int = typer.Option(8000, "--port", help="Port to listen on."),
 ) -> None:
     """Serve the validation dashboard: which claims fail, why and on what data; evidence, charts and rechecks.
@@ -247,15 +289,23 @@ def dashboard(
     except HostsError as exc:
         raise fail(str(exc)) from None
     shown = f"[{host}]" if ":" in host else host
-    out.print(f"claimledger dashboard: http://{shown}:{port}/ (ledger {web.state.ledger_label}); Ctrl-C stops it",
-              highlight=False, soft_wrap=True)
-    out.print(f"Answers to Host: {', '.join(web.state.allowed_hosts)} (add names in CLAIMLEDGER_DASHBOARD_HOSTS)",
-              highlight=False, soft_wrap=True)
+    out.print(
+        f"claimledger dashboard: http://{shown}:{port}/ (ledger {web.state.ledger_label}); Ctrl-C stops it",
+        highlight=False,
+        soft_wrap=True,
+    )
+    out.print(
+        f"Answers to Host: {', '.join(web.state.allowed_hosts)} (add names in CLAIMLEDGER_DASHBOARD_HOSTS)",
+        highlight=False,
+        soft_wrap=True,
+    )
     if web.state.token and not settings.dashboard_token:
-        out.print(f"Rechecks need this token (shown once; set {TOKEN_ENV} to choose it): {web.state.token}",
-                  highlight=False, soft_wrap=True)
+        out.print(
+            f"Rechecks need this token (shown once; set {TOKEN_ENV} to choose it): {web.state.token}",
+            highlight=False,
+            soft_wrap=True,
+        )
     uvicorn.run(web, host=host, port=port, log_level="warning")
-
 
 
 # ---- unattended: served deployments and rechecks --------------------------------------------------------------
@@ -268,13 +318,19 @@ def serve(
     settings: Settings,
     source: list[str],
     cron: str = typer.Option("0 * * * *", "--cron", help="When refresh_sources fetches every source (cron, UTC)."),
-    verify_cron: str = typer.Option("0 6 * * *", "--verify-cron", help="When verify_articles checks the articles "
-                                    "(cron, UTC)."),
-    articles: list[Path] = typer.Option(None, "--articles", help="Article files or folders verify_articles checks "
-                                        "(default: seeds/); repeatable."),
-    work_pool: Optional[str] = typer.Option(None, "--work-pool", help="Register the deployments on this Prefect "
-                                            "work pool and exit, instead of serving them here: workers on any "
-                                            "machine run them (prefect worker start --pool NAME)."),
+    verify_cron: str = typer.Option(
+        "0 6 * * *", "--verify-cron", help="When verify_articles checks the articles (cron, UTC)."
+    ),
+    articles: list[Path] = typer.Option(
+        None, "--articles", help="Article files or folders verify_articles checks (default: seeds/); repeatable."
+    ),
+    work_pool: Optional[str] = typer.Option(
+        None,
+        "--work-pool",
+        help="Register the deployments on this Prefect "
+        "work pool and exit, instead of serving them here: workers on any "
+        "machine run them (prefect worker start --pool NAME).",
+    ),
 ) -> None:
     """Serve the refresh_sources, verify_articles and recheck deployments on the Prefect server until stopped.
 
@@ -284,8 +340,10 @@ def serve(
     Example: PREFECT_API_URL=http://127.0.0.1:4200/api claimledger serve --cron "0 * * * *"
     """
     if not settings.prefect_api_url:
-        raise fail("serve needs a Prefect server: start one with `prefect server start --host 127.0.0.1` and set "
-                    "PREFECT_API_URL=http://127.0.0.1:4200/api (see README, Running unattended)")
+        raise fail(
+            "serve needs a Prefect server: start one with `prefect server start --host 127.0.0.1` and set "
+            "PREFECT_API_URL=http://127.0.0.1:4200/api (see README, Running unattended)"
+        )
     request = _request(articles, None, source, settings)
     registry = registry_or_fail(settings)
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "INFO")  # served runs' task logs belong in the Prefect UI
@@ -310,8 +368,12 @@ def recheck(
     settings: Settings,
     output: OutputFormat,
     task_runner: TaskRunnerChoice,
-    depends_on: list[str] = typer.Option([], "--depends-on", metavar="NAME", help="Recheck the claims that depend "
-                                         "on source NAME (as in data/sources.toml); repeatable."),
+    depends_on: list[str] = typer.Option(
+        [],
+        "--depends-on",
+        metavar="NAME",
+        help="Recheck the claims that depend on source NAME (as in data/sources.toml); repeatable.",
+    ),
     article: list[str] = typer.Option([], "--article", help="Recheck every claim of article ID; repeatable."),
     claim: list[str] = typer.Option([], "--claim", help="Recheck claim ID (or a unique prefix of it); repeatable."),
 ) -> None:
@@ -345,14 +407,20 @@ def recheck(
     if not plan.targets:
         if output is OutputFormat.json:
             write_json([])
-        report.print(f"nothing to recheck: no claim in the ledger depends on {scope.describe()}", highlight=False,
-                     soft_wrap=True)
+        report.print(
+            f"nothing to recheck: no claim in the ledger depends on {scope.describe()}", highlight=False, soft_wrap=True
+        )
         return
     run = task_runner.on(recheck_flow)
     _prefect_environment(settings, start=True)
     try:
-        outcomes = run(depends_on=list(depends_on), articles=list(article), claims=list(claim), settings=settings,
-                       return_state=False)
+        outcomes = run(
+            depends_on=list(depends_on),
+            articles=list(article),
+            claims=list(claim),
+            settings=settings,
+            return_state=False,
+        )
     except InvariantError as exc:  # the runs before it are recorded; this one and those after it are not
         raise fail(str(exc)) from None
     except Exception as exc:  # the flow has logged the traceback; the user gets one actionable line

@@ -26,7 +26,6 @@ Example: claimledger ledger diff   (what the latest run changed)
 ledger_app = typer.Typer(no_args_is_help=True, add_completion=False, help=LEDGER_HELP)
 
 
-
 class ExportFormat(str, Enum):
     csv = "csv"
     json = "json"
@@ -89,15 +88,35 @@ def list_runs(
         sys.stdout.write(_json([run.as_dict() for run in runs]))
         return
     table = Table(header_style="bold")
-    for column in ("run", "started", "finished", "status", "articles", "skipped", "claims", "results (new)", "pass",
-                   "fail", "unverifiable"):
+    for column in (
+        "run",
+        "started",
+        "finished",
+        "status",
+        "articles",
+        "skipped",
+        "claims",
+        "results (new)",
+        "pass",
+        "fail",
+        "unverifiable",
+    ):
         table.add_column(column, overflow="fold")
     table.add_column("snapshots", no_wrap=True)
     for r in runs:
         snapshots = "\n".join(f"{s.source}@{(s.snapshot_sha256 or s.status)[:8]}" for s in r.sources)
-        table.add_row(r.id[:8], _when(r.started_at), _when(r.finished_at), r.status, str(r.articles),
-                      str(len(r.skipped or ())), str(r.claims), f"{r.results} ({r.new_results})",
-                      *(str(r.verdicts.get(v, 0)) for v in VERDICT_STYLE), snapshots)
+        table.add_row(
+            r.id[:8],
+            _when(r.started_at),
+            _when(r.finished_at),
+            r.status,
+            str(r.articles),
+            str(len(r.skipped or ())),
+            str(r.claims),
+            f"{r.results} ({r.new_results})",
+            *(str(r.verdicts.get(v, 0)) for v in VERDICT_STYLE),
+            snapshots,
+        )
     out.print(table)
 
 
@@ -127,23 +146,47 @@ def show(
         return
     interval = " .. ".join("" if b is None else f"{b:,.10g}" for b in (found.low, found.high))
     versions = f"; {found.versions} texts under this id, latest shown" if found.versions > 1 else ""
-    out.print(f"[bold]{found.quote}[/]  ({found.id}, article {found.article_id}"
-              f"{', ' + str(found.article_published) if found.article_published else ''}{versions})",
-              highlight=False)
+    out.print(
+        f"[bold]{found.quote}[/]  ({found.id}, article {found.article_id}"
+        f"{', ' + str(found.article_published) if found.article_published else ''}{versions})",
+        highlight=False,
+    )
     out.print(found.sentence, highlight=False, soft_wrap=True)
-    out.print(f"metric {found.metric or '-'}; value {found.value:,.10g} {found.unit}, {found.qualifier}"
-              f" -> [{interval}]; subject {found.subject or '-'}; period {found.period or '-'}",
-              highlight=False)
+    out.print(
+        f"metric {found.metric or '-'}; value {found.value:,.10g} {found.unit}, {found.qualifier}"
+        f" -> [{interval}]; subject {found.subject or '-'}; period {found.period or '-'}",
+        highlight=False,
+    )
     table = Table(header_style="bold")
-    for column in ("run", "started", "as of", "quote", "article text", "check", "verdict", "observed",
-                   "reference date", "snapshot", "explanation"):
+    for column in (
+        "run",
+        "started",
+        "as of",
+        "quote",
+        "article text",
+        "check",
+        "verdict",
+        "observed",
+        "reference date",
+        "snapshot",
+        "explanation",
+    ):
         table.add_column(column, overflow="fold")
     for h in history:  # a flip is against the last verdict on the same claim text (history.claim_history)
         flipped = " (flipped)" if h.flipped else ""
-        table.add_row(h.run_id[:8], _when(h.started_at), _when(h.as_of) or "-", h.quote,
-                      (h.article_sha256 or "-")[:12], h.check_kind, _verdict(h.verdict) + flipped,
-                      "" if h.observed is None else f"{h.observed:,.10g}", _when(h.reference_date),
-                      (h.snapshot_sha256 or "-")[:12], h.explanation)
+        table.add_row(
+            h.run_id[:8],
+            _when(h.started_at),
+            _when(h.as_of) or "-",
+            h.quote,
+            (h.article_sha256 or "-")[:12],
+            h.check_kind,
+            _verdict(h.verdict) + flipped,
+            "" if h.observed is None else f"{h.observed:,.10g}",
+            _when(h.reference_date),
+            (h.snapshot_sha256 or "-")[:12],
+            h.explanation,
+        )
     out.print(table)
 
 
@@ -153,8 +196,9 @@ def show(
 def diff(
     settings: Settings,
     output: OutputFormat,
-    run_a: Optional[str] = typer.Argument(None, help="The earlier run: id or unique prefix (default: the run "
-                                          "before RUN_B)."),
+    run_a: Optional[str] = typer.Argument(
+        None, help="The earlier run: id or unique prefix (default: the run before RUN_B)."
+    ),
     run_b: Optional[str] = typer.Argument(None, help="The later run: id, unique prefix or latest (default: latest)."),
 ) -> None:
     """Show what changed between two runs: claims whose verdict flipped, claims added and removed.
@@ -179,15 +223,27 @@ def diff(
         for column in ("claim", "article", "quote", "check", "before", "after", "because (after)"):
             table.add_column(column, overflow="fold")
         for f in changes.flipped:
-            table.add_row(f.claim_id, f.article_id, f.quote, f.check_kind, _verdict(f.verdict_a),
-                          _verdict(f.verdict_b), f.explanation_b)
+            table.add_row(
+                f.claim_id,
+                f.article_id,
+                f.quote,
+                f.check_kind,
+                _verdict(f.verdict_a),
+                _verdict(f.verdict_b),
+                f.explanation_b,
+            )
         out.print(table)
     for label, rows in (("added", changes.added), ("removed", changes.removed)):
         for row in rows:
-            out.print(f"{label}: {row.claim_id} {row.article_id} {row.quote!r} ({row.check_kind}) "
-                      f"{_verdict(row.verdict)}", highlight=False)
-    out.print(f"run {a[:8]} -> run {b[:8]}: {len(changes.flipped)} flipped, {len(changes.added)} added, "
-              f"{len(changes.removed)} removed, {changes.unchanged} unchanged", highlight=False)
+            out.print(
+                f"{label}: {row.claim_id} {row.article_id} {row.quote!r} ({row.check_kind}) {_verdict(row.verdict)}",
+                highlight=False,
+            )
+    out.print(
+        f"run {a[:8]} -> run {b[:8]}: {len(changes.flipped)} flipped, {len(changes.added)} added, "
+        f"{len(changes.removed)} removed, {changes.unchanged} unchanged",
+        highlight=False,
+    )
 
 
 @ledger_app.command()
@@ -196,8 +252,9 @@ def export(
     settings: Settings,
     output_format: ExportFormat = typer.Option(..., "--format", help="csv, json (an array of objects) or parquet."),
     output: Optional[Path] = typer.Option(None, "--output", help="Write to this file (default: stdout)."),
-    run: Optional[str] = typer.Option(None, "--run", help="Only this run (id, unique prefix or latest); "
-                                      "default: every run."),
+    run: Optional[str] = typer.Option(
+        None, "--run", help="Only this run (id, unique prefix or latest); default: every run."
+    ),
 ) -> None:
     """Export the verdict history, one row per run and result: run, claim, verdict, reference value, snapshot.
 
@@ -220,8 +277,9 @@ def export(
     else:
         frame = pd.DataFrame(rows, columns=EXPORT_COLUMNS)
         frame["run_started_at"] = frame["run_started_at"].map(_when)
-        data = (frame.to_csv(index=False).encode() if output_format is ExportFormat.csv
-                else frame.to_parquet(index=False))
+        data = (
+            frame.to_csv(index=False).encode() if output_format is ExportFormat.csv else frame.to_parquet(index=False)
+        )
     if output is None:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()

@@ -76,7 +76,8 @@ def _option_group(*options: inspect.Parameter, apply: Callable[[dict[str, Any], 
         added = [] if declared else [_option(CONTEXT, typer.Context, inspect.Parameter.empty)]
         run.__signature__ = signature.replace(parameters=[*kept, *options, *added])  # type: ignore[attr-defined]
         run.__annotations__ = {name: hint for name, hint in hints.items() if name not in supplied} | {
-            p.name: p.annotation for p in [*options, *added]}
+            p.name: p.annotation for p in [*options, *added]
+        }
         run.takes_settings = takes_settings  # type: ignore[attr-defined]
         return run
 
@@ -100,28 +101,53 @@ def _apply_ledger(values: dict[str, Any], arguments: dict[str, Any]) -> None:
 
 
 ledger_option = _option_group(
-    _option("ledger", Optional[str], typer.Option(
-        None, "--ledger", metavar="URL", help="Ledger SQLAlchemy URL: sqlite:///PATH (a relative PATH is inside the "
-        "project) or postgresql+psycopg://USER@HOST/DB for a shared ledger (default: CLAIMLEDGER_LEDGER_URL, else "
-        "sqlite:///data/ledger.db).")),
-    apply=_apply_ledger)
+    _option(
+        "ledger",
+        Optional[str],
+        typer.Option(
+            None,
+            "--ledger",
+            metavar="URL",
+            help="Ledger SQLAlchemy URL: sqlite:///PATH (a relative PATH is inside the "
+            "project) or postgresql+psycopg://USER@HOST/DB for a shared ledger (default: CLAIMLEDGER_LEDGER_URL, else "
+            "sqlite:///data/ledger.db).",
+        ),
+    ),
+    apply=_apply_ledger,
+)
 ledger_option.__doc__ = "--ledger URL: the command's settings.ledger (the command must take `settings`)."
 
 
 def output_option(json_holds: str = "the JSON array") -> Callable[[Command], Command]:
     """--format table|json, as `output`; the help says what stdout holds with json."""
     return _option_group(
-        _option("output", OutputFormat, typer.Option(
-            OutputFormat.table, "--format", help=f"table for people, json for programs (stdout holds only "
-            f"{json_holds}).")),
-        apply=_no_change)
+        _option(
+            "output",
+            OutputFormat,
+            typer.Option(
+                OutputFormat.table,
+                "--format",
+                help=f"table for people, json for programs (stdout holds only {json_holds}).",
+            ),
+        ),
+        apply=_no_change,
+    )
 
 
 source_overrides_option = _option_group(
-    _option("source", list[str], typer.Option(
-        [], "--source", metavar="NAME=URL", help="Read source NAME from URL (file:, http://, https://); "
-        "repeatable. Example: --source gaza_casualties_daily=file:/tmp/c.json")),
-    apply=_no_change)
+    _option(
+        "source",
+        list[str],
+        typer.Option(
+            [],
+            "--source",
+            metavar="NAME=URL",
+            help="Read source NAME from URL (file:, http://, https://); "
+            "repeatable. Example: --source gaza_casualties_daily=file:/tmp/c.json",
+        ),
+    ),
+    apply=_no_change,
+)
 source_overrides_option.__doc__ = "--source NAME=URL, repeatable, as `source` (a list of the overrides as given)."
 
 
@@ -154,12 +180,27 @@ def _apply_task_runner(values: dict[str, Any], arguments: dict[str, Any]) -> Non
 
 
 task_runner_options = _option_group(
-    _option("task_runner", TaskRunnerName, typer.Option(  # the command receives a TaskRunnerChoice under this name
-        TaskRunnerName.threads, "--task-runner", help="threads (Prefect's default, one process) or dask: extraction "
-        "and checks split into chunks on a Dask cluster (needs the dask extra). Example: --task-runner dask "
-        "--dask-address tcp://10.0.0.5:8786")),
-    _option("dask_address", Optional[str], typer.Option(
-        None, "--dask-address", help="The Dask scheduler to use with --task-runner dask (default: a local cluster, "
-        "one worker process per core).")),
-    apply=_apply_task_runner)
+    _option(
+        "task_runner",
+        TaskRunnerName,
+        typer.Option(  # the command receives a TaskRunnerChoice under this name
+            TaskRunnerName.threads,
+            "--task-runner",
+            help="threads (Prefect's default, one process) or dask: extraction "
+            "and checks split into chunks on a Dask cluster (needs the dask extra). Example: --task-runner dask "
+            "--dask-address tcp://10.0.0.5:8786",
+        ),
+    ),
+    _option(
+        "dask_address",
+        Optional[str],
+        typer.Option(
+            None,
+            "--dask-address",
+            help="The Dask scheduler to use with --task-runner dask (default: a local cluster, "
+            "one worker process per core).",
+        ),
+    ),
+    apply=_apply_task_runner,
+)
 task_runner_options.__doc__ = "--task-runner and --dask-address, as `task_runner` (a TaskRunnerChoice)."

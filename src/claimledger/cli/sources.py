@@ -43,18 +43,31 @@ def sources(ctx: typer.Context, settings: Settings, output: OutputFormat) -> Non
         return
     table = Table(header_style="bold", box=box.SIMPLE_HEAD, padding=(0, 1, 0, 0), pad_edge=False)
     for column in ("source", "snapshot", "retrieved_at", "age", "validation", "rows", "dates", "metrics"):
-        table.add_column(column, overflow="fold", no_wrap=column in ("source", "snapshot", "retrieved_at", "dates"),
-                         justify="right" if column == "rows" else "left",
-                         max_width=22 if column == "validation" else None)  # room for the longest metric name
+        table.add_column(
+            column,
+            overflow="fold",
+            no_wrap=column in ("source", "snapshot", "retrieved_at", "dates"),
+            justify="right" if column == "rows" else "left",
+            max_width=22 if column == "validation" else None,
+        )  # room for the longest metric name
     for status in statuses:
         snapshot = status.snapshot
         held = "red" if status.held else "green" if snapshot else "yellow"
         dates = f"{status.first_date}..{status.last_date}" if status.first_date else "-"
-        retrieved = ("-", "-") if snapshot is None else (snapshot.retrieved_at.replace("T", " ")[:16],
-                                                          age(snapshot.retrieved_at))
-        table.add_row(status.source.name, snapshot.short if snapshot else "-", *retrieved,
-                      f"[{held}]{status.validation}[/]", f"{status.rows:,}" if status.rows is not None else "-",
-                      dates, "\n".join(status.source.metrics) or "-")
+        retrieved = (
+            ("-", "-")
+            if snapshot is None
+            else (snapshot.retrieved_at.replace("T", " ")[:16], age(snapshot.retrieved_at))
+        )
+        table.add_row(
+            status.source.name,
+            snapshot.short if snapshot else "-",
+            *retrieved,
+            f"[{held}]{status.validation}[/]",
+            f"{status.rows:,}" if status.rows is not None else "-",
+            dates,
+            "\n".join(status.source.metrics) or "-",
+        )
     out.print(table)
     for status in statuses:
         if status.problem:
@@ -91,8 +104,9 @@ def sources_diff(
     elif good is None:
         out.print(f"{name}: no good snapshot yet (claimledger fetch {name})", highlight=False)
     else:
-        out.print(f"{name}: snapshot {good.short} is the first good one; there is nothing to compare it with",
-                  highlight=False)
+        out.print(
+            f"{name}: snapshot {good.short} is the first good one; there is nothing to compare it with", highlight=False
+        )
 
 
 @source_overrides_option
@@ -126,8 +140,11 @@ def fetch(
     else:
         for row in rows:
             style = STATUS_STYLE.get(row["status"], "")
-            out.print(f"[bold]{row['source']}[/]: [{style}]{row['status']}[/] {row['message']}", highlight=False,
-                      soft_wrap=True)
+            out.print(
+                f"[bold]{row['source']}[/]: [{style}]{row['status']}[/] {row['message']}",
+                highlight=False,
+                soft_wrap=True,
+            )
     checked = validations(prepared.values())
     try:
         index = build_data_docs(checked, settings)

@@ -63,8 +63,12 @@ def stop_promptly_on_signals(ctx: typer.Context) -> None:
 
     def stop(signum: int, _frame) -> None:
         received.append(signum)
-        print(f"claimledger {ctx.invoked_subcommand}: stopped by {signal.Signals(signum).name}; "
-              "nothing is left half-written", file=sys.stderr, flush=True)
+        print(
+            f"claimledger {ctx.invoked_subcommand}: stopped by {signal.Signals(signum).name}; "
+            "nothing is left half-written",
+            file=sys.stderr,
+            flush=True,
+        )
         backstop = threading.Timer(10.0, end, args=(128 + signum,))  # if unwinding itself hangs
         backstop.daemon = True
         backstop.start()

@@ -27,8 +27,9 @@ def runs(request: Request) -> list[dict]:
 
 
 @router.get("/claims")
-def claims(request: Request, verdict: VerdictFilter | None = None, article: str | None = None,
-           source: str | None = None) -> list[dict]:
+def claims(
+    request: Request, verdict: VerdictFilter | None = None, article: str | None = None, source: str | None = None
+) -> list[dict]:
     """Claims with their latest verdict, explanation and results; filter by verdict, article or source."""
     return _views(request).claims(verdict=verdict, article=article, source=source)
 

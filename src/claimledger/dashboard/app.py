@@ -31,8 +31,14 @@ from claimledger.settings import Settings
 HERE = Path(__file__).parent
 
 
-def create_app(settings: Settings | None = None, *, host: str = "127.0.0.1", token: str | None = None,
-               runner: Runner = run_in_process, allowed_hosts: Sequence[str] | None = None) -> FastAPI:
+def create_app(
+    settings: Settings | None = None,
+    *,
+    host: str = "127.0.0.1",
+    token: str | None = None,
+    runner: Runner = run_in_process,
+    allowed_hosts: Sequence[str] | None = None,
+) -> FastAPI:
     """The dashboard over the settings' ledger (settings built here from the environment when none are given). Bound
     beyond loopback, every POST needs the token (given, the settings' dashboard_token from
     CLAIMLEDGER_DASHBOARD_TOKEN, or generated here: read it from app.state.token). A request whose Host is not in
@@ -46,8 +52,9 @@ def create_app(settings: Settings | None = None, *, host: str = "127.0.0.1", tok
     app.state.rechecks = RecheckQueue(settings, runner)
     app.state.token = None if is_loopback(host) else (token or settings.dashboard_token or secrets.token_urlsafe(24))
     app.state.templates = _templates()
-    app.state.allowed_hosts = (list(allowed_hosts) if allowed_hosts is not None
-                              else trusted_hosts(host, settings.dashboard_host_names))
+    app.state.allowed_hosts = (
+        list(allowed_hosts) if allowed_hosts is not None else trusted_hosts(host, settings.dashboard_host_names)
+    )
 
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     app.mount("/gx-docs", DataDocs(directory=settings.data_docs_dir, html=True, check_dir=False), name="gx-docs")
@@ -82,8 +89,13 @@ class DataDocs(StaticFiles):
 
 
 def _templates() -> Jinja2Templates:
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(HERE / "templates"), autoescape=True,
-                             undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(HERE / "templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
     env.filters.update(FILTERS)
     return Jinja2Templates(env=env)
 
@@ -94,8 +106,11 @@ async def _http_error(request: Request, exc: StarletteHTTPException):
     if wants_json or exc.status_code not in (403, 404, 409, 503):
         return JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers)
     return request.app.state.templates.TemplateResponse(
-        request, "error.html", pages.page_context(request, status=exc.status_code, detail=exc.detail),
-        status_code=exc.status_code)
+        request,
+        "error.html",
+        pages.page_context(request, status=exc.status_code, detail=exc.detail),
+        status_code=exc.status_code,
+    )
 
 
 async def _ledger_error(request: Request, exc: LedgerError):

@@ -42,8 +42,11 @@ def recorded_text(settings: Settings, article: RecordedArticle) -> RecordedText:
     except (ArticleError, OSError) as exc:
         return RecordedText(None, f"The article file can no longer be read: {exc}")
     if hashlib.sha256(text.encode()).hexdigest() != article.text_sha256:
-        return RecordedText(None, f"The article file {path} has changed since it was checked "
-                                  f"(its text no longer matches sha256 {article.text_sha256[:12]}).")
+        return RecordedText(
+            None,
+            f"The article file {path} has changed since it was checked "
+            f"(its text no longer matches sha256 {article.text_sha256[:12]}).",
+        )
     return RecordedText(text)
 
 

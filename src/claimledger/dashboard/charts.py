@@ -35,8 +35,7 @@ class Chart:
     caption: str
 
 
-def claim_chart(claim: RecordedClaim, result: RecordedResult, article_date: date | None,
-                settings: Settings) -> Chart:
+def claim_chart(claim: RecordedClaim, result: RecordedResult, article_date: date | None, settings: Settings) -> Chart:
     """The chart of one check of a claim: its check kind says which rows to plot and how (checks/kind.py's Plot),
     this module reads the rows and draws the plot's mark."""
     if result.source is None or result.verdict == "unverifiable" and result.observed is None:
@@ -62,12 +61,19 @@ def claim_chart(claim: RecordedClaim, result: RecordedResult, article_date: date
     plot = kind.plot(params, claim.as_dict(), records, table)
     if not plot.points:
         return Chart(None, f"No chart: {plot.empty}.")
-    caption = plot.caption + (f" Drawn {DAYS_AROUND} days either side of the article date."
-                              if kind.chart_rows == "around" else "")
+    caption = plot.caption + (
+        f" Drawn {DAYS_AROUND} days either side of the article date." if kind.chart_rows == "around" else ""
+    )
     if plot.mark == "bars":
         return Chart(render(_bars(plot)), caption)
-    chart = _layers([{"date": day(when), "value": value} for when, value in plot.points], claim, result, article_date,
-                    plot.title, mark=plot.mark)
+    chart = _layers(
+        [{"date": day(when), "value": value} for when, value in plot.points],
+        claim,
+        result,
+        article_date,
+        plot.title,
+        mark=plot.mark,
+    )
     return Chart(render(chart), f"{caption} {_legend(claim, article_date)}")
 
 
@@ -84,8 +90,10 @@ def _rows_around(settings: Settings, result: RecordedResult, date_column: str, a
     """The rows of the snapshot the verdict cites dated within DAYS_AROUND days of the article."""
     _, frame = snapshot_frame(settings, result.source or "", result.snapshot_sha256 or "")
     dates = pandas.to_datetime(frame[date_column])
-    near = frame[(dates >= pandas.Timestamp(article_date - timedelta(days=DAYS_AROUND)))
-                 & (dates <= pandas.Timestamp(article_date + timedelta(days=DAYS_AROUND)))].copy()
+    near = frame[
+        (dates >= pandas.Timestamp(article_date - timedelta(days=DAYS_AROUND)))
+        & (dates <= pandas.Timestamp(article_date + timedelta(days=DAYS_AROUND)))
+    ].copy()
     near[date_column] = pandas.to_datetime(near[date_column])
     return plain_records(near)
 
@@ -93,14 +101,26 @@ def _rows_around(settings: Settings, result: RecordedResult, date_column: str, a
 def _bars(plot: Plot):
     """Values by year, as bars."""
     bars = [{"year": str(year), "value": value} for year, value in plot.points]
-    return alt.Chart(alt.Data(values=bars)).mark_bar(color=LINE_COLOR, size=48).encode(
-        x=alt.X("year:O", title=None, axis=alt.Axis(labelAngle=0)),
-        y=alt.Y("value:Q", title=None, axis=alt.Axis(format=",~r")),
-    ).properties(width=WIDTH // 2, height=HEIGHT, title=_title(plot.title))
+    return (
+        alt.Chart(alt.Data(values=bars))
+        .mark_bar(color=LINE_COLOR, size=48)
+        .encode(
+            x=alt.X("year:O", title=None, axis=alt.Axis(labelAngle=0)),
+            y=alt.Y("value:Q", title=None, axis=alt.Axis(format=",~r")),
+        )
+        .properties(width=WIDTH // 2, height=HEIGHT, title=_title(plot.title))
+    )
 
 
-def _layers(points: list[dict], claim: RecordedClaim, result: RecordedResult, article_date: date | None, title: str,
-            *, mark: str):
+def _layers(
+    points: list[dict],
+    claim: RecordedClaim,
+    result: RecordedResult,
+    article_date: date | None,
+    title: str,
+    *,
+    mark: str,
+):
     """The series (a line, steps or dots), the claim's interval as a band, the article date as a rule, the value
     used."""
     values = [p["value"] for p in points]
@@ -110,29 +130,48 @@ def _layers(points: list[dict], claim: RecordedClaim, result: RecordedResult, ar
     lowest, highest = min(values + bounds), max(values + bounds)
     pad = (highest - lowest) * 0.08 or abs(highest) * 0.05 or 1.0
     domain = [lowest - pad, highest + pad]
-    band = {"low": claim.low if claim.low is not None else domain[0],
-            "high": claim.high if claim.high is not None else domain[1]}
-    y = alt.Y("value:Q", title=None, scale=alt.Scale(domain=domain, nice=False, zero=False),
-              axis=alt.Axis(format="~s" if highest >= 10_000 else ",~r"))
+    band = {
+        "low": claim.low if claim.low is not None else domain[0],
+        "high": claim.high if claim.high is not None else domain[1],
+    }
+    y = alt.Y(
+        "value:Q",
+        title=None,
+        scale=alt.Scale(domain=domain, nice=False, zero=False),
+        axis=alt.Axis(format="~s" if highest >= 10_000 else ",~r"),
+    )
     first, last, marker_at = _time_span(points, article_date)
-    x = alt.X("date:T", title=None, scale=alt.Scale(domain=[first, last]),
-              axis=alt.Axis(format="%d %b %Y", labelAngle=0, tickCount=6))
-    layers = [alt.Chart(alt.Data(values=[band])).mark_rect(color=BAND_COLOR, opacity=0.18, clip=True).encode(
-        y=alt.Y("low:Q", scale=alt.Scale(domain=domain, nice=False, zero=False)), y2="high:Q")]
+    x = alt.X(
+        "date:T",
+        title=None,
+        scale=alt.Scale(domain=[first, last]),
+        axis=alt.Axis(format="%d %b %Y", labelAngle=0, tickCount=6),
+    )
+    layers = [
+        alt.Chart(alt.Data(values=[band]))
+        .mark_rect(color=BAND_COLOR, opacity=0.18, clip=True)
+        .encode(y=alt.Y("low:Q", scale=alt.Scale(domain=domain, nice=False, zero=False)), y2="high:Q")
+    ]
     series = alt.Chart(alt.Data(values=points))
     if mark == "dots":
         layers.append(series.mark_point(color=LINE_COLOR, filled=True, size=60).encode(x=x, y=y))
     else:
-        layers.append(series.mark_line(color=LINE_COLOR, interpolate="step-after" if mark == "steps" else "linear",
-                                       point=len(points) <= 40).encode(x=x, y=y))
+        layers.append(
+            series.mark_line(
+                color=LINE_COLOR, interpolate="step-after" if mark == "steps" else "linear", point=len(points) <= 40
+            ).encode(x=x, y=y)
+        )
     if article_date is not None:
         marker = alt.Data(values=[{"date": article_date.isoformat(), "label": f"article {article_date}"}])
-        layers.append(alt.Chart(marker).mark_rule(color=MARK_COLOR, strokeDash=[5, 4], strokeWidth=1.5)
-                      .encode(x=x))
+        layers.append(alt.Chart(marker).mark_rule(color=MARK_COLOR, strokeDash=[5, 4], strokeWidth=1.5).encode(x=x))
         right_side = marker_at > 0.75  # near the right edge the label goes left of the line
-        layers.append(alt.Chart(marker).mark_text(color=MARK_COLOR, align="right" if right_side else "left",
-                                                  dx=-4 if right_side else 4, y=8, fontSize=11)
-                      .encode(x=x, text="label:N"))
+        layers.append(
+            alt.Chart(marker)
+            .mark_text(
+                color=MARK_COLOR, align="right" if right_side else "left", dx=-4 if right_side else 4, y=8, fontSize=11
+            )
+            .encode(x=x, text="label:N")
+        )
     if result.observed is not None and result.reference_date is not None:
         used = alt.Data(values=[{"date": day(result.reference_date), "value": float(result.observed)}])
         layers.append(alt.Chart(used).mark_point(color=MARK_COLOR, size=120, strokeWidth=2.5).encode(x=x, y=y))
@@ -155,15 +194,18 @@ def _title(text: str):
 
 def _legend(claim: RecordedClaim, article_date: date | None) -> str:
     marked = f" Dashed red line: the article date ({article_date})." if article_date else ""
-    return (f"Blue band: the interval the claim commits to ({interval(claim.as_dict())}).{marked} "
-            "Red circle: the value the verdict used.")
+    return (
+        f"Blue band: the interval the claim commits to ({interval(claim.as_dict())}).{marked} "
+        "Red circle: the value the verdict used."
+    )
 
 
 def render(chart) -> str:
     """Vega-Lite to SVG in-process: no browser JavaScript, no network (no external data URL is allowed)."""
     spec = chart.to_dict()
-    spec.setdefault("config", {}).update({"font": "DejaVu Sans, Liberation Sans, Arial, sans-serif",
-                                          "view": {"stroke": "#d1d5db"}})
+    spec.setdefault("config", {}).update(
+        {"font": "DejaVu Sans, Liberation Sans, Arial, sans-serif", "view": {"stroke": "#d1d5db"}}
+    )
     return vl_convert.vegalite_to_svg(spec, allowed_base_urls=[])
 
 
@@ -173,8 +215,9 @@ def snapshot_frame(settings: Settings, source_name: str, sha256: str) -> tuple[S
 
 
 @lru_cache(maxsize=8)
-def _cached_frame(registry_path: str, snapshots_dir: str, source_name: str,
-                  sha256: str) -> tuple[Source, pandas.DataFrame]:
+def _cached_frame(
+    registry_path: str, snapshots_dir: str, source_name: str, sha256: str
+) -> tuple[Source, pandas.DataFrame]:
     registry = load_registry(Path(registry_path))
     if source_name not in registry:
         raise RegistryError(f"no source {source_name!r} in {registry_path}")

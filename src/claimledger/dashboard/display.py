@@ -10,8 +10,14 @@ from claimledger.checks.model import Verdict
 from claimledger.claims.qualifiers import Interval
 
 VERDICTS = Verdict.worst_first()  # the order the dashboard lists them in
-_UNIT_SUFFIX = {"percent": "%", "percent_change": "%", "months": " months", "years": " years", "weeks": " weeks",
-                "days": " days"}
+_UNIT_SUFFIX = {
+    "percent": "%",
+    "percent_change": "%",
+    "months": " months",
+    "years": " years",
+    "weeks": " weeks",
+    "days": " days",
+}
 
 
 def claim_verdict(verdicts: list[str]) -> str | None:
@@ -36,8 +42,12 @@ def number(value: float | int | None, unit: str | None = None) -> str:
 def interval(claim: dict) -> str:
     """The values a claim commits to, as a reader says it: '> 52,000', '900 to 1,020', '61.67% to 71.67%'."""
     each, whole = _suffixes(claim.get("unit"))
-    span = Interval(claim.get("low"), claim.get("high"), bool(claim.get("low_inclusive", True)),
-                    bool(claim.get("high_inclusive", True)))
+    span = Interval(
+        claim.get("low"),
+        claim.get("high"),
+        bool(claim.get("low_inclusive", True)),
+        bool(claim.get("high_inclusive", True)),
+    )
     if span.low is None and span.high is None:
         return "any value"
     return span.describe(lambda v: f"{fmt(v)}{each}").replace(">=", "≥").replace("<=", "≤") + whole
@@ -104,9 +114,17 @@ def cell(value: object, column: str = "") -> str:
 def link_text(url: str, limit: int = 90) -> str:
     """A URL as a reader can read it: percent-escapes decoded, the middle cut when it is long."""
     text = unquote(url)
-    return text if len(text) <= limit else f"{text[:limit - 20]}…{text[-19:]}"
+    return text if len(text) <= limit else f"{text[: limit - 20]}…{text[-19:]}"
 
 
-FILTERS = {"number": number, "interval": interval, "timestamp": timestamp, "age": age, "day": day, "short": short,
-           "web_link": web_link,
-           "link_text": link_text, "cell": cell}
+FILTERS = {
+    "number": number,
+    "interval": interval,
+    "timestamp": timestamp,
+    "age": age,
+    "day": day,
+    "short": short,
+    "web_link": web_link,
+    "link_text": link_text,
+    "cell": cell,
+}

@@ -10,17 +10,27 @@ from claimledger.claims.vocabulary import load_vocabulary
 from claimledger.ledger.rows import RecordedClaim, RecordedResult
 
 # The frame's slots in reading order, each with the words a reader sees beside it.
-FRAME_SLOTS = (("counted", "What is counted"), ("measure", "Measure"), ("subject", "Who"), ("place", "Where"),
-               ("restriction", "Only among"), ("time", "When"), ("attribution", "According to"),
-               ("reported_by", "Reported by (an earlier sentence)"))
+FRAME_SLOTS = (
+    ("counted", "What is counted"),
+    ("measure", "Measure"),
+    ("subject", "Who"),
+    ("place", "Where"),
+    ("restriction", "Only among"),
+    ("time", "When"),
+    ("attribution", "According to"),
+    ("reported_by", "Reported by (an earlier sentence)"),
+)
 
 
 def frame_slots(frame: dict[str, Any] | None) -> list[dict[str, str]]:
     """The filled slots of a stored frame as (label, value) rows, plus the clause they were read from."""
     if not frame:
         return []
-    rows = [{"slot": slot, "label": label, "value": _said(slot, frame[slot])}
-            for slot, label in FRAME_SLOTS if frame.get(slot)]
+    rows = [
+        {"slot": slot, "label": label, "value": _said(slot, frame[slot])}
+        for slot, label in FRAME_SLOTS
+        if frame.get(slot)
+    ]
     if frame.get("clause"):
         rows.append({"slot": "clause", "label": "Read from", "value": frame["clause"]})
     return rows
@@ -42,5 +52,8 @@ def held_against(result: RecordedResult, claim: RecordedClaim) -> dict[str, str]
     rule = load_vocabulary().metrics.get(result.metric or claim.metric or "")
     when = result.reference_date
     period = claim.period or (f"as of the report of {when}" if when else "as of the article's date")
-    return {"report": f"{result.source}{f' report of {when}' if when else ''}",
-            "population": rule.label if rule else (result.metric or "–"), "period": str(period)}
+    return {
+        "report": f"{result.source}{f' report of {when}' if when else ''}",
+        "population": rule.label if rule else (result.metric or "–"),
+        "period": str(period),
+    }

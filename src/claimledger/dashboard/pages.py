@@ -19,8 +19,12 @@ VerdictFilter = Literal["pass", "fail", "unverifiable"]  # a Verdict, as a query
 def page_context(request: Request, **values) -> dict:
     """What every page needs besides its own data: the ledger it reads and whether rechecks need the token."""
     job = request.query_params.get("job")
-    return {"ledger": request.app.state.ledger_label, "token_required": request.app.state.token is not None,
-            "job_id": job if job and job.isalnum() else None, **values}
+    return {
+        "ledger": request.app.state.ledger_label,
+        "token_required": request.app.state.token is not None,
+        "job_id": job if job and job.isalnum() else None,
+        **values,
+    }
 
 
 def _views(request: Request) -> Views:
@@ -37,7 +41,9 @@ def overview(request: Request):
 
 
 @router.get("/claims", response_class=HTMLResponse)
-def claims(request: Request, verdict: VerdictFilter | None = None, article: str | None = None, source: str | None = None):
+def claims(
+    request: Request, verdict: VerdictFilter | None = None, article: str | None = None, source: str | None = None
+):
     rows = _views(request).claims(verdict=verdict, article=article, source=source)
     return _render(request, "claims.html", claims=rows, verdict=verdict, article=article, source=source)
 

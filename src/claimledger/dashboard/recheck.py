@@ -48,8 +48,9 @@ class Job:
     def as_dict(self) -> dict:
         values = asdict(self)
         values["finished"] = self.status in FINAL
-        values["seconds"] = round(((self.finished_at or datetime.now(timezone.utc)) - self.started_at)
-                                  .total_seconds(), 1)
+        values["seconds"] = round(
+            ((self.finished_at or datetime.now(timezone.utc)) - self.started_at).total_seconds(), 1
+        )
         return values
 
 
@@ -95,9 +96,15 @@ class RecheckQueue:
             raise RecheckError(str(exc)) from None
         if plan.skipped:  # an article whose file is gone: say so rather than recheck the others silently
             raise RecheckError("; ".join(plan.skipped))
-        return [VerifyRequest(paths=target.paths, as_of=target.as_of, source_overrides=target.source_overrides,
-                              recheck=scope.arguments())
-                for target in plan.targets]
+        return [
+            VerifyRequest(
+                paths=target.paths,
+                as_of=target.as_of,
+                source_overrides=target.source_overrides,
+                recheck=scope.arguments(),
+            )
+            for target in plan.targets
+        ]
 
     def _run(self, job: Job, requests: list[VerifyRequest]) -> None:
         job.status, job.message = "running", f"rechecking {job.label}"
@@ -126,7 +133,8 @@ def recheck_deployment(settings: Settings) -> str | None:
 
         with get_client(sync_client=True) as client:
             found = client.read_deployments(
-                deployment_filter=DeploymentFilter(name=DeploymentFilterName(any_=[DEPLOYMENT])), limit=1)
+                deployment_filter=DeploymentFilter(name=DeploymentFilterName(any_=[DEPLOYMENT])), limit=1
+            )
     except Exception:  # server down or unreachable: recheck in-process instead
         return None
     return str(found[0].id) if found else None
@@ -136,8 +144,12 @@ def _submit(job: Job, deployment_id: str, settings: Settings) -> None:
     from prefect.deployments import run_deployment
 
     # the recheck flow (flows/recheck.py) takes article ids; the deployment's defaults supply --source overrides
-    flow_run = run_deployment(name=uuid.UUID(deployment_id), timeout=0, as_subflow=False,
-                              parameters={"articles": job.article_ids, "ledger_url": settings.ledger})
+    flow_run = run_deployment(
+        name=uuid.UUID(deployment_id),
+        timeout=0,
+        as_subflow=False,
+        parameters={"articles": job.article_ids, "ledger_url": settings.ledger},
+    )
     # Prefect types the call as FlowRun | Coroutine (it is sync_compatible); called from sync code it is the FlowRun
     run_id = str(flow_run.id)  # type: ignore[union-attr]
     job.via, job.flow_run_id = f"Prefect deployment {DEPLOYMENT}", run_id

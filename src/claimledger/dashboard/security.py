@@ -15,14 +15,18 @@ TOKEN_ENV = "CLAIMLEDGER_DASHBOARD_TOKEN"
 TOKEN_HEADER = "X-Claimledger-Token"
 # Pages load nothing from elsewhere and run only /static scripts: an injected <script> could not run even if
 # escaping failed. Vega's SVG carries style attributes, hence 'unsafe-inline' for styles only.
-CONTENT_SECURITY_POLICY = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
-                           "img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; "
-                           "frame-ancestors 'none'")
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; "
+    "frame-ancestors 'none'"
+)
 # GX's Data Docs pages carry values from fetched data and load scripts and styles from seven CDNs. Served sandboxed
 # (no allow-scripts, no allow-same-origin) with nothing allowed from elsewhere: no script runs, none comes from
 # outside, and the pages cannot act as the dashboard. They stay readable as plain HTML with GX's local styles.
-DATA_DOCS_POLICY = ("sandbox; default-src 'none'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
-                    "font-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
+DATA_DOCS_POLICY = (
+    "sandbox; default-src 'none'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+    "font-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+)
 HOSTS_SETTING = "CLAIMLEDGER_DASHBOARD_HOSTS"
 LOOPBACK_NAMES = ("127.0.0.1", "localhost", "[::1]")
 _WILDCARD_BINDS = ("0.0.0.0", "::", "")
@@ -93,8 +97,12 @@ async def check_post(request: Request) -> None:
         return
     supplied: object = request.headers.get(TOKEN_HEADER)  # a form's field may be a file: only a str is a token
     if supplied is None and request.headers.get("content-type", "").startswith(
-            ("application/x-www-form-urlencoded", "multipart/form-data")):
+        ("application/x-www-form-urlencoded", "multipart/form-data")
+    ):
         supplied = (await request.form()).get("token")
     if not isinstance(supplied, str) or not secrets.compare_digest(supplied.encode(), token.encode()):
-        raise HTTPException(403, "refused: this dashboard is reachable from other machines, so a recheck needs the "
-                                 "token printed when it started (or set in CLAIMLEDGER_DASHBOARD_TOKEN)")
+        raise HTTPException(
+            403,
+            "refused: this dashboard is reachable from other machines, so a recheck needs the "
+            "token printed when it started (or set in CLAIMLEDGER_DASHBOARD_TOKEN)",
+        )

@@ -49,8 +49,9 @@ def flips(current: list[RecordedResult], earlier: list[RecordedResult]) -> list[
     for result in current:
         previous = before.get(_flip_key(result))
         if previous is not None and previous.verdict != result.verdict:
-            changed.append(result.as_dict() | {"previous_verdict": previous.verdict,
-                                               "previous_run_id": previous.run_id})
+            changed.append(
+                result.as_dict() | {"previous_verdict": previous.verdict, "previous_run_id": previous.run_id}
+            )
     return changed
 
 
@@ -68,15 +69,20 @@ class Views:
     # runs and the overview
     def runs(self, limit: int | None = None) -> list[dict]:
         counts = self.reader.verdict_counts()
-        return [run.as_dict() | {"verdicts": {v: counts.get(run.id, {}).get(v, 0) for v in VERDICTS}}
-                for run in self.reader.runs(limit)]
+        return [
+            run.as_dict() | {"verdicts": {v: counts.get(run.id, {}).get(v, 0) for v in VERDICTS}}
+            for run in self.reader.runs(limit)
+        ]
 
     def overview(self) -> dict:
         runs = self.runs(RECENT_RUNS)
         latest = runs[0] if runs else None
         results = self.reader.results_of_run(latest["id"]) if latest else []
-        earlier = [r for r in self.reader.results_of_claims(sorted({r.claim_id for r in results}))
-                   if latest and r.run_id != latest["id"] and r.run_started_at < latest["started_at"]]
+        earlier = [
+            r
+            for r in self.reader.results_of_claims(sorted({r.claim_id for r in results}))
+            if latest and r.run_id != latest["id"] and r.run_started_at < latest["started_at"]
+        ]
         checks = latest_checks(self.reader.results_of_claims())
         return {
             "latest": latest,
@@ -95,9 +101,14 @@ class Views:
         verdicts: dict[str, list[str | None]] = {}
         for claim in self.reader.claims():
             verdicts.setdefault(claim.article_id, []).append(checks.get(claim.id, NOT_CHECKED)["verdict"])
-        return [article.as_dict() | {"claims": len(verdicts.get(article.id, [])),
-                                     "verdicts": {v: verdicts.get(article.id, []).count(v) for v in VERDICTS}}
-                for article in self.reader.articles()]
+        return [
+            article.as_dict()
+            | {
+                "claims": len(verdicts.get(article.id, [])),
+                "verdicts": {v: verdicts.get(article.id, []).count(v) for v in VERDICTS},
+            }
+            for article in self.reader.articles()
+        ]
 
     # claims
     def claims(self, verdict: str | None = None, article: str | None = None, source: str | None = None) -> list[dict]:
@@ -105,8 +116,14 @@ class Views:
         checks = latest_checks(self.reader.results_of_claims([c.id for c in claims] if article else None))
         return self._claim_rows(checks, claims, verdict=verdict, source=source)
 
-    def _claim_rows(self, checks: dict[str, dict], claims: list | None = None, *, verdict: str | None = None,
-                    source: str | None = None) -> list[dict]:
+    def _claim_rows(
+        self,
+        checks: dict[str, dict],
+        claims: list | None = None,
+        *,
+        verdict: str | None = None,
+        source: str | None = None,
+    ) -> list[dict]:
         rows = []
         for claim in claims if claims is not None else self.reader.claims():
             check = checks.get(claim.id, NOT_CHECKED)
@@ -114,10 +131,16 @@ class Views:
                 continue
             if source and source not in {r.source for r in check["results"]}:
                 continue
-            rows.append(claim.as_dict() | {"verdict": check["verdict"], "run_id": check["run_id"],
-                                           "explanation": check["explanation"],
-                                           "sources": sorted({r.source for r in check["results"] if r.source}),
-                                           "results": [_result(r) for r in check["results"]]})
+            rows.append(
+                claim.as_dict()
+                | {
+                    "verdict": check["verdict"],
+                    "run_id": check["run_id"],
+                    "explanation": check["explanation"],
+                    "sources": sorted({r.source for r in check["results"] if r.source}),
+                    "results": [_result(r) for r in check["results"]],
+                }
+            )
         return rows
 
     def claim(self, claim_id: str, charts: bool = True) -> dict | None:
@@ -127,8 +150,9 @@ class Views:
         article = self.reader.article(claim.article_id)
         history = self.reader.results_of_claims([claim_id])
         check = latest_checks(history).get(claim_id, NOT_CHECKED)
-        as_of = _as_of(self.reader.run(check["run_id"]) if check["run_id"] else None,
-                       article.published if article else None)
+        as_of = _as_of(
+            self.reader.run(check["run_id"]) if check["run_id"] else None, article.published if article else None
+        )
         results = []
         # the check of the claim's own metric first, then the rules that hold it against other figures
         for result in sorted(check["results"], key=lambda r: r.check_kind == "internal_consistency"):
@@ -138,12 +162,18 @@ class Views:
                 chart = claim_chart(claim, result, as_of, self.settings)
                 shown["chart"] = {"svg": chart.svg, "caption": chart.caption}
             results.append(shown)
-        return {"claim": claim.as_dict(),
-                "article": article.as_dict() if article else {"id": claim.article_id, "published": None},
-                "sentence": _sentence_parts(claim.sentence, claim.quote), "frame": frame_slots(claim.frame),
-                "verdict": check["verdict"], "run_id": check["run_id"],
-                "explanation": check["explanation"], "results": results, "as_of": as_of,
-                "history": [_result(r, evidence=False) for r in reversed(history)]}
+        return {
+            "claim": claim.as_dict(),
+            "article": article.as_dict() if article else {"id": claim.article_id, "published": None},
+            "sentence": _sentence_parts(claim.sentence, claim.quote),
+            "frame": frame_slots(claim.frame),
+            "verdict": check["verdict"],
+            "run_id": check["run_id"],
+            "explanation": check["explanation"],
+            "results": results,
+            "as_of": as_of,
+            "history": [_result(r, evidence=False) for r in reversed(history)],
+        }
 
     # articles
     def article(self, article_id: str) -> dict | None:
@@ -152,9 +182,13 @@ class Views:
             return None
         claims = self.claims(article=article_id)
         text = recorded_text(self.settings, article)
-        return {"article": article.as_dict(), "claims": claims, "text_problem": text.problem,
-                "segments": segments(text.text, claims) if text.text is not None else None,
-                "verdicts": {v: sum(1 for c in claims if c["verdict"] == v) for v in VERDICTS}}
+        return {
+            "article": article.as_dict(),
+            "claims": claims,
+            "text_problem": text.problem,
+            "segments": segments(text.text, claims) if text.text is not None else None,
+            "verdicts": {v: sum(1 for c in claims if c["verdict"] == v) for v in VERDICTS},
+        }
 
     # sources
     def sources(self) -> list[dict]:
@@ -171,12 +205,19 @@ class Views:
         latest = uses[0] if uses else None
         sha256 = latest.snapshot_sha256 if latest else None
         snapshot = self.reader.snapshot(name, sha256) if sha256 else None
-        return {"name": name, "title": entry.title if entry else "", "publisher": entry.publisher if entry else "",
-                "cadence": entry.cadence if entry else "", "url": entry.url if entry else "",
-                "license": entry.license if entry else "", "in_registry": entry is not None,
-                "latest_use": latest.as_dict() if latest else None,
-                "snapshot": snapshot.as_dict() if snapshot else None, "status": _validation_status(latest, snapshot),
-                "notes": (latest.notes if latest else None) or ""}
+        return {
+            "name": name,
+            "title": entry.title if entry else "",
+            "publisher": entry.publisher if entry else "",
+            "cadence": entry.cadence if entry else "",
+            "url": entry.url if entry else "",
+            "license": entry.license if entry else "",
+            "in_registry": entry is not None,
+            "latest_use": latest.as_dict() if latest else None,
+            "snapshot": snapshot.as_dict() if snapshot else None,
+            "status": _validation_status(latest, snapshot),
+            "notes": (latest.notes if latest else None) or "",
+        }
 
     def source(self, name: str) -> dict | None:
         summary = next((s for s in self.sources() if s["name"] == name), None)
@@ -184,12 +225,18 @@ class Views:
             return None
         uses = self.reader.source_uses(name)
         shas = list(dict.fromkeys(u.snapshot_sha256 for u in uses if u.snapshot_sha256))
-        snapshots = [snapshot.as_dict() if (snapshot := self.reader.snapshot(name, sha)) else {"sha256": sha}
-                     for sha in shas]
+        snapshots = [
+            snapshot.as_dict() if (snapshot := self.reader.snapshot(name, sha)) else {"sha256": sha} for sha in shas
+        ]
         cited = {r.claim_id for r in self.reader.results_of_source(name)}
         claims = [c for c in self.claims() if c["id"] in cited]
-        return {**summary, "uses": [use.as_dict() for use in uses], "snapshots": snapshots, "claims": claims,
-                "article_ids": sorted({c["article_id"] for c in claims})}
+        return {
+            **summary,
+            "uses": [use.as_dict() for use in uses],
+            "snapshots": snapshots,
+            "claims": claims,
+            "article_ids": sorted({c["article_id"] for c in claims}),
+        }
 
 
 def _result(result: RecordedResult, evidence: bool = True) -> dict:
@@ -208,7 +255,7 @@ def _sentence_parts(sentence: str, quote: str) -> dict:
     at = sentence.find(quote)
     if at < 0:
         return {"before": sentence, "quote": "", "after": ""}
-    return {"before": sentence[:at], "quote": quote, "after": sentence[at + len(quote):]}
+    return {"before": sentence[:at], "quote": quote, "after": sentence[at + len(quote) :]}
 
 
 def _validation_status(use: RecordedSourceUse | None, snapshot: RecordedSnapshot | None) -> dict:

@@ -39,8 +39,10 @@ def open_engine(url: str) -> Engine:
     except (ArgumentError, ImportError) as exc:
         raise LedgerError(f"ledger {redacted(url)}: cannot open: {exc}") from exc
     if engine.dialect.name not in SUPPORTED:
-        raise LedgerError(f"ledger {redacted(url)}: cannot open: {engine.dialect.name} is not supported "
-                          "(use sqlite:///PATH or postgresql+psycopg://USER@HOST/DB)")
+        raise LedgerError(
+            f"ledger {redacted(url)}: cannot open: {engine.dialect.name} is not supported "
+            "(use sqlite:///PATH or postgresql+psycopg://USER@HOST/DB)"
+        )
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
     return engine
@@ -50,7 +52,7 @@ def in_chunks(items: Iterable[str]) -> Iterator[list[str]]:
     """The items sorted, in lists short enough for one IN (...) each."""
     ordered = sorted(items)
     for start in range(0, len(ordered), IN_CHUNK):
-        yield ordered[start:start + IN_CHUNK]
+        yield ordered[start : start + IN_CHUNK]
 
 
 def malformed(exc: DatabaseError) -> bool:

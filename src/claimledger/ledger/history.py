@@ -21,8 +21,16 @@ from claimledger.checks.model import Verdict
 from claimledger.claims.model import Claim, Frame
 from claimledger.ledger import schema
 from claimledger.ledger.engine import LedgerError, in_chunks
-from claimledger.ledger.rows import (ChangedVerdict, CheckedOnce, ClaimVerdict, LatestClaim, PriorResult,
-                                     RecordedRun, RunSummary, SnapshotUsed)
+from claimledger.ledger.rows import (
+    ChangedVerdict,
+    CheckedOnce,
+    ClaimVerdict,
+    LatestClaim,
+    PriorResult,
+    RecordedRun,
+    RunSummary,
+    SnapshotUsed,
+)
 from claimledger.ledger.store import LedgerStore
 
 
@@ -58,8 +66,12 @@ def previous_run(store: LedgerStore, run_id: str) -> str:
     runs = schema.runs
     with store.engine.connect() as conn:
         started = conn.scalar(select(runs.c.started_at).where(runs.c.id == run_id))
-        earlier = conn.scalar(select(runs.c.id).where(_earlier(started, run_id))
-                              .order_by(runs.c.started_at.desc(), runs.c.id.desc()).limit(1))
+        earlier = conn.scalar(
+            select(runs.c.id)
+            .where(_earlier(started, run_id))
+            .order_by(runs.c.started_at.desc(), runs.c.id.desc())
+            .limit(1)
+        )
     if earlier is None:
         raise LedgerError(f"run {run_id} is the first in the ledger: there is nothing before it to compare with")
     return earlier
@@ -72,10 +84,15 @@ def run_summaries(store: LedgerStore, limit: int | None = None) -> list[RunSumma
         query = select(runs).order_by(runs.c.started_at.desc(), runs.c.id)
         summaries = [RunSummary.of(row._mapping) for row in conn.execute(query.limit(limit) if limit else query)]
         ids = [s.id for s in summaries]
-        verdicts = conn.execute(select(link.c.run_id, r.c.verdict, func.count()).join(r, r.c.id == link.c.result_id)
-                                .where(link.c.run_id.in_(ids)).group_by(link.c.run_id, r.c.verdict))
-        sources = conn.execute(select(schema.run_sources).where(schema.run_sources.c.run_id.in_(ids))
-                               .order_by(schema.run_sources.c.source))
+        verdicts = conn.execute(
+            select(link.c.run_id, r.c.verdict, func.count())
+            .join(r, r.c.id == link.c.result_id)
+            .where(link.c.run_id.in_(ids))
+            .group_by(link.c.run_id, r.c.verdict)
+        )
+        sources = conn.execute(
+            select(schema.run_sources).where(schema.run_sources.c.run_id.in_(ids)).order_by(schema.run_sources.c.source)
+        )
         by_run = {s.id: s for s in summaries}
         for run_id, verdict, count in verdicts:
             by_run[run_id].verdicts[Verdict(verdict)] = count
@@ -88,15 +105,18 @@ def claim(store: LedgerStore, claim_id: str) -> LatestClaim:
     """A claim's fields and its article's, by id or unique id prefix: its latest version, and how many it has."""
     c, a = schema.claims, schema.articles
     with store.engine.connect() as conn:
-        ids = list(conn.scalars(select(c.c.id).where(c.c.id.startswith(claim_id, autoescape=True)).distinct()
-                                .limit(2)))
+        ids = list(conn.scalars(select(c.c.id).where(c.c.id.startswith(claim_id, autoescape=True)).distinct().limit(2)))
         if not ids:
             raise LedgerError(f"no claim {claim_id!r} in the ledger (verify --format json prints claim ids)")
         if len(ids) > 1:
             raise LedgerError(f"claim {claim_id!r} is ambiguous: give more of its id")
         latest_first = (c.c.article_sha256 == a.c.text_sha256).desc()
-        query = (select(c, a.c.title.label("article_title"), a.c.published.label("article_published"))
-                 .join(a, a.c.id == c.c.article_id).where(c.c.id == ids[0]).order_by(latest_first, c.c.text_sha256))
+        query = (
+            select(c, a.c.title.label("article_title"), a.c.published.label("article_published"))
+            .join(a, a.c.id == c.c.article_id)
+            .where(c.c.id == ids[0])
+            .order_by(latest_first, c.c.text_sha256)
+        )
         rows = [dict(row._mapping) for row in conn.execute(query)]
     return LatestClaim.of(rows[0] | {"versions": len(rows)})
 
@@ -105,13 +125,32 @@ def claim_history(store: LedgerStore, claim_id: str) -> list[ClaimVerdict]:
     """Every verdict on a claim, oldest run first: the run, its as-of date, the claim text and article version it
     read, the snapshot used and the explanation; `flipped` when it differs from the last verdict on the same text."""
     runs, link, r, c, read = schema.runs, schema.run_results, schema.check_results, schema.claims, schema.run_articles
-    query = (select(runs.c.id.label("run_id"), runs.c.started_at, runs.c.as_of, r.c.check_kind, r.c.verdict,
-                    r.c.observed, r.c.reference_date, r.c.source, r.c.snapshot_sha256, r.c.explanation,
-                    r.c.fingerprint, r.c.id.label("result_id"), r.c.claim_sha256, r.c.matched_on, c.c.quote,
-                    read.c.article_sha256)
-             .join(link, link.c.run_id == runs.c.id).join(r, r.c.id == link.c.result_id).join(c, schema.result_claim)
-             .outerjoin(read, (read.c.run_id == runs.c.id) & (read.c.article_id == c.c.article_id))
-             .where(r.c.claim_id == claim_id).order_by(runs.c.started_at, runs.c.id, r.c.check_kind))
+    query = (
+        select(
+            runs.c.id.label("run_id"),
+            runs.c.started_at,
+            runs.c.as_of,
+            r.c.check_kind,
+            r.c.verdict,
+            r.c.observed,
+            r.c.reference_date,
+            r.c.source,
+            r.c.snapshot_sha256,
+            r.c.explanation,
+            r.c.fingerprint,
+            r.c.id.label("result_id"),
+            r.c.claim_sha256,
+            r.c.matched_on,
+            c.c.quote,
+            read.c.article_sha256,
+        )
+        .join(link, link.c.run_id == runs.c.id)
+        .join(r, r.c.id == link.c.result_id)
+        .join(c, schema.result_claim)
+        .outerjoin(read, (read.c.run_id == runs.c.id) & (read.c.article_id == c.c.article_id))
+        .where(r.c.claim_id == claim_id)
+        .order_by(runs.c.started_at, runs.c.id, r.c.check_kind)
+    )
     with store.engine.connect() as conn:
         rows = [dict(row._mapping) for row in conn.execute(query)]
     history: list[ClaimVerdict] = []
@@ -133,11 +172,19 @@ def diff_runs(store: LedgerStore, run_a: str, run_b: str) -> RunDiff:
         if a["verdict"] == b["verdict"]:
             unchanged += 1
             continue
-        flipped.append(ChangedVerdict(**_claim_part(b), verdict_a=Verdict(a["verdict"]),
-                                      verdict_b=Verdict(b["verdict"]), observed_a=a["observed"],
-                                      observed_b=b["observed"], snapshot_a=a["snapshot_sha256"],
-                                      snapshot_b=b["snapshot_sha256"], explanation_a=a["explanation"],
-                                      explanation_b=b["explanation"]))
+        flipped.append(
+            ChangedVerdict(
+                **_claim_part(b),
+                verdict_a=Verdict(a["verdict"]),
+                verdict_b=Verdict(b["verdict"]),
+                observed_a=a["observed"],
+                observed_b=b["observed"],
+                snapshot_a=a["snapshot_sha256"],
+                snapshot_b=b["snapshot_sha256"],
+                explanation_a=a["explanation"],
+                explanation_b=b["explanation"],
+            )
+        )
     added = [_checked_once(after[k]) for k in sorted(after.keys() - before.keys())]
     removed = [_checked_once(before[k]) for k in sorted(before.keys() - after.keys())]
     return RunDiff(run_a, run_b, flipped, added, removed, unchanged)
@@ -154,14 +201,37 @@ def export_rows(store: LedgerStore, run_id: str | None = None) -> list[dict[str,
 
 def _export_query():
     runs, link, r, c = schema.runs, schema.run_results, schema.check_results, schema.claims
-    return (select(runs.c.id.label("run_id"), runs.c.started_at.label("run_started_at"),
-                   runs.c.as_of.label("run_as_of"), c.c.article_id, r.c.claim_id, c.c.quote, c.c.sentence,
-                   c.c.metric, c.c.value, c.c.unit, c.c.qualifier, r.c.low, r.c.high, r.c.check_kind, r.c.verdict,
-                   r.c.observed, r.c.reference_date, r.c.source, r.c.snapshot_sha256, r.c.tolerance,
-                   r.c.explanation, r.c.citation, r.c.fingerprint)
-            .join(link, link.c.run_id == runs.c.id).join(r, r.c.id == link.c.result_id)
-            .join(c, schema.result_claim)
-            .order_by(runs.c.started_at, runs.c.id, c.c.article_id, c.c.start, r.c.check_kind))
+    return (
+        select(
+            runs.c.id.label("run_id"),
+            runs.c.started_at.label("run_started_at"),
+            runs.c.as_of.label("run_as_of"),
+            c.c.article_id,
+            r.c.claim_id,
+            c.c.quote,
+            c.c.sentence,
+            c.c.metric,
+            c.c.value,
+            c.c.unit,
+            c.c.qualifier,
+            r.c.low,
+            r.c.high,
+            r.c.check_kind,
+            r.c.verdict,
+            r.c.observed,
+            r.c.reference_date,
+            r.c.source,
+            r.c.snapshot_sha256,
+            r.c.tolerance,
+            r.c.explanation,
+            r.c.citation,
+            r.c.fingerprint,
+        )
+        .join(link, link.c.run_id == runs.c.id)
+        .join(r, r.c.id == link.c.result_id)
+        .join(c, schema.result_claim)
+        .order_by(runs.c.started_at, runs.c.id, c.c.article_id, c.c.start, r.c.check_kind)
+    )
 
 
 EXPORT_COLUMNS = [column.name for column in _export_query().selected_columns]
@@ -172,8 +242,12 @@ def _key(row: dict[str, Any]) -> tuple[str, str, str]:
 
 
 def _claim_part(row: dict[str, Any]) -> dict[str, Any]:
-    return {"claim_id": row["claim_id"], "check_kind": row["check_kind"], "article_id": row["article_id"],
-            "quote": row["quote"]}
+    return {
+        "claim_id": row["claim_id"],
+        "check_kind": row["check_kind"],
+        "article_id": row["article_id"],
+        "quote": row["quote"],
+    }
 
 
 def _checked_once(row: dict[str, Any]) -> CheckedOnce:
@@ -183,6 +257,7 @@ def _checked_once(row: dict[str, Any]) -> CheckedOnce:
 # -- what a recheck and a run report read --------------------------------------------------------------------------
 # One rule picks "the newest" everywhere below: the latest run by start time, then by run id (two runs may start in
 # the same microsecond on a fast machine); `_earlier` is its strict "before this run".
+
 
 def _newest(rows: Iterable[Any], key: Callable[[Any], Any]) -> dict[Any, Any]:
     """Per key, the row of the newest run (rows carry `started_at` and `run_id`)."""
@@ -207,10 +282,13 @@ def claims_citing(store: LedgerStore, sources: Iterable[str]) -> dict[str, str]:
         return {}
     r, link, runs, c = schema.check_results, schema.run_results, schema.runs, schema.claims
     cited = select(r.c.claim_id).where(r.c.source.in_(wanted)).distinct()
-    query = (select(r.c.claim_id, r.c.check_kind, r.c.source, runs.c.started_at, runs.c.id.label("run_id"),
-                    c.c.article_id)
-             .join(link, link.c.result_id == r.c.id).join(runs, runs.c.id == link.c.run_id)
-             .join(c, schema.result_claim).where(r.c.claim_id.in_(cited)))
+    query = (
+        select(r.c.claim_id, r.c.check_kind, r.c.source, runs.c.started_at, runs.c.id.label("run_id"), c.c.article_id)
+        .join(link, link.c.result_id == r.c.id)
+        .join(runs, runs.c.id == link.c.run_id)
+        .join(c, schema.result_claim)
+        .where(r.c.claim_id.in_(cited))
+    )
     with store.engine.connect() as conn:
         latest = _newest(conn.execute(query), lambda row: (row.claim_id, row.check_kind))
     return {row.claim_id: row.article_id for row in latest.values() if row.source in wanted}
@@ -234,11 +312,18 @@ def latest_claims(store: LedgerStore, article_ids: Iterable[str]) -> list[Claim]
     claims: list[Claim] = []
     with store.engine.connect() as conn:
         for chunk in in_chunks(article_ids):
-            query = (select(c, a.c.published).join(a, schema.latest_claims).where(c.c.article_id.in_(chunk))
-                     .order_by(c.c.article_id, c.c.start))
-            claims.extend(Claim(**{f: row._mapping[f] for f in fields} | {"frame": Frame.from_dict(row.frame)},
-                                as_of=row.published)
-                          for row in conn.execute(query))
+            query = (
+                select(c, a.c.published)
+                .join(a, schema.latest_claims)
+                .where(c.c.article_id.in_(chunk))
+                .order_by(c.c.article_id, c.c.start)
+            )
+            claims.extend(
+                Claim(
+                    **{f: row._mapping[f] for f in fields} | {"frame": Frame.from_dict(row.frame)}, as_of=row.published
+                )
+                for row in conn.execute(query)
+            )
     return claims
 
 
@@ -258,11 +343,16 @@ def last_runs(store: LedgerStore, article_ids: Iterable[str]) -> dict[str, tuple
     newest: dict[str, Any] = {}
     with store.engine.connect() as conn:
         for chunk in in_chunks(article_ids):
-            query = (select(c.c.article_id, runs.c.started_at, runs.c.id.label("run_id"), runs.c.as_of,
-                            runs.c.arguments).distinct()
-                     .select_from(runs.join(link, link.c.run_id == runs.c.id).join(r, r.c.id == link.c.result_id)
-                                  .join(c, schema.result_claim))
-                     .where(c.c.article_id.in_(chunk)))
+            query = (
+                select(c.c.article_id, runs.c.started_at, runs.c.id.label("run_id"), runs.c.as_of, runs.c.arguments)
+                .distinct()
+                .select_from(
+                    runs.join(link, link.c.run_id == runs.c.id)
+                    .join(r, r.c.id == link.c.result_id)
+                    .join(c, schema.result_claim)
+                )
+                .where(c.c.article_id.in_(chunk))
+            )
             newest.update(_newest(conn.execute(query), lambda row: row.article_id))
     return {article_id: (row.as_of, run_arguments(row.arguments)) for article_id, row in newest.items()}
 
@@ -286,18 +376,30 @@ def run_row(store: LedgerStore, run_id: str) -> RecordedRun:
     return RecordedRun.of(run._mapping)
 
 
-def previous_results(store: LedgerStore, run: RecordedRun,
-                     claim_ids: Iterable[str]) -> dict[tuple[str, str, str], PriorResult]:
+def previous_results(
+    store: LedgerStore, run: RecordedRun, claim_ids: Iterable[str]
+) -> dict[tuple[str, str, str], PriorResult]:
     """For each (claim, claim text, check kind), the result of the newest run before `run` that checked it: a new
     text under the same claim id is a new claim, not a flip."""
     r, link, runs = schema.check_results, schema.run_results, schema.runs
     newest: dict[tuple, Any] = {}
     with store.engine.connect() as conn:
         for chunk in in_chunks(set(claim_ids)):
-            query = (select(r.c.claim_id, r.c.claim_sha256, r.c.check_kind, r.c.verdict, r.c.snapshot_sha256,
-                            runs.c.started_at, runs.c.id.label("run_id"))
-                     .join(link, link.c.result_id == r.c.id).join(runs, runs.c.id == link.c.run_id)
-                     .where(r.c.claim_id.in_(chunk)).where(_earlier(run.started_at, run.id)))
+            query = (
+                select(
+                    r.c.claim_id,
+                    r.c.claim_sha256,
+                    r.c.check_kind,
+                    r.c.verdict,
+                    r.c.snapshot_sha256,
+                    runs.c.started_at,
+                    runs.c.id.label("run_id"),
+                )
+                .join(link, link.c.result_id == r.c.id)
+                .join(runs, runs.c.id == link.c.run_id)
+                .where(r.c.claim_id.in_(chunk))
+                .where(_earlier(run.started_at, run.id))
+            )
             newest.update(_newest(conn.execute(query), lambda row: (row.claim_id, row.claim_sha256, row.check_kind)))
     return {key: PriorResult(Verdict(row.verdict), row.snapshot_sha256, row.run_id) for key, row in newest.items()}
 
@@ -308,14 +410,18 @@ def snapshots_before(store: LedgerStore, run_id: str) -> tuple[dict[str, str], d
     used = schema.run_sources
     run = run_row(store, run_id)
     with store.engine.connect() as conn:
-        mine = {row.source: row.snapshot_sha256 for row in conn.execute(
-            select(used.c.source, used.c.snapshot_sha256).where(used.c.run_id == run_id, used.c.status == "used"))}
+        mine = {
+            row.source: row.snapshot_sha256
+            for row in conn.execute(
+                select(used.c.source, used.c.snapshot_sha256).where(used.c.run_id == run_id, used.c.status == "used")
+            )
+        }
         if not mine:
             return {}, {}
-        query = (select(used.c.source, used.c.snapshot_sha256, schema.runs.c.started_at,
-                        schema.runs.c.id.label("run_id"))
-                 .join(schema.runs, schema.runs.c.id == used.c.run_id)
-                 .where(used.c.source.in_(sorted(mine)), used.c.status == "used",
-                        _earlier(run.started_at, run_id)))
+        query = (
+            select(used.c.source, used.c.snapshot_sha256, schema.runs.c.started_at, schema.runs.c.id.label("run_id"))
+            .join(schema.runs, schema.runs.c.id == used.c.run_id)
+            .where(used.c.source.in_(sorted(mine)), used.c.status == "used", _earlier(run.started_at, run_id))
+        )
         newest = _newest(conn.execute(query), lambda row: row.source)
     return mine, {source: (row.snapshot_sha256, row.run_id) for source, row in newest.items()}

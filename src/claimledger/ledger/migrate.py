@@ -94,8 +94,10 @@ def _check_foreign_keys(conn: Connection) -> None:
     if conn.dialect.name == "sqlite":
         broken = conn.exec_driver_sql("PRAGMA foreign_key_check").all()
         if broken:
-            raise RuntimeError(f"migration left {len(broken)} broken foreign key(s), first {tuple(broken[0])}; "
-                               "rolled back, the ledger is unchanged")
+            raise RuntimeError(
+                f"migration left {len(broken)} broken foreign key(s), first {tuple(broken[0])}; "
+                "rolled back, the ledger is unchanged"
+            )
 
 
 def pending_changes(conn: Connection) -> list:
@@ -117,8 +119,9 @@ def _check_known(revision: str | None) -> None:
     try:
         ScriptDirectory.from_config(config()).get_revision(revision)
     except CommandError:
-        raise SchemaTooNew(f"its schema is at revision {revision}, newer than this claimledger knows ({head()}): "
-                           "upgrade claimledger") from None
+        raise SchemaTooNew(
+            f"its schema is at revision {revision}, newer than this claimledger knows ({head()}): upgrade claimledger"
+        ) from None
 
 
 def _new_revision(message: str) -> None:

@@ -11,8 +11,15 @@ from sqlalchemy.engine import Engine, make_url
 
 from claimledger.ledger import migrate, schema
 from claimledger.ledger.engine import LedgerError, open_engine, redacted
-from claimledger.ledger.rows import (RecordedArticle, RecordedClaim, RecordedResult, RecordedRun, RecordedSnapshot,
-                                     RecordedSourceUse, Row)
+from claimledger.ledger.rows import (
+    RecordedArticle,
+    RecordedClaim,
+    RecordedResult,
+    RecordedRun,
+    RecordedSnapshot,
+    RecordedSourceUse,
+    Row,
+)
 
 _runs, _articles, _claims = schema.runs, schema.articles, schema.claims
 _results, _snapshots, _run_sources = schema.check_results, schema.snapshots, schema.run_sources
@@ -41,9 +48,11 @@ class LedgerReader:
                 return False
             revision = migrate.current(conn)
         if revision != migrate.head():
-            raise LedgerError(f"ledger {redacted(self.url)}: its schema is at revision {revision or '(none)'}, this "
-                              f"dashboard reads revision {migrate.head()}; a `claimledger verify` run migrates an "
-                              "older ledger")
+            raise LedgerError(
+                f"ledger {redacted(self.url)}: its schema is at revision {revision or '(none)'}, this "
+                f"dashboard reads revision {migrate.head()}; a `claimledger verify` run migrates an "
+                "older ledger"
+            )
         self._ready = True
         return True
 
@@ -70,8 +79,10 @@ class LedgerReader:
 
     def run_sources(self, run_id: str) -> list[RecordedSourceUse]:
         """Which snapshot of each source a run used, or why it used none."""
-        return self._rows(RecordedSourceUse, select(_run_sources).where(_run_sources.c.run_id == run_id)
-                          .order_by(_run_sources.c.source))
+        return self._rows(
+            RecordedSourceUse,
+            select(_run_sources).where(_run_sources.c.run_id == run_id).order_by(_run_sources.c.source),
+        )
 
     def source_names(self) -> list[str]:
         """Every source any run used or tried to use."""
@@ -79,20 +90,31 @@ class LedgerReader:
 
     def source_uses(self, source: str) -> list[RecordedSourceUse]:
         """Every run's use of one source, newest run first, with the run's start time."""
-        query = (select(_run_sources, _runs.c.started_at).join(_runs, _runs.c.id == _run_sources.c.run_id)
-                 .where(_run_sources.c.source == source).order_by(_runs.c.started_at.desc()))
+        query = (
+            select(_run_sources, _runs.c.started_at)
+            .join(_runs, _runs.c.id == _run_sources.c.run_id)
+            .where(_run_sources.c.source == source)
+            .order_by(_runs.c.started_at.desc())
+        )
         return self._rows(RecordedSourceUse, query)
 
     # check results: every read goes through _result_join, the one place that knows how a result belongs to a run
     def results_of_run(self, run_id: str) -> list[RecordedResult]:
         """A run's results with their claims' article, quote and position, in article and text order."""
-        return self._rows(RecordedResult, _results_query().where(_run_results.c.run_id == run_id)
-                          .order_by(_claims.c.article_id, _claims.c.start, _results.c.check_kind))
+        return self._rows(
+            RecordedResult,
+            _results_query()
+            .where(_run_results.c.run_id == run_id)
+            .order_by(_claims.c.article_id, _claims.c.start, _results.c.check_kind),
+        )
 
     def verdict_counts(self) -> dict[str, dict[str, int]]:
         """{run id: {verdict: number of results}} for every run."""
-        query = (select(_runs.c.id.label("run_id"), _results.c.verdict, func.count().label("n"))
-                 .select_from(_result_join()).group_by(_runs.c.id, _results.c.verdict))
+        query = (
+            select(_runs.c.id.label("run_id"), _results.c.verdict, func.count().label("n"))
+            .select_from(_result_join())
+            .group_by(_runs.c.id, _results.c.verdict)
+        )
         counts: dict[str, dict[str, int]] = {}
         for row in self._mappings(query):
             counts.setdefault(row["run_id"], {})[row["verdict"]] = row["n"]
@@ -109,8 +131,9 @@ class LedgerReader:
 
     def results_of_source(self, source: str) -> list[RecordedResult]:
         """Every result that cited a source, oldest run first."""
-        return self._rows(RecordedResult, _results_query().where(_results.c.source == source)
-                          .order_by(_runs.c.started_at, _runs.c.id))
+        return self._rows(
+            RecordedResult, _results_query().where(_results.c.source == source).order_by(_runs.c.started_at, _runs.c.id)
+        )
 
     # articles and claims
     def articles(self) -> list[RecordedArticle]:
@@ -120,40 +143,53 @@ class LedgerReader:
         return self._one(RecordedArticle, select(_articles).where(_articles.c.id == article_id))
 
     def articles_by_id(self, article_ids: list[str]) -> list[RecordedArticle]:
-        return self._rows(RecordedArticle, select(_articles).where(_articles.c.id.in_(article_ids))
-                          .order_by(_articles.c.id))
+        return self._rows(
+            RecordedArticle, select(_articles).where(_articles.c.id.in_(article_ids)).order_by(_articles.c.id)
+        )
 
     def claims(self, article_id: str | None = None) -> list[RecordedClaim]:
         """Claims of each article's latest version (of one article, or all), in article and text order."""
-        query = (select(_claims).join(_articles, schema.latest_claims)
-                 .order_by(_claims.c.article_id, _claims.c.start))
+        query = select(_claims).join(_articles, schema.latest_claims).order_by(_claims.c.article_id, _claims.c.start)
         if article_id is not None:
             query = query.where(_claims.c.article_id == article_id)
         return self._rows(RecordedClaim, query)
 
     def claim(self, claim_id: str) -> RecordedClaim | None:
         """A claim's latest version: the one in its article's latest text, else the last it had."""
-        return self._one(RecordedClaim, select(_claims).join(_articles, _articles.c.id == _claims.c.article_id)
-                         .where(_claims.c.id == claim_id)
-                         .order_by((_claims.c.article_sha256 == _articles.c.text_sha256).desc(), _claims.c.text_sha256))
+        return self._one(
+            RecordedClaim,
+            select(_claims)
+            .join(_articles, _articles.c.id == _claims.c.article_id)
+            .where(_claims.c.id == claim_id)
+            .order_by((_claims.c.article_sha256 == _articles.c.text_sha256).desc(), _claims.c.text_sha256),
+        )
 
     # snapshots
     def snapshot(self, source: str, sha256: str) -> RecordedSnapshot | None:
         """A snapshot's passport as the ledger keeps it, its validation parsed."""
-        return self._one(RecordedSnapshot, select(_snapshots).where(_snapshots.c.source == source,
-                                                                    _snapshots.c.sha256 == sha256))
+        return self._one(
+            RecordedSnapshot, select(_snapshots).where(_snapshots.c.source == source, _snapshots.c.sha256 == sha256)
+        )
 
 
 def _result_join():
     """Results with each run that produced or re-confirmed them (run_results) and the claim they judge.
 
     A result stored once can belong to many runs: read through this join, it appears once per run."""
-    return (_results.join(_run_results, _run_results.c.result_id == _results.c.id)
-            .join(_runs, _runs.c.id == _run_results.c.run_id)
-            .join(_claims, schema.result_claim))
+    return (
+        _results.join(_run_results, _run_results.c.result_id == _results.c.id)
+        .join(_runs, _runs.c.id == _run_results.c.run_id)
+        .join(_claims, schema.result_claim)
+    )
 
 
 def _results_query():
     """Results with their run's id and start time and their claim's article, quote and position."""
-    return (select(_results, _run_results.c.run_id, _runs.c.started_at.label("run_started_at"), _claims.c.article_id,
-                   _claims.c.quote, _claims.c.start).select_from(_result_join()))
+    return select(
+        _results,
+        _run_results.c.run_id,
+        _runs.c.started_at.label("run_started_at"),
+        _claims.c.article_id,
+        _claims.c.quote,
+        _claims.c.start,
+    ).select_from(_result_join())

@@ -197,7 +197,6 @@ class RecordedSnapshot(_Recorded):
             object.__setattr__(self, "validation", parsed if isinstance(parsed, dict) else None)
 
 
-
 @dataclass(frozen=True)
 class LatestClaim(RecordedClaim):
     """A claim's latest version with its article's title and date, and how many texts the ledger holds under its id."""

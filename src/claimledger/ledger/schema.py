@@ -25,13 +25,29 @@ the target they must match (tests compare the two).
 
 from __future__ import annotations
 
-from sqlalchemy import (JSON, Boolean, Column, Date, DateTime, Float, ForeignKey, ForeignKeyConstraint, Integer,
-                        MetaData, String, Table, Text, UniqueConstraint, and_)
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    ForeignKeyConstraint,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    and_,
+)
 
 metadata = MetaData()
 
 runs = Table(
-    "runs", metadata,
+    "runs",
+    metadata,
     Column("id", String(36), primary_key=True),
     Column("started_at", DateTime(timezone=True), nullable=False),
     Column("finished_at", DateTime(timezone=True)),
@@ -50,7 +66,8 @@ runs = Table(
 )
 
 articles = Table(
-    "articles", metadata,
+    "articles",
+    metadata,
     Column("id", String(200), primary_key=True),
     Column("title", Text),
     Column("publisher", Text),
@@ -61,7 +78,8 @@ articles = Table(
 )
 
 article_versions = Table(
-    "article_versions", metadata,
+    "article_versions",
+    metadata,
     Column("article_id", String(200), ForeignKey("articles.id"), primary_key=True),
     Column("text_sha256", String(64), primary_key=True),
     Column("first_run_id", String(36)),  # the run that first read this text (none for ledgers from before 0003)
@@ -73,7 +91,8 @@ article_versions = Table(
 )
 
 claims = Table(
-    "claims", metadata,
+    "claims",
+    metadata,
     Column("id", String(16), primary_key=True),
     Column("text_sha256", String(64), primary_key=True),  # claim_text_sha256(quote, sentence): this version
     Column("article_sha256", String(64), nullable=False),  # the article version it was last read from
@@ -99,7 +118,8 @@ claims = Table(
 )
 
 snapshots = Table(
-    "snapshots", metadata,
+    "snapshots",
+    metadata,
     Column("source", String(80), primary_key=True),
     Column("sha256", String(64), primary_key=True),
     Column("url", Text, nullable=False),
@@ -112,7 +132,8 @@ snapshots = Table(
 )
 
 run_sources = Table(
-    "run_sources", metadata,
+    "run_sources",
+    metadata,
     Column("run_id", String(36), ForeignKey("runs.id"), primary_key=True),
     Column("source", String(80), primary_key=True),
     Column("snapshot_sha256", String(64)),
@@ -121,7 +142,8 @@ run_sources = Table(
 )
 
 check_results = Table(
-    "check_results", metadata,
+    "check_results",
+    metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("claim_id", String(16), nullable=False, index=True),
     Column("claim_sha256", String(64), nullable=False),  # the claim version judged: its text_sha256
@@ -143,24 +165,29 @@ check_results = Table(
     Column("fingerprint", String(64), nullable=False, index=True),  # what went in: same inputs, nothing to redo
     Column("result_sha256", String(64), nullable=False),  # fingerprint + what came out: one row per distinct result
     UniqueConstraint("result_sha256", name="one_row_per_distinct_result"),
-    ForeignKeyConstraint(["claim_id", "claim_sha256"], ["claims.id", "claims.text_sha256"],
-                         name="result_judges_a_claim_version"),
+    ForeignKeyConstraint(
+        ["claim_id", "claim_sha256"], ["claims.id", "claims.text_sha256"], name="result_judges_a_claim_version"
+    ),
 )
 
 run_results = Table(
-    "run_results", metadata,
+    "run_results",
+    metadata,
     Column("run_id", String(36), ForeignKey("runs.id"), primary_key=True),
     Column("result_id", Integer, ForeignKey("check_results.id"), primary_key=True, index=True),
 )
 
 run_articles = Table(
-    "run_articles", metadata,
+    "run_articles",
+    metadata,
     Column("run_id", String(36), ForeignKey("runs.id"), primary_key=True),
     Column("article_id", String(200), primary_key=True),
     Column("article_sha256", String(64), nullable=False),
-    ForeignKeyConstraint(["article_id", "article_sha256"], ["article_versions.article_id",
-                                                            "article_versions.text_sha256"],
-                         name="run_read_an_article_version"),
+    ForeignKeyConstraint(
+        ["article_id", "article_sha256"],
+        ["article_versions.article_id", "article_versions.text_sha256"],
+        name="run_read_an_article_version",
+    ),
 )
 
 # Join conditions every reader shares: a result with the claim version it judged; a claim with its article, only

@@ -30,7 +30,9 @@ from claimledger.ledger.engine import LedgerError, in_chunks, malformed, open_en
 
 # Both dialects' INSERT ... ON CONFLICT, which the generic Insert lacks.
 _DIALECT_INSERT: dict[str, Callable[[Any], sqlite.Insert | postgresql.Insert]] = {
-    "sqlite": sqlite.insert, "postgresql": postgresql.insert}
+    "sqlite": sqlite.insert,
+    "postgresql": postgresql.insert,
+}
 
 
 def claim_text_sha256(quote: str, sentence: str) -> str:
@@ -69,23 +71,50 @@ class RunRecord:
     invariants: dict[str, Any] = field(default_factory=dict)
 
 
-def fingerprint(claim: Claim, result: CheckResult, as_of: date | None = None,
-                basis: dict[str, Any] | None = None) -> str:
+def fingerprint(
+    claim: Claim, result: CheckResult, as_of: date | None = None, basis: dict[str, Any] | None = None
+) -> str:
     """What went into a verdict: the claim, the check and its parameters (window, field, tolerance...), the
     snapshot, the date checked against, the checks version, and the run's basis (package version, vocabulary and
     suites by sha256).
 
     Same fingerprint: nothing new to learn. `as_of` is the run's --as-of (it moves the date a claim is held to).
     """
-    inputs = json.dumps([claim.as_dict(), result.check_kind, result.source, result.snapshot_sha256,
-                         as_of.isoformat() if as_of else None, CHECKS_VERSION, result.parameters, basis or {}],
-                        sort_keys=True, default=str)
+    inputs = json.dumps(
+        [
+            claim.as_dict(),
+            result.check_kind,
+            result.source,
+            result.snapshot_sha256,
+            as_of.isoformat() if as_of else None,
+            CHECKS_VERSION,
+            result.parameters,
+            basis or {},
+        ],
+        sort_keys=True,
+        default=str,
+    )
     return hashlib.sha256(inputs.encode()).hexdigest()
 
 
-RESULT_FIELDS = ("fingerprint", "claim_id", "check_kind", "verdict", "metric", "low", "high", "observed",
-                 "reference_date", "source", "snapshot_sha256", "tolerance", "explanation", "citation", "evidence",
-                 "matched_on")
+RESULT_FIELDS = (
+    "fingerprint",
+    "claim_id",
+    "check_kind",
+    "verdict",
+    "metric",
+    "low",
+    "high",
+    "observed",
+    "reference_date",
+    "source",
+    "snapshot_sha256",
+    "tolerance",
+    "explanation",
+    "citation",
+    "evidence",
+    "matched_on",
+)
 
 
 def result_sha256(row: dict[str, Any]) -> str:
@@ -127,8 +156,10 @@ class LedgerStore:
 
     def damaged(self, detail: str) -> LedgerError:
         """The one line for a SQLite file that is damaged (quick_check found it, or a query hit it)."""
-        return LedgerError(f"{self.engine.url.database}: the SQLite file is damaged ({detail}); nothing was written; "
-                           "restore it from a backup or move it aside")
+        return LedgerError(
+            f"{self.engine.url.database}: the SQLite file is damaged ({detail}); nothing was written; "
+            "restore it from a backup or move it aside"
+        )
 
     def close(self) -> None:
         """Give back the pooled connections (a PostgreSQL server counts them)."""
@@ -153,8 +184,10 @@ class LedgerStore:
     def record_run(self, run: RunRecord) -> None:
         """Write the run, its articles, claims, snapshots and results in one transaction: all or nothing."""
         claims_by_id = {c.id: c for c in run.claims}
-        results = {row["result_sha256"]: row for row in
-                   (_result_row(r, claims_by_id[r.claim_id], run.as_of, run.basis) for r in run.results)}
+        results = {
+            row["result_sha256"]: row
+            for row in (_result_row(r, claims_by_id[r.claim_id], run.as_of, run.basis) for r in run.results)
+        }
         try:
             with self.engine.begin() as conn:
                 if self.dialect == "sqlite":
@@ -162,38 +195,68 @@ class LedgerStore:
                     self._check_sound(conn)
                 read = {a.id: _article_row(a) for a in run.articles}
                 self._upsert(conn, schema.articles, list(read.values()))
-                self._insert_new(conn, schema.article_versions,
-                                 [_version_row(row, run.run_id) for row in read.values()])
-                versions = {**self._latest_versions(conn, {c.article_id for c in run.claims} - read.keys()),
-                            **{article_id: row["text_sha256"] for article_id, row in read.items()}}
+                self._insert_new(
+                    conn, schema.article_versions, [_version_row(row, run.run_id) for row in read.values()]
+                )
+                versions = {
+                    **self._latest_versions(conn, {c.article_id for c in run.claims} - read.keys()),
+                    **{article_id: row["text_sha256"] for article_id, row in read.items()},
+                }
                 self._upsert(conn, schema.claims, [_claim_row(c, versions[c.article_id]) for c in run.claims])
                 self._upsert(conn, schema.snapshots, [_snapshot_row(u) for u in run.sources if u.snapshot])
                 result_ids, new = self._insert_results(conn, list(results.values()))
-                conn.execute(schema.runs.insert().values(
-                    id=run.run_id, started_at=run.started_at, finished_at=run.finished_at, status=run.status,
-                    as_of=run.as_of, arguments=json.dumps(run.arguments, default=str), checks_version=CHECKS_VERSION,
-                    articles=len(versions), claims=len(run.claims), results=len(result_ids), new_results=new,
-                    skipped=[dict(s) for s in run.skipped] or None,
-                    basis={**run.basis, **({"invariants": run.invariants} if run.invariants else {})} or None))
+                conn.execute(
+                    schema.runs.insert().values(
+                        id=run.run_id,
+                        started_at=run.started_at,
+                        finished_at=run.finished_at,
+                        status=run.status,
+                        as_of=run.as_of,
+                        arguments=json.dumps(run.arguments, default=str),
+                        checks_version=CHECKS_VERSION,
+                        articles=len(versions),
+                        claims=len(run.claims),
+                        results=len(result_ids),
+                        new_results=new,
+                        skipped=[dict(s) for s in run.skipped] or None,
+                        basis={**run.basis, **({"invariants": run.invariants} if run.invariants else {})} or None,
+                    )
+                )
                 if versions:
-                    conn.execute(schema.run_articles.insert(), [
-                        {"run_id": run.run_id, "article_id": article_id, "article_sha256": sha}
-                        for article_id, sha in sorted(versions.items())])
+                    conn.execute(
+                        schema.run_articles.insert(),
+                        [
+                            {"run_id": run.run_id, "article_id": article_id, "article_sha256": sha}
+                            for article_id, sha in sorted(versions.items())
+                        ],
+                    )
                 if run.sources:
-                    conn.execute(schema.run_sources.insert(), [
-                        {"run_id": run.run_id, "source": use.source, "status": use.status,
-                         "snapshot_sha256": use.snapshot["sha256"] if use.snapshot else None,
-                         "notes": "\n".join(use.notes) or None} for use in run.sources])
+                    conn.execute(
+                        schema.run_sources.insert(),
+                        [
+                            {
+                                "run_id": run.run_id,
+                                "source": use.source,
+                                "status": use.status,
+                                "snapshot_sha256": use.snapshot["sha256"] if use.snapshot else None,
+                                "notes": "\n".join(use.notes) or None,
+                            }
+                            for use in run.sources
+                        ],
+                    )
                 if result_ids:
-                    conn.execute(schema.run_results.insert(),
-                                 [{"run_id": run.run_id, "result_id": i} for i in sorted(result_ids)])
+                    conn.execute(
+                        schema.run_results.insert(),
+                        [{"run_id": run.run_id, "result_id": i} for i in sorted(result_ids)],
+                    )
                 if self.before_commit is not None:
                     self.before_commit(run.run_id)
         except (OperationalError, DatabaseError) as exc:
             if malformed(exc):
                 raise self.damaged(str(exc.orig)) from exc
-            raise LedgerError(f"ledger {redacted(self.url)}: run {run.run_id} not written (nothing was kept): "
-                              f"{exc.orig}") from exc
+            raise LedgerError(
+                f"ledger {redacted(self.url)}: run {run.run_id} not written (nothing was kept): {exc.orig}"
+            ) from exc
 
     def _upsert(self, conn: Connection, table, rows: list[dict]) -> None:
         """Insert or update by primary key in one statement per table, race-free on both databases."""
@@ -204,7 +267,8 @@ class LedgerStore:
         unique = {tuple(row[k] for k in keys): row for row in rows}
         statement = _DIALECT_INSERT[self.dialect](table)
         statement = statement.on_conflict_do_update(
-            index_elements=keys, set_={c.name: statement.excluded[c.name] for c in table.c if c.name not in keys})
+            index_elements=keys, set_={c.name: statement.excluded[c.name] for c in table.c if c.name not in keys}
+        )
         conn.execute(statement, [unique[k] for k in sorted(unique)])
 
     def _insert_new(self, conn: Connection, table, rows: list[dict]) -> None:
@@ -218,11 +282,15 @@ class LedgerStore:
         """The latest version of articles this run did not read (a recheck of recorded claims)."""
         a, found = schema.articles, dict[str, str]()
         for chunk in in_chunks(article_ids):
-            found.update((row.id, row.text_sha256) for row in conn.execute(select(a.c.id, a.c.text_sha256)
-                                                                           .where(a.c.id.in_(chunk))))
+            found.update(
+                (row.id, row.text_sha256)
+                for row in conn.execute(select(a.c.id, a.c.text_sha256).where(a.c.id.in_(chunk)))
+            )
         if missing := sorted(article_ids - found.keys()):
-            raise LedgerError(f"ledger {redacted(self.url)}: claims of article(s) {', '.join(missing[:5])} that this "
-                              "run did not read and the ledger does not hold; nothing was written")
+            raise LedgerError(
+                f"ledger {redacted(self.url)}: claims of article(s) {', '.join(missing[:5])} that this "
+                "run did not read and the ledger does not hold; nothing was written"
+            )
         return found
 
     def _insert_results(self, conn: Connection, rows: list[dict]) -> tuple[set[int], int]:
@@ -230,8 +298,11 @@ class LedgerStore:
         if not rows:
             return set(), 0
         table = schema.check_results
-        statement = (_DIALECT_INSERT[self.dialect](table).on_conflict_do_nothing(index_elements=["result_sha256"])
-                     .returning(table.c.id))
+        statement = (
+            _DIALECT_INSERT[self.dialect](table)
+            .on_conflict_do_nothing(index_elements=["result_sha256"])
+            .returning(table.c.id)
+        )
         inserted = {row.id for row in conn.execute(statement, sorted(rows, key=lambda r: r["result_sha256"]))}
         wanted = [row["result_sha256"] for row in rows]
         ids: set[int] = set()
@@ -250,10 +321,24 @@ class LedgerStore:
     def results(self, run_id: str) -> list[dict]:
         """A run's check results (produced or re-confirmed) joined with their claims, in article and text order."""
         r, c, link = schema.check_results, schema.claims, schema.run_results
-        query = (select(r, link.c.run_id, c.c.article_id, c.c.quote, c.c.sentence, c.c.value, c.c.unit,
-                        c.c.qualifier, c.c.start, c.c.frame)
-                 .join(link, link.c.result_id == r.c.id).join(c, schema.result_claim)
-                 .where(link.c.run_id == run_id).order_by(c.c.article_id, c.c.start, r.c.check_kind))
+        query = (
+            select(
+                r,
+                link.c.run_id,
+                c.c.article_id,
+                c.c.quote,
+                c.c.sentence,
+                c.c.value,
+                c.c.unit,
+                c.c.qualifier,
+                c.c.start,
+                c.c.frame,
+            )
+            .join(link, link.c.result_id == r.c.id)
+            .join(c, schema.result_claim)
+            .where(link.c.run_id == run_id)
+            .order_by(c.c.article_id, c.c.start, r.c.check_kind)
+        )
         with self.engine.connect() as conn:
             return [dict(row._mapping) for row in conn.execute(query)]
 
@@ -269,8 +354,9 @@ class LedgerStore:
         r, link, runs = schema.check_results, schema.run_results, schema.runs
         with self.engine.connect() as conn:
             if self.dialect == "sqlite":
-                problems += [f"integrity_check: {v}" for (v,) in conn.exec_driver_sql("PRAGMA integrity_check")
-                             if v != "ok"]
+                problems += [
+                    f"integrity_check: {v}" for (v,) in conn.exec_driver_sql("PRAGMA integrity_check") if v != "ok"
+                ]
                 problems += [f"foreign key: {row}" for row in conn.exec_driver_sql("PRAGMA foreign_key_check")]
             orphans = conn.scalar(select(func.count()).select_from(r).where(~r.c.id.in_(select(link.c.result_id))))
             if orphans:
@@ -278,10 +364,12 @@ class LedgerStore:
             unfinished = conn.scalar(select(func.count()).select_from(runs).where(runs.c.status != "completed"))
             if unfinished:
                 problems.append(f"{unfinished} run(s) not completed")
-            counted = (select(link.c.run_id, func.count().label("n")).group_by(link.c.run_id).subquery())
-            mismatched = conn.scalar(select(func.count()).select_from(runs.outerjoin(counted,
-                                     counted.c.run_id == runs.c.id))
-                                     .where(func.coalesce(counted.c.n, 0) != runs.c.results))
+            counted = select(link.c.run_id, func.count().label("n")).group_by(link.c.run_id).subquery()
+            mismatched = conn.scalar(
+                select(func.count())
+                .select_from(runs.outerjoin(counted, counted.c.run_id == runs.c.id))
+                .where(func.coalesce(counted.c.n, 0) != runs.c.results)
+            )
             if mismatched:
                 problems.append(f"{mismatched} run(s) whose result count differs from their links")
         return problems
@@ -295,28 +383,47 @@ def open_for_reading(url: str) -> Iterator[LedgerStore]:
 
 
 def _article_row(a: Article) -> dict:
-    return {"id": a.id, "title": a.title, "publisher": a.publisher, "url": a.url, "published": a.published,
-            "path": a.path, "text_sha256": hashlib.sha256(a.text.encode()).hexdigest()}
+    return {
+        "id": a.id,
+        "title": a.title,
+        "publisher": a.publisher,
+        "url": a.url,
+        "published": a.published,
+        "path": a.path,
+        "text_sha256": hashlib.sha256(a.text.encode()).hexdigest(),
+    }
 
 
 def _version_row(article: dict, run_id: str) -> dict:
-    return {"article_id": article["id"], "first_run_id": run_id,
-            **{k: v for k, v in article.items() if k in schema.article_versions.c and k != "id"}}
+    return {
+        "article_id": article["id"],
+        "first_run_id": run_id,
+        **{k: v for k, v in article.items() if k in schema.article_versions.c and k != "id"},
+    }
 
 
 def _claim_row(c: Claim, article_sha256: str) -> dict:
     row = c.as_dict()
     row.pop("as_of")
     return {k: v for k, v in row.items() if k in schema.claims.c} | {
-        "text_sha256": claim_text_sha256(c.quote, c.sentence), "article_sha256": article_sha256}
+        "text_sha256": claim_text_sha256(c.quote, c.sentence),
+        "article_sha256": article_sha256,
+    }
 
 
 def _snapshot_row(use: SourceUse) -> dict:
     s = use.snapshot or {}
-    return {"source": use.source, "sha256": s["sha256"], "url": s.get("url", ""),
-            "retrieved_at": s.get("retrieved_at", ""), "bytes": s.get("bytes", 0), "etag": s.get("etag"),
-            "last_modified": s.get("last_modified"), "license": s.get("license"),
-            "validation": json.dumps(s.get("validation"), default=str)}
+    return {
+        "source": use.source,
+        "sha256": s["sha256"],
+        "url": s.get("url", ""),
+        "retrieved_at": s.get("retrieved_at", ""),
+        "bytes": s.get("bytes", 0),
+        "etag": s.get("etag"),
+        "last_modified": s.get("last_modified"),
+        "license": s.get("license"),
+        "validation": json.dumps(s.get("validation"), default=str),
+    }
 
 
 def _float(value: float | None) -> float | None:
@@ -324,13 +431,25 @@ def _float(value: float | None) -> float | None:
 
 
 def _result_row(r: CheckResult, claim: Claim, as_of: date | None, basis: dict[str, Any]) -> dict:
-    row = {"claim_id": r.claim_id, "check_kind": r.check_kind, "verdict": r.verdict, "metric": r.metric,
-           "low": _float(r.low), "high": _float(r.high), "observed": _float(r.observed),
-           "reference_date": r.reference_date, "source": r.source, "snapshot_sha256": r.snapshot_sha256,
-           "tolerance": r.tolerance, "explanation": r.explanation, "citation": r.citation,
-           "evidence": json.dumps(list(r.evidence), default=str), "matched_on": list(r.matched_on),
-           "parameters": json.loads(json.dumps(r.parameters, default=str)) or None,
-           "fingerprint": fingerprint(claim, r, as_of, basis)}
+    row = {
+        "claim_id": r.claim_id,
+        "check_kind": r.check_kind,
+        "verdict": r.verdict,
+        "metric": r.metric,
+        "low": _float(r.low),
+        "high": _float(r.high),
+        "observed": _float(r.observed),
+        "reference_date": r.reference_date,
+        "source": r.source,
+        "snapshot_sha256": r.snapshot_sha256,
+        "tolerance": r.tolerance,
+        "explanation": r.explanation,
+        "citation": r.citation,
+        "evidence": json.dumps(list(r.evidence), default=str),
+        "matched_on": list(r.matched_on),
+        "parameters": json.loads(json.dumps(r.parameters, default=str)) or None,
+        "fingerprint": fingerprint(claim, r, as_of, basis),
+    }
     row["result_sha256"] = result_sha256(row)  # the fingerprint holds the claim's text, so the version is in it too
     row["claim_sha256"] = claim_text_sha256(claim.quote, claim.sentence)
     return row

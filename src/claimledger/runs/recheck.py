@@ -24,6 +24,7 @@ from claimledger.ledger import history
 from claimledger.ledger.engine import LedgerError
 from claimledger.ledger.store import LedgerStore
 
+
 @dataclass(frozen=True)
 class RecheckScope:
     """What a recheck was asked to cover: sources by name, articles by id, claims by id (or prefix), article files."""
@@ -36,17 +37,25 @@ class RecheckScope:
 
     def arguments(self) -> dict[str, Any]:
         """What a recheck run records under `recheck` in its arguments: what it rechecked, and why."""
-        values: dict[str, Any] = {key: list(getattr(self, key)) for key in ("sources", "articles", "claims", "paths")
-                                  if getattr(self, key)}
+        values: dict[str, Any] = {
+            key: list(getattr(self, key)) for key in ("sources", "articles", "claims", "paths") if getattr(self, key)
+        }
         if self.trigger:
             values["trigger"] = dict(self.trigger)
         return values
 
     def describe(self) -> str:
         """'source gaza_casualties_daily, claim 3f2a…' for titles and messages."""
-        parts = [f"{label} {', '.join(values)}" for label, values in (
-            ("source", self.sources), ("article", self.articles), ("claim", self.claims), ("file", self.paths))
-            if values]
+        parts = [
+            f"{label} {', '.join(values)}"
+            for label, values in (
+                ("source", self.sources),
+                ("article", self.articles),
+                ("claim", self.claims),
+                ("file", self.paths),
+            )
+            if values
+        ]
         return "; ".join(parts) or "nothing"
 
 
@@ -86,8 +95,9 @@ def dependent_claims(store: LedgerStore, sources: Iterable[str], vocabulary: Voc
     return history.claims_citing(store, wanted) | history.claims_with_metrics(store, served)
 
 
-def plan_recheck(store: LedgerStore, scope: RecheckScope, vocabulary: Vocabulary, home: Path,
-                 overrides: Sequence[str] = ()) -> RecheckPlan:
+def plan_recheck(
+    store: LedgerStore, scope: RecheckScope, vocabulary: Vocabulary, home: Path, overrides: Sequence[str] = ()
+) -> RecheckPlan:
     """The runs a recheck makes: one per distinct (--as-of, --source overrides) of the articles' last runs.
 
     `overrides` (NAME=URL) are laid over each article's last overrides. Unknown or ambiguous articles and claims
@@ -106,8 +116,10 @@ def plan_recheck(store: LedgerStore, scope: RecheckScope, vocabulary: Vocabulary
     recorded = history.article_paths(store, set(claim_ids.values()) | whole)
     unknown = sorted(set(scope.articles) - set(recorded))
     if unknown:
-        raise LedgerError(f"no article {', '.join(map(repr, unknown))} in the ledger "
-                          "(claimledger ledger list shows the runs; verify the article first)")
+        raise LedgerError(
+            f"no article {', '.join(map(repr, unknown))} in the ledger "
+            "(claimledger ledger list shows the runs; verify the article first)"
+        )
     last = history.last_runs(store, set(claim_ids.values()) | whole)
     claims_of: dict[str, list[str]] = {}
     for claim, article in claim_ids.items():
@@ -117,8 +129,9 @@ def plan_recheck(store: LedgerStore, scope: RecheckScope, vocabulary: Vocabulary
     for article_id in sorted(set(claim_ids.values()) | whole):
         path = files.get(article_id) or recorded_article_file(home, recorded.get(article_id))
         if path is None:
-            skipped.append(f"article {article_id}: its file {recorded.get(article_id) or '(none recorded)'} is gone; "
-                           "not rechecked")
+            skipped.append(
+                f"article {article_id}: its file {recorded.get(article_id) or '(none recorded)'} is gone; not rechecked"
+            )
             continue
         as_of, arguments = last.get(article_id, (None, {}))
         key = (as_of, merge_overrides(arguments.get("sources") or (), overrides))
@@ -128,10 +141,17 @@ def plan_recheck(store: LedgerStore, scope: RecheckScope, vocabulary: Vocabulary
         if article_id in whole:
             group["whole"].add(article_id)
         group["claims"].update(claims_of.get(article_id, ()))
-    targets = [RecheckTarget(paths=tuple(g["paths"]), article_ids=tuple(g["articles"]),
-                             claim_ids=frozenset(g["claims"]), whole_articles=frozenset(g["whole"]),
-                             as_of=as_of, source_overrides=sources)
-               for (as_of, sources), g in sorted(groups.items(), key=lambda item: str(item[0]))]
+    targets = [
+        RecheckTarget(
+            paths=tuple(g["paths"]),
+            article_ids=tuple(g["articles"]),
+            claim_ids=frozenset(g["claims"]),
+            whole_articles=frozenset(g["whole"]),
+            as_of=as_of,
+            source_overrides=sources,
+        )
+        for (as_of, sources), g in sorted(groups.items(), key=lambda item: str(item[0]))
+    ]
     return RecheckPlan(targets, skipped, scope)
 
 

@@ -16,6 +16,7 @@ from claimledger.ledger import history
 from claimledger.ledger.store import LedgerStore
 from claimledger.runs.updates import SourceUpdate
 
+
 @dataclass(frozen=True)
 class Flip:
     """A claim whose verdict changed since its previous result, and the snapshots either side."""
@@ -40,8 +41,10 @@ class SnapshotChange:
     previous_run: str
 
     def line(self) -> str:
-        return (f"verdicts read snapshot {(self.after or 'none')[:12]}; the previous run ({self.previous_run[:8]}) "
-                f"read {(self.before or 'none')[:12]}")
+        return (
+            f"verdicts read snapshot {(self.after or 'none')[:12]}; the previous run ({self.previous_run[:8]}) "
+            f"read {(self.before or 'none')[:12]}"
+        )
 
 
 @dataclass(frozen=True)
@@ -65,38 +68,56 @@ class RunReport:
         recheck = self.arguments.get("recheck") or {}
         lines = [f"# claimledger {self.kind} run `{self.run_id}`", ""]
         if recheck:
-            why = ", ".join(f"{key} {', '.join(map(str, recheck[key]))}" for key in ("sources", "articles", "claims",
-                                                                                      "paths") if recheck.get(key))
+            why = ", ".join(
+                f"{key} {', '.join(map(str, recheck[key]))}"
+                for key in ("sources", "articles", "claims", "paths")
+                if recheck.get(key)
+            )
             lines += [f"Rechecked the claims that depend on {why}."]
             trigger = recheck.get("trigger") or {}
             if trigger.get("event"):
-                lines += [f"Triggered by `{trigger['event']}` ({_sha(trigger.get('old_sha256'))} -> "
-                          f"{_sha(trigger.get('new_sha256'))})."]
+                lines += [
+                    f"Triggered by `{trigger['event']}` ({_sha(trigger.get('old_sha256'))} -> "
+                    f"{_sha(trigger.get('new_sha256'))})."
+                ]
             lines += [""]
-        lines += [f"{self.articles} article(s), {self.claims} claim(s), {self.results} result(s), "
-                  f"{self.new_results} of them new to the ledger.", "",
-                  "| verdict | results |", "|---|---:|"]
+        lines += [
+            f"{self.articles} article(s), {self.claims} claim(s), {self.results} result(s), "
+            f"{self.new_results} of them new to the ledger.",
+            "",
+            "| verdict | results |",
+            "|---|---:|",
+        ]
         lines += [f"| {verdict} | {self.verdicts.get(verdict, 0)} |" for verdict in VERDICTS]
         lines += ["", "## Flipped since each claim's previous result", ""]
         if self.flipped:
             lines += ["| claim | article | check | before | after | snapshot |", "|---|---|---|---|---|---|"]
-            lines += [f"| {_cell(f.quote)} (`{f.claim_id[:8]}`) | {_cell(f.article_id)} | {f.check_kind} | {f.before} "
-                      f"| **{f.after}** | {_sha(f.snapshot_before)} -> {_sha(f.snapshot_after)} |"
-                      for f in self.flipped]
+            lines += [
+                f"| {_cell(f.quote)} (`{f.claim_id[:8]}`) | {_cell(f.article_id)} | {f.check_kind} | {f.before} "
+                f"| **{f.after}** | {_sha(f.snapshot_before)} -> {_sha(f.snapshot_after)} |"
+                for f in self.flipped
+            ]
         else:
-            lines += ["No verdict flipped" + (f" ({self.first_checked} result(s) checked for the first time)."
-                                              if self.first_checked else ".")]
+            lines += [
+                "No verdict flipped"
+                + (f" ({self.first_checked} result(s) checked for the first time)." if self.first_checked else ".")
+            ]
         lines += ["", "## Sources used", ""]
         if self.sources:
             lines += ["| source | status | snapshot | notes |", "|---|---|---|---|"]
-            lines += [f"| {s['source']} | {s['status']} | {_sha(s.get('snapshot_sha256'))} | "
-                      f"{'<br>'.join(_cell(n) for n in (s.get('notes') or '').splitlines())} |" for s in self.sources]
+            lines += [
+                f"| {s['source']} | {s['status']} | {_sha(s.get('snapshot_sha256'))} | "
+                f"{'<br>'.join(_cell(n) for n in (s.get('notes') or '').splitlines())} |"
+                for s in self.sources
+            ]
         else:
             lines += ["None: no claim needed a reference source."]
         if self.snapshot_changes:
             lines += ["", "## Snapshots changed since the previous run", ""]
-            lines += [f"- `{c.source}`: {_sha(c.before)} -> {_sha(c.after)} (previous run `{c.previous_run[:8]}`)"
-                      for c in self.snapshot_changes]
+            lines += [
+                f"- `{c.source}`: {_sha(c.before)} -> {_sha(c.after)} (previous run `{c.previous_run[:8]}`)"
+                for c in self.snapshot_changes
+            ]
         return "\n".join(lines) + "\n"
 
 
@@ -114,34 +135,67 @@ def run_report(store: LedgerStore, run_id: str) -> RunReport:
         if before is None:
             first += 1
         elif before.verdict != row["verdict"]:
-            flipped.append(Flip(row["claim_id"], row["article_id"], row["quote"], row["check_kind"],
-                                before.verdict, row["verdict"], before.snapshot_sha256, row["snapshot_sha256"]))
-    sources = [{"source": s["source"], "status": s["status"], "snapshot_sha256": s["snapshot_sha256"],
-                "notes": s.get("notes")} for s in sorted(store.run_sources(run_id), key=lambda s: s["source"])]
-    return RunReport(run_id=run_id, kind="recheck" if arguments.get("recheck") else "verify", arguments=arguments,
-                     articles=run.articles, claims=run.claims, results=run.results,
-                     new_results=run.new_results, verdicts=verdicts, flipped=flipped, first_checked=first,
-                     sources=sources, snapshot_changes=snapshot_changes(store, run_id))
+            flipped.append(
+                Flip(
+                    row["claim_id"],
+                    row["article_id"],
+                    row["quote"],
+                    row["check_kind"],
+                    before.verdict,
+                    row["verdict"],
+                    before.snapshot_sha256,
+                    row["snapshot_sha256"],
+                )
+            )
+    sources = [
+        {"source": s["source"], "status": s["status"], "snapshot_sha256": s["snapshot_sha256"], "notes": s.get("notes")}
+        for s in sorted(store.run_sources(run_id), key=lambda s: s["source"])
+    ]
+    return RunReport(
+        run_id=run_id,
+        kind="recheck" if arguments.get("recheck") else "verify",
+        arguments=arguments,
+        articles=run.articles,
+        claims=run.claims,
+        results=run.results,
+        new_results=run.new_results,
+        verdicts=verdicts,
+        flipped=flipped,
+        first_checked=first,
+        sources=sources,
+        snapshot_changes=snapshot_changes(store, run_id),
+    )
 
 
 def snapshot_changes(store: LedgerStore, run_id: str) -> list[SnapshotChange]:
     """The sources this run read from another snapshot than the newest earlier run that read them: their verdicts
     may differ for that reason alone (a fetch between the runs may have replaced the snapshot)."""
     mine, before = history.snapshots_before(store, run_id)
-    return [SnapshotChange(name, before[name][0], mine[name], before[name][1])
-            for name in sorted(before) if before[name][0] != mine[name]]
+    return [
+        SnapshotChange(name, before[name][0], mine[name], before[name][1])
+        for name in sorted(before)
+        if before[name][0] != mine[name]
+    ]
 
 
 def refresh_markdown(rows: Sequence[dict[str, Any]], updates: Sequence[SourceUpdate], docs: str) -> str:
     """The artifact of a refresh_sources run: each source's fetch outcome and the update events it emitted."""
-    lines = ["# claimledger source refresh", "", "| source | status | snapshot in use | what happened |",
-             "|---|---|---|---|"]
-    lines += [f"| {row['source']} | {row['status']} | {_sha(row.get('snapshot_sha256'))} | {_cell(row['message'])} |"
-              for row in rows]
+    lines = [
+        "# claimledger source refresh",
+        "",
+        "| source | status | snapshot in use | what happened |",
+        "|---|---|---|---|",
+    ]
+    lines += [
+        f"| {row['source']} | {row['status']} | {_sha(row.get('snapshot_sha256'))} | {_cell(row['message'])} |"
+        for row in rows
+    ]
     lines += ["", "## Updated sources", ""]
     if updates:
-        lines += [f"- `{u.source}`: {_sha(u.old_sha256)} -> {_sha(u.new_sha256)}; emitted `claimledger.source.updated`"
-                  for u in updates]
+        lines += [
+            f"- `{u.source}`: {_sha(u.old_sha256)} -> {_sha(u.new_sha256)}; emitted `claimledger.source.updated`"
+            for u in updates
+        ]
     else:
         lines += ["None: no source has a new good snapshot, so nothing is rechecked."]
     lines += ["", f"Data Docs: {docs}"]

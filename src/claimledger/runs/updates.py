@@ -6,8 +6,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from claimledger.sources.docs import SourceValidation
-from claimledger.sources.reference import (FETCH_FAILED, QUARANTINED, UNCHANGED, ReferenceTable,
-                                           SourceUnavailable)
+from claimledger.sources.reference import FETCH_FAILED, QUARANTINED, UNCHANGED, ReferenceTable, SourceUnavailable
 from claimledger.sources.snapshots import SnapshotStore
 
 SOURCE_UPDATED = "claimledger.source.updated"  # the Prefect event refresh_sources emits, recheck is triggered by
@@ -44,8 +43,11 @@ def changed_sources(before: Mapping[str, str | None], after: Mapping[str, str | 
     "Changed" means a new good snapshot is in use: a 304, the same bytes again, a download that failed its suite
     (quarantined, the old snapshot stays) or a failed fetch changes nothing, so nothing depends on it anew.
     """
-    return [SourceUpdate(name, before.get(name), new) for name, new in sorted(after.items())
-            if new is not None and new != before.get(name)]
+    return [
+        SourceUpdate(name, before.get(name), new)
+        for name, new in sorted(after.items())
+        if new is not None and new != before.get(name)
+    ]
 
 
 def fetch_row(name: str, table: ReferenceTable | SourceUnavailable) -> dict:

@@ -42,8 +42,11 @@ class SourceStatus:
             "age": age(snapshot.retrieved_at, now) if snapshot else None,
             "validation": self.validation,
             "warnings": list((snapshot.validation or {}).get("warnings") or []) if snapshot else [],
-            "quarantined": None if held is None else {
-                "sha256": held.sha256, "retrieved_at": held.retrieved_at,
+            "quarantined": None
+            if held is None
+            else {
+                "sha256": held.sha256,
+                "retrieved_at": held.retrieved_at,
                 "failures": list((held.validation or {}).get("failures") or []),
             },
             "rows": self.rows,

@@ -48,8 +48,11 @@ def comparison_frame(previous: pandas.DataFrame, current: pandas.DataFrame, sour
 
     revision, revision_detail = _revisions(old[numbers].astype(float), new[numbers].astype(float))
     others = [c for c in columns if c not in numbers]
-    changed_other = pandas.DataFrame({c: [not same_value(a, b) and not _empty(a) for a, b in zip(old[c], new[c])]
-                                      for c in others}, index=common, dtype=bool)
+    changed_other = pandas.DataFrame(
+        {c: [not same_value(a, b) and not _empty(a) for a, b in zip(old[c], new[c])] for c in others},
+        index=common,
+        dtype=bool,
+    )
     revised = (revision > 0) | changed_other.any(axis=1)
     jump, jump_detail = _jumps(after, before, [c for c in source.changes_cumulative if c in after.columns])
 
@@ -76,8 +79,9 @@ def _revisions(old: pandas.DataFrame, new: pandas.DataFrame) -> tuple[pandas.Ser
     return largest, detail
 
 
-def _jumps(after: pandas.DataFrame, before: pandas.DataFrame, cumulative: list[str]) -> tuple[pandas.Series,
-                                                                                            pandas.Series]:
+def _jumps(
+    after: pandas.DataFrame, before: pandas.DataFrame, cumulative: list[str]
+) -> tuple[pandas.Series, pandas.Series]:
     """Per row: the largest day-over-day ratio of a running total whose value is new in this snapshot (a row or a
     value the previous snapshot did not have, or had otherwise), and that jump in words."""
     ratios = pandas.DataFrame(index=after.index)
@@ -95,8 +99,9 @@ def _jumps(after: pandas.DataFrame, before: pandas.DataFrame, cumulative: list[s
     detail = pandas.Series("", index=after.index, dtype=object)
     for row in largest.index[largest.notna()]:
         column = ratios.loc[row].idxmax()
-        detail[row] = (f"{column} {show_value(_plain(after.at[row, column]))} after "
-                       f"{show_value(_plain(earlier.at[row, column]))}")
+        detail[row] = (
+            f"{column} {show_value(_plain(after.at[row, column]))} after {show_value(_plain(earlier.at[row, column]))}"
+        )
     return largest, detail
 
 

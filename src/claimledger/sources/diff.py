@@ -57,8 +57,9 @@ class SnapshotDiff:
     @property
     def changed(self) -> bool:
         """True when the two snapshots differ in any row, value or field (not only in bytes)."""
-        return bool(self.added_count or self.removed_count or self.revised_count or self.added_fields
-                    or self.missing_fields)
+        return bool(
+            self.added_count or self.removed_count or self.revised_count or self.added_fields or self.missing_fields
+        )
 
     def as_dict(self) -> dict:
         """The diff as JSON-ready types, for the file beside the snapshot and `sources diff --format json`."""
@@ -93,11 +94,16 @@ class SnapshotDiff:
 
     def lines(self) -> list[str]:
         """The diff as text a person reads top to bottom: counts, then every stored revision."""
-        out = [f"{self.source}: {self.previous[:12] if self.previous else '?'} -> "
-               f"{self.current[:12] if self.current else '?'} (key {' + '.join(self.key)}; "
-               f"{self.rows_before:,} -> {self.rows_after:,} rows)", self.summary()]
-        for title, keys, count in (("added", self.added_keys, self.added_count),
-                                   ("removed", self.removed_keys, self.removed_count)):
+        out = [
+            f"{self.source}: {self.previous[:12] if self.previous else '?'} -> "
+            f"{self.current[:12] if self.current else '?'} (key {' + '.join(self.key)}; "
+            f"{self.rows_before:,} -> {self.rows_after:,} rows)",
+            self.summary(),
+        ]
+        for title, keys, count in (
+            ("added", self.added_keys, self.added_count),
+            ("removed", self.removed_keys, self.removed_count),
+        ):
             if count:
                 shown = ", ".join(keys[:20]) + (f", ... ({count - 20:,} more)" if count > 20 else "")
                 out.append(f"{title}: {shown}")

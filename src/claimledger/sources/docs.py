@@ -77,8 +77,9 @@ def _by_time(run: str) -> tuple[str, str]:
     return run.partition("-")[2], run
 
 
-def build_data_docs(validations: Sequence[SourceValidation | RunValidation], settings: Settings,
-                    run: str | None = None) -> Path | None:
+def build_data_docs(
+    validations: Sequence[SourceValidation | RunValidation], settings: Settings, run: str | None = None
+) -> Path | None:
     """Store this run's validation results, prune old runs and render the site once; None when nothing was validated."""
     if not validations:
         return None
@@ -121,13 +122,20 @@ def _context(gx_dir: Path, docs_dir: Path) -> Any:
         checkpoint_store_name="checkpoint_store",
         stores={
             "expectations_store": {"class_name": "ExpectationsStore", "store_backend": folder(gx_dir / "expectations")},
-            "validation_results_store": {"class_name": "ValidationResultsStore",
-                                         "store_backend": folder(gx_dir / "validations")},
+            "validation_results_store": {
+                "class_name": "ValidationResultsStore",
+                "store_backend": folder(gx_dir / "validations"),
+            },
             "checkpoint_store": {"class_name": "CheckpointStore", "store_backend": memory},
             "validation_definition_store": {"class_name": "ValidationDefinitionStore", "store_backend": memory},
         },
-        data_docs_sites={_SITE: {"class_name": "SiteBuilder", "store_backend": folder(docs_dir),
-                                 "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"}}},
+        data_docs_sites={
+            _SITE: {
+                "class_name": "SiteBuilder",
+                "store_backend": folder(docs_dir),
+                "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
+            }
+        },
         analytics_enabled=False,
         progress_bars=ProgressBarsConfig(globally=False, metric_calculations=False),
     )

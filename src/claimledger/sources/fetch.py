@@ -49,8 +49,10 @@ class _Deadline:
     def check(self, where: str, received: int) -> None:
         """Give up once the deadline has passed, saying how much of the body had come."""
         if self.left() <= 0:
-            raise FetchError(f"{where}: gave up at the {self.seconds:g} s download deadline "
-                             f"(download_deadline_seconds) with {received:,} bytes received")
+            raise FetchError(
+                f"{where}: gave up at the {self.seconds:g} s download deadline "
+                f"(download_deadline_seconds) with {received:,} bytes received"
+            )
 
 
 class _DeadlineAdapter(requests.adapters.HTTPAdapter):
@@ -213,7 +215,11 @@ class _Hop:
 
 
 def _get_with_retries(
-    session: requests.Session, origin: str, url: str, headers: dict[str, str], settings: Settings,
+    session: requests.Session,
+    origin: str,
+    url: str,
+    headers: dict[str, str],
+    settings: Settings,
     deadline: _Deadline,
 ) -> _Hop:
     """One request and its body, retried with exponential backoff on timeouts, dropped connections and 5xx."""

@@ -147,8 +147,11 @@ def _unreachable(
     """No URL answered: use the last good snapshot, and say so, and say again what an earlier run quarantined."""
     reason = f"could not fetch ({'; '.join(problems)})"
     held = pending_quarantine(store, source.name)
-    failed = "" if held is None else (
-        f"; new download {held.short} retrieved {held.retrieved_at} failed its suite: {_first_failure(held)}")
+    failed = (
+        ""
+        if held is None
+        else (f"; new download {held.short} retrieved {held.retrieved_at} failed its suite: {_first_failure(held)}")
+    )
 
     def note(kept: Snapshot) -> str:
         if held is None:
@@ -176,15 +179,14 @@ def _promote(
     diff, problem = _record_diff(source, store, previous, snapshot, table.frame)
     changed = diff.summary() if diff else problem
     warned = [line for line in (snapshot.validation or {}).get("warnings") or [] if line.startswith(_SINCE)]
-    note = (f"new snapshot {snapshot.short} replaces {previous.short}, so verdicts may differ: {changed}"
-            + "".join(f"; warning: {line}" for line in warned))
+    note = f"new snapshot {snapshot.short} replaces {previous.short}, so verdicts may differ: {changed}" + "".join(
+        f"; warning: {line}" for line in warned
+    )
     assert table.outcome is not None  # _table of a promoted snapshot always says how it came
     return replace(table, notes=(*table.notes, note), outcome=replace(table.outcome, diff=diff, detail=problem))
 
 
-def _first_download(
-    source: Source, good: Snapshot | None, settings: Settings
-) -> tuple[Download | None, list[str]]:
+def _first_download(source: Source, good: Snapshot | None, settings: Settings) -> tuple[Download | None, list[str]]:
     """Try the URL, then each mirror; a conditional request against the good snapshot when it came from that URL."""
     problems: list[str] = []
     for url in (source.url, *source.mirrors):
@@ -217,14 +219,19 @@ def _validate(
     if not validation.success or source.changes_suite is None or good is None or good.sha256 == snapshot.sha256:
         return validation, {}
     changes = _changes(source, store, good, frame, settings)
-    merged = replace(validation, success=changes.success, failures=changes.failures,
-                     warnings=validation.warnings + changes.warnings,
-                     evaluated=validation.evaluated + changes.evaluated)
+    merged = replace(
+        validation,
+        success=changes.success,
+        failures=changes.failures,
+        warnings=validation.warnings + changes.warnings,
+        evaluated=validation.evaluated + changes.evaluated,
+    )
     return merged, {"compared_with": good.sha256}
 
 
-def _changes(source: Source, store: SnapshotStore, good: Snapshot, frame: pandas.DataFrame,
-             settings: Settings) -> Validation:
+def _changes(
+    source: Source, store: SnapshotStore, good: Snapshot, frame: pandas.DataFrame, settings: Settings
+) -> Validation:
     """The changes suite's verdict on a new download against the good snapshot, each line saying against which."""
     since = f"{_SINCE} {good.short}"
     try:
@@ -232,8 +239,11 @@ def _changes(source: Source, store: SnapshotStore, good: Snapshot, frame: pandas
         checked = check_changes(previous, frame, source, settings.expectations_dir / f"{source.changes_suite}.json")
     except (DiffError, LoadError, SnapshotError) as exc:  # the download passed its own suite: say so, keep it
         return Validation(success=True, failures=(), warnings=(f"not compared {since}: {exc}",), evaluated=0)
-    return replace(checked, failures=tuple(f"{since}: {line}" for line in checked.failures),
-                   warnings=tuple(f"{since}: {line}" for line in checked.warnings))
+    return replace(
+        checked,
+        failures=tuple(f"{since}: {line}" for line in checked.failures),
+        warnings=tuple(f"{since}: {line}" for line in checked.warnings),
+    )
 
 
 def _record_diff(
@@ -252,8 +262,11 @@ def _record_diff(
 
 def _record_quarantine(quarantined: Snapshot, kept: Snapshot | None) -> None:
     """Remember the failed download beside LATEST, so later runs that cannot fetch still say what was held back."""
-    record = {"sha256": quarantined.sha256, "kept": kept.sha256 if kept else None,
-              "recorded_at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")}
+    record = {
+        "sha256": quarantined.sha256,
+        "kept": kept.sha256 if kept else None,
+        "recorded_at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+    }
     text = json.dumps(record, indent=2) + "\n"
     _write_atomically(quarantined.path.with_name(_QUARANTINE), text.encode("utf-8"))
 
@@ -298,5 +311,6 @@ def _table(
         frame = load_frame(source, store.read(snapshot))
     except (LoadError, SnapshotError) as exc:
         return SourceUnavailable(source, f"snapshot {snapshot.short} cannot be read: {exc}", outcome)
-    return ReferenceTable(source=source, snapshot=snapshot, frame=frame, notes=notes, fetched_from=fetched_from,
-                          outcome=outcome)
+    return ReferenceTable(
+        source=source, snapshot=snapshot, frame=frame, notes=notes, fetched_from=fetched_from, outcome=outcome
+    )

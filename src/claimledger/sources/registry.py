@@ -97,8 +97,10 @@ def _check_hosts(path: Path, name: str, urls: tuple[str, ...], allowed: tuple[st
     for url in urls:
         parts = urlsplit(url)
         if parts.scheme.lower() in ("http", "https") and (parts.hostname or "").lower() not in permitted:
-            raise RegistryError(f"{path}: source {name!r}: {url} is not on its allowed_hosts "
-                                f"({', '.join(sorted(permitted)) or 'none listed'})")
+            raise RegistryError(
+                f"{path}: source {name!r}: {url} is not on its allowed_hosts "
+                f"({', '.join(sorted(permitted)) or 'none listed'})"
+            )
 
 
 def _key(path: Path, name: str, value: object) -> tuple[str, ...]:

@@ -11,7 +11,16 @@ from datetime import date, timedelta
 from typing import Any, Callable
 
 from claimledger.checks.kind import (
-    CheckKind, Observation, Params, Plot, Table, check_kind, claimed, fmt, judged, unverifiable,
+    CheckKind,
+    Observation,
+    Params,
+    Plot,
+    Table,
+    check_kind,
+    claimed,
+    fmt,
+    judged,
+    unverifiable,
 )
 from claimledger.checks.model import CheckResult, Reference, Verdict
 from claimledger.checks.rows import Record, citation, day_of, evidence, record_date, rows
@@ -47,9 +56,16 @@ def _find_window(ref: Reference, as_of: date, columns: list[str], days: int) -> 
     first = as_of - timedelta(days=days)
     public_by = as_of - timedelta(days=ref.publication_lag_days)
     reports = tuple(
-        _Report({c: float(r[c]) for c in columns}, day_of(ref, r), day_of(ref, r) <= public_by,
-                evidence(ref, [r], columns), citation(ref, r))
-        for r in rows(ref).dated_within(first, as_of) if all(r.get(c) is not None for c in columns))
+        _Report(
+            {c: float(r[c]) for c in columns},
+            day_of(ref, r),
+            day_of(ref, r) <= public_by,
+            evidence(ref, [r], columns),
+            citation(ref, r),
+        )
+        for r in rows(ref).dated_within(first, as_of)
+        if all(r.get(c) is not None for c in columns)
+    )
     return _Window(first, as_of, reports)
 
 
@@ -60,8 +76,14 @@ def _no_report(ref: Reference, window: _Window) -> str:
     return f"no {ref.source} report dated between {window.first} and {window.last}{before}"
 
 
-def _decide(claim: Claim, ref: Reference, kind: str, window: _Window, observe: Callable[[_Report], float | None],
-            describe: Callable[[_Report, float], str]) -> CheckResult:
+def _decide(
+    claim: Claim,
+    ref: Reference,
+    kind: str,
+    window: _Window,
+    observe: Callable[[_Report], float | None],
+    describe: Callable[[_Report, float], str],
+) -> CheckResult:
     """Pass on the report that fits (a public one before a same-day one, the latest first); fail only when none
     does, naming the nearest report and the range of values in the window."""
     interval = claimed(claim)
@@ -87,10 +109,18 @@ class _Daily(CheckKind):
 
     def plot(self, params: Params, claim: Mapping[str, Any], records: list[Record], table: Table) -> Plot:
         dated = table.date_column
-        points = tuple((r[dated], value) for r in records
-                       if dated and r.get(dated) is not None and (value := self.value(params, r)) is not None)
-        return Plot("line", points, params["label"], f"{table.title}: {self.plotted(params)}.",
-                    empty=f"{table.name} has no values near the article's date")
+        points = tuple(
+            (r[dated], value)
+            for r in records
+            if dated and r.get(dated) is not None and (value := self.value(params, r)) is not None
+        )
+        return Plot(
+            "line",
+            points,
+            params["label"],
+            f"{table.title}: {self.plotted(params)}.",
+            empty=f"{table.name} has no values near the article's date",
+        )
 
     @abstractmethod
     def value(self, params: Params, row: Mapping[str, Any]) -> float | None:
@@ -115,8 +145,14 @@ class ValueAtDate(_Daily):
     def check(self, claim: Claim, params: Params, ref: Reference, as_of: date) -> CheckResult:
         field, label = params["field"], params["label"]
         window = _window(params, ref, as_of, [field])
-        decided = _decide(claim, ref, self.name, window, lambda r: r.values[field],
-                          lambda r, v: f"{fmt(v)} {label} in the report of {r.when}")
+        decided = _decide(
+            claim,
+            ref,
+            self.name,
+            window,
+            lambda r: r.values[field],
+            lambda r, v: f"{fmt(v)} {label} in the report of {r.when}",
+        )
         reported = params.get("reported_field")
         if decided.verdict != Verdict.FAIL or not reported:
             return decided
@@ -140,20 +176,28 @@ def _filled_in(claim: Claim, ref: Reference, window: _Window, field: str, report
         if day.get(field) is None or day.get(reported) is not None:
             continue
         when = day_of(ref, day)
-        before = next((r for r in reversed(records.dated_within(date.min, when - timedelta(days=1)))
-                       if r.get(reported) is not None), None)
-        after = next((r for r in records.dated_within(when + timedelta(days=1), date.max)
-                      if r.get(reported) is not None), None)
+        before = next(
+            (
+                r
+                for r in reversed(records.dated_within(date.min, when - timedelta(days=1)))
+                if r.get(reported) is not None
+            ),
+            None,
+        )
+        after = next(
+            (r for r in records.dated_within(when + timedelta(days=1), date.max) if r.get(reported) is not None), None
+        )
         if before is None:
             continue
         ends = [float(before[reported])] + ([float(after[reported])] if after else [])
         low, high = min(ends), (max(ends) if after else float("inf"))
         if interval.overlaps(low, high):
-            later = (f"and {fmt(after[reported])} on {record_date(ref, after)}" if after
-                     else "and none since")
-            return (f"no report of {label} is dated {when} (the series fills that day in with {fmt(day[field])}); "
-                    f"the reports either side of it, {fmt(before[reported])} on {record_date(ref, before)} {later}, "
-                    "leave room for the figure")
+            later = f"and {fmt(after[reported])} on {record_date(ref, after)}" if after else "and none since"
+            return (
+                f"no report of {label} is dated {when} (the series fills that day in with {fmt(day[field])}); "
+                f"the reports either side of it, {fmt(before[reported])} on {record_date(ref, before)} {later}, "
+                "leave room for the figure"
+            )
     return None
 
 
@@ -170,8 +214,10 @@ class ShareAtDate(_Daily):
         window = _window(params, ref, as_of, [*parts, total])
 
         def describe(r: _Report, value: float) -> str:
-            return (f"{fmt(value)}% ({label}) in the report of {r.when} "
-                    f"({' + '.join(fmt(r.values[p]) for p in parts)} of {fmt(r.values[total])})")
+            return (
+                f"{fmt(value)}% ({label}) in the report of {r.when} "
+                f"({' + '.join(fmt(r.values[p]) for p in parts)} of {fmt(r.values[total])})"
+            )
 
         return _decide(claim, ref, self.name, window, lambda r: self.value(params, r.values), describe)
 

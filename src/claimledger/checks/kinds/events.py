@@ -7,7 +7,15 @@ import re
 from datetime import date, timedelta
 
 from claimledger.checks.kind import (
-    CheckKind, Observation, Params, check_kind, claimed, fmt, judged, published, unverifiable,
+    CheckKind,
+    Observation,
+    Params,
+    check_kind,
+    claimed,
+    fmt,
+    judged,
+    published,
+    unverifiable,
 )
 from claimledger.checks.model import CheckResult, Reference
 from claimledger.checks.rows import Record, citation, evidence, record_date, rows
@@ -33,8 +41,11 @@ class DurationSince(CheckKind):
             event = next((r for r in rows(ref).records if r.get(event_column) == name), None)
             if event is None:
                 return None, (), None
-            return (record_date(ref, event), evidence(ref, [event], [event_column, params["description_column"]]),
-                    citation(ref, event))
+            return (
+                record_date(ref, event),
+                evidence(ref, [event], [event_column, params["description_column"]]),
+                citation(ref, event),
+            )
 
         start, rows_used, cited = ref.memo(("event", event_column, name), start_event)
         if start is None:
@@ -50,8 +61,10 @@ class DurationSince(CheckKind):
             # time)
             first, label = said
             low, high = (first - start).days / per_unit, (as_of - start).days / per_unit
-            text = (f"{fmt(low)} to {fmt(high)} {claim.unit} from {name} ({start}) to a day from {label} "
-                    f"(the time the sentence names) to {as_of}")
+            text = (
+                f"{fmt(low)} to {fmt(high)} {claim.unit} from {name} ({start}) to a day from {label} "
+                f"(the time the sentence names) to {as_of}"
+            )
             seen = Observation(_reported(interval, low, high), start, text, rows_used, cited, span=(low, high))
         else:
             observed = (as_of - start).days / per_unit
@@ -89,9 +102,11 @@ def _said_when(claim: Claim, as_of: date) -> tuple[date, str] | None:
     return (first, end) if first <= as_of else None
 
 
-_STOPWORDS = frozenset("""a an the of and or to in on at for by with from as is was were be been has have had it its
+_STOPWORDS = frozenset(
+    """a an the of and or to in on at for by with from as is was were be been has have had it its
 their them they this that these those who which while even if into over than then also not no his her he she we
-our you your i me my us more most some any all each per after before during since until about""".split())
+our you your i me my us more most some any all each per after before during since until about""".split()
+)
 
 
 def _content_words(text: str) -> set[str]:
@@ -110,20 +125,25 @@ class EventValue(CheckKind):
         described_by, value, unit = params["description_column"], params["value_column"], params["unit_column"]
 
         def events_with_figures() -> list[tuple[Record, set[str]]]:
-            return [(r, _content_words(str(r.get(described_by) or ""))) for r in published(ref, as_of)
-                    if r.get(value) is not None]
+            return [
+                (r, _content_words(str(r.get(described_by) or "")))
+                for r in published(ref, as_of)
+                if r.get(value) is not None
+            ]
 
         described = ref.memo(("events", described_by, value, as_of), events_with_figures)
         sentence_words = _content_words(claim.sentence)
         scored = [(len(sentence_words & words), i) for i, (_, words) in enumerate(described)]
         scored = [s for s in scored if s[0] >= int(params["min_overlap"])]
         if not scored:
-            return unverifiable(claim, self.name, f"no event in {ref.source} published by {as_of} matches "
-                                f"this sentence", ref)
+            return unverifiable(
+                claim, self.name, f"no event in {ref.source} published by {as_of} matches this sentence", ref
+            )
         _, index = max(scored)
         event = described[index][0]
         observed, when = float(event[value]), record_date(ref, event)
         text = f"{fmt(observed)} {event.get(unit) or ''} for '{event[described_by]}' on {when}".replace("  ", " ")
         rows_used = evidence(ref, [event], [params["event_column"], described_by, value, unit])
-        return judged(claim, self.name, ref, Observation(observed, when, text, rows_used, citation(ref, event)),
-                      claimed(claim))
+        return judged(
+            claim, self.name, ref, Observation(observed, when, text, rows_used, citation(ref, event)), claimed(claim)
+        )

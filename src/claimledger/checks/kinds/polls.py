@@ -8,7 +8,17 @@ from datetime import date, timedelta
 from typing import Any
 
 from claimledger.checks.kind import (
-    CheckKind, Observation, Params, Plot, Table, check_kind, claimed, fmt, judged, published, unverifiable,
+    CheckKind,
+    Observation,
+    Params,
+    Plot,
+    Table,
+    check_kind,
+    claimed,
+    fmt,
+    judged,
+    published,
+    unverifiable,
 )
 from claimledger.checks.model import CheckResult, Reference
 from claimledger.checks.rows import Record, citation, day_of, evidence, record_date, rows
@@ -16,8 +26,9 @@ from claimledger.claims.model import Claim
 from claimledger.claims.qualifiers import STATED_PERCENT_POINTS, Interval
 
 
-def _polls(ref: Reference, params: Params, as_of: date, window_days: int,
-           pollster: str | None) -> list[tuple[Record, float, float]]:
+def _polls(
+    ref: Reference, params: Params, as_of: date, window_days: int, pollster: str | None
+) -> list[tuple[Record, float, float]]:
     """The polls on the question published in the window before as_of (of one pollster, if named):
     [(record, value, margin)]; a poll that states no margin is held to a stated percent's."""
     field, pollster_column, margin_column = params["field"], params["pollster_column"], params["margin_column"]
@@ -38,8 +49,10 @@ def named_pollster(claim: Claim, ref: Reference, pollster_column: str) -> str | 
     said = claim.frame.attribution if claim.frame else None
     if not said:
         return None
-    pollsters = ref.memo(("pollsters", pollster_column), lambda: sorted(
-        {str(r[pollster_column]) for r in rows(ref).records if r.get(pollster_column) is not None}))
+    pollsters = ref.memo(
+        ("pollsters", pollster_column),
+        lambda: sorted({str(r[pollster_column]) for r in rows(ref).records if r.get(pollster_column) is not None}),
+    )
     for name in pollsters:
         if _names_in(said, name) or _names_in(name, said):
             return name
@@ -73,8 +86,9 @@ class Poll(CheckKind):
         field, label, pollster_column = params["field"], params["label"], params["pollster_column"]
         pollster = named_pollster(claim, ref, pollster_column)
         window_days = int(params["pollster_window_days"] if pollster else params["window_days"])
-        polls = ref.memo(("polls", field, as_of, window_days, pollster),
-                         lambda: _polls(ref, params, as_of, window_days, pollster))
+        polls = ref.memo(
+            ("polls", field, as_of, window_days, pollster), lambda: _polls(ref, params, as_of, window_days, pollster)
+        )
         since = as_of - timedelta(days=window_days)
         if not polls:
             who = f"{pollster} poll" if pollster else "poll"
@@ -83,25 +97,35 @@ class Poll(CheckKind):
         for record, value, margin in polls:
             decision = held_to(claim, margin)
             holds = decision.contains(value)
-            scored.append((not holds, decision.distance(value), -day_of(ref, record).toordinal(), record, margin,
-                           decision))
+            scored.append(
+                (not holds, decision.distance(value), -day_of(ref, record).toordinal(), record, margin, decision)
+            )
         _, _, _, record, margin, decision = min(scored, key=lambda s: s[:3])
         observed, when = float(record[field]), record_date(ref, record)
         who = record.get(pollster_column) or ref.title
-        text = (f"{who} poll published {when}: {fmt(observed)}% ({label}; margin {fmt(margin)} points; "
-                f"{len(polls)} {'of its' if pollster else ''} poll(s) in the {window_days} days before {as_of})"
-                ).replace("  ", " ")
+        text = (
+            f"{who} poll published {when}: {fmt(observed)}% ({label}; margin {fmt(margin)} points; "
+            f"{len(polls)} {'of its' if pollster else ''} poll(s) in the {window_days} days before {as_of})"
+        ).replace("  ", " ")
         if not decision.contains(observed) and pollster is None:
-            return unverifiable(claim, self.name, f"no poll in the table matches '{claim.quote}' and the text names "
-                                f"no pollster to hold it to; the nearest is {text}", ref)
+            return unverifiable(
+                claim,
+                self.name,
+                f"no poll in the table matches '{claim.quote}' and the text names "
+                f"no pollster to hold it to; the nearest is {text}",
+                ref,
+            )
         shown = [c for c in (params["poll_id_column"], pollster_column, field) if c in polls[0][0]]
-        rows_used = ref.memo(("poll_evidence", field, as_of, window_days, pollster),
-                             lambda: evidence(ref, [p[0] for p in polls], shown))
-        return judged(claim, self.name, ref, Observation(observed, when, text, rows_used, citation(ref, record)),
-                      decision)
+        rows_used = ref.memo(
+            ("poll_evidence", field, as_of, window_days, pollster), lambda: evidence(ref, [p[0] for p in polls], shown)
+        )
+        return judged(
+            claim, self.name, ref, Observation(observed, when, text, rows_used, citation(ref, record)), decision
+        )
 
     def plot(self, params: Params, claim: Mapping[str, Any], records: list[Record], table: Table) -> Plot:
         field, dated = params["field"], table.date_column
-        points = tuple((r[dated], float(r[field]))
-                       for r in records if dated and r.get(field) is not None and r.get(dated))
+        points = tuple(
+            (r[dated], float(r[field])) for r in records if dated and r.get(field) is not None and r.get(dated)
+        )
         return Plot("dots", points, params["label"], f"Each dot is a published figure from {table.title}.")

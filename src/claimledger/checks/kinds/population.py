@@ -11,7 +11,16 @@ from datetime import date
 from typing import Any
 
 from claimledger.checks.kind import (
-    CheckKind, Observation, Params, check_kind, claimed, claimed_period, claimed_year, fmt, judged, unverifiable,
+    CheckKind,
+    Observation,
+    Params,
+    check_kind,
+    claimed,
+    claimed_period,
+    claimed_year,
+    fmt,
+    judged,
+    unverifiable,
 )
 from claimledger.checks.model import CheckResult, Reference
 from claimledger.checks.rows import evidence, rows
@@ -38,7 +47,8 @@ def _by_country(ref: Reference, params: Params) -> dict[str, dict[int, _Estimate
             if r.get(country) is None or r.get(year) is None or r.get(value) is None:
                 continue
             table.setdefault(str(r[country]).casefold(), {})[int(r[year])] = _Estimate(
-                str(r[country]), int(r[year]), float(r[value]), evidence(ref, [r], [country, year, value]))
+                str(r[country]), int(r[year]), float(r[value]), evidence(ref, [r], [country, year, value])
+            )
         return table
 
     return ref.memo(("population", country, year, value), build)
@@ -63,8 +73,12 @@ class Population(CheckKind):
             return unverifiable(claim, self.name, f"'{claim.quote}' names no place to look up in {ref.source}", ref)
         years = _by_country(ref, params).get(place.casefold())
         if not years:
-            return unverifiable(claim, self.name, f"{ref.source} has no row for {place} (only a country or area "
-                                f"the table names exactly is checked)", ref)
+            return unverifiable(
+                claim,
+                self.name,
+                f"{ref.source} has no row for {place} (only a country or area the table names exactly is checked)",
+                ref,
+            )
         month = int(params["published_month"])
 
         def public_on(year: int) -> date:
@@ -76,16 +90,21 @@ class Population(CheckKind):
             if year is None:
                 return unverifiable(claim, self.name, why, ref)
             if year not in years or public_on(year) > as_of:
-                return unverifiable(claim, self.name, f"{ref.source} has no {year} estimate for {place} published "
-                                    f"by {as_of}", ref)
+                return unverifiable(
+                    claim, self.name, f"{ref.source} has no {year} estimate for {place} published by {as_of}", ref
+                )
         else:
             known = [y for y in years if y <= as_of.year and public_on(y) <= as_of]
             if not known:
-                return unverifiable(claim, self.name, f"{ref.source} has no estimate for {place} published by "
-                                    f"{as_of}", ref)
+                return unverifiable(
+                    claim, self.name, f"{ref.source} has no estimate for {place} published by {as_of}", ref
+                )
             year = max(known)
         estimate = years[year]
-        text = (f"{fmt(estimate.value)} people in {estimate.country} in {year} "
-                f"({'the year named' if period else 'the latest year'} published by {as_of})")
-        return judged(claim, self.name, ref, Observation(estimate.value, public_on(year), text, estimate.evidence),
-                      claimed(claim))
+        text = (
+            f"{fmt(estimate.value)} people in {estimate.country} in {year} "
+            f"({'the year named' if period else 'the latest year'} published by {as_of})"
+        )
+        return judged(
+            claim, self.name, ref, Observation(estimate.value, public_on(year), text, estimate.evidence), claimed(claim)
+        )

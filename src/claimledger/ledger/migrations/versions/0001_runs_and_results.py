@@ -7,6 +7,7 @@ Revision ID: 0001
 Revises:
 Create Date: 2025-05-20
 """
+
 from typing import Sequence, Union
 
 import sqlalchemy as sa

@@ -15,6 +15,7 @@ Revision ID: 0003
 Revises: 0002
 Create Date: 2026-12-01
 """
+
 import hashlib
 import json
 from typing import Sequence, Union
@@ -46,27 +47,44 @@ def upgrade() -> None:
         sa.Column("article_id", sa.String(200), sa.ForeignKey("articles.id"), primary_key=True),
         sa.Column("text_sha256", sa.String(64), primary_key=True),
         sa.Column("first_run_id", sa.String(36)),
-        sa.Column("title", sa.Text), sa.Column("publisher", sa.Text), sa.Column("url", sa.Text),
-        sa.Column("published", sa.Date), sa.Column("path", sa.Text),
+        sa.Column("title", sa.Text),
+        sa.Column("publisher", sa.Text),
+        sa.Column("url", sa.Text),
+        sa.Column("published", sa.Date),
+        sa.Column("path", sa.Text),
     )
-    first_run = ("(SELECT l.run_id FROM run_results l JOIN check_results r ON r.id = l.result_id "
-                 "JOIN claims c ON c.id = r.claim_id JOIN runs ON runs.id = l.run_id WHERE c.article_id = a.id "
-                 "ORDER BY runs.started_at, runs.id LIMIT 1)")
-    conn.execute(sa.text(
-        "INSERT INTO article_versions (article_id, text_sha256, first_run_id, title, publisher, url, published, path) "
-        f"SELECT a.id, a.text_sha256, {first_run}, a.title, a.publisher, a.url, a.published, a.path FROM articles a"))
+    first_run = (
+        "(SELECT l.run_id FROM run_results l JOIN check_results r ON r.id = l.result_id "
+        "JOIN claims c ON c.id = r.claim_id JOIN runs ON runs.id = l.run_id WHERE c.article_id = a.id "
+        "ORDER BY runs.started_at, runs.id LIMIT 1)"
+    )
+    conn.execute(
+        sa.text(
+            "INSERT INTO article_versions (article_id, text_sha256, first_run_id, title, publisher, url, published, path) "
+            f"SELECT a.id, a.text_sha256, {first_run}, a.title, a.publisher, a.url, a.published, a.path FROM articles a"
+        )
+    )
 
     op.add_column("claims", sa.Column("text_sha256", sa.String(64)))
     op.add_column("claims", sa.Column("article_sha256", sa.String(64)))
     rows = conn.execute(sa.text("SELECT id, quote, sentence FROM claims")).all()
     if rows:
-        conn.execute(sa.text("UPDATE claims SET text_sha256 = :sha WHERE id = :id"),
-                     [{"sha": _claim_text_sha256(r.quote, r.sentence), "id": r.id} for r in rows])
-    conn.execute(sa.text("UPDATE claims SET article_sha256 = "
-                         "(SELECT a.text_sha256 FROM articles a WHERE a.id = claims.article_id)"))
+        conn.execute(
+            sa.text("UPDATE claims SET text_sha256 = :sha WHERE id = :id"),
+            [{"sha": _claim_text_sha256(r.quote, r.sentence), "id": r.id} for r in rows],
+        )
+    conn.execute(
+        sa.text(
+            "UPDATE claims SET article_sha256 = (SELECT a.text_sha256 FROM articles a WHERE a.id = claims.article_id)"
+        )
+    )
     op.add_column("check_results", sa.Column("claim_sha256", sa.String(64)))
-    conn.execute(sa.text("UPDATE check_results SET claim_sha256 = "
-                         "(SELECT c.text_sha256 FROM claims c WHERE c.id = check_results.claim_id)"))
+    conn.execute(
+        sa.text(
+            "UPDATE check_results SET claim_sha256 = "
+            "(SELECT c.text_sha256 FROM claims c WHERE c.id = check_results.claim_id)"
+        )
+    )
 
     # The old key and the foreign key that leans on it go; the version key and the foreign key to it come.
     old_fk = "fk_check_results_claim_id_claims" if sqlite else _foreign_key(conn, "check_results", "claims")
@@ -79,22 +97,28 @@ def upgrade() -> None:
         batch.alter_column("article_sha256", existing_type=sa.String(64), nullable=False)
         batch.create_primary_key("pk_claims", ["id", "text_sha256"])
     with op.batch_alter_table("check_results") as batch:
-        batch.create_foreign_key("result_judges_a_claim_version", "claims", ["claim_id", "claim_sha256"],
-                                 ["id", "text_sha256"])
+        batch.create_foreign_key(
+            "result_judges_a_claim_version", "claims", ["claim_id", "claim_sha256"], ["id", "text_sha256"]
+        )
 
     op.create_table(
         "run_articles",
         sa.Column("run_id", sa.String(36), sa.ForeignKey("runs.id"), primary_key=True),
         sa.Column("article_id", sa.String(200), primary_key=True),
         sa.Column("article_sha256", sa.String(64), nullable=False),
-        sa.ForeignKeyConstraint(["article_id", "article_sha256"],
-                                ["article_versions.article_id", "article_versions.text_sha256"],
-                                name="run_read_an_article_version"),
+        sa.ForeignKeyConstraint(
+            ["article_id", "article_sha256"],
+            ["article_versions.article_id", "article_versions.text_sha256"],
+            name="run_read_an_article_version",
+        ),
     )
-    conn.execute(sa.text(
-        "INSERT INTO run_articles (run_id, article_id, article_sha256) SELECT DISTINCT l.run_id, a.id, a.text_sha256 "
-        "FROM run_results l JOIN check_results r ON r.id = l.result_id JOIN claims c ON c.id = r.claim_id "
-        "JOIN articles a ON a.id = c.article_id"))
+    conn.execute(
+        sa.text(
+            "INSERT INTO run_articles (run_id, article_id, article_sha256) SELECT DISTINCT l.run_id, a.id, a.text_sha256 "
+            "FROM run_results l JOIN check_results r ON r.id = l.result_id JOIN claims c ON c.id = r.claim_id "
+            "JOIN articles a ON a.id = c.article_id"
+        )
+    )
 
 
 def _foreign_key(conn, table: str, referred: str) -> str:
@@ -107,5 +131,7 @@ def _primary_key(conn, table: str) -> str:
 
 
 def downgrade() -> None:
-    raise NotImplementedError("0003 keeps several versions of a claim under one id; going back would lose all but "
-                              "one: restore the ledger from a backup taken before the upgrade")
+    raise NotImplementedError(
+        "0003 keeps several versions of a claim under one id; going back would lose all but "
+        "one: restore the ledger from a backup taken before the upgrade"
+    )
