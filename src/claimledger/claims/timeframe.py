@@ -156,16 +156,25 @@ def scoping_time(before: str, after: str, published: date | None) -> TimeFrame |
     """A named period or start in the sentence around the clause scopes the figure too ("In 2022, 38,000 left,
     with 23,000 returning"); a day or an hour count there belongs to its own clause. No time words: as of the
     article's date."""
-    several = len({label for _, _, label in period_spans_in_lower(f"{before} {after}".lower(), published)}) > 1
     for text in (_last_time_words(before.lower(), published) if before else "", after):
         if not text:
             continue  # no words, no time (a clause that is its whole sentence has nothing around it)
         found = read_time(text.lower(), len(text), len(text), "count", published)
-        if found is not None and found.kind == "period" and several and _owned(text.lower(), found.period, published):
+        if (
+            found is not None
+            and found.kind == "period"
+            and _owned(text.lower(), found.period, published)
+            and _several_periods(f"{before} {after}".lower(), published)
+        ):
             continue  # "55,300 in 2023, while 24,200 came back": 2023 is the other figure's year, not this one's
         if found is not None and found.kind in ("period", "since"):
             return found
     return None
+
+
+def _several_periods(lower: str, published: date | None) -> bool:
+    """Whether a text names more than one period (read only once a period around a figure is found)."""
+    return len({label for _, _, label in period_spans_in_lower(lower, published)}) > 1
 
 
 @lru_cache(maxsize=1)
