@@ -257,6 +257,12 @@ SLOTS = [
     ),
     # "the 100-day mark" of the fighting, and a conflict "eight months old", are durations
     ("The fighting in Gaza went past the grim 100-day mark.", "100-day", "measure", "duration"),
+    # a span "since" a day is a duration whatever its name; "did not know" is "do not know"
+    ("In Gaza it has been 733 days since October 7.", "733 days", "measure", "duration"),
+    ("It is one year today since Hamas attacked Israel on October 7.", "one year", "measure", "duration"),
+    ("Asked about the deal, 13% said they did not know.", "13%", "measure", "undecided"),
+    ("Of those asked, 23% said they had considered going abroad.", "23%", "measure", "considering_leaving"),
+    ("A further 67% said the idea had not crossed their minds.", "67%", "measure", "not_considering"),
     ("The conflict in Gaza, now nearly eight months old, goes on.", "nearly eight months", "measure", "duration"),
     # the place of a paragraph is its figure-free sentences' when two are named
     (

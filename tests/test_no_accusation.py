@@ -391,6 +391,19 @@ CASES = [
         "unverifiable",
         "more by",
     ),
+    # a span since a day said without its year reaches back to the day it spans (733 days: 7 October 2023)
+    ("In Gaza it has been 733 days since October 7.", date(2025, 10, 9), "733 days", "pass", None),
+    # a day's abbreviated month does not end the "since" phrase; day 500 counts 7 October as day one
+    (
+        "Rallies across Israel marked 500 days since the gunmen broke into southern Israel on Oct. 7, 2023.",
+        date(2025, 2, 17),
+        "500 days",
+        "pass",
+        None,
+    ),
+    # a span since another day is not the war's length, even in Gaza
+    ("Three weeks have passed in Gaza since October 12.", date(2024, 11, 2), "Three weeks", "unverifiable", None),
+    ("In Gaza 50 days have passed since the ceasefire of October 10, 2025.", date(2025, 11, 29), "50 days", "unverifiable", None),
     # a press freedom group named in full, with an aside before its verb, counts by its own rules
     (
         "The Committee to Protect Journalists, for its part, lists at least 60 journalists killed in Gaza.",

@@ -129,7 +129,14 @@ def read_claims(
         for reading in readings:
             assert context is not None and facts is not None  # set at the first sentence; read when readings are
             frame = read_frame(
-                sentence.text, reading.start, reading.end, reading.unit, reading.counted, vocabulary.names, context
+                sentence.text,
+                reading.start,
+                reading.end,
+                reading.unit,
+                reading.counted,
+                vocabulary.names,
+                context,
+                reading.value,
             )
             if reading.unit == "percent" and _SHARE_OF_BASE.match(reading.after):
                 frame = with_share_base(frame, (last_count or previous_count or _NO_BASE).frame)

@@ -204,8 +204,10 @@ def read_frame(
     counted: str | None,
     names: Names,
     context: ArticleContext = ArticleContext(),
+    value: float | None = None,
 ) -> Frame:
-    """The frame of the figure at sentence[start:end], of the given unit and counted noun (the figure reader's)."""
+    """The frame of the figure at sentence[start:end], of the given unit and counted noun (the figure reader's), and
+    its value where that decides the reading (a duration since a day said without its year)."""
     spans = clauses(sentence)
     index = max(0, bisect_right(spans, start, key=lambda span: span[0]) - 1)
     a, b = spans[index]
@@ -255,6 +257,8 @@ def read_frame(
 
     if time is not None and time.kind == "since" and (then := since_then(time, earlier(), context.published)):
         time = then
+    if unit in DURATION_UNITS and time is not None and time.kind == "since" and value is not None:
+        time = _since_the_year_it_spans(time, value, unit, context.published)
     if (time is None or time.kind in ("as_of", "unsaid")) and _SAME_YEAR.search(lower):
         time = same_period(earlier(), context.published) or time  # "In the same year, 27,800 came back"
     restriction = _part_of_figure(part) or _restriction(lower, names) or _restriction(preamble.lower(), names)
@@ -291,6 +295,26 @@ def read_frame(
         if said
         else (reported_by(_before_sentence(context.paragraph, sentence)) or context.reported_before),
     )
+
+
+def _since_the_year_it_spans(time: TimeFrame, value: float, unit: str, published: date | None) -> TimeFrame:
+    """ "733 days since October 7" said on 9 October 2025: the October 7 the span reaches back to (2023), not the
+    last one before the article, when the text names no year; unchanged when it names one."""
+    if published is None or time.start is None or len(time.start) != len("2023-10-07") or _YEAR.search(time.text):
+        return time
+    month, day = int(time.start[5:7]), int(time.start[8:10])
+    per_unit = {"days": 1.0, "weeks": 7.0, "months": 365.25 / 12, "years": 365.25}.get(unit)
+    if per_unit is None:
+        return time
+    starts = []
+    for year in range(published.year - 10, published.year + 1):
+        try:
+            when = date(year, month, day)
+        except ValueError:  # 29 February of a common year
+            continue
+        if when <= published:
+            starts.append((abs((published - when).days / per_unit - value), when))
+    return replace(time, start=min(starts)[1].isoformat()) if starts else time
 
 
 def _held_to(sentence: str, start: int, end: int, time: TimeFrame | None, published: date | None) -> TimeFrame | None:
@@ -373,6 +397,8 @@ def _before_sentence(paragraph: str, sentence: str) -> str:
 
 
 _FIRST = re.compile(r"\b(?:first|opening|initial)\s+$")
+_SINCE_AFTER = re.compile(r"\s+(?:(?:today|now|on)\s+)?since\b")
+_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 _BARE_FIGURE = re.compile(
     r"[\s,]*(?:and\s+|including\s+|among\s+them\s+)?(?:some\s+|about\s+|nearly\s+|more\s+than\s+|at\s+least\s+)?"
     r"[\d,.]+\s+(?:[a-z]+\s+)?[a-z]+[\s,]*"
@@ -474,6 +500,8 @@ def _measure(lower: str, at: int, until: int, unit: str, names: Names) -> str | 
                 return "duration" if {w for _, _, w in lemmas(lower)} & set(names.events) else None
             return "duration" if following and lemma(following.group(1)) in names.events else None
         words = {w for _, _, w in lemmas(lower)}
+        if _SINCE_AFTER.match(lower, until):
+            return "duration"  # "733 days since October 7": the time since a start, whatever its name
         return "duration" if words & set(names.events) else None
     tokens = lemmas(lower)
     sequence = lemma_sequence(lower)

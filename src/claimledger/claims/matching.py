@@ -59,7 +59,7 @@ def _fit(rule: MetricRule, frame: Frame, words: frozenset[str], described: str) 
     if restricted_ok:
         slots.append(f"restriction={frame.restriction}")
     if rule.counted and not restricted_ok:
-        if (frame.counted or "") not in rule.counted:
+        if (frame.counted or "") not in rule.counted and not _since_its_start(frame, rule):
             return (), f"counted:{described}: no registered source covers it"
         slots.append(f"counted={frame.counted or ''}")
     if rule.subject:
@@ -89,6 +89,8 @@ def _fit(rule: MetricRule, frame: Frame, words: frozenset[str], described: str) 
     if kind not in rule.time and granularity not in rule.time:
         return (), f"time:{described}: {rule.label} is checked {_times(rule)}"
     if time is not None and kind == "since" and rule.since and not _since_fits(time.start, time.text, rule.since):
+        if frame.measure == "duration":
+            return (), f"time:'{time.text}' names another start than {rule.label}"
         return (), f"time:'{time.text}' is a part of the total, not the running total {rule.label}"
     slots.append(f"time={kind}" + (f":{time.period}" if time and time.period else ""))
     who = frame.attribution or frame.reported_by
@@ -130,6 +132,20 @@ def _granularity(period: str) -> str:
 
 def _times(rule: MetricRule) -> str:
     return "as " + " or ".join(t.replace("_", " ") for t in rule.time)
+
+
+def _since_its_start(frame: Frame, rule: MetricRule) -> bool:
+    """A duration since the very day the metric counts from ("733 days since October 7", "600 days since the attack
+    of October 7, 2023"): what it counts is said by its start, not by a noun."""
+    time = frame.time
+    return (
+        frame.measure == "duration"
+        and time is not None
+        and time.kind == "since"
+        and time.start is not None
+        and len(time.start) == len("2023-10-07")
+        and time.start in rule.since
+    )
 
 
 def _since_fits(start: str | None, text: str, allowed: tuple[str, ...]) -> bool:

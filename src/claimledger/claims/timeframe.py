@@ -216,7 +216,10 @@ def running_total(lower: str) -> TimeFrame | None:
 
 # After a "since" that names no date: the rest of its phrase, up to a comma or stop not inside a date ("since it
 # began on October 7, 2023", "since Norway's war on the region began").
-_SINCE_TAIL = re.compile(r"(?:[^,;.]|,\s*(?=(?:19|20)\d\d)|\.(?=\d))*")
+_SINCE_TAIL = re.compile(
+    r"(?:[^,;.]|,\s*(?=(?:19|20)\d\d)|\.(?=\d)"
+    r"|(?:(?<=\bsept)|(?<=\b(?:jan|feb|mar|apr|jun|jul|aug|sep|oct|nov|dec)))\.(?=\s+\d))*"  # "on Oct. 7, 2023"
+)
 _TAIL_DATE = re.compile(
     rf"\b(?:\d{{1,2}}\s+(?:{MONTHS})|(?:{MONTHS})\.?\s+\d{{1,2}}(?!\d)|(?:{MONTHS})\.?\s+(?:19|20)\d\d)"
 )
