@@ -403,7 +403,13 @@ CASES = [
     ),
     # a span since another day is not the war's length, even in Gaza
     ("Three weeks have passed in Gaza since October 12.", date(2024, 11, 2), "Three weeks", "unverifiable", None),
-    ("In Gaza 50 days have passed since the ceasefire of October 10, 2025.", date(2025, 11, 29), "50 days", "unverifiable", None),
+    (
+        "In Gaza 50 days have passed since the ceasefire of October 10, 2025.",
+        date(2025, 11, 29),
+        "50 days",
+        "unverifiable",
+        None,
+    ),
     # a press freedom group named in full, with an aside before its verb, counts by its own rules
     (
         "The Committee to Protect Journalists, for its part, lists at least 60 journalists killed in Gaza.",
