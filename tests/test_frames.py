@@ -263,6 +263,14 @@ SLOTS = [
     ("Asked about the deal, 13% said they did not know.", "13%", "measure", "undecided"),
     ("Of those asked, 23% said they had considered going abroad.", "23%", "measure", "considering_leaving"),
     ("A further 67% said the idea had not crossed their minds.", "67%", "measure", "not_considering"),
+    # the items of a list take its measure past "N of them ..." ("5,000 of them children and 3,300 of them women")
+    (
+        "More than 12,000 people have been killed in Gaza, 5,000 of them children and 3,300 of them women.",
+        "3,300",
+        "measure",
+        "killed",
+    ),
+    ("The dead in Gaza include 200 doctors, 22 civil defense workers and 51 journalists.", "51", "measure", "killed"),
     ("The conflict in Gaza, now nearly eight months old, goes on.", "nearly eight months", "measure", "duration"),
     # the place of a paragraph is its figure-free sentences' when two are named
     (

@@ -410,6 +410,39 @@ CASES = [
         "unverifiable",
         None,
     ),
+    # a word before the counted noun that names a subgroup keeps the figure from the whole toll
+    (
+        "More than 1,000 disabled people have been killed in Gaza since the war began.",
+        date(2024, 5, 1),
+        "More than 1,000",
+        "unverifiable",
+        "disabled people",
+    ),
+    (
+        "The toll in Gaza has climbed to over 12,200, among them 5,000 children, 3,250 women and 690 elderly people.",
+        date(2023, 11, 19),
+        "690",
+        "unverifiable",
+        "elderly people",
+    ),
+    # a list item with a verb of its own ("are severely malnourished") takes no measure from the list before it
+    (
+        "The hunger in Gaza has caused 460 deaths, 154 of them children, and more than 51,100 children under five"
+        " are severely malnourished.",
+        date(2025, 10, 7),
+        "more than 51,100",
+        "unverifiable",
+        None,
+    ),
+    # the places of a list are its parts, not the territory's toll ("six in" is no bare figure)
+    (
+        "The raids in the West Bank killed 38 people in Jenin, 15 in Tubas, six in Nablus, three in Hebron and one"
+        " in East Jerusalem.",
+        date(2025, 2, 3),
+        "one",
+        "unverifiable",
+        None,
+    ),
     # a press freedom group named in full, with an aside before its verb, counts by its own rules
     (
         "The Committee to Protect Journalists, for its part, lists at least 60 journalists killed in Gaza.",

@@ -144,6 +144,8 @@ def _patterns() -> dict[str, Any]:
             word_start(r"\b(?:" + "|".join(t.lower() for t in data["attribution"]["triggers"]) + r")\b")
         ),
         "whole": frozenset(data["restrictions"]["whole"]),
+        "neutral_modifiers": frozenset(data["restrictions"]["neutral_modifiers"]),
+        "described_by_modifiers": frozenset(data["restrictions"]["described_by_modifiers"]),
         "attribution": _guarded(data["attribution"]["patterns"]),
         "agents": frozenset(data["agents"]["nouns"] + data["agents"]["verbs"]),
         "doer_nouns": frozenset(data["agents"]["nouns"]),
@@ -275,6 +277,14 @@ def read_frame(
             restriction = None  # "8,309 killed, with a further 21,048 injured": "further" adds a measure, not a part
     restriction = restriction or _figure_restriction(lower, at, until, unit) or _union(lower, until, names)
     what = _part_counted(part, names) or _counted(lower, at, until, unit, counted, names)
+    if (
+        restriction is None
+        and unit == "count"
+        and counted is not None
+        and what == lemma(counted)
+        and measure not in _patterns()["described_by_modifiers"]
+    ):
+        restriction = _modified(lower, until, counted, names)
     of_them = _OF_THEM.match(lower, until) if what is None else None  # "61,258 killed, 197 of them from hunger"
     return Frame(
         clause=clause.strip(),
@@ -328,6 +338,25 @@ def _held_to(sentence: str, start: int, end: int, time: TimeFrame | None, publis
     if len(named) != 1:
         return time
     return replace(time or TimeFrame("unsaid"), end=named.pop())
+
+
+def _modified(lower: str, until: int, counted: str, names: Names) -> str | None:
+    """The words between a figure and the noun it counts that make it a subgroup ("690 elderly people", "1,000
+    disabled people"), quoted; None when only neutral words, names and measure words stand there."""
+    noun = lower.find(counted.lower(), until)
+    if noun < 0:
+        return None
+    between = lower[until:noun]
+    neutral = _patterns()["neutral_modifiers"]
+    for word in _WORD_IN.findall(between):
+        w = lemma(word)
+        if w in neutral or w in names.name_lemmas or w in _measure_words() or names.place_of(word):
+            continue
+        return (between + counted).strip()
+    return None
+
+
+_WORD_IN = re.compile(r"[a-z][a-z'-]*")
 
 
 def _figure_restriction(lower: str, at: int, until: int, unit: str) -> str | None:
@@ -400,13 +429,14 @@ _FIRST = re.compile(r"\b(?:first|opening|initial)\s+$")
 _SINCE_AFTER = re.compile(r"\s+(?:(?:today|now|on)\s+)?since\b")
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 _BARE_FIGURE = re.compile(
-    r"[\s,]*(?:and\s+|including\s+|among\s+them\s+)?(?:some\s+|about\s+|nearly\s+|more\s+than\s+|at\s+least\s+)?"
-    r"[\d,.]+\s+(?:[a-z]+\s+)?[a-z]+[\s,]*"
+    r"[\s,]*(?:and\s+|including\s+|among\s+them\s+)?"
+    r"(?:some\s+|about\s+|nearly\s+|more\s+than\s+|at\s+least\s+|approximately\s+|around\s+|over\s+|almost\s+)?"
+    r"\d[\d,.]*\s+(?:of\s+(?:them|whom)\s+)?(?:[a-z-]+\s+){0,2}[a-z]+[\s,]*"  # "5,000 of them children"
 )
 _OWN_VERB = any_of(
     [
         r"\b(?:have|has|had|will|would|can|could|do|does|did)\b",  # not "and 1,000 were women"
-        r"\b(?:is|are|was|were)\s+(?:still\s+|now\s+|also\s+|being\s+)?(?:[a-z]+ed|taken|driven|given|"
+        r"\b(?:is|are|was|were)\s+(?:still\s+|now\s+|also\s+|being\s+|[a-z]+ly\s+)?(?:[a-z]+ed|taken|driven|given|"
         r"hidden|beaten|broken|stolen|chosen|fallen|seen|known|shown|thrown|born|held|left|lost|hurt|"
         r"kept|caught)\b",
     ]
