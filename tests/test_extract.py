@@ -264,3 +264,18 @@ field = "displaced"
     article = Article(id="t", text="Some 1.9 million people have been displaced in Gaza.", published=date(2025, 5, 16))
     (claim,) = extract_claims(article, load_vocabulary(path))
     assert (claim.metric, claim.value, claim.qualifier) == ("displaced", 1_900_000, "about")
+
+
+@pytest.mark.parametrize(
+    "sentence, quotes",
+    [
+        # "one year" is a figure and a one-unit span at once: one claim, with the bound before it
+        ("The rule once meant an absence of at least one year from the country.", ["at least one year"]),
+        ("The siege has lasted more than a year and over one year in the north.", ["more than a year", "over one year"]),
+    ],
+)
+def test_one_span_read_twice_is_one_claim(sentence, quotes):
+    claims = claims_in(sentence)
+    assert [c.quote for c in claims] == quotes
+    assert len({c.id for c in claims}) == len(claims)
+    assert all(c.qualifier != "exact" for c in claims)

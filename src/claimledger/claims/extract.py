@@ -153,6 +153,8 @@ def read_claims(
             ):
                 continue  # "the two leaders", "one official": small counts in words, not checkable claims
             claim = _claim(article, span, reading, match, frame)
+            if any(c.id == claim.id for c in current):
+                continue  # two readings of one span are one claim: the ledger holds one result per claim and check
             claim = _with_share_base(claim, reading, last_count or previous_count, vocabulary)
             current.append(claim)
             last_count = claim if claim.unit == "count" else last_count

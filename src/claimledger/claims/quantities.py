@@ -222,6 +222,8 @@ def quantities_in(s: str, room: int | None, claims_only: bool = False) -> tuple[
             _ONE_SPAN_QUALIFIED.search(s, max(0, m.start() - 12), m.start()) or _ONE_SPAN_CONTEXT.match(s, m.end())
         ):
             continue  # "a year" alone is a time, not a claimed duration; "more than a year", "a year into" are
+        if (i := bisect_right(ends, m.start())) < len(read) and starts[i] < m.end():
+            replaced.add(i)  # "at least one year": one quantity, not its "one" read as a figure besides
         unit = m.group("unit").lower()
         figure = Figure(m.start(), m.end(), 1.0, "words", False, 1.0)
         q = find_qualifier(_before(s, m.start()), "")
