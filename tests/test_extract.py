@@ -271,7 +271,10 @@ field = "displaced"
     [
         # "one year" is a figure and a one-unit span at once: one claim, with the bound before it
         ("The rule once meant an absence of at least one year from the country.", ["at least one year"]),
-        ("The siege has lasted more than a year and over one year in the north.", ["more than a year", "over one year"]),
+        (
+            "The siege has lasted more than a year and over one year in the north.",
+            ["more than a year", "over one year"],
+        ),
     ],
 )
 def test_one_span_read_twice_is_one_claim(sentence, quotes):

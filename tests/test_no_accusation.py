@@ -443,6 +443,55 @@ CASES = [
         "unverifiable",
         None,
     ),
+    # the UN rights office's share is of the deaths it verified, not of the ministry's running totals
+    (
+        "The UN indicates that women and children make up 70% of the dead in Gaza.",
+        date(2025, 1, 17),
+        "70%",
+        "unverifiable",
+        "counts by its own rules",
+    ),
+    (
+        "The UN has said 70 per cent of those killed in Gaza were women and children.",
+        date(2025, 1, 17),
+        "70 per cent",
+        "unverifiable",
+        "counts by its own rules",
+    ),
+    # "a toll of N" is the whole toll, whoever the sentence named before it (46,876 killed on 17 January 2025)
+    (
+        "Women and children make up most of the dead in Gaza, in a toll of almost 47,000.",
+        date(2025, 1, 17),
+        "almost 47,000",
+        "pass",
+        None,
+    ),
+    # a word before a counted phrase's noun names a subgroup of it too ("male doctors")
+    (
+        "The medical staff killed in Gaza include 500 male doctors and nurses as well as 138 female nurses.",
+        date(2024, 5, 15),
+        "500",
+        "unverifiable",
+        "male doctors",
+    ),
+    # ", which the report put down to ...": words said of the figure from outside name no measure of it
+    (
+        "In Israel that is slower than the previous year's growth of 1.6%, which the report put down to the many"
+        " Israelis who moved abroad.",
+        date(2024, 12, 31),
+        "1.6%",
+        "unverifiable",
+        None,
+    ),
+    # a place named after ";" beside other figures is theirs ("1,870 deaths ... in Gaza"), not the 51,400's
+    (
+        "The statistics bureau recorded 51,400 deaths, nearly 1,800 more than the year before; both years include"
+        " about 1,870 deaths from operations in Gaza and Lebanon.",
+        date(2024, 12, 31),
+        "51,400",
+        "unverifiable",
+        None,
+    ),
     # a press freedom group named in full, with an aside before its verb, counts by its own rules
     (
         "The Committee to Protect Journalists, for its part, lists at least 60 journalists killed in Gaza.",

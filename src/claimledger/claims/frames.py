@@ -217,7 +217,8 @@ def read_frame(
     clause = sentence[a:b]
     lower = clause.lower()
     at, until = start - a, end - a
-    measure = _measure(lower, at, until, unit, names)
+    said_of = _OBJECT_RELATIVE.search(lower, until)  # ", which the report put down to ...": said of it, not by it
+    measure = _measure(lower[: said_of.start()] if said_of else lower, at, until, unit, names)
     time = read_time(lower, at, until, unit, context.published)
     inherited = None  # a restriction of the clause a figure hangs on ("two deaths from starvation, one of them ...")
     back = index - 1 if not _OWN_VERB.search(lower, until) else -1  # "17,000 children have lost ...": its own verb
@@ -281,10 +282,11 @@ def read_frame(
         restriction is None
         and unit == "count"
         and counted is not None
-        and what == lemma(counted)
+        and what is not None
+        and lemma(counted) in what.split()
         and measure not in _patterns()["described_by_modifiers"]
     ):
-        restriction = _modified(lower, until, counted, names)
+        restriction = _modified(lower, until, counted, what, names)
     of_them = _OF_THEM.match(lower, until) if what is None else None  # "61,258 killed, 197 of them from hunger"
     return Frame(
         clause=clause.strip(),
@@ -340,7 +342,7 @@ def _held_to(sentence: str, start: int, end: int, time: TimeFrame | None, publis
     return replace(time or TimeFrame("unsaid"), end=named.pop())
 
 
-def _modified(lower: str, until: int, counted: str, names: Names) -> str | None:
+def _modified(lower: str, until: int, counted: str, what: str, names: Names) -> str | None:
     """The words between a figure and the noun it counts that make it a subgroup ("690 elderly people", "1,000
     disabled people"), quoted; None when only neutral words, names and measure words stand there."""
     noun = lower.find(counted.lower(), until)
@@ -350,7 +352,7 @@ def _modified(lower: str, until: int, counted: str, names: Names) -> str | None:
     neutral = _patterns()["neutral_modifiers"]
     for word in _WORD_IN.findall(between):
         w = lemma(word)
-        if w in neutral or w in names.name_lemmas or w in _measure_words() or names.place_of(word):
+        if w in neutral or w in what.split() or w in names.name_lemmas or w in _measure_words() or names.place_of(word):
             continue
         return (between + counted).strip()
     return None
@@ -606,6 +608,11 @@ def _measure_before(before: str, names: Names) -> str | None:
     return None
 
 
+_OBJECT_RELATIVE = re.compile(r",\s+which\s+(?:the|a|an|it|they|he|she|we|its|their)\s")
+_TOLL_OF = re.compile(
+    r"\b(?:toll|total)\s+of\s+(?:(?:about|almost|nearly|some|more\s+than|over|at\s+least|around|roughly|just\s+over|"
+    r"approximately|close\s+to)\s+)?$"
+)
 _FAR = re.compile(r"\b(?:as|while|after|amid|in|by|from|with|during)\b")  # a figure and its noun said apart
 
 
@@ -615,6 +622,8 @@ def _counted(lower: str, at: int, until: int, unit: str, counted: str | None, na
     if unit in DURATION_UNITS:
         words: Sequence[str] = [w for _, _, w in lemmas(lower)]
         return next((w for w in words if w in names.events), None)
+    if counted is None and _TOLL_OF.search(lower, max(0, at - 60), at):
+        return None  # "women and children make up 70% of the dead in a toll of almost 47,000": the toll is the whole
     tokens = lemmas(lower)
     sequence = lemma_sequence(lower)
     between = lower[until:].split(counted.lower(), 1)[0] if counted is not None else ""
@@ -739,7 +748,11 @@ def _mentions(
 def place_in(clause: str, sentence: str, context: ArticleContext, names: Names, group: str | None = None) -> str | None:
     """The place the figure's clause names, else the home of the group it names ("Norwegians"), else the place of its
     sentence, paragraph, title and lead; two places at the nearest level that names any: "ambiguous: A or B"."""
-    for level, text in enumerate((clause, sentence, context.paragraph, context.title_and_lead)):
+    own = _up_to_next_figures(clause, sentence)
+    paragraph, lead = context.paragraph, context.title_and_lead
+    if own != sentence:  # and so in the paragraph, and the lead if the sentence is in it
+        paragraph, lead = paragraph.replace(sentence, own, 1), lead.replace(sentence, own, 1)
+    for level, text in enumerate((clause, own, paragraph, lead)):
         if level == 1 and group is not None and names.home_of(group):
             return names.home_of(group)
         places = _named_places(text, names)
@@ -761,6 +774,14 @@ def place_in(clause: str, sentence: str, context: ArticleContext, names: Names, 
         if (named := _group_named(text, names)) is not None:  # the text is about ("Norwegians"), if it has one
             return names.home_of(named)
     return None
+
+
+def _up_to_next_figures(clause: str, sentence: str) -> str:
+    """The sentence as far as it speaks of the clause's figure: a clause after a ";" with figures of its own names
+    the place of those ("51,400 deaths were recorded; 1,870 of them in Oslo": not the 51,400's place)."""
+    at = sentence.find(clause)
+    semi = sentence.find(";", at + len(clause)) if at >= 0 else -1
+    return sentence[:semi] if semi >= 0 and _DIGIT.search(sentence, semi) else sentence
 
 
 def _places(found: list[tuple[int, str, bool]], names: Names) -> list[str]:

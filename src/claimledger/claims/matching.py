@@ -3,6 +3,7 @@ otherwise it gets none and the reason, which becomes its `unverifiable` explanat
 
 from __future__ import annotations
 
+import re
 from typing import NamedTuple
 
 from claimledger.claims.lemmas import words_of
@@ -94,7 +95,7 @@ def _fit(rule: MetricRule, frame: Frame, words: frozenset[str], described: str) 
         return (), f"time:'{time.text}' is a part of the total, not the running total {rule.label}"
     slots.append(f"time={kind}" + (f":{time.period}" if time and time.period else ""))
     who = frame.attribution or frame.reported_by
-    if who and any(a.lower() in who.lower() for a in rule.attribution_not):
+    if who and any(_names(a, who) for a in rule.attribution_not):
         return (), f"attribution:'{who}' counts by its own rules; {rule.label} is another series"
     for group in rule.requires:
         if not any(all(w in words for w in phrase.split()) for phrase in group):
@@ -132,6 +133,11 @@ def _granularity(period: str) -> str:
 
 def _times(rule: MetricRule) -> str:
     return "as " + " or ".join(t.replace("_", " ") for t in rule.time)
+
+
+def _names(name: str, who: str) -> bool:
+    """Whether an attribution names this one as a whole word ("UN" in "the UN rights office", not in "a state-run agency")."""
+    return re.search(rf"(?<!\w){re.escape(name)}(?!\w)", who, re.IGNORECASE) is not None
 
 
 def _since_its_start(frame: Frame, rule: MetricRule) -> bool:
