@@ -492,6 +492,63 @@ CASES = [
         "unverifiable",
         None,
     ),
+    # true figures the tool had left unchecked (heldout5/6), each checked now by a general reading:
+    # a name before "has waged" is who waged the war, not where the dead are
+    (
+        "More than 50,000 people have now been killed in the war Israel has waged on the Gaza Strip since October 7,"
+        " 2023.",
+        date(2025, 3, 23),
+        "More than 50,000",
+        "pass",
+        None,
+    ),
+    # ... but "fire in Lebanon has killed" is where
+    ("Israeli fire in Lebanon has killed at least 359 people.", date(2024, 4, 7), "at least 359", "unverifiable", None),
+    # "among the martyrs" is among the dead; "among the deadliest" nights restricts no figure
+    (
+        "The media office said 7,875 children and 6,130 women were among the martyrs in Gaza.",
+        date(2023, 12, 10),
+        "7,875",
+        "pass",
+        None,
+    ),
+    (
+        "The death toll in Gaza passed 44,000 on Thursday, after a night that ranked among the deadliest of the war.",
+        date(2024, 11, 21),
+        "44,000",
+        "pass",
+        None,
+    ),
+    # "has since waged" is no "since <start>"
+    (
+        "Israel has since waged an air campaign on Gaza; the ministry on Saturday raised the toll to 23,843 dead.",
+        date(2024, 1, 14),
+        "23,843",
+        "pass",
+        None,
+    ),
+    (
+        "Two months have gone by since gunmen crossed into Israel on October 7.",
+        date(2023, 12, 8),
+        "Two months",
+        "pass",
+        None,
+    ),
+    (
+        "The attacks on Gaza, which have cost the lives of nearly 39,500 Palestinians, go on.",
+        date(2024, 8, 1),
+        "nearly 39,500",
+        "pass",
+        None,
+    ),
+    ("The dead in Gaza also include 484 health workers.", date(2024, 4, 3), "484", "pass", None),
+    (
+        "Israeli strikes have killed at least 17,000 Palestinians in the coastal enclave.",
+        date(2023, 12, 8),
+        "at least 17,000",
+        "pass",
+        None,
+    ),
     # a press freedom group named in full, with an aside before its verb, counts by its own rules
     (
         "The Committee to Protect Journalists, for its part, lists at least 60 journalists killed in Gaza.",

@@ -149,6 +149,7 @@ def _patterns() -> dict[str, Any]:
         "attribution": _guarded(data["attribution"]["patterns"]),
         "agents": frozenset(data["agents"]["nouns"] + data["agents"]["verbs"]),
         "doer_nouns": frozenset(data["agents"]["nouns"]),
+        "doer_verbs": frozenset(data["agents"]["verbs"]),
         "measures": {
             name: {k: tuple(tuple(p.split()) for p in v) for k, v in entry.items() if k != "before"}
             for name, entry in data["measures"].items()
@@ -428,7 +429,9 @@ def _before_sentence(paragraph: str, sentence: str) -> str:
 
 
 _FIRST = re.compile(r"\b(?:first|opening|initial)\s+$")
-_SINCE_AFTER = re.compile(r"\s+(?:(?:today|now|on)\s+)?since\b")
+_SINCE_AFTER = re.compile(
+    r"\s+(?:(?:today|now|on)\s+|(?:have|has)\s+(?:now\s+)?(?:passed|gone\s+by|elapsed)\s+)?since\b"
+)
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 _BARE_FIGURE = re.compile(
     r"[\s,]*(?:and\s+|including\s+|among\s+them\s+)?"
@@ -493,6 +496,7 @@ def forget_texts() -> None:
         words_of,
         _named_places,
         _figure_free_places,
+        _without_other_figures,
         _group_named,
         _before_sentence,
         reported_by,
@@ -700,6 +704,7 @@ def _measure_words() -> frozenset[str]:
     )
 
 
+_RIGHT_AFTER_IN = re.compile(r"\b(?:in|inside|across|throughout|at|on)\s+(?:the\s+)?$")  # "fire in Oslo has killed"
 _PARTY = re.compile(r"\bwith\s+$")
 _FOLLOWING = re.compile(r"(?P<owner>'s?)?\s+([a-z]+)(?:\s+([a-z]+))?")
 
@@ -736,6 +741,14 @@ def _mentions(
             continue
         if (
             following
+            and following.group(2) in ("has", "have", "had")
+            and following.group(3)
+            and lemma(following.group(3)) in _patterns()["doer_verbs"]
+            and not _RIGHT_AFTER_IN.search(lower, max(0, m.start() - 12), m.start())
+        ):
+            continue  # "the war Norway has waged on Oslo": who waged it, not where
+        if (
+            following
             and following.group("owner")
             and any(w and lemma(w) in _patterns()["doer_nouns"] for w in following.group(2, 3))
         ):
@@ -760,6 +773,10 @@ def place_in(clause: str, sentence: str, context: ArticleContext, names: Names, 
             return elsewhere  # "359 killed in Lebanon": that place, not the article's
         if not places:
             continue
+        if len(places) > 1 and level == 1:
+            # In the sentence, a place named in another figure's clause is that figure's ("which has killed 36,050,
+            # launched after the killing of 1,170 in Oslo"): the places outside those clauses are the sentence's.
+            places = _named_places(_without_other_figures(text, clause), names) or places
         if len(places) > 1 and level == 2:
             # In the paragraph, a place named beside another sentence's own figure is that figure's ("In Oslo, 12
             # were hurt."): the places of the sentences without figures are the paragraph's.
@@ -774,6 +791,17 @@ def place_in(clause: str, sentence: str, context: ArticleContext, names: Names, 
         if (named := _group_named(text, names)) is not None:  # the text is about ("Norwegians"), if it has one
             return names.home_of(named)
     return None
+
+
+@lru_cache(maxsize=4096)
+def _without_other_figures(sentence: str, clause: str) -> str:
+    """The sentence with the clauses that hold figures, other than the given clause, blanked out."""
+    kept = list(sentence)
+    for a, b in clauses(sentence):
+        piece = sentence[a:b]
+        if clause not in piece and (_DIGIT.search(piece) or _FIGURE_WORDS.search(piece.lower())):
+            kept[a:b] = " " * (b - a)
+    return "".join(kept)
 
 
 def _up_to_next_figures(clause: str, sentence: str) -> str:

@@ -68,7 +68,7 @@ def _time_patterns() -> dict[str, Any]:
         "halves": time["halves"],
         "quarters": time["quarters"],
         "since": re.compile(
-            rf"\bsince\s+(?:the\s+)?(?P<what>(?:\d{{1,2}}\s+(?:{MONTHS})|(?:{MONTHS})\.?\s+\d{{1,2}}(?!\d))"
+            rf"(?<!\bhas\s)(?<!\bhave\s)(?<!\bhad\s)\bsince\s+(?:the\s+)?(?P<what>(?:\d{{1,2}}\s+(?:{MONTHS})|(?:{MONTHS})\.?\s+\d{{1,2}}(?!\d))"
             rf"(?:,?\s+(?P<year>(?:19|20)\d\d))?|(?:{MONTHS})\.?\s+(?:19|20)\d\d|(?:19|20)\d\d|"
             rf"[a-z]+(?:\s+[a-z]+){{0,5}}?\s+(?:began|started|erupted|broke\s+out)|(?:start|beginning)\s+of\s+the\s+\w+|"
             rf"(?:{MONTHS})\b|[a-z]+\b)"
