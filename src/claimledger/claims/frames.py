@@ -293,8 +293,8 @@ def read_frame(
         clause=clause.strip(),
         counted=what,
         measure=measure,
-        subject=_group(lower, names, until) or _group(head.lower(), names),
-        place=place_in(clause, sentence, context, names, _group(lower, names, until)),
+        subject=(subject := _group(lower, names, until) or _group(head.lower(), names)),
+        place=place_in(clause, sentence, context, names, subject),  # "Norwegians left ...; 38,000 left": theirs
         restriction=(
             restriction
             or inherited
