@@ -1,4 +1,5 @@
-"""The ledger store: every run written whole in one transaction, read back for the CLI and the dashboard.
+"""The ledger store: every run written whole in one transaction; `store.reader` reads it back as typed rows
+(reader.py), over the same engine.
 
 SQLite (the default, one file) and PostgreSQL (shared: postgresql+psycopg://user@host/db) behave the same: the
 schema is migrated on open, claims, articles and snapshots are upserted with INSERT ... ON CONFLICT so two runs
@@ -27,6 +28,7 @@ from claimledger.checks.model import CHECKS_VERSION, CheckResult
 from claimledger.claims.model import Article, Claim
 from claimledger.ledger import migrate, schema
 from claimledger.ledger.engine import LedgerError, in_chunks, malformed, open_engine, redacted
+from claimledger.ledger.reader import LedgerReader
 
 # Both dialects' INSERT ... ON CONFLICT, which the generic Insert lacks.
 _DIALECT_INSERT: dict[str, Callable[[Any], sqlite.Insert | postgresql.Insert]] = {
@@ -140,6 +142,7 @@ class LedgerStore:
             raise LedgerError(f"ledger {redacted(url)}: {exc}") from exc
         except (OperationalError, DatabaseError) as exc:
             raise LedgerError(f"ledger {redacted(url)}: not a usable database: {exc.orig}") from exc
+        self.reader = LedgerReader(url, self.engine)  # the reads, as typed rows
 
     def _check_sound(self, conn: Connection) -> None:
         """Refuse a damaged SQLite file (PRAGMA quick_check) before anything reads or writes it."""
@@ -311,42 +314,6 @@ class LedgerStore:
         return ids, len(inserted)
 
     # -- reading -------------------------------------------------------------------------------------------------
-
-    def runs(self) -> list[dict]:
-        """All runs, newest first."""
-        with self.engine.connect() as conn:
-            rows = conn.execute(select(schema.runs).order_by(schema.runs.c.started_at.desc(), schema.runs.c.id))
-            return [dict(r._mapping) for r in rows]
-
-    def results(self, run_id: str) -> list[dict]:
-        """A run's check results (produced or re-confirmed) joined with their claims, in article and text order."""
-        r, c, link = schema.check_results, schema.claims, schema.run_results
-        query = (
-            select(
-                r,
-                link.c.run_id,
-                c.c.article_id,
-                c.c.quote,
-                c.c.sentence,
-                c.c.value,
-                c.c.unit,
-                c.c.qualifier,
-                c.c.start,
-                c.c.frame,
-            )
-            .join(link, link.c.result_id == r.c.id)
-            .join(c, schema.result_claim)
-            .where(link.c.run_id == run_id)
-            .order_by(c.c.article_id, c.c.start, r.c.check_kind)
-        )
-        with self.engine.connect() as conn:
-            return [dict(row._mapping) for row in conn.execute(query)]
-
-    def run_sources(self, run_id: str) -> list[dict]:
-        """Which snapshot of each source a run used."""
-        with self.engine.connect() as conn:
-            query = select(schema.run_sources).where(schema.run_sources.c.run_id == run_id)
-            return [dict(row._mapping) for row in conn.execute(query)]
 
     def integrity_problems(self) -> list[str]:
         """What is wrong with the ledger's consistency (empty when sound): the check a killed writer must pass."""
