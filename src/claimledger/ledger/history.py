@@ -12,10 +12,10 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 
 from claimledger.checks.model import Verdict
 from claimledger.claims.model import Claim, Frame
@@ -50,6 +50,7 @@ class RunDiff:
 def resolve_run(store: LedgerStore, ref: str) -> str:
     """A run id from a full id, a unique prefix (as `ledger list` prints), or `latest`."""
     runs = schema.runs
+    found: list[str]
     with store.engine.connect() as conn:
         if ref == "latest":
             found = list(conn.scalars(select(runs.c.id).order_by(runs.c.started_at.desc(), runs.c.id).limit(1)))
@@ -67,7 +68,7 @@ def previous_run(store: LedgerStore, run_id: str) -> str:
     runs = schema.runs
     with store.engine.connect() as conn:
         started = conn.scalar(select(runs.c.started_at).where(runs.c.id == run_id))
-        earlier = conn.scalar(
+        earlier: str | None = conn.scalar(
             select(runs.c.id)
             .where(_earlier(started, run_id))
             .order_by(runs.c.started_at.desc(), runs.c.id.desc())
@@ -201,7 +202,7 @@ def export_rows(store: LedgerStore, run_id: str | None = None) -> list[dict[str,
         return [dict(row._mapping) for row in conn.execute(query)]
 
 
-def _export_query():
+def _export_query() -> Select[Any]:
     runs, r, c = schema.runs, schema.check_results, schema.claims
     return (
         select(
@@ -265,7 +266,7 @@ def _newest(rows: Iterable[Any], key: Callable[[Any], Any]) -> dict[Any, Any]:
     return newest
 
 
-def _earlier(started_at, run_id: str):
+def _earlier(started_at: datetime | None, run_id: str) -> ColumnElement[bool]:
     runs = schema.runs
     return or_(runs.c.started_at < started_at, and_(runs.c.started_at == started_at, runs.c.id < run_id))
 
@@ -330,7 +331,7 @@ def article_paths(store: LedgerStore, article_ids: Iterable[str]) -> dict[str, s
     return found
 
 
-def last_runs(store: LedgerStore, article_ids: Iterable[str]) -> dict[str, tuple[date | None, dict]]:
+def last_runs(store: LedgerStore, article_ids: Iterable[str]) -> dict[str, tuple[date | None, dict[str, Any]]]:
     """Each article's last run (the newest run that checked any of its claims): its --as-of and its arguments."""
     runs, c = schema.runs, schema.claims
     newest: dict[str, Any] = {}
@@ -346,7 +347,7 @@ def last_runs(store: LedgerStore, article_ids: Iterable[str]) -> dict[str, tuple
     return {article_id: (row.as_of, run_arguments(row.arguments)) for article_id, row in newest.items()}
 
 
-def run_arguments(text: str | None) -> dict:
+def run_arguments(text: str | None) -> dict[str, Any]:
     """A run's recorded arguments (JSON), or {} when they are missing or not an object."""
     try:
         value = json.loads(text or "{}")
@@ -369,7 +370,7 @@ def previous_results(
     """For each (claim, claim text, check kind), the result of the newest run before `run` that checked it: a new
     text under the same claim id is a new claim, not a flip."""
     r, runs = schema.check_results, schema.runs
-    newest: dict[tuple, Any] = {}
+    newest: dict[tuple[str, str, str], Any] = {}
     with store.engine.connect() as conn:
         for chunk in in_chunks(set(claim_ids)):
             query = (

@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, inspect, select
+from sqlalchemy import Select, func, inspect, select
 from sqlalchemy.engine import Engine, make_url
 
 from claimledger.ledger import migrate, schema
@@ -58,16 +58,16 @@ class LedgerReader:
         self._ready = True
         return True
 
-    def _mappings(self, query) -> list[dict[str, Any]]:
+    def _mappings(self, query: Select[Any]) -> list[dict[str, Any]]:
         if not self.ready():
             return []
         with self.engine.connect() as conn:
             return [dict(row._mapping) for row in conn.execute(query)]
 
-    def _rows(self, row_type: type[Row], query) -> list[Row]:
+    def _rows(self, row_type: type[Row], query: Select[Any]) -> list[Row]:
         return [row_type.of(columns) for columns in self._mappings(query)]
 
-    def _one(self, row_type: type[Row], query) -> Row | None:
+    def _one(self, row_type: type[Row], query: Select[Any]) -> Row | None:
         rows = self._rows(row_type, query.limit(1))
         return rows[0] if rows else None
 
@@ -175,7 +175,7 @@ class LedgerReader:
         )
 
 
-def _results_query():
+def _results_query() -> Select[Any]:
     """Results with their run's id and start time and their claim's article, quote and position."""
     return select(
         _results,

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Table, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DatabaseError, OperationalError
@@ -66,7 +66,7 @@ class RunRecord:
     results: list[CheckResult]
     sources: list[SourceUse] = field(default_factory=list)
     status: str = "completed"
-    skipped: tuple[dict, ...] = ()  # articles and figures not read: {"article", "path", "reason"} each
+    skipped: tuple[dict[str, Any], ...] = ()  # articles and figures not read: {"article", "path", "reason"} each
     basis: dict[str, Any] = field(default_factory=dict)  # what the run decided with: version, vocabulary, suites
     # what its results were held to before this write (the claim checks suite's outcome); kept in the runs.basis
     # column beside the basis, outside every result's fingerprint
@@ -171,7 +171,7 @@ class LedgerStore:
     def __enter__(self) -> LedgerStore:
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.close()
 
     @contextlib.contextmanager
@@ -261,7 +261,7 @@ class LedgerStore:
                 f"ledger {redacted(self.url)}: run {run.run_id} not written (nothing was kept): {exc.orig}"
             ) from exc
 
-    def _upsert(self, conn: Connection, table, rows: list[dict]) -> None:
+    def _upsert(self, conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
         """Insert or update by primary key in one statement per table, race-free on both databases."""
         if not rows:
             return
@@ -274,7 +274,7 @@ class LedgerStore:
         )
         conn.execute(statement, [unique[k] for k in sorted(unique)])
 
-    def _insert_new(self, conn: Connection, table, rows: list[dict]) -> None:
+    def _insert_new(self, conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
         """Insert the rows whose key the ledger does not hold yet; never touch the ones it does."""
         if rows:
             keys = [c.name for c in table.primary_key.columns]
@@ -296,7 +296,7 @@ class LedgerStore:
             )
         return found
 
-    def _insert_results(self, conn: Connection, rows: list[dict]) -> tuple[set[int], int]:
+    def _insert_results(self, conn: Connection, rows: list[dict[str, Any]]) -> tuple[set[int], int]:
         """Store the results the ledger has not seen; return the ids of all of them and how many were new."""
         if not rows:
             return set(), 0
@@ -349,7 +349,7 @@ def open_for_reading(url: str) -> Iterator[LedgerStore]:
         yield store
 
 
-def _article_row(a: Article) -> dict:
+def _article_row(a: Article) -> dict[str, Any]:
     return {
         "id": a.id,
         "title": a.title,
@@ -361,7 +361,7 @@ def _article_row(a: Article) -> dict:
     }
 
 
-def _version_row(article: dict, run_id: str) -> dict:
+def _version_row(article: dict[str, Any], run_id: str) -> dict[str, Any]:
     return {
         "article_id": article["id"],
         "first_run_id": run_id,
@@ -369,7 +369,7 @@ def _version_row(article: dict, run_id: str) -> dict:
     }
 
 
-def _claim_row(c: Claim, article_sha256: str) -> dict:
+def _claim_row(c: Claim, article_sha256: str) -> dict[str, Any]:
     row = c.as_dict()
     row.pop("as_of")
     return {k: v for k, v in row.items() if k in schema.claims.c} | {
@@ -378,7 +378,7 @@ def _claim_row(c: Claim, article_sha256: str) -> dict:
     }
 
 
-def _snapshot_row(use: SourceUse) -> dict:
+def _snapshot_row(use: SourceUse) -> dict[str, Any]:
     s = use.snapshot or {}
     return {
         "source": use.source,
@@ -397,7 +397,7 @@ def _float(value: float | None) -> float | None:
     return None if value is None else float(value)
 
 
-def _result_row(r: CheckResult, claim: Claim, as_of: date | None, basis: dict[str, Any]) -> dict:
+def _result_row(r: CheckResult, claim: Claim, as_of: date | None, basis: dict[str, Any]) -> dict[str, Any]:
     row = {
         "claim_id": r.claim_id,
         "check_kind": r.check_kind,
