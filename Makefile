@@ -18,8 +18,8 @@ run: $(VENV)/.installed
 test: lint $(CHROMIUM) pg-server
 	$(BIN)/python -m pytest -q
 
-# The layering (import-linter contracts in pyproject.toml), the types (mypy, [tool.mypy]: strict on claims/ and
-# checks/) ruff's checks and its formatting (ruff format --check); part of `make test`.
+# The layering (import-linter contracts in pyproject.toml), the types (mypy, [tool.mypy]: strict on claims/,
+# checks/ and ledger/) ruff's checks and its formatting (ruff format --check); part of `make test`.
 lint: $(VENV)/.installed-dev
 	$(BIN)/lint-imports --no-cache
 	$(BIN)/mypy

@@ -125,6 +125,41 @@ def hostage_deal_poll(
     }
 
 
+def emigration_poll(poll_id: str, published: str, considering_pct: float, not_considering_pct: float) -> dict[str, Any]:
+    """A row of the emigration-intent poll table (a test's own pollster and citation)."""
+    return {
+        "poll_id": poll_id,
+        "pollster": "Test Pollster",
+        "published": published,
+        "date_precision": "day",
+        "question": "considered leaving the country",
+        "considering_pct": considering_pct,
+        "not_considering_pct": not_considering_pct,
+        "undecided_pct": round(100 - considering_pct - not_considering_pct, 1),
+        "source_url": f"https://example.org/polls/{poll_id}",
+        "note": "",
+    }
+
+
+def emigration_year(year: int, left: int, returned: int, published_by: str) -> dict[str, Any]:
+    """A row of the yearly emigration table: residents who left and who returned in `year`, published by a day."""
+    return {
+        "year": year,
+        "residents_left": left,
+        "residents_returned": returned,
+        "published_by": published_by,
+        "precision": "exact",
+        "publisher": "Test Bureau of Statistics",
+        "source_url": f"https://example.org/emigration/{year}",
+        "note": "",
+    }
+
+
+def diplomatic_action(country: str, day: str, action: str = "recalled_ambassador") -> dict[str, Any]:
+    """A row of the diplomatic-actions table: a country's action on a day."""
+    return {"country": country, "action": action, "date": day, "source_url": f"https://example.org/actions/{country}"}
+
+
 def timeline_event(
     event_id: str, day: str, description: str, value: float | str = "", unit: str = ""
 ) -> dict[str, Any]:

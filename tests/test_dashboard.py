@@ -1,7 +1,9 @@
 """The dashboard through FastAPI's TestClient: pages, the JSON API, escaping, charts, rechecks and who may POST.
 
 The ledger here is written by the real extraction and check rules and the real ledger store, without Prefect or GX
-(fast); tests/test_dashboard_browser.py drives a ledger from a real verify run in a real browser."""
+(fast), for a small project built below: one article of the sentences in SENTENCES, one figure for each kind of
+check, and the reference rows that judge them (tests/builders.py). tests/test_dashboard_browser.py drives a ledger
+from a real verify run of the same project in a real browser."""
 
 from __future__ import annotations
 
@@ -17,7 +19,16 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from conftest import CASUALTIES
+from builders import (
+    daily_casualties,
+    diplomatic_action,
+    emigration_poll,
+    emigration_year,
+    hostage_deal_poll,
+    small_project,
+    timeline_event,
+    write_article,
+)
 
 from claimledger.checks.engine import check_claims, sources_needed
 from claimledger.checks.model import Reference
@@ -36,7 +47,54 @@ with warnings.catch_warnings():  # Starlette suggests httpx2 over httpx; the Tes
     warnings.simplefilter("ignore")
     from fastapi.testclient import TestClient
 
-SEED = "netanyahu-isolation-deepens"
+ARTICLE = "report"  # the one article of the project below, in articles/
+SENTENCES = (
+    "Over the past twenty months, the army has steadily intensified its war in Gaza.",
+    "More than 41,000 people have been killed in Gaza, two-thirds of them women and children.",
+    "In January, 64 percent of Israelis backed a deal to release the hostages, while only 26 percent opposed.",
+    "The following month, nearly 800 Air Force veterans signed an open letter demanding the hostages' return.",
+    "Six months later, the court issued an arrest warrant for him.",
+    "More than eight countries downgraded ties with Israel.",
+    "Emigration from Israel surged by 150 percent in 2024, with nearly a fifth of Israelis considering leaving the "
+    "country.",
+)
+# The figures of SENTENCES, in text order; the rows below fail two of them and cannot judge one ("Six months": no
+# metric). Women and children are a third plus a fifth of the killed in the series (53%, not two-thirds); 40,000 to
+# 60,000 emigrants is +50%, not +150%.
+QUOTES = [
+    "twenty months",
+    "More than 41,000",
+    "two-thirds",
+    "64 percent",
+    "26 percent",
+    "nearly 800",
+    "Six months",
+    "More than eight",
+    "150 percent",
+    "nearly a fifth",
+]
+FAILING = {"two-thirds", "150 percent"}
+SERIES = daily_casualties({"2025-05-12": 41_200, "2025-05-15": 41_650})
+TABLES = {
+    "timeline_events": [
+        timeline_event("war_start", "2023-10-07", "Start of the war"),
+        timeline_event(
+            "veterans_letter", "2025-04-10", "Letter of Air Force veterans for the hostages' return", 780, "signatories"
+        ),
+    ],
+    "israel_polls_hostage_deal": [hostage_deal_poll("p-2025-01", "2025-01-20", 64, 26)],
+    "diplomatic_actions": [
+        diplomatic_action(country, f"2024-0{month}-01")
+        for month, country in enumerate(["Atlantis", "Borduria", "Carpathia", "Elbonia", "Freedonia"], start=1)
+    ]
+    + [diplomatic_action(country, "2024-09-01") for country in ["Genovia", "Latveria", "Markovia", "Ruritania"]],
+    "israel_emigration_cbs": [
+        emigration_year(2023, 40_000, 20_000, "2024-09-22"),
+        emigration_year(2024, 60_000, 21_000, "2024-12-31"),
+    ],
+    "israel_polls_emigration_intent": [emigration_poll("e-2024-10", "2024-10-04", 19, 70)],
+    "palestine_recognitions": [{"country": "Atlantis", "date": "2024-04-19", "note": ""}],  # a source no claim needs
+}
 PASSED = {"success": True, "failures": [], "warnings": [], "evaluated": 1}
 XSS_ARTICLE = """---
 title: "<b>Bold</b> title"
@@ -46,6 +104,14 @@ url: "javascript:alert(1)"
 ---
 <script>alert("x")</script> More than 52,000 people have been killed in Gaza, the health ministry said.
 """
+
+
+def dashboard_project(root: Path) -> Path:
+    """root/project: the registry of the sources in TABLES and the casualty SERIES, each read from the rows above,
+    and ARTICLE in articles/; no snapshot, no ledger yet."""
+    home = small_project(root, casualties=SERIES, tables=TABLES)
+    write_article(home / "articles", ARTICLE, *SENTENCES)
+    return home
 
 
 def record_run(
@@ -68,8 +134,7 @@ def record_run(
     references, uses = {}, []
     for name in sorted(sources_needed(claims, vocabulary)):
         source = registry[name]
-        local = CASUALTIES if name == "gaza_casualties_daily" else project / source.url.removeprefix("file:")
-        content = local.read_bytes()
+        content = (project / source.url.removeprefix("file:")).read_bytes()  # the rows the project was built with
         snapshot = store.record_validation(store.put(source, content, Download(content, source.url, 200)), PASSED)
         references[name] = Reference(
             source=name,
@@ -127,8 +192,15 @@ class FakeRunner:
 
 
 @pytest.fixture
+def project(tmp_path):
+    """The small project of these tests (not conftest's copy of the repository's seeds and tables)."""
+    return dashboard_project(tmp_path)
+
+
+@pytest.fixture
 def seeded(project):
-    record_run(project, [project / "seeds"], overrides=("gaza_casualties_daily=file:/mirror/c.json",))
+    """The project with one run of its article in the ledger."""
+    record_run(project, [project / "articles"], overrides=("gaza_casualties_daily=file:/mirror/c.json",))
     return project
 
 
@@ -166,15 +238,15 @@ def test_overview_counts_match_the_ledger(seeded):
         shown = re.search(rf'data-verdict="{verdict}"><span class="n">(\d+)</span>', html).group(1)
         assert int(shown) == counts.get(verdict, 0)
     assert run_id[:12] in html
-    assert "two-thirds" in html and "285 percent" in html  # the failing claims, at a glance
+    assert all(quote in html for quote in FAILING)  # the failing claims, at a glance
     assert "GX Data Docs have not been built yet" in html
     assert 'data-source="gaza_casualties_daily"' in html
 
 
 def test_article_page_highlights_every_claim_by_verdict(seeded):
     client = client_for(seeded)
-    claims = client.get("/api/claims", params={"article": SEED}).json()
-    spans = highlighted(client.get(f"/articles/{SEED}").text)
+    claims = client.get("/api/claims", params={"article": ARTICLE}).json()
+    spans = highlighted(client.get(f"/articles/{ARTICLE}").text)
     assert len(spans) == len(claims)
     assert dict(spans) == {c["id"]: c["verdict"] for c in claims}
     assert {v for _, v in spans} == {"pass", "fail", "unverifiable"}
@@ -188,27 +260,27 @@ def test_article_page_highlights_every_claim_by_verdict(seeded):
     ],
 )
 def test_article_whose_file_changed_or_went_lists_its_claims(seeded, damage, message):
-    damage(seeded / "seeds" / f"{SEED}.md")
-    html = client_for(seeded).get(f"/articles/{SEED}").text
+    damage(seeded / "articles" / f"{ARTICLE}.md")
+    html = client_for(seeded).get(f"/articles/{ARTICLE}").text
     assert message in html
     assert '<article class="article-text">' not in html
-    assert html.count('data-claim-id="') == 10  # the claims table still lists them
+    assert html.count('data-claim-id="') == len(QUOTES)  # the claims table still lists them
 
 
 def test_claim_page_shows_interval_evidence_history_and_chart(seeded):
     client = client_for(seeded)
-    (killed,) = [c for c in client.get("/api/claims").json() if c["quote"] == "More than 52,000"]
+    (killed,) = [c for c in client.get("/api/claims").json() if c["quote"] == "More than 41,000"]
     html = client.get(f"/claims/{killed['id']}").text
-    assert "&gt; 52,000" in html  # the interval the qualifier implies
-    assert "53,010" in html and "2025-05-15" in html  # evidence row, formatted
+    assert "&gt; 41,000" in html  # the interval the qualifier implies
+    assert "41,650" in html and "2025-05-15" in html  # evidence row, formatted
     assert "<svg" in html and "article 2025-05-16" in html  # the chart, with the article date marked
     assert "Verdict history" in html
-    assert "<mark>More than 52,000</mark>" in html
+    assert "<mark>More than 41,000</mark>" in html
 
 
 def test_claim_page_shows_what_the_figure_was_taken_to_mean_and_what_a_fail_rests_on(project):
     frame = Frame(
-        clause="More than 52,000 people have been killed",
+        clause="More than 41,000 people have been killed",
         counted="person",
         measure="killed",
         subject="palestinian",
@@ -216,9 +288,9 @@ def test_claim_page_shows_what_the_figure_was_taken_to_mean_and_what_a_fail_rest
         time=TimeFrame("as_of"),
         attribution="the health ministry",
     )
-    record_run(project, [project / "seeds"], flip="More than 52,000", frames={"More than 52,000": frame})
+    record_run(project, [project / "articles"], flip="More than 41,000", frames={"More than 41,000": frame})
     client = client_for(project)
-    (killed,) = [c for c in client.get("/api/claims").json() if c["quote"] == "More than 52,000"]
+    (killed,) = [c for c in client.get("/api/claims").json() if c["quote"] == "More than 41,000"]
     html = client.get(f"/claims/{killed['id']}").text
     for slot, value in [
         ("counted", "person"),
@@ -227,7 +299,7 @@ def test_claim_page_shows_what_the_figure_was_taken_to_mean_and_what_a_fail_rest
         ("place", "Gaza"),
         ("time", "as of"),
         ("attribution", "the health ministry"),
-        ("clause", "More than 52,000 people have been killed"),
+        ("clause", "More than 41,000 people have been killed"),
     ]:
         assert f'<dd data-slot="{slot}">{value}</dd>' in html
     assert "<code>measure=killed</code> <code>place=Gaza</code>" in html
@@ -238,7 +310,8 @@ def test_claim_page_shows_what_the_figure_was_taken_to_mean_and_what_a_fail_rest
     assert api["claim"]["frame"]["attribution"] == "the health ministry"
     (other,) = [c for c in client.get("/api/claims").json() if c["quote"] == "two-thirds"]
     html = client.get(f"/claims/{other['id']}").text
-    # a real fail of the seed, on the window's nearest report, with the frame extraction read for it
+    # a real fail (53% of the killed, not two-thirds), on the window's nearest report, with the frame extraction read
+    # for it
     assert '<dd data-slot="counted">women and children</dd>' in html or '<dd data-slot="measure">killed</dd>' in html
     assert '<span data-held="population">share of the killed in Gaza who were women or children</span>' in html
 
@@ -247,9 +320,9 @@ def test_claim_page_shows_what_the_figure_was_taken_to_mean_and_what_a_fail_rest
     "quote, chart",
     [
         ("two-thirds", True),  # the daily share series
-        ("69 percent", True),  # polls as dots
-        ("More than ten", True),  # running count of diplomatic actions
-        ("285 percent", True),  # yearly bars
+        ("64 percent", True),  # polls as dots
+        ("More than eight", True),  # running count of diplomatic actions
+        ("150 percent", True),  # yearly bars
         ("Six months", False),  # no metric: no reference data
         ("twenty months", False),  # a duration rests on one dated event
     ],
@@ -263,12 +336,12 @@ def test_each_kind_of_check_gets_a_chart_or_a_sentence_why_not(seeded, quote, ch
 
 
 def test_verdict_that_flipped_since_the_previous_run_is_shown(seeded):
-    record_run(seeded, [seeded / "seeds"], flip="More than 52,000")
+    record_run(seeded, [seeded / "articles"], flip="More than 41,000")
     client = client_for(seeded)
     flips = client.get("/api/overview").json()["flips"]
-    assert [(f["quote"], f["previous_verdict"], f["verdict"]) for f in flips] == [("More than 52,000", "pass", "fail")]
+    assert [(f["quote"], f["previous_verdict"], f["verdict"]) for f in flips] == [("More than 41,000", "pass", "fail")]
     assert "revised: does not hold" in client.get("/").text
-    (killed,) = [c for c in client.get("/api/claims").json() if c["quote"] == "More than 52,000"]
+    (killed,) = [c for c in client.get("/api/claims").json() if c["quote"] == "More than 41,000"]
     history = client.get(f"/api/claims/{killed['id']}").json()["history"]
     assert [h["verdict"] for h in history] == ["fail", "pass"]  # newest first
 
@@ -326,17 +399,17 @@ def test_api_mirrors_the_pages(seeded):
     (run,) = client.get("/api/runs").json()
     assert run["id"] == run_id and run["verdicts"] == {v: counts.get(v, 0) for v in ("fail", "unverifiable", "pass")}
     failing = client.get("/api/claims", params={"verdict": "fail"}).json()
-    assert {c["quote"] for c in failing} == {"two-thirds", "285 percent"}
+    assert {c["quote"] for c in failing} == FAILING
     assert all(c["explanation"] and c["sources"] for c in failing)
     detail = client.get(f"/api/claims/{failing[0]['id']}").json()
-    assert detail["claim"]["quote"] in {"two-thirds", "285 percent"}
+    assert detail["claim"]["quote"] in FAILING
     assert detail["results"][0]["evidence_rows"] and detail["history"]
     sources = {s["name"]: s for s in client.get("/api/sources").json()}
     assert sources["gaza_casualties_daily"]["status"]["state"] == "passed"
     assert sources["palestine_recognitions"]["status"]["state"] == "never used"
     assert client.get("/api/claims", params={"verdict": "maybe"}).status_code == 422
-    article = client.get(f"/api/articles/{SEED}").json()
-    assert article["text_problem"] is None and len(article["claims"]) == 10
+    article = client.get(f"/api/articles/{ARTICLE}").json()
+    assert article["text_problem"] is None and [c["quote"] for c in article["claims"]] == QUOTES
 
 
 # -- rechecks and who may start them --------------------------------------------------------------------------------
@@ -355,12 +428,12 @@ def wait_for(client: TestClient, status_url: str) -> dict:
 def test_recheck_of_an_article_repeats_its_last_run_in_the_background(seeded):
     runner = FakeRunner()
     client = client_for(seeded, runner=runner)
-    response = client.post(f"/articles/{SEED}/recheck", headers={"Accept": "application/json"})
+    response = client.post(f"/articles/{ARTICLE}/recheck", headers={"Accept": "application/json"})
     assert response.status_code == 202
     job = wait_for(client, response.json()["status_url"])
     assert job["status"] == "done" and job["run_ids"] == ["run-1"]
     (request,) = runner.requests
-    assert request.paths == (str(seeded / "seeds" / f"{SEED}.md"),)
+    assert request.paths == (str(seeded / "articles" / f"{ARTICLE}.md"),)
     assert request.source_overrides == ("gaza_casualties_daily=file:/mirror/c.json",)
     assert runner.ledgers == [Settings(home=seeded).ledger]
 
@@ -372,7 +445,7 @@ def test_recheck_without_script_goes_back_to_the_page_which_follows_the_job(seed
     page = client.get(response.headers["location"])
     job_id = response.headers["location"].split("job=")[1]
     assert f'data-job-url="/jobs/{job_id}"' in page.text
-    assert wait_for(client, f"/jobs/{job_id}")["article_ids"] == [SEED]
+    assert wait_for(client, f"/jobs/{job_id}")["article_ids"] == [ARTICLE]
 
 
 def test_recheck_that_fails_says_why(seeded):
@@ -381,7 +454,7 @@ def test_recheck_that_fails_says_why(seeded):
 
     client = client_for(seeded, runner=broken)
     job = wait_for(
-        client, client.post(f"/articles/{SEED}/recheck", headers={"Accept": "application/json"}).json()["status_url"]
+        client, client.post(f"/articles/{ARTICLE}/recheck", headers={"Accept": "application/json"}).json()["status_url"]
     )
     assert job["status"] == "failed" and "source server on fire" in job["message"]
     assert client.post("/sources/palestine_recognitions/recheck").status_code == 409  # no claim used it
@@ -401,14 +474,14 @@ def test_recheck_that_fails_says_why(seeded):
 )
 def test_posts_need_the_token_when_the_app_is_reachable_from_other_machines(seeded, host, headers, data, status):
     client = client_for(seeded, host=host, token="s3cret")
-    response = client.post(f"/articles/{SEED}/recheck", headers=headers, data=data, follow_redirects=False)
+    response = client.post(f"/articles/{ARTICLE}/recheck", headers=headers, data=data, follow_redirects=False)
     assert response.status_code == status, response.text
 
 
 def test_recheck_is_post_only_and_the_page_asks_for_the_token(seeded):
     client = client_for(seeded, host="0.0.0.0", token="s3cret")
-    assert client.get(f"/articles/{SEED}/recheck").status_code == 405
-    html = client.get(f"/articles/{SEED}").text
+    assert client.get(f"/articles/{ARTICLE}/recheck").status_code == 405
+    html = client.get(f"/articles/{ARTICLE}").text
     assert 'name="token"' in html and "s3cret" not in html
 
 

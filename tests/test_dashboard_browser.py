@@ -1,11 +1,12 @@
 """The dashboard in a real browser: Debian's headless Chromium driven by Playwright, against the app served on
-loopback over a ledger from a real verify run of the seed (Prefect test harness, the casualty series served by a
-local HTTP server). Screenshots go to tests/artifacts/ (git-ignored) for a person to look at."""
+loopback over a ledger from a real verify run (Prefect test harness) of the small project tests/test_dashboard.py
+builds: its article, its reference rows, its casualty series served by a local HTTP server. Screenshots go to
+tests/artifacts/ (git-ignored) for a person to look at."""
 
 from __future__ import annotations
 
+import json
 import os
-import shutil
 import socket
 import sqlite3
 import subprocess
@@ -18,7 +19,8 @@ from playwright.sync_api import expect, sync_playwright
 from pytest_httpserver import HTTPServer
 from typer.testing import CliRunner
 
-from conftest import CASUALTIES, REPO
+from conftest import REPO
+from test_dashboard import ARTICLE, FAILING, SERIES, dashboard_project
 
 from claimledger.cli import app as cli
 from claimledger.dashboard import create_app
@@ -37,7 +39,6 @@ LAUNCH_ARGS = [
     "--disable-sync",
 ]
 ARTIFACTS = REPO / "tests" / "artifacts"
-SEED = "netanyahu-isolation-deepens"
 PATH = "/api/v2/casualties_daily.json"
 VERDICT_BACKGROUND = {"pass": "rgb(220, 252, 231)", "fail": "rgb(254, 226, 226)", "unverifiable": "rgb(254, 243, 199)"}
 
@@ -80,20 +81,17 @@ def browser(driver, chromium):
 
 @pytest.fixture(scope="module")
 def served(prefect_harness, tmp_path_factory):
-    """A project with one real verify run in its ledger, and the dashboard over it on 127.0.0.1 (a free port)."""
-    project = tmp_path_factory.mktemp("browser") / "project"
-    (project / "data").mkdir(parents=True)
-    shutil.copy(REPO / "data" / "sources.toml", project / "data" / "sources.toml")
-    for folder in ("data/reference", "expectations", "seeds"):
-        shutil.copytree(REPO / folder, project / folder)
+    """The dashboard tests' project with one real verify run in its ledger (the casualty series read over HTTP), and
+    the dashboard over it on 127.0.0.1 (a free port)."""
+    project = dashboard_project(tmp_path_factory.mktemp("browser"))
     source_server = HTTPServer(host="127.0.0.1", port=0)
-    source_server.expect_request(PATH).respond_with_data(CASUALTIES.read_bytes(), content_type="application/json")
+    source_server.expect_request(PATH).respond_with_data(json.dumps(SERIES), content_type="application/json")
     source_server.start()
     result = CliRunner().invoke(
         cli,
         [
             "verify",
-            str(project / "seeds"),
+            str(project / "articles"),
             "--format",
             "json",
             "--source",
@@ -103,6 +101,7 @@ def served(prefect_harness, tmp_path_factory):
         catch_exceptions=False,
     )
     assert result.exit_code == 0, result.output
+    assert {row["quote"] for row in json.loads(result.stdout) if row["verdict"] == "fail"} == FAILING
 
     import uvicorn
 
@@ -160,16 +159,18 @@ def test_overview_counts_match_the_ledger(page, served):
     counts = latest_counts(served["ledger"])
     for verdict in ("pass", "fail", "unverifiable"):
         assert page.inner_text(f".latest-run .count[data-verdict={verdict}] .n") == str(counts.get(verdict, 0))
-    assert page.locator("table.claims tbody tr").count() == 2  # the two failing claims, with their reasons
+    assert page.locator("table.claims tbody tr").count() == len(FAILING)  # the failing claims, with their reasons
+    for quote in FAILING:
+        expect(page.locator("table.claims tbody")).to_contain_text(quote)
     page.screenshot(path=ARTIFACTS / "overview.png", full_page=True)
 
 
 def test_article_page_highlights_each_claim_by_verdict(page, served):
-    page.goto(f"{served['url']}/articles/{SEED}")
+    page.goto(f"{served['url']}/articles/{ARTICLE}")
     rows = query(
         served["ledger"],
         "select c.id, r.verdict from claims c join check_results r on r.claim_id = c.id where c.article_id = ?",
-        SEED,
+        ARTICLE,
     )
     verdicts: dict[str, list[str]] = {}
     for claim_id, verdict in rows:
@@ -182,18 +183,18 @@ def test_article_page_highlights_each_claim_by_verdict(page, served):
         assert span.get_attribute("data-verdict") == expected
         assert span.evaluate("e => getComputedStyle(e).backgroundColor") == VERDICT_BACKGROUND[expected]
     page.screenshot(path=ARTIFACTS / "article.png", full_page=True)
-    page.locator("a.claim:text-is('More than 52,000')").evaluate("e => e.scrollIntoView({block: 'center'})")
+    page.locator("a.claim:text-is('More than 41,000')").evaluate("e => e.scrollIntoView({block: 'center'})")
     page.screenshot(path=ARTIFACTS / "article-claims.png")  # the claims in place, at reading size
 
 
 def test_clicking_a_claim_opens_its_evidence_and_chart(page, served):
-    page.goto(f"{served['url']}/articles/{SEED}")
-    page.click("article.article-text a.claim:text-is('More than 52,000')")
+    page.goto(f"{served['url']}/articles/{ARTICLE}")
+    page.click("article.article-text a.claim:text-is('More than 41,000')")
     page.wait_for_url("**/claims/*")
     assert page.locator("figure.chart svg").count() == 1
-    assert "> 52,000" in page.inner_text("dd.interval")
-    assert "53,010" in page.inner_text("table.evidence")
-    page.screenshot(path=ARTIFACTS / "claim-more-than-52000.png", full_page=True)
+    assert "> 41,000" in page.inner_text("dd.interval")
+    assert "41,650" in page.inner_text("table.evidence")  # the series' report of 2025-05-15
+    page.screenshot(path=ARTIFACTS / "claim-more-than-41000.png", full_page=True)
     page.go_back()
     page.click("article.article-text a.claim:text-is('two-thirds')")
     page.wait_for_url("**/claims/*")
@@ -204,13 +205,15 @@ def test_clicking_a_claim_opens_its_evidence_and_chart(page, served):
 
 def test_source_page(page, served):
     page.goto(f"{served['url']}/sources/gaza_casualties_daily")
-    assert page.locator("table.claims tbody tr").count() == 2
+    assert page.locator("table.claims tbody tr").count() == 2  # the killed figure and the share of them
+    for quote in ("More than 41,000", "two-thirds"):
+        expect(page.locator("table.claims tbody")).to_contain_text(quote)
     page.screenshot(path=ARTIFACTS / "source.png", full_page=True)
 
 
 def test_recheck_button_produces_a_new_run(page, served):
     before = query(served["ledger"], "select count(*) from runs")[0][0]
-    page.goto(f"{served['url']}/articles/{SEED}")
+    page.goto(f"{served['url']}/articles/{ARTICLE}")
     # The script reloads the page once the job is done; waits go through locators (the pages' CSP forbids eval).
     with page.expect_navigation(timeout=180_000):
         page.click("form.recheck button")
@@ -257,7 +260,7 @@ def watched(browser):
 def test_data_docs_of_a_hostile_quarantined_download_run_no_script(watched, served):
     page, log = watched
     before = runs_in(served["ledger"])
-    pages = build_hostile_docs(served["home"], SEED)
+    pages = build_hostile_docs(served["home"], ARTICLE)
     docs = served["home"] / "data" / "gx" / "docs"
     for path in ("index.html", pages[0].relative_to(docs).as_posix()):
         response = page.goto(f"{served['url']}/gx-docs/{path}", wait_until="load")
@@ -267,7 +270,7 @@ def test_data_docs_of_a_hostile_quarantined_download_run_no_script(watched, serv
         page.wait_for_timeout(500)  # time for an image's onerror, and for a fetch it would start
         assert page.title() != "pwned"
         assert page.evaluate("() => window.__pwned === undefined")
-    for payload in payloads(SEED):  # shown as text in the table of unexpected values
+    for payload in payloads(ARTICLE):  # shown as text in the table of unexpected values
         expect(page.get_by_text(payload, exact=True).first).to_be_visible()
     page.screenshot(path=ARTIFACTS / "gx-docs-hostile-values.png", full_page=True)
     outside = [url for method, url in log if urlsplit(url).hostname not in LOOPBACK]
@@ -312,7 +315,7 @@ def test_a_page_on_a_rebound_name_reads_nothing_and_starts_no_recheck(rebound, s
     context = rebound.new_context()
     page = context.new_page()
     # The attacker's page, as their server answered before the name was rebound; everything after reaches the app.
-    page.route(f"{origin}/attack.html", lambda route: route.fulfill(body=ATTACK % SEED, content_type="text/html"))
+    page.route(f"{origin}/attack.html", lambda route: route.fulfill(body=ATTACK % ARTICLE, content_type="text/html"))
     page.goto(f"{origin}/attack.html")
     expect(page.locator("#out")).to_have_text("claims 400\nrecheck 400", timeout=20_000)
     assert page.goto(f"{origin}/api/claims").status == 400

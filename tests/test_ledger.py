@@ -94,40 +94,42 @@ def test_round_trip(ledger_url):
     with LedgerStore(ledger_url) as first:
         first.record_run(run("r1"))
     with LedgerStore(ledger_url) as store:  # reopened: the database is the ledger
-        (stored,) = store.runs()
+        (stored,) = store.reader.runs()
         assert (
-            stored["id"],
-            stored["status"],
-            stored["articles"],
-            stored["claims"],
-            stored["results"],
-            stored["new_results"],
+            stored.id,
+            stored.status,
+            stored.articles,
+            stored.claims,
+            stored.results,
+            stored.new_results,
         ) == ("r1", "completed", 1, 1, 1, 1)
-        (row,) = store.results("r1")
+        (row,) = store.reader.results_of_run("r1")
         assert (
-            row["run_id"],
-            row["quote"],
-            row["verdict"],
-            row["observed"],
-            row["reference_date"],
-            row["snapshot_sha256"],
+            row.run_id,
+            row.quote,
+            row.verdict,
+            row.observed,
+            row.reference_date,
+            row.snapshot_sha256,
         ) == ("r1", "more than 52,000", "pass", 53010.0, date(2025, 5, 15), SNAPSHOT_A)
-        assert json.loads(row["evidence"]) == [{"ext_killed_cum": 53010}]
-        assert store.run_sources("r1")[0]["snapshot_sha256"] == SNAPSHOT_A
+        assert json.loads(row.evidence) == [{"ext_killed_cum": 53010}]
+        assert store.reader.run_sources("r1")[0].snapshot_sha256 == SNAPSHOT_A
         assert store.integrity_problems() == []
 
 
 def test_rerun_against_the_same_snapshot_adds_a_run_and_no_result(store):
     store.record_run(run("r1"))
     store.record_run(run("r2", minutes=10))
-    assert [r["id"] for r in store.runs()] == ["r2", "r1"]  # newest first
+    assert [r.id for r in store.reader.runs()] == ["r2", "r1"]  # newest first
     assert (count(store, schema.check_results), count(store, schema.run_results), count(store, schema.claims)) == (
         1,
         2,
         1,
     )
-    assert store.results("r2")[0]["id"] == store.results("r1")[0]["id"]  # the same result, re-confirmed
-    assert {r["id"]: (r["results"], r["new_results"]) for r in store.runs()} == {"r1": (1, 1), "r2": (1, 0)}
+    assert (
+        store.reader.results_of_run("r2")[0].id == store.reader.results_of_run("r1")[0].id
+    )  # the same result, re-confirmed
+    assert {r.id: (r.results, r.new_results) for r in store.reader.runs()} == {"r1": (1, 1), "r2": (1, 0)}
 
 
 @pytest.mark.parametrize(
@@ -142,7 +144,7 @@ def test_anything_new_about_a_result_adds_a_result(store, second):
     store.record_run(run("r1"))
     store.record_run(run("r2", minutes=10, **second))
     assert count(store, schema.check_results) == 2
-    assert {r["id"]: r["new_results"] for r in store.runs()} == {"r1": 1, "r2": 1}
+    assert {r.id: r.new_results for r in store.reader.runs()} == {"r1": 1, "r2": 1}
 
 
 def test_verdict_flip_after_a_revised_snapshot(store):
@@ -227,13 +229,13 @@ def test_concurrent_writers_both_land(ledger_url):
         thread.join(timeout=120)
     assert errors == []
     with LedgerStore(ledger_url) as store:
-        assert len(store.runs()) == 20
+        assert len(store.reader.runs()) == 20
         assert (count(store, schema.check_results), count(store, schema.run_results), count(store, schema.claims)) == (
             2,
             20,
             1,
         )
-        assert sum(r["new_results"] for r in store.runs()) == 2  # exactly one writer added each distinct result
+        assert sum(r.new_results for r in store.reader.runs()) == 2  # exactly one writer added each distinct result
         assert store.integrity_problems() == []
 
 

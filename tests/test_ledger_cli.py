@@ -101,7 +101,7 @@ def test_ledger_list_and_show(flipped):
     assert run_b[:8] in ledger("list", "--ledger", url, "--limit", "1").stdout
 
     with LedgerStore(url) as store:
-        claim_id = next(r["claim_id"] for r in store.results(run_a) if r["quote"] == "More than 52,000")
+        claim_id = next(r.claim_id for r in store.reader.results_of_run(run_a) if r.quote == "More than 52,000")
     shown = json.loads(ledger("show", claim_id[:10], "--ledger", url, "--format", "json").stdout)
     assert shown["claim"]["quote"] == "More than 52,000"
     assert [h["verdict"] for h in shown["history"]] == ["pass", "fail"]
@@ -112,7 +112,7 @@ def test_ledger_list_and_show(flipped):
 def test_ledger_export(flipped, tmp_path, fmt):
     url, run_a, run_b = flipped
     with LedgerStore(url) as store:
-        expected = len(store.results(run_a)) + len(store.results(run_b))
+        expected = len(store.reader.results_of_run(run_a)) + len(store.reader.results_of_run(run_b))
     target = tmp_path / f"ledger.{fmt}"
     result = ledger("export", "--format", fmt, "--output", str(target), "--ledger", url)
     assert result.exit_code == 0, result.output

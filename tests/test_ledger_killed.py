@@ -109,12 +109,12 @@ def test_run_killed_before_commit_leaves_no_trace_and_the_next_run_completes(pro
     try:
         writer.wait_for("paused before commit")
         with LedgerStore(ledger_url) as store:
-            assert store.runs() == []  # readers never see a run that is being written
+            assert store.reader.runs() == []  # readers never see a run that is being written
     finally:
         writer.kill()
 
     with LedgerStore(ledger_url) as store:
-        assert store.runs() == []
+        assert store.reader.runs() == []
         assert (count(store, schema.check_results), count(store, schema.run_results), count(store, schema.claims)) == (
             0,
             0,
@@ -124,11 +124,11 @@ def test_run_killed_before_commit_leaves_no_trace_and_the_next_run_completes(pro
 
     Writer("verify", str(project), ledger_url, series(project), "2").finish()  # the next run, and a rerun
     with LedgerStore(ledger_url) as store:
-        rerun, first = store.runs()
-        assert first["status"] == rerun["status"] == "completed"
-        assert first["results"] == first["new_results"] == rerun["results"] == 3
-        assert rerun["new_results"] == 0  # same snapshots: the rerun re-confirmed every result, added none
-        assert count(store, schema.check_results) == first["results"]
+        rerun, first = store.reader.runs()
+        assert first.status == rerun.status == "completed"
+        assert first.results == first.new_results == rerun.results == 3
+        assert rerun.new_results == 0  # same snapshots: the rerun re-confirmed every result, added none
+        assert count(store, schema.check_results) == first.results
         assert store.integrity_problems() == []
 
 
@@ -145,6 +145,6 @@ def test_writers_killed_at_random_moments_never_leave_half_a_run(ledger_url):
             writer.kill()
         with LedgerStore(ledger_url) as store:
             assert store.integrity_problems() == []
-            runs = store.runs()
-            assert all(r["status"] == "completed" and r["results"] == 200 for r in runs)
+            runs = store.reader.runs()
+            assert all(r.status == "completed" and r.results == 200 for r in runs)
     assert runs, "no run completed between the kills: lengthen the moments"

@@ -70,9 +70,9 @@ def _check_upgraded_v1(url: str) -> None:
             assert migrate.pending_changes(conn) == []
             assert conn.scalar(select(func.count()).select_from(schema.check_results)) == 2  # r1's and r2's merged
             assert conn.scalar(select(func.count()).select_from(schema.run_results)) == 3
-        assert [r["check_kind"] for r in store.results("r1")] == ["value_at_date"]
-        assert [r["check_kind"] for r in store.results("r2")] == ["share", "value_at_date"]
-        assert {r["id"]: (r["articles"], r["results"], r["new_results"]) for r in store.runs()} == {
+        assert [r.check_kind for r in store.reader.results_of_run("r1")] == ["value_at_date"]
+        assert [r.check_kind for r in store.reader.results_of_run("r2")] == ["share", "value_at_date"]
+        assert {r.id: (r.articles, r.results, r.new_results) for r in store.reader.runs()} == {
             "r1": (1, 1, 1),
             "r2": (1, 2, 1),
         }
@@ -180,8 +180,8 @@ def test_a_0003_ledger_gains_frames_and_matched_slots_and_reads_them_back(ledger
         store.record_run(run)
         (claim,) = run.claims
         assert Frame.from_dict(history.claim(store, claim.id).frame) == FRAME
-        (row,) = store.results(run.run_id)
-        assert (Frame.from_dict(row["frame"]), row["matched_on"]) == (
+        (row,) = store.reader.results_of_run(run.run_id)
+        assert (Frame.from_dict(store.reader.claim(row.claim_id).frame), row.matched_on) == (
             FRAME,
             ["measure=killed", "counted=journalist", "place=Gaza"],
         )
@@ -222,5 +222,5 @@ def test_0005_downgrades_to_0004_and_back_keeping_older_results_readable(ledger_
     with LedgerStore(ledger_url) as store, store.engine.connect() as conn:
         assert migrate.current(conn) == migrate.head() == "0005"
         assert migrate.pending_changes(conn) == []
-        (run,) = store.runs()
-        assert run["basis"] is None and [r["parameters"] for r in store.results(run["id"])] == [None]
+        (run,) = store.reader.runs()
+        assert run.basis is None and [r.parameters for r in store.reader.results_of_run(run.id)] == [None]

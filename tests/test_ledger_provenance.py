@@ -121,11 +121,11 @@ def test_parameters_and_basis_are_recorded_and_the_chart_reads_them(tmp_path, ca
                 basis=basis,
             )
         )
-        (run,) = store.runs()
+        (run,) = store.reader.runs()
     reader = LedgerReader(ledger_url)
     killed = next(row for row in reader.results_of_run("r1") if row.metric == "killed")
     claim = reader.claim(killed.claim_id)
-    assert run["basis"] == basis and set(basis) == {"version", "vocabulary_sha256", "suites_sha256"}
+    assert run.basis == basis and set(basis) == {"version", "vocabulary_sha256", "suites_sha256"}
     assert killed.parameters["window_days"] == 3
     # the chart of that result uses the window it was decided with, not today's metrics.toml (7 days)
     assert check_parameters(claim, killed)["window_days"] == 3
@@ -142,11 +142,11 @@ def test_a_run_records_what_it_decided_with(tmp_path):
     first = pipeline.verify(request, settings)
     assert [r.verdict for r in first.results] == ["pass", "pass"]
     with LedgerStore(ledger_url) as store:
-        (run,) = store.runs()
+        (run,) = store.reader.runs()
         # what it decided with, and beside it what its results were held to before the write
-        assert {k: v for k, v in run["basis"].items() if k != "invariants"} == pipeline.run_basis(settings)
-        assert run["basis"]["invariants"]["success"] is True
-        assert [row["parameters"]["field"] for row in store.results(first.run_id)] == [
+        assert {k: v for k, v in run.basis.items() if k != "invariants"} == pipeline.run_basis(settings)
+        assert run.basis["invariants"]["success"] is True
+        assert [row.parameters["field"] for row in store.reader.results_of_run(first.run_id)] == [
             "ext_killed_cum",
             "ext_injured_cum",
         ]
@@ -155,6 +155,6 @@ def test_a_run_records_what_it_decided_with(tmp_path):
     )  # a changed suite
     second = pipeline.verify(request, settings)
     with LedgerStore(ledger_url) as store:
-        runs = {r["id"]: r for r in store.runs()}
-    assert runs[second.run_id]["basis"]["suites_sha256"] != run["basis"]["suites_sha256"]
-    assert runs[second.run_id]["new_results"] == runs[second.run_id]["results"]  # every result decided anew
+        runs = {r.id: r for r in store.reader.runs()}
+    assert runs[second.run_id].basis["suites_sha256"] != run.basis["suites_sha256"]
+    assert runs[second.run_id].new_results == runs[second.run_id].results  # every result decided anew

@@ -163,7 +163,7 @@ def verified(tmp_path_factory):
 
 
 def _quotes(store, claim_ids) -> set[str]:
-    return {row["quote"] for row in store.results(store.runs()[-1]["id"]) if row["claim_id"] in claim_ids}
+    return {row.quote for row in store.reader.results_of_run(store.reader.runs()[-1].id) if row.claim_id in claim_ids}
 
 
 @pytest.mark.parametrize(
@@ -202,9 +202,9 @@ def test_an_unverifiable_claim_still_depends_on_its_missing_source(project, tmp_
     ledger_url = f"sqlite:///{tmp_path / 'ledger.db'}"
     run_id = _verify(project, ledger_url, "http://127.0.0.1:9/unreachable.json")
     with LedgerStore(ledger_url) as store:
-        results = store.results(run_id)
-        assert {r["verdict"] for r in results if r["quote"] in CASUALTY_QUOTES} == {"unverifiable"}
-        assert {r["source"] for r in results if r["quote"] in CASUALTY_QUOTES} == {None}
+        results = store.reader.results_of_run(run_id)
+        assert {r.verdict for r in results if r.quote in CASUALTY_QUOTES} == {"unverifiable"}
+        assert {r.source for r in results if r.quote in CASUALTY_QUOTES} == {None}
         assert _quotes(store, dependent_claims(store, ["gaza_casualties_daily"], VOCABULARY)) == CASUALTY_QUOTES
 
 
@@ -234,7 +234,9 @@ def test_recheck_plan_for_an_article_and_for_a_claim_prefix(verified):
     with LedgerStore(ledger_url) as store:
         (whole,) = plan_recheck(store, RecheckScope(articles=(TOLL,)), VOCABULARY, home).targets
         assert whole.whole_articles == frozenset({TOLL})
-        claim_id = next(r["claim_id"] for r in store.results(store.runs()[0]["id"]) if r["quote"] == "two-thirds")
+        claim_id = next(
+            r.claim_id for r in store.reader.results_of_run(store.reader.runs()[0].id) if r.quote == "two-thirds"
+        )
         (one,) = plan_recheck(store, RecheckScope(claims=(claim_id[:6],)), VOCABULARY, home).targets
         assert one.claim_ids == frozenset({claim_id}) and one.whole_articles == frozenset()
 
@@ -292,9 +294,9 @@ def test_the_job_runs_its_steps_in_order_and_a_recheck_reuses_it(project, tmp_pa
     assert steps.calls == ["recorded", "prepare", "check", "record", "report"]  # no article read again
     assert again.articles == [] and {c.quote for c in again.claims} == CASUALTY_QUOTES
     with LedgerStore(ledger_url) as store:
-        run = next(r for r in store.runs() if r["id"] == again.run_id)
-        assert json.loads(run["arguments"])["recheck"] == {"sources": ["gaza_casualties_daily"]}
-        assert {r["quote"] for r in store.results(again.run_id)} == CASUALTY_QUOTES
+        run = next(r for r in store.reader.runs() if r.id == again.run_id)
+        assert run.arguments["recheck"] == {"sources": ["gaza_casualties_daily"]}
+        assert {r.quote for r in store.reader.results_of_run(again.run_id)} == CASUALTY_QUOTES
 
 
 def test_keep_claims_brings_the_other_figures_of_a_consistency_rule():
@@ -454,18 +456,18 @@ def test_recheck_of_a_claim_through_the_recheck_flow(prefect_harness, project, t
     ledger_url = f"sqlite:///{tmp_path / 'ledger.db'}"
     first = _verify(project, ledger_url, _series(project))
     with LedgerStore(ledger_url) as store:
-        claim_id = next(r["claim_id"] for r in store.results(first) if r["quote"] == "69 percent")
+        claim_id = next(r.claim_id for r in store.reader.results_of_run(first) if r.quote == "69 percent")
     result = run_cli(project, "recheck", "--claim", claim_id[:8], "--ledger", ledger_url, "--format", "json")
     assert result.exit_code == 0, result.output
     rows = json.loads(result.stdout)
     assert {row["quote"] for row in rows} == POLL_QUOTES  # the rule that judges both figures comes along
     with LedgerStore(ledger_url) as store:
-        latest = store.runs()[0]
-        arguments = json.loads(latest["arguments"])
+        latest = store.reader.runs()[0]
+        arguments = latest.arguments
         assert arguments["recheck"] == {"claims": [claim_id[:8]]}
         assert arguments["sources"] == [f"gaza_casualties_daily={_series(project)}"]  # the last run's
-        assert latest["new_results"] == 0  # same snapshots, same results: links only
-        assert {s["source"] for s in store.run_sources(latest["id"])} == {"israel_polls_hostage_deal"}
+        assert latest.new_results == 0  # same snapshots, same results: links only
+        assert {s.source for s in store.reader.run_sources(latest.id)} == {"israel_polls_hostage_deal"}
 
 
 # ---- on a Dask cluster --------------------------------------------------------------------------------------------

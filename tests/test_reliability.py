@@ -196,8 +196,10 @@ def test_a_new_text_under_an_old_article_id_is_a_new_version_not_a_flip(ledger_u
     with LedgerStore(ledger_url) as store:
         for run in (first, second, third):
             store.record_run(run)
-        assert [r["quote"] for r in store.results(first.run_id)] == ["more than 52,000"]  # the old quote is kept
-        assert [r["quote"] for r in store.results(second.run_id)] == ["more than 61,000"]
+        assert [r.quote for r in store.reader.results_of_run(first.run_id)] == [
+            "more than 52,000"
+        ]  # the old quote is kept
+        assert [r.quote for r in store.reader.results_of_run(second.run_id)] == ["more than 61,000"]
         steps = history.claim_history(store, claim.id)
         assert [(s.quote, s.verdict, s.flipped) for s in steps] == [
             ("more than 52,000", "pass", False),
@@ -407,8 +409,8 @@ def test_verify_reports_skipped_articles_in_the_table_the_json_and_the_ledger_ru
     assert f"skipped: {folder}/feb30.md: front matter 'published'" in table.stdout
     assert f"skipped: {folder}/gone.md: cannot be read" in table.stdout
 
-    run = LedgerStore(Settings(home=project).ledger).runs()[0]
-    assert [s["path"] for s in run["skipped"]] == [r["path"] for r in skipped]
+    run = LedgerStore(Settings(home=project).ledger).reader.runs()[0]
+    assert [s["path"] for s in run.skipped] == [r["path"] for r in skipped]
 
 
 def test_verify_with_no_readable_article_exits_2_naming_every_file(project):
@@ -564,7 +566,7 @@ def test_a_killed_verify_never_keeps_the_fetch_slot_and_a_live_holder_is_named(
             "freed claimledger-fetch-gaza_casualties_daily: 1 slot(s) counted taken but held by no lease"
             in unstuck.stderr
         )
-        assert [run["status"] for run in LedgerStore(Settings(home=project).ledger).runs()] == ["completed"] * 2
+        assert [run.status for run in LedgerStore(Settings(home=project).ledger).reader.runs()] == ["completed"] * 2
     finally:
         try:
             os.killpg(holder.pid, signal.SIGKILL)
@@ -596,8 +598,8 @@ def test_two_first_runs_on_a_fresh_prefect_home_both_succeed(project, tmp_path):
                 pass
     assert [run.returncode for run in runs] == [0, 0], "\n".join(e[-2000:] for e in errors)
     for i in range(2):
-        (run,) = LedgerStore(f"sqlite:///{tmp_path / f'{i}.db'}").runs()
-        assert run["status"] == "completed"
+        (run,) = LedgerStore(f"sqlite:///{tmp_path / f'{i}.db'}").reader.runs()
+        assert run.status == "completed"
 
 
 def test_a_prefect_start_up_timeout_is_one_clear_line(project, monkeypatch):
@@ -622,7 +624,7 @@ def test_a_prefect_start_up_timeout_is_one_clear_line(project, monkeypatch):
     assert "Prefect's temporary API server" in line and "it did not answer within 90 s" in line
     assert "exited with code 3" in line and "nothing was run or recorded" in line
     assert "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS" in line and "PREFECT_API_URL" in line
-    assert LedgerStore(Settings(home=project).ledger).runs() == []
+    assert LedgerStore(Settings(home=project).ledger).reader.runs() == []
 
 
 @pytest.mark.parametrize(
@@ -739,8 +741,8 @@ def test_a_plausible_bad_download_is_quarantined_and_no_verdict_flips(
     assert _pointer(home) == good
     assert f"kept snapshot {good[:12]}" in stderr and f"failed its suite: since snapshot {good[:12]}: {says}" in stderr
     with LedgerStore(Settings(home=home).ledger) as store:
-        newest = store.runs()[0]["id"]
-        assert {s["source"]: s["snapshot_sha256"] for s in store.run_sources(newest)} == {_GAZA: good}
+        newest = store.reader.runs()[0].id
+        assert {s.source: s.snapshot_sha256 for s in store.reader.run_sources(newest)} == {_GAZA: good}
         assert run_report(store, newest).flipped == []
 
 
@@ -777,7 +779,7 @@ def test_a_replaced_snapshot_is_named_in_verify_output_and_the_run_artifact(tmp_
     assert f"verdicts read snapshot {latest[:12]}; the previous run (" in after_fetch
     assert f") read {sha['2025-05-18'][:12]}" in after_fetch
     with LedgerStore(Settings(home=home).ledger) as store:
-        second, third = store.runs()[1]["id"], store.runs()[0]["id"]
+        second, third = store.reader.runs()[1].id, store.reader.runs()[0].id
         assert "replaces" in run_report(store, second).markdown()
         text = run_report(store, third).markdown()
     assert "## Snapshots changed since the previous run" in text
@@ -921,5 +923,5 @@ def test_a_signal_mid_download_ends_the_command_promptly_and_records_nothing(com
     ledger = home / "data" / "ledger.db"
     if ledger.exists():
         with LedgerStore(f"sqlite:///{ledger}") as store:
-            assert store.runs() == []
+            assert store.reader.runs() == []
     assert not list((home / "data" / "snapshots").glob(f"{_GAZA}/*.json"))

@@ -5,14 +5,13 @@ from __future__ import annotations
 
 import ast
 import html
-import shutil
 import warnings
 from pathlib import Path
 
 import pytest
-from conftest import REPO
+from builders import small_project, timeline_event
 from data_docs_payload import NOTES_PAYLOAD, build_hostile_docs, payloads
-from test_dashboard import SEED, FakeRunner, record_run
+from test_dashboard import ARTICLE, FakeRunner, dashboard_project, record_run
 
 from claimledger.articles import ArticleError, read_article
 from claimledger.dashboard import create_app
@@ -116,19 +115,19 @@ with warnings.catch_warnings():  # Starlette suggests httpx2 over httpx; the Tes
 
 @pytest.fixture(scope="module")
 def hostile_docs(tmp_path_factory):
-    """A project whose Data Docs were built by `claimledger fetch` from a download with script in its values."""
-    home = tmp_path_factory.mktemp("hostile") / "project"
-    (home / "data").mkdir(parents=True)
-    shutil.copy(REPO / "data" / "sources.toml", home / "data" / "sources.toml")
-    for folder in ("data/reference", "expectations"):
-        shutil.copytree(REPO / folder, home / folder)
-    return home, build_hostile_docs(home, SEED)
+    """A small project of one source, the dated events, whose Data Docs were built by `claimledger fetch` from a
+    download with script in its values."""
+    home = small_project(
+        tmp_path_factory.mktemp("hostile"),
+        tables={"timeline_events": [timeline_event("war_start", "2023-10-07", "Start of the war")]},
+    )
+    return home, build_hostile_docs(home, ARTICLE)
 
 
 @pytest.mark.parametrize(
     "payload, page",
     [
-        *[(value, "validations/**/*.html") for value in payloads(SEED)],  # GX writes unexpected values raw
+        *[(value, "validations/**/*.html") for value in payloads(ARTICLE)],  # GX writes unexpected values raw
         (NOTES_PAYLOAD, "expectations/*.html"),  # an expectation's notes (markdown)
     ],
 )
@@ -155,23 +154,25 @@ def test_data_docs_are_served_sandboxed_with_nothing_from_elsewhere(hostile_docs
 
 
 @pytest.fixture
-def ledger_home(project):
-    record_run(project, [project / "seeds"])
-    return project
+def ledger_home(tmp_path):
+    """The dashboard tests' small project, its article checked once."""
+    home = dashboard_project(tmp_path)
+    record_run(home, [home / "articles"])
+    return home
 
 
 @pytest.mark.parametrize(
     "bind, configured, host, method, path, refused",
     [
         ("127.0.0.1", "", "evil.example", "GET", "/api/claims", True),  # DNS rebinding: every claim readable
-        ("127.0.0.1", "", "evil.example", "POST", f"/articles/{SEED}/recheck", True),  # ... and a recheck started
-        ("127.0.0.1", "", "evil.example:8000", "POST", f"/articles/{SEED}/recheck", True),
+        ("127.0.0.1", "", "evil.example", "POST", f"/articles/{ARTICLE}/recheck", True),  # ... and a recheck started
+        ("127.0.0.1", "", "evil.example:8000", "POST", f"/articles/{ARTICLE}/recheck", True),
         ("127.0.0.1", "", "localhost.evil.example", "GET", "/api/claims", True),  # a look-alike name
         ("127.0.0.1", "", "evil.example", "GET", "/gx-docs/", True),
         ("0.0.0.0", "", "evil.example", "GET", "/api/claims", True),  # bound everywhere, name not configured
         ("0.0.0.0", "ledger.example.org", "evil.example", "GET", "/api/claims", True),
         ("127.0.0.1", "", "127.0.0.1:8000", "GET", "/api/claims", False),
-        ("127.0.0.1", "", "localhost:8000", "POST", f"/articles/{SEED}/recheck", False),
+        ("127.0.0.1", "", "localhost:8000", "POST", f"/articles/{ARTICLE}/recheck", False),
         ("::1", "", "[::1]:8000", "GET", "/api/claims", False),
         ("0.0.0.0", "ledger.example.org", "ledger.example.org:8000", "GET", "/api/claims", False),
         ("0.0.0.0", "*.example.org", "ledger.example.org", "GET", "/api/claims", False),

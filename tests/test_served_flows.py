@@ -199,30 +199,30 @@ def test_a_source_update_rechecks_exactly_the_claims_that_depend_on_it(prefect_s
     settings = Settings(home=project)
     new_sha = SnapshotStore(settings.snapshots_dir).latest_good(SOURCE).sha256
     with LedgerStore(settings.ledger) as store:
-        runs = [{**run, "arguments": json.loads(run["arguments"])} for run in store.runs()]
-        (first,) = [run for run in runs if "recheck" not in run["arguments"]]
-        (again,) = [run for run in runs if "recheck" in run["arguments"]]
-        before, after = store.results(first["id"]), store.results(again["id"])
-        old_sha = next(u for u in store.run_sources(first["id"]) if u["source"] == SOURCE)["snapshot_sha256"]
+        runs = store.reader.runs()
+        (first,) = [run for run in runs if "recheck" not in run.arguments]
+        (again,) = [run for run in runs if "recheck" in run.arguments]
+        before, after = store.reader.results_of_run(first.id), store.reader.results_of_run(again.id)
+        old_sha = next(u for u in store.reader.run_sources(first.id) if u.source == SOURCE).snapshot_sha256
         with store.engine.connect() as conn:
             stored = {row.id for row in conn.execute(schema.check_results.select())}
 
     # The recheck says what started it: the event, with the old and the new snapshot of the source.
-    recheck = again["arguments"]["recheck"]
+    recheck = again.arguments["recheck"]
     assert recheck["sources"] == [SOURCE]
     assert recheck["trigger"]["event"] == "claimledger.source.updated"
     assert (recheck["trigger"]["old_sha256"], recheck["trigger"]["new_sha256"]) == (old_sha, new_sha)
     assert old_sha != new_sha
     # Exactly the claims whose results cited the casualty series are rechecked, and cite the new snapshot.
-    casualty_claims = {r["claim_id"] for r in before if r["source"] == SOURCE}
-    assert {r["quote"] for r in before if r["source"] == SOURCE} == {"More than 52,000", "two-thirds"}
-    assert {r["source"] for r in before} == {SOURCE, "israel_polls_hostage_deal"}
-    assert {r["claim_id"] for r in after} == casualty_claims
-    assert {(r["source"], r["snapshot_sha256"]) for r in after} == {(SOURCE, new_sha)}
-    assert again["new_results"] == len(after)
-    assert [r["verdict"] for r in after if r["quote"] == "More than 52,000"] == ["pass"]
+    casualty_claims = {r.claim_id for r in before if r.source == SOURCE}
+    assert {r.quote for r in before if r.source == SOURCE} == {"More than 52,000", "two-thirds"}
+    assert {r.source for r in before} == {SOURCE, "israel_polls_hostage_deal"}
+    assert {r.claim_id for r in after} == casualty_claims
+    assert {(r.source, r.snapshot_sha256) for r in after} == {(SOURCE, new_sha)}
+    assert again.new_results == len(after)
+    assert [r.verdict for r in after if r.quote == "More than 52,000"] == ["pass"]
     # The other claims are untouched: the ledger holds no result beyond the two runs'.
-    assert stored == {r["id"] for r in before} | {r["id"] for r in after}
+    assert stored == {r.id for r in before} | {r.id for r in after}
     # The Prefect UI has the run's report: the rechecked source and its new snapshot.
     assert any(SOURCE in markdown and new_sha[:12] in markdown for markdown in artifacts), artifacts
 

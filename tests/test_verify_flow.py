@@ -103,10 +103,10 @@ def test_verdicts_through_the_flow(prefect_harness, project, served):
     assert by_quote["69 percent"]["reference"]["source"] == "israel_polls_hostage_deal"
 
     store = LedgerStore(Settings(home=project).ledger)
-    (run,) = store.runs()
-    assert run["status"] == "completed" and run["results"] == len(rows)
-    used = {s["source"]: s for s in store.run_sources(run["id"])}
-    assert used["gaza_casualties_daily"]["status"] == "used"
+    (run,) = store.reader.runs()
+    assert run.status == "completed" and run.results == len(rows)
+    used = {s.source: s for s in store.reader.run_sources(run.id)}
+    assert used["gaza_casualties_daily"].status == "used"
     assert (project / "data" / "snapshots" / "gaza_casualties_daily").is_dir()
 
     # The source goes away: the next run uses the last good snapshot and says so.

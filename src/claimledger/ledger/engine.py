@@ -10,7 +10,9 @@ from collections.abc import Iterable, Iterator
 
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.engine.interfaces import DBAPIConnection
 from sqlalchemy.exc import ArgumentError, DatabaseError
+from sqlalchemy.pool import ConnectionPoolEntry
 
 SUPPORTED = ("sqlite", "postgresql")
 IN_CHUNK = 500  # ids per IN (...) list, well under SQLite's and PostgreSQL's parameter limits
@@ -60,7 +62,7 @@ def malformed(exc: DatabaseError) -> bool:
     return "malformed" in str(exc.orig)  # SQLITE_CORRUPT: "database disk image is malformed"
 
 
-def _sqlite_pragmas(dbapi_connection, _record) -> None:
+def _sqlite_pragmas(dbapi_connection: DBAPIConnection, _record: ConnectionPoolEntry) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=30000")  # a reader or a second run waits for a run's transaction

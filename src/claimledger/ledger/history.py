@@ -12,10 +12,10 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 
 from claimledger.checks.model import Verdict
 from claimledger.claims.model import Claim, Frame
@@ -27,6 +27,7 @@ from claimledger.ledger.rows import (
     ClaimVerdict,
     LatestClaim,
     PriorResult,
+    RecordedResult,
     RecordedRun,
     RunSummary,
     SnapshotUsed,
@@ -49,6 +50,7 @@ class RunDiff:
 def resolve_run(store: LedgerStore, ref: str) -> str:
     """A run id from a full id, a unique prefix (as `ledger list` prints), or `latest`."""
     runs = schema.runs
+    found: list[str]
     with store.engine.connect() as conn:
         if ref == "latest":
             found = list(conn.scalars(select(runs.c.id).order_by(runs.c.started_at.desc(), runs.c.id).limit(1)))
@@ -66,7 +68,7 @@ def previous_run(store: LedgerStore, run_id: str) -> str:
     runs = schema.runs
     with store.engine.connect() as conn:
         started = conn.scalar(select(runs.c.started_at).where(runs.c.id == run_id))
-        earlier = conn.scalar(
+        earlier: str | None = conn.scalar(
             select(runs.c.id)
             .where(_earlier(started, run_id))
             .order_by(runs.c.started_at.desc(), runs.c.id.desc())
@@ -124,7 +126,7 @@ def claim(store: LedgerStore, claim_id: str) -> LatestClaim:
 def claim_history(store: LedgerStore, claim_id: str) -> list[ClaimVerdict]:
     """Every verdict on a claim, oldest run first: the run, its as-of date, the claim text and article version it
     read, the snapshot used and the explanation; `flipped` when it differs from the last verdict on the same text."""
-    runs, link, r, c, read = schema.runs, schema.run_results, schema.check_results, schema.claims, schema.run_articles
+    runs, r, c, read = schema.runs, schema.check_results, schema.claims, schema.run_articles
     query = (
         select(
             runs.c.id.label("run_id"),
@@ -144,10 +146,11 @@ def claim_history(store: LedgerStore, claim_id: str) -> list[ClaimVerdict]:
             c.c.quote,
             read.c.article_sha256,
         )
-        .join(link, link.c.run_id == runs.c.id)
-        .join(r, r.c.id == link.c.result_id)
-        .join(c, schema.result_claim)
-        .outerjoin(read, (read.c.run_id == runs.c.id) & (read.c.article_id == c.c.article_id))
+        .select_from(
+            schema.results_by_run().outerjoin(
+                read, (read.c.run_id == runs.c.id) & (read.c.article_id == c.c.article_id)
+            )
+        )
         .where(r.c.claim_id == claim_id)
         .order_by(runs.c.started_at, runs.c.id, r.c.check_kind)
     )
@@ -164,25 +167,25 @@ def claim_history(store: LedgerStore, claim_id: str) -> list[ClaimVerdict]:
 
 def diff_runs(store: LedgerStore, run_a: str, run_b: str) -> RunDiff:
     """Claims whose verdict changed from run_a to run_b, and claims checked in only one of them."""
-    before = {_key(row): row for row in store.results(run_a)}
-    after = {_key(row): row for row in store.results(run_b)}
+    before = {_key(row): row for row in store.reader.results_of_run(run_a)}
+    after = {_key(row): row for row in store.reader.results_of_run(run_b)}
     flipped, unchanged = [], 0
     for key in sorted(before.keys() & after.keys()):
         a, b = before[key], after[key]
-        if a["verdict"] == b["verdict"]:
+        if a.verdict == b.verdict:
             unchanged += 1
             continue
         flipped.append(
             ChangedVerdict(
                 **_claim_part(b),
-                verdict_a=Verdict(a["verdict"]),
-                verdict_b=Verdict(b["verdict"]),
-                observed_a=a["observed"],
-                observed_b=b["observed"],
-                snapshot_a=a["snapshot_sha256"],
-                snapshot_b=b["snapshot_sha256"],
-                explanation_a=a["explanation"],
-                explanation_b=b["explanation"],
+                verdict_a=a.verdict,
+                verdict_b=b.verdict,
+                observed_a=a.observed,
+                observed_b=b.observed,
+                snapshot_a=a.snapshot_sha256,
+                snapshot_b=b.snapshot_sha256,
+                explanation_a=a.explanation,
+                explanation_b=b.explanation,
             )
         )
     added = [_checked_once(after[k]) for k in sorted(after.keys() - before.keys())]
@@ -199,8 +202,8 @@ def export_rows(store: LedgerStore, run_id: str | None = None) -> list[dict[str,
         return [dict(row._mapping) for row in conn.execute(query)]
 
 
-def _export_query():
-    runs, link, r, c = schema.runs, schema.run_results, schema.check_results, schema.claims
+def _export_query() -> Select[Any]:
+    runs, r, c = schema.runs, schema.check_results, schema.claims
     return (
         select(
             runs.c.id.label("run_id"),
@@ -227,9 +230,7 @@ def _export_query():
             r.c.citation,
             r.c.fingerprint,
         )
-        .join(link, link.c.run_id == runs.c.id)
-        .join(r, r.c.id == link.c.result_id)
-        .join(c, schema.result_claim)
+        .select_from(schema.results_by_run())
         .order_by(runs.c.started_at, runs.c.id, c.c.article_id, c.c.start, r.c.check_kind)
     )
 
@@ -237,21 +238,16 @@ def _export_query():
 EXPORT_COLUMNS = [column.name for column in _export_query().selected_columns]
 
 
-def _key(row: dict[str, Any]) -> tuple[str, str, str]:
-    return row["claim_id"], row["claim_sha256"], row["check_kind"]
+def _key(row: RecordedResult) -> tuple[str, str, str]:
+    return row.claim_id, row.claim_sha256, row.check_kind
 
 
-def _claim_part(row: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "claim_id": row["claim_id"],
-        "check_kind": row["check_kind"],
-        "article_id": row["article_id"],
-        "quote": row["quote"],
-    }
+def _claim_part(row: RecordedResult) -> dict[str, str]:
+    return {"claim_id": row.claim_id, "check_kind": row.check_kind, "article_id": row.article_id, "quote": row.quote}
 
 
-def _checked_once(row: dict[str, Any]) -> CheckedOnce:
-    return CheckedOnce(**_claim_part(row), verdict=Verdict(row["verdict"]))
+def _checked_once(row: RecordedResult) -> CheckedOnce:
+    return CheckedOnce(**_claim_part(row), verdict=row.verdict)
 
 
 # -- what a recheck and a run report read --------------------------------------------------------------------------
@@ -270,7 +266,7 @@ def _newest(rows: Iterable[Any], key: Callable[[Any], Any]) -> dict[Any, Any]:
     return newest
 
 
-def _earlier(started_at, run_id: str):
+def _earlier(started_at: datetime | None, run_id: str) -> ColumnElement[bool]:
     runs = schema.runs
     return or_(runs.c.started_at < started_at, and_(runs.c.started_at == started_at, runs.c.id < run_id))
 
@@ -280,13 +276,11 @@ def claims_citing(store: LedgerStore, sources: Iterable[str]) -> dict[str, str]:
     wanted = sorted(set(sources))
     if not wanted:
         return {}
-    r, link, runs, c = schema.check_results, schema.run_results, schema.runs, schema.claims
+    r, runs, c = schema.check_results, schema.runs, schema.claims
     cited = select(r.c.claim_id).where(r.c.source.in_(wanted)).distinct()
     query = (
         select(r.c.claim_id, r.c.check_kind, r.c.source, runs.c.started_at, runs.c.id.label("run_id"), c.c.article_id)
-        .join(link, link.c.result_id == r.c.id)
-        .join(runs, runs.c.id == link.c.run_id)
-        .join(c, schema.result_claim)
+        .select_from(schema.results_by_run())
         .where(r.c.claim_id.in_(cited))
     )
     with store.engine.connect() as conn:
@@ -337,27 +331,23 @@ def article_paths(store: LedgerStore, article_ids: Iterable[str]) -> dict[str, s
     return found
 
 
-def last_runs(store: LedgerStore, article_ids: Iterable[str]) -> dict[str, tuple[date | None, dict]]:
+def last_runs(store: LedgerStore, article_ids: Iterable[str]) -> dict[str, tuple[date | None, dict[str, Any]]]:
     """Each article's last run (the newest run that checked any of its claims): its --as-of and its arguments."""
-    r, link, runs, c = schema.check_results, schema.run_results, schema.runs, schema.claims
+    runs, c = schema.runs, schema.claims
     newest: dict[str, Any] = {}
     with store.engine.connect() as conn:
         for chunk in in_chunks(article_ids):
             query = (
                 select(c.c.article_id, runs.c.started_at, runs.c.id.label("run_id"), runs.c.as_of, runs.c.arguments)
                 .distinct()
-                .select_from(
-                    runs.join(link, link.c.run_id == runs.c.id)
-                    .join(r, r.c.id == link.c.result_id)
-                    .join(c, schema.result_claim)
-                )
+                .select_from(schema.results_by_run())
                 .where(c.c.article_id.in_(chunk))
             )
             newest.update(_newest(conn.execute(query), lambda row: row.article_id))
     return {article_id: (row.as_of, run_arguments(row.arguments)) for article_id, row in newest.items()}
 
 
-def run_arguments(text: str | None) -> dict:
+def run_arguments(text: str | None) -> dict[str, Any]:
     """A run's recorded arguments (JSON), or {} when they are missing or not an object."""
     try:
         value = json.loads(text or "{}")
@@ -368,12 +358,10 @@ def run_arguments(text: str | None) -> dict:
 
 def run_row(store: LedgerStore, run_id: str) -> RecordedRun:
     """One run's row; LedgerError when the ledger has no such run."""
-    runs = schema.runs
-    with store.engine.connect() as conn:
-        run = conn.execute(select(runs).where(runs.c.id == run_id)).first()
+    run = store.reader.run(run_id)
     if run is None:
         raise LedgerError(f"no run {run_id!r} in the ledger")
-    return RecordedRun.of(run._mapping)
+    return run
 
 
 def previous_results(
@@ -381,8 +369,8 @@ def previous_results(
 ) -> dict[tuple[str, str, str], PriorResult]:
     """For each (claim, claim text, check kind), the result of the newest run before `run` that checked it: a new
     text under the same claim id is a new claim, not a flip."""
-    r, link, runs = schema.check_results, schema.run_results, schema.runs
-    newest: dict[tuple, Any] = {}
+    r, runs = schema.check_results, schema.runs
+    newest: dict[tuple[str, str, str], Any] = {}
     with store.engine.connect() as conn:
         for chunk in in_chunks(set(claim_ids)):
             query = (
@@ -395,8 +383,7 @@ def previous_results(
                     runs.c.started_at,
                     runs.c.id.label("run_id"),
                 )
-                .join(link, link.c.result_id == r.c.id)
-                .join(runs, runs.c.id == link.c.run_id)
+                .select_from(schema.results_by_run())
                 .where(r.c.claim_id.in_(chunk))
                 .where(_earlier(run.started_at, run.id))
             )

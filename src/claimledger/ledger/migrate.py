@@ -11,7 +11,9 @@ import contextlib
 import functools
 import sys
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from alembic import command
 from alembic.autogenerate import compare_metadata
@@ -75,7 +77,7 @@ def upgrade(engine: Engine) -> None:
 
 
 @contextlib.contextmanager
-def _foreign_keys_off(conn: Connection):
+def _foreign_keys_off(conn: Connection) -> Iterator[None]:
     """On SQLite, foreign keys off while migrating: batch mode copies tables that others point at, and dropping
     the old copy would fail the others' keys. _check_foreign_keys checks them all before the commit."""
     sqlite = conn.dialect.name == "sqlite"
@@ -100,10 +102,11 @@ def _check_foreign_keys(conn: Connection) -> None:
             )
 
 
-def pending_changes(conn: Connection) -> list:
+def pending_changes(conn: Connection) -> list[Any]:
     """What autogenerate would still change to make the database match schema.py: empty when migrations are whole."""
     context = MigrationContext.configure(conn, opts={"compare_type": True})
-    return compare_metadata(context, schema.metadata)
+    changes: list[Any] = compare_metadata(context, schema.metadata)  # alembic says Any: a list of diffs
+    return changes
 
 
 def _lock(conn: Connection) -> None:

@@ -1,12 +1,13 @@
-"""The ledger as the dashboard reads it: SELECTs over the ledger's tables, never a write, a CREATE or a migration.
-Every read returns typed rows (ledger/rows.py)."""
+"""The ledger as the dashboard, the history and the run reports read it: SELECTs over the ledger's tables, never a
+write, a CREATE or a migration. Every read returns typed rows (ledger/rows.py); a LedgerStore's `reader` is one over
+the store's own engine."""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, inspect, select
+from sqlalchemy import Select, func, inspect, select
 from sqlalchemy.engine import Engine, make_url
 
 from claimledger.ledger import migrate, schema
@@ -27,11 +28,12 @@ _run_results = schema.run_results
 
 
 class LedgerReader:
-    """The ledger at a SQLAlchemy URL, as the dashboard reads it; a ledger not written yet reads as empty."""
+    """The ledger at a SQLAlchemy URL, read as typed rows; a ledger not written yet reads as empty."""
 
-    def __init__(self, url: str):
+    def __init__(self, url: str, engine: Engine | None = None):
+        """`engine`: one already open on `url` (a LedgerStore's, so the writer and its reads share one pool)."""
         self.url = url
-        self.engine: Engine = open_engine(url)
+        self.engine: Engine = engine if engine is not None else open_engine(url)
         self._ready = False
 
     def ready(self) -> bool:
@@ -56,16 +58,16 @@ class LedgerReader:
         self._ready = True
         return True
 
-    def _mappings(self, query) -> list[dict[str, Any]]:
+    def _mappings(self, query: Select[Any]) -> list[dict[str, Any]]:
         if not self.ready():
             return []
         with self.engine.connect() as conn:
             return [dict(row._mapping) for row in conn.execute(query)]
 
-    def _rows(self, row_type: type[Row], query) -> list[Row]:
+    def _rows(self, row_type: type[Row], query: Select[Any]) -> list[Row]:
         return [row_type.of(columns) for columns in self._mappings(query)]
 
-    def _one(self, row_type: type[Row], query) -> Row | None:
+    def _one(self, row_type: type[Row], query: Select[Any]) -> Row | None:
         rows = self._rows(row_type, query.limit(1))
         return rows[0] if rows else None
 
@@ -98,7 +100,8 @@ class LedgerReader:
         )
         return self._rows(RecordedSourceUse, query)
 
-    # check results: every read goes through _result_join, the one place that knows how a result belongs to a run
+    # check results: every read goes through schema.results_by_run, the one place that knows how a result belongs
+    # to a run
     def results_of_run(self, run_id: str) -> list[RecordedResult]:
         """A run's results with their claims' article, quote and position, in article and text order."""
         return self._rows(
@@ -112,7 +115,7 @@ class LedgerReader:
         """{run id: {verdict: number of results}} for every run."""
         query = (
             select(_runs.c.id.label("run_id"), _results.c.verdict, func.count().label("n"))
-            .select_from(_result_join())
+            .select_from(schema.results_by_run())
             .group_by(_runs.c.id, _results.c.verdict)
         )
         counts: dict[str, dict[str, int]] = {}
@@ -172,18 +175,7 @@ class LedgerReader:
         )
 
 
-def _result_join():
-    """Results with each run that produced or re-confirmed them (run_results) and the claim they judge.
-
-    A result stored once can belong to many runs: read through this join, it appears once per run."""
-    return (
-        _results.join(_run_results, _run_results.c.result_id == _results.c.id)
-        .join(_runs, _runs.c.id == _run_results.c.run_id)
-        .join(_claims, schema.result_claim)
-    )
-
-
-def _results_query():
+def _results_query() -> Select[Any]:
     """Results with their run's id and start time and their claim's article, quote and position."""
     return select(
         _results,
@@ -192,4 +184,4 @@ def _results_query():
         _claims.c.article_id,
         _claims.c.quote,
         _claims.c.start,
-    ).select_from(_result_join())
+    ).select_from(schema.results_by_run())

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import Field, asdict, dataclass, field
 from datetime import date, datetime
-from typing import Any, TypeVar
+from typing import Any, ClassVar, TypeVar
 
 from claimledger.checks.model import Verdict
 from claimledger.claims.model import Qualifier
@@ -22,12 +22,14 @@ Row = TypeVar("Row", bound="_Recorded")
 class _Recorded:
     """What every row shares: built from a query's columns, shown as a dict."""
 
+    __dataclass_fields__: ClassVar[dict[str, Field[Any]]]  # each row type is a dataclass (asdict reads this)
+
     @classmethod
     def of(cls: type[Row], columns: Mapping[Any, Any]) -> Row:  # a RowMapping: keys typed as names or columns
         return cls(**dict(columns))
 
     def as_dict(self) -> dict[str, Any]:
-        return asdict(self)  # type: ignore[call-overload]
+        return asdict(self)
 
 
 def parsed_json(text: str | None) -> Any:

@@ -42,6 +42,7 @@ from sqlalchemy import (
     UniqueConstraint,
     and_,
 )
+from sqlalchemy.sql.expression import Join
 
 metadata = MetaData()
 
@@ -194,3 +195,15 @@ run_articles = Table(
 # when the claim belongs to the article's latest version.
 result_claim = and_(check_results.c.claim_id == claims.c.id, check_results.c.claim_sha256 == claims.c.text_sha256)
 latest_claims = and_(claims.c.article_id == articles.c.id, claims.c.article_sha256 == articles.c.text_sha256)
+
+
+def results_by_run() -> Join:
+    """Results with each run that produced or re-confirmed them (run_results) and the claim version they judge.
+
+    A result stored once can belong to many runs: read through this join, it appears once per run. Every read that
+    puts a result beside its run goes through it."""
+    return (
+        check_results.join(run_results, run_results.c.result_id == check_results.c.id)
+        .join(runs, runs.c.id == run_results.c.run_id)
+        .join(claims, result_claim)
+    )

@@ -1,4 +1,5 @@
-"""The ledger store: every run written whole in one transaction, read back for the CLI and the dashboard.
+"""The ledger store: every run written whole in one transaction; `store.reader` reads it back as typed rows
+(reader.py), over the same engine.
 
 SQLite (the default, one file) and PostgreSQL (shared: postgresql+psycopg://user@host/db) behave the same: the
 schema is migrated on open, claims, articles and snapshots are upserted with INSERT ... ON CONFLICT so two runs
@@ -18,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Table, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DatabaseError, OperationalError
@@ -27,6 +28,7 @@ from claimledger.checks.model import CHECKS_VERSION, CheckResult
 from claimledger.claims.model import Article, Claim
 from claimledger.ledger import migrate, schema
 from claimledger.ledger.engine import LedgerError, in_chunks, malformed, open_engine, redacted
+from claimledger.ledger.reader import LedgerReader
 
 # Both dialects' INSERT ... ON CONFLICT, which the generic Insert lacks.
 _DIALECT_INSERT: dict[str, Callable[[Any], sqlite.Insert | postgresql.Insert]] = {
@@ -64,7 +66,7 @@ class RunRecord:
     results: list[CheckResult]
     sources: list[SourceUse] = field(default_factory=list)
     status: str = "completed"
-    skipped: tuple[dict, ...] = ()  # articles and figures not read: {"article", "path", "reason"} each
+    skipped: tuple[dict[str, Any], ...] = ()  # articles and figures not read: {"article", "path", "reason"} each
     basis: dict[str, Any] = field(default_factory=dict)  # what the run decided with: version, vocabulary, suites
     # what its results were held to before this write (the claim checks suite's outcome); kept in the runs.basis
     # column beside the basis, outside every result's fingerprint
@@ -140,6 +142,7 @@ class LedgerStore:
             raise LedgerError(f"ledger {redacted(url)}: {exc}") from exc
         except (OperationalError, DatabaseError) as exc:
             raise LedgerError(f"ledger {redacted(url)}: not a usable database: {exc.orig}") from exc
+        self.reader = LedgerReader(url, self.engine)  # the reads, as typed rows
 
     def _check_sound(self, conn: Connection) -> None:
         """Refuse a damaged SQLite file (PRAGMA quick_check) before anything reads or writes it."""
@@ -168,7 +171,7 @@ class LedgerStore:
     def __enter__(self) -> LedgerStore:
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.close()
 
     @contextlib.contextmanager
@@ -258,7 +261,7 @@ class LedgerStore:
                 f"ledger {redacted(self.url)}: run {run.run_id} not written (nothing was kept): {exc.orig}"
             ) from exc
 
-    def _upsert(self, conn: Connection, table, rows: list[dict]) -> None:
+    def _upsert(self, conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
         """Insert or update by primary key in one statement per table, race-free on both databases."""
         if not rows:
             return
@@ -271,7 +274,7 @@ class LedgerStore:
         )
         conn.execute(statement, [unique[k] for k in sorted(unique)])
 
-    def _insert_new(self, conn: Connection, table, rows: list[dict]) -> None:
+    def _insert_new(self, conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
         """Insert the rows whose key the ledger does not hold yet; never touch the ones it does."""
         if rows:
             keys = [c.name for c in table.primary_key.columns]
@@ -293,7 +296,7 @@ class LedgerStore:
             )
         return found
 
-    def _insert_results(self, conn: Connection, rows: list[dict]) -> tuple[set[int], int]:
+    def _insert_results(self, conn: Connection, rows: list[dict[str, Any]]) -> tuple[set[int], int]:
         """Store the results the ledger has not seen; return the ids of all of them and how many were new."""
         if not rows:
             return set(), 0
@@ -311,42 +314,6 @@ class LedgerStore:
         return ids, len(inserted)
 
     # -- reading -------------------------------------------------------------------------------------------------
-
-    def runs(self) -> list[dict]:
-        """All runs, newest first."""
-        with self.engine.connect() as conn:
-            rows = conn.execute(select(schema.runs).order_by(schema.runs.c.started_at.desc(), schema.runs.c.id))
-            return [dict(r._mapping) for r in rows]
-
-    def results(self, run_id: str) -> list[dict]:
-        """A run's check results (produced or re-confirmed) joined with their claims, in article and text order."""
-        r, c, link = schema.check_results, schema.claims, schema.run_results
-        query = (
-            select(
-                r,
-                link.c.run_id,
-                c.c.article_id,
-                c.c.quote,
-                c.c.sentence,
-                c.c.value,
-                c.c.unit,
-                c.c.qualifier,
-                c.c.start,
-                c.c.frame,
-            )
-            .join(link, link.c.result_id == r.c.id)
-            .join(c, schema.result_claim)
-            .where(link.c.run_id == run_id)
-            .order_by(c.c.article_id, c.c.start, r.c.check_kind)
-        )
-        with self.engine.connect() as conn:
-            return [dict(row._mapping) for row in conn.execute(query)]
-
-    def run_sources(self, run_id: str) -> list[dict]:
-        """Which snapshot of each source a run used."""
-        with self.engine.connect() as conn:
-            query = select(schema.run_sources).where(schema.run_sources.c.run_id == run_id)
-            return [dict(row._mapping) for row in conn.execute(query)]
 
     def integrity_problems(self) -> list[str]:
         """What is wrong with the ledger's consistency (empty when sound): the check a killed writer must pass."""
@@ -382,7 +349,7 @@ def open_for_reading(url: str) -> Iterator[LedgerStore]:
         yield store
 
 
-def _article_row(a: Article) -> dict:
+def _article_row(a: Article) -> dict[str, Any]:
     return {
         "id": a.id,
         "title": a.title,
@@ -394,7 +361,7 @@ def _article_row(a: Article) -> dict:
     }
 
 
-def _version_row(article: dict, run_id: str) -> dict:
+def _version_row(article: dict[str, Any], run_id: str) -> dict[str, Any]:
     return {
         "article_id": article["id"],
         "first_run_id": run_id,
@@ -402,7 +369,7 @@ def _version_row(article: dict, run_id: str) -> dict:
     }
 
 
-def _claim_row(c: Claim, article_sha256: str) -> dict:
+def _claim_row(c: Claim, article_sha256: str) -> dict[str, Any]:
     row = c.as_dict()
     row.pop("as_of")
     return {k: v for k, v in row.items() if k in schema.claims.c} | {
@@ -411,7 +378,7 @@ def _claim_row(c: Claim, article_sha256: str) -> dict:
     }
 
 
-def _snapshot_row(use: SourceUse) -> dict:
+def _snapshot_row(use: SourceUse) -> dict[str, Any]:
     s = use.snapshot or {}
     return {
         "source": use.source,
@@ -430,7 +397,7 @@ def _float(value: float | None) -> float | None:
     return None if value is None else float(value)
 
 
-def _result_row(r: CheckResult, claim: Claim, as_of: date | None, basis: dict[str, Any]) -> dict:
+def _result_row(r: CheckResult, claim: Claim, as_of: date | None, basis: dict[str, Any]) -> dict[str, Any]:
     row = {
         "claim_id": r.claim_id,
         "check_kind": r.check_kind,

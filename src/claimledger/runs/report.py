@@ -125,31 +125,31 @@ def run_report(store: LedgerStore, run_id: str) -> RunReport:
     """Read a finished run back from the ledger and compare each of its results with the claim's previous one."""
     run = history.run_row(store, run_id)
     arguments = run.arguments
-    results = store.results(run_id)
-    previous = history.previous_results(store, run, {row["claim_id"] for row in results})
+    results = store.reader.results_of_run(run_id)
+    previous = history.previous_results(store, run, {row.claim_id for row in results})
     verdicts: dict[str, int] = {}
     flipped, first = [], 0
     for row in results:
-        verdicts[row["verdict"]] = verdicts.get(row["verdict"], 0) + 1
-        before = previous.get((row["claim_id"], row["claim_sha256"], row["check_kind"]))
+        verdicts[row.verdict] = verdicts.get(row.verdict, 0) + 1
+        before = previous.get((row.claim_id, row.claim_sha256, row.check_kind))
         if before is None:
             first += 1
-        elif before.verdict != row["verdict"]:
+        elif before.verdict != row.verdict:
             flipped.append(
                 Flip(
-                    row["claim_id"],
-                    row["article_id"],
-                    row["quote"],
-                    row["check_kind"],
+                    row.claim_id,
+                    row.article_id,
+                    row.quote,
+                    row.check_kind,
                     before.verdict,
-                    row["verdict"],
+                    row.verdict,
                     before.snapshot_sha256,
-                    row["snapshot_sha256"],
+                    row.snapshot_sha256,
                 )
             )
     sources = [
-        {"source": s["source"], "status": s["status"], "snapshot_sha256": s["snapshot_sha256"], "notes": s.get("notes")}
-        for s in sorted(store.run_sources(run_id), key=lambda s: s["source"])
+        {"source": s.source, "status": s.status, "snapshot_sha256": s.snapshot_sha256, "notes": s.notes}
+        for s in sorted(store.reader.run_sources(run_id), key=lambda s: s.source)  # Python's order, not a collation's
     ]
     return RunReport(
         run_id=run_id,

@@ -12,7 +12,8 @@ Create Date: 2025-05-20
 
 import hashlib
 import json
-from typing import Sequence, Union
+from collections.abc import Mapping
+from typing import Any, Sequence, Union
 
 import sqlalchemy as sa
 from alembic import op
@@ -43,7 +44,7 @@ _RESULT_FIELDS = (
 )
 
 
-def _result_sha256(row) -> str:
+def _result_sha256(row: Mapping[Any, Any]) -> str:  # a RowMapping
     return hashlib.sha256(json.dumps([row[k] for k in _RESULT_FIELDS], default=str).encode()).hexdigest()
 
 

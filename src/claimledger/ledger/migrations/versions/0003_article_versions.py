@@ -22,6 +22,7 @@ from typing import Sequence, Union
 
 import sqlalchemy as sa
 from alembic import op
+from sqlalchemy.engine import Connection
 
 revision: str = "0003"
 down_revision: Union[str, Sequence[str], None] = "0002"
@@ -121,13 +122,21 @@ def upgrade() -> None:
     )
 
 
-def _foreign_key(conn, table: str, referred: str) -> str:
+def _foreign_key(conn: Connection, table: str, referred: str) -> str:
     """The name PostgreSQL gave the foreign key from table to referred (0001 left it unnamed)."""
-    return next(fk["name"] for fk in sa.inspect(conn).get_foreign_keys(table) if fk["referred_table"] == referred)
+    name = next(fk["name"] for fk in sa.inspect(conn).get_foreign_keys(table) if fk["referred_table"] == referred)
+    return _named(name, f"{table}'s foreign key to {referred}")
 
 
-def _primary_key(conn, table: str) -> str:
-    return sa.inspect(conn).get_pk_constraint(table)["name"]
+def _primary_key(conn: Connection, table: str) -> str:
+    return _named(sa.inspect(conn).get_pk_constraint(table)["name"], f"{table}'s primary key")
+
+
+def _named(name: str | None, what: str) -> str:
+    """A constraint's name as the database reports it; one without a name cannot be dropped by name."""
+    if name is None:
+        raise RuntimeError(f"migration 0003: {what} has no name to drop it by; the ledger is unchanged")
+    return name
 
 
 def downgrade() -> None:
