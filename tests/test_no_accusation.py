@@ -573,6 +573,37 @@ CASES = [
         "pass",
         None,
     ),
+    # a figure and its noun, then its parts, then its verb: the verb's measure is the figure's
+    (
+        "According to Gaza health authorities, 8,525 people, 3,542 of them children, have been killed since Oct. 7.",
+        date(2023, 11, 1),
+        "8,525",
+        "pass",
+        None,
+    ),
+    (
+        "Some 10,980 women, 885 medics, 165 journalists and 79 civil defence workers are among the dead in Gaza.",
+        date(2024, 8, 1),
+        "885",
+        "pass",
+        None,
+    ),
+    # ... and its restriction too; and a figure with its own verb takes none from the next clause
+    (
+        "The ministry said 175 people in Gaza, 35 of them children, have died of starvation since the war began.",
+        date(2025, 9, 30),
+        "175",
+        "unverifiable",
+        "starvation",
+    ),
+    (
+        "In Gaza some 1,950 people, 1,050 of them children, are reported missing, trapped under rubble or dead.",
+        date(2023, 10, 31),
+        "1,950",
+        "unverifiable",
+        None,
+    ),
+    ("In Gaza 300 people fled, and 50 were killed.", date(2024, 1, 10), "300", "unverifiable", None),
     # a press freedom group named in full, with an aside before its verb, counts by its own rules
     (
         "The Committee to Protect Journalists, for its part, lists at least 60 journalists killed in Gaza.",

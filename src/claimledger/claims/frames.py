@@ -233,6 +233,25 @@ def read_frame(
         if not _BARE_FIGURE.fullmatch(previous):
             break
         back -= 1  # "8,309 killed, including 3,747 children and 2,062 women": past the bare list to its measure
+    if (
+        measure is None
+        and unit == "count"
+        and _BARE_TAIL.fullmatch(lower, until)
+        and not _TIME_AFTER.match(lower, until)
+    ):
+        ahead = index + 1
+        while ahead < min(len(spans), index + 6):
+            na, nb = spans[ahead]
+            piece = sentence[na : min(nb, na + REACH)].lower()
+            if _BARE_FIGURE.fullmatch(piece) and not _VERB_AHEAD.match(piece):
+                ahead += 1  # ", 90 of them children," ", 885 medics": parts of the list, said before its verb
+                continue
+            verb = _VERB_AHEAD.match(piece)
+            if verb is not None and (ahead > index + 1 or _PART_INSERT.match(piece)):
+                measure = _measure(piece, verb.end(), verb.end(), unit, names)  # the words at its verb
+                time = time or read_time(piece, 0, 0, "count", context.published) or running_total(piece)
+                inherited = inherited or (_restriction(piece, names) if measure else None)  # "have died of hunger"
+            break
     if index + 1 < len(spans) and _AND_NEXT.match(sentence, spans[index + 1][0]):
         # "2,060 killed and 15,197 wounded while trying to reach aid": a restriction closing the pair is both's
         na, nb = spans[index + 1]
@@ -448,7 +467,18 @@ _OWN_VERB = any_of(
 )
 _ALSO = ("another", "a further", "an additional")
 _BARE_PAIR = re.compile(
-    r"\s+and\s+(?:some\s+|about\s+|nearly\s+|more\s+than\s+)?[\d,.]+\s+[a-z]+\s+(?:were|are|had|have|was|killed|dead|died|wounded|injured)\b"
+    r"\s+and\s+(?:some\s+|about\s+|nearly\s+|more\s+than\s+)?[\d,.]+\s+(?:[a-z-]+\s+){0,2}[a-z]+\s+"
+    r"(?:were|are|had|have|was|killed|dead|died|wounded|injured)\b"
+)
+_BARE_TAIL = re.compile(r"\s+(?:[a-z-]+\s+){0,2}[a-z]+[\s,.]*")  # "357 Norwegians": a figure and its noun, no more
+_TIME_AFTER = re.compile(r"\s+(?:hours?|days?|weeks?|months?|years?|minutes?)\b")
+_PART_INSERT = re.compile(r"[\s,]*\d[\d,.]*\s+(?:of\s+(?:them|whom)\b|[a-z-]+\s+among\s+them\b)")
+# After a figure's bare clause and the inserts of its parts (", 90 of them children"), the clause its verb stands in:
+# "357 Norwegians, 90 of them children, were killed"; "10,980 women, 885 medics and 79 rescuers are among the dead".
+_VERB_AHEAD = re.compile(
+    r"[\s,]*(?:(?:and\s+)?(?:some\s+|about\s+|nearly\s+|more\s+than\s+|at\s+least\s+)?\d[\d,.]*\s+(?:[a-z-]+\s+){0,3}?"
+    r"(?:[a-z-]+,\s+)?)?"
+    r"(?:have|has|had|were|was|are|is)\s+(?:now\s+|also\s+|so\s+far\s+)?(?:been\s+)?(?:among\s+the\s+)?[a-z]+"
 )
 _AND_FIRST = re.compile(r"\s*,?\s*and\s")
 _OF_THEM = re.compile(r"\s+of\s+(?:them|whom|those)\b")
