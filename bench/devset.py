@@ -26,9 +26,10 @@ VERDICTS = ("pass", "fail", "unverifiable", "none")
 # dev: tuned on; test: held out, since looked at while tuning; heldout: written after both, never tuned on;
 # heldout2: the d- articles, written after dev, test and heldout had all been tuned on, scored once, then tuned on;
 # heldout3, heldout4: the e- articles in two batches (29, then 24), each scored once before its wrong verdicts were
-# read; heldout5, heldout6: the g- (23) and f- (28) articles, written at once, scored once, then read;
+# read; heldout5, heldout6: the g- (23) and f- (28) articles, written at once, scored once, then read; heldout7,
+# heldout8: the h- (26) and i- (27) articles, written after heldout5/6 were tuned on, scored once, then read;
 # unseen: kept for the next batch, which no rule has been written against.
-SPLITS = ("dev", "test", "heldout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6", "unseen")
+SPLITS = ("dev", "test", "heldout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6", "heldout7", "heldout8", "unseen")
 # The tool's "none" (no claim at the figure) and the truth's "none" (not a claim) neither confirm nor accuse.
 SCORED = {"pass": "pass", "fail": "fail", "unverifiable": "unverifiable", "none": "unverifiable"}
 FILE_URL = re.compile(r'"file:(?!//)([^"]+)"')
