@@ -232,7 +232,7 @@ def newsquant_unit(q: Quantity, text: str = "") -> str | None:
         alternative = _OR_BEFORE.search(text, max(0, q.start - 30), q.start) if q.value and q.value < 10 else None
         if alternative:
             return _singular(alternative.group(1).lower())
-        phrase = _counted_phrase(q)
+        phrase = _counted_phrase(q) or _of_the_phrase(q.after)
         modifier = _MODIFIER_BEFORE.search(text, max(0, q.start - 30), q.start) if phrase and q.counted else None
         if (
             modifier
@@ -242,6 +242,8 @@ def newsquant_unit(q: Quantity, text: str = "") -> str | None:
             return f"{modifier.group(1).lower()} {phrase}"  # "a record 32 goals": "record goal"
         return phrase
     name = UNIT_NAMES.get(unit, unit)
+    if unit == "percent" and not per and (rate := _RATE.match(q.after)) is not None:
+        per = _singular(rate.group(1).lower())  # "2% a year": "percentage per year"
     return f"{name} per {UNIT_NAMES.get(per, per)}" if per else name
 
 
@@ -295,15 +297,40 @@ def _counted_phrase(q: Quantity) -> str | None:
             return None  # "to 24 for standard vehicles": the plural heads another phrase
         phrase = [
             _plain(w.lower()) if _is_superlative(w.lower()) else w
-            for w in words[:head]
-            if w.lower() not in _FUNCTION_WORDS | {"most", "least"}  # "the 5 biggest banks": "big bank"
+            for i, w in enumerate(words[:head])
+            if (w.lower() not in _FUNCTION_WORDS | {"most", "least"} or (i == 0 and w.lower() == "other"))
             and not _PARTICIPLE.search(w)
-        ]  # "300 recorded songs": "song"
+        ]  # "the 5 biggest banks": "big bank"; "300 recorded songs": "song"; "12 other clubs": "other club"
         singular = _singular(q.counted)
         rate = _RATE.match(q.after, q.after.lower().index(q.counted) + len(q.counted))
         per = f" per {_singular(rate.group(1).lower())}" if rate else ""
         return " ".join([*phrase, _COUNTED_NAMES.get(singular, singular)]) + per
     return None
+
+
+# "five of the new stores", "two of its biggest clients": a count of some of a group named after "of the".
+_OF_THE = re.compile(
+    r"\s+of\s+(?:(?:the|its|their|these|those|his|her|our|my|your)\s+)?"
+    r"(?P<noun>(?:[A-Za-z'’-]+\s+){0,2}?[A-Za-z-]*[^\Ws]s)\b(?!\s+of\b)",
+    re.IGNORECASE,
+)
+
+
+def _of_the_phrase(after: str) -> str | None:
+    """The group a count is part of, named after "of the" ("five of the new stores": "new store"), its modifiers
+    kept, a superlative in its plain form ("two of its biggest clients": "big client"); None for none."""
+    m = _OF_THE.match(after)
+    if m is None:
+        return None
+    *modifiers, head = m.group("noun").split()
+    if any(w.lower() in _FUNCTION_WORDS | _PREPOSITIONS for w in modifiers) or head.lower() in _FUNCTION_WORDS:
+        return None
+    words = [
+        _plain(w.lower()) if _is_superlative(w.lower()) else re.sub(r"['’]s$", "", w)
+        for w in modifiers
+        if w.lower() != "most"
+    ]
+    return " ".join([*words, _singular(head.lower())])
 
 
 def _one_phrase(after: str) -> str | None:

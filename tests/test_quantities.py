@@ -270,6 +270,9 @@ NOT_CLAIMS = [
     ("Homes in the 10023 zip code sold fast.", "10023", "an identifier (a postal or phone code)"),
     ("Reviewers praised the Pixel 7 Pro cameras.", "7", "a name's number (after 'Pixel')"),
     ("The office at 221 Baker st. closed.", "221", "a street number"),
+    ("Pupils start school at the age of 5 in the north.", "5", "an age"),
+    ("Only fans over the age of 16 can enter.", "16", "an age"),
+    ("The new chairman is 58 years of age.", "58 years", "an age"),
 ]
 
 
@@ -590,6 +593,18 @@ NEWSQUANT_NAMES = [
     ("The mill hired 400 last year after orders rose.", [(400, None, "exact")]),
     ("The chain employs 900 across two regions.", [(900, None, "exact"), (2, "region", "exact")]),
     ("Fares rose 2,000 won to 1.2 million won.", [(2000, None, "exact"), (1.2e6, "south korean won", "exact")]),
+    ("Five of the new stores closed.", [(5, "new store", "exact")]),
+    ("The bank lost two of its biggest clients.", [(2, "big client", "exact")]),
+    ("Three of Spain's largest lenders merged.", [(3, "Spain large lender", "exact")]),
+    ("Four of them resigned.", [(4, None, "exact")]),
+    ("The band played 12 other venues.", [(12, "other venue", "exact")]),
+    (
+        "The guard averaged 24.1 ppg and 6.5 apg.",
+        [(24.1, "point per game", "about"), (6.5, "assist per game", "exact")],
+    ),
+    ("The runner gained 98 ypg on the ground.", [(98, "yard per game", "exact")]),
+    ("Prices climbed 3% a year in the decade.", [(3, "percentage per year", "exact")]),
+    ("At the age of 35 years he retired.", [(35, "year of age", "exact")]),
 ]
 
 

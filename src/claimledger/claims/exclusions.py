@@ -15,7 +15,8 @@ _MONTH_AFTER = re.compile(rf"^(?:st|nd|rd|th)?\s*(?:of\s+)?(?:{MONTHS})\b", re.I
 _NUMERIC_DATE = re.compile(r"\b\d{1,4}[/.]\d{1,2}[/.]\d{1,4}\b")
 _TIME_AFTER = re.compile(r"^\s*(?:a\.m\.|p\.m\.|am\b|pm\b|gmt\b|utc\b|o'clock|:\d\d)", re.I)
 _HOURS_AFTER = re.compile(r"^\s*hrs\b", re.I)  # "at 1400 hrs" is a time, "for 12 hrs" a duration
-_AGE_AFTER = re.compile(r"^[\s-]*(?:years?|months?)[\s-]old\b|^-year-old", re.I)
+_AGE_AFTER = re.compile(r"^[\s-]*(?:years?|months?)[\s-]old\b|^-year-old|^\s+(?:years?|months?)\s+of\s+age\b", re.I)
+_AGE_OF = re.compile(r"\bage\s+of\s+$", re.I)  # "at the age of 35", "over the age of 21"
 _AGE_APPOSITION = re.compile(r"[A-Za-z]+,\s*$")  # "Mohammed, 12," / "The striker, 29,"
 _AGE_BRACKET = re.compile(
     r"\b(?:aged|ages|were|are|those|people|voters|adults|children)\s+(?:under|over|above|below)\s*$", re.I
@@ -122,7 +123,11 @@ def not_a_claim(s: str, f: Figure, counted_noun: str | None) -> str | None:
         return "a street number"  # "40-42 Market Street"
     if _AGE_AFTER.match(after) and not _BOUND_BEFORE.search(before):
         return "an age"
-    if f.value < 120 and (last in _AGE_WORDS or (last in _BRACKET_WORDS and _AGE_BRACKET.search(before))):
+    if f.value < 120 and (
+        last in _AGE_WORDS
+        or (last in _BRACKET_WORDS and _AGE_BRACKET.search(before))
+        or (last == "of" and _AGE_OF.search(before))
+    ):
         return "an age"  # "those who left were under 30", "aged 45"
     if last in _SPAN_WORDS and _CALENDAR_SPAN.search(before) and _CALENDAR_SPAN_AFTER.match(after):
         return "a part of the calendar"  # "the first three months of the year"
