@@ -180,6 +180,14 @@ UNIT_NAMES = {
     "GB/s": "gigabyte per second",
     "kbit/s": "kilobit per second",
     "cm2": "square centimetre",
+    "QAR": "qatari riyal",
+    "JOD": "jordanian dinar",
+    "IQD": "iraqi dinar",
+    "OMR": "omani rial",
+    "BHD": "bahraini dinar",
+    "LBP": "lebanese pound",
+    "SYP": "syrian pound",
+    "ETB": "ethiopian birr",
 }
 _DURATION_ADJECTIVE = re.compile(r"-(?:year|yr|month|week|day)\b(?!-old)", re.IGNORECASE)
 _IRREGULAR = {

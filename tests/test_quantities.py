@@ -110,6 +110,10 @@ UNITS = [
     ("The index lost 3 pct on Friday.", ("3", 3, "percent")),
     ("Turnout fell to 61.2 per-cent.", ("61.2 per-cent", 61.2, "percent")),
     ("The flight took 14 hrs in all.", ("14", 14, "hour")),
+    ("The tuna fetched 333 million Japanese yen.", ("333 million", 333e6, "JPY")),
+    ("The fine came to 5 billion Saudi riyals.", ("5 billion", 5e9, "SAR")),
+    ("A tram ticket costs 90 Turkish lira.", ("90", 90, "TRY")),
+    ("The loan was 40 million Lebanese pounds.", ("40 million", 40e6, "LBP")),
 ]
 
 
@@ -605,6 +609,7 @@ NEWSQUANT_NAMES = [
     ("The runner gained 98 ypg on the ground.", [(98, "yard per game", "exact")]),
     ("Prices climbed 3% a year in the decade.", [(3, "percentage per year", "exact")]),
     ("At the age of 35 years he retired.", [(35, "year of age", "exact")]),
+    ("The deal is worth 2 billion Qatari riyals.", [(2e9, "qatari riyal", "exact")]),
 ]
 
 
