@@ -458,6 +458,9 @@ CARRIED_UNITS = [
     ("Wheat rose by 2 percent on Monday; corn fell by 1 cent.", [("2 percent", "percent"), ("1", "cent")]),
     ("Wheat rose by 2 percent on Monday; corn fell by 1.", [("2 percent", "percent"), ("1", "count")]),
     ("The team scored 3 goals in 90 minutes.", [("3", "count"), ("90", "minute")]),
+    ("The museum cut its fee by 2 euros to 9.", [("2", "EUR"), ("9", "EUR")]),
+    ("The gauge fell 30 points to 1,240 overnight.", [("30", "point"), ("1,240", "point")]),
+    ("The stock rose 6% to 120 in early trade.", [("6%", "percent"), ("120", "count")]),
 ]
 
 
