@@ -188,6 +188,7 @@ UNIT_NAMES = {
     "LBP": "lebanese pound",
     "SYP": "syrian pound",
     "ETB": "ethiopian birr",
+    "network_generation": "generation wireless",  # "5G"
 }
 _DURATION_ADJECTIVE = re.compile(r"-(?:year|yr|month|week|day)\b(?!-old)", re.IGNORECASE)
 _IRREGULAR = {

@@ -275,6 +275,7 @@ NOT_CLAIMS = [
     ("Reviewers praised the Pixel 7 Pro cameras.", "7", "a name's number (after 'Pixel')"),
     ("The office at 221 Baker st. closed.", "221", "a street number"),
     ("Pupils start school at the age of 5 in the north.", "5", "an age"),
+    ("The carrier switched on its 5G network.", "5G", "a mobile network's generation"),
     ("Only fans over the age of 16 can enter.", "16", "an age"),
     ("The new chairman is 58 years of age.", "58 years", "an age"),
 ]
@@ -613,6 +614,7 @@ NEWSQUANT_NAMES = [
     ("Prices climbed 3% a year in the decade.", [(3, "percentage per year", "exact")]),
     ("At the age of 35 years he retired.", [(35, "year of age", "exact")]),
     ("The deal is worth 2 billion Qatari riyals.", [(2e9, "qatari riyal", "exact")]),
+    ("The tablet has 4G and a 10.9in screen.", [(4, "generation wireless", "exact"), (10.9, "inch", "exact")]),
 ]
 
 

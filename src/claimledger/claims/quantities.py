@@ -581,6 +581,8 @@ def _suffix_unit(
         return None, "a screen resolution"
     if suffix == "K" and not decimals and integer in ("2", "4", "5", "8"):
         return None, "a screen resolution"
+    if suffix == "G" and not decimals and integer in ("2", "3", "4", "5", "6"):
+        return "network_generation", "a mobile network's generation"  # "5G data": a quantity, no claim
     return (glued_symbol(suffix) or currency), None
 
 
