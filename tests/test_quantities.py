@@ -114,6 +114,10 @@ UNITS = [
     ("The fine came to 5 billion Saudi riyals.", ("5 billion", 5e9, "SAR")),
     ("A tram ticket costs 90 Turkish lira.", ("90", 90, "TRY")),
     ("The loan was 40 million Lebanese pounds.", ("40 million", 40e6, "LBP")),
+    ('The monitor has a 27" panel.', ("27", 27, "inch")),
+    ("The fence stands 6' high.", ("6", 6, "foot")),
+    ('She wrote "we sold 40" on the board.', ("40", 40, "count")),
+    ("It wasn't the 'top 10' he wanted.", ("10", 10, "count")),
 ]
 
 

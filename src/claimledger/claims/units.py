@@ -55,7 +55,7 @@ _FIRST_WORDS = frozenset(w.split()[0] for w in _WORDS)
 _NEXT_WORDS = re.compile(r"[ -]?(?P<w1>[A-Za-z]+)(?:(?P<s2>[ -])(?P<w2>[A-Za-z]+))?(?:(?P<s3>[ -])(?P<w3>[A-Za-z]+))?")
 # A symbol after the figure, glued, after one space or a hyphen ("64GB", "50 mph", "a 4-mpg edge"); one letter
 # only glued ("45g").
-_NEXT_SYMBOL = re.compile(r"(?P<space> ?|-(?=[A-Za-z]{2}))(?P<unit>[A-Za-z°ºµμ%€£][A-Za-z0-9/°²³-]*)")  # "km²"
+_NEXT_SYMBOL = re.compile(r"""(?P<space> ?|-(?=[A-Za-z]{2}))(?P<unit>[A-Za-z°ºµμ%€£"'][A-Za-z0-9/°²³-]*)""")  # "km²"
 _CURRENCY_BEFORE = re.compile(rf"(?<![A-Za-z])(?P<symbol>{_alternation(_UNITS['currency_symbols'])}) ?$")
 _SPACED_SINGLE = frozenset(_UNITS["spaced_single"])
 _ABBREVIATION_DOT = re.compile(r"\.[A-Za-z]")  # "10 p.m.": an abbreviation, no unit
