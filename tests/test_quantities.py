@@ -280,6 +280,8 @@ NOT_CLAIMS = [
     ("The office at 221 Baker st. closed.", "221", "a street number"),
     ("Pupils start school at the age of 5 in the north.", "5", "an age"),
     ("The carrier switched on its 5G network.", "5G", "a mobile network's generation"),
+    ("Life expectancy for women there is about 84.", "about 84", "an age"),
+    ("The average age of new teachers was 31 last year.", "31", "an age"),
     ("Only fans over the age of 16 can enter.", "16", "an age"),
     ("The new chairman is 58 years of age.", "58 years", "an age"),
 ]
@@ -619,6 +621,7 @@ NEWSQUANT_NAMES = [
     ("At the age of 35 years he retired.", [(35, "year of age", "exact")]),
     ("The deal is worth 2 billion Qatari riyals.", [(2e9, "qatari riyal", "exact")]),
     ("The tablet has 4G and a 10.9in screen.", [(4, "generation wireless", "exact"), (10.9, "inch", "exact")]),
+    ("Life expectancy rose by 2 years.", [(2, "year", "exact")]),
 ]
 
 

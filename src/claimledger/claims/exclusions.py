@@ -17,6 +17,12 @@ _TIME_AFTER = re.compile(r"^\s*(?:a\.m\.|p\.m\.|am\b|pm\b|gmt\b|utc\b|o'clock|:\
 _HOURS_AFTER = re.compile(r"^\s*hrs\b", re.I)  # "at 1400 hrs" is a time, "for 12 hrs" a duration
 _AGE_AFTER = re.compile(r"^[\s-]*(?:years?|months?)[\s-]old\b|^-year-old|^\s+(?:years?|months?)\s+of\s+age\b", re.I)
 _AGE_OF = re.compile(r"\bage\s+of\s+$", re.I)  # "at the age of 35", "over the age of 21"
+# "life expectancy for men is around 73", "average age of 43": an age stated after a few words, in one clause.
+_LIFE_EXPECTANCY = re.compile(
+    r"\b(?:life\s+expectancy|average\s+age)\b[^,;.()\d]{0,40}?\b(?:is|was|are|were|of|at|to|reached|hit)\s+"
+    r"(?:(?:around|about|nearly|almost|just|only|some|roughly)\s+)?$",
+    re.I,
+)  # the level, not a change ("rose by 2 years")
 _AGE_APPOSITION = re.compile(r"[A-Za-z]+,\s*$")  # "Mohammed, 12," / "The striker, 29,"
 _AGE_BRACKET = re.compile(
     r"\b(?:aged|ages|were|are|those|people|voters|adults|children)\s+(?:under|over|above|below)\s*$", re.I
@@ -127,6 +133,7 @@ def not_a_claim(s: str, f: Figure, counted_noun: str | None) -> str | None:
         last in _AGE_WORDS
         or (last in _BRACKET_WORDS and _AGE_BRACKET.search(before))
         or (last == "of" and _AGE_OF.search(before))
+        or (not f.percent and _LIFE_EXPECTANCY.search(before))
     ):
         return "an age"  # "those who left were under 30", "aged 45"
     if last in _SPAN_WORDS and _CALENDAR_SPAN.search(before) and _CALENDAR_SPAN_AFTER.match(after):
