@@ -38,6 +38,7 @@ NOT_ANNOTATED = (
     "a part of the calendar",
     "a pronoun",
     "a score or tally",
+    "a place in a ranking",
 )
 # Our unit names -> NewsQuant's (the CQE authors mapped every baseline's units the same way). A count takes the
 # singular of the noun it counts ("13000 workers" -> "worker"), as NewsQuant's annotators wrote it.

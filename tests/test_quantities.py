@@ -282,6 +282,8 @@ NOT_CLAIMS = [
     ("The carrier switched on its 5G network.", "5G", "a mobile network's generation"),
     ("Life expectancy for women there is about 84.", "about 84", "an age"),
     ("The average age of new teachers was 31 last year.", "31", "an age"),
+    ("The club dropped into the bottom three on Saturday.", "three", "a place in a ranking"),
+    ("Her debut album went straight into the top 10.", "10", "a place in a ranking"),
     ("Only fans over the age of 16 can enter.", "16", "an age"),
     ("The new chairman is 58 years of age.", "58 years", "an age"),
 ]
@@ -622,6 +624,7 @@ NEWSQUANT_NAMES = [
     ("The deal is worth 2 billion Qatari riyals.", [(2e9, "qatari riyal", "exact")]),
     ("The tablet has 4G and a 10.9in screen.", [(4, "generation wireless", "exact"), (10.9, "inch", "exact")]),
     ("Life expectancy rose by 2 years.", [(2, "year", "exact")]),
+    ("By Friday the top three seeds had advanced.", [(3, "top seed", "exact")]),
 ]
 
 
