@@ -362,12 +362,15 @@ _SUSPENDED = re.compile(r"-,?\s+(?:[\w.]+-,?\s+)*(?:and|or|to)\s+[\w.]+-([A-Za-z
 _PARTICIPLE = re.compile(r"[^e]ed$")  # a past participle before the noun ("recorded", "combined"), not "speed"
 _RATE = re.compile(r"\s+(?:per|an?|each)\s+(second|minute|hour|day|week|month|year)\b", re.IGNORECASE)
 # "of the best wireless speakers", "of the most spectacular catches ever to grace a final": a superlative, the noun
-# phrase up to its plural head, and an infinitive clause after it (NewsQuant keeps the clause's words).
+# phrase up to its plural head, and an infinitive clause after it (NewsQuant keeps the clause's words), or a place or
+# time of one word that ends the clause ("of the proudest moments in his life.").
 _SUPERLATIVE = re.compile(
     r"\s+of\s+the\s+(?P<most>(?:most|least)\s+)?(?P<adjective>[A-Za-z]+)\s+"
     r"(?P<noun>(?:[A-Za-z-]+\s+){0,2}?[A-Za-z-]*[^\Ws]s)\b"
     r"(?:(?P<clause>\s+(?:ever\s+)?to\s+(?:ever\s+)?[^,;:.!?()]*?)"
-    r"(?=\s+(?:but|and|or|in|on|at)\b|[,;:.!?()]|$))?",
+    r"(?=\s+(?:but|and|or|in|on|at)\b|[,;:.!?()]|$)"
+    r"|(?P<place>\s+(?:in|of|on)\s+(?:(?:his|her|its|their|the|this|that|my|our|your)\s+)?[A-Za-z]+)"
+    r"(?=\s*(?:[,;:.!?()]|$)|\s+(?:and|but|or|as|when|while|after|before|since)\b))?",
     re.IGNORECASE,
 )
 _IRREGULAR_SUPERLATIVES = {
@@ -386,7 +389,11 @@ def _superlative_phrase(after: str) -> str | None:
     if m is None or not (m.group("most") or _is_superlative(m.group("adjective").lower())):
         return None
     *modifiers, head = m.group("noun").split()
-    clause = [w for w in _WORD.findall(m.group("clause") or "") if w.lower() not in _FUNCTION_WORDS | {"ever"}]
+    clause = [
+        w
+        for w in _WORD.findall(m.group("clause") or m.group("place") or "")
+        if w.lower() not in _FUNCTION_WORDS | {"ever"}
+    ]  # "to ever live": "live"; "in his life", "in the valley.": "life", "valley"
     adjective = m.group("adjective").lower()
     return " ".join([adjective if m.group("most") else _plain(adjective), *modifiers, _singular(head.lower()), *clause])
 

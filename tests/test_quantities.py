@@ -577,7 +577,9 @@ NEWSQUANT_NAMES = [
     ("Gas traded at $3.10 per mmBtu.", [(3.1, "dollar per mega british thermal unit", "exact")]),
     ("She rides one of the fastest electric bikes around.", [(1, "fast electric bike", "exact")]),
     ("It was one of the most daring escapes ever to make the news.", [(1, "daring escape make news", "exact")]),
-    ("He runs one of the biggest farms in the valley.", [(1, "big farm", "exact")]),
+    ("He runs one of the biggest farms in the valley.", [(1, "big farm valley", "exact")]),
+    ("It was one of the happiest days of her career.", [(1, "happy day career", "exact")]),
+    ("She is one of the best players in the league this season.", [(1, "good player", "exact")]),
     (
         "The maker offers four-, six- and eight-speed gearboxes.",
         [(4, "speed", "exact"), (6, "speed", "exact"), (8, "speed", "exact")],
