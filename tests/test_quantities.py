@@ -118,6 +118,9 @@ UNITS = [
     ("The fence stands 6' high.", ("6", 6, "foot")),
     ('She wrote "we sold 40" on the board.', ("40", 40, "count")),
     ("It wasn't the 'top 10' he wanted.", ("10", 10, "count")),
+    ("The chip runs at 3.2Ghz when cool.", ("3.2Ghz", 3.2, "GHz")),
+    ("The pack stores 75kwh of energy.", ("75kwh", 75, "kWh")),
+    ("The plan gives you 20gb of data.", ("20gb", 20, "GB")),
 ]
 
 

@@ -133,9 +133,24 @@ def unit_after(after: str, scaled: bool = False) -> UnitMatch | None:
     return None
 
 
+def _any_case(symbols: dict[str, str]) -> dict[str, str]:
+    """The symbols of two letters or more by their lower case, those whose lower case names one unit only ("ghz",
+    "kwh"; not "nm", nanometre or newton metre), times left out."""
+    units: dict[str, set[str]] = {}
+    for symbol, unit in symbols.items():
+        if len(symbol) > 1 and unit not in _TIME_UNITS:  # "25HR" is home runs, not hours
+            units.setdefault(symbol.lower(), set()).add(unit)
+    return {lower: next(iter(named)) for lower, named in units.items() if len(named) == 1}
+
+
+_TIME_UNITS = frozenset({"second", "minute", "hour", "day", "week", "month", "year", "ms"})
+_ANY_CASE = _any_case(_SYMBOLS)
+
+
 def glued_symbol(suffix: str) -> str | None:
-    """The unit of the letters glued to a number ("GB" of "64GB", "in" of "6ft 4in"), None when they are none."""
-    return _SYMBOLS.get(suffix) or _GLUED_ONLY.get(suffix)
+    """The unit of the letters glued to a number ("GB" of "64GB", "in" of "6ft 4in"; in any case, "2.4Ghz", "65w"
+    not), None when they are none."""
+    return _SYMBOLS.get(suffix) or _GLUED_ONLY.get(suffix) or _ANY_CASE.get(suffix.lower())
 
 
 def is_currency(unit: str) -> bool:
