@@ -242,7 +242,7 @@ def newsquant_unit(q: Quantity, text: str = "") -> str | None:
         alternative = _OR_BEFORE.search(text, max(0, q.start - 30), q.start) if q.value and q.value < 10 else None
         if alternative:
             return _singular(alternative.group(1).lower())
-        phrase = _counted_phrase(q) or _of_the_phrase(q.after)
+        phrase = _counted_phrase(q) or _of_the_phrase(q.after) or _noun_after(q.after)
         modifier = _MODIFIER_BEFORE.search(text, max(0, q.start - 30), q.start) if phrase and q.counted else None
         if (
             modifier
@@ -341,6 +341,27 @@ def _of_the_phrase(after: str) -> str | None:
         if w.lower() != "most"
     ]
     return " ".join([*words, _singular(head.lower())])
+
+
+# Words that end a compound after a count: verbs and adverbs ("the 12 members also said").
+_VERBISH = frozenset(
+    """is are was were be been will would can could may might said says say do did does also still just
+only then now when while where after before not""".split()
+)
+
+
+def _noun_after(after: str) -> str | None:
+    """A singular compound of two words or more right after a count that has no plural ("the 12 nation trade pact,":
+    "nation trade pact"), up to a function word, a verb-like word or the clause's end; None for none."""
+    m = re.match(r"((?: [a-z][a-z-]*){2,4})(?=\s*[,;:.!?)]|\s+[a-z]+)", after)
+    if m is None:
+        return None
+    words = []
+    for w in m.group(1).split():
+        if w in _FUNCTION_WORDS | _PREPOSITIONS | _VERBISH or w.endswith(("ed", "ing", "ly")):
+            break
+        words.append(w)
+    return " ".join(words) if len(words) >= 2 else None
 
 
 def _one_phrase(after: str) -> str | None:

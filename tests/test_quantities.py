@@ -582,6 +582,8 @@ NEWSQUANT_NAMES = [
     ("It was one of the most daring escapes ever to make the news.", [(1, "daring escape make news", "exact")]),
     ("He runs one of the biggest farms in the valley.", [(1, "big farm valley", "exact")]),
     ("It was one of the happiest days of her career.", [(1, "happy day career", "exact")]),
+    ("They joined the 12 nation trade pact, officials said.", [(12, "nation trade pact", "exact")]),
+    ("The side won 12 and drew two.", [(12, None, "exact"), (2, None, "exact")]),
     ("She is one of the best players in the league this season.", [(1, "good player", "exact")]),
     (
         "The maker offers four-, six- and eight-speed gearboxes.",
