@@ -498,8 +498,22 @@ def predictions(rows: list[dict]) -> list[dict]:
 
 def annotated(q: Quantity, text: str) -> bool:
     """Whether NewsQuant annotates a quantity of ours: not a year, date, identifier... (NOT_ANNOTATED), and mostly
-    not a duration written as an adjective ("a ten-year plan"; an age, "a 50-year-old", it does)."""
-    return not ((q.not_claim_reason or "").startswith(NOT_ANNOTATED) or _DURATION_ADJECTIVE.match(text, q.figure.end))
+    not a duration written as an adjective ("a ten-year plan"; an age, "a 50-year-old", it does), nor a number word
+    hyphened into an adjective after "a" ("a six-figure sum")."""
+    return not (
+        (q.not_claim_reason or "").startswith(NOT_ANNOTATED)
+        or _DURATION_ADJECTIVE.match(text, q.figure.end)
+        or (
+            q.form == "words"
+            and _A_BEFORE.search(text, max(0, q.start - 4), q.start)
+            and _HYPHENED.match(text, q.figure.end)
+        )
+    )
+
+
+# "a six-figure sum", "a three-point play": a number word hyphened into an adjective after "a" (as "a ten-year plan")
+_A_BEFORE = re.compile(r"\ban? $", re.IGNORECASE)
+_HYPHENED = re.compile(r"-[A-Za-z]")
 
 
 def score(score_py: Path, gold: list[dict], pred: list[dict], mode: str) -> dict:

@@ -571,7 +571,9 @@ NEWSQUANT_NAMES = [
     ("The stock closed at 340p.", [(340, "point", "exact")]),
     ("The shares trade at 12 times sales.", [(12, "count", "exact")]),
     ("He threw for 40 passing yards.", [(40, "yard", "exact")]),
-    ("They bought a four-door car.", [(4, "door", "exact")]),
+    ("They bought four-door cars.", [(4, "door", "exact")]),
+    ("They bought a four-door car.", []),  # a number word hyphened into an adjective after "a": not annotated
+    ("She earns a six-figure salary.", []),
     ("The council approved a ten-year plan.", []),  # a duration as an adjective: not annotated
     ("Police found a 3-year-old boy.", [(3, "year of age", "exact")]),
     ("The town lies about 20-25 km away.", [((20, 25), "kilometre", "about")]),
