@@ -469,7 +469,9 @@ def prediction(q: Quantity, text: str) -> dict:
     if qualifier == "exact" and _AVERAGED.search(text, max(0, q.start - 20), q.start):
         qualifier = "about"
     out = {"unit": newsquant_unit(q, text), "qualifier": qualifier, "change": q.change, "change_direction": q.direction}
-    if q.value is None:
+    if q.form == "multiplier":  # "a fourfold rise", "3 times more": the factor written, a count as "12 times sales"
+        out["unit"], out["value"] = "count", round(q.value / 100 + 1, 6)
+    elif q.value is None:
         out["value"], out["range"] = None, [q.low, q.high]
     else:  # a share in words is a ratio in NewsQuant ("half of which" = 0.5), a percent sign a percent
         out["value"] = _ratio(q.value / 100) if q.form == "fraction" else q.value
@@ -501,7 +503,8 @@ def annotated(q: Quantity, text: str) -> bool:
     not a duration written as an adjective ("a ten-year plan"; an age, "a 50-year-old", it does), nor a number word
     hyphened into an adjective after "a" ("a six-figure sum")."""
     return not (
-        (q.not_claim_reason or "").startswith(NOT_ANNOTATED)
+        (q.form == "multiplier" and not _WRITTEN_FACTOR.search(q.quote))  # "doubled": no number written
+        or (q.not_claim_reason or "").startswith(NOT_ANNOTATED)
         or _DURATION_ADJECTIVE.match(text, q.figure.end)
         or (
             q.form == "words"
@@ -511,6 +514,10 @@ def annotated(q: Quantity, text: str) -> bool:
     )
 
 
+_WRITTEN_FACTOR = re.compile(
+    r"\d|\b(?:two|three|four|five|six|seven|eight|nine|ten)\b|(?:two|three|four|five|six|seven|eight|nine|ten)fold",
+    re.I,
+)
 # "a six-figure sum", "a three-point play": a number word hyphened into an adjective after "a" (as "a ten-year plan")
 _A_BEFORE = re.compile(r"\ban? $", re.IGNORECASE)
 _HYPHENED = re.compile(r"-[A-Za-z]")

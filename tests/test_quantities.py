@@ -574,6 +574,10 @@ NEWSQUANT_NAMES = [
     ("They bought four-door cars.", [(4, "door", "exact")]),
     ("They bought a four-door car.", []),  # a number word hyphened into an adjective after "a": not annotated
     ("She earns a six-figure salary.", []),
+    ("Exports rose fourfold in a decade.", [(4, "count", "exact")]),  # a factor written: the factor
+    ("Cases are 3 times higher than in May.", [(3, "count", "exact")]),
+    ("Profits doubled last year.", []),  # no number written
+    ("The hall is twice as large.", []),
     ("The council approved a ten-year plan.", []),  # a duration as an adjective: not annotated
     ("Police found a 3-year-old boy.", [(3, "year of age", "exact")]),
     ("The town lies about 20-25 km away.", [((20, 25), "kilometre", "about")]),
