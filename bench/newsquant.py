@@ -38,6 +38,7 @@ NOT_ANNOTATED = (
     "a part of the calendar",
     "a pronoun",
     "a score or tally",
+    "a place in a ranking",
 )
 # Our unit names -> NewsQuant's (the CQE authors mapped every baseline's units the same way). A count takes the
 # singular of the noun it counts ("13000 workers" -> "worker"), as NewsQuant's annotators wrote it.
@@ -180,6 +181,15 @@ UNIT_NAMES = {
     "GB/s": "gigabyte per second",
     "kbit/s": "kilobit per second",
     "cm2": "square centimetre",
+    "QAR": "qatari riyal",
+    "JOD": "jordanian dinar",
+    "IQD": "iraqi dinar",
+    "OMR": "omani rial",
+    "BHD": "bahraini dinar",
+    "LBP": "lebanese pound",
+    "SYP": "syrian pound",
+    "ETB": "ethiopian birr",
+    "network_generation": "generation wireless",  # "5G"
 }
 _DURATION_ADJECTIVE = re.compile(r"-(?:year|yr|month|week|day)\b(?!-old)", re.IGNORECASE)
 _IRREGULAR = {
@@ -232,7 +242,7 @@ def newsquant_unit(q: Quantity, text: str = "") -> str | None:
         alternative = _OR_BEFORE.search(text, max(0, q.start - 30), q.start) if q.value and q.value < 10 else None
         if alternative:
             return _singular(alternative.group(1).lower())
-        phrase = _counted_phrase(q)
+        phrase = _counted_phrase(q) or _of_the_phrase(q.after) or _noun_after(q.after)
         modifier = _MODIFIER_BEFORE.search(text, max(0, q.start - 30), q.start) if phrase and q.counted else None
         if (
             modifier
@@ -242,6 +252,8 @@ def newsquant_unit(q: Quantity, text: str = "") -> str | None:
             return f"{modifier.group(1).lower()} {phrase}"  # "a record 32 goals": "record goal"
         return phrase
     name = UNIT_NAMES.get(unit, unit)
+    if unit == "percent" and not per and (rate := _RATE.match(q.after)) is not None:
+        per = _singular(rate.group(1).lower())  # "2% a year": "percentage per year"
     return f"{name} per {UNIT_NAMES.get(per, per)}" if per else name
 
 
@@ -295,15 +307,61 @@ def _counted_phrase(q: Quantity) -> str | None:
             return None  # "to 24 for standard vehicles": the plural heads another phrase
         phrase = [
             _plain(w.lower()) if _is_superlative(w.lower()) else w
-            for w in words[:head]
-            if w.lower() not in _FUNCTION_WORDS | {"most", "least"}  # "the 5 biggest banks": "big bank"
+            for i, w in enumerate(words[:head])
+            if (w.lower() not in _FUNCTION_WORDS | {"most", "least"} or (i == 0 and w.lower() == "other"))
             and not _PARTICIPLE.search(w)
-        ]  # "300 recorded songs": "song"
+        ]  # "the 5 biggest banks": "big bank"; "300 recorded songs": "song"; "12 other clubs": "other club"
         singular = _singular(q.counted)
         rate = _RATE.match(q.after, q.after.lower().index(q.counted) + len(q.counted))
         per = f" per {_singular(rate.group(1).lower())}" if rate else ""
         return " ".join([*phrase, _COUNTED_NAMES.get(singular, singular)]) + per
     return None
+
+
+# "five of the new stores", "two of its biggest clients": a count of some of a group named after "of the".
+_OF_THE = re.compile(
+    r"\s+of\s+(?:(?:the|its|their|these|those|his|her|our|my|your)\s+)?"
+    r"(?P<noun>(?:[A-Za-z'’-]+\s+){0,2}?[A-Za-z-]*[^\Ws]s)\b(?!\s+of\b)",
+    re.IGNORECASE,
+)
+
+
+def _of_the_phrase(after: str) -> str | None:
+    """The group a count is part of, named after "of the" ("five of the new stores": "new store"), its modifiers
+    kept, a superlative in its plain form ("two of its biggest clients": "big client"); None for none."""
+    m = _OF_THE.match(after)
+    if m is None:
+        return None
+    *modifiers, head = m.group("noun").split()
+    if any(w.lower() in _FUNCTION_WORDS | _PREPOSITIONS for w in modifiers) or head.lower() in _FUNCTION_WORDS:
+        return None
+    words = [
+        _plain(w.lower()) if _is_superlative(w.lower()) else re.sub(r"['’]s$", "", w)
+        for w in modifiers
+        if w.lower() != "most"
+    ]
+    return " ".join([*words, _singular(head.lower())])
+
+
+# Words that end a compound after a count: verbs and adverbs ("the 12 members also said").
+_VERBISH = frozenset(
+    """is are was were be been will would can could may might said says say do did does also still just
+only then now when while where after before not""".split()
+)
+
+
+def _noun_after(after: str) -> str | None:
+    """A singular compound of two words or more right after a count that has no plural ("the 12 nation trade pact,":
+    "nation trade pact"), up to a function word, a verb-like word or the clause's end; None for none."""
+    m = re.match(r"((?: [a-z][a-z-]*){2,4})(?=\s*[,;:.!?)]|\s+[a-z]+)", after)
+    if m is None:
+        return None
+    words = []
+    for w in m.group(1).split():
+        if w in _FUNCTION_WORDS | _PREPOSITIONS | _VERBISH or w.endswith(("ed", "ing", "ly")):
+            break
+        words.append(w)
+    return " ".join(words) if len(words) >= 2 else None
 
 
 def _one_phrase(after: str) -> str | None:
@@ -325,12 +383,15 @@ _SUSPENDED = re.compile(r"-,?\s+(?:[\w.]+-,?\s+)*(?:and|or|to)\s+[\w.]+-([A-Za-z
 _PARTICIPLE = re.compile(r"[^e]ed$")  # a past participle before the noun ("recorded", "combined"), not "speed"
 _RATE = re.compile(r"\s+(?:per|an?|each)\s+(second|minute|hour|day|week|month|year)\b", re.IGNORECASE)
 # "of the best wireless speakers", "of the most spectacular catches ever to grace a final": a superlative, the noun
-# phrase up to its plural head, and an infinitive clause after it (NewsQuant keeps the clause's words).
+# phrase up to its plural head, and an infinitive clause after it (NewsQuant keeps the clause's words), or a place or
+# time of one word that ends the clause ("of the proudest moments in his life.").
 _SUPERLATIVE = re.compile(
     r"\s+of\s+the\s+(?P<most>(?:most|least)\s+)?(?P<adjective>[A-Za-z]+)\s+"
     r"(?P<noun>(?:[A-Za-z-]+\s+){0,2}?[A-Za-z-]*[^\Ws]s)\b"
     r"(?:(?P<clause>\s+(?:ever\s+)?to\s+(?:ever\s+)?[^,;:.!?()]*?)"
-    r"(?=\s+(?:but|and|or|in|on|at)\b|[,;:.!?()]|$))?",
+    r"(?=\s+(?:but|and|or|in|on|at)\b|[,;:.!?()]|$)"
+    r"|(?P<place>\s+(?:in|of|on)\s+(?:(?:his|her|its|their|the|this|that|my|our|your)\s+)?[A-Za-z]+)"
+    r"(?=\s*(?:[,;:.!?()]|$)|\s+(?:and|but|or|as|when|while|after|before|since)\b))?",
     re.IGNORECASE,
 )
 _IRREGULAR_SUPERLATIVES = {
@@ -349,7 +410,11 @@ def _superlative_phrase(after: str) -> str | None:
     if m is None or not (m.group("most") or _is_superlative(m.group("adjective").lower())):
         return None
     *modifiers, head = m.group("noun").split()
-    clause = [w for w in _WORD.findall(m.group("clause") or "") if w.lower() not in _FUNCTION_WORDS | {"ever"}]
+    clause = [
+        w
+        for w in _WORD.findall(m.group("clause") or m.group("place") or "")
+        if w.lower() not in _FUNCTION_WORDS | {"ever"}
+    ]  # "to ever live": "live"; "in his life", "in the valley.": "life", "valley"
     adjective = m.group("adjective").lower()
     return " ".join([adjective if m.group("most") else _plain(adjective), *modifiers, _singular(head.lower()), *clause])
 
@@ -404,7 +469,9 @@ def prediction(q: Quantity, text: str) -> dict:
     if qualifier == "exact" and _AVERAGED.search(text, max(0, q.start - 20), q.start):
         qualifier = "about"
     out = {"unit": newsquant_unit(q, text), "qualifier": qualifier, "change": q.change, "change_direction": q.direction}
-    if q.value is None:
+    if q.form == "multiplier":  # "a fourfold rise", "3 times more": the factor written, a count as "12 times sales"
+        out["unit"], out["value"] = "count", round(q.value / 100 + 1, 6)
+    elif q.value is None:
         out["value"], out["range"] = None, [q.low, q.high]
     else:  # a share in words is a ratio in NewsQuant ("half of which" = 0.5), a percent sign a percent
         out["value"] = _ratio(q.value / 100) if q.form == "fraction" else q.value
@@ -433,8 +500,27 @@ def predictions(rows: list[dict]) -> list[dict]:
 
 def annotated(q: Quantity, text: str) -> bool:
     """Whether NewsQuant annotates a quantity of ours: not a year, date, identifier... (NOT_ANNOTATED), and mostly
-    not a duration written as an adjective ("a ten-year plan"; an age, "a 50-year-old", it does)."""
-    return not ((q.not_claim_reason or "").startswith(NOT_ANNOTATED) or _DURATION_ADJECTIVE.match(text, q.figure.end))
+    not a duration written as an adjective ("a ten-year plan"; an age, "a 50-year-old", it does), nor a number word
+    hyphened into an adjective after "a" ("a six-figure sum")."""
+    return not (
+        (q.form == "multiplier" and not _WRITTEN_FACTOR.search(q.quote))  # "doubled": no number written
+        or (q.not_claim_reason or "").startswith(NOT_ANNOTATED)
+        or _DURATION_ADJECTIVE.match(text, q.figure.end)
+        or (
+            q.form == "words"
+            and _A_BEFORE.search(text, max(0, q.start - 4), q.start)
+            and _HYPHENED.match(text, q.figure.end)
+        )
+    )
+
+
+_WRITTEN_FACTOR = re.compile(
+    r"\d|\b(?:two|three|four|five|six|seven|eight|nine|ten)\b|(?:two|three|four|five|six|seven|eight|nine|ten)fold",
+    re.I,
+)
+# "a six-figure sum", "a three-point play": a number word hyphened into an adjective after "a" (as "a ten-year plan")
+_A_BEFORE = re.compile(r"\ban? $", re.IGNORECASE)
+_HYPHENED = re.compile(r"-[A-Za-z]")
 
 
 def score(score_py: Path, gold: list[dict], pred: list[dict], mode: str) -> dict:

@@ -110,6 +110,17 @@ UNITS = [
     ("The index lost 3 pct on Friday.", ("3", 3, "percent")),
     ("Turnout fell to 61.2 per-cent.", ("61.2 per-cent", 61.2, "percent")),
     ("The flight took 14 hrs in all.", ("14", 14, "hour")),
+    ("The tuna fetched 333 million Japanese yen.", ("333 million", 333e6, "JPY")),
+    ("The fine came to 5 billion Saudi riyals.", ("5 billion", 5e9, "SAR")),
+    ("A tram ticket costs 90 Turkish lira.", ("90", 90, "TRY")),
+    ("The loan was 40 million Lebanese pounds.", ("40 million", 40e6, "LBP")),
+    ('The monitor has a 27" panel.', ("27", 27, "inch")),
+    ("The fence stands 6' high.", ("6", 6, "foot")),
+    ('She wrote "we sold 40" on the board.', ("40", 40, "count")),
+    ("It wasn't the 'top 10' he wanted.", ("10", 10, "count")),
+    ("The chip runs at 3.2Ghz when cool.", ("3.2Ghz", 3.2, "GHz")),
+    ("The pack stores 75kwh of energy.", ("75kwh", 75, "kWh")),
+    ("The plan gives you 20gb of data.", ("20gb", 20, "GB")),
 ]
 
 
@@ -270,6 +281,14 @@ NOT_CLAIMS = [
     ("Homes in the 10023 zip code sold fast.", "10023", "an identifier (a postal or phone code)"),
     ("Reviewers praised the Pixel 7 Pro cameras.", "7", "a name's number (after 'Pixel')"),
     ("The office at 221 Baker st. closed.", "221", "a street number"),
+    ("Pupils start school at the age of 5 in the north.", "5", "an age"),
+    ("The carrier switched on its 5G network.", "5G", "a mobile network's generation"),
+    ("Life expectancy for women there is about 84.", "about 84", "an age"),
+    ("The average age of new teachers was 31 last year.", "31", "an age"),
+    ("The club dropped into the bottom three on Saturday.", "three", "a place in a ranking"),
+    ("Her debut album went straight into the top 10.", "10", "a place in a ranking"),
+    ("Only fans over the age of 16 can enter.", "16", "an age"),
+    ("The new chairman is 58 years of age.", "58 years", "an age"),
 ]
 
 
@@ -451,6 +470,9 @@ CARRIED_UNITS = [
     ("Wheat rose by 2 percent on Monday; corn fell by 1 cent.", [("2 percent", "percent"), ("1", "cent")]),
     ("Wheat rose by 2 percent on Monday; corn fell by 1.", [("2 percent", "percent"), ("1", "count")]),
     ("The team scored 3 goals in 90 minutes.", [("3", "count"), ("90", "minute")]),
+    ("The museum cut its fee by 2 euros to 9.", [("2", "EUR"), ("9", "EUR")]),
+    ("The gauge fell 30 points to 1,240 overnight.", [("30", "point"), ("1,240", "point")]),
+    ("The stock rose 6% to 120 in early trade.", [("6%", "percent"), ("120", "count")]),
 ]
 
 
@@ -549,7 +571,13 @@ NEWSQUANT_NAMES = [
     ("The stock closed at 340p.", [(340, "point", "exact")]),
     ("The shares trade at 12 times sales.", [(12, "count", "exact")]),
     ("He threw for 40 passing yards.", [(40, "yard", "exact")]),
-    ("They bought a four-door car.", [(4, "door", "exact")]),
+    ("They bought four-door cars.", [(4, "door", "exact")]),
+    ("They bought a four-door car.", []),  # a number word hyphened into an adjective after "a": not annotated
+    ("She earns a six-figure salary.", []),
+    ("Exports rose fourfold in a decade.", [(4, "count", "exact")]),  # a factor written: the factor
+    ("Cases are 3 times higher than in May.", [(3, "count", "exact")]),
+    ("Profits doubled last year.", []),  # no number written
+    ("The hall is twice as large.", []),
     ("The council approved a ten-year plan.", []),  # a duration as an adjective: not annotated
     ("Police found a 3-year-old boy.", [(3, "year of age", "exact")]),
     ("The town lies about 20-25 km away.", [((20, 25), "kilometre", "about")]),
@@ -558,7 +586,11 @@ NEWSQUANT_NAMES = [
     ("Gas traded at $3.10 per mmBtu.", [(3.1, "dollar per mega british thermal unit", "exact")]),
     ("She rides one of the fastest electric bikes around.", [(1, "fast electric bike", "exact")]),
     ("It was one of the most daring escapes ever to make the news.", [(1, "daring escape make news", "exact")]),
-    ("He runs one of the biggest farms in the valley.", [(1, "big farm", "exact")]),
+    ("He runs one of the biggest farms in the valley.", [(1, "big farm valley", "exact")]),
+    ("It was one of the happiest days of her career.", [(1, "happy day career", "exact")]),
+    ("They joined the 12 nation trade pact, officials said.", [(12, "nation trade pact", "exact")]),
+    ("The side won 12 and drew two.", [(12, None, "exact"), (2, None, "exact")]),
+    ("She is one of the best players in the league this season.", [(1, "good player", "exact")]),
     (
         "The maker offers four-, six- and eight-speed gearboxes.",
         [(4, "speed", "exact"), (6, "speed", "exact"), (8, "speed", "exact")],
@@ -590,6 +622,22 @@ NEWSQUANT_NAMES = [
     ("The mill hired 400 last year after orders rose.", [(400, None, "exact")]),
     ("The chain employs 900 across two regions.", [(900, None, "exact"), (2, "region", "exact")]),
     ("Fares rose 2,000 won to 1.2 million won.", [(2000, None, "exact"), (1.2e6, "south korean won", "exact")]),
+    ("Five of the new stores closed.", [(5, "new store", "exact")]),
+    ("The bank lost two of its biggest clients.", [(2, "big client", "exact")]),
+    ("Three of Spain's largest lenders merged.", [(3, "Spain large lender", "exact")]),
+    ("Four of them resigned.", [(4, None, "exact")]),
+    ("The band played 12 other venues.", [(12, "other venue", "exact")]),
+    (
+        "The guard averaged 24.1 ppg and 6.5 apg.",
+        [(24.1, "point per game", "about"), (6.5, "assist per game", "exact")],
+    ),
+    ("The runner gained 98 ypg on the ground.", [(98, "yard per game", "exact")]),
+    ("Prices climbed 3% a year in the decade.", [(3, "percentage per year", "exact")]),
+    ("At the age of 35 years he retired.", [(35, "year of age", "exact")]),
+    ("The deal is worth 2 billion Qatari riyals.", [(2e9, "qatari riyal", "exact")]),
+    ("The tablet has 4G and a 10.9in screen.", [(4, "generation wireless", "exact"), (10.9, "inch", "exact")]),
+    ("Life expectancy rose by 2 years.", [(2, "year", "exact")]),
+    ("By Friday the top three seeds had advanced.", [(3, "top seed", "exact")]),
 ]
 
 

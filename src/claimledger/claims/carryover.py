@@ -61,6 +61,7 @@ def carried_over(s: str, quantities: list[Quantity], units: bool = True) -> list
         if _bare(q) and (
             unit := _list_unit(s, q, out[i + 1] if i + 1 < len(out) else None)
             or _parallel_unit(s, q, out[max(0, i - _PARALLEL_REACH) : i])
+            or (_level_unit(s, q, out[i - 1]) if i else None)
         ):
             out[i] = q._replace(unit=unit)
     return out
@@ -79,6 +80,18 @@ def _list_unit(s: str, q: Quantity, nxt: Quantity | None) -> str | None:
     """The unit of the next figure when the two stand in one list ("5, 8 or 10 km")."""
     if nxt is not None and _measured(nxt) and _LIST_GAP.fullmatch(s, q.end, nxt.start):
         return nxt.unit
+    return None
+
+
+# Between a change in some unit and the bare level it reached: the change's unit words, then "to" ("rose 2 euros to
+# 5", "fell 30 points to 1,200"); not a percent, whose level is of another unit ("rose 5% to 120").
+_LEVEL_GAP = re.compile(r"(?:\s+[A-Za-z]+){0,3}?\s+to\s+", re.IGNORECASE)
+
+
+def _level_unit(s: str, q: Quantity, p: Quantity) -> str | None:
+    """The unit of a change before "to" for the bare level it reached ("cut 2 euros to 5")."""
+    if _measured(p) and p.unit not in ("percent", "percentage_point") and _LEVEL_GAP.fullmatch(s, p.end, q.start):
+        return p.unit
     return None
 
 

@@ -15,7 +15,17 @@ _MONTH_AFTER = re.compile(rf"^(?:st|nd|rd|th)?\s*(?:of\s+)?(?:{MONTHS})\b", re.I
 _NUMERIC_DATE = re.compile(r"\b\d{1,4}[/.]\d{1,2}[/.]\d{1,4}\b")
 _TIME_AFTER = re.compile(r"^\s*(?:a\.m\.|p\.m\.|am\b|pm\b|gmt\b|utc\b|o'clock|:\d\d)", re.I)
 _HOURS_AFTER = re.compile(r"^\s*hrs\b", re.I)  # "at 1400 hrs" is a time, "for 12 hrs" a duration
-_AGE_AFTER = re.compile(r"^[\s-]*(?:years?|months?)[\s-]old\b|^-year-old", re.I)
+_AGE_AFTER = re.compile(r"^[\s-]*(?:years?|months?)[\s-]old\b|^-year-old|^\s+(?:years?|months?)\s+of\s+age\b", re.I)
+_RANK_END = re.compile(
+    r"\s*(?:[,;:.!?)]|$)|\s+(?:in|of|on|at|for|during|since|after|with|and|or|but|this|last|again)\b"
+)
+_AGE_OF = re.compile(r"\bage\s+of\s+$", re.I)  # "at the age of 35", "over the age of 21"
+# "life expectancy for men is around 73", "average age of 43": an age stated after a few words, in one clause.
+_LIFE_EXPECTANCY = re.compile(
+    r"\b(?:life\s+expectancy|average\s+age)\b[^,;.()\d]{0,40}?\b(?:is|was|are|were|of|at|to|reached|hit)\s+"
+    r"(?:(?:around|about|nearly|almost|just|only|some|roughly)\s+)?$",
+    re.I,
+)  # the level, not a change ("rose by 2 years")
 _AGE_APPOSITION = re.compile(r"[A-Za-z]+,\s*$")  # "Mohammed, 12," / "The striker, 29,"
 _AGE_BRACKET = re.compile(
     r"\b(?:aged|ages|were|are|those|people|voters|adults|children)\s+(?:under|over|above|below)\s*$", re.I
@@ -122,8 +132,15 @@ def not_a_claim(s: str, f: Figure, counted_noun: str | None) -> str | None:
         return "a street number"  # "40-42 Market Street"
     if _AGE_AFTER.match(after) and not _BOUND_BEFORE.search(before):
         return "an age"
-    if f.value < 120 and (last in _AGE_WORDS or (last in _BRACKET_WORDS and _AGE_BRACKET.search(before))):
+    if f.value < 120 and (
+        last in _AGE_WORDS
+        or (last in _BRACKET_WORDS and _AGE_BRACKET.search(before))
+        or (last == "of" and _AGE_OF.search(before))
+        or (not f.percent and _LIFE_EXPECTANCY.search(before))
+    ):
         return "an age"  # "those who left were under 30", "aged 45"
+    if last in ("top", "bottom") and f.value <= 20 and not counted_noun and _RANK_END.match(after):
+        return "a place in a ranking"  # "slipped towards the bottom three", "finished in the top 10."
     if last in _SPAN_WORDS and _CALENDAR_SPAN.search(before) and _CALENDAR_SPAN_AFTER.match(after):
         return "a part of the calendar"  # "the first three months of the year"
     if (

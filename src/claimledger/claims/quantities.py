@@ -339,7 +339,7 @@ def _read(s: str, f: Figure, claims_only: bool = False) -> Quantity | None:
         return None  # "a third-party evaluation", "half-time", "a third straight month"
     reason = not_a_claim(s, f, counted_as_count)
     if reason is not None:
-        if reason.startswith(_UNIT_OUTWEIGHS) and (currency_before(before) or unit_after(after)):
+        if reason.startswith(_UNIT_OUTWEIGHS) and (currency_before(before) or _unit_after(s, f.start, after)):
             reason = None  # "$2000", "MacBook Pro 16 inch": a measure, not a year or a name
         elif claims_only:
             return None
@@ -434,13 +434,26 @@ def _unit(s: str, f: Figure, currency: str | None, after: str) -> str:
         return "percentage_point" if "point" in s[f.start : f.end].lower() else "percent"
     if f.form == "fraction":
         return "percent"
-    named = unit_after(after, scaled=_SCALE_IN.search(s, f.start, f.end) is not None)
+    named = _unit_after(s, f.start, after, scaled=_SCALE_IN.search(s, f.start, f.end) is not None)
     unit = currency or (named.unit if named else "count")
     rate = _RATE_AFTER.match(after, named.length if named else 0) if unit != "count" else None
     if rate is not None:  # "per square foot", "per sq m": the unit after "per" may be more than one word
         per = unit_after(after[rate.start("per") :])
         unit = f"{unit}/{per.unit if per else _singular(rate.group('word').lower())}"
     return unit
+
+
+# Quotation marks before a figure, to tell a closing quote after it from an inch or foot mark ("a 27\" screen", but
+# 'he said "we won 5"'): a straight double quote, or a single one not inside a word ("didn't").
+_QUOTE_MARKS = {'"': re.compile('"'), "'": re.compile(r"(?<![A-Za-z])'|'(?![A-Za-z])")}
+
+
+def _unit_after(s: str, start: int, after: str, scaled: bool = False) -> UnitMatch | None:
+    """unit_after, where a quotation mark after the figure that closes one opened before it is no inch or foot."""
+    mark = _QUOTE_MARKS.get(after[:1])
+    if mark is not None and len(mark.findall(s, 0, start)) % 2:
+        return None
+    return unit_after(after, scaled=scaled)
 
 
 def _quantity(
@@ -583,6 +596,8 @@ def _suffix_unit(
         return None, "a screen resolution"
     if suffix == "K" and not decimals and integer in ("2", "4", "5", "8"):
         return None, "a screen resolution"
+    if suffix == "G" and not decimals and integer in ("2", "3", "4", "5", "6"):
+        return "network_generation", "a mobile network's generation"  # "5G data": a quantity, no claim
     return (glued_symbol(suffix) or currency), None
 
 

@@ -55,7 +55,7 @@ _FIRST_WORDS = frozenset(w.split()[0] for w in _WORDS)
 _NEXT_WORDS = re.compile(r"[ -]?(?P<w1>[A-Za-z]+)(?:(?P<s2>[ -])(?P<w2>[A-Za-z]+))?(?:(?P<s3>[ -])(?P<w3>[A-Za-z]+))?")
 # A symbol after the figure, glued, after one space or a hyphen ("64GB", "50 mph", "a 4-mpg edge"); one letter
 # only glued ("45g").
-_NEXT_SYMBOL = re.compile(r"(?P<space> ?|-(?=[A-Za-z]{2}))(?P<unit>[A-Za-z°ºµμ%€£][A-Za-z0-9/°²³-]*)")  # "km²"
+_NEXT_SYMBOL = re.compile(r"""(?P<space> ?|-(?=[A-Za-z]{2}))(?P<unit>[A-Za-z°ºµμ%€£"'][A-Za-z0-9/°²³-]*)""")  # "km²"
 _CURRENCY_BEFORE = re.compile(rf"(?<![A-Za-z])(?P<symbol>{_alternation(_UNITS['currency_symbols'])}) ?$")
 _SPACED_SINGLE = frozenset(_UNITS["spaced_single"])
 _ABBREVIATION_DOT = re.compile(r"\.[A-Za-z]")  # "10 p.m.": an abbreviation, no unit
@@ -133,9 +133,24 @@ def unit_after(after: str, scaled: bool = False) -> UnitMatch | None:
     return None
 
 
+def _any_case(symbols: dict[str, str]) -> dict[str, str]:
+    """The symbols of two letters or more by their lower case, those whose lower case names one unit only ("ghz",
+    "kwh"; not "nm", nanometre or newton metre), times left out."""
+    units: dict[str, set[str]] = {}
+    for symbol, unit in symbols.items():
+        if len(symbol) > 1 and unit not in _TIME_UNITS:  # "25HR" is home runs, not hours
+            units.setdefault(symbol.lower(), set()).add(unit)
+    return {lower: next(iter(named)) for lower, named in units.items() if len(named) == 1}
+
+
+_TIME_UNITS = frozenset({"second", "minute", "hour", "day", "week", "month", "year", "ms"})
+_ANY_CASE = _any_case(_SYMBOLS)
+
+
 def glued_symbol(suffix: str) -> str | None:
-    """The unit of the letters glued to a number ("GB" of "64GB", "in" of "6ft 4in"), None when they are none."""
-    return _SYMBOLS.get(suffix) or _GLUED_ONLY.get(suffix)
+    """The unit of the letters glued to a number ("GB" of "64GB", "in" of "6ft 4in"; in any case, "2.4Ghz", "65w"
+    not), None when they are none."""
+    return _SYMBOLS.get(suffix) or _GLUED_ONLY.get(suffix) or _ANY_CASE.get(suffix.lower())
 
 
 def is_currency(unit: str) -> bool:
