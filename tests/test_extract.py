@@ -282,3 +282,16 @@ def test_one_span_read_twice_is_one_claim(sentence, quotes):
     assert [c.quote for c in claims] == quotes
     assert len({c.id for c in claims}) == len(claims)
     assert all(c.qualifier != "exact" for c in claims)
+
+
+def test_the_leads_source_frames_the_whole_article():
+    """ "A report by the Knesset's research centre ..." in the lead: a later paragraph's figures are still its own,
+    even after another outlet is cited in between."""
+    text = (
+        "A report by the Knesset's Research and Information Center sets out the figures.\n\n"
+        "In 2021, 43,400 Israelis left, according to the website Ynet.\n\n"
+        "In 2022, 59,400 Israelis emigrated."
+    )
+    (claim,) = [c for c in claims_in(text) if c.quote == "59,400"]
+    assert "Research and Information Center" in (claim.frame.reported_by or "")
+    assert claim.metric is None and "counts by its own rules" in (claim.unmatched or "")

@@ -96,12 +96,17 @@ def read_claims(
     figures_left = limits.per_article
     title_and_lead = _title_and_lead(article, text)
     reported_before = None  # the last attribution of the paragraphs before the current one
+    reported_first = None  # the lead's: "A report by the bureau ..." frames the whole article as the bureau's
     context = None  # what the frames of the paragraph's figures may read beyond their sentence
     forget_texts()
     for number, sentence in enumerate(sentences(text), 1):
         if sentence.paragraph != paragraph:
             if paragraph is not None:  # a report named in a paragraph goes on reporting in the next ones
-                reported_before = reported_by(paragraph) or reported_before
+                said = reported_by(paragraph)
+                reported_first = reported_first or said
+                reported_before = said or reported_before
+                if reported_first and reported_before and reported_first not in reported_before:
+                    reported_before = f"{reported_before}; {reported_first}"
             previous_count, paragraph = None, sentence.paragraph
             context = ArticleContext(paragraph, title_and_lead, article.published, reported_before)
         room = min(limits.per_sentence, figures_left)

@@ -697,7 +697,7 @@ def _counted(lower: str, at: int, until: int, unit: str, counted: str | None, na
 # A counted phrase that is one item of a longer list: the share is the list's, not the phrase's.
 _COORDINATED_BEFORE = re.compile(r"\b[a-z]+\s*,\s*$|\b(?:and|or)\s+(?:the\s+)?$")
 _COORDINATED_AFTER = re.compile(
-    r"\s*,\s*(?:the\s+)?[a-z]+\s*(?:,|\band\b|\bor\b)|\s+(?:and|or)\s+(?:the\s+)?(?!make|made|makes|account|are|were|is|was|comprise|represent)[a-z]+"
+    r"\s*,\s*(?:the\s+)?[a-z]+(?:\s+[a-z]+)?\s*(?:,|\band\b|\bor\b)|\s+(?:and|or)\s+(?:the\s+)?(?!make|made|makes|account|are|were|is|was|comprise|represent)[a-z]+"
 )
 
 
@@ -735,7 +735,7 @@ def _measure_words() -> frozenset[str]:
 
 
 _RIGHT_AFTER_IN = re.compile(r"\b(?:in|inside|across|throughout|at|on)\s+(?:the\s+)?$")  # "fire in Oslo has killed"
-_PARTY = re.compile(r"\bwith\s+$")
+_PARTY = re.compile(r"\b(?:with|between)\s+$")  # "the war with Norway", "fighting between Norway and ..."
 _FOLLOWING = re.compile(r"(?P<owner>'s?)?\s+([a-z]+)(?:\s+([a-z]+))?")
 
 

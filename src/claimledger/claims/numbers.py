@@ -266,6 +266,9 @@ def _scaled(digits: str, decimals: str | None, scale_word: str | None, short: st
     return float(f"{integer}{decimals or ''}") * scale, scale
 
 
+_DATE_BEFORE = re.compile(r"(?i)\b[a-z]{3,9}\.?\s+\d{1,2},\s*$|\b(?:in|since|of)\s+$")
+
+
 def _range(text: str, m: re.Match[str]) -> list[Figure]:
     """A range ("between 50 and 60", "50-60", "1.5 to 2 million"); a score or tally ("won 3-1") is no figure."""
     if any(_too_long(m.group(g), m.group(d)) for g, d in (("r1", "r1d"), ("r2", "r2d"))):
@@ -276,7 +279,15 @@ def _range(text: str, m: re.Match[str]) -> list[Figure]:
     if low_scale == 1.0 and high_scale > 1.0 and low * high_scale <= high:
         low *= high_scale  # "1.5 to 2 million": the scale belongs to both ends
     years = all(len(g) == 4 and g.isdigit() and 1800 <= int(g) <= 2100 for g in (m.group("r1"), m.group("r2")))
-    valid = low < high and not years and (sep != "and" or word == "between") and not _two_units(m)
+    a_year_first = (  # "on Oct. 7, 2023 to 67,139 dead": a date's year, then the figure it rose to
+        not word
+        and not years
+        and len(m.group("r1")) == 4
+        and m.group("r1").isdigit()
+        and 1800 <= int(m.group("r1")) <= 2100
+        and _DATE_BEFORE.search(text, max(0, m.start("r1") - 20), m.start("r1")) is not None
+    )
+    valid = low < high and not years and not a_year_first and (sep != "and" or word == "between") and not _two_units(m)
     if not valid:
         if sep == "-" and not years:
             return []  # "3-1", "64-56": a score or a vote tally
