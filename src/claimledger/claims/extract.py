@@ -129,6 +129,7 @@ def read_claims(
         if (absurd := _ABSURD_NUMBER.search(sentence.text)) is not None:
             unread.append(f"{where()}: a number of {len(absurd.group()):,} digits is not read as a figure")
         current: list[Claim] = []
+        seen: set[str] = set()  # the ids of the sentence's claims
         last_count = None
         facts = _facts(compact, sentence, article) if readings else None
         for reading in readings:
@@ -158,8 +159,9 @@ def read_claims(
             ):
                 continue  # "the two leaders", "one official": small counts in words, not checkable claims
             claim = _claim(article, span, reading, match, frame)
-            if any(c.id == claim.id for c in current):
+            if claim.id in seen:
                 continue  # two readings of one span are one claim: the ledger holds one result per claim and check
+            seen.add(claim.id)
             claim = _with_share_base(claim, reading, last_count or previous_count, vocabulary)
             current.append(claim)
             last_count = claim if claim.unit == "count" else last_count

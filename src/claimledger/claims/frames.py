@@ -837,6 +837,8 @@ def _without_other_figures(sentence: str, clause: str) -> str:
 def _up_to_next_figures(clause: str, sentence: str) -> str:
     """The sentence as far as it speaks of the clause's figure: a clause after a ";" with figures of its own names
     the place of those ("51,400 deaths were recorded; 1,870 of them in Oslo": not the 51,400's place)."""
+    if ";" not in sentence:  # the usual case, told without looking for the clause
+        return sentence
     at = sentence.find(clause)
     semi = sentence.find(";", at + len(clause)) if at >= 0 else -1
     return sentence[:semi] if semi >= 0 and _DIGIT.search(sentence, semi) else sentence
