@@ -29,7 +29,19 @@ VERDICTS = ("pass", "fail", "unverifiable", "none")
 # read; heldout5, heldout6: the g- (23) and f- (28) articles, written at once, scored once, then read; heldout7,
 # heldout8: the h- (26) and i- (27) articles, written after heldout5/6 were tuned on, scored once, then read;
 # unseen: kept for the next batch, which no rule has been written against.
-SPLITS = ("dev", "test", "heldout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6", "heldout7", "heldout8", "unseen")
+SPLITS = (
+    "dev",
+    "test",
+    "heldout",
+    "heldout2",
+    "heldout3",
+    "heldout4",
+    "heldout5",
+    "heldout6",
+    "heldout7",
+    "heldout8",
+    "unseen",
+)
 # The tool's "none" (no claim at the figure) and the truth's "none" (not a claim) neither confirm nor accuse.
 SCORED = {"pass": "pass", "fail": "fail", "unverifiable": "unverifiable", "none": "unverifiable"}
 FILE_URL = re.compile(r'"file:(?!//)([^"]+)"')
