@@ -28,6 +28,7 @@ VERDICTS = ("pass", "fail", "unverifiable", "none")
 # heldout3, heldout4: the e- articles in two batches (29, then 24), each scored once before its wrong verdicts were
 # read; heldout5, heldout6: the g- (23) and f- (28) articles, written at once, scored once, then read; heldout7,
 # heldout8: the h- (26) and i- (27) articles, written after heldout5/6 were tuned on, scored once, then read;
+# heldout9, heldout10: the j- (24) and k- (24) articles, written after heldout7/8 were tuned on, likewise;
 # unseen: kept for the next batch, which no rule has been written against.
 SPLITS = (
     "dev",
@@ -40,6 +41,8 @@ SPLITS = (
     "heldout6",
     "heldout7",
     "heldout8",
+    "heldout9",
+    "heldout10",
     "unseen",
 )
 # The tool's "none" (no claim at the figure) and the truth's "none" (not a claim) neither confirm nor accuse.
