@@ -637,6 +637,22 @@ CASES = [
         "unverifiable",
         None,
     ),
+    # a severity before the noun or before "ones" names a subgroup of the injured ("3,614 mild ones")
+    (
+        "In Gaza the count gave 287 serious injuries, 775 moderate ones and 3,614 mild ones.",
+        date(2023, 10, 22),
+        "3,614",
+        "unverifiable",
+        "mild ones",
+    ),
+    # ... but a noun after "with the" is another phrase's ("reached 225 with the deaths of four more")
+    (
+        "The toll of journalists killed in Gaza since the war began has reached 225 with the deaths of four more.",
+        date(2025, 6, 6),
+        "225",
+        "pass",
+        None,
+    ),
     # a press freedom group named in full, with an aside before its verb, counts by its own rules
     (
         "The Committee to Protect Journalists, for its part, lists at least 60 journalists killed in Gaza.",

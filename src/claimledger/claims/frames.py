@@ -302,11 +302,12 @@ def read_frame(
         restriction is None
         and unit == "count"
         and counted is not None
-        and what is not None
-        and lemma(counted) in what.split()
+        and (what is not None and lemma(counted) in what.split() or lemma(counted) in _measure_words() | {"one"})
         and measure not in _patterns()["described_by_modifiers"]
     ):
         restriction = _modified(lower, until, counted, what, names)
+    if restriction is None and unit == "count" and _ONES.match(lower, until) is not None:
+        restriction = _modified(lower, until, "ones", None, names)  # "775 moderate ones": of the injuries before
     of_them = _OF_THEM.match(lower, until) if what is None else None  # "61,258 killed, 197 of them from hunger"
     return Frame(
         clause=clause.strip(),
@@ -362,22 +363,32 @@ def _held_to(sentence: str, start: int, end: int, time: TimeFrame | None, publis
     return replace(time or TimeFrame("unsaid"), end=named.pop())
 
 
-def _modified(lower: str, until: int, counted: str, what: str, names: Names) -> str | None:
+def _modified(lower: str, until: int, counted: str, what: str | None, names: Names) -> str | None:
     """The words between a figure and the noun it counts that make it a subgroup ("690 elderly people", "1,000
     disabled people"), quoted; None when only neutral words, names and measure words stand there."""
     noun = lower.find(counted.lower(), until)
     if noun < 0:
         return None
     between = lower[until:noun]
+    if _PUNCTUATION.search(between) or len(_WORD_IN.findall(between)) > 4:
+        return None  # "225, with the deaths of two more": the noun is another phrase's
     neutral = _patterns()["neutral_modifiers"]
     for word in _WORD_IN.findall(between):
         w = lemma(word)
-        if w in neutral or w in what.split() or w in names.name_lemmas or w in _measure_words() or names.place_of(word):
+        if (
+            w in neutral
+            or w in (what or "").split()
+            or w in names.name_lemmas
+            or w in _measure_words()
+            or names.place_of(word)
+        ):
             continue
         return (between + counted).strip()
     return None
 
 
+_PUNCTUATION = re.compile(r"[,;:.()]|\b(?:with|for|from|by|after|before|to|as|at|on|into|than)\b")
+_ONES = re.compile(r"\s+[a-z-]+\s+ones\b")
 _WORD_IN = re.compile(r"[a-z][a-z'-]*")
 
 
