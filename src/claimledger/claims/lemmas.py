@@ -73,7 +73,8 @@ def lemma(word: str) -> str:
 @lru_cache(maxsize=4096)
 def lemmas(text: str) -> tuple[tuple[int, int, str], ...]:
     """(start, end, lemma) of every word of a lower-cased text, in order (a clause is asked for several slots)."""
-    return tuple([(m.start(), m.end(), lemma(m.group())) for m in _WORD.finditer(text)])  # a list: no generator
+    spans = [m.span() for m in _WORD.finditer(text)]  # one call per word for both ends: the lemmas are then looked up
+    return tuple([(start, end, lemma(text[start:end])) for start, end in spans])  # a list: no generator
 
 
 @lru_cache(maxsize=4096)
