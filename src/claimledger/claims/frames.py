@@ -638,12 +638,18 @@ _FOLLOWING = re.compile(r"(?P<owner>'s?)?\s+([a-z]+)(?:\s+([a-z]+))?")
 
 
 @lru_cache(maxsize=4096)
-def _mentions(
-    text: str, pattern: re.Pattern[str], agents: frozenset[str], doers: bool = False
-) -> list[tuple[int, str, bool]]:
+def _mentions(text: str, names: Names | None, kind: str) -> list[tuple[int, str, bool]]:
     """(offset, name word, strong) of each mention that names where, not who acted: "in Oslo" is strong, "Oslo's
-    toll" weak, "Norwegian strikes" and "in Norway's offensive" no mention at all. With `doers` (group names), a name
-    before a doer is the doer wherever it stands ("the toll from Norwegian strikes")."""
+    toll" weak, "Norwegian strikes" and "in Norway's offensive" no mention at all. `kind` says which names: the
+    names' "places" or "groups", or with no names lexicon/places.toml's "other places". Of groups, a name before a
+    doer is the doer wherever it stands ("the toll from Norwegian strikes"). Cached on the Names (hashed by identity)
+    and the kind, not on a compiled pattern: a pattern's hash reads all its code, every call."""
+    if names is None:
+        pattern = _other_places()[0]
+    else:
+        pattern = names.group_pattern if kind == "groups" else names.place_pattern
+    agents: frozenset[str] = _patterns()["agents"]
+    doers = kind == "groups"
     lower = text.lower()
     found: list[tuple[int, str, bool]] = []
     for m in pattern.finditer(lower):
@@ -721,15 +727,15 @@ def _other_places() -> tuple[re.Pattern[str], dict[str, str]]:
 @lru_cache(maxsize=4096)
 def _other_place(clause: str) -> str | None:
     """The one place beyond the vocabulary's that the clause says its figure is in ("killed in Lebanon"), if any."""
-    pattern, by_word = _other_places()
-    found = {by_word[" ".join(f[1].split())] for f in _mentions(clause, pattern, _patterns()["agents"]) if f[2]}
+    by_word = _other_places()[1]
+    found = {by_word[" ".join(f[1].split())] for f in _mentions(clause, None, "other places") if f[2]}
     return found.pop() if len(found) == 1 else None
 
 
 @lru_cache(maxsize=4096)
 def _named_places(text: str, names: Names) -> list[str]:
     """The places a text names (once per text: a paragraph is asked again for each of its figures)."""
-    return _places(_mentions(text, names.place_pattern, _patterns()["agents"]), names)
+    return _places(_mentions(text, names, "places"), names)
 
 
 @lru_cache(maxsize=4096)
@@ -740,7 +746,7 @@ def _figure_free_places(paragraph: str, sentence: str, names: Names) -> list[str
         for s in sentences(paragraph)
         if s.text != sentence and not (_DIGIT.search(s.text) or _FIGURE_WORDS.search(s.text.lower()))
     ]
-    found = _mentions(paragraph, names.place_pattern, _patterns()["agents"])
+    found = _mentions(paragraph, names, "places")
     return _places([f for f in found if any(a <= f[0] < b for a, b in free)], names)
 
 
@@ -753,7 +759,7 @@ def _group_named(text: str, names: Names) -> str | None:
 def _group(lower: str, names: Names, at: int = 0) -> str | None:
     """The group the clause counts ("norwegian", "kurd"), when a group name stands there not as a doer: the one
     nearest the figure at `at` ("destroyed Norwegians' trust ... killed 670 Swedes": the Swedes)."""
-    found = _mentions(lower, names.group_pattern, _patterns()["agents"], True)
+    found = _mentions(lower, names, "groups")
     groups = [(abs(f[0] - at), g) for f in found if (g := names.group_of(f[1]))]
     return min(groups)[1] if groups else None
 
