@@ -30,7 +30,8 @@ _NUMBER_OF = re.compile(
     r"\bnumber\s+of\s+(?:the\s+|those\s+|all\s+)?([a-z][a-z'-]+)\s+"
     r"(?:[a-z]+\s+){0,3}$"
 )
-_MAYBE_BOUNDARY = re.compile(r"[;,]| (?=and |while |- )")
+# ";", ",", or a space before "and"/"while"/"- ", said as one class first: the search skips the letters at once.
+_MAYBE_BOUNDARY = re.compile(r"[;, ](?:(?<! )|(?=and |while |- ))")
 _RANGE_OPEN = re.compile(r"\b(?:between|from)\s+[\w.,$%-]+$")  # "between 60 | and 70 percent": one figure
 _BASE_VERB = re.compile(
     r"\b(?:were|are|was|is|make|made|makes|account|accounted|accounts|comprise|comprised|include|"
