@@ -9,7 +9,7 @@ import pytest
 from conftest import REPO
 
 from claimledger.claims.lemmas import lexicon
-from claimledger.claims.patterns import Guarded, any_of, may_match, required_strings, word_start
+from claimledger.claims.patterns import Guarded, any_match_of, any_of, may_match, required_strings, word_start
 
 
 @pytest.mark.parametrize(
@@ -87,6 +87,31 @@ def test_any_of_matches_where_the_patterns_do():
     for text in _texts():
         found, expected = joined.search(text.lower()), plain.search(text.lower())
         assert (found and found.span()) == (expected and expected.span())
+
+
+@pytest.mark.parametrize("section, key", [("restrictions", "patterns"), ("time", "running")])
+def test_any_match_of_finds_a_match_where_one_of_the_patterns_has_one(section, key):
+    patterns = lexicon()[section][key]
+    regrouped = any_match_of(patterns)
+    assert regrouped.pattern != any_of(patterns).pattern  # regrouped by first letter, not only joined
+    singles = [re.compile(p) for p in patterns]
+    for text in _texts():
+        lower = text.lower()
+        assert bool(regrouped.search(lower)) == any(p.search(lower) for p in singles)
+
+
+@pytest.mark.parametrize(
+    "patterns, text, found",
+    [
+        ([r"\b(?:a|an|the)\s+single\b", r"\bamong\s+them"], "in an single", True),
+        ([r"\b(?:a|an|the)\s+single\b", r"\bamong\s+them"], "among them", True),
+        ([r"\b(?:a|an|the)\s+single\b", r"\bamong\s+them"], "banner single", False),  # a word start only
+        ([r"\b(?:dead|killed)?\s+x", r"\b[0-9]+\s+more"], "12 more", True),  # kept whole: an optional group, a class
+        ([r"\b(a|b)\s+\1\b", r"\bc\b"], "a a", True),  # a back-reference: joined, not regrouped
+    ],
+)
+def test_any_match_of_cases(patterns, text, found):
+    assert bool(any_match_of(patterns).search(text)) is found
 
 
 def test_a_guarded_time_pattern_finds_what_the_bare_pattern_finds():

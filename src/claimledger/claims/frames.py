@@ -14,7 +14,7 @@ from typing import Any
 from claimledger.claims.lemmas import lemma, lemma_sequence, lemmas, lexicon, words_of
 from claimledger.claims.model import DURATION_UNITS, Frame, TimeFrame
 from claimledger.claims.text import sentences
-from claimledger.claims.patterns import any_of, guarded, may_match, required_strings, word_start
+from claimledger.claims.patterns import any_match_of, any_of, guarded, may_match, required_strings, word_start
 from claimledger.claims.wordlists import word_list
 from claimledger.claims.timeref import MONTHS, periods_in_lower
 from claimledger.claims.timeframe import read_time, running_total, same_period, scoping_time, since_then
@@ -153,7 +153,7 @@ def _patterns() -> dict[str, Any]:
     return {
         "boundary": re.compile("|".join(f"(?:{b})" for b in data["clauses"]["boundaries"])),
         "restrictions": _guarded(data["restrictions"]["patterns"]),
-        "any_restriction": any_of(data["restrictions"]["patterns"]),
+        "any_restriction": any_match_of(data["restrictions"]["patterns"]),
         "any_attribution": re.compile(
             word_start(r"\b(?:" + "|".join(data["attribution"]["triggers"]) + r")\b", re.I), re.I
         ),
@@ -395,7 +395,7 @@ _BARE_FIGURE = re.compile(
     r"[\s,]*(?:and\s+|including\s+|among\s+them\s+)?(?:some\s+|about\s+|nearly\s+|more\s+than\s+|at\s+least\s+)?"
     r"[\d,.]+\s+(?:[a-z]+\s+)?[a-z]+[\s,]*"
 )
-_OWN_VERB = any_of(
+_OWN_VERB = any_match_of(
     [
         r"\b(?:have|has|had|will|would|can|could|do|does|did)\b",  # not "and 1,000 were women"
         r"\b(?:is|are|was|were)\s+(?:still\s+|now\s+|also\s+|being\s+)?(?:[a-z]+ed|taken|driven|given|"

@@ -10,7 +10,7 @@ from functools import lru_cache
 
 from claimledger.claims.lemmas import lexicon
 from claimledger.claims.model import DURATION_UNITS, TimeFrame
-from claimledger.claims.patterns import any_of, guarded, word_start
+from claimledger.claims.patterns import any_match_of, any_of, guarded, word_start
 from claimledger.claims.timeref import MONTHS, month_number, period_spans_in_lower, periods_in_lower
 
 _WEEK_OR_YEARS = re.compile(r"\b(?:this|last|past)\s+week(?:end)?\b|\bbetween\s+(?:19|20)\d\d\s+and\s+(?:19|20)\d\d\b")
@@ -59,7 +59,7 @@ def _time_patterns() -> dict[str, Any]:
                 + r")\b"
             )
         ),
-        "running": any_of(time["running"]),
+        "running": any_match_of(time["running"]),
         "cumulative": guarded(re.compile(r"\b(?:" + "|".join(map(re.escape, time["cumulative"])) + r")\b")),
         "half": re.compile(
             rf"\b(?P<which>{'|'.join(time['halves'])})\s+half\s+of\s+(?:the\s+year\s+)?(?P<year>(?:19|20)\d\d)\b"
