@@ -100,6 +100,15 @@ def test_any_match_of_finds_a_match_where_one_of_the_patterns_has_one(section, k
         assert bool(regrouped.search(lower)) == any(p.search(lower) for p in singles)
 
 
+def test_the_regrouped_trigger_words_find_what_the_word_list_finds():
+    from claimledger.claims.frames import _patterns
+
+    regrouped = _patterns()["any_attribution_lower"]
+    plain = re.compile(r"\b(?:" + "|".join(t.lower() for t in lexicon()["attribution"]["triggers"]) + r")\b")
+    for text in _texts():
+        assert bool(regrouped.search(text.lower())) == bool(plain.search(text.lower()))
+
+
 @pytest.mark.parametrize(
     "patterns, text, found",
     [

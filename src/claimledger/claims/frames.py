@@ -158,8 +158,8 @@ def _patterns() -> dict[str, Any]:
             word_start(r"\b(?:" + "|".join(data["attribution"]["triggers"]) + r")\b", re.I), re.I
         ),
         # the same over lower-cased ASCII text (most text), where it finds the same: case-blind costs four times more
-        "any_attribution_lower": re.compile(
-            word_start(r"\b(?:" + "|".join(t.lower() for t in data["attribution"]["triggers"]) + r")\b")
+        "any_attribution_lower": any_match_of(  # a yes or no: the words regrouped by first letter
+            [r"\b(?:" + "|".join(t.lower() for t in data["attribution"]["triggers"]) + r")\b"]
         ),
         "whole": frozenset(data["restrictions"]["whole"]),
         "attribution": _guarded(data["attribution"]["patterns"]),

@@ -29,13 +29,13 @@ def _time_patterns() -> dict[str, Any]:
         # One look for any year or time word at all: most clauses have none, and then the patterns below need not
         # run. Two searches: a year's digits are found by a scan for "1" and "2", which the words would defeat.
         "any_year": re.compile(r"(?:19|20)\d\d"),
-        "any_time_word": re.compile(
-            word_start(
+        "any_time_word": any_match_of(  # a yes or no: the words regrouped by first letter
+            [
                 rf"\b(?:{MONTHS}|{weekdays}|since|past|last|this|previous|overnight|"
                 rf"weeks?|weekend|hours?|half|quarter|between|start|beginning|"
                 + "|".join(re.escape(w) for w in time["past_hours"])
                 + r")\b"
-            )
+            ]
         ),
         "said_day": re.compile(
             rf"\b(?:{said})\s+(?:on\s+)?(?:{weekdays}|(?:\d{{1,2}}\s+(?:{MONTHS}))|"
