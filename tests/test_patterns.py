@@ -63,7 +63,8 @@ def test_a_lexicon_pattern_never_matches_a_text_its_required_strings_rule_out(se
         (r"\b(?:[a-z]+|x)", r"(?<!\w)(?:[a-z]+|x)"),
         (r"\b(?:among\s+|of\s+)", r"(?<!\w)(?:among\s+|of\s+)"),
         (r"\b(?:\s+a|b)", r"\b(?:\s+a|b)"),  # an alternative opens with a space: \b there is a word before it
-        (r"\b(?:a?b)", r"\b(?:a?b)"),  # an optional first part: not known
+        (r"\b(?:a?b)", r"(?<!\w)(?:a?b)"),  # an optional first part: it or what follows opens
+        (r"\b(?:a?\s)", r"\b(?:a?\s)"),  # what follows the optional part is no word character
         (r"\b[\w'-]+", r"\b[\w'-]+"),  # "'" and "-" are no word characters
         (r"(?:one|two)\b", r"(?:one|two)\b"),  # no boundary to say otherwise
     ],
@@ -72,7 +73,9 @@ def test_word_start(pattern, said_as):
     assert word_start(pattern) == said_as
 
 
-@pytest.mark.parametrize("pattern", [r"\b(?:one|two|three)\b", r"\b(?:\d+|half)", r"\b(?:of|in)\s+the\b"])
+@pytest.mark.parametrize(
+    "pattern", [r"\b(?:one|two|three)\b", r"\b(?:\d+|half)", r"\b(?:of|in)\s+the\b", r"\b(?:the\s+)?[A-Z]\w*"]
+)
 def test_word_start_matches_where_the_boundary_does(pattern):
     bounded, behind = re.compile(pattern), re.compile(word_start(pattern))
     assert behind.pattern != pattern

@@ -162,7 +162,7 @@ def _patterns() -> dict[str, Any]:
             [r"\b(?:" + "|".join(t.lower() for t in data["attribution"]["triggers"]) + r")\b"]
         ),
         "whole": frozenset(data["restrictions"]["whole"]),
-        "attribution": _guarded(data["attribution"]["patterns"]),
+        "attribution": _guarded(data["attribution"]["patterns"], opening=True),
         "agents": frozenset(data["agents"]["nouns"] + data["agents"]["verbs"]),
         "doer_nouns": frozenset(data["agents"]["nouns"]),
         "measures": {
@@ -177,10 +177,12 @@ def _patterns() -> dict[str, Any]:
     }
 
 
-def _guarded(patterns: list[str]) -> tuple[tuple[re.Pattern[str], frozenset[str] | None], ...]:
+def _guarded(patterns: list[str], opening: bool = False) -> tuple[tuple[re.Pattern[str], frozenset[str] | None], ...]:
     """Each pattern compiled, with the strings one of which its every match holds (the search is skipped for a text
-    without any of them: most of a sentence's attribution and restriction patterns cannot match it)."""
-    return tuple((compiled, required_strings(compiled)) for compiled in map(re.compile, patterns))
+    without any of them: most of a sentence's attribution and restriction patterns cannot match it). With `opening`,
+    an opening \\b is said as a look-behind where word_start allows it (measured for the attribution patterns)."""
+    said = [word_start(p) for p in patterns] if opening else patterns
+    return tuple((compiled, required_strings(compiled)) for compiled in map(re.compile, said))
 
 
 @lru_cache(maxsize=1024)

@@ -155,7 +155,9 @@ def _opens_with_word_character(items: Any) -> bool:
         return all(_opens_with_word_character(branch) for branch in av[1])
     if op in (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT) and av[0] >= 1:  # av: least, most, body
         return _opens_with_word_character(av[2])
-    return False  # a look-around, a boundary, an optional part: not known to open with a word character
+    if op in (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT):  # optional: it or what follows opens
+        return _opens_with_word_character(av[2]) and _opens_with_word_character(items[1:])
+    return False  # a look-around, a boundary: not known to open with a word character
 
 
 def required_strings(pattern: re.Pattern[str]) -> frozenset[str] | None:
