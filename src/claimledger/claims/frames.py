@@ -19,9 +19,15 @@ from claimledger.claims.wordlists import word_list
 from claimledger.claims.timeref import MONTHS, periods_in_lower
 from claimledger.claims.timeframe import read_time, running_total, same_period, scoping_time, since_then
 
+# A digit or a number word (the words regrouped by first letter: where a match starts is all that is asked).
 _FIGURE_WORDS = re.compile(
-    r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|"
-    r"forty|fifty|hundred|thousand|million|dozen|half|third|quarter|fifth|a\s+year|a\s+month)\b"
+    r"\d|"
+    + any_match_of(
+        [
+            r"\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|"
+            r"forty|fifty|hundred|thousand|million|dozen|half|third|quarter|fifth|a\s+year|a\s+month)\b"
+        ]
+    ).pattern
 )
 REACH = 250  # characters either side of a figure its clause is read in; the longest news clause is shorter
 _DIGIT = re.compile(r"\d")
@@ -37,9 +43,11 @@ _BASE_VERB = re.compile(
     r"\b(?:were|are|was|is|make|made|makes|account|accounted|accounts|comprise|comprised|include|"
     r"included|represent|represented)\b"
 )
-_LOCATIVE = re.compile(
-    r"(?:\b(?:in|on|against|across|throughout|inside|within|from|into|of|for|leave|left|leaving)\s+"
-    r"(?:the\s+(?:[a-z]+(?:-[a-z]+)?\s+)?)?)$"
+_LOCATIVE = any_match_of(  # a yes or no
+    [
+        r"\b(?:in|on|against|across|throughout|inside|within|from|into|of|for|leave|left|leaving)\s+"
+        r"(?:the\s+(?:[a-z]+(?:-[a-z]+)?\s+)?)?$"
+    ]
 )  # "in the blockaded Northland", "in the rebel-held Northland"
 
 
