@@ -43,11 +43,9 @@ _BASE_VERB = re.compile(
     r"\b(?:were|are|was|is|make|made|makes|account|accounted|accounts|comprise|comprised|include|"
     r"included|represent|represented)\b"
 )
-_LOCATIVE = any_match_of(  # a yes or no
-    [
-        r"\b(?:in|on|against|across|throughout|inside|within|from|into|of|for|leave|left|leaving)\s+"
-        r"(?:the\s+(?:[a-z]+(?:-[a-z]+)?\s+)?)?$"
-    ]
+_LOCATIVE = re.compile(
+    r"(?:\b(?:in|on|against|across|throughout|inside|within|from|into|of|for|leave|left|leaving)\s+"
+    r"(?:the\s+(?:[a-z]+(?:-[a-z]+)?\s+)?)?)$"
 )  # "in the blockaded Northland", "in the rebel-held Northland"
 
 
