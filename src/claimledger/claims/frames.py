@@ -14,7 +14,7 @@ from typing import Any
 from claimledger.claims.lemmas import lemma, lemma_sequence, lemmas, lexicon, words_of
 from claimledger.claims.model import DURATION_UNITS, Frame, TimeFrame
 from claimledger.claims.text import sentences
-from claimledger.claims.patterns import any_match_of, any_of, guarded, may_match, required_strings, word_start
+from claimledger.claims.patterns import any_match_of, guarded, may_match, required_strings, word_start
 from claimledger.claims.wordlists import word_list
 from claimledger.claims.timeref import MONTHS, periods_in_lower
 from claimledger.claims.timeframe import read_time, running_total, same_period, scoping_time, since_then

@@ -10,7 +10,7 @@ from functools import lru_cache
 
 from claimledger.claims.lemmas import lexicon
 from claimledger.claims.model import DURATION_UNITS, TimeFrame
-from claimledger.claims.patterns import any_match_of, any_of, guarded, word_start
+from claimledger.claims.patterns import any_match_of, guarded
 from claimledger.claims.timeref import MONTHS, month_number, period_spans_in_lower, periods_in_lower
 
 _WEEK_OR_YEARS = re.compile(r"\b(?:this|last|past)\s+week(?:end)?\b|\bbetween\s+(?:19|20)\d\d\s+and\s+(?:19|20)\d\d\b")
