@@ -800,3 +800,48 @@ def test_a_names_pattern_matches_where_the_look_behind_form_does():
     for _ in range(3000):
         text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 8)))
         assert [m.span() for m in fast.finditer(text)] == [m.span() for m in plain.finditer(text)], text
+
+
+@pytest.mark.parametrize(
+    "module, name, before",
+    [
+        (
+            "text",
+            "_SENTENCE_END",
+            r"""(?=[\s"')\]])(?:(?<=[.!?])["')\]]*\s+(?=["'(\[]?[A-Z0-9])|[ \t]*\n\s*(?=["'(\[]?[A-Z]))""",
+        ),
+        ("frames", "_MAYBE_BOUNDARY", r"[;,]| (?=and |while |- )"),
+    ],
+)
+def test_a_pattern_that_opens_with_a_class_matches_where_its_earlier_form_did(module, name, before):
+    import importlib
+    import random
+
+    fast, plain = getattr(importlib.import_module(f"claimledger.claims.{module}"), name), re.compile(before)
+    rng = random.Random(7)
+    alphabet = [
+        " ",
+        "\t",
+        "\n",
+        "\r",
+        ".",
+        "!",
+        "?",
+        '"',
+        "'",
+        ")",
+        "]",
+        "(",
+        "[",
+        "A",
+        "0",
+        "a",
+        ";",
+        ",",
+        "and ",
+        "while ",
+        "- ",
+    ]
+    for _ in range(20000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 12)))
+        assert [m.span() for m in fast.finditer(text)] == [m.span() for m in plain.finditer(text)], text
