@@ -786,3 +786,76 @@ def test_verdicts_on_articles(references, title, text, published, verdicts):
     for quote, result in results.items():
         if result.verdict == "fail":
             assert result.matched_on and "place=Gaza" in result.matched_on
+
+
+def test_lemmas_stand_where_the_word_pattern_finds_the_words():
+    import random
+
+    from claimledger.claims.lemmas import _WORD, lemma, lemmas
+
+    rng = random.Random(11)
+    texts = ["killed 1,200 in gaza's north-east, 3.5 km away; don't", "a-b --c 'd' e''f ٣٤ x1y 12.5.6"]
+    texts += ["".join(rng.choice("ab'-. 1,9é٣\n") for _ in range(rng.randint(0, 30))) for _ in range(3000)]
+    for text in texts:
+        expected = tuple((m.start(), m.end(), lemma(m.group())) for m in _WORD.finditer(text))
+        assert lemmas.__wrapped__(text) == expected, text
+
+
+def test_a_names_pattern_matches_where_the_look_behind_form_does():
+    import random
+
+    from claimledger.claims.frames import _alternation
+
+    words = ("gaza", "gazans", "gaza strip", "israel", "west bank", "iran-iraq")
+    fast = _names_pattern(words)
+    plain = re.compile(r"(?<![\w-])(?:" + _alternation(sorted(words)) + r")(?![\w-])")  # the look-behind first
+    rng = random.Random(5)
+    pieces = ["gaza", "gazans", " strip", "israel", "west", " bank", "-", "x", " ", "iran-iraq", "s"]
+    for _ in range(3000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 8)))
+        assert [m.span() for m in fast.finditer(text)] == [m.span() for m in plain.finditer(text)], text
+
+
+@pytest.mark.parametrize(
+    "module, name, before",
+    [
+        (
+            "text",
+            "_SENTENCE_END",
+            r"""(?=[\s"')\]])(?:(?<=[.!?])["')\]]*\s+(?=["'(\[]?[A-Z0-9])|[ \t]*\n\s*(?=["'(\[]?[A-Z]))""",
+        ),
+        ("frames", "_MAYBE_BOUNDARY", r"[;,]| (?=and |while |- )"),
+    ],
+)
+def test_a_pattern_that_opens_with_a_class_matches_where_its_earlier_form_did(module, name, before):
+    import importlib
+    import random
+
+    fast, plain = getattr(importlib.import_module(f"claimledger.claims.{module}"), name), re.compile(before)
+    rng = random.Random(7)
+    alphabet = [
+        " ",
+        "\t",
+        "\n",
+        "\r",
+        ".",
+        "!",
+        "?",
+        '"',
+        "'",
+        ")",
+        "]",
+        "(",
+        "[",
+        "A",
+        "0",
+        "a",
+        ";",
+        ",",
+        "and ",
+        "while ",
+        "- ",
+    ]
+    for _ in range(20000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 12)))
+        assert [m.span() for m in fast.finditer(text)] == [m.span() for m in plain.finditer(text)], text

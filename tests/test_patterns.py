@@ -9,7 +9,7 @@ import pytest
 from conftest import REPO
 
 from claimledger.claims.lemmas import lexicon
-from claimledger.claims.patterns import Guarded, any_of, may_match, required_strings, word_start
+from claimledger.claims.patterns import Guarded, any_match_of, any_of, may_match, required_strings, word_start
 
 
 @pytest.mark.parametrize(
@@ -63,7 +63,8 @@ def test_a_lexicon_pattern_never_matches_a_text_its_required_strings_rule_out(se
         (r"\b(?:[a-z]+|x)", r"(?<!\w)(?:[a-z]+|x)"),
         (r"\b(?:among\s+|of\s+)", r"(?<!\w)(?:among\s+|of\s+)"),
         (r"\b(?:\s+a|b)", r"\b(?:\s+a|b)"),  # an alternative opens with a space: \b there is a word before it
-        (r"\b(?:a?b)", r"\b(?:a?b)"),  # an optional first part: not known
+        (r"\b(?:a?b)", r"(?<!\w)(?:a?b)"),  # an optional first part: it or what follows opens
+        (r"\b(?:a?\s)", r"\b(?:a?\s)"),  # what follows the optional part is no word character
         (r"\b[\w'-]+", r"\b[\w'-]+"),  # "'" and "-" are no word characters
         (r"(?:one|two)\b", r"(?:one|two)\b"),  # no boundary to say otherwise
     ],
@@ -72,7 +73,9 @@ def test_word_start(pattern, said_as):
     assert word_start(pattern) == said_as
 
 
-@pytest.mark.parametrize("pattern", [r"\b(?:one|two|three)\b", r"\b(?:\d+|half)", r"\b(?:of|in)\s+the\b"])
+@pytest.mark.parametrize(
+    "pattern", [r"\b(?:one|two|three)\b", r"\b(?:\d+|half)", r"\b(?:of|in)\s+the\b", r"\b(?:the\s+)?[A-Z]\w*"]
+)
 def test_word_start_matches_where_the_boundary_does(pattern):
     bounded, behind = re.compile(pattern), re.compile(word_start(pattern))
     assert behind.pattern != pattern
@@ -87,6 +90,40 @@ def test_any_of_matches_where_the_patterns_do():
     for text in _texts():
         found, expected = joined.search(text.lower()), plain.search(text.lower())
         assert (found and found.span()) == (expected and expected.span())
+
+
+@pytest.mark.parametrize("section, key", [("restrictions", "patterns"), ("time", "running")])
+def test_any_match_of_finds_a_match_where_one_of_the_patterns_has_one(section, key):
+    patterns = lexicon()[section][key]
+    regrouped = any_match_of(patterns)
+    assert regrouped.pattern != any_of(patterns).pattern  # regrouped by first letter, not only joined
+    singles = [re.compile(p) for p in patterns]
+    for text in _texts():
+        lower = text.lower()
+        assert bool(regrouped.search(lower)) == any(p.search(lower) for p in singles)
+
+
+def test_the_regrouped_trigger_words_find_what_the_word_list_finds():
+    from claimledger.claims.frames import _patterns
+
+    regrouped = _patterns()["any_attribution_lower"]
+    plain = re.compile(r"\b(?:" + "|".join(t.lower() for t in lexicon()["attribution"]["triggers"]) + r")\b")
+    for text in _texts():
+        assert bool(regrouped.search(text.lower())) == bool(plain.search(text.lower()))
+
+
+@pytest.mark.parametrize(
+    "patterns, text, found",
+    [
+        ([r"\b(?:a|an|the)\s+single\b", r"\bamong\s+them"], "in an single", True),
+        ([r"\b(?:a|an|the)\s+single\b", r"\bamong\s+them"], "among them", True),
+        ([r"\b(?:a|an|the)\s+single\b", r"\bamong\s+them"], "banner single", False),  # a word start only
+        ([r"\b(?:dead|killed)?\s+x", r"\b[0-9]+\s+more"], "12 more", True),  # kept whole: an optional group, a class
+        ([r"\b(a|b)\s+\1\b", r"\bc\b"], "a a", True),  # a back-reference: joined, not regrouped
+    ],
+)
+def test_any_match_of_cases(patterns, text, found):
+    assert bool(any_match_of(patterns).search(text)) is found
 
 
 def test_a_guarded_time_pattern_finds_what_the_bare_pattern_finds():

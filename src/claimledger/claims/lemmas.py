@@ -73,7 +73,15 @@ def lemma(word: str) -> str:
 @lru_cache(maxsize=4096)
 def lemmas(text: str) -> tuple[tuple[int, int, str], ...]:
     """(start, end, lemma) of every word of a lower-cased text, in order (a clause is asked for several slots)."""
-    return tuple([(m.start(), m.end(), lemma(m.group())) for m in _WORD.finditer(text)])  # a list: no generator
+    # The words without a match object each; each word stands at its first occurrence after the one before (what
+    # lies between two words holds no letter or digit, where a word would start).
+    found: list[tuple[int, int, str]] = []
+    at, find = 0, text.find
+    for word in _WORD.findall(text):
+        start = find(word, at)
+        at = start + len(word)
+        found.append((start, at, lemma(word)))
+    return tuple(found)
 
 
 @lru_cache(maxsize=4096)

@@ -102,9 +102,12 @@ class Sentence(NamedTuple):  # built once per sentence: a NamedTuple costs a thi
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n+")
 # An end mark, then space, then something that can open a sentence; or a line break before a capital
 # (headlines, captions and datelines carry no full stop; a wrapped line goes on in lower case). Either way the end
-# starts with a space, a quote or a bracket: the look-ahead first turns every other position away at once.
+# starts with a space, a quote or a bracket: that first character is matched first (the search skips every other
+# position at once), and the look-behinds after it say which of the two it is:
+# (?<=[.!?])["')\]]*\s+(?=["'(\[]?[A-Z0-9])|[ \t]*\n\s*(?=["'(\[]?[A-Z]), as the same matches.
 _SENTENCE_END = re.compile(
-    r"""(?=[\s"')\]])(?:(?<=[.!?])["')\]]*\s+(?=["'(\[]?[A-Z0-9])|[ \t]*\n\s*(?=["'(\[]?[A-Z]))"""
+    r"""[\s"')\]](?:(?<=[.!?]["')\]])["')\]]*\s+(?=["'(\[]?[A-Z0-9])|(?<=[.!?]\s)\s*(?=["'(\[]?[A-Z0-9])"""
+    r"""|(?<=[ \t])[ \t]*\n\s*(?=["'(\[]?[A-Z])|(?<=\n)\s*(?=["'(\[]?[A-Z]))"""
 )
 _ABBREVIATIONS = re.compile(
     r"(?:\b(?:Mr|Mrs|Ms|Dr|Prof|Gen|Col|Lt|Capt|Sgt|Rep|Sen|Gov|St|Jr|Sr|No|Nos|Vol|Fig|vs|etc|Inc|Ltd|Co|Corp|"

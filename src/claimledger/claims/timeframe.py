@@ -10,7 +10,7 @@ from functools import lru_cache
 
 from claimledger.claims.lemmas import lexicon
 from claimledger.claims.model import DURATION_UNITS, TimeFrame
-from claimledger.claims.patterns import any_of, guarded, word_start
+from claimledger.claims.patterns import any_match_of, guarded
 from claimledger.claims.timeref import MONTHS, month_number, period_spans_in_lower, periods_in_lower
 
 _WEEK_OR_YEARS = re.compile(r"\b(?:this|last|past)\s+week(?:end)?\b|\bbetween\s+(?:19|20)\d\d\s+and\s+(?:19|20)\d\d\b")
@@ -29,13 +29,13 @@ def _time_patterns() -> dict[str, Any]:
         # One look for any year or time word at all: most clauses have none, and then the patterns below need not
         # run. Two searches: a year's digits are found by a scan for "1" and "2", which the words would defeat.
         "any_year": re.compile(r"(?:19|20)\d\d"),
-        "any_time_word": re.compile(
-            word_start(
+        "any_time_word": any_match_of(  # a yes or no: the words regrouped by first letter
+            [
                 rf"\b(?:{MONTHS}|{weekdays}|since|past|last|this|previous|overnight|"
                 rf"weeks?|weekend|hours?|half|quarter|between|start|beginning|"
                 + "|".join(re.escape(w) for w in time["past_hours"])
                 + r")\b"
-            )
+            ]
         ),
         "said_day": re.compile(
             rf"\b(?:{said})\s+(?:on\s+)?(?:{weekdays}|(?:\d{{1,2}}\s+(?:{MONTHS}))|"
@@ -59,7 +59,7 @@ def _time_patterns() -> dict[str, Any]:
                 + r")\b"
             )
         ),
-        "running": any_of(time["running"]),
+        "running": any_match_of(time["running"]),
         "cumulative": guarded(re.compile(r"\b(?:" + "|".join(map(re.escape, time["cumulative"])) + r")\b")),
         "half": re.compile(
             rf"\b(?P<which>{'|'.join(time['halves'])})\s+half\s+of\s+(?:the\s+year\s+)?(?P<year>(?:19|20)\d\d)\b"
