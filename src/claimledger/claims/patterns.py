@@ -65,43 +65,35 @@ def _by_first_letter(pattern: str) -> list[tuple[str | None, str]]:
     return [(None, pattern)]
 
 
-def _closing(pattern: str) -> int:
-    """The index of the parenthesis that closes the one `pattern` opens with; -1 when none does."""
+def _top_level(pattern: str) -> Iterator[tuple[int, str, int]]:
+    """(index, character, depth) of each character of a pattern outside escapes and classes; a parenthesis stands
+    at the depth outside it."""
     depth, i = 0, 0
     while i < len(pattern):
         char = pattern[i]
         if char == "\\":
-            i += 1
-        elif char == "[":
-            i = _class_end(pattern, i)
-        elif char == "(":
-            depth += 1
-        elif char == ")":
+            i += 2
+            continue
+        if char == "[":
+            i = _class_end(pattern, i) + 1
+            continue
+        if char == ")":
             depth -= 1
-            if depth == 0:
-                return i
+        yield i, char, depth
+        if char == "(":
+            depth += 1
         i += 1
-    return -1
+
+
+def _closing(pattern: str) -> int:
+    """The index of the parenthesis that closes the one `pattern` opens with; -1 when none does."""
+    return next((i for i, char, depth in _top_level(pattern) if char == ")" and depth == 0), -1)
 
 
 def _branches(body: str) -> list[str]:
     """The top-level alternatives of a pattern."""
-    found, depth, start, i = [], 0, 0, 0
-    while i < len(body):
-        char = body[i]
-        if char == "\\":
-            i += 1
-        elif char == "[":
-            i = _class_end(body, i)
-        elif char == "(":
-            depth += 1
-        elif char == ")":
-            depth -= 1
-        elif char == "|" and depth == 0:
-            found.append(body[start:i])
-            start = i + 1
-        i += 1
-    return found + [body[start:]]
+    cuts = [i for i, char, depth in _top_level(body) if char == "|" and depth == 0]
+    return [body[a + 1 : b] for a, b in zip([-1, *cuts], [*cuts, len(body)])]
 
 
 def _class_end(pattern: str, i: int) -> int:
