@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from builders import daily_casualties, small_project, write_article
+
 from claimledger import pipeline
 from claimledger.checks.invariants import InvariantError, check_invariants, raise_if_broken, results_table
 from claimledger.checks.model import CheckResult, Verdict
@@ -134,18 +136,33 @@ def test_a_suite_gx_cannot_run_on_the_results_is_a_broken_invariant_not_a_pass(t
     assert not validation.success and "no_such_column" in " ".join(validation.failures)
 
 
-def test_the_seed_verdicts_keep_every_invariant_and_the_run_records_the_outcome(project):
-    settings = Settings(home=project)
-    outcome = pipeline.verify(pipeline.VerifyRequest(paths=(str(project / "seeds"),)), settings)
+@pytest.fixture
+def small(tmp_path) -> Path:
+    """A project of one article whose three figures get a pass, a fail and an unverifiable against the two reports
+    of a casualty series written here (53,010 killed by 2025-05-15)."""
+    home = small_project(tmp_path, casualties=daily_casualties({"2025-05-14": 52_928, "2025-05-15": 53_010}))
+    write_article(
+        home / "articles",
+        "toll",
+        "More than 52,000 people have been killed in Gaza since the war began, the ministry said.",
+        "The toll of the killed in Gaza has passed 60,000 since the war began, the ministry said.",
+        "Some 1.9 million people in Gaza have been displaced, the agency said.",
+    )
+    return home
+
+
+def test_a_runs_verdicts_keep_every_invariant_and_the_run_records_the_outcome(small):
+    settings = Settings(home=small)
+    outcome = pipeline.verify(pipeline.VerifyRequest(paths=(str(small / "articles"),)), settings)
     verdicts = [r.verdict for r in outcome.results]
-    assert (verdicts.count("pass"), verdicts.count("fail"), verdicts.count("unverifiable")) == (8, 2, 1)
+    assert verdicts == ["pass", "fail", "unverifiable"]
     (basis,) = _runs(settings.ledger, "basis")
     assert json.loads(basis)["invariants"] == {
         "suite": "claim_checks.json",
         "success": True,
         "failures": [],
         "warnings": [],
-        "evaluated": 11,
+        "evaluated": 11,  # the suite's expectations
         "rows": len(outcome.results),
     }
     # the run's validation is in the Data Docs site, once, under its run id
@@ -155,7 +172,7 @@ def test_the_seed_verdicts_keep_every_invariant_and_the_run_records_the_outcome(
 
 
 class _WrongFail(pipeline.PlainSteps):
-    """A rule with a bug: it calls the seed's first pass a fail, explanation and all unchanged."""
+    """A rule with a bug: it calls the run's first pass a fail, explanation and all unchanged."""
 
     flipped: str | None = None
 
@@ -166,10 +183,10 @@ class _WrongFail(pipeline.PlainSteps):
         return [*results[:first], replace(results[first], verdict=Verdict.FAIL), *results[first + 1 :]]
 
 
-def test_a_broken_invariant_in_a_real_run_leaves_the_ledger_without_it(project, tmp_path):
+def test_a_broken_invariant_in_a_real_run_leaves_the_ledger_without_it(small, tmp_path):
     url = f"sqlite:///{tmp_path / 'ledger.db'}"
-    settings = Settings(home=project, ledger=url)
-    request = pipeline.VerifyRequest(paths=(str(project / "seeds"),))
+    settings = Settings(home=small, ledger=url)
+    request = pipeline.VerifyRequest(paths=(str(small / "articles"),))
     good = pipeline.verify(request, settings)
     buggy = _WrongFail()
     with pytest.raises(
@@ -195,8 +212,8 @@ def _count(url: str, table: str) -> int:
         return conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
 
 
-def test_the_cli_says_which_invariant_broke_exits_2_and_records_nothing(prefect_harness, project):
-    """Through the real flow: a suite the seed's results break (here: no unverifiable allowed) stops the write."""
+def test_the_cli_says_which_invariant_broke_exits_2_and_records_nothing(prefect_harness, small):
+    """Through the real flow: a suite the run's results break (here: no unverifiable allowed) stops the write."""
     from typer.testing import CliRunner
 
     from claimledger.cli import app
@@ -204,12 +221,12 @@ def test_the_cli_says_which_invariant_broke_exits_2_and_records_nothing(prefect_
     suite = json.loads(SUITE.read_text())
     allowed = next(e for e in suite["expectations"] if e["type"] == "expect_column_values_to_be_in_set")
     allowed["kwargs"]["value_set"] = ["pass", "fail"]
-    (project / "expectations" / "claim_checks.json").write_text(json.dumps(suite))
-    url = f"sqlite:///{project / 'ledger.db'}"
+    (small / "expectations" / "claim_checks.json").write_text(json.dumps(suite))
+    url = f"sqlite:///{small / 'ledger.db'}"
     result = CliRunner().invoke(
         app,
-        ["verify", str(project / "seeds"), "--ledger", url],
-        env={"CLAIMLEDGER_HOME": str(project)},
+        ["verify", str(small / "articles"), "--ledger", url],
+        env={"CLAIMLEDGER_HOME": str(small)},
         catch_exceptions=False,
     )
     assert result.exit_code == 2
@@ -218,7 +235,7 @@ def test_the_cli_says_which_invariant_broke_exits_2_and_records_nothing(prefect_
     assert "run failed" not in result.stderr
     assert _runs(url, "id") == []
     # validated once: the record step does not retry a broken invariant
-    assert len(list((Settings(home=project).data_docs_dir / "validations" / "claim_checks").rglob("*.html"))) == 1
+    assert len(list((Settings(home=small).data_docs_dir / "validations" / "claim_checks").rglob("*.html"))) == 1
 
 
 def test_data_docs_keep_the_last_runs_of_each_suite_so_verify_runs_never_push_out_a_fetch(tmp_path):
