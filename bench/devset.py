@@ -29,6 +29,7 @@ VERDICTS = ("pass", "fail", "unverifiable", "none")
 # read; heldout5, heldout6: the g- (23) and f- (28) articles, written at once, scored once, then read; heldout7,
 # heldout8: the h- (26) and i- (27) articles, written after heldout5/6 were tuned on, scored once, then read;
 # heldout9, heldout10: the j- (24) and k- (24) articles, written after heldout7/8 were tuned on, likewise;
+# heldout11: the m- articles (23), written after heldout9/10 were tuned on, likewise;
 # unseen: kept for the next batch, which no rule has been written against.
 SPLITS = (
     "dev",
@@ -43,6 +44,7 @@ SPLITS = (
     "heldout8",
     "heldout9",
     "heldout10",
+    "heldout11",
     "unseen",
 )
 # The tool's "none" (no claim at the figure) and the truth's "none" (not a claim) neither confirm nor accuse.

@@ -295,3 +295,14 @@ def test_the_leads_source_frames_the_whole_article():
     (claim,) = [c for c in claims_in(text) if c.quote == "59,400"]
     assert "Research and Information Center" in (claim.frame.reported_by or "")
     assert claim.metric is None and "counts by its own rules" in (claim.unmatched or "")
+
+
+def test_figures_published_by_a_counter_are_its_own_after_the_sentence_names_it_again():
+    """The lead's "new figures published today by the ..." names the source; "the center found" later is it."""
+    text = (
+        "More people left Israel than arrived, according to new figures published today by the Knesset's Research"
+        " and Information Center.\n\n"
+        "The center found that departures from Israel rose by 39% in 2023."
+    )
+    (claim,) = [c for c in claims_in(text) if c.quote == "39%"]
+    assert claim.metric is None and "counts by its own rules" in (claim.unmatched or "")

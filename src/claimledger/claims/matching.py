@@ -94,7 +94,7 @@ def _fit(rule: MetricRule, frame: Frame, words: frozenset[str], described: str) 
             return (), f"time:'{time.text}' names another start than {rule.label}"
         return (), f"time:'{time.text}' is a part of the total, not the running total {rule.label}"
     slots.append(f"time={kind}" + (f":{time.period}" if time and time.period else ""))
-    who = frame.attribution or frame.reported_by
+    who = "; ".join(w for w in (frame.attribution, frame.reported_by) if w)  # "the center found", of the report
     if who and any(_names(a, who) for a in rule.attribution_not):
         return (), f"attribution:'{who}' counts by its own rules; {rule.label} is another series"
     for group in rule.requires:

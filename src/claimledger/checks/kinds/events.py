@@ -55,7 +55,18 @@ class DurationSince(CheckKind):
         per_unit = _DAYS_PER_UNIT[claim.unit]
         interval = claimed(claim)
         said = _said_when(claim, as_of)
-        if said is not None and said[0] > start + timedelta(days=31):
+        paused = _paused_on(params, ref, as_of)
+        if paused is not None and said is None:
+            # "the 15-month war" said while it is paused: its length to the pause, or to the article's date, or any
+            # day between (a fail needs none of them to fit)
+            pause, pause_name = paused
+            low, high = (pause - start).days / per_unit, (as_of - start).days / per_unit
+            text = (
+                f"{fmt(low)} to {fmt(high)} {claim.unit} from {name} ({start}) to {pause_name} ({pause}), the pause "
+                f"it was in on {as_of}, or to {as_of}"
+            )
+            seen = Observation(_reported(interval, low, high), start, text, rows_used, cited, span=(low, high))
+        elif said is not None and said[0] > start + timedelta(days=31):
             # "In January, ... after 15 months of war": any day from the start of the month the sentence names to
             # the article's date (a month naming the start itself, "the war that began in October 2023", is no such
             # time)
@@ -75,6 +86,26 @@ class DurationSince(CheckKind):
                 text = f"day {fmt(observed)} counted from {name} ({start}) as day one to {as_of}"
             seen = Observation(observed, start, text, rows_used, cited)
         return judged(claim, self.name, ref, seen, interval)
+
+
+def _paused_on(params: Params, ref: Reference, as_of: date) -> tuple[date, str] | None:
+    """The day the event's course was paused (the metric's `paused_by` event), when the article falls in the pause:
+    after it and before its `resumed_by` event, if that has come."""
+    paused_by, resumed_by, event_column = params.get("paused_by"), params.get("resumed_by"), params["event_column"]
+    if not paused_by:
+        return None
+
+    def day_of_event(event_id: object) -> date | None:
+        event = next((r for r in rows(ref).records if r.get(event_column) == event_id), None)
+        return record_date(ref, event) if event is not None else None
+
+    pause = ref.memo(("event", event_column, paused_by, "day"), lambda: day_of_event(paused_by))
+    resumed = (
+        ref.memo(("event", event_column, resumed_by, "day"), lambda: day_of_event(resumed_by)) if resumed_by else None
+    )
+    if pause is None or pause > as_of or (resumed is not None and resumed <= as_of):
+        return None
+    return pause, str(paused_by)
 
 
 def _reported(interval: Interval, low: float, high: float) -> float:
