@@ -328,7 +328,12 @@ def read_frame(
         restriction is None
         and unit == "count"
         and counted is not None
-        and (what is not None and lemma(counted) in what.split() or lemma(counted) in _measure_words() | {"one"})
+        and (
+            what is not None
+            and lemma(counted) in what.split()
+            or lemma(counted) in _measure_words()
+            or lemma(counted) == "one"
+        )
         and measure not in _patterns()["described_by_modifiers"]
     ):
         restriction = _modified(lower, until, counted, what, names)

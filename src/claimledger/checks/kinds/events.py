@@ -38,7 +38,7 @@ class DurationSince(CheckKind):
         event_column, name = params["event_column"], params["event"]
 
         def start_event() -> tuple[date | None, tuple[Record, ...], str | None]:
-            event = next((r for r in rows(ref).records if r.get(event_column) == name), None)
+            event = _event(ref, event_column, name)
             if event is None:
                 return None, (), None
             return (
@@ -56,26 +56,21 @@ class DurationSince(CheckKind):
         interval = claimed(claim)
         said = _said_when(claim, as_of)
         paused = _paused_on(params, ref, as_of)
+        reach = None  # the earliest day the span may end on, and the words for "to" it
         if paused is not None and said is None:
             # "the 15-month war" said while it is paused: its length to the pause, or to the article's date, or any
             # day between (a fail needs none of them to fit)
             pause, pause_name = paused
-            low, high = (pause - start).days / per_unit, (as_of - start).days / per_unit
-            text = (
-                f"{fmt(low)} to {fmt(high)} {claim.unit} from {name} ({start}) to {pause_name} ({pause}), the pause "
-                f"it was in on {as_of}, or to {as_of}"
-            )
-            seen = Observation(_reported(interval, low, high), start, text, rows_used, cited, span=(low, high))
+            reach = pause, f"{pause_name} ({pause}), the pause it was in on {as_of}, or to {as_of}"
         elif said is not None and said[0] > start + timedelta(days=31):
             # "In January, ... after 15 months of war": any day from the start of the month the sentence names to
             # the article's date (a month naming the start itself, "the war that began in October 2023", is no such
             # time)
             first, label = said
-            low, high = (first - start).days / per_unit, (as_of - start).days / per_unit
-            text = (
-                f"{fmt(low)} to {fmt(high)} {claim.unit} from {name} ({start}) to a day from {label} "
-                f"(the time the sentence names) to {as_of}"
-            )
+            reach = first, f"a day from {label} (the time the sentence names) to {as_of}"
+        if reach is not None:
+            low, high = (reach[0] - start).days / per_unit, (as_of - start).days / per_unit
+            text = f"{fmt(low)} to {fmt(high)} {claim.unit} from {name} ({start}) to {reach[1]}"
             seen = Observation(_reported(interval, low, high), start, text, rows_used, cited, span=(low, high))
         else:
             observed = (as_of - start).days / per_unit
@@ -88,6 +83,11 @@ class DurationSince(CheckKind):
         return judged(claim, self.name, ref, seen, interval)
 
 
+def _event(ref: Reference, event_column: str, event_id: object) -> Record | None:
+    """The timeline's row of one event, by its id."""
+    return next((r for r in rows(ref).records if r.get(event_column) == event_id), None)
+
+
 def _paused_on(params: Params, ref: Reference, as_of: date) -> tuple[date, str] | None:
     """The day the event's course was paused (the metric's `paused_by` event), when the article falls in the pause:
     after it and before its `resumed_by` event, if that has come."""
@@ -96,7 +96,7 @@ def _paused_on(params: Params, ref: Reference, as_of: date) -> tuple[date, str] 
         return None
 
     def day_of_event(event_id: object) -> date | None:
-        event = next((r for r in rows(ref).records if r.get(event_column) == event_id), None)
+        event = _event(ref, event_column, event_id)
         return record_date(ref, event) if event is not None else None
 
     pause = ref.memo(("event", event_column, paused_by, "day"), lambda: day_of_event(paused_by))
