@@ -359,6 +359,14 @@ TIMES = [
         ("since", None, "2024-10"),
     ),
     ("The ministry puts the Palestinian dead in Gaza at more than 33,200.", "more than 33,200", ("as_of", None, None)),
+    # a month with no year is the last one up to the article's month; "last year" and "this year" say which
+    ("Since October, 4,900 Palestinians have been injured in the West Bank.", "4,900", ("since", None, "2024-10")),
+    ("Since March, 4,900 Palestinians have been injured in the West Bank.", "4,900", ("since", None, "2025-03")),
+    (
+        "Since October last year, 4,900 Palestinians have been injured in the West Bank.",
+        "4,900",
+        ("since", None, "2024-10"),
+    ),
     # "since then" is the last "since" before it
     (
         "The offensive on Gaza has gone on since the attack of October 7, 2023. Over 36,000 Palestinians have been "
@@ -859,3 +867,29 @@ def test_a_pattern_that_opens_with_a_class_matches_where_its_earlier_form_did(mo
     for _ in range(20000):
         text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 12)))
         assert [m.span() for m in fast.finditer(text)] == [m.span() for m in plain.finditer(text)], text
+
+
+@pytest.mark.parametrize(
+    "text, quote, metric",
+    [
+        # "did not know" beside shares of another question is of that question
+        (
+            "Asked why no hostage deal has been reached, 52% blamed politics, 36% other reasons and 12% did not know.",
+            "12%",
+            None,
+        ),
+        # beside the deal question's own answers it is that question's
+        ("On a hostage deal, 60% were in favour, 25% against and 15% did not know.", "15%", "undecided_hostage_deal"),
+        # "Another 8% prefer ..." goes on with the answers given before it, not another question
+        (
+            "On a hostage deal, 70% were in favour and 16% against. Another 8% prefer a phased deal, and 6% do not know.",
+            "6%",
+            "undecided_hostage_deal",
+        ),
+    ],
+)
+def test_an_answer_with_no_question_of_its_own(text, quote, metric):
+    found = claim(text, quote)
+    assert found.metric == metric, found.unmatched
+    if metric is None:
+        assert "answer another question" in found.unmatched

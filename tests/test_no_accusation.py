@@ -671,6 +671,40 @@ CASES = [
         "unverifiable",
         None,
     ),
+    # a count stamped with a time of day may be earlier than the day's report (232 on the war's first day)
+    (
+        "By 5:10 pm the ministry in Gaza had recorded 190 dead in the territory.",
+        date(2023, 10, 7),
+        "190",
+        "unverifiable",
+        "not a fail: counted by a time of day ('5:10 pm')",
+    ),
+    # a duration "after the war began" may date an earlier event the sentence tells, not the article's day
+    (
+        "Three weeks after the war in Gaza began, the army sent tanks into the north of the strip.",
+        date(2025, 3, 15),
+        "Three weeks",
+        "unverifiable",
+        "may date an earlier event",
+    ),
+    # ... but one longer than the time to the article's date is still wrong
+    ("Three years after the war in Gaza began, the talks go on.", date(2025, 3, 15), "Three years", "fail", None),
+    # "N months after <the start day>" is the war's age: 13 months 8 days on 2024-11-15
+    (
+        "The captives are still held in Gaza some thirteen months after the October 7 attack.",
+        date(2024, 11, 15),
+        "some thirteen months",
+        "pass",
+        None,
+    ),
+    # "since October last year" is since the war's start (the West Bank series: 638 verified on 2024-08-27)
+    (
+        "Since October last year, at least 600 Palestinians have been killed in the West Bank.",
+        date(2024, 8, 27),
+        "at least 600",
+        "pass",
+        None,
+    ),
     # a press freedom group named in full, with an aside before its verb, counts by its own rules
     (
         "The Committee to Protect Journalists, for its part, lists at least 60 journalists killed in Gaza.",
@@ -714,6 +748,8 @@ FRAMES = [
     ("Hospitals counted 3,000 dead and wounded in Gaza after the night of strikes.", "3,000", "dead and wounded"),
     # "N other" leaves out the ones the text names
     ("Belize said it had recalled its envoy, joining 6 other countries that recalled theirs.", "6", "6 other"),
+    # "while doing something" keeps the figure to those it happened to that way
+    ("Over 150 medics died in Gaza while carrying out their duties.", "Over 150", "while carrying out their duties"),
     # a change against several earlier years has no one base year
     (
         "The bureau said three times as many Israelis left in 2024 as in previous years.",
@@ -755,6 +791,38 @@ def test_what_a_figure_counts_decides_the_metric(text, quote, measure):
         ("In Gaza, 2,405 women were among the dead.", "2,405", "women_killed"),
         # "the number of wounded ... to N" is the running level
         ("The number of wounded in Gaza has also jumped, to 57,614.", "57,614", "injured"),
+        # the doer's adjective before "air strikes" is not who was killed
+        (
+            "The number of people killed by Israeli air strikes on Gaza since October 7 rose to 23,400.",
+            "23,400",
+            "killed",
+        ),
+        # "a press statement" is no count of the press
+        ("In a press statement, the ministry put the toll of the assault on Gaza at 23,400 dead.", "23,400", "killed"),
+        # the parts after a comma ("most of them women and children") are not what the total counts
+        (
+            "Gaza's death toll has passed 30,000, a large majority of them women and children.",
+            "passed 30,000",
+            "killed",
+        ),
+        # a relative clause closed before the figure ("which belongs to the government") says nothing of it
+        (
+            "According to the ministry in Gaza, which belongs to the local government, the toll has reached 34,000 dead.",
+            "34,000",
+            "killed",
+        ),
+        # a date with its year does not keep "and a further N" in the clause before it
+        (
+            "In Gaza, 34,000 have been killed since the war began on Oct 7, 2023, and a further 77,000 have been wounded.",
+            "77,000",
+            "injured",
+        ),
+        # where rockets were fired to is no place of the figure
+        (
+            "At least 230 people have been killed in the Palestinian enclave, after militants fired rockets into Israel.",
+            "At least 230",
+            "killed",
+        ),
         # "an offensive on Gaza" names where the war is, beside the country that wages it
         (
             "Israel has waged an offensive on Gaza for months. Over 36,000 Palestinians have been killed since October 2023.",

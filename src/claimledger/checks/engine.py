@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from datetime import date
 from typing import Any
@@ -157,6 +158,16 @@ def _no_accusation_without_evidence(claim: Claim, params: dict[str, Any], result
     if params.get("refutes") is False:
         note = params.get("refutes_note", f"{params['source']} can confirm this figure, not refute it")
         return replace(result, verdict=Verdict.UNVERIFIABLE, explanation=f"{result.explanation}; not a fail: {note}")
+    clock = _CLOCK.search(claim.sentence) if claim.unit == "count" else None
+    if clock is not None and result.observed is not None and claim.value < result.observed:
+        return replace(
+            result,
+            verdict=Verdict.UNVERIFIABLE,
+            explanation=(
+                f"{result.explanation}; not a fail: counted by a time of day ('{clock.group()}'), so the day's report "
+                f"may be a later count"
+            ),
+        )
     bound = {"more_than": claim.low, "fewer_than": claim.high}.get(claim.qualifier) if claim.form == "round" else None
     if bound is not None and result.observed is not None and result.observed == bound:
         return replace(
@@ -170,6 +181,8 @@ def _no_accusation_without_evidence(claim: Claim, params: dict[str, Any], result
     return result
 
 
+# A time of day: "up to 4:20 pm", "by 13:20 GMT", "as of 6 a.m."
+_CLOCK = re.compile(r"\b\d{1,2}(?:[:.]\d{2})?\s*(?:[ap]\.?m\b\.?|gmt\b|utc\b)|\b\d{1,2}:\d{2}\b", re.IGNORECASE)
 # A count this many times above or below the report it is held against is taken to be another measure: reporters
 # misstate a running total by a few percent, not by a factor of three.
 _FAR = 3

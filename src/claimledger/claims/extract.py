@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
+from itertools import islice
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 from typing import NamedTuple
 
-from claimledger.claims.frames import ArticleContext, forget_texts, read_frame, reported_by, with_share_base
+from claimledger.claims.frames import ALSO, ArticleContext, forget_texts, read_frame, reported_by, with_share_base
 from claimledger.claims.matching import Match, match_metric
 from claimledger.claims.model import Article, Claim, Frame, Qualifier, claim_id
 from claimledger.claims.numbers import Figure
@@ -165,12 +167,43 @@ def read_claims(
             claim = _with_share_base(claim, reading, last_count or previous_count, vocabulary)
             current.append(claim)
             last_count = claim if claim.unit == "count" else last_count
-        claims.extend(current)
+        claims.extend(_answers_placed(current, vocabulary))
         if current:
             previous_count = last_count
         if overflow > room and room < limits.per_sentence:
             break
     return Extraction(claims, unread)
+
+
+def _answers_placed(current: list[Claim], vocabulary: Vocabulary) -> list[Claim]:
+    """The sentence's claims, an answer with no question of its own ("15% do not know") left unchecked where the
+    other shares beside it answer another question than its metric's ("49% think his reasons are political")."""
+    # "Another 8% prefer ...": more answers to the question asked before, not another question
+    shares = [c for c in current if c.unit == "percent" and not (c.frame and c.frame.restriction in ALSO)]
+    by_measure = Counter(c.frame.measure if c.frame else None for c in shares)
+    share_ids = {id(c) for c in shares}
+    placed = []
+    for claim in current:
+        rule = vocabulary.metrics.get(claim.metric or "")
+        if rule is None or not rule.answered_beside:
+            placed.append(claim)
+            continue
+        own = id(claim) in share_ids
+        mine = claim.frame.measure if claim.frame else None
+        others = len(shares) - own
+        beside = sum(by_measure[m] for m in rule.answered_beside) - (own and mine in rule.answered_beside)
+        if others and not beside:
+            quotes = ", ".join(f"'{c.quote}'" for c in islice((c for c in shares if c is not claim), 4))
+            claim = replace(
+                claim,
+                metric=None,
+                subject=_subject(Match(None), claim.frame) if claim.frame else None,
+                matched_on=(),
+                unmatched=f"an answer with no question of its own beside shares ({quotes}) that answer another "
+                f"question: it is of theirs, not '{rule.label}', and no registered source holds it",
+            )
+        placed.append(claim)
+    return placed
 
 
 def _facts(compact: Compacted, sentence: Sentence, article: Article) -> _SentenceFacts:

@@ -17,7 +17,14 @@ from claimledger.claims.text import sentences
 from claimledger.claims.patterns import any_match_of, guarded, may_match, required_strings, word_start
 from claimledger.claims.wordlists import word_list
 from claimledger.claims.timeref import MONTHS, periods_in_lower
-from claimledger.claims.timeframe import read_time, running_total, same_period, scoping_time, since_then
+from claimledger.claims.timeframe import (
+    AFTER_DATE,
+    read_time,
+    running_total,
+    same_period,
+    scoping_time,
+    since_then,
+)
 
 # A digit or a number word (the words regrouped by first letter: where a match starts is all that is asked).
 _FIGURE_WORDS = re.compile(
@@ -194,6 +201,12 @@ def _guarded(patterns: list[str], opening: bool = False) -> tuple[tuple[re.Patte
     return tuple((compiled, required_strings(compiled)) for compiled in map(re.compile, said))
 
 
+def _inside_date(lower: str, at: int) -> bool:
+    """Whether the cut at `at` falls inside a date ("October 7, 2023"), not after one ("on Oct 7, 2023, and ...")."""
+    date = _DATE_YEAR.search(lower, max(0, at - 13), at + 7)
+    return date is not None and date.start() < at < date.end()
+
+
 @lru_cache(maxsize=1024)
 def clauses(sentence: str) -> list[tuple[int, int]]:
     """The sentence's clauses as (start, end): cut at ";", ", while", ", with", " and <verb>ing" and the like; a
@@ -207,8 +220,8 @@ def clauses(sentence: str) -> list[tuple[int, int]]:
         if c.start() > 0
         and boundary.match(lower, c.start())
         and not _RANGE_OPEN.search(lower, max(0, c.start() - 30), c.start())
-        and not _DATE_YEAR.search(lower, max(0, c.start() - 13), c.start() + 7)
-    ]  # "October 7, 2023"
+        and not _inside_date(lower, c.start())
+    ]
     cuts.append(len(sentence))
     spans = [(a, b) for a, b in zip(cuts, cuts[1:]) if b > a]
     merged: list[tuple[int, int]] = []
@@ -283,7 +296,7 @@ def read_frame(
         na, nb = spans[index + 1]
         following = sentence[na : min(nb, na + REACH)].lower()
         closing = _restriction(following, names)
-        inherited = inherited or (closing if closing not in _ALSO else None)  # "and another 62,681": its own word
+        inherited = inherited or (closing if closing not in ALSO else None)  # "and another 62,681": its own word
         if measure is None and unit == "count" and _BARE_PAIR.match(following):
             # "3,826 children and 2,405 women were among the dead": the measure closing the pair is both's
             measure = _measure(following, len(following), len(following), unit, names)
@@ -306,12 +319,12 @@ def read_frame(
 
     if time is not None and time.kind == "since" and (then := since_then(time, earlier(), context.published)):
         time = then
-    if unit in DURATION_UNITS and time is not None and time.kind == "since" and value is not None:
+    if unit in DURATION_UNITS and time is not None and time.kind in ("since", "after_start") and value is not None:
         time = _since_the_year_it_spans(time, value, unit, context.published)
     if (time is None or time.kind in ("as_of", "unsaid")) and _SAME_YEAR.search(lower):
         time = same_period(earlier(), context.published) or time  # "In the same year, 27,800 came back"
     restriction = _part_of_figure(part) or _restriction(lower, names) or _restriction(preamble.lower(), names)
-    if restriction in _ALSO and measure is not None:
+    if restriction in ALSO and measure is not None:
         before_measure = next(
             (
                 m
@@ -507,7 +520,7 @@ _OWN_VERB = any_match_of(
         r"kept|caught)\b",
     ]
 )
-_ALSO = ("another", "a further", "an additional")
+ALSO = ("another", "a further", "an additional")
 _BARE_PAIR = re.compile(
     r"\s+and\s+(?:some\s+|about\s+|nearly\s+|more\s+than\s+)?[\d,.]+\s+(?:[a-z-]+\s+){0,2}[a-z]+\s+"
     r"(?:were|are|had|have|was|killed|dead|died|wounded|injured)\b"
@@ -608,7 +621,7 @@ def _measure(lower: str, at: int, until: int, unit: str, names: Names) -> str | 
                 return "duration" if {w for _, _, w in lemmas(lower)} & set(names.events) else None
             return "duration" if following and lemma(following.group(1)) in names.events else None
         words = {w for _, _, w in lemmas(lower)}
-        if _SINCE_AFTER.match(lower, until):
+        if _SINCE_AFTER.match(lower, until) or AFTER_DATE.match(lower[until:]):
             return "duration"  # "733 days since October 7": the time since a start, whatever its name
         return "duration" if words & set(names.events) else None
     tokens = lemmas(lower)
@@ -690,6 +703,8 @@ _TOLL_OF = re.compile(
     r"approximately|close\s+to)\s+)?$"
 )
 _FAR = re.compile(r"\b(?:as|while|after|amid|in|by|from|with|during)\b")  # a figure and its noun said apart
+_CLOSED_RELATIVE = re.compile(r",\s+(?:which|who)\b[^,]*,")  # ", which belongs to the government, the toll ..."
+_PARTS_AFTER = re.compile(r",[^,]*\b(?:of\s+(?:them|whom)|among\s+them|including)\b")  # ", most of them women": a part
 
 
 def _counted(lower: str, at: int, until: int, unit: str, counted: str | None, names: Names) -> str | None:
@@ -716,10 +731,15 @@ def _counted(lower: str, at: int, until: int, unit: str, counted: str | None, na
         counted = None if lemma(m.group(1)) in _measure_words() else m.group(1)  # "the number of massacres"
     best = None
     if counted is None or unit == "percent" or lemma(counted) not in names.counted:
+        relatives = [r.span() for r in _CLOSED_RELATIVE.finditer(lower, 0, at)]
         for i, words, phrase in _phrases_at(sequence, _counted_index(names)):
             before = tokens[i][0] < at
             if before and _SAID_BETWEEN.search(lower, tokens[i][1], at):
                 continue  # "told reporters that 1,524 of the dead": who heard it, not what is counted
+            if before and any(ra < tokens[i][0] < rb for ra, rb in relatives):
+                continue  # "the ministry, which belongs to the government, put the toll at 60,034": not the dead
+            if not before and unit == "count" and _PARTS_AFTER.search(lower, until, tokens[i][0]):
+                continue  # "surpassed 30,000, a large majority of them women and children": its parts, not it
             if not (unit == "percent" and _is_base(lower, until, tokens[i][0])):
                 distance = abs(tokens[i][0] - until)
                 key = (-len(words), before, distance) if unit == "percent" else (before, distance, -len(phrase))
@@ -778,6 +798,10 @@ def _measure_words() -> frozenset[str]:
 
 _RIGHT_AFTER_IN = re.compile(r"\b(?:in|inside|across|throughout|at|on)\s+(?:the\s+)?$")  # "fire in Oslo has killed"
 _PARTY = re.compile(r"\b(?:with|between)\s+$")  # "the war with Norway", "fighting between Norway and ..."
+# Where a weapon was aimed, not where the figure holds: "fired waves of rockets into Norway".
+_TARGET = re.compile(
+    r"\b(?:fired|launched|firing|launching|fires|launches)\s+(?:[a-z]+\s+){0,4}(?:into|at|toward|towards)\s+$"
+)
 _FOLLOWING = re.compile(r"(?P<owner>'s?)?\s+([a-z]+)(?:\s+([a-z]+))?")
 
 
@@ -802,6 +826,8 @@ def _mentions(text: str, names: Names | None, kind: str) -> list[tuple[int, str,
         following = _FOLLOWING.match(lower, m.end())
         if _PARTY.search(lower, max(0, m.start() - 12), m.start()):
             continue  # "the war with Norway": a party to it, not where
+        if _TARGET.search(lower, max(0, m.start() - 60), m.start()):
+            continue
         strong = bool(_LOCATIVE.search(lower[max(0, m.start() - 30) : m.start()]))
         if (
             found

@@ -89,7 +89,8 @@ def _fit(rule: MetricRule, frame: Frame, words: frozenset[str], described: str) 
         )
     if kind not in rule.time and granularity not in rule.time:
         return (), f"time:{described}: {rule.label} is checked {_times(rule)}"
-    if time is not None and kind == "since" and rule.since and not _since_fits(time.start, time.text, rule.since):
+    dated = kind == "since" or kind == "after_start" and time is not None and time.start is not None
+    if time is not None and dated and rule.since and not _since_fits(time.start, time.text, rule.since):
         if frame.measure == "duration":
             return (), f"time:'{time.text}' names another start than {rule.label}"
         return (), f"time:'{time.text}' is a part of the total, not the running total {rule.label}"
@@ -147,7 +148,7 @@ def _since_its_start(frame: Frame, rule: MetricRule) -> bool:
     return (
         frame.measure == "duration"
         and time is not None
-        and time.kind == "since"
+        and time.kind in ("since", "after_start")
         and time.start is not None
         and len(time.start) == len("2023-10-07")
         and time.start in rule.since

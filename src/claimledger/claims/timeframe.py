@@ -94,6 +94,16 @@ def read_time(lower: str, at: int, until: int, unit: str, published: date | None
             return TimeFrame("ago", lower[at : until + 4].strip())
         if (m := p["after_start"].match(after)) is not None:
             return TimeFrame("after_start", (lower[at:until] + m.group()).strip())
+        if (m := AFTER_DATE.match(after)) is not None and (day := _DAY_OF_MONTH.search(m.group())) is not None:
+            # "thirteen months after Hamas's October 7, 2023 attack": the time after the day it names
+            month, number = month_number(day.group("m1") or day.group("m2")), int(day.group("d1") or day.group("d2"))
+            year = m.group("year") or (
+                str(published.year if (month, number) < (published.month, published.day) else published.year - 1)
+                if published
+                else None
+            )
+            start = f"{year}-{month:02d}-{number:02d}" if year else None
+            return TimeFrame("after_start", (lower[at:until] + m.group()).strip(), start=start)
         if p["span"].search(before) or re.match(r"^\s+of\b", after):
             return TimeFrame("span", lower[at:until].strip())
     if "half" in lower and (m := p["half"].search(lower)) is not None:
@@ -261,6 +271,11 @@ def _since(lower: str, m: re.Match[str], published: date | None) -> TimeFrame:
         number = month_number(month.group("m"))  # "since last October": the last October before the article
         year = published.year if number < published.month else published.year - 1
         return TimeFrame("since", f"{m.group()} {month.group()}", start=f"{year}-{number:02d}")
+    if published and (month := _MONTH_ONLY.fullmatch(m.group("what"))) is not None:
+        number = month_number(month.group("m"))  # "since October": the last October up to the article's month
+        said = _WHICH_YEAR.match(tail)  # "since October last year", "since March this year"
+        year = published.year - (said.group(1) == "last" if said else number > published.month)
+        return TimeFrame("since", f"{m.group()}{said.group() if said else ''}", start=f"{year}-{number:02d}")
     if (d := _TAIL_DATE.search(tail)) is not None:
         again = _time_patterns()["since"].match("since " + tail[d.start() :])
         if again is not None:
@@ -270,6 +285,12 @@ def _since(lower: str, m: re.Match[str], published: date | None) -> TimeFrame:
 
 _DAY_OF_MONTH = re.compile(rf"(?:(?P<d1>\d{{1,2}})\s+(?P<m1>{MONTHS})|(?P<m2>{MONTHS})\.?\s+(?P<d2>\d{{1,2}})(?!\d))")
 _MONTH_ONLY = re.compile(rf"(?P<m>{MONTHS})\b")
+# A duration after a day: "13 months after October 7", "a year after Hamas's 7 October attack".
+AFTER_DATE = re.compile(
+    rf"^\s*(?:after|from)\s+(?:[a-z]+'s?\s+|the\s+)?(?:\d{{1,2}}\s+(?:{MONTHS})|(?:{MONTHS})\.?\s+\d{{1,2}}(?!\d))"
+    rf"(?:,?\s+(?P<year>(?:19|20)\d\d))?\b"
+)
+_WHICH_YEAR = re.compile(r"\s+(last|this)\s+year\b")
 
 
 def _since_start(m: re.Match[str], published: date | None) -> str | None:

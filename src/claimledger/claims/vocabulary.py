@@ -30,6 +30,7 @@ _RULE_KEYS = {
     "restricted_to",
     "attribution_not",
     "requires",
+    "answered_beside",
 }
 TIME_KINDS = (
     "unsaid",
@@ -69,6 +70,9 @@ class MetricRule:
     restricted_to: tuple[str, ...] = ()  # a restriction that is this metric's own population ("in the health sector")
     attribution_not: tuple[str, ...] = ()  # attributions whose figure is another count than this series'
     requires: tuple[tuple[str, ...], ...] = ()  # lemma groups: one of each must stand in the sentence
+    # An answer with no question of its own ("11% did not know"): where its sentence holds other shares, one of them
+    # must give one of these measures, else it answers their question, not this metric's.
+    answered_beside: tuple[str, ...] = ()
     check: dict[str, Any] = field(default_factory=dict)
 
 
@@ -193,6 +197,7 @@ def parse_vocabulary(document: dict[str, Any], origin: str) -> Vocabulary:
             since=_listed(entry, "since", phrases, where, lemmatise=False),
             restricted_to=_listed(entry, "restricted_to", phrases, where, lemmatise=False),
             attribution_not=_listed(entry, "attribution_not", phrases, where, lemmatise=False),
+            answered_beside=_listed(entry, "answered_beside", phrases, where, lemmatise=False),
             requires=tuple(
                 tuple(_lemma_phrase(w) for w in _listed({"g": g}, "g", phrases, where, False)) for g in requires
             ),
