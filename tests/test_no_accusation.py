@@ -705,6 +705,14 @@ CASES = [
         "pass",
         None,
     ),
+    # ... but a figure inside that "when" is the attack's own: not the Gaza toll
+    (
+        "Over 34,000 have been killed in Gaza since October 7, when militants attacked Israel and killed 1,200 people.",
+        date(2024, 5, 6),
+        "1,200",
+        "unverifiable",
+        "killed in Israel",
+    ),
     # a press freedom group named in full, with an aside before its verb, counts by its own rules
     (
         "The Committee to Protect Journalists, for its part, lists at least 60 journalists killed in Gaza.",
@@ -815,6 +823,13 @@ def test_what_a_figure_counts_decides_the_metric(text, quote, measure):
         (
             "In Gaza, 34,000 have been killed since the war began on Oct 7, 2023, and a further 77,000 have been wounded.",
             "77,000",
+            "injured",
+        ),
+        # the place of the attack that started the war, in the "since" that dates the figure, is the attack's
+        (
+            "The ministry counts 79,000 people wounded in the Gaza Strip since the war began with the attack on "
+            "Israel on October 7.",
+            "79,000",
             "injured",
         ),
         # where rockets were fired to is no place of the figure

@@ -358,7 +358,9 @@ def read_frame(
         counted=what,
         measure=measure,
         subject=(subject := _group(lower, names, until) or _group(head.lower(), names)),
-        place=place_in(clause, sentence, context, names, subject),  # "Norwegians left ...; 38,000 left": theirs
+        place=place_in(
+            _before_start_event(clause, until), sentence, context, names, subject
+        ),  # "Norwegians left ...; 38,000 left": theirs
         restriction=(
             restriction
             or inherited
@@ -798,6 +800,20 @@ def _measure_words() -> frozenset[str]:
 
 _RIGHT_AFTER_IN = re.compile(r"\b(?:in|inside|across|throughout|at|on)\s+(?:the\s+)?$")  # "fire in Oslo has killed"
 _PARTY = re.compile(r"\b(?:with|between)\s+$")  # "the war with Norway", "fighting between Norway and ..."
+# The "since" or "when" that dates a figure by the attack that started the war names where the attack was, not where
+# the figure holds: "wounded in Oslo since the war began with the attack on Norway", "when militants stormed Norway".
+_STARTED_BY = re.compile(
+    r"\b(?:since|when)\b[^;]{0,80}?\b(?:attacks?|assault|incursion|raid|rampage|stormed|invaded|attacked)\b"
+)
+
+
+def _before_start_event(clause: str, until: int) -> str:
+    """The clause up to a "since" or "when" after the figure that dates it by the war's opening attack, whose place
+    is the attack's ("1,200 killed when militants attacked Norway" keeps it: the figure is inside)."""
+    started = _STARTED_BY.search(clause.lower(), until)
+    return clause[: started.start()] if started is not None else clause
+
+
 # Where a weapon was aimed, not where the figure holds: "fired waves of rockets into Norway".
 _TARGET = re.compile(
     r"\b(?:fired|launched|firing|launching|fires|launches)\s+(?:[a-z]+\s+){0,4}(?:into|at|toward|towards)\s+$"

@@ -82,13 +82,15 @@ class DurationSince(CheckKind):
             seen = Observation(observed, start, text, rows_used, cited)
         time = claim.frame.time if claim.frame else None
         shortest = low if reach is not None else seen.value
-        if time is not None and time.kind == "after_start" and interval.high is not None and interval.high < shortest:
+        told = time.text if time is not None and time.kind == "after_start" else None
+        if told and not re.search(r"\bsince\b", told) and interval.high is not None and interval.high < shortest:
             # "Two weeks after the war began, troops entered the city": the time of an event the sentence tells,
-            # which may lie before the article's date; too short for that date, so it is not held to it
+            # which may lie before the article's date; too short for that date, so it is not held to it ("since"
+            # runs to the article's date)
             return unverifiable(
                 claim,
                 self.name,
-                f"'{time.text}' may date an earlier event the sentence tells: shorter than the {text}, so not held "
+                f"'{told}' may date an earlier event the sentence tells: shorter than the {text}, so not held "
                 f"to {as_of}",
                 ref,
             )
