@@ -832,6 +832,25 @@ def test_what_a_figure_counts_decides_the_metric(text, quote, measure):
             "79,000",
             "injured",
         ),
+        # "the ministry in Hamas-run Gaza said" names where, though a verb of saying follows it
+        (
+            "Strikes have killed at least 6,500 Palestinians, the health ministry in Hamas-run Gaza said.",
+            "at least 6,500",
+            "killed",
+        ),
+        # a bare "and N injured" is paired with the clause before it, and its place
+        (
+            "The ministry said 10,000 had been killed in the Gaza Strip and more than 25,000 injured, while in the "
+            "West Bank the dead numbered 150.",
+            "more than 25,000",
+            "injured",
+        ),
+        # "the dead numbered 150 and the wounded 2,200": the measure before the figure, not the next pair's
+        (
+            "In the West Bank, the dead numbered 150 and the wounded about 2,200 since October 7.",
+            "150",
+            "west_bank_killed",
+        ),
         # where rockets were fired to is no place of the figure
         (
             "At least 230 people have been killed in the Palestinian enclave, after militants fired rockets into Israel.",

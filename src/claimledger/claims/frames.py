@@ -52,8 +52,8 @@ _BASE_VERB = re.compile(
 )
 _LOCATIVE = re.compile(
     r"(?:\b(?:in|on|against|across|throughout|inside|within|from|into|of|for|leave|left|leaving)\s+"
-    r"(?:the\s+(?:[a-z]+(?:-[a-z]+)?\s+)?)?)$"
-)  # "in the blockaded Northland", "in the rebel-held Northland"
+    r"(?:the\s+(?:[a-z]+(?:-[a-z]+)?\s+)?|[a-z]+-[a-z]+\s+)?)$"
+)  # "in the blockaded Northland", "in the rebel-held Northland", "in rebel-run Northland"
 
 
 @dataclass(frozen=True)
@@ -358,9 +358,8 @@ def read_frame(
         counted=what,
         measure=measure,
         subject=(subject := _group(lower, names, until) or _group(head.lower(), names)),
-        place=place_in(
-            _before_start_event(clause, until), sentence, context, names, subject
-        ),  # "Norwegians left ...; 38,000 left": theirs
+        place=_paired_place(spans, index, sentence, lower, names)
+        or place_in(_before_start_event(clause, until), sentence, context, names, subject),
         restriction=(
             restriction
             or inherited
@@ -374,6 +373,22 @@ def read_frame(
         if said
         else (reported_by(_before_sentence(context.paragraph, sentence)) or context.reported_before),
     )
+
+
+def _paired_place(spans: list[tuple[int, int]], index: int, sentence: str, lower: str, names: Names) -> str | None:
+    """The place of the clause a bare "and N injured" is paired with, when it names no place of its own and that
+    clause names one: "10,010 killed in Oslo and more than 25,000 injured, while in Bergen ..." (Oslo's)."""
+    if not index or not _AND_PAIRED.match(lower) or _named_places(lower, names):
+        return None
+    pa, pb = spans[index - 1]
+    places = _named_places(sentence[pa:pb], names)
+    return places[0] if len(places) == 1 else None
+
+
+_AND_PAIRED = re.compile(
+    r"\s*,?\s*and\s+(?:some\s+|about\s+|nearly\s+|more\s+than\s+|at\s+least\s+|over\s+|almost\s+)?\d[\d,.]*"
+    r"\s+(?:[a-z]+\s+)?(?:injured|wounded|dead|killed|hurt)\b[\s,.]*$"
+)
 
 
 def _since_the_year_it_spans(time: TimeFrame, value: float, unit: str, published: date | None) -> TimeFrame:
@@ -649,12 +664,14 @@ def _measure(lower: str, at: int, until: int, unit: str, names: Names) -> str | 
         kept,
         key=lambda h: (
             "," in (lower[h[1] : at] if h[1] <= at else lower[until : h[0]]),
+            h[0] >= until and _AND_WORD.search(lower, until, h[0]) is not None,  # "numbered 155 and the wounded"
             max(h[0] - until, at - h[1], 0),
             rank[h[2]],
         ),
     )[2]
 
 
+_AND_WORD = re.compile(r"\band\b")
 PhraseIndex = dict[str, tuple[tuple[tuple[str, ...], object], ...]]
 
 
