@@ -756,6 +756,12 @@ FRAMES = [
     ("Hospitals counted 3,000 dead and wounded in Gaza after the night of strikes.", "3,000", "dead and wounded"),
     # "N other" leaves out the ones the text names
     ("Belize said it had recalled its envoy, joining 6 other countries that recalled theirs.", "6", "6 other"),
+    # ... but "another N killed" after a sentence that counts the killed is a part of them
+    (
+        "The toll in Gaza reached 30,000 killed and 70,000 injured. Another 50 people were killed overnight.",
+        "50",
+        "another",
+    ),
     # "while doing something" keeps the figure to those it happened to that way
     ("Over 150 medics died in Gaza while carrying out their duties.", "Over 150", "while carrying out their duties"),
     # a change against several earlier years has no one base year
@@ -850,6 +856,18 @@ def test_what_a_figure_counts_decides_the_metric(text, quote, measure):
             "In the West Bank, the dead numbered 150 and the wounded about 2,200 since October 7.",
             "150",
             "west_bank_killed",
+        ),
+        # "a further N wounded" after a sentence that counts only the killed adds a measure, not a part
+        (
+            "The ministry in Gaza said 37,000 people have been killed. A further 85,000 people have been wounded.",
+            "85,000",
+            "injured",
+        ),
+        # and so does "N other people injured" beside the dead's parts
+        (
+            "The dead in Gaza include 3,600 children and 2,200 women, and 22,000 other people have been injured.",
+            "22,000",
+            "injured",
         ),
         # where rockets were fired to is no place of the figure
         (

@@ -324,7 +324,7 @@ def read_frame(
     if (time is None or time.kind in ("as_of", "unsaid")) and _SAME_YEAR.search(lower):
         time = same_period(earlier(), context.published) or time  # "In the same year, 27,800 came back"
     restriction = _part_of_figure(part) or _restriction(lower, names) or _restriction(preamble.lower(), names)
-    if restriction in ALSO and measure is not None:
+    if measure is not None and (restriction in ALSO or restriction is not None and _N_OTHER.fullmatch(restriction)):
         before_measure = next(
             (
                 m
@@ -335,6 +335,8 @@ def read_frame(
         )
         if before_measure is not None and before_measure != measure:
             restriction = None  # "8,309 killed, with a further 21,048 injured": "further" adds a measure, not a part
+        elif before_measure is None and not spans[:index] and _adds_a_measure(context.paragraph, sentence, measure):
+            restriction = None  # "... 37,877 killed. A further 86,969 people have been wounded."
     restriction = restriction or _figure_restriction(lower, at, until, unit) or _union(lower, until, names)
     what = _part_counted(part, names) or _counted(lower, at, until, unit, counted, names)
     if (
@@ -510,6 +512,19 @@ def reported_by(earlier: str) -> str | None:
         if (who := _attribution(piece.text)) is not None:
             return who
     return None
+
+
+_N_OTHER = re.compile(r"\S+\s+other")  # "22,219 other": the restriction "N other" of lexicon/frames.toml
+
+
+def _adds_a_measure(paragraph: str, sentence: str, measure: str) -> bool:
+    """Whether the paragraph's sentence before this one counts something, none of it of this measure: then "a further
+    N wounded" there adds a measure ("12,000 killed. A further 30,000 wounded."), not a part of the same one."""
+    before = _before_sentence(paragraph, sentence)
+    if not _DIGIT.search(before):
+        return False
+    said = {name for _, _, (name, _) in _phrases_at(lemma_sequence(before.lower()), _measure_index())}
+    return bool(said) and measure not in said
 
 
 @lru_cache(maxsize=1024)
