@@ -110,6 +110,17 @@ SLOTS = [
     ("Nine countries recalled their ambassadors from Israel.", "Nine", "measure", "recalled_envoys"),
     ("Nearly 1,000 veterans signed an open letter.", "Nearly 1,000", "measure", "signed"),
     ("Gaza's 2.3 million people face famine.", "2.3 million", "measure", "population"),
+    # a population "stood at", "has reached", "now stands at": the level; the country that owns it is not counted
+    ("The country's population has reached 9.7 million, the bureau says.", "9.7 million", "measure", "population"),
+    ("The country's population has reached 9.7 million, the bureau says.", "9.7 million", "counted", None),
+    ("Norway's population stood at 5.5 million at the end of 2024.", "5.5 million", "measure", "population"),
+    # the groups after a colon are its parts, not what it counts
+    (
+        "The population now stands at 5.5 million: 4.9 million Norwegians and 0.6 million others.",
+        "5.5 million",
+        "counted",
+        None,
+    ),
     ("The war in Gaza began nearly five months ago.", "nearly five months", "measure", "duration"),
     ("Six months later, the court ruled on war crimes.", "Six months", "measure", None),
     (

@@ -738,7 +738,10 @@ _TOLL_OF = re.compile(
 )
 _FAR = re.compile(r"\b(?:as|while|after|amid|in|by|from|with|during)\b")  # a figure and its noun said apart
 _CLOSED_RELATIVE = re.compile(r",\s+(?:which|who)\b[^,]*,")  # ", which belongs to the government, the toll ..."
-_PARTS_AFTER = re.compile(r",[^,]*\b(?:of\s+(?:them|whom)|among\s+them|including)\b")  # ", most of them women": a part
+_OWNS_POPULATION = re.compile(r"'s\s+population\b")  # not "the children's toll": the children are counted
+_PARTS_AFTER = re.compile(
+    r",[^,]*\b(?:of\s+(?:them|whom)|among\s+them|including)\b|:"
+)  # ", most of them women": a part
 
 
 def _counted(lower: str, at: int, until: int, unit: str, counted: str | None, names: Names) -> str | None:
@@ -772,6 +775,8 @@ def _counted(lower: str, at: int, until: int, unit: str, counted: str | None, na
                 continue  # "told reporters that 1,524 of the dead": who heard it, not what is counted
             if before and any(ra < tokens[i][0] < rb for ra, rb in relatives):
                 continue  # "the ministry, which belongs to the government, put the toll at 60,034": not the dead
+            if before and _OWNS_POPULATION.match(lower, tokens[i + len(words) - 1][1] - 2):
+                continue  # "the country's population has reached 9.7 million": whose, not what is counted
             if not before and unit == "count" and _PARTS_AFTER.search(lower, until, tokens[i][0]):
                 continue  # "surpassed 30,000, a large majority of them women and children": its parts, not it
             if not (unit == "percent" and _is_base(lower, until, tokens[i][0])):
