@@ -713,6 +713,22 @@ CASES = [
         "unverifiable",
         "killed in Israel",
     ),
+    # a running total "between" the start "and" a day is held on that day, not on the article's (474 by May)
+    (
+        "Between October 7 and November 1, 2023, 128 Palestinians were killed in the occupied West Bank.",
+        date(2024, 5, 1),
+        "128",
+        "pass",
+        "2023-11-01",
+    ),
+    # ... and a span from another start is not the running total (a pre-war stretch of the year)
+    (
+        "Between January 1 and October 6, 2023, 199 Palestinians were killed in the occupied West Bank.",
+        date(2023, 11, 22),
+        "199",
+        "unverifiable",
+        None,
+    ),
     # a press freedom group named in full, with an aside before its verb, counts by its own rules
     (
         "The Committee to Protect Journalists, for its part, lists at least 60 journalists killed in Gaza.",

@@ -116,7 +116,7 @@ def _checked_with(
     claim: Claim, params: dict[str, Any], references: dict[str, Reference | Unavailable], as_of: date | None
 ) -> CheckResult:
     kind, source = params["check"], params["source"]
-    when = as_of or claim.as_of
+    when = _held_on(claim, as_of or claim.as_of)
     if when is None:
         return unverifiable(claim, kind, "the article has no date (front matter or text); give --as-of")
     reference = references.get(source)
@@ -132,6 +132,16 @@ def _checked_with(
             f"or metrics.toml's [checks.{kind}])"
         )
     return _no_accusation_without_evidence(claim, params, KINDS[kind].check(claim, params, reference, when))
+
+
+def _held_on(claim: Claim, when: date | None) -> date | None:
+    """The day a figure is held on: the article's, or the earlier day its clause says a running total ran to
+    ("between October 7 and January 18, 357 were killed": 18 January)."""
+    time = claim.frame.time if claim.frame else None
+    if when is None or time is None or time.kind != "since" or time.end is None or len(time.end) != len("2024-01-18"):
+        return when
+    end = date.fromisoformat(time.end)
+    return end if end < when else when
 
 
 def _no_accusation_without_evidence(claim: Claim, params: dict[str, Any], result: CheckResult) -> CheckResult:

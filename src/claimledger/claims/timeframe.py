@@ -114,6 +114,13 @@ def read_time(lower: str, at: int, until: int, unit: str, published: date | None
         return TimeFrame("period", m.group(), period=key)
     if (m := p["past_hours"].search(lower)) is not None:
         return TimeFrame("past_hours", m.group())
+    if ("between" in lower or "from" in lower) and (m := _FROM_TO.search(lower)) is not None:
+        # "between October 7, 2023 and January 18, 2024", "from the start of the war up to 12 August": a running
+        # total from a start to a day
+        start = _since_start(again, published) if (again := p["since"].match("since " + m.group("a"))) else None
+        end = _since_start(until_day, published) if (until_day := p["since"].match("since " + m.group("b"))) else None
+        if end is not None and len(end) == len("2024-01-18"):
+            return TimeFrame("since", m.group(), start=start, end=end)
     if "since" in lower and (m := p["since"].search(lower)) is not None:
         return _since(lower, m, published)
     if (
@@ -289,6 +296,11 @@ _MONTH_ONLY = re.compile(rf"(?P<m>{MONTHS})\b")
 AFTER_DATE = re.compile(
     rf"^\s*(?:after|from)\s+(?:[a-z]+'s?\s+|the\s+)?(?:\d{{1,2}}\s+(?:{MONTHS})|(?:{MONTHS})\.?\s+\d{{1,2}}(?!\d))"
     rf"(?:,?\s+(?P<year>(?:19|20)\d\d))?\b"
+)
+_A_DAY = rf"(?:\d{{1,2}}\s+(?:{MONTHS})|(?:{MONTHS})\.?\s+\d{{1,2}}(?!\d))(?:,?\s+(?:19|20)\d\d)?"
+_FROM_TO = re.compile(
+    rf"\b(?:between|from)\s+(?:the\s+)?(?P<a>{_A_DAY}|(?:start|beginning|outbreak)\s+of\s+the\s+(?:[a-z]+\s+){{0,2}}?[a-z]+)"
+    rf"\s+(?:and|to|until|till|up\s+to|through)\s+(?P<b>{_A_DAY})"
 )
 _WHICH_YEAR = re.compile(r"\s+(last|this)\s+year\b")
 
