@@ -880,6 +880,13 @@ def test_a_pattern_that_opens_with_a_class_matches_where_its_earlier_form_did(mo
         assert [m.span() for m in fast.finditer(text)] == [m.span() for m in plain.finditer(text)], text
 
 
+def test_shares_in_favour_and_against_are_no_vote_tally():
+    (share,) = [
+        c for c in claims_in("A poll on a hostage deal found 56% in favour of it and 22% against.") if c.quote == "56%"
+    ]
+    assert share.metric == "support_hostage_deal", share.unmatched
+
+
 @pytest.mark.parametrize(
     "text, quote, metric",
     [

@@ -885,6 +885,10 @@ def test_what_a_figure_counts_decides_the_metric(text, quote, measure):
             "22,000",
             "injured",
         ),
+        # "those killed include", "among those killed were", "the number killed as": running totals
+        ("In Gaza, those killed include 20,000 children, the ministry said.", "20,000", "children_killed"),
+        ("Among those killed in Gaza were 360 members of medical teams.", "360", "medics_killed"),
+        ("The ministry's report on Gaza gave the number killed as 40,005.", "40,005", "killed"),
         # where rockets were fired to is no place of the figure
         (
             "At least 230 people have been killed in the Palestinian enclave, after militants fired rockets into Israel.",

@@ -88,10 +88,14 @@ def not_a_claim(s: str, f: Figure, counted_noun: str | None) -> str | None:
         return "a year"  # "by 2120": a far year after a word of time
     # Each cheap test on the word before spares a search of the text before (a pattern tried at every position).
     if (
-        _TALLY_AFTER.match(after)
-        or _TALLY_SIDE.match(after)
-        or (last in ("to", "against") and _TALLY_BEFORE.search(before))
-    ) and _names_a_vote(s):
+        f.form != "percent"
+        and (  # "56% in favour, 22% against": shares of a poll, not a count of votes
+            _TALLY_AFTER.match(after)
+            or _TALLY_SIDE.match(after)
+            or (last in ("to", "against") and _TALLY_BEFORE.search(before))
+        )
+        and _names_a_vote(s)
+    ):
         return "a vote tally"
     if f.form in ("digits", "round") or plain_integer:
         if plain_integer and int(raw) <= 31 and (_MONTH_WORD.fullmatch(previous) or _MONTH_AFTER.match(after)):
