@@ -697,6 +697,29 @@ CASES = [
         "pass",
         None,
     ),
+    # the start day names what the span is of, with no place said; so does "the attack on Israel" in words
+    (
+        "Families will fast on Monday to mark 500 days since the October 7 massacre.",
+        date(2025, 2, 16),
+        "500 days",
+        "pass",
+        None,
+    ),
+    (
+        "Today marks two years since the attack on Israel that killed 1,139 people.",
+        date(2025, 10, 7),
+        "two years",
+        "pass",
+        None,
+    ),
+    # "the 21-month Israel-Hamas war": a two-name war is still the war
+    (
+        "Over 60,000 have been killed in Gaza in the 21-month Israel-Hamas war.",
+        date(2025, 7, 29),
+        "21-month",
+        "pass",
+        None,
+    ),
     # "since October last year" is since the war's start (the West Bank series: 638 verified on 2024-08-27)
     (
         "Since October last year, at least 600 Palestinians have been killed in the West Bank.",

@@ -60,7 +60,9 @@ def _fit(rule: MetricRule, frame: Frame, words: frozenset[str], described: str) 
     if restricted_ok:
         slots.append(f"restriction={frame.restriction}")
     if rule.counted and not restricted_ok:
-        if (frame.counted or "") not in rule.counted and not _since_its_start(frame, rule):
+        if (frame.counted or "") not in rule.counted and not (
+            _since_its_start(frame, rule) or _named_start(frame, rule)
+        ):
             return (), f"counted:{described}: no registered source covers it"
         slots.append(f"counted={frame.counted or ''}")
     if rule.subject:
@@ -68,7 +70,8 @@ def _fit(rule: MetricRule, frame: Frame, words: frozenset[str], described: str) 
             return (), f"subject:{described}: no registered source covers it"
         if frame.subject:
             slots.append(f"subject={frame.subject}")
-    if rule.place is not None:
+    if rule.place is not None and not (frame.place is None and _since_its_start(frame, rule)):
+        # "500 days since the October 7 massacre": the day itself names what the span is of, wherever it is said
         if frame.place is None:
             return (), f"place:the text does not say where '{frame.clause}' holds: {rule.label} needs {rule.place}"
         same = {rule.place, *rule.place_also}
@@ -152,6 +155,19 @@ def _since_its_start(frame: Frame, rule: MetricRule) -> bool:
         and time.start is not None
         and len(time.start) == len("2023-10-07")
         and time.start in rule.since
+    )
+
+
+def _named_start(frame: Frame, rule: MetricRule) -> bool:
+    """A duration since the event the metric counts from, named in words of more than one ("two years since the
+    attack on Norway that killed ..."): said by its start, as a date would."""
+    time = frame.time
+    return (
+        frame.measure == "duration"
+        and time is not None
+        and time.kind == "since"
+        and time.start is None
+        and any(" " in a and a.lower() in time.text for a in rule.since if not a[:4].isdigit())
     )
 
 
