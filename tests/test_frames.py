@@ -378,6 +378,25 @@ TIMES = [
         "4,900",
         ("since", None, "2024-10"),
     ),
+    # the start's day said a few words after "started"; "since last year"
+    (
+        "In Gaza 9,770 have died since the army started bombarding the Strip on October 7.",
+        "9,770",
+        ("since", None, "2024-10-07"),
+    ),
+    ("In Gaza 14,500 children have been killed since last year.", "14,500", ("since", None, "2024")),
+    # a running total in a main clause of its own does not take another clause's "since"
+    (
+        "Since March 18, strikes have killed more than 1,000 in Gaza, and the death toll now exceeds 50,000.",
+        "exceeds 50,000",
+        ("as_of", None, None),
+    ),
+    # "since that date" with no "since" before it: the last day named before it
+    (
+        "Raids began in the West Bank on October 7. There 102 have been killed since that date.",
+        "102",
+        ("since", None, "2024-10-07"),
+    ),
     # "since then" is the last "since" before it
     (
         "The offensive on Gaza has gone on since the attack of October 7, 2023. Over 36,000 Palestinians have been "

@@ -312,7 +312,12 @@ def read_frame(
     if unit in DURATION_UNITS and (time is None or time.kind in ("span", "after_start")):
         time = _held_to(sentence, start, end, time, context.published)
     if not _RELATIVE.match(lower):  # ", which killed 1,200": the time of what "which" stands for, not the sentence's
-        time = time or scoping_time(sentence[max(0, a - REACH) : a], sentence[b : b + REACH], context.published)
+        scoped = (
+            None if time else scoping_time(sentence[max(0, a - REACH) : a], sentence[b : b + REACH], context.published)
+        )
+        if scoped is not None and scoped.kind == "since" and _AND_TOLL.match(lower):
+            scoped = None  # "Since March 18, 1,000 were killed, and the death toll now exceeds 50,000": its own total
+        time = time or scoped
 
     def earlier() -> str:  # the paragraph's text before the clause, read only for "since then" and "the same year"
         return _before_sentence(context.paragraph, sentence) + " " + sentence[max(0, a - 2 * REACH) : a]
@@ -687,6 +692,8 @@ def _measure(lower: str, at: int, until: int, unit: str, names: Names) -> str | 
 
 
 _AND_WORD = re.compile(r"\band\b")
+# A main clause of its own that names a running total: ", and the death toll now exceeds 50,000".
+_AND_TOLL = re.compile(r"[\s,]*and\s+(?:the\s+)?(?:[a-z]+\s+){0,2}(?:toll|total|tally)\b")
 PhraseIndex = dict[str, tuple[tuple[tuple[str, ...], object], ...]]
 
 

@@ -243,7 +243,7 @@ _TAIL_DATE = re.compile(
 
 
 _STARTED = re.compile(
-    r"\b(?:began|begun|started|erupted|broke\s+out)\b(?:\s+(?:on|in)\s+(?:early\s+|late\s+|mid-)?"
+    r"\b(?:began|begun|started|erupted|broke\s+out)\b(?:\s+(?:[a-z]+\s+){0,4}?(?:on|in)\s+(?:early\s+|late\s+|mid-)?"
     rf"(?:\d{{1,2}}\s+(?:{MONTHS})|(?:{MONTHS})\.?(?:\s+\d{{1,2}}(?!\d))?)(?:,?\s+(?:19|20)\d\d)?)?"
 )
 _SINCE_THEN = re.compile(r"since\s+(?:then|that\s+(?:day|date|time))$")
@@ -256,8 +256,11 @@ def since_then(frame: TimeFrame | None, earlier: str, published: date | None) ->
         return None
     lower = earlier.lower()
     found = [m for m in _time_patterns()["since"].finditer(lower) if not _SINCE_THEN.match(m.group())]
-    if not found:
-        return None
+    if not found:  # "... attacked on October 7. 102 have been killed since that date": the last day named before
+        days = list(_TAIL_DATE.finditer(lower))
+        again = _time_patterns()["since"].match("since " + lower[days[-1].start() :]) if days else None
+        start = _since_start(again, published) if again is not None else None
+        return TimeFrame("since", f"{frame.text} ({days[-1].group()})", start=start) if start else None
     before = _since(lower, found[-1], published)
     return TimeFrame("since", f"{frame.text} ({before.text})", start=before.start)
 
@@ -274,6 +277,8 @@ def _since(lower: str, m: re.Match[str], published: date | None) -> TimeFrame:
     if (verb := _STARTED.search(m.group() + tail)) is not None:  # up to "began" and the date after it, if any
         tail = tail[: max(0, verb.end() - len(m.group()))]
     text = (m.group() + tail).strip()
+    if m.group("what") == "last" and published and re.match(r"\s*year\b", tail):
+        return TimeFrame("since", f"{m.group()} year", start=str(published.year - 1))  # "since last year"
     if m.group("what") == "last" and (month := _MONTH_ONLY.match(tail.lstrip())) is not None and published:
         number = month_number(month.group("m"))  # "since last October": the last October before the article
         year = published.year if number < published.month else published.year - 1
