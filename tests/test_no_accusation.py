@@ -752,6 +752,31 @@ CASES = [
         "unverifiable",
         None,
     ),
+    # a ministry's report "on the occupied territories" counts more places than Gaza: no Gaza series holds it
+    (
+        "The offensive on Gaza has killed 8,600 and wounded more than 23,000, the ministry said in its daily report "
+        "on the situation in the occupied territories.",
+        date(2023, 11, 1),
+        "more than 23,000",
+        "unverifiable",
+        "Occupied Territories",
+    ),
+    # a figure of the ministry's daily report is its running total, whatever the tense
+    (
+        "Its daily report broke the figures down: 8,260 Palestinians were killed in the Gaza Strip.",
+        date(2023, 10, 31),
+        "8,260",
+        "pass",
+        None,
+    ),
+    # "1950 injured" after "and": a count, not a year
+    (
+        "The ministry said 111 Palestinians have been killed and 1950 injured in the West Bank since 7 October.",
+        date(2023, 10, 28),
+        "1950",
+        "pass",
+        None,
+    ),
     # a press freedom group named in full, with an aside before its verb, counts by its own rules
     (
         "The Committee to Protect Journalists, for its part, lists at least 60 journalists killed in Gaza.",

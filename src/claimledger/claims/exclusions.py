@@ -59,6 +59,7 @@ _YEAR_BEFORE = frozenset({"by", "in", "until", "till", "before", "after", "since
 _MODEL_AFTER = re.compile(r"\s+[A-Z][a-z]*[^\Ws](?:\s+[A-Z][a-z]*[^\Ws])?\s+[a-z]+s\b")
 _SENTENCE_END_BEFORE = re.compile(r"[.!?][\"')\]]*\s+$")
 _VOTE_WORDS = re.compile(r"\b(?:vot(?:e|es|ed|ing)|ballots?|in\s+favou?r|abstain(?:ed|ing|ions)?|seats?)\b", re.I)
+_COUNTED_AFTER = re.compile(r"\s+(?:injured|wounded|killed|dead|died|people|persons|others)\b", re.I)
 _TALLY_AFTER = re.compile(r"^\s*(?:votes?\s+)?(?:to|-|against)\s+\d", re.I)
 _TALLY_BEFORE = re.compile(r"\d+\s+(?:votes?\s+)?(?:to|against)\s+$", re.I)
 _TALLY_SIDE = re.compile(r"^\s*(?:votes?\s+)?(?:in\s+favou?r|against|abstentions?|for\b)", re.I)
@@ -84,8 +85,13 @@ def not_a_claim(s: str, f: Figure, counted_noun: str | None) -> str | None:
     plain_integer = raw.isdigit()
     previous = _previous_word(before)
     last = previous.lower()
-    if plain_integer and len(raw) == 4 and (1800 <= int(raw) <= 2100 or (int(raw) <= 2300 and last in _YEAR_BEFORE)):
-        return "a year"  # "by 2120": a far year after a word of time
+    if (
+        plain_integer
+        and len(raw) == 4
+        and (1800 <= int(raw) <= 2100 or (int(raw) <= 2300 and last in _YEAR_BEFORE))
+        and not (_COUNTED_AFTER.match(after) and last in ("and", "with", "while", "another", "some", "over", "nearly"))
+    ):
+        return "a year"  # "by 2120": a far year after a word of time; not "111 killed and 1950 injured"
     # Each cheap test on the word before spares a search of the text before (a pattern tried at every position).
     if (
         f.form != "percent"
