@@ -937,6 +937,18 @@ def test_what_a_figure_counts_decides_the_metric(text, quote, measure):
         ("In Gaza, those killed include 20,000 children, the ministry said.", "20,000", "children_killed"),
         ("Among those killed in Gaza were 360 members of medical teams.", "360", "medics_killed"),
         ("The ministry's report on Gaza gave the number killed as 40,005.", "40,005", "killed"),
+        # a possessive a few words before the war it owns is the doer; "went past" is a running total on that day
+        (
+            "On Thursday the number of people killed in Israel's nearly nine-month war on the Gaza Strip went past 38,000.",
+            "38,000",
+            "killed",
+        ),
+        # "Israel has also cut off fuel": a doer, though an adverb stands before its verb
+        (
+            "More than 4,600 have been killed in Gaza, and Israel has also cut off fuel to the enclave.",
+            "More than 4,600",
+            "killed",
+        ),
         # where rockets were fired to is no place of the figure
         (
             "At least 230 people have been killed in the Palestinian enclave, after militants fired rockets into Israel.",

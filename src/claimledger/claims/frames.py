@@ -862,6 +862,8 @@ def _before_start_event(clause: str, until: int) -> str:
 _TARGET = re.compile(
     r"\b(?:fired|launched|firing|launching|fires|launches)\s+(?:[a-z]+\s+){0,4}(?:into|at|toward|towards)\s+$"
 )
+_ADVERB_AFTER = re.compile(r"^(?:also|now|since|already|repeatedly|further)\s+")
+_WORDS_AFTER = re.compile(r"(?:\s+[a-z-]+){0,4}")  # a possessive's next words, up to the noun it owns
 _FOLLOWING = re.compile(r"(?P<owner>'s?)?\s+([a-z]+)(?:\s+([a-z]+))?")
 
 
@@ -907,16 +909,20 @@ def _mentions(text: str, names: Names | None, kind: str) -> list[tuple[int, str,
             following
             and following.group(2) in ("has", "have", "had")
             and following.group(3)
-            and lemma(following.group(3)) in _patterns()["doer_verbs"]
+            and lemma(_ADVERB_AFTER.sub("", lower[following.start(3) : following.start(3) + 24]).split(" ", 1)[0])
+            in _patterns()["doer_verbs"]
             and not _RIGHT_AFTER_IN.search(lower, max(0, m.start() - 12), m.start())
         ):
-            continue  # "the war Norway has waged on Oslo": who waged it, not where
+            continue  # "the war Norway has waged on Oslo", "Norway has also cut off": who did it, not where
         if (
             following
             and following.group("owner")
-            and any(w and lemma(w) in _patterns()["doer_nouns"] for w in following.group(2, 3))
+            and any(
+                lemma(w) in _patterns()["doer_nouns"]
+                for w in _WORDS_AFTER.match(lower, m.end() + 2).group().split()  # type: ignore[union-attr]
+            )
         ):
-            continue  # "in Norway's continuing offensive": whose offensive, not where
+            continue  # "in Norway's continuing offensive", "in Norway's nearly nine-month war": whose, not where
         found.append((m.start(), m.group(), strong))
     return found
 

@@ -14,7 +14,9 @@ from claimledger.claims.patterns import any_match_of, guarded
 from claimledger.claims.timeref import MONTHS, month_number, period_spans_in_lower, periods_in_lower
 
 _WEEK_OR_YEARS = re.compile(r"\b(?:this|last|past)\s+week(?:end)?\b|\bbetween\s+(?:19|20)\d\d\s+and\s+(?:19|20)\d\d\b")
-_PASSED = re.compile(r"\b(?:reached|passed|exceeded|surpassed|topped|crossed|(?:rose|risen|climbed|grown|grew)\s+to)\b")
+_PASSED = re.compile(
+    r"\b(?:reached|passed|exceeded|surpassed|topped|crossed|went\s+(?:past|beyond|over)|(?:rose|risen|climbed|grown|grew)\s+to)\b"
+)
 _PAST_SPAN = re.compile(r"\b(?:over|in|during)\s+the\s+(?:past|last)\s+(?:year|month|week)\b")
 
 
