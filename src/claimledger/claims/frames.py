@@ -864,6 +864,14 @@ _TARGET = re.compile(
 )
 _ADVERB_AFTER = re.compile(r"^(?:also|now|since|already|repeatedly|further)\s+")
 _WORDS_AFTER = re.compile(r"(?:\s+[a-z-]+){0,4}")  # a possessive's next words, up to the noun it owns
+
+
+def _words_after(lower: str, at: int) -> list[str]:
+    words = _WORDS_AFTER.match(lower, at)
+    assert words is not None  # a pattern of at most four optional words matches everywhere
+    return words.group().split()
+
+
 _FOLLOWING = re.compile(r"(?P<owner>'s?)?\s+([a-z]+)(?:\s+([a-z]+))?")
 
 
@@ -917,10 +925,7 @@ def _mentions(text: str, names: Names | None, kind: str) -> list[tuple[int, str,
         if (
             following
             and following.group("owner")
-            and any(
-                lemma(w) in _patterns()["doer_nouns"]
-                for w in _WORDS_AFTER.match(lower, m.end() + 2).group().split()  # type: ignore[union-attr]
-            )
+            and any(lemma(w) in _patterns()["doer_nouns"] for w in _words_after(lower, m.end() + 2))
         ):
             continue  # "in Norway's continuing offensive", "in Norway's nearly nine-month war": whose, not where
         found.append((m.start(), m.group(), strong))
