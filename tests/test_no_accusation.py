@@ -720,6 +720,14 @@ CASES = [
         "pass",
         None,
     ),
+    # "the eight-month-old war" is how long the war has gone on, not an age
+    (
+        "Gaza's toll rises in an eight-month-old war with no end in sight.",
+        date(2024, 6, 10),
+        "eight-month",
+        "pass",
+        None,
+    ),
     # "since October last year" is since the war's start (the West Bank series: 638 verified on 2024-08-27)
     (
         "Since October last year, at least 600 Palestinians have been killed in the West Bank.",

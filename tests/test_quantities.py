@@ -262,6 +262,7 @@ NOT_CLAIMS = [
     ("The set streams in 1080p.", "1080p", "a screen resolution"),
     ("A man aged 45 was arrested.", "45", "an age"),
     ("The 50-year-old driver was unhurt.", "50-year", "an age"),
+    ("A 15-month-old girl was among the wounded.", "15-month", "an age"),
     ("Chelsea won 3-1 on Sunday.", "3-1", "a score or tally"),
     ("The motion passed by 64 votes to 56.", "64", "a vote tally"),
     ("The talks resume on the 3rd.", "3rd", "an ordinal"),

@@ -39,6 +39,19 @@ _CALENDAR_SPAN_AFTER = re.compile(r"^\s+(?:months|weeks|days|quarters)\s+of\s+(?
 # Words after which a number names something ("Resolution 2728", "Channel 12", "page 4", "No. 7", "#3").
 _IDENTIFIER_WORDS = frozenset(word_list("identifiers")["words"].split())
 _AGE_WORDS = frozenset(word_list("identifiers")["age_words"])
+_AGED_EVENT = re.compile(
+    r"^[\s-]*(?:years?|months?|weeks?|days?)[\s-]old\s+(?:[a-z-]+\s+){0,2}?(?:"
+    + "|".join(word_list("identifiers")["aged_events"])
+    + r")\b",
+    re.I,
+)
+
+
+def _event_of_age(after: str) -> bool:
+    """ "the 15-month-old war": how long the war has gone on, a duration, not a person's age."""
+    return _AGED_EVENT.match(after) is not None
+
+
 # A capitalised name and its street word, any case: "10 Downing Street", "221 Baker st."; not "2,000 marched through
 # the streets".
 _STREET_AFTER = re.compile(r"^\s+(?:[A-Z][a-z]+\s+){1,3}(?i:(?:street|avenue|road|boulevard|blvd)\b|st\.|ave\.|rd\.)")
@@ -140,7 +153,7 @@ def not_a_claim(s: str, f: Figure, counted_noun: str | None) -> str | None:
         return f"a name's number (after {previous!r})"  # "ITV Four", "Formula One"; not "Israel Says Three Killed"
     elif f.form == "range" and _STREET_NAMED_AFTER.match(after):
         return "a street number"  # "40-42 Market Street"
-    if _AGE_AFTER.match(after) and not _BOUND_BEFORE.search(before):
+    if _AGE_AFTER.match(after) and not _BOUND_BEFORE.search(before) and not _event_of_age(after):
         return "an age"
     if f.value < 120 and (
         last in _AGE_WORDS

@@ -653,7 +653,8 @@ def _measure(lower: str, at: int, until: int, unit: str, names: Names) -> str | 
         if _FIRST.search(lower, max(0, at - 12), at):
             return None  # "in the first six months of the war": a part of it, not its length
         if re.search(r"-(?:day|week|month|year)$", lower[at:until]):  # "the 15-month war", not "the 42-day truce"
-            following = re.match(r"\s+(?:[a-z]+-[a-z]+\s+)?([a-z]+)", lower[until:])  # "the 21-month Norway-Sweden war"
+            # "the 21-month Norway-Sweden war", "the 15-month-old war"
+            following = re.match(r"(?:-(?:old|long))?\s+(?:[a-z]+-[a-z]+\s+)?([a-z]+)", lower[until:])
             if following and following.group(1) in ("anniversary", "mark", "milestone"):  # "the 100-day mark"
                 return "duration" if {w for _, _, w in lemmas(lower)} & set(names.events) else None
             return "duration" if following and lemma(following.group(1)) in names.events else None
