@@ -97,7 +97,7 @@ def test_an_article_with_an_unknown_split_is_reported_with_its_file(tmp_path):
     (tmp_path / "x.md").write_text("---\nsplit: tuning\n---\nno figure\n", encoding="utf-8")
     with pytest.raises(
         devset.DevsetError,
-        match=r"x.md: split must be one of dev, test, heldout, heldout2, heldout3, heldout4, heldout5, heldout6, heldout7, heldout8, heldout9, heldout10, heldout11, heldout12, unseen, got 'tuning'",
+        match=r"x.md: split must be one of dev, test, heldout, heldout2, heldout3, heldout4, heldout5, heldout6, heldout7, heldout8, heldout9, heldout10, heldout11, heldout12, heldout13, heldout14, unseen, got 'tuning'",
     ):
         devset.load_articles(tmp_path, need_split=True)
 
