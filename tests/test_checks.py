@@ -273,6 +273,28 @@ def test_poll_answers_must_fit_together():
     assert (result.check_kind, result.verdict, result.observed) == ("internal_consistency", "fail", 110)
 
 
+def test_answers_said_twice_in_a_sentence_are_no_one_polls():
+    """Two groups' answers in one sentence ("12 back and 75 reject; 53 back and 32 against"): which answers go together
+    is not said, so no sum is checked."""
+    from claimledger.checks.engine import check_consistency
+
+    claims = extract_claims(
+        Article(
+            id="t",
+            text="In Israel, 12 percent backed the hostage deal and 75 percent opposed it; 53 percent backed it and 32"
+            " percent opposed it in a second poll.",
+            published=AS_OF,
+        )
+    )
+    assert sorted(c.metric for c in claims if c.metric) == [
+        "oppose_hostage_deal",
+        "oppose_hostage_deal",
+        "support_hostage_deal",
+        "support_hostage_deal",
+    ]
+    assert check_consistency(claims, VOCABULARY) == []
+
+
 @pytest.mark.parametrize(
     "verdicts, worst",
     [

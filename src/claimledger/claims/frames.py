@@ -269,6 +269,8 @@ def read_frame(
         measure = _measure(previous, pb - pa, pb - pa, unit, names)
         time = time or read_time(previous, pb - pa, pb - pa, "count", context.published)
         inherited = _restriction(previous, names) if measure else None
+        if inherited is not None and _SECTOR.fullmatch(inherited) and _SIBLING.match(lower):
+            inherited = None  # "300 people working in the health sector, 86 journalists": who that item is
         if not _BARE_FIGURE.fullmatch(previous):
             break
         back -= 1  # "8,309 killed, including 3,747 children and 2,062 women": past the bare list to its measure
@@ -328,7 +330,12 @@ def read_frame(
         time = _since_the_year_it_spans(time, value, unit, context.published)
     if (time is None or time.kind in ("as_of", "unsaid")) and _SAME_YEAR.search(lower):
         time = same_period(earlier(), context.published) or time  # "In the same year, 27,800 came back"
-    restriction = _part_of_figure(part) or _restriction(lower, names) or _restriction(preamble.lower(), names)
+    restriction = (
+        _part_of_figure(part)
+        or _restriction(lower, names)
+        or _restriction(_part_opening(sentence, start).lower(), names)  # the part's own group before the sentence's
+        or _restriction(preamble.lower(), names)
+    )
     if measure is not None and (restriction in ALSO or restriction is not None and _N_OTHER.fullmatch(restriction)):
         before_measure = next(
             (
@@ -344,6 +351,8 @@ def read_frame(
             restriction = None  # "... 37,877 killed. A further 86,969 people have been wounded."
     restriction = restriction or _figure_restriction(lower, at, until, unit) or _union(lower, until, names)
     what = _part_counted(part, names) or _counted(lower, at, until, unit, counted, names)
+    if what is not None and measure is not None and what in _words_of_measure(measure):
+        what = ""  # "settlers have carried out 800 attacks": the measure's own noun, nothing else counted
     if (
         restriction is None
         and unit == "count"
@@ -544,6 +553,14 @@ _SINCE_AFTER = re.compile(
     r"\s+(?:(?:today|now|on)\s+|(?:have|has)\s+(?:now\s+)?(?:passed|gone\s+by|elapsed)\s+)?since\b"
 )
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+# A list item with its own noun after another ("300 people working in the health sector, 86 journalists, 135 UN
+# staff"): the sector that names who the item before it is, is not this one's (unlike "..., 400 of them children").
+_SECTOR = re.compile(r"in\s+the\s+[\w-]+\s+sector")  # a restriction that says who is counted, not in what event
+_SIBLING = re.compile(
+    r"[\s,]*(?:and\s+)?(?:some\s+|about\s+|nearly\s+|more\s+than\s+|at\s+least\s+|around\s+|over\s+|almost\s+)?"
+    r"\d[\d,.]*\s+(?!of\b|more\b|others?\b|were\b|was\b|are\b|is\b|have\b|had\b)"
+    r"(?!(?:[a-z-]+\s+){1,2}(?:among|of)\s+(?:them|whom|those)\b)[a-z]{3,}"
+)
 _BARE_FIGURE = re.compile(
     r"[\s,]*(?:and\s+|including\s+|among\s+them\s+)?"
     r"(?:some\s+|about\s+|nearly\s+|more\s+than\s+|at\s+least\s+|approximately\s+|around\s+|over\s+|almost\s+)?"
@@ -634,6 +651,20 @@ def _preamble(sentence: str) -> str:
     if "," not in sentence[:REACH]:
         return ""
     return sentence[: sentence.rfind(",", 0, min(_first_figure(sentence), REACH)) + 1]
+
+
+_AMONG_OPENING = re.compile(r"\s*among\s", re.IGNORECASE)
+
+
+def _part_opening(sentence: str, start: int) -> str:
+    """The opening words, up to its first figure, of the ";"-part a figure stands in when they name a group: "among
+    opposition voters " in "...; among opposition voters 53 percent are in favour and 32 percent against"."""
+    part = sentence.rfind(";", 0, start) + 1
+    head = sentence[part:start]
+    if not _AMONG_OPENING.match(head):
+        return ""
+    first = _FIGURE_WORDS.search(head.lower())
+    return head[: first.start()] if first else head
 
 
 @lru_cache(maxsize=1024)
@@ -833,6 +864,20 @@ def _is_base(lower: str, until: int, position: int) -> bool:
         and not _BASE_VERB.search(between)
         and re.fullmatch(r"\s*of\s+(?:them|whom|these)\s*", between) is None
     )
+
+
+def _words_of_measure(measure: str) -> frozenset[str]:
+    """The head nouns (last words) of a measure's several-word phrases ("attack" of "settler attack"), where no
+    one-word phrase says it alone."""
+    return _measure_phrase_words().get(measure, frozenset())
+
+
+@lru_cache(maxsize=1)
+def _measure_phrase_words() -> dict[str, frozenset[str]]:
+    return {
+        name: frozenset(p[-1] for ps in entry.values() for p in ps if len(p) > 1) - _measure_words()
+        for name, entry in _patterns()["measures"].items()
+    }
 
 
 @lru_cache(maxsize=1)

@@ -18,6 +18,11 @@ _PASSED = re.compile(
     r"\b(?:reached|passed|exceeded|surpassed|topped|crossed|went\s+(?:past|beyond|over)|(?:rose|risen|climbed|grown|grew)\s+to)\b"
 )
 _PAST_SPAN = re.compile(r"\b(?:over|in|during)\s+the\s+(?:past|last)\s+(?:year|month|week)\b")
+# What a level reached after a change says between the change's span and itself ("rose by 2%, or 194,000 people,
+# over the past year and now stands at 9.795 million", "..., over the past year, to just over 9.9 million").
+_LEVEL_AFTER_SPAN = re.compile(
+    r"[\s,]*(?:and\s+)?(?:now\s+)?(?:(?:stands|stood|is|was)\s+at|to|reached|reaching)\s+(?:[a-z]+\s+){0,2}"
+)
 
 
 @lru_cache(maxsize=1)
@@ -136,12 +141,18 @@ def read_time(lower: str, at: int, until: int, unit: str, published: date | None
         (m := p["day"].search(cleaned)) is not None and not p["cumulative"].search(lower) and not _PASSED.search(lower)
     ):  # "had passed 42,000 on Monday": a running total that day
         return TimeFrame("day", m.group().strip())
+    change = (0, 0)  # the span of a change said before the level it reached is the change's, not the level's
     if ("past" in lower or "last" in lower) and (m := _PAST_SPAN.search(lower)) is not None:
-        return TimeFrame("span", m.group())  # the last twelve months, not a calendar year
+        if not (
+            m.end() <= at and _FIGURE.search(lower, 0, m.start()) and _LEVEL_AFTER_SPAN.fullmatch(lower, m.end(), at)
+        ):
+            return TimeFrame("span", m.group())  # the last twelve months, not a calendar year
+        change = m.span()
     named = [
         (start, end, label)
         for start, end, label in period_spans_in_lower(lower, published)
         if not label.startswith("since")  # nor the period of a figure set against this one, after it
+        and not (start < change[1] and change[0] < end)
         and not (start >= until and _contrasted_figure().search(lower[until:start]))
     ]
     return _period_of_figure(lower, at, until, named) if named else None
