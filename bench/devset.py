@@ -186,7 +186,13 @@ def claim_spans(rows: list[dict], articles: dict[str, dict]) -> list[dict]:
         text, sentence, quote = article["text"], row.get("sentence") or "", row.get("quote") or ""
         base = text.find(sentence) if sentence else -1
         key = (row["article"], sentence, quote)
-        offsets = [m.start() for m in re.finditer(re.escape(quote), sentence)] if base >= 0 and quote else []
+        # as a whole figure first ("7,000" is not the end of "17,000" in the same sentence)
+        offsets = (
+            [i for i, _ in figure_spans(sentence, quote)]
+            or [m.start() for m in re.finditer(re.escape(quote), sentence)]
+            if base >= 0 and quote
+            else []
+        )
         if offsets:
             start = base + offsets[min(taken[key], len(offsets) - 1)]
         else:  # the sentence was normalised: fall back to the quote's first free place in the whole text

@@ -112,3 +112,11 @@ def test_a_claims_consistency_result_is_scored_with_the_claim_not_as_another_fig
     ]
     claims = devset.claim_spans(rows, article)
     assert [(c["quote"], c["verdict"]) for c in claims] == [("22%", verdict)]
+
+
+def test_a_claims_quote_is_placed_as_a_whole_figure_not_inside_a_longer_one():
+    text = "More than 17,000 people have died, 7,000 children among them."
+    article = {"t": {"text": text, "split": "dev"}}
+    rows = [{"article": "t", "claim_id": "c1", "quote": "7,000", "sentence": text, "verdict": "pass", "split": "dev"}]
+    (claim,) = devset.claim_spans(rows, article)
+    assert claim["span"] == (text.index(" 7,000") + 1, text.index(" 7,000") + 6)

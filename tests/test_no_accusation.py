@@ -812,6 +812,9 @@ CASES = [
         "pass",
         None,
     ),
+    ("It puts the number of people living in Israel at 9.9 million.", date(2024, 5, 9), "9.9 million", "pass", None),
+    # "had reportedly died" is a running total as much as "had died"
+    ("He said more than 17,000 people had reportedly died in Gaza.", date(2023, 12, 10), "17,000", "pass", None),
     # answers of two groups in one sentence are no one poll's answers that must add up to 100
     (
         "Among coalition voters, 12 percent back the deal and 75 percent reject it; among opposition voters"
