@@ -43,8 +43,8 @@ def check_consistency(claims: list[Claim], vocabulary: Vocabulary) -> list[Check
             if claim.metric in rule.metrics:
                 by_sentence.setdefault((claim.article_id, claim.sentence), []).append(claim)
         for group in by_sentence.values():
-            metrics = [c.metric for c in group]
-            if len(set(metrics)) < 2 or len(set(metrics)) < len(metrics):
+            distinct = {c.metric for c in group}
+            if len(distinct) < 2 or len(distinct) < len(group):
                 continue  # one answer alone, or an answer said twice: two groups or polls, and which goes with which
             total = sum(c.value for c in group)
             holds = total <= rule.sum_at_most

@@ -351,7 +351,7 @@ def read_frame(
             restriction = None  # "... 37,877 killed. A further 86,969 people have been wounded."
     restriction = restriction or _figure_restriction(lower, at, until, unit) or _union(lower, until, names)
     what = _part_counted(part, names) or _counted(lower, at, until, unit, counted, names)
-    if what is not None and measure is not None and what in _words_of_measure(measure):
+    if what is not None and measure is not None and what in _measure_heads().get(measure, ()):
         what = ""  # "settlers have carried out 800 attacks": the measure's own noun, nothing else counted
     if (
         restriction is None
@@ -866,14 +866,10 @@ def _is_base(lower: str, until: int, position: int) -> bool:
     )
 
 
-def _words_of_measure(measure: str) -> frozenset[str]:
-    """The head nouns (last words) of a measure's several-word phrases ("attack" of "settler attack"), where no
-    one-word phrase says it alone."""
-    return _measure_phrase_words().get(measure, frozenset())
-
-
 @lru_cache(maxsize=1)
-def _measure_phrase_words() -> dict[str, frozenset[str]]:
+def _measure_heads() -> dict[str, frozenset[str]]:
+    """Each measure's head nouns: the last words of its several-word phrases ("attack" of "settler attack"), where no
+    one-word phrase says it alone."""
     return {
         name: frozenset(p[-1] for ps in entry.values() for p in ps if len(p) > 1) - _measure_words()
         for name, entry in _patterns()["measures"].items()

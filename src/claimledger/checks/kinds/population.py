@@ -106,15 +106,16 @@ class Population(CheckKind):
             f"{fmt(estimate.value)} people in {estimate.country} in {year} "
             f"({'the year named' if period else 'the latest year'} published by {as_of})"
         )
+        interval = claimed(claim)
         result = judged(
-            claim, self.name, ref, Observation(estimate.value, public_on(year), text, estimate.evidence), claimed(claim)
+            claim, self.name, ref, Observation(estimate.value, public_on(year), text, estimate.evidence), interval
         )
         gap = as_of.year - year
         if result.verdict is Verdict.FAIL and period is None and gap > 0:
             # A population today against the estimate of an earlier year: it may have grown (or shrunk) since.
             drift = float(params["yearly_drift"]) * gap
             low, high = estimate.value * (1 - drift), estimate.value * (1 + drift)
-            if claimed(claim).overlaps(low, high):
+            if interval.overlaps(low, high):
                 return unverifiable(
                     claim,
                     self.name,
