@@ -108,6 +108,8 @@ SLOTS = [
     ("A poll found 9% of Israelis were undecided about the deal.", "9%", "measure", "undecided"),
     ("Ten countries have recognised the State of Palestine since October 2023.", "Ten", "measure", "recognised"),
     ("Nine countries recalled their ambassadors from Israel.", "Nine", "measure", "recalled_envoys"),
+    ("Nine countries have pulled their diplomats out of Israel.", "Nine", "measure", "recalled_envoys"),
+    ("By then 12 countries had withdrawn their diplomats.", "12", "measure", "recalled_envoys"),
     ("Nearly 1,000 veterans signed an open letter.", "Nearly 1,000", "measure", "signed"),
     ("Gaza's 2.3 million people face famine.", "2.3 million", "measure", "population"),
     # a population "stood at", "has reached", "now stands at": the level; the country that owns it is not counted
