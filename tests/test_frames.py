@@ -109,6 +109,9 @@ SLOTS = [
     ("Ten countries have recognised the State of Palestine since October 2023.", "Ten", "measure", "recognised"),
     ("Nine countries recalled their ambassadors from Israel.", "Nine", "measure", "recalled_envoys"),
     ("Nine countries have pulled their diplomats out of Israel.", "Nine", "measure", "recalled_envoys"),
+    # a heading before a colon names topics; the figure's own part after it says what it measures
+    ("Deaths and injuries: more than 60,000 people have been killed.", "more than 60,000", "measure", "killed"),
+    ("Injuries: more than 60,000 in the city since May.", "more than 60,000", "measure", "injured"),
     ("By then 12 countries had withdrawn their diplomats.", "12", "measure", "recalled_envoys"),
     ("Nearly 1,000 veterans signed an open letter.", "Nearly 1,000", "measure", "signed"),
     ("Gaza's 2.3 million people face famine.", "2.3 million", "measure", "population"),

@@ -702,6 +702,9 @@ def _measure(lower: str, at: int, until: int, unit: str, names: Names) -> str | 
         hits.append((tokens[i][0], tokens[i + len(phrase) - 1][1], name))
     if (before := _measure_before(lower[:at], names)) is not None:
         return before  # "the city's prewar population of about 0.7 million": said right before the figure
+    heading = lower.rfind(":", 0, at)
+    if heading >= 0 and any(h[0] > heading for h in hits):  # "Deaths and injuries: 60,000 have been killed"
+        hits = [h for h in hits if h[0] > heading]  # a heading's measures yield to the figure's own part
     order = _patterns()["order"]
     rank = {name: order.index(name) if name in order else len(order) for _, _, name in hits}
     kept = [h for h in hits if not any(o[0] <= h[1] and h[0] <= o[1] and rank[o[2]] < rank[h[2]] for o in hits)]
