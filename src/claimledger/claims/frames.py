@@ -556,14 +556,16 @@ _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 # A list item with its own noun after another ("300 people working in the health sector, 86 journalists, 135 UN
 # staff"): the sector that names who the item before it is, is not this one's (unlike "..., 400 of them children").
 _SECTOR = re.compile(r"in\s+the\s+[\w-]+\s+sector")  # a restriction that says who is counted, not in what event
+# The bound words a figure in a list may open with ("and some 300", "at least 86").
+_LIST_BOUNDS = r"some\s+|about\s+|nearly\s+|more\s+than\s+|at\s+least\s+|around\s+|over\s+|almost\s+"
 _SIBLING = re.compile(
-    r"[\s,]*(?:and\s+)?(?:some\s+|about\s+|nearly\s+|more\s+than\s+|at\s+least\s+|around\s+|over\s+|almost\s+)?"
+    rf"[\s,]*(?:and\s+)?(?:{_LIST_BOUNDS})?"
     r"\d[\d,.]*\s+(?!of\b|more\b|others?\b|were\b|was\b|are\b|is\b|have\b|had\b)"
     r"(?!(?:[a-z-]+\s+){1,2}(?:among|of)\s+(?:them|whom|those)\b)[a-z]{3,}"
 )
 _BARE_FIGURE = re.compile(
     r"[\s,]*(?:and\s+|including\s+|among\s+them\s+)?"
-    r"(?:some\s+|about\s+|nearly\s+|more\s+than\s+|at\s+least\s+|approximately\s+|around\s+|over\s+|almost\s+)?"
+    rf"(?:approximately\s+|{_LIST_BOUNDS})?"
     r"\d[\d,.]*\s+(?:of\s+(?:them|whom)\s+)?(?:[a-z-]+\s+){0,2}[a-z]+[\s,]*"  # "5,000 of them children"
 )
 _OWN_VERB = any_match_of(
