@@ -245,7 +245,7 @@ def test_overview_counts_match_the_ledger(seeded):
 
 def test_article_page_highlights_every_claim_by_verdict(seeded):
     client = client_for(seeded)
-    claims = client.get("/api/claims", params={"article": ARTICLE}).json()
+    claims = client.get("/api/claims", params={"article": ARTICLE}).json()["claims"]
     spans = highlighted(client.get(f"/articles/{ARTICLE}").text)
     assert len(spans) == len(claims)
     assert dict(spans) == {c["id"]: c["verdict"] for c in claims}
@@ -269,7 +269,7 @@ def test_article_whose_file_changed_or_went_lists_its_claims(seeded, damage, mes
 
 def test_claim_page_shows_interval_evidence_history_and_chart(seeded):
     client = client_for(seeded)
-    (killed,) = [c for c in client.get("/api/claims").json() if c["quote"] == "More than 41,000"]
+    (killed,) = [c for c in client.get("/api/claims").json()["claims"] if c["quote"] == "More than 41,000"]
     html = client.get(f"/claims/{killed['id']}").text
     assert "&gt; 41,000" in html  # the interval the qualifier implies
     assert "41,650" in html and "2025-05-15" in html  # evidence row, formatted
@@ -290,7 +290,7 @@ def test_claim_page_shows_what_the_figure_was_taken_to_mean_and_what_a_fail_rest
     )
     record_run(project, [project / "articles"], flip="More than 41,000", frames={"More than 41,000": frame})
     client = client_for(project)
-    (killed,) = [c for c in client.get("/api/claims").json() if c["quote"] == "More than 41,000"]
+    (killed,) = [c for c in client.get("/api/claims").json()["claims"] if c["quote"] == "More than 41,000"]
     html = client.get(f"/claims/{killed['id']}").text
     for slot, value in [
         ("counted", "person"),
@@ -308,7 +308,7 @@ def test_claim_page_shows_what_the_figure_was_taken_to_mean_and_what_a_fail_rest
     assert '<span data-held="period">as of the report of 2025-05-15</span>' in html
     api = client.get(f"/api/claims/{killed['id']}").json()
     assert api["claim"]["frame"]["attribution"] == "the health ministry"
-    (other,) = [c for c in client.get("/api/claims").json() if c["quote"] == "two-thirds"]
+    (other,) = [c for c in client.get("/api/claims").json()["claims"] if c["quote"] == "two-thirds"]
     html = client.get(f"/claims/{other['id']}").text
     # a real fail (53% of the killed, not two-thirds), on the window's nearest report, with the frame extraction read
     # for it
@@ -329,7 +329,7 @@ def test_claim_page_shows_what_the_figure_was_taken_to_mean_and_what_a_fail_rest
 )
 def test_each_kind_of_check_gets_a_chart_or_a_sentence_why_not(seeded, quote, chart):
     client = client_for(seeded)
-    (claim,) = [c for c in client.get("/api/claims").json() if c["quote"] == quote]
+    (claim,) = [c for c in client.get("/api/claims").json()["claims"] if c["quote"] == quote]
     html = client.get(f"/claims/{claim['id']}").text
     assert ("<svg" in html) is chart
     assert chart or "No chart:" in html
@@ -341,7 +341,7 @@ def test_verdict_that_flipped_since_the_previous_run_is_shown(seeded):
     flips = client.get("/api/overview").json()["flips"]
     assert [(f["quote"], f["previous_verdict"], f["verdict"]) for f in flips] == [("More than 41,000", "pass", "fail")]
     assert "revised: does not hold" in client.get("/").text
-    (killed,) = [c for c in client.get("/api/claims").json() if c["quote"] == "More than 41,000"]
+    (killed,) = [c for c in client.get("/api/claims").json()["claims"] if c["quote"] == "More than 41,000"]
     history = client.get(f"/api/claims/{killed['id']}").json()["history"]
     assert [h["verdict"] for h in history] == ["fail", "pass"]  # newest first
 
@@ -351,7 +351,7 @@ def test_article_text_and_metadata_are_escaped(project):
     (project / "evil" / "evil.md").write_text(XSS_ARTICLE, encoding="utf-8")
     record_run(project, [project / "evil"])
     client = client_for(project)
-    for url in ["/articles/evil", "/", f"/claims/{client.get('/api/claims').json()[0]['id']}", "/claims"]:
+    for url in ["/articles/evil", "/", f"/claims/{client.get('/api/claims').json()['claims'][0]['id']}", "/claims"]:
         html = client.get(url).text
         assert "<script>alert" not in html and "<b>Bold</b>" not in html and "<i>Pub</i>" not in html, url
         assert 'href="javascript:' not in html, url
@@ -396,9 +396,9 @@ def test_gx_data_docs_are_served_once_built(seeded):
 def test_api_mirrors_the_pages(seeded):
     client = client_for(seeded)
     run_id, counts = ledger_counts(seeded)
-    (run,) = client.get("/api/runs").json()
+    (run,) = client.get("/api/runs").json()["runs"]
     assert run["id"] == run_id and run["verdicts"] == {v: counts.get(v, 0) for v in ("fail", "unverifiable", "pass")}
-    failing = client.get("/api/claims", params={"verdict": "fail"}).json()
+    failing = client.get("/api/claims", params={"verdict": "fail"}).json()["claims"]
     assert {c["quote"] for c in failing} == FAILING
     assert all(c["explanation"] and c["sources"] for c in failing)
     detail = client.get(f"/api/claims/{failing[0]['id']}").json()

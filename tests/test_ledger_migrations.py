@@ -220,7 +220,44 @@ def test_0005_downgrades_to_0004_and_back_keeping_older_results_readable(ledger_
         assert "basis" not in {c["name"] for c in inspect(conn).get_columns("runs")}
     engine.dispose()
     with LedgerStore(ledger_url) as store, store.engine.connect() as conn:
-        assert migrate.current(conn) == migrate.head() == "0005"
+        assert migrate.current(conn) == migrate.head()
         assert migrate.pending_changes(conn) == []
         (run,) = store.reader.runs()
         assert run.basis is None and [r.parameters for r in store.reader.results_of_run(run.id)] == [None]
+
+
+def _list_tables(conn) -> dict:
+    """What the list pages read, in a comparable form (result ids kept: a downgrade keeps the results)."""
+    return {
+        "checks": conn.execute(select(schema.claim_checks).order_by(schema.claim_checks.c.claim_id)).all(),
+        "sources": conn.execute(select(schema.claim_check_sources).order_by(*schema.claim_check_sources.c)).all(),
+        "flips": conn.execute(select(schema.flips).order_by(*schema.flips.c)).all(),
+        "verdicts": conn.execute(select(schema.runs.c.id, schema.runs.c.verdicts).order_by(schema.runs.c.id)).all(),
+    }
+
+
+def test_0006_fills_the_list_tables_of_an_older_ledger_as_the_writer_does(ledger_url):
+    from datetime import datetime, timedelta, timezone
+
+    at = datetime(2025, 5, 16, tzinfo=timezone.utc)
+    one = Article(
+        id="a", text="More than 52,000 people were killed. 120 journalists died.", published=date(2025, 5, 16)
+    )
+    changed = Article(id="a", text="More than 52,000 people were killed.", published=date(2025, 5, 16))
+    other = Article(id="b", text="About 3,000 were injured.", published=date(2025, 5, 17))
+    with LedgerStore(ledger_url) as store:
+        store.record_run(small_run(one, "pass", started=at))
+        store.record_run(small_run(other, "fail", started=at + timedelta(minutes=1)))
+        store.record_run(small_run(one, "fail", started=at + timedelta(minutes=2)))  # two flips
+        store.record_run(small_run(changed, "fail", started=at + timedelta(minutes=3)))  # a claim leaves the text
+        with store.engine.connect() as conn:
+            written = _list_tables(conn)
+    assert len(written["flips"]) == 2 and len(written["checks"]) == 2  # the journalists' figure is gone
+    engine = create_engine(ledger_url)
+    with engine.begin() as conn:
+        command.downgrade(migrate.config(conn), "0005")
+        assert not inspect(conn).has_table("claim_checks")
+    engine.dispose()
+    with LedgerStore(ledger_url) as store, store.engine.connect() as conn:
+        assert migrate.current(conn) == migrate.head()
+        assert _list_tables(conn) == written

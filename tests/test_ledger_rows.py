@@ -54,9 +54,9 @@ def test_the_reader_returns_typed_rows(recorded):
     runs = reader.runs()
     assert [type(r) for r in runs] == [RecordedRun, RecordedRun] and [r.id for r in runs] == [second, first]
     assert reader.run(first).arguments == {"paths": ["seeds"], "sources": []}  # stored as JSON text, read parsed
-    (article,) = reader.articles()
+    (article,) = reader.articles_page().items
     assert isinstance(article, RecordedArticle) and (article.id, article.path) == ("a1", "seeds/a1.md")
-    (claim,) = reader.claims()
+    (claim,) = reader.claims("a1")
     assert isinstance(claim, RecordedClaim) and claim.quote == "More than 52,000" and claim.qualifier == "more_than"
     assert reader.claim(claim.id) == claim
     results = reader.results_of_claims([claim.id])
@@ -101,7 +101,7 @@ def test_history_reads_are_typed_too(recorded):
         assert [type(s) for s in summaries] == [RunSummary, RunSummary]
         assert summaries[0].verdicts == {Verdict.FAIL: 1} and summaries[1].verdicts == {Verdict.PASS: 1}
         assert [(u.source, u.snapshot_sha256) for u in summaries[1].sources] == [("s", "a" * 64)]
-        (claim_id,) = {c.id for c in LedgerReader(url).claims()}
+        (claim_id,) = {c.id for c in LedgerReader(url).claims("a1")}
         found = history.claim(store, claim_id[:6])
         assert isinstance(found, LatestClaim) and found.versions == 1 and found.article_published == date(2025, 5, 16)
         steps = history.claim_history(store, claim_id)

@@ -54,6 +54,9 @@ class Settings(BaseSettings):
     gx_keep_runs: int = 20  # runs of each GX suite whose validation results (and Data Docs pages) data/gx/ keeps
     # Host names the dashboard answers to besides those of its --host, comma-separated: "ledger.example.org,*.lan"
     dashboard_hosts: str = ""
+    # Requests the dashboard handles at once (the rest queue): pages are Python work under one GIL, and on this
+    # 2-core machine 2 at a time gave the lowest p95 with 10 clients (bench/dashboard_load.py)
+    dashboard_threads: int = Field(2, ge=1, le=64)
 
     @field_validator("prefect_api_url", "dashboard_token")
     @classmethod

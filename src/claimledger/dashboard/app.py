@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import secrets
 from collections.abc import Sequence
 from pathlib import Path
 
+import anyio.to_thread
 import jinja2
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
@@ -25,7 +27,7 @@ from claimledger.dashboard.security import (
 )
 from claimledger.dashboard.views import Views
 from claimledger.ledger.engine import LedgerError, redacted
-from claimledger.ledger.reader import LedgerReader
+from claimledger.ledger.reader import BadCursor, LedgerReader
 from claimledger.settings import Settings
 
 HERE = Path(__file__).parent
@@ -45,7 +47,13 @@ def create_app(
     `allowed_hosts` (default: the names of `host` and CLAIMLEDGER_DASHBOARD_HOSTS; see app.state) gets 400."""
     settings = settings or Settings()
     reader = LedgerReader(settings.ledger)
-    app = FastAPI(title="claimledger dashboard", docs_url=None, redoc_url=None, openapi_url="/api/openapi.json")
+    app = FastAPI(
+        title="claimledger dashboard",
+        docs_url=None,
+        redoc_url=None,
+        openapi_url="/api/openapi.json",
+        lifespan=_request_threads(settings.dashboard_threads),
+    )
     app.state.settings = settings
     app.state.ledger_label = redacted(settings.ledger)
     app.state.views = Views(reader, settings)
@@ -63,6 +71,7 @@ def create_app(
     # Starlette types a handler as taking any Exception, not the class it is registered for
     app.add_exception_handler(StarletteHTTPException, _http_error)  # type: ignore[arg-type]
     app.add_exception_handler(LedgerError, _ledger_error)  # type: ignore[arg-type]
+    app.add_exception_handler(BadCursor, _bad_cursor)  # type: ignore[arg-type]
 
     @app.middleware("http")
     async def security_headers(request: Request, call_next):
@@ -77,6 +86,19 @@ def create_app(
     app.add_middleware(TrustedHostMiddleware, allowed_hosts=app.state.allowed_hosts, www_redirect=False)
 
     return app
+
+
+def _request_threads(threads: int):
+    """At most `threads` requests handled at once (the others wait their turn, first come first served). Pages are
+    Python work under one GIL: ten threads at once each wait for it after every database read, and the ten together
+    took longer than one after another."""
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_app: FastAPI):
+        anyio.to_thread.current_default_thread_limiter().total_tokens = threads
+        yield
+
+    return lifespan
 
 
 class DataDocs(StaticFiles):
@@ -103,7 +125,7 @@ def _templates() -> Jinja2Templates:
 async def _http_error(request: Request, exc: StarletteHTTPException):
     """JSON for the API and for scripts that ask for it; a readable page for people."""
     wants_json = request.url.path.startswith("/api/") or "application/json" in request.headers.get("accept", "")
-    if wants_json or exc.status_code not in (403, 404, 409, 503):
+    if wants_json or exc.status_code not in (400, 403, 404, 409, 503):
         return JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers)
     return request.app.state.templates.TemplateResponse(
         request,
@@ -116,3 +138,8 @@ async def _http_error(request: Request, exc: StarletteHTTPException):
 async def _ledger_error(request: Request, exc: LedgerError):
     """The ledger cannot be read (unreachable server, schema of another version): say so, on every page."""
     return await _http_error(request, StarletteHTTPException(503, str(exc)))
+
+
+async def _bad_cursor(request: Request, exc: BadCursor):
+    """An ?after= cursor this list did not hand out: 400, saying so."""
+    return await _http_error(request, StarletteHTTPException(400, str(exc)))

@@ -45,7 +45,10 @@ def claim_chart(claim: RecordedClaim, result: RecordedResult, article_date: date
         why = kind.no_chart() if kind else f"no check kind {result.check_kind!r} draws this result"
         return Chart(None, f"No chart: {why}.")
     params = check_parameters(claim, result)
-    source = load_registry(settings.registry_path).get(result.source)
+    try:
+        source = load_registry(settings.registry_path).get(result.source)
+    except RegistryError as exc:
+        return Chart(None, f"No chart: the source registry cannot be read ({exc}).")
     if params is None or source is None:
         return Chart(None, "No chart: neither the result nor today's vocabulary and registry say what to draw.")
     table = Table(source.name, source.title, source.date_column)
@@ -202,7 +205,7 @@ def _legend(claim: RecordedClaim, article_date: date | None) -> str:
 
 def render(chart) -> str:
     """Vega-Lite to SVG in-process: no browser JavaScript, no network (no external data URL is allowed)."""
-    spec = chart.to_dict()
+    spec = chart.to_dict(validate=False)  # schema validation cost twice the drawing; vl-convert refuses a bad spec
     spec.setdefault("config", {}).update(
         {"font": "DejaVu Sans, Liberation Sans, Arial, sans-serif", "view": {"stroke": "#d1d5db"}}
     )

@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
+from urllib.parse import urlencode
 
-from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 
 from claimledger.dashboard.recheck import Job, RecheckError
 from claimledger.dashboard.security import check_post
 from claimledger.dashboard.views import Views
+from claimledger.ledger.reader import MAX_LIMIT
 
 router = APIRouter()
 VerdictFilter = Literal["pass", "fail", "unverifiable"]  # a Verdict, as a query parameter
+# A list's page: ?limit= (default 100, at most 1,000) and ?after= (the `next` cursor of the page before)
+Limit = Annotated[int | None, Query(ge=1, le=MAX_LIMIT)]
+After = Annotated[str | None, Query(max_length=2_000)]
 
 
 def page_context(request: Request, **values) -> dict:
@@ -42,10 +47,42 @@ def overview(request: Request):
 
 @router.get("/claims", response_class=HTMLResponse)
 def claims(
-    request: Request, verdict: VerdictFilter | None = None, article: str | None = None, source: str | None = None
+    request: Request,
+    verdict: VerdictFilter | None = None,
+    article: str | None = None,
+    source: str | None = None,
+    limit: Limit = None,
+    after: After = None,
 ):
-    rows = _views(request).claims(verdict=verdict, article=article, source=source)
-    return _render(request, "claims.html", claims=rows, verdict=verdict, article=article, source=source)
+    page = _views(request).claims(verdict=verdict, article=article, source=source, limit=limit, after=after)
+    return _render(
+        request,
+        "claims.html",
+        claims=page["claims"],
+        next_page=_next_link(request, page["next"]),
+        verdict=verdict,
+        article=article,
+        source=source,
+    )
+
+
+@router.get("/articles", response_class=HTMLResponse)
+def articles(request: Request, limit: Limit = None, after: After = None):
+    page = _views(request).articles(limit=limit, after=after)
+    return _render(request, "articles.html", articles=page["articles"], next_page=_next_link(request, page["next"]))
+
+
+@router.get("/runs", response_class=HTMLResponse)
+def runs(request: Request, limit: Limit = None, after: After = None):
+    page = _views(request).runs(limit=limit, after=after)
+    return _render(request, "runs.html", runs=page["runs"], next_page=_next_link(request, page["next"]))
+
+
+def _next_link(request: Request, cursor: str | None) -> str | None:
+    """The same list, from the page after this one (its other query parameters kept)."""
+    if cursor is None:
+        return None
+    return f"{request.url.path}?{urlencode({**request.query_params, 'after': cursor})}"
 
 
 @router.get("/articles/{article_id}", response_class=HTMLResponse, name="article_page")
@@ -87,12 +124,12 @@ def recheck_article(request: Request, article_id: str):
 
 @router.post("/sources/{name}/recheck", dependencies=[Depends(check_post)])
 def recheck_source(request: Request, name: str):
-    page = _views(request).source(name)
-    if page is None:
+    if name not in {s["name"] for s in _views(request).sources()}:
         raise HTTPException(404, f"No source {name!r} in the registry or the ledger.")
-    if not page["article_ids"]:
+    article_ids = request.app.state.views.reader.source_claim_articles(name)
+    if not article_ids:
         raise HTTPException(409, f"No checked claim used {name}: there is nothing to recheck.")
-    job = _start(request, f"the {len(page['article_ids'])} article(s) that used {name}", page["article_ids"])
+    job = _start(request, f"the {len(article_ids)} article(s) that used {name}", article_ids)
     return _started(request, job, request.app.url_path_for("source_page", name=name))
 
 

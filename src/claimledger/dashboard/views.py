@@ -6,19 +6,31 @@ adds), so the template and the JSON API show the same fields.
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from datetime import date
 from typing import Any
 
 from claimledger.dashboard.article_text import recorded_text, segments
-from claimledger.dashboard.charts import claim_chart
+from claimledger.dashboard.charts import Chart, claim_chart
 from claimledger.dashboard.display import VERDICTS, claim_verdict, web_link
 from claimledger.dashboard.meaning import frame_slots, held_against
-from claimledger.ledger.reader import LedgerReader
-from claimledger.ledger.rows import RecordedResult, RecordedRun, RecordedSnapshot, RecordedSourceUse
+from claimledger.ledger.reader import MAX_LIMIT, LedgerReader
+from claimledger.ledger.rows import (
+    CheckedClaim,
+    RecordedClaim,
+    RecordedResult,
+    RecordedRun,
+    RecordedSnapshot,
+    RecordedSourceUse,
+)
 from claimledger.settings import Settings
 from claimledger.sources.registry import RegistryError, load_registry
 
 RECENT_RUNS = 10
+RECENT_USES = 100  # a source's uses by run on its page, newest first
+OVERVIEW_ROWS = 25  # flips, failing claims and articles on the overview: the first this many, then a link to all
+CHARTS_KEPT = 256  # charts drawn (about 80 ms each) kept in memory, most recently shown first
 
 
 NOT_CHECKED: dict[str, Any] = {"verdict": None, "run_id": None, "results": [], "explanation": None}
@@ -41,107 +53,82 @@ def latest_checks(results: list[RecordedResult]) -> dict[str, dict[str, Any]]:
     return by_claim
 
 
-def flips(current: list[RecordedResult], earlier: list[RecordedResult]) -> list[dict[str, Any]]:
-    """Results of the current run whose verdict differs from the same check of the same claim text in its last run
-    (a new text under an old article id is a new claim version, not a flip)."""
-    before = {_flip_key(r): r for r in earlier}  # oldest first: the last one wins
-    changed = []
-    for result in current:
-        previous = before.get(_flip_key(result))
-        if previous is not None and previous.verdict != result.verdict:
-            changed.append(
-                result.as_dict() | {"previous_verdict": previous.verdict, "previous_run_id": previous.run_id}
-            )
-    return changed
-
-
-def _flip_key(result: RecordedResult) -> tuple[str, str, str]:
-    return result.claim_id, result.claim_sha256, result.check_kind
-
-
 class Views:
-    """One method per page; each returns plain data the template renders and the JSON API returns."""
+    """One method per page; each returns plain data the template renders and the JSON API returns. Every list is
+    one page of an SQL query (`limit`, at most 1,000; `after`, the `next` cursor of the page before)."""
 
     def __init__(self, reader: LedgerReader, settings: Settings):
         self.reader = reader
         self.settings = settings
+        self._charts: OrderedDict[tuple, Chart] = OrderedDict()
+        self._charts_lock = threading.Lock()
+
+    def _chart(self, claim: RecordedClaim, result: RecordedResult, as_of: date | None) -> Chart:
+        """A result's chart, drawn once: a stored result, its claim version and the snapshot it cites never change
+        (the registry's mtime is in the key: a chart can read today's registry entry)."""
+        registry = self.settings.registry_path
+        key = (claim.id, claim.text_sha256, result.id, as_of, registry.stat().st_mtime_ns if registry.exists() else 0)
+        with self._charts_lock:
+            if key in self._charts:
+                self._charts.move_to_end(key)
+                return self._charts[key]
+        chart = claim_chart(claim, result, as_of, self.settings)
+        with self._charts_lock:
+            self._charts[key] = chart
+            while len(self._charts) > CHARTS_KEPT:
+                self._charts.popitem(last=False)
+        return chart
 
     # runs and the overview
-    def runs(self, limit: int | None = None) -> list[dict]:
-        counts = self.reader.verdict_counts()
-        return [
-            run.as_dict() | {"verdicts": {v: counts.get(run.id, {}).get(v, 0) for v in VERDICTS}}
-            for run in self.reader.runs(limit)
-        ]
+    def runs(self, limit: int | None = None, after: str | None = None) -> dict:
+        page = self.reader.runs_page(limit, after)
+        return {"runs": [_run(run) for run in page.items], "next": page.next}
 
     def overview(self) -> dict:
-        runs = self.runs(RECENT_RUNS)
+        runs = [_run(run) for run in self.reader.runs_page(RECENT_RUNS).items]
         latest = runs[0] if runs else None
-        results = self.reader.results_of_run(latest["id"]) if latest else []
-        earlier = [
-            r
-            for r in self.reader.results_of_claims(sorted({r.claim_id for r in results}))
-            if latest and r.run_id != latest["id"] and r.run_started_at < latest["started_at"]
-        ]
-        checks = latest_checks(self.reader.results_of_claims())
+        failing = self.claims(verdict="fail", limit=OVERVIEW_ROWS)
+        articles = self.articles(limit=OVERVIEW_ROWS)
         return {
             "latest": latest,
             "runs": runs,
-            "flips": flips(results, earlier),
-            "failing": self._claim_rows(checks, verdict="fail"),
-            "articles": self.articles(checks),
+            "flips": [f.as_dict() for f in self.reader.flips(latest["id"], OVERVIEW_ROWS)] if latest else [],
+            "flips_total": self.reader.count_flips(latest["id"]) if latest else 0,
+            "failing": failing["claims"],
+            "failing_total": self.reader.count_claims("fail"),
+            "articles": articles["articles"],
+            "articles_total": self.reader.count("articles"),
             "sources": self.sources(),
             "data_docs": (self.settings.data_docs_dir / "index.html").is_file(),
         }
 
-    def articles(self, checks: dict[str, dict] | None = None) -> list[dict]:
-        """Every article with how many of its claims pass, fail or cannot be checked."""
-        if checks is None:
-            checks = latest_checks(self.reader.results_of_claims())
-        verdicts: dict[str, list[str | None]] = {}
-        for claim in self.reader.claims():
-            verdicts.setdefault(claim.article_id, []).append(checks.get(claim.id, NOT_CHECKED)["verdict"])
-        return [
+    def articles(self, limit: int | None = None, after: str | None = None) -> dict:
+        """Articles newest first, each with how many of its claims pass, fail or cannot be checked."""
+        page = self.reader.articles_page(limit, after)
+        counts = self.reader.article_counts([a.id for a in page.items])
+        rows = [
             article.as_dict()
             | {
-                "claims": len(verdicts.get(article.id, [])),
-                "verdicts": {v: verdicts.get(article.id, []).count(v) for v in VERDICTS},
+                "claims": counts[article.id]["claims"],
+                "verdicts": {v: counts[article.id].get(v, 0) for v in VERDICTS},
             }
-            for article in self.reader.articles()
+            for article in page.items
         ]
+        return {"articles": rows, "next": page.next}
 
     # claims
-    def claims(self, verdict: str | None = None, article: str | None = None, source: str | None = None) -> list[dict]:
-        claims = self.reader.claims(article)
-        checks = latest_checks(self.reader.results_of_claims([c.id for c in claims] if article else None))
-        return self._claim_rows(checks, claims, verdict=verdict, source=source)
-
-    def _claim_rows(
+    def claims(
         self,
-        checks: dict[str, dict],
-        claims: list | None = None,
-        *,
         verdict: str | None = None,
+        article: str | None = None,
         source: str | None = None,
-    ) -> list[dict]:
-        rows = []
-        for claim in claims if claims is not None else self.reader.claims():
-            check = checks.get(claim.id, NOT_CHECKED)
-            if verdict and check["verdict"] != verdict:
-                continue
-            if source and source not in {r.source for r in check["results"]}:
-                continue
-            rows.append(
-                claim.as_dict()
-                | {
-                    "verdict": check["verdict"],
-                    "run_id": check["run_id"],
-                    "explanation": check["explanation"],
-                    "sources": sorted({r.source for r in check["results"] if r.source}),
-                    "results": [_result(r) for r in check["results"]],
-                }
-            )
-        return rows
+        limit: int | None = None,
+        after: str | None = None,
+    ) -> dict:
+        """A page of claims with their latest verdict, explanation and results, in article and text order."""
+        page = self.reader.checked_claims(verdict=verdict, article=article, source=source, limit=limit, after=after)
+        results = self.reader.latest_results(page.items)
+        return {"claims": [_claim_row(c, results.get(c.id, [])) for c in page.items], "next": page.next}
 
     def claim(self, claim_id: str, charts: bool = True) -> dict | None:
         claim = self.reader.claim(claim_id)
@@ -159,7 +146,7 @@ class Views:
             shown = _result(result)
             shown["held_against"] = held_against(result, claim)
             if charts:
-                chart = claim_chart(claim, result, as_of, self.settings)
+                chart = self._chart(claim, result, as_of)
                 shown["chart"] = {"svg": chart.svg, "caption": chart.caption}
             results.append(shown)
         return {
@@ -180,7 +167,12 @@ class Views:
         article = self.reader.article(article_id)
         if article is None:
             return None
-        claims = self.claims(article=article_id)
+        claims, after = [], None
+        while True:  # every claim of one article (its text bounds them), a page at a time
+            page = self.claims(article=article_id, limit=MAX_LIMIT, after=after)
+            claims += page["claims"]
+            if not (after := page["next"]):
+                break
         text = recorded_text(self.settings, article)
         return {
             "article": article.as_dict(),
@@ -201,7 +193,7 @@ class Views:
         return [self._source_summary(name, registry.get(name)) for name in names]
 
     def _source_summary(self, name: str, entry) -> dict:
-        uses = self.reader.source_uses(name)
+        uses = self.reader.source_uses(name, limit=1)
         latest = uses[0] if uses else None
         sha256 = latest.snapshot_sha256 if latest else None
         snapshot = self.reader.snapshot(name, sha256) if sha256 else None
@@ -220,23 +212,40 @@ class Views:
         }
 
     def source(self, name: str) -> dict | None:
+        """A source: its latest state, its recent uses and snapshots, and the first page of claims whose latest
+        check cited it (`claims_next` pages on through /claims?source=)."""
         summary = next((s for s in self.sources() if s["name"] == name), None)
         if summary is None:
             return None
-        uses = self.reader.source_uses(name)
+        uses = self.reader.source_uses(name, limit=RECENT_USES)
         shas = list(dict.fromkeys(u.snapshot_sha256 for u in uses if u.snapshot_sha256))
         snapshots = [
             snapshot.as_dict() if (snapshot := self.reader.snapshot(name, sha)) else {"sha256": sha} for sha in shas
         ]
-        cited = {r.claim_id for r in self.reader.results_of_source(name)}
-        claims = [c for c in self.claims() if c["id"] in cited]
+        claims = self.claims(source=name, limit=OVERVIEW_ROWS)
         return {
             **summary,
             "uses": [use.as_dict() for use in uses],
             "snapshots": snapshots,
-            "claims": claims,
-            "article_ids": sorted({c["article_id"] for c in claims}),
+            "claims": claims["claims"],
+            "claims_next": claims["next"],
+            "articles_checked": self.reader.count_source_articles(name),
         }
+
+
+def _run(run: RecordedRun) -> dict:
+    return run.as_dict() | {"verdicts": {v: (run.verdicts or {}).get(v, 0) for v in VERDICTS}}
+
+
+def _claim_row(claim: CheckedClaim, results: list[RecordedResult]) -> dict:
+    shown = {k: v for k, v in claim.as_dict().items() if not k.startswith("check_")}
+    return shown | {
+        "verdict": claim.check_verdict,
+        "run_id": claim.check_run_id,
+        "explanation": claim.check_explanation,
+        "sources": sorted({r.source for r in results if r.source}),
+        "results": [_result(r, evidence=False) for r in results],  # evidence rows: on the claim's own page
+    }
 
 
 def _result(result: RecordedResult, evidence: bool = True) -> dict:

@@ -7,6 +7,7 @@ ship), the supported databases, SQLite's pragmas and the way a URL is shown in m
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from typing import TypeVar
 
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine, make_url
@@ -15,6 +16,7 @@ from sqlalchemy.exc import ArgumentError, DatabaseError
 from sqlalchemy.pool import ConnectionPoolEntry
 
 SUPPORTED = ("sqlite", "postgresql")
+Key = TypeVar("Key", str, int)  # ids: claim, article and run ids are text, result ids integers
 IN_CHUNK = 500  # ids per IN (...) list, well under SQLite's and PostgreSQL's parameter limits
 
 
@@ -50,7 +52,7 @@ def open_engine(url: str) -> Engine:
     return engine
 
 
-def in_chunks(items: Iterable[str]) -> Iterator[list[str]]:
+def in_chunks(items: Iterable[Key]) -> Iterator[list[Key]]:
     """The items sorted, in lists short enough for one IN (...) each."""
     ordered = sorted(items)
     for start in range(0, len(ordered), IN_CHUNK):

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, or_, select
 
 from claimledger.checks.model import Verdict
 from claimledger.claims.model import Claim, Frame
@@ -81,23 +81,18 @@ def previous_run(store: LedgerStore, run_id: str) -> str:
 
 def run_summaries(store: LedgerStore, limit: int | None = None) -> list[RunSummary]:
     """Runs, newest first, each with its counts by verdict and the snapshot of each source it used."""
-    runs, link, r = schema.runs, schema.run_results, schema.check_results
+    runs = schema.runs
     with store.engine.connect() as conn:
-        query = select(runs).order_by(runs.c.started_at.desc(), runs.c.id)
-        summaries = [RunSummary.of(row._mapping) for row in conn.execute(query.limit(limit) if limit else query)]
+        query = select(runs).order_by(runs.c.started_at.desc(), runs.c.id.desc())
+        summaries = [
+            RunSummary.of({**row._mapping, "verdicts": {Verdict(v): n for v, n in (row.verdicts or {}).items() if n}})
+            for row in conn.execute(query.limit(limit) if limit else query)
+        ]
         ids = [s.id for s in summaries]
-        verdicts = conn.execute(
-            select(link.c.run_id, r.c.verdict, func.count())
-            .join(r, r.c.id == link.c.result_id)
-            .where(link.c.run_id.in_(ids))
-            .group_by(link.c.run_id, r.c.verdict)
-        )
         sources = conn.execute(
             select(schema.run_sources).where(schema.run_sources.c.run_id.in_(ids)).order_by(schema.run_sources.c.source)
         )
         by_run = {s.id: s for s in summaries}
-        for run_id, verdict, count in verdicts:
-            by_run[run_id].verdicts[Verdict(verdict)] = count
         for use in sources:
             by_run[use.run_id].sources.append(SnapshotUsed(use.source, use.status, use.snapshot_sha256))
     return summaries

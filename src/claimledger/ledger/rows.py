@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import Field, asdict, dataclass, field
+from dataclasses import Field, asdict, dataclass, field, is_dataclass
 from datetime import date, datetime
 from typing import Any, ClassVar, TypeVar
 
@@ -22,14 +22,25 @@ Row = TypeVar("Row", bound="_Recorded")
 class _Recorded:
     """What every row shares: built from a query's columns, shown as a dict."""
 
-    __dataclass_fields__: ClassVar[dict[str, Field[Any]]]  # each row type is a dataclass (asdict reads this)
+    __dataclass_fields__: ClassVar[dict[str, Field[Any]]]  # each row type is a dataclass (as_dict reads this)
 
     @classmethod
     def of(cls: type[Row], columns: Mapping[Any, Any]) -> Row:  # a RowMapping: keys typed as names or columns
         return cls(**dict(columns))
 
     def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        """The fields by name, rows inside a field (a run's sources) as dicts too. Plain dict and list values are
+        shared, not copied: rows are frozen and read-only, and dataclasses.asdict's deep copy of every frame and
+        evidence row was most of a claims page's time."""
+        return {name: _plain(getattr(self, name)) for name in self.__dataclass_fields__}
+
+
+def _plain(value: Any) -> Any:
+    if is_dataclass(value) and not isinstance(value, type):
+        return asdict(value)
+    if isinstance(value, list) and value and is_dataclass(value[0]):
+        return [asdict(item) for item in value]
+    return value
 
 
 def parsed_json(text: str | None) -> Any:
@@ -64,6 +75,7 @@ class RecordedRun(_Recorded):
     articles: int
     skipped: list[dict[str, Any]] | None  # [{"path", "reason"}]: the articles the run could not read
     basis: dict[str, Any] | None  # {"version", "vocabulary_sha256", "suites_sha256"}
+    verdicts: dict[str, int] | None  # {verdict: results}, counted when the run was written
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "arguments", _arguments(self.arguments))  # stored as JSON text
@@ -140,6 +152,17 @@ class RecordedClaim(_Recorded):
 
 
 @dataclass(frozen=True)
+class CheckedClaim(RecordedClaim):
+    """A claim with its latest check: the run, the claim's verdict there and the explanation (None: never checked)."""
+
+    check_run_id: str | None = None
+    check_verdict: str | None = None
+    check_explanation: str | None = None
+    check_started_at: datetime | None = None
+    check_result_ids: list[int] | None = None
+
+
+@dataclass(frozen=True)
 class RecordedResult(_Recorded):
     """A check result as one run produced or re-confirmed it, with that run and the claim's article, quote and
     position (a result stored once and linked to many runs is one RecordedResult per run)."""
@@ -177,6 +200,14 @@ class RecordedResult(_Recorded):
         """The reference rows the result rests on (stored as JSON in the ledger)."""
         rows = parsed_json(self.evidence)
         return [row for row in rows if isinstance(row, dict)] if isinstance(rows, list) else []
+
+
+@dataclass(frozen=True)
+class FlippedResult(RecordedResult):
+    """A result whose verdict differs from the same check of the same claim text in the newest earlier run."""
+
+    previous_verdict: str | None = None
+    previous_run_id: str | None = None
 
 
 @dataclass(frozen=True)

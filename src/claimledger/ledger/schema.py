@@ -34,6 +34,7 @@ from sqlalchemy import (
     Float,
     ForeignKey,
     ForeignKeyConstraint,
+    Index,
     Integer,
     MetaData,
     String,
@@ -64,7 +65,10 @@ runs = Table(
     # {"version", "vocabulary_sha256", "suites_sha256"}: what the run decided with; and "invariants": the outcome of
     # expectations/claim_checks.json on its results, validated before the write ({"suite", "success", "evaluated", ...})
     Column("basis", JSON),
+    # {"pass": n, "fail": n, "unverifiable": n}: the run's results by verdict, counted when it was written
+    Column("verdicts", JSON),
 )
+Index("runs_newest_first", runs.c.started_at, runs.c.id)
 
 articles = Table(
     "articles",
@@ -77,6 +81,7 @@ articles = Table(
     Column("path", Text),
     Column("text_sha256", String(64), nullable=False),  # of the latest version
 )
+Index("articles_newest_first", articles.c.published, articles.c.id)
 
 article_versions = Table(
     "article_versions",
@@ -117,6 +122,7 @@ claims = Table(
     Column("share_base", Text),  # for a share, the quote of the figure it is a share of
     Column("frame", JSON),  # Claim.frame as a dict: what the figure was taken to mean (the latest reading of it)
 )
+Index("claims_in_text_order", claims.c.article_id, claims.c.start, claims.c.id)
 
 snapshots = Table(
     "snapshots",
@@ -141,6 +147,7 @@ run_sources = Table(
     Column("status", String(20), nullable=False),  # used | unavailable
     Column("notes", Text),
 )
+Index("run_sources_by_source", run_sources.c.source, run_sources.c.run_id)
 
 check_results = Table(
     "check_results",
@@ -189,6 +196,48 @@ run_articles = Table(
         ["article_versions.article_id", "article_versions.text_sha256"],
         name="run_read_an_article_version",
     ),
+)
+
+# What every list page reads, kept by the writer in the run's own transaction (store.py) so that no page aggregates
+# the results table: each claim's latest check (the newest run that checked it, by start time: its verdict, the
+# worst of that run's results for it, and the explanation of the result that gave it), the sources that check cited,
+# and each run's flips (a result whose verdict differs from the same check of the same claim text in the newest
+# earlier run that made it). Rows of a claim no longer in its article's latest text are dropped when that text is
+# written. article_id and start are copied from the claim so that lists filter and page in one index.
+claim_checks = Table(
+    "claim_checks",
+    metadata,
+    Column("claim_id", String(16), primary_key=True),
+    Column("claim_sha256", String(64), nullable=False),  # the claim version that run judged
+    Column("article_id", String(200), nullable=False),
+    Column("start", Integer, nullable=False),
+    Column("run_id", String(36), ForeignKey("runs.id"), nullable=False, index=True),
+    Column("run_started_at", DateTime(timezone=True), nullable=False),
+    Column("verdict", String(20), nullable=False),
+    Column("explanation", Text, nullable=False),
+    Column("result_ids", JSON, nullable=False),  # that run's results for the claim, in check kind order
+    Index("claim_checks_by_verdict", "verdict", "article_id", "start", "claim_id"),
+    Index("claim_checks_in_text_order", "article_id", "start", "claim_id"),
+)
+
+claim_check_sources = Table(
+    "claim_check_sources",
+    metadata,
+    Column("source", String(80), primary_key=True),
+    Column("article_id", String(200), primary_key=True),
+    Column("start", Integer, primary_key=True),
+    Column("claim_id", String(16), ForeignKey("claim_checks.claim_id"), primary_key=True, index=True),
+)
+
+flips = Table(
+    "flips",
+    metadata,
+    Column("run_id", String(36), ForeignKey("runs.id"), primary_key=True),
+    Column("article_id", String(200), primary_key=True),
+    Column("start", Integer, primary_key=True),
+    Column("result_id", Integer, ForeignKey("check_results.id"), primary_key=True),
+    Column("previous_result_id", Integer, ForeignKey("check_results.id"), nullable=False),
+    Column("previous_run_id", String(36), ForeignKey("runs.id"), nullable=False),
 )
 
 # Join conditions every reader shares: a result with the claim version it judged; a claim with its article, only

@@ -26,7 +26,7 @@ from sqlalchemy.exc import DatabaseError, OperationalError
 
 from claimledger.checks.model import CHECKS_VERSION, CheckResult
 from claimledger.claims.model import Article, Claim
-from claimledger.ledger import migrate, schema
+from claimledger.ledger import latest, migrate, schema
 from claimledger.ledger.engine import LedgerError, in_chunks, malformed, open_engine, redacted
 from claimledger.ledger.reader import LedgerReader
 
@@ -208,6 +208,20 @@ class LedgerStore:
                 self._upsert(conn, schema.claims, [_claim_row(c, versions[c.article_id]) for c in run.claims])
                 self._upsert(conn, schema.snapshots, [_snapshot_row(u) for u in run.sources if u.snapshot])
                 result_ids, new = self._insert_results(conn, list(results.values()))
+                linked = [
+                    latest.LinkedResult(
+                        id=result_ids[sha],
+                        claim_id=row["claim_id"],
+                        claim_sha256=row["claim_sha256"],
+                        check_kind=row["check_kind"],
+                        verdict=row["verdict"],
+                        explanation=row["explanation"],
+                        source=row["source"],
+                        article_id=claims_by_id[row["claim_id"]].article_id,
+                        start=claims_by_id[row["claim_id"]].start,
+                    )
+                    for sha, row in results.items()
+                ]
                 conn.execute(
                     schema.runs.insert().values(
                         id=run.run_id,
@@ -223,6 +237,7 @@ class LedgerStore:
                         new_results=new,
                         skipped=[dict(s) for s in run.skipped] or None,
                         basis={**run.basis, **({"invariants": run.invariants} if run.invariants else {})} or None,
+                        verdicts=latest.verdict_counts(linked),
                     )
                 )
                 if versions:
@@ -250,8 +265,9 @@ class LedgerStore:
                 if result_ids:
                     conn.execute(
                         schema.run_results.insert(),
-                        [{"run_id": run.run_id, "result_id": i} for i in sorted(result_ids)],
+                        [{"run_id": run.run_id, "result_id": i} for i in sorted(result_ids.values())],
                     )
+                latest.record(conn, run.run_id, run.started_at, linked, read)  # what the list pages read
                 if self.before_commit is not None:
                     self.before_commit(run.run_id)
         except (OperationalError, DatabaseError) as exc:
@@ -296,10 +312,11 @@ class LedgerStore:
             )
         return found
 
-    def _insert_results(self, conn: Connection, rows: list[dict[str, Any]]) -> tuple[set[int], int]:
-        """Store the results the ledger has not seen; return the ids of all of them and how many were new."""
+    def _insert_results(self, conn: Connection, rows: list[dict[str, Any]]) -> tuple[dict[str, int], int]:
+        """Store the results the ledger has not seen; return the ids of all of them (by result_sha256) and how many
+        were new."""
         if not rows:
-            return set(), 0
+            return {}, 0
         table = schema.check_results
         statement = (
             _DIALECT_INSERT[self.dialect](table)
@@ -308,9 +325,14 @@ class LedgerStore:
         )
         inserted = {row.id for row in conn.execute(statement, sorted(rows, key=lambda r: r["result_sha256"]))}
         wanted = [row["result_sha256"] for row in rows]
-        ids: set[int] = set()
+        ids: dict[str, int] = {}
         for chunk in in_chunks(wanted):
-            ids.update(conn.scalars(select(table.c.id).where(table.c.result_sha256.in_(chunk))))
+            ids.update(
+                (row.result_sha256, row.id)
+                for row in conn.execute(
+                    select(table.c.result_sha256, table.c.id).where(table.c.result_sha256.in_(chunk))
+                )
+            )
         return ids, len(inserted)
 
     # -- reading -------------------------------------------------------------------------------------------------

@@ -1,0 +1,189 @@
+"""The tables the list pages read (schema.claim_checks, claim_check_sources, flips, runs.verdicts), kept in the
+transaction that writes each run, so that no page or endpoint aggregates the results table.
+
+`record` is called by the store for every run it writes, after the run's results and links; migration 0006 replays
+it over the runs already in a ledger, oldest first. Both dialects take the same statements.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import and_, delete, exists, or_, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Connection
+
+from claimledger.checks.model import VERDICTS, Verdict
+from claimledger.ledger import schema
+from claimledger.ledger.engine import in_chunks
+
+_DIALECT_INSERT: dict[str, Callable[[Any], sqlite.Insert | postgresql.Insert]] = {
+    "sqlite": sqlite.insert,
+    "postgresql": postgresql.insert,
+}
+
+
+@dataclass(frozen=True)
+class LinkedResult:
+    """A result as one run produced or re-confirmed it, with the claim position it belongs to."""
+
+    id: int
+    claim_id: str
+    claim_sha256: str
+    check_kind: str
+    verdict: str
+    explanation: str
+    source: str | None
+    article_id: str
+    start: int
+
+
+def earlier(started_at: datetime, run_id: str) -> Any:
+    """Runs before this one: started earlier, or at the same instant with a smaller id."""
+    runs = schema.runs
+    return or_(runs.c.started_at < started_at, and_(runs.c.started_at == started_at, runs.c.id < run_id))
+
+
+def prior_results(
+    conn: Connection, started_at: datetime, run_id: str, claim_ids: Iterable[str]
+) -> dict[tuple[str, str, str], Any]:
+    """For each (claim, claim text, check kind), the result of the newest run before this one that made it: rows
+    with result_id, verdict, snapshot_sha256, started_at and run_id."""
+    r, runs = schema.check_results, schema.runs
+    newest: dict[tuple[str, str, str], Any] = {}
+    for chunk in in_chunks(set(claim_ids)):
+        query = (
+            select(
+                r.c.id.label("result_id"),
+                r.c.claim_id,
+                r.c.claim_sha256,
+                r.c.check_kind,
+                r.c.verdict,
+                r.c.snapshot_sha256,
+                runs.c.started_at,
+                runs.c.id.label("run_id"),
+            )
+            .select_from(schema.results_by_run())
+            .where(r.c.claim_id.in_(chunk))
+            .where(earlier(started_at, run_id))
+        )
+        for row in conn.execute(query):
+            key = (row.claim_id, row.claim_sha256, row.check_kind)
+            held = newest.get(key)
+            if held is None or (row.started_at, row.run_id) > (held.started_at, held.run_id):
+                newest[key] = row
+    return newest
+
+
+def record(
+    conn: Connection,
+    run_id: str,
+    started_at: datetime,
+    results: list[LinkedResult],
+    read_articles: Iterable[str],
+) -> None:
+    """Bring the list tables up to date with one run (its results linked, `read_articles` the article ids whose text
+    it read)."""
+    insert = _DIALECT_INSERT[conn.dialect.name]
+    _record_flips(conn, run_id, started_at, results)
+    _record_claim_checks(conn, insert, run_id, started_at, results)
+    drop_superseded(conn, read_articles)
+
+
+def verdict_counts(results: Iterable[LinkedResult]) -> dict[str, int]:
+    """A run's results by verdict (runs.verdicts)."""
+    counts = Counter(r.verdict for r in results)
+    return {v.value: counts.get(v.value, 0) for v in VERDICTS}
+
+
+def _record_flips(conn: Connection, run_id: str, started_at: datetime, results: list[LinkedResult]) -> None:
+    prior = prior_results(conn, started_at, run_id, {r.claim_id for r in results})
+    rows = []
+    for result in results:
+        before = prior.get((result.claim_id, result.claim_sha256, result.check_kind))
+        if before is not None and before.verdict != result.verdict:
+            rows.append(
+                {
+                    "run_id": run_id,
+                    "article_id": result.article_id,
+                    "start": result.start,
+                    "result_id": result.id,
+                    "previous_result_id": before.result_id,
+                    "previous_run_id": before.run_id,
+                }
+            )
+    if rows:
+        conn.execute(schema.flips.insert(), sorted(rows, key=lambda row: (row["article_id"], row["start"])))
+
+
+def _record_claim_checks(
+    conn: Connection, insert: Callable[[Any], Any], run_id: str, started_at: datetime, results: list[LinkedResult]
+) -> None:
+    """Each claim this run checked: its verdict here, replacing the one it had unless a later-started run's
+    check is already there (two runs written out of order)."""
+    checks = schema.claim_checks
+    by_claim: dict[str, list[LinkedResult]] = {}
+    for result in sorted(results, key=lambda r: (r.claim_id, r.check_kind)):
+        by_claim.setdefault(result.claim_id, []).append(result)
+    rows = []
+    for claim_id, mine in sorted(by_claim.items()):
+        verdict = Verdict.worst(r.verdict for r in mine)
+        assert verdict is not None  # every claim here has at least one result
+        worst = next(r for r in mine if r.verdict == verdict.value)
+        rows.append(
+            {
+                "claim_id": claim_id,
+                "claim_sha256": worst.claim_sha256,
+                "article_id": worst.article_id,
+                "start": worst.start,
+                "run_id": run_id,
+                "run_started_at": started_at,
+                "verdict": verdict.value,
+                "explanation": worst.explanation,
+                "result_ids": [r.id for r in mine],
+            }
+        )
+    if not rows:
+        return
+    statement = insert(checks)
+    newer = or_(
+        statement.excluded.run_started_at > checks.c.run_started_at,
+        and_(statement.excluded.run_started_at == checks.c.run_started_at, statement.excluded.run_id > checks.c.run_id),
+    )
+    statement = statement.on_conflict_do_update(
+        index_elements=["claim_id"],
+        set_={c.name: statement.excluded[c.name] for c in checks.c if c.name != "claim_id"},
+        where=newer,
+    )
+    conn.execute(statement, rows)
+    # the sources of the checks this run now holds
+    sources = schema.claim_check_sources
+    held = set(conn.scalars(select(checks.c.claim_id).where(checks.c.run_id == run_id)))
+    for chunk in in_chunks(held):
+        conn.execute(delete(sources).where(sources.c.claim_id.in_(chunk)))
+    cited = {(r.source, r.article_id, r.start, r.claim_id): None for r in results if r.source and r.claim_id in held}
+    if cited:
+        conn.execute(
+            sources.insert(),
+            [{"source": s, "article_id": a, "start": p, "claim_id": c} for s, a, p, c in sorted(cited)],
+        )
+
+
+def drop_superseded(conn: Connection, article_ids: Iterable[str]) -> None:
+    """Drop the checks of claims that are no longer in their article's latest text (a new text under the same id)."""
+    checks, claims, articles = schema.claim_checks, schema.claims, schema.articles
+    current = exists(
+        select(claims.c.id)
+        .join(articles, schema.latest_claims)
+        .where(claims.c.id == checks.c.claim_id, claims.c.article_id == checks.c.article_id)
+    )
+    sources = schema.claim_check_sources
+    for chunk in in_chunks(set(article_ids)):
+        gone = list(conn.scalars(select(checks.c.claim_id).where(checks.c.article_id.in_(chunk), ~current)))
+        for ids in in_chunks(gone):
+            conn.execute(delete(sources).where(sources.c.claim_id.in_(ids)))
+            conn.execute(delete(checks).where(checks.c.claim_id.in_(ids)))
