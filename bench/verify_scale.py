@@ -3,7 +3,8 @@
 Usage: bench/verify_scale.py [--sizes 100 1000 10000]
 For each size: writes the corpus (bench/make_corpus.py) if missing, runs the real CLI in a fresh process (a Prefect
 flow on an ephemeral API, a fresh SQLite ledger), and prints wall time, claims/s, peak RSS, Prefect task runs,
-ledger bytes per result, and verdict accuracy against the corpus's expected verdicts.
+ledger bytes per result, and verdict accuracy against the corpus's expected verdicts; then `ledger export` of the
+whole ledger to CSV, JSON lines and Parquet, each in its own process: wall time, peak RSS and size.
 """
 
 from __future__ import annotations
@@ -72,6 +73,7 @@ def run(size: int, work: Path) -> dict:
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     rows = json.loads(output.read_text())
     results = [r for r in rows]
+    exports = {fmt: export(f"sqlite:///{ledger}", fmt, work, env) for fmt in EXPORTS}
     return {
         "articles": size,
         "claims": len({r["claim_id"] for r in rows}),
@@ -82,7 +84,45 @@ def run(size: int, work: Path) -> dict:
         "task_runs": task_runs(prefect_home),
         "ledger_bytes_per_result": ledger.stat().st_size / max(len(results), 1),
         "accuracy": accuracy(folder, rows),
+        "exports": exports,
     }
+
+
+EXPORTS = ("csv", "jsonl", "parquet")
+# `ledger export` in a child of its own, reporting its own peak RSS (the children's maximum would be the verify's)
+_EXPORT = (
+    "import resource, sys, time; from claimledger.cli import app; started = time.perf_counter()\n"
+    "try:\n    app(sys.argv[1:], standalone_mode=False)\n"
+    "finally:\n    print(time.perf_counter() - started, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"
+)
+
+
+def export(ledger: str, fmt: str, work: Path, env: dict) -> dict:
+    """One `ledger export` of the whole ledger: wall seconds, peak RSS, bytes written."""
+    target = work / f"export.{fmt}"
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            _EXPORT,
+            "ledger",
+            "export",
+            "--format",
+            fmt,
+            "--output",
+            str(target),
+            "--ledger",
+            ledger,
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
+        env=env,
+    )
+    wall, peak_kib = done.stdout.split()[-2:]
+    size = target.stat().st_size
+    target.unlink()
+    return {"wall_s": float(wall), "peak_rss_mib": int(peak_kib) / 1024, "bytes": size}
 
 
 def task_runs(prefect_home: Path) -> int | None:
@@ -119,6 +159,12 @@ def main() -> None:
             f"{r['claims'] / r['wall_s']:>9,.0f} {r['peak_rss_mib']:>13,.0f} {r['task_runs'] or '-':>9} "
             f"{r['ledger_bytes_per_result']:>15,.0f} {r['accuracy']:>9.2%}"
         )
+    print(f"\n{'articles':>9} {'export':>8} {'wall s':>7} {'peak RSS MiB':>13} {'MB':>8}")
+    for r in results:
+        for fmt, e in r["exports"].items():
+            print(
+                f"{r['articles']:>9,} {fmt:>8} {e['wall_s']:>7.1f} {e['peak_rss_mib']:>13,.0f} {e['bytes'] / 1e6:>8.1f}"
+            )
     for small, large in zip(results, results[1:]):
         print(f"{large['articles'] / small['articles']:.0f}x articles -> {large['wall_s'] / small['wall_s']:.1f}x time")
     if args.json:

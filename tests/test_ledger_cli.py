@@ -108,7 +108,15 @@ def test_ledger_list_and_show(flipped):
     assert "(flipped)" in ledger("show", claim_id, "--ledger", url).stdout
 
 
-@pytest.mark.parametrize("fmt", ["csv", "json", "parquet"])
+READERS = {
+    "csv": pd.read_csv,
+    "json": pd.read_json,
+    "jsonl": lambda path: pd.read_json(path, lines=True),
+    "parquet": pd.read_parquet,
+}
+
+
+@pytest.mark.parametrize("fmt", ["csv", "json", "jsonl", "parquet"])
 def test_ledger_export(flipped, tmp_path, fmt):
     url, run_a, run_b = flipped
     with LedgerStore(url) as store:
@@ -116,13 +124,65 @@ def test_ledger_export(flipped, tmp_path, fmt):
     target = tmp_path / f"ledger.{fmt}"
     result = ledger("export", "--format", fmt, "--output", str(target), "--ledger", url)
     assert result.exit_code == 0, result.output
-    frame = {"csv": pd.read_csv, "json": pd.read_json, "parquet": pd.read_parquet}[fmt](target)
+    frame = READERS[fmt](target)
     assert len(frame) == expected
     assert {"run_id", "claim_id", "quote", "verdict", "observed", "snapshot_sha256", "explanation"} <= set(frame)
     assert set(frame["run_id"]) == {run_a, run_b}
 
     only_b = ledger("export", "--format", "csv", "--run", run_b, "--ledger", url)
     assert set(pd.read_csv(io.StringIO(only_b.stdout))["run_id"]) == {run_b}
+
+
+def raw_rows(path: Path, fmt: str) -> list[dict[str, str]]:
+    """An export's rows as text, read without pandas' type guessing: what each format itself says."""
+    import csv
+
+    import pyarrow.parquet as pq
+
+    if fmt == "csv":
+        rows = list(csv.DictReader(path.open(newline="")))
+    elif fmt == "json":
+        rows = json.loads(path.read_text())
+    elif fmt == "jsonl":
+        rows = [json.loads(line) for line in path.read_text().splitlines()]
+    else:
+        rows = pq.read_table(path).to_pylist()
+    return [{k: "" if v is None else str(v) for k, v in row.items()} for row in rows]
+
+
+def test_export_streams_in_batches_and_every_format_holds_the_same_rows(flipped, tmp_path, monkeypatch):
+    import pyarrow.parquet as pq
+
+    url, run_a, run_b = flipped
+    monkeypatch.setattr(history.export_batches, "__defaults__", (None, 2))  # batches of two rows
+    exported = {}
+    for fmt in READERS:
+        target = tmp_path / f"all.{fmt}"
+        assert ledger("export", "--format", fmt, "--output", str(target), "--ledger", url).exit_code == 0
+        exported[fmt] = raw_rows(target, fmt)
+    rows = exported["csv"]
+    assert len(rows) > 2 and pq.ParquetFile(tmp_path / "all.parquet").num_row_groups == -(-len(rows) // 2)
+    assert all(found == rows for found in exported.values())  # the same rows, values and order in every format
+    assert list(rows[0]) == history.EXPORT_COLUMNS and rows[0]["run_started_at"].endswith("Z")
+    assert [r["run_id"] for r in rows] == sorted((r["run_id"] for r in rows), key=[run_a, run_b].index)  # oldest first
+
+
+def test_a_failed_export_leaves_no_file(flipped, tmp_path, monkeypatch):
+    url, _, _ = flipped
+    target = tmp_path / "ledger.csv"
+    target.write_text("the export before\n")
+
+    real = history.export_batches
+
+    def broken(store, run_id=None, size=2):
+        yield next(real(store, run_id, 1))  # one row written, then the ledger fails
+        raise history.LedgerError("the server went away")
+
+    monkeypatch.setattr(history, "export_batches", broken)
+    result = ledger("export", "--format", "csv", "--output", str(target), "--ledger", url)
+    assert result.exit_code != 0 and "the server went away" in result.output
+    assert target.read_text() == "the export before\n"  # untouched: the half-written file was never renamed over it
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".ledger.csv")] == []
 
 
 def test_ledger_errors_are_one_line(project, tmp_path):

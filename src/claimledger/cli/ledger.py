@@ -6,10 +6,10 @@ import contextlib
 import json
 import sys
 from dataclasses import asdict
-from datetime import date, datetime, timezone
+from datetime import date, datetime
 from enum import Enum
 from pathlib import Path
-from typing import Any, Iterator, Optional
+from typing import Any, BinaryIO, Callable, Iterator, Optional
 
 import typer
 from rich.table import Table
@@ -29,6 +29,7 @@ ledger_app = typer.Typer(no_args_is_help=True, add_completion=False, help=LEDGER
 class ExportFormat(str, Enum):
     csv = "csv"
     json = "json"
+    jsonl = "jsonl"
     parquet = "parquet"
 
 
@@ -46,11 +47,9 @@ def _open(settings: Settings) -> Iterator[Any]:
 
 
 def _when(value: Any) -> str:
-    """Timestamps in UTC, to the second (SQLite hands them back naive, PostgreSQL in the session's zone)."""
-    if isinstance(value, datetime):
-        value = value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
-        return value.strftime("%Y-%m-%d %H:%M:%SZ")
-    return "" if value is None else str(value)
+    from claimledger.ledger.export import when_text
+
+    return when_text(value)
 
 
 def _json(value: Any) -> str:
@@ -250,39 +249,53 @@ def diff(
 @ledger_option
 def export(
     settings: Settings,
-    output_format: ExportFormat = typer.Option(..., "--format", help="csv, json (an array of objects) or parquet."),
-    output: Optional[Path] = typer.Option(None, "--output", help="Write to this file (default: stdout)."),
+    output_format: ExportFormat = typer.Option(
+        ..., "--format", help="csv, json (an array of objects), jsonl (an object a line) or parquet (row groups)."
+    ),
+    output: Optional[Path] = typer.Option(
+        None, "--output", help="Write to this file, whole or not at all (default: stdout)."
+    ),
     run: Optional[str] = typer.Option(
         None, "--run", help="Only this run (id, unique prefix or latest); default: every run."
     ),
 ) -> None:
     """Export the verdict history, one row per run and result: run, claim, verdict, reference value, snapshot.
 
+    Written as it is read, a batch of rows at a time: memory stays flat whatever the ledger's size.
+
     Example: claimledger ledger export --format parquet --output ledger.parquet
     """
-    import pandas as pd
-
-    from claimledger.ledger.history import EXPORT_COLUMNS, export_rows, resolve_run
     from claimledger.ledger.engine import LedgerError
+    from claimledger.ledger.export import write_export
+    from claimledger.ledger.history import export_batches, resolve_run
 
     if output_format is ExportFormat.parquet and output is None and sys.stdout.isatty():
         raise fail("parquet is binary: give --output PATH or redirect stdout to a file")
     with _open(settings) as store:
         try:
-            rows = export_rows(store, resolve_run(store, run) if run else None)
+            batches = export_batches(store, resolve_run(store, run) if run else None)
+            if output is None:
+                count = write_export(batches, output_format.value, sys.stdout.buffer)
+                sys.stdout.flush()
+            else:
+                count = _write_whole(output, lambda out: write_export(batches, output_format.value, out))
         except LedgerError as exc:
             raise fail(str(exc)) from None
-    if output_format is ExportFormat.json:
-        data = _json(rows).encode()
-    else:
-        frame = pd.DataFrame(rows, columns=EXPORT_COLUMNS)
-        frame["run_started_at"] = frame["run_started_at"].map(_when)
-        data = (
-            frame.to_csv(index=False).encode() if output_format is ExportFormat.csv else frame.to_parquet(index=False)
-        )
-    if output is None:
-        sys.stdout.buffer.write(data)
-        sys.stdout.flush()
-    else:
-        output.write_bytes(data)
-        err.print(f"wrote {len(rows)} row(s) to {output}", highlight=False)
+    if output is not None:
+        err.print(f"wrote {count} row(s) to {output}", highlight=False)
+
+
+def _write_whole(path: Path, write: Callable[[BinaryIO], int]) -> int:
+    """Write to a temporary file beside `path`, then rename it over `path`: a failed export leaves no half file."""
+    import os
+    import tempfile
+
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
+    try:
+        with os.fdopen(handle, "wb") as out:
+            count = write(out)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    return count

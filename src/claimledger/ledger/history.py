@@ -10,12 +10,12 @@ article id shows its claims as added and the old ones as removed, never as flips
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, or_, select
+from sqlalchemy import ColumnElement, Date, DateTime, Float, Integer, Select, and_, or_, select
 
 from claimledger.checks.model import Verdict
 from claimledger.claims.model import Claim, Frame
@@ -188,13 +188,31 @@ def diff_runs(store: LedgerStore, run_a: str, run_b: str) -> RunDiff:
     return RunDiff(run_a, run_b, flipped, added, removed, unchanged)
 
 
+EXPORT_BATCH = 5_000  # rows per batch read from the ledger (and per Parquet row group)
+
+
 def export_rows(store: LedgerStore, run_id: str | None = None) -> list[dict[str, Any]]:
-    """One row per (run, result): the run, the claim and the verdict with its evidence; every run when run_id is None."""
-    query = _export_query()
-    if run_id is not None:
-        query = query.where(schema.runs.c.id == run_id)
+    """One row per (run, result): the run, the claim and the verdict with its evidence; every run when run_id is
+    None. All in memory: for a whole ledger use export_batches."""
+    return [row for batch in export_batches(store, run_id) for row in batch]
+
+
+def export_batches(
+    store: LedgerStore, run_id: str | None = None, size: int = EXPORT_BATCH
+) -> Iterator[list[dict[str, Any]]]:
+    """export_rows a batch at a time, at constant memory whatever the ledger's size: runs oldest first, each run's
+    rows read through a server-side cursor (PostgreSQL; SQLite's cursor steps through the rows as asked)."""
+    runs = schema.runs
     with store.engine.connect() as conn:
-        return [dict(row._mapping) for row in conn.execute(query)]
+        if run_id is not None:
+            run_ids = [run_id]
+        else:
+            run_ids = list(conn.scalars(select(runs.c.id).order_by(runs.c.started_at, runs.c.id)))
+    for one in run_ids:
+        with store.engine.connect().execution_options(stream_results=True, yield_per=size) as conn:
+            result = conn.execute(_export_query().where(runs.c.id == one))
+            for partition in result.mappings().partitions(size):
+                yield [dict(row) for row in partition]
 
 
 def _export_query() -> Select[Any]:
@@ -231,6 +249,22 @@ def _export_query() -> Select[Any]:
 
 
 EXPORT_COLUMNS = [column.name for column in _export_query().selected_columns]
+
+
+def _kind(column: Any) -> str:
+    """What an export column holds, for a typed format (Parquet): text, float, integer, date or timestamp."""
+    if isinstance(column.type, DateTime):
+        return "timestamp"
+    if isinstance(column.type, Date):
+        return "date"
+    if isinstance(column.type, Float):
+        return "float"
+    if isinstance(column.type, Integer):
+        return "integer"
+    return "text"
+
+
+EXPORT_TYPES = {column.name: _kind(column) for column in _export_query().selected_columns}
 
 
 def _key(row: RecordedResult) -> tuple[str, str, str]:
