@@ -86,21 +86,27 @@ class _AliasRefused(yaml.YAMLError):
         self.anchor, self.problem_mark = anchor, mark
 
 
-class _FrontMatterLoader(yaml.SafeLoader):
-    """Safe YAML without aliases: a 450-byte "billion laughs" of nested aliases expands to gigabytes, and front
-    matter (a title, a date) never needs one. An impossible date ("2025-02-30") stays a string, for _as_date to name."""
+_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's parser when PyYAML was built with it
 
-    def compose_node(self, parent, index):
-        if self.check_event(yaml.AliasEvent):
-            event = self.peek_event()
-            raise _AliasRefused(event.anchor, event.start_mark)
-        return super().compose_node(parent, index)
+
+class _FrontMatterLoader(_SAFE_LOADER):  # type: ignore[misc,valid-type]
+    """Safe YAML (libyaml's parser when there is one: the pure-Python one took most of reading an article). An
+    impossible date ("2025-02-30") stays a string, for _as_date to name. Aliases are refused before loading (see
+    _refuse_aliases)."""
 
     def construct_lenient_timestamp(self, node):
         try:
             return self.construct_yaml_timestamp(node)
         except ValueError:
             return self.construct_scalar(node)
+
+
+def _refuse_aliases(block: str) -> None:
+    """Front matter without aliases: a 450-byte "billion laughs" of nested aliases expands to gigabytes, and front
+    matter (a title, a date) never needs one. The events are read (cheap, nothing is built) before any loading."""
+    for event in yaml.parse(block, Loader=_SAFE_LOADER):
+        if isinstance(event, yaml.AliasEvent):
+            raise _AliasRefused(event.anchor, event.start_mark)
 
 
 _FrontMatterLoader.add_constructor("tag:yaml.org,2002:timestamp", _FrontMatterLoader.construct_lenient_timestamp)
@@ -118,8 +124,10 @@ def _split_front_matter(path: Path, text: str) -> tuple[dict, str]:
             f"{path}:1: front matter is {len(block.encode()) / 1024:.0f} KB, above the "
             f"{MAX_FRONT_MATTER_BYTES // 1024} KB limit (it holds a title, a date, a URL), refused"
         )
-    loader = _FrontMatterLoader(block)  # a SafeLoader: what yaml.safe_load does, with the limits above
+    loader = None
     try:
+        _refuse_aliases(block)
+        loader = _FrontMatterLoader(block)  # a SafeLoader: what yaml.safe_load does, with the limits above
         meta = loader.get_single_data() or {}
     except _AliasRefused as exc:
         raise ArticleError(
@@ -133,7 +141,8 @@ def _split_front_matter(path: Path, text: str) -> tuple[dict, str]:
     except (ValueError, RecursionError) as exc:  # an integer of 5,000 digits; brackets nested thousands deep
         raise ArticleError(f"{path}:1: malformed front matter: {str(exc).splitlines()[0][:120]}") from exc
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     if not isinstance(meta, dict):
         raise ArticleError(f"{path}:2: front matter must be a mapping of keys to values")
     return meta, text[m.end() :]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date
 from typing import Any, Literal, get_args
 
@@ -66,7 +66,8 @@ class Frame:
     reported_by: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        values: dict[str, Any] = plain(self)
+        return values
 
     @classmethod
     def from_dict(cls, values: dict[str, Any] | None) -> "Frame | None":
@@ -108,10 +109,42 @@ class Claim:
     matched_on: tuple[str, ...] = field(default=(), compare=False)  # the slots that chose it: "measure=killed"
 
     def as_dict(self) -> dict[str, Any]:
-        values = asdict(self)
+        values: dict[str, Any] = plain(self)
         values["as_of"] = self.as_of.isoformat() if self.as_of else None
         del values["unmatched"], values["matched_on"]  # derived from the frame (see above)
         return values
+
+
+def plain(value: Any) -> Any:
+    """dataclasses.asdict for these values (frozen dataclasses of atoms, dates, tuples and each other), without its
+    deep copy of every atom: the same dicts, about ten times faster (a run writes two per claim)."""
+    if type(value) in _ATOMS:
+        return value
+    if isinstance(value, (list, tuple)):
+        return type(value)(plain(v) for v in value)
+    if isinstance(value, dict):
+        return {k: plain(v) for k, v in value.items()}
+    names = _field_names(type(value))
+    if names is None:
+        return value
+    values = {}
+    for name in names:
+        item = getattr(value, name)
+        values[name] = item if type(item) in _ATOMS else plain(item)
+    return values
+
+
+_ATOMS = frozenset({str, int, float, bool, type(None), date})
+
+
+_FIELD_NAMES: dict[type, tuple[str, ...] | None] = {}
+
+
+def _field_names(kind: type) -> tuple[str, ...] | None:
+    """A dataclass's field names in order (dataclasses.fields: no ClassVar); None for any other type."""
+    if kind not in _FIELD_NAMES:
+        _FIELD_NAMES[kind] = tuple(f.name for f in fields(kind)) if hasattr(kind, "__dataclass_fields__") else None
+    return _FIELD_NAMES[kind]
 
 
 def claim_id(article_id: str, start: int, end: int) -> str:
