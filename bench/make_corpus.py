@@ -100,9 +100,12 @@ def claims_for(rng: random.Random, as_of: date, series, emigration, recognitions
             )
         )
     months = (as_of - WAR_START).days / (365.25 / 12)
-    stated = int(months) if not wrong() else int(months) + rng.choice([-6, 7])
-    # "past N months": exact digits; within 2% of the months elapsed
-    expected = "pass" if abs(months - stated) <= 0.02 * stated else "fail"
+    off = wrong()
+    stated = int(months) if not off else int(months) + rng.choice([-6, 7])
+    if off and not months / 3 <= stated <= 3 * months:
+        stated = 2 * int(months)  # a figure three times off more likely measures another span: no accusation
+    # "past N months": the months completed is true (13 when 13.9 have gone by); two or more months off is false
+    expected = "fail" if off else "pass"
     if stated >= 2:
         out.append(
             (

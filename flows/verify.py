@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from prefect import flow, task, unmapped
+from prefect.context import FlowRunContext
 from prefect.cache_policies import NONE
 from prefect.utilities.annotations import quote
 
@@ -25,7 +26,7 @@ from claimledger.settings import Settings
 # worth hashing, so no task caching. Timeouts are ceilings for a stuck step, not estimates; extraction and checks
 # are deterministic, so their one retry is for a lost Dask worker, not for a bug.
 load_articles = task(
-    pipeline.load_articles,
+    pipeline.read_articles,
     name="load articles",
     cache_policy=NONE,
     retries=1,
@@ -47,7 +48,8 @@ def retry_unless(*errors: type[Exception]):
     return condition
 
 
-# Holds the results to their invariants (one GX validation) before the write; a broken one is not retried.
+# The whole run in one transaction, its parts read back from the spool; a ledger error of the kind a retry would
+# meet again (damaged, another schema) is not retried.
 record_run = task(
     pipeline.record,
     name="record run",
@@ -77,21 +79,24 @@ load_recorded_claims = task(
     timeout_seconds=1800,
     retry_condition_fn=retry_unless(FetchSlotBusy),
 )
-def prepare_sources(claims: list[Claim], overrides: tuple[str, ...], settings: Settings) -> tuple[dict, list]:
-    """The sources the claims need, each fetched by one run at a time (downloads retry inside, per URL).
+def prepare_sources(
+    claims: list[Claim], overrides: tuple[str, ...], settings: Settings, ready: frozenset[str] = frozenset()
+) -> tuple[dict, list]:
+    """The sources the claims need (but those `ready` from an earlier part), each fetched by one run at a time
+    (downloads retry inside, per URL).
 
     A source another live run is fetching all along the wait fails the run with FetchSlotBusy, naming that run.
     """
-    with fetch_slots(sources_needed(claims, load_vocabulary()), settings.fetch_slot_wait_seconds):
-        return pipeline.prepare_references(claims, overrides, settings)
+    with fetch_slots(sources_needed(claims, load_vocabulary()) - ready, settings.fetch_slot_wait_seconds):
+        return pipeline.prepare_references(claims, overrides, settings, ready)
 
 
 class TaskSteps:
     """pipeline.verify's steps as Prefect tasks: extraction and checks split into chunks over a Dask cluster's
     threads (one chunk on Prefect's default runner), the run report published as an artifact."""
 
-    def load(self, paths):
-        return load_articles(paths)
+    def load(self, files, seen):
+        return load_articles(files, quote(seen))
 
     def extract(self, articles, settings):
         chunks = chunked(articles, chunk_count(len(articles), cluster_threads()))
@@ -102,8 +107,8 @@ class TaskSteps:
     def recorded(self, ledger_url, target):
         return load_recorded_claims(ledger_url, target)
 
-    def prepare(self, claims, overrides, settings):
-        return prepare_sources(quote(claims), overrides, settings)
+    def prepare(self, claims, overrides, settings, ready):
+        return prepare_sources(quote(claims), overrides, settings, ready)
 
     def check(self, chunks, references, as_of, settings):
         if len(chunks) > 1:
@@ -111,11 +116,19 @@ class TaskSteps:
             return [result for chunk in results for result in chunk]
         return check_claims(quote(pipeline.joined(chunks)), quote(references), as_of, settings)
 
-    def record(self, request, settings, started_at, articles, claims, results, sources):
-        return record_run(request, settings, started_at, quote(articles), quote(claims), quote(results), sources)
+    def record(self, request, settings, started_at, run_id, spool, sources, invariants):
+        return record_run(request, settings, started_at, run_id, quote(spool), sources, invariants)
 
     def report(self, ledger_url, run_id):
         publish_run_report(ledger_url, run_id)
+
+    def settle(self):
+        """A flow keeps every task's result (its state) until it ends, for lineage (FlowRunContext.run_results):
+        a spooled part's articles, claims and results would stay in memory. Drop them; the task runs and their
+        states stay recorded by the API."""
+        context = FlowRunContext.get()
+        if context is not None:
+            context.run_results.clear()
 
 
 TASKS = TaskSteps()

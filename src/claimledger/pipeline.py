@@ -9,12 +9,16 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
+import pickle
+import tempfile
 import uuid
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from importlib import metadata
 from pathlib import Path
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any, Protocol
 
 from claimledger.articles import ArticleError, article_paths, read_article
@@ -31,6 +35,7 @@ from claimledger.ledger.store import LedgerStore, RunRecord, SourceUse
 from claimledger.runs.recheck import RecheckPlan, RecheckScope, RecheckTarget, keep_claims, plan_recheck
 from claimledger.runs.recheck import recorded_claims as _recorded_claims
 from claimledger.settings import Settings
+from claimledger.gx import Validation
 from claimledger.sources.docs import DocsError, RunValidation, build_data_docs, run_name
 from claimledger.sources.reference import ReferenceTable, SourceUnavailable, prepare_sources
 from claimledger.sources.registry import RegistryError, load_registry, parse_overrides
@@ -78,44 +83,95 @@ def joined(chunks: list[list[Claim]]) -> Batch:
     return Batch((claim for chunk in chunks for claim in chunk), skipped_in(*chunks))
 
 
+class RunSpool:
+    """A run's parts (articles, claims, results) on disk as they are checked, so a run of any size holds one part in
+    memory at a time: the ledger writer and the command's output read them back a part at a time. A temporary
+    file, gone when the spool is closed or collected."""
+
+    def __init__(self) -> None:
+        self._file = tempfile.TemporaryFile(prefix="claimledger-run-")
+        self.parts = 0
+        self.articles = 0
+        self.claims = 0
+        self.results = 0
+        self.skipped: list[dict[str, Any]] = []
+        self.verdicts: Counter[str] = Counter()
+
+    def add(self, articles: list[Article], claims: list[Claim], results: list[CheckResult]) -> None:
+        self._file.seek(0, os.SEEK_END)
+        pickle.dump((list(articles), list(claims), list(results)), self._file, protocol=pickle.HIGHEST_PROTOCOL)
+        self.parts += 1
+        self.articles += len(articles)
+        self.claims += len(claims)
+        self.results += len(results)
+        self.skipped += skipped_in(articles, claims)
+        self.verdicts.update(str(r.verdict) for r in results)
+
+    def __iter__(self) -> Iterator[tuple[list[Article], list[Claim], list[CheckResult]]]:
+        """The parts in the order they were added (one in memory at a time)."""
+        self._file.flush()
+        self._file.seek(0)
+        for _ in range(self.parts):
+            yield pickle.load(self._file)
+
+    def close(self) -> None:
+        self._file.close()
+
+
 class VerifyOutcome:
-    """A finished run: its id, what was read and decided, and the sources it used.
+    """A finished run: its id, what was read and decided (its spool: `parts()` a part at a time; `articles`,
+    `claims` and `results` read it all back, for small runs and tests), and the sources it used.
 
     A plain class, not a dataclass: Prefect walks a flow's dataclass return value object by object looking for
     futures, seconds of work for a run of thousands of articles.
     """
 
-    __slots__ = ("run_id", "articles", "claims", "results", "sources")
+    __slots__ = ("run_id", "spool", "sources")
 
-    def __init__(
-        self,
-        run_id: str,
-        articles: list[Article],
-        claims: list[Claim],
-        results: list[CheckResult],
-        sources: list[SourceUse],
-    ):
-        self.run_id, self.articles, self.claims, self.results, self.sources = (
-            run_id,
-            articles,
-            claims,
-            results,
-            sources,
-        )
+    def __init__(self, run_id: str, spool: RunSpool, sources: list[SourceUse]):
+        self.run_id, self.spool, self.sources = run_id, spool, sources
+
+    def parts(self) -> Iterator[tuple[list[Article], list[Claim], list[CheckResult]]]:
+        return iter(self.spool)
+
+    @property
+    def articles(self) -> list[Article]:
+        return [a for articles, _, _ in self.spool for a in articles]
+
+    @property
+    def claims(self) -> list[Claim]:
+        return [c for _, claims, _ in self.spool for c in claims]
+
+    @property
+    def results(self) -> list[CheckResult]:
+        return [r for _, _, results in self.spool for r in results]
 
     @property
     def skipped(self) -> tuple[dict[str, Any], ...]:
         """Articles not read and figures not read, each with its file and why."""
-        return skipped_in(self.articles, self.claims)
+        return tuple(self.spool.skipped)
 
 
 def load_articles(paths: tuple[str, ...]) -> Batch:
     """Every article under the paths that can be read; each bad file is skipped with its path and reason, so one
     bad file costs only itself. Raises ArticleError when a path is missing or no article at all can be read."""
+    batch = read_articles(tuple(str(p) for p in article_paths([Path(p) for p in paths])))
+    if not batch:
+        raise nothing_readable(batch.skipped)
+    return batch
+
+
+def nothing_readable(skipped: Iterable[dict[str, Any]]) -> ArticleError:
+    return ArticleError("no article could be read: " + "; ".join(entry["reason"] for entry in skipped))
+
+
+def read_articles(files: tuple[str, ...], seen: dict[str, Path] | None = None) -> Batch:
+    """The articles of these files (a run's part), each bad file skipped with its path and reason; `seen` (article
+    id -> file) carries the ids of earlier parts, so one id in two files is caught across parts too."""
     articles: list[Article] = []
     skipped: list[dict[str, Any]] = []
-    seen: dict[str, Path] = {}
-    for path in article_paths([Path(p) for p in paths]):
+    seen = {} if seen is None else seen
+    for path in map(Path, files):
         try:
             article = read_article(path)
             if article.id in seen and seen[article.id] != path.resolve():
@@ -126,9 +182,20 @@ def load_articles(paths: tuple[str, ...]) -> Batch:
         if article.id not in seen:
             seen[article.id] = path.resolve()
             articles.append(article)
-    if not articles:
-        raise ArticleError("no article could be read: " + "; ".join(entry["reason"] for entry in skipped))
     return Batch(articles, skipped)
+
+
+def first_readable(paths: tuple[str, ...]) -> None:
+    """Raise ArticleError when a path is missing or none of its files is an article (a check before a run starts:
+    it reads files only until one is readable)."""
+    skipped = []
+    for path in article_paths([Path(p) for p in paths]):
+        try:
+            read_article(path)
+            return
+        except ArticleError as exc:
+            skipped.append({"reason": str(exc)})
+    raise nothing_readable(skipped)
 
 
 def extract(articles: list[Article], settings: Settings) -> Batch:
@@ -159,11 +226,12 @@ def extract(articles: list[Article], settings: Settings) -> Batch:
 
 
 def prepare_references(
-    claims: list[Claim], overrides: tuple[str, ...], settings: Settings
+    claims: list[Claim], overrides: tuple[str, ...], settings: Settings, ready: frozenset[str] = frozenset()
 ) -> tuple[dict[str, Reference | Unavailable], list[SourceUse]]:
-    """Fetch, snapshot and validate the sources the claims need; fall back or say why a source is missing."""
+    """Fetch, snapshot and validate the sources the claims need (but those `ready` from an earlier part of the
+    run); fall back or say why a source is missing."""
     registry = load_registry(settings.registry_path)
-    wanted = sorted(sources_needed(claims, load_vocabulary()))
+    wanted = sorted(sources_needed(claims, load_vocabulary()) - ready)
     prepared = prepare_sources(wanted, registry, parse_overrides(list(overrides), registry), settings)
     references: dict[str, Reference | Unavailable] = {}
     uses: list[SourceUse] = []
@@ -204,20 +272,15 @@ def record(
     request: VerifyRequest,
     settings: Settings,
     started_at: datetime,
-    articles: list[Article],
-    claims: list[Claim],
-    results: list[CheckResult],
+    run_id: str,
+    spool: RunSpool,
     sources: list[SourceUse],
+    invariants: dict[str, Any],
     before_commit: Callable[[str], None] | None = None,
 ) -> str:
-    """Hold the run's results to their invariants (one GX validation, shown in the Data Docs), then write the whole
-    run to the ledger in one transaction; return its id. A broken invariant raises InvariantError before the
-    transaction begins: nothing of the run is written."""
-    run_id = str(uuid.uuid4())
-    suite = settings.expectations_dir / "claim_checks.json"
-    validation = check_invariants(results, claims, request.as_of, suite)
-    _publish(validation.result, run_id, settings)
-    raise_if_broken(validation, suite, run_id)
+    """Write the whole run to the ledger in one transaction, its parts read back from the spool one at a time;
+    return its id. The results were held to their invariants part by part before (nothing of a run that broke one
+    gets here)."""
     LedgerStore(settings.ledger, before_commit).record_run(
         RunRecord(
             run_id=run_id,
@@ -225,25 +288,44 @@ def record(
             finished_at=datetime.now(timezone.utc),
             arguments=request.arguments(settings.ledger),
             as_of=request.as_of,
-            articles=articles,
-            claims=claims,
-            results=results,
+            articles=[],
+            claims=[],
+            results=[],
             sources=sources,
-            skipped=skipped_in(articles, claims),
+            skipped=tuple(spool.skipped),
             basis=run_basis(settings),
-            invariants={"suite": suite.name, **validation.as_dict(), "rows": len(results)},
-        )
+            invariants=invariants,
+        ),
+        chunks=spool,
     )
     return run_id
 
 
-def _publish(result: Any, run_id: str, settings: Settings) -> None:
-    """The run's invariant validation into the Data Docs site, once per run. Docs are a view of the validation:
-    a site that cannot be written is logged, and neither stops nor changes the run."""
+def _publish_all(validations: list[Validation], run_id: str, settings: Settings) -> None:
+    """The run's invariant validations (one per part) into the Data Docs site, in one build. Docs are a view of the
+    validation: a site that cannot be written is logged, and neither stops nor changes the run."""
+    parts = len(validations)
     try:
-        build_data_docs([RunValidation(run_id, result)], settings, run_name(kind="verify"))
+        build_data_docs(
+            [RunValidation(run_id, v.result, part=i + 1 if parts > 1 else None) for i, v in enumerate(validations)],
+            settings,
+            run_name(kind="verify"),
+        )
     except DocsError as exc:
         _log.warning("%s", exc)
+
+
+def _invariants(validations: list[Validation], suite: Path, rows: int) -> dict[str, Any]:
+    """What the run's results were held to, summed over its parts (runs.basis.invariants)."""
+    return {
+        "suite": suite.name,
+        "success": all(v.success for v in validations),
+        "failures": [f for v in validations for f in v.failures],
+        "warnings": list(dict.fromkeys(w for v in validations for w in v.warnings)),
+        "evaluated": sum(v.evaluated for v in validations),
+        "rows": rows,
+        **({"parts": len(validations)} if len(validations) > 1 else {}),
+    }
 
 
 def run_basis(settings: Settings) -> dict[str, str]:
@@ -266,17 +348,19 @@ def recorded(ledger_url: str, target: RecheckTarget) -> list[Claim]:
 
 
 class Steps(Protocol):
-    """The steps of a run. `extract` returns the claims in chunks and `check` takes them so, so a runner that
-    spreads work (flows/verify.py, on Dask) checks each chunk where it was extracted."""
+    """The steps of a run, taken part by part (settings.run_part_articles articles at a time): load, extract,
+    prepare (the sources no earlier part needed), check; then record (the whole run, in one transaction) and report.
+    `extract` returns the claims in chunks and `check` takes them so, so a runner that spreads work
+    (flows/verify.py, on Dask) checks each chunk where it was extracted."""
 
-    def load(self, paths: tuple[str, ...]) -> Batch: ...
+    def load(self, files: tuple[str, ...], seen: dict[str, Path]) -> Batch: ...
 
     def extract(self, articles: Batch, settings: Settings) -> list[list[Claim]]: ...
 
     def recorded(self, ledger_url: str, target: RecheckTarget) -> list[Claim]: ...
 
     def prepare(
-        self, claims: list[Claim], overrides: tuple[str, ...], settings: Settings
+        self, claims: list[Claim], overrides: tuple[str, ...], settings: Settings, ready: frozenset[str]
     ) -> tuple[dict[str, Reference | Unavailable], list[SourceUse]]: ...
 
     def check(
@@ -292,20 +376,23 @@ class Steps(Protocol):
         request: VerifyRequest,
         settings: Settings,
         started_at: datetime,
-        articles: list[Article],
-        claims: list[Claim],
-        results: list[CheckResult],
+        run_id: str,
+        spool: RunSpool,
         sources: list[SourceUse],
+        invariants: dict[str, Any],
     ) -> str: ...
 
     def report(self, ledger_url: str, run_id: str) -> None: ...
+
+    def settle(self) -> None:
+        """A part is spooled: let go of anything the runner keeps of it (its tasks' results)."""
 
 
 class PlainSteps:
     """Every step in this process, one chunk, no report beyond the ledger itself."""
 
-    def load(self, paths):
-        return load_articles(paths)
+    def load(self, files, seen):
+        return read_articles(files, seen)
 
     def extract(self, articles, settings):
         return [extract(articles, settings)]
@@ -313,16 +400,19 @@ class PlainSteps:
     def recorded(self, ledger_url, target):
         return recorded(ledger_url, target)
 
-    def prepare(self, claims, overrides, settings):
-        return prepare_references(claims, overrides, settings)
+    def prepare(self, claims, overrides, settings, ready):
+        return prepare_references(claims, overrides, settings, ready)
 
     def check(self, chunks, references, as_of, settings):
         return check(joined(chunks), references, as_of, settings)
 
-    def record(self, request, settings, started_at, articles, claims, results, sources):
-        return record(request, settings, started_at, articles, claims, results, sources)
+    def record(self, request, settings, started_at, run_id, spool, sources, invariants):
+        return record(request, settings, started_at, run_id, spool, sources, invariants)
 
     def report(self, ledger_url, run_id):
+        return None
+
+    def settle(self):
         return None
 
 
@@ -334,23 +424,63 @@ def verify(
 ) -> VerifyOutcome:
     """One run: read the articles, extract, fetch the sources the claims need, check, and write it all to the ledger
     at once. With a recheck target only its claims are checked and recorded (read from the ledger when the target
-    names claims, not whole articles)."""
+    names claims, not whole articles).
+
+    The articles are taken settings.run_part_articles at a time: each part is read, extracted, checked and held to
+    the claim checks suite, then spooled to disk, so memory does not grow with the corpus; the ledger gets the
+    whole run in one transaction at the end, or nothing (a broken invariant, an error, a killed process)."""
     started_at = datetime.now(timezone.utc)
-    if target is not None and not target.whole_articles:
-        articles: list[Article] = []
-        chunks = [steps.recorded(settings.ledger, target)]
-    else:
-        articles = steps.load(request.paths)
-        chunks = steps.extract(articles, settings)
-    if target is not None:
-        vocabulary = load_vocabulary()
-        chunks = [kept for chunk in chunks if (kept := keep_claims(chunk, target, vocabulary))]
-    claims = joined(chunks)  # with the figures each chunk skipped
-    references, sources = steps.prepare(claims, request.source_overrides, settings)
-    results = steps.check(chunks, references, request.as_of, settings)
-    run_id = steps.record(request, settings, started_at, articles, claims, results, sources)
+    run_id = str(uuid.uuid4())
+    suite = settings.expectations_dir / "claim_checks.json"
+    vocabulary = load_vocabulary()
+    spool = RunSpool()
+    references: dict[str, Reference | Unavailable] = {}
+    sources: list[SourceUse] = []
+    validations: list[Validation] = []
+    try:
+        for articles, chunks in _parts(request, settings, steps, target):
+            if target is not None:
+                chunks = [kept for chunk in chunks if (kept := keep_claims(chunk, target, vocabulary))]
+            claims = joined(chunks)  # with the figures each chunk skipped
+            if not validations or sources_needed(claims, vocabulary) - references.keys():
+                more, uses = steps.prepare(claims, request.source_overrides, settings, frozenset(references))
+                references.update(more)
+                sources += uses
+            results = steps.check(chunks, references, request.as_of, settings)
+            validations.append(check_invariants(results, claims, request.as_of, suite))
+            if not validations[-1].success:
+                _publish_all(validations, run_id, settings)
+                raise_if_broken(validations[-1], suite, run_id)
+            spool.add(articles, claims, results)
+            del articles, chunks, claims, results
+            steps.settle()
+        if target is None and spool.articles == 0:
+            raise nothing_readable(spool.skipped)
+        _publish_all(validations, run_id, settings)
+        steps.record(
+            request, settings, started_at, run_id, spool, sources, _invariants(validations, suite, spool.results)
+        )
+    except BaseException:
+        spool.close()
+        raise
     steps.report(settings.ledger, run_id)
-    return VerifyOutcome(run_id, articles, claims, results, sources)
+    return VerifyOutcome(run_id, spool, sources)
+
+
+def _parts(
+    request: VerifyRequest, settings: Settings, steps: Steps, target: RecheckTarget | None
+) -> Iterator[tuple[Batch, list[list[Claim]]]]:
+    """The run's parts: (articles, their claims in chunks), run_part_articles files at a time; a recheck of given
+    claims is one part, the claims read from the ledger."""
+    if target is not None and not target.whole_articles:
+        yield Batch(), [steps.recorded(settings.ledger, target)]
+        return
+    files = [str(path) for path in article_paths([Path(p) for p in request.paths])]
+    seen: dict[str, Path] = {}
+    size = settings.run_part_articles
+    for start in range(0, len(files), size):
+        articles = steps.load(tuple(files[start : start + size]), seen)
+        yield articles, steps.extract(articles, settings)
 
 
 def plan(scope: RecheckScope, overrides: list[str], settings: Settings) -> RecheckPlan:
@@ -437,12 +567,12 @@ def quantity_rows(articles: list[Article], claims: list[Claim], settings: Settin
     return rows
 
 
-def result_rows(outcome: VerifyOutcome) -> list[dict[str, Any]]:
-    """The `--format json` contract: one object per check result."""
-    claims = {c.id: c for c in outcome.claims}
+def result_rows(articles: list[Article], claims: list[Claim], results: list[CheckResult]) -> list[dict[str, Any]]:
+    """The `--format json` contract: one object per check result (of a run's part: its articles, claims, results)."""
+    by_id = {c.id: c for c in claims}
     rows = []
-    for r in outcome.results:
-        c = claims[r.claim_id]
+    for r in results:
+        c = by_id[r.claim_id]
         rows.append(
             {
                 **claim_fields(c),

@@ -51,6 +51,9 @@ class Settings(BaseSettings):
     # A real sentence holds under 20 figures and a long feature a few hundred; a table of figures a few thousand.
     max_figures_per_sentence: int = 500
     max_figures_per_article: int = 20_000
+    # Articles a run reads, extracts and checks at a time before spooling them to disk: its memory is about one part
+    # (2,000 articles of a few figures each: under 100 MB), whatever the corpus's size.
+    run_part_articles: int = Field(2_000, ge=1)
     gx_keep_runs: int = 20  # runs of each GX suite whose validation results (and Data Docs pages) data/gx/ keeps
     # Host names the dashboard answers to besides those of its --host, comma-separated: "ledger.example.org,*.lan"
     dashboard_hosts: str = ""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import os
 from datetime import date
 from pathlib import Path
@@ -19,7 +20,16 @@ from claimledger.cli.options import (
     source_overrides_option,
     task_runner_options,
 )
-from claimledger.cli.terminal import VERDICT_STYLE, OutputFormat, err, fail, out, stop_promptly_on_signals, write_json
+from claimledger.cli.terminal import (
+    VERDICT_STYLE,
+    OutputFormat,
+    err,
+    fail,
+    out,
+    stop_promptly_on_signals,
+    write_json,
+    write_json_array,
+)
 from claimledger.settings import Settings
 
 app = typer.Typer(
@@ -96,11 +106,11 @@ def verify(
         raise fail(f"run failed: {exc}") from None
     from claimledger.pipeline import result_rows, skipped_rows
 
-    rows = result_rows(outcome)
     if output is OutputFormat.json:  # what was skipped follows the results: {article, path, verdict: null, error}
-        write_json(rows + [{**row, "verdict": None} for row in skipped_rows(outcome.skipped)])
+        skipped = ({**row, "verdict": None} for row in skipped_rows(outcome.skipped))
+        write_json_array(itertools.chain((row for part in outcome.parts() for row in result_rows(*part)), skipped))
     else:
-        _print_table(rows)
+        _print_table([row for part in outcome.parts() for row in result_rows(*part)])
     _print_run_summary(outcome, settings.ledger, to=err if output is OutputFormat.json else out)
 
 
@@ -110,12 +120,12 @@ def _request(paths, as_of, source, settings: Settings):
     from claimledger.articles import ArticleError
     from claimledger.ledger.engine import LedgerError
     from claimledger.ledger.store import LedgerStore
-    from claimledger.pipeline import VerifyRequest, load_articles
+    from claimledger.pipeline import VerifyRequest, first_readable
     from claimledger.sources.registry import RegistryError, load_registry, parse_overrides
 
     chosen = [str(p) for p in (paths or [settings.home / "seeds"])]
     try:
-        load_articles(tuple(chosen))
+        first_readable(tuple(chosen))
         parse_overrides(list(source), load_registry(settings.registry_path))
         LedgerStore(settings.ledger)
     except (ArticleError, RegistryError, LedgerError) as exc:
@@ -136,7 +146,7 @@ def _print_table(rows: list[dict]) -> None:
 
 
 def _print_run_summary(outcome, ledger_url: str, to: Console) -> None:
-    counts = {v: sum(1 for r in outcome.results if r.verdict == v) for v in VERDICT_STYLE}
+    counts = {v: outcome.spool.verdicts.get(v, 0) for v in VERDICT_STYLE}
     for use in outcome.sources:
         for note in use.notes:
             to.print(f"[yellow]{use.source}:[/] {note}", highlight=False, soft_wrap=True)
@@ -150,7 +160,7 @@ def _print_run_summary(outcome, ledger_url: str, to: Console) -> None:
     _print_skipped(outcome.skipped, to)
     skipped = f", {len(outcome.skipped)} skipped" if outcome.skipped else ""
     to.print(
-        f"run {outcome.run_id}: {len(outcome.articles)} article(s){skipped}, {len(outcome.claims)} claim(s): "
+        f"run {outcome.run_id}: {outcome.spool.articles} article(s){skipped}, {outcome.spool.claims} claim(s): "
         + ", ".join(f"{n} {v}" for v, n in counts.items())
         + f"; ledger {redacted(ledger_url)}",
         highlight=False,
@@ -427,11 +437,11 @@ def recheck(
         raise fail(f"recheck failed: {exc}") from None
     from claimledger.pipeline import result_rows
 
-    rows = [row for outcome in outcomes for row in result_rows(outcome)]
+    rows = (row for outcome in outcomes for part in outcome.parts() for row in result_rows(*part))
     if output is OutputFormat.json:
-        write_json(rows)
+        write_json_array(rows)
     else:
-        _print_table(rows)
+        _print_table(list(rows))
     for outcome in outcomes:
         _print_run_summary(outcome, settings.ledger, to=report)
 

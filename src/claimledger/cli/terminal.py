@@ -10,6 +10,7 @@ import signal
 import sys
 import threading
 from enum import Enum
+from collections.abc import Iterable
 from typing import Any
 
 import typer
@@ -38,6 +39,17 @@ def fail(message: str) -> typer.Exit:
 def write_json(value: Any) -> None:
     """stdout holds only the JSON document, so programs can read it."""
     sys.stdout.write(json.dumps(value, indent=2, ensure_ascii=False, default=str) + "\n")
+
+
+def write_json_array(items: Iterable[Any]) -> None:
+    """A JSON array written as its items come (a run's results a part at a time), laid out as write_json does."""
+    first = True
+    sys.stdout.write("[")
+    for item in items:
+        text = json.dumps(item, indent=2, ensure_ascii=False, default=str)
+        sys.stdout.write(("\n  " if first else ",\n  ") + text.replace("\n", "\n  "))
+        first = False
+    sys.stdout.write("]\n" if first else "\n]\n")
 
 
 _STOPPABLE = frozenset({"verify", "fetch", "extract", "recheck"})  # the commands that do a batch of work and end

@@ -26,7 +26,6 @@ from claimledger.ledger.rows import (
     CheckedOnce,
     ClaimVerdict,
     LatestClaim,
-    PriorResult,
     RecordedResult,
     RecordedRun,
     RunSummary,
@@ -391,33 +390,6 @@ def run_row(store: LedgerStore, run_id: str) -> RecordedRun:
     if run is None:
         raise LedgerError(f"no run {run_id!r} in the ledger")
     return run
-
-
-def previous_results(
-    store: LedgerStore, run: RecordedRun, claim_ids: Iterable[str]
-) -> dict[tuple[str, str, str], PriorResult]:
-    """For each (claim, claim text, check kind), the result of the newest run before `run` that checked it: a new
-    text under the same claim id is a new claim, not a flip."""
-    r, runs = schema.check_results, schema.runs
-    newest: dict[tuple[str, str, str], Any] = {}
-    with store.engine.connect() as conn:
-        for chunk in in_chunks(set(claim_ids)):
-            query = (
-                select(
-                    r.c.claim_id,
-                    r.c.claim_sha256,
-                    r.c.check_kind,
-                    r.c.verdict,
-                    r.c.snapshot_sha256,
-                    runs.c.started_at,
-                    runs.c.id.label("run_id"),
-                )
-                .select_from(schema.results_by_run())
-                .where(r.c.claim_id.in_(chunk))
-                .where(_earlier(run.started_at, run.id))
-            )
-            newest.update(_newest(conn.execute(query), lambda row: (row.claim_id, row.claim_sha256, row.check_kind)))
-    return {key: PriorResult(Verdict(row.verdict), row.snapshot_sha256, row.run_id) for key, row in newest.items()}
 
 
 def snapshots_before(store: LedgerStore, run_id: str) -> tuple[dict[str, str], dict[str, tuple[str, str]]]:

@@ -85,13 +85,14 @@ def record(
     started_at: datetime,
     results: list[LinkedResult],
     read_articles: Iterable[str],
-) -> None:
+) -> int:
     """Bring the list tables up to date with one run (its results linked, `read_articles` the article ids whose text
-    it read)."""
+    it read); return how many of the results are the first for their claim text and check (no earlier run's)."""
     insert = _DIALECT_INSERT[conn.dialect.name]
-    _record_flips(conn, run_id, started_at, results)
+    first = _record_flips(conn, run_id, started_at, results)
     _record_claim_checks(conn, insert, run_id, started_at, results)
     drop_superseded(conn, read_articles)
+    return first
 
 
 def verdict_counts(results: Iterable[LinkedResult]) -> dict[str, int]:
@@ -100,11 +101,13 @@ def verdict_counts(results: Iterable[LinkedResult]) -> dict[str, int]:
     return {v.value: counts.get(v.value, 0) for v in VERDICTS}
 
 
-def _record_flips(conn: Connection, run_id: str, started_at: datetime, results: list[LinkedResult]) -> None:
+def _record_flips(conn: Connection, run_id: str, started_at: datetime, results: list[LinkedResult]) -> int:
+    """The run's flips; return how many results had no earlier one."""
     prior = prior_results(conn, started_at, run_id, {r.claim_id for r in results})
-    rows = []
+    rows, first = [], 0
     for result in results:
         before = prior.get((result.claim_id, result.claim_sha256, result.check_kind))
+        first += before is None
         if before is not None and before.verdict != result.verdict:
             rows.append(
                 {
@@ -118,6 +121,7 @@ def _record_flips(conn: Connection, run_id: str, started_at: datetime, results: 
             )
     if rows:
         conn.execute(schema.flips.insert(), sorted(rows, key=lambda row: (row["article_id"], row["start"])))
+    return first
 
 
 def _record_claim_checks(

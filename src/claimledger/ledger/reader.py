@@ -357,7 +357,11 @@ class LedgerReader:
         previous = _results.alias("previous")
         query = (
             _results_query()
-            .add_columns(previous.c.verdict.label("previous_verdict"), _flips.c.previous_run_id)
+            .add_columns(
+                previous.c.verdict.label("previous_verdict"),
+                _flips.c.previous_run_id,
+                previous.c.snapshot_sha256.label("previous_snapshot_sha256"),
+            )
             .join(_flips, and_(_flips.c.result_id == _results.c.id, _flips.c.run_id == _run_results.c.run_id))
             .join(previous, previous.c.id == _flips.c.previous_result_id)
             .where(_flips.c.run_id == run_id)

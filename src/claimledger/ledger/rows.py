@@ -75,7 +75,8 @@ class RecordedRun(_Recorded):
     articles: int
     skipped: list[dict[str, Any]] | None  # [{"path", "reason"}]: the articles the run could not read
     basis: dict[str, Any] | None  # {"version", "vocabulary_sha256", "suites_sha256"}
-    verdicts: dict[str, int] | None  # {verdict: results}, counted when the run was written
+    verdicts: dict[str, int] | None = None  # {verdict: results}, counted when the run was written
+    first_checked: int | None = None  # results whose claim text and check no earlier run had checked
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "arguments", _arguments(self.arguments))  # stored as JSON text
@@ -208,6 +209,7 @@ class FlippedResult(RecordedResult):
 
     previous_verdict: str | None = None
     previous_run_id: str | None = None
+    previous_snapshot_sha256: str | None = None
 
 
 @dataclass(frozen=True)
@@ -293,13 +295,3 @@ class CheckedOnce:
     article_id: str
     quote: str
     verdict: Verdict
-
-
-@dataclass(frozen=True)
-class PriorResult:
-    """The result of the newest earlier run that checked a claim text with a check kind: what a run report compares
-    each of its results with."""
-
-    verdict: Verdict
-    snapshot_sha256: str | None
-    run_id: str

@@ -67,6 +67,7 @@ runs = Table(
     Column("basis", JSON),
     # {"pass": n, "fail": n, "unverifiable": n}: the run's results by verdict, counted when it was written
     Column("verdicts", JSON),
+    Column("first_checked", Integer),  # results whose claim text and check had no result in any earlier run
 )
 Index("runs_newest_first", runs.c.started_at, runs.c.id)
 

@@ -14,7 +14,8 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-from collections.abc import Callable, Iterator
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -24,7 +25,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DatabaseError, OperationalError
 
-from claimledger.checks.model import CHECKS_VERSION, CheckResult
+from claimledger.checks.model import CHECKS_VERSION, VERDICTS, CheckResult
 from claimledger.claims.model import Article, Claim
 from claimledger.ledger import latest, migrate, schema
 from claimledger.ledger.engine import LedgerError, in_chunks, malformed, open_engine, redacted
@@ -52,6 +53,22 @@ class SourceUse:
     notes: tuple[str, ...] = ()
 
 
+RunChunk = tuple[list[Article], list[Claim], list[CheckResult]]  # a part of a run: articles, claims, results
+
+
+@dataclass
+class _Totals:
+    """What a run's parts added up to so far, for its row."""
+
+    articles: dict[str, str] = field(default_factory=dict)  # article id -> the version the run read
+    result_ids: set[int] = field(default_factory=set)
+    claims: int = 0
+    results: int = 0
+    new: int = 0
+    first: int = 0
+    verdicts: Counter[str] = field(default_factory=Counter)
+
+
 @dataclass(frozen=True)
 class RunRecord:
     """Everything one verify run produced, written to the ledger at once."""
@@ -74,17 +91,22 @@ class RunRecord:
 
 
 def fingerprint(
-    claim: Claim, result: CheckResult, as_of: date | None = None, basis: dict[str, Any] | None = None
+    claim: Claim,
+    result: CheckResult,
+    as_of: date | None = None,
+    basis: dict[str, Any] | None = None,
+    claim_dict: dict[str, Any] | None = None,
 ) -> str:
     """What went into a verdict: the claim, the check and its parameters (window, field, tolerance...), the
     snapshot, the date checked against, the checks version, and the run's basis (package version, vocabulary and
     suites by sha256).
 
-    Same fingerprint: nothing new to learn. `as_of` is the run's --as-of (it moves the date a claim is held to).
+    Same fingerprint: nothing new to learn. `as_of` is the run's --as-of (it moves the date a claim is held to);
+    `claim_dict` is claim.as_dict() when the caller has it already.
     """
     inputs = json.dumps(
         [
-            claim.as_dict(),
+            claim_dict if claim_dict is not None else claim.as_dict(),
             result.check_kind,
             result.source,
             result.snapshot_sha256,
@@ -184,44 +206,19 @@ class LedgerStore:
                 raise self.damaged(str(exc.orig)) from exc
             raise LedgerError(f"ledger {redacted(self.url)}: {exc.orig}") from exc
 
-    def record_run(self, run: RunRecord) -> None:
-        """Write the run, its articles, claims, snapshots and results in one transaction: all or nothing."""
-        claims_by_id = {c.id: c for c in run.claims}
-        results = {
-            row["result_sha256"]: row
-            for row in (_result_row(r, claims_by_id[r.claim_id], run.as_of, run.basis) for r in run.results)
-        }
+    def record_run(self, run: RunRecord, chunks: Iterable[RunChunk] | None = None) -> None:
+        """Write the run, its articles, claims, snapshots and results in one transaction: all or nothing.
+
+        The articles, claims and results are the run's own lists, or, for a run too big to hold at once, `chunks`:
+        (articles, claims, results) a part at a time (pipeline.RunSpool reads them back from disk), each written
+        and let go before the next is read, so memory does not grow with the run."""
+        parts = chunks if chunks is not None else [(run.articles, run.claims, run.results)]
         try:
             with self.engine.begin() as conn:
                 if self.dialect == "sqlite":
                     conn.exec_driver_sql("BEGIN IMMEDIATE")  # writers queue here (busy_timeout), never deadlock
                     self._check_sound(conn)
-                read = {a.id: _article_row(a) for a in run.articles}
-                self._upsert(conn, schema.articles, list(read.values()))
-                self._insert_new(
-                    conn, schema.article_versions, [_version_row(row, run.run_id) for row in read.values()]
-                )
-                versions = {
-                    **self._latest_versions(conn, {c.article_id for c in run.claims} - read.keys()),
-                    **{article_id: row["text_sha256"] for article_id, row in read.items()},
-                }
-                self._upsert(conn, schema.claims, [_claim_row(c, versions[c.article_id]) for c in run.claims])
                 self._upsert(conn, schema.snapshots, [_snapshot_row(u) for u in run.sources if u.snapshot])
-                result_ids, new = self._insert_results(conn, list(results.values()))
-                linked = [
-                    latest.LinkedResult(
-                        id=result_ids[sha],
-                        claim_id=row["claim_id"],
-                        claim_sha256=row["claim_sha256"],
-                        check_kind=row["check_kind"],
-                        verdict=row["verdict"],
-                        explanation=row["explanation"],
-                        source=row["source"],
-                        article_id=claims_by_id[row["claim_id"]].article_id,
-                        start=claims_by_id[row["claim_id"]].start,
-                    )
-                    for sha, row in results.items()
-                ]
                 conn.execute(
                     schema.runs.insert().values(
                         id=run.run_id,
@@ -231,23 +228,25 @@ class LedgerStore:
                         as_of=run.as_of,
                         arguments=json.dumps(run.arguments, default=str),
                         checks_version=CHECKS_VERSION,
-                        articles=len(versions),
-                        claims=len(run.claims),
-                        results=len(result_ids),
-                        new_results=new,
                         skipped=[dict(s) for s in run.skipped] or None,
                         basis={**run.basis, **({"invariants": run.invariants} if run.invariants else {})} or None,
-                        verdicts=latest.verdict_counts(linked),
+                    )
+                )  # first, for the links to point at; its counts once every part is in
+                totals = _Totals()
+                for articles, claims, results in parts:
+                    self._record_part(conn, run, articles, claims, results, totals)
+                conn.execute(
+                    schema.runs.update()
+                    .where(schema.runs.c.id == run.run_id)
+                    .values(
+                        articles=len(totals.articles),
+                        claims=totals.claims,
+                        results=totals.results,
+                        new_results=totals.new,
+                        verdicts={v.value: totals.verdicts.get(v.value, 0) for v in VERDICTS},
+                        first_checked=totals.first,
                     )
                 )
-                if versions:
-                    conn.execute(
-                        schema.run_articles.insert(),
-                        [
-                            {"run_id": run.run_id, "article_id": article_id, "article_sha256": sha}
-                            for article_id, sha in sorted(versions.items())
-                        ],
-                    )
                 if run.sources:
                     conn.execute(
                         schema.run_sources.insert(),
@@ -262,12 +261,6 @@ class LedgerStore:
                             for use in run.sources
                         ],
                     )
-                if result_ids:
-                    conn.execute(
-                        schema.run_results.insert(),
-                        [{"run_id": run.run_id, "result_id": i} for i in sorted(result_ids.values())],
-                    )
-                latest.record(conn, run.run_id, run.started_at, linked, read)  # what the list pages read
                 if self.before_commit is not None:
                     self.before_commit(run.run_id)
         except (OperationalError, DatabaseError) as exc:
@@ -276,6 +269,66 @@ class LedgerStore:
             raise LedgerError(
                 f"ledger {redacted(self.url)}: run {run.run_id} not written (nothing was kept): {exc.orig}"
             ) from exc
+
+    def _record_part(
+        self,
+        conn: Connection,
+        run: RunRecord,
+        articles: list[Article],
+        claims: list[Claim],
+        results: list[CheckResult],
+        totals: _Totals,
+    ) -> None:
+        """One part of a run: its articles and their versions, its claims, its results and their links, and what
+        the list pages read of them (ledger/latest.py)."""
+        claims_by_id = {c.id: c for c in claims}
+        claim_dicts = {c.id: c.as_dict() for c in claims}  # each claim's dict once: fingerprints and rows
+        rows = {
+            row["result_sha256"]: row
+            for row in (
+                _result_row(r, claims_by_id[r.claim_id], run.as_of, run.basis, claim_dicts[r.claim_id]) for r in results
+            )
+        }
+        read = {a.id: _article_row(a) for a in articles}
+        self._upsert(conn, schema.articles, list(read.values()))
+        self._insert_new(conn, schema.article_versions, [_version_row(row, run.run_id) for row in read.values()])
+        versions = {
+            **self._latest_versions(conn, {c.article_id for c in claims} - read.keys()),
+            **{article_id: row["text_sha256"] for article_id, row in read.items()},
+        }
+        self._upsert(conn, schema.claims, [_claim_row(c, versions[c.article_id], claim_dicts[c.id]) for c in claims])
+        result_ids, new = self._insert_results(conn, list(rows.values()))
+        linked = [
+            latest.LinkedResult(
+                id=result_ids[sha],
+                claim_id=row["claim_id"],
+                claim_sha256=row["claim_sha256"],
+                check_kind=row["check_kind"],
+                verdict=row["verdict"],
+                explanation=row["explanation"],
+                source=row["source"],
+                article_id=claims_by_id[row["claim_id"]].article_id,
+                start=claims_by_id[row["claim_id"]].start,
+            )
+            for sha, row in rows.items()
+        ]
+        unseen = {a: sha for a, sha in versions.items() if a not in totals.articles}
+        if unseen:
+            conn.execute(
+                schema.run_articles.insert(),
+                [{"run_id": run.run_id, "article_id": a, "article_sha256": sha} for a, sha in sorted(unseen.items())],
+            )
+        fresh = set(result_ids.values()) - totals.result_ids  # parts hold other claims: all of them, in practice
+        if fresh:
+            conn.execute(schema.run_results.insert(), [{"run_id": run.run_id, "result_id": i} for i in sorted(fresh)])
+        linked = [r for r in linked if r.id in fresh]
+        totals.first += latest.record(conn, run.run_id, run.started_at, linked, read)  # what the list pages read
+        totals.articles.update(versions)
+        totals.result_ids.update(fresh)
+        totals.claims += len(claims)
+        totals.results += len(fresh)
+        totals.new += new
+        totals.verdicts.update(r.verdict for r in linked)
 
     def _upsert(self, conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
         """Insert or update by primary key in one statement per table, race-free on both databases."""
@@ -391,8 +444,8 @@ def _version_row(article: dict[str, Any], run_id: str) -> dict[str, Any]:
     }
 
 
-def _claim_row(c: Claim, article_sha256: str) -> dict[str, Any]:
-    row = c.as_dict()
+def _claim_row(c: Claim, article_sha256: str, claim_dict: dict[str, Any]) -> dict[str, Any]:
+    row = dict(claim_dict)
     row.pop("as_of")
     return {k: v for k, v in row.items() if k in schema.claims.c} | {
         "text_sha256": claim_text_sha256(c.quote, c.sentence),
@@ -419,7 +472,9 @@ def _float(value: float | None) -> float | None:
     return None if value is None else float(value)
 
 
-def _result_row(r: CheckResult, claim: Claim, as_of: date | None, basis: dict[str, Any]) -> dict[str, Any]:
+def _result_row(
+    r: CheckResult, claim: Claim, as_of: date | None, basis: dict[str, Any], claim_dict: dict[str, Any]
+) -> dict[str, Any]:
     row = {
         "claim_id": r.claim_id,
         "check_kind": r.check_kind,
@@ -437,7 +492,7 @@ def _result_row(r: CheckResult, claim: Claim, as_of: date | None, basis: dict[st
         "evidence": json.dumps(list(r.evidence), default=str),
         "matched_on": list(r.matched_on),
         "parameters": json.loads(json.dumps(r.parameters, default=str)) or None,
-        "fingerprint": fingerprint(claim, r, as_of, basis),
+        "fingerprint": fingerprint(claim, r, as_of, basis, claim_dict),
     }
     row["result_sha256"] = result_sha256(row)  # the fingerprint holds the claim's text, so the version is in it too
     row["claim_sha256"] = claim_text_sha256(claim.quote, claim.sentence)

@@ -53,10 +53,11 @@ class RunValidation:
 
     run_id: str
     result: Any  # great_expectations ExpectationSuiteValidationResult
+    part: int | None = None  # which part of a run taken in parts (pipeline.verify), None for a run of one
 
     @property
     def batch(self) -> str:
-        return f"run-{self.run_id}"
+        return f"run-{self.run_id}" if self.part is None else f"run-{self.run_id}-part-{self.part:03d}"
 
     @property
     def meta(self) -> dict[str, str]:

@@ -4,7 +4,8 @@
   that a list filters by verdict and pages in one index; claim_check_sources: the sources that check cited.
 - flips: each run's results whose verdict differs from the same check of the same claim text in the newest earlier
   run that made it.
-- runs gain verdicts (JSON): the run's results by verdict.
+- runs gain verdicts (JSON): the run's results by verdict; and first_checked: how many of its results had no
+  earlier result for the same claim text and check.
 - indexes for the lists' orders: runs and articles newest first, claims in text order, a source's uses.
 
 All three are filled here by replaying the runs already in the ledger, oldest first, through the writer's own code
@@ -60,6 +61,7 @@ def upgrade() -> None:
         sa.Column("previous_run_id", sa.String(36), sa.ForeignKey("runs.id"), nullable=False),
     )
     op.add_column("runs", sa.Column("verdicts", sa.JSON))
+    op.add_column("runs", sa.Column("first_checked", sa.Integer))
     op.create_index("runs_newest_first", "runs", ["started_at", "id"])
     op.create_index("articles_newest_first", "articles", ["published", "id"])
     op.create_index("claims_in_text_order", "claims", ["article_id", "start", "id"])
@@ -88,8 +90,10 @@ def _replay(conn: sa.engine.Connection) -> None:
             .where(schema.run_results.c.run_id == run.id)
         )
         linked = [latest.LinkedResult(**row._mapping) for row in conn.execute(query)]
-        latest.record(conn, run.id, run.started_at, linked, read_articles=())
-        conn.execute(runs.update().where(runs.c.id == run.id).values(verdicts=latest.verdict_counts(linked)))
+        first = latest.record(conn, run.id, run.started_at, linked, read_articles=())
+        conn.execute(
+            runs.update().where(runs.c.id == run.id).values(verdicts=latest.verdict_counts(linked), first_checked=first)
+        )
     latest.drop_superseded(conn, conn.scalars(sa.select(schema.articles.c.id)).all())
 
 
@@ -99,6 +103,7 @@ def downgrade() -> None:
     op.drop_index("articles_newest_first", "articles")
     op.drop_index("runs_newest_first", "runs")
     with op.batch_alter_table("runs") as batch:
+        batch.drop_column("first_checked")
         batch.drop_column("verdicts")
     op.drop_table("flips")
     op.drop_table("claim_check_sources")
