@@ -12,6 +12,8 @@ from sqlalchemy import select
 from builders import daily_casualties, emigration_year, small_project, write_article
 from test_ledger_killed import PAUSE_BEFORE_COMMIT, Writer, count
 
+from conftest import REPO
+
 from claimledger import pipeline
 from claimledger.checks.invariants import InvariantError
 from claimledger.checks.model import Verdict
@@ -154,3 +156,26 @@ def test_a_run_killed_before_its_commit_leaves_nothing_of_any_part(corpus, ledge
     with LedgerStore(ledger_url) as store:
         assert store.reader.runs() == [] and store.integrity_problems() == []
         assert [count(store, t) for t in (schema.claims, schema.check_results, schema.claim_checks)] == [0, 0, 0]
+
+
+def test_the_spool_gives_back_equal_objects_and_runs_no_code(project, tmp_path):
+    from datetime import date
+
+    from claimledger.runs.spool import RunSpool, decode, encode
+
+    settings = Settings(home=project, ledger=f"sqlite:///{tmp_path / 'ledger.db'}")  # every source, offline
+    articles = pipeline.load_articles((str(project / "seeds"), str(REPO / "bench" / "devset" / "articles")))
+    claims = pipeline.extract(articles, settings)
+    references, _ = pipeline.prepare_references(claims, (), settings)
+    results = pipeline.check(claims, references, None, settings)
+    assert any(c.frame and c.frame.time for c in claims) and any(r.evidence for r in results)
+    spool = RunSpool()
+    spool.add(articles, claims, results, [])
+    ((back_articles, back_claims, back_results),) = list(spool)
+    assert back_articles == list(articles) and back_claims == list(claims) and back_results == results
+    assert [c.matched_on for c in back_claims] == [c.matched_on for c in claims]  # compare=False fields too
+    assert type(back_results[0].verdict) is Verdict and decode(encode({"d": date(2025, 5, 16)})) == {
+        "d": date(2025, 5, 16)
+    }
+    with pytest.raises(KeyError):
+        decode({"$": "Popen", "v": {"args": ["true"]}})  # only the spool's own types are ever built

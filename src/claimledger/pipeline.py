@@ -9,11 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import os
-import pickle
-import tempfile
 import uuid
-from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from importlib import metadata
@@ -34,6 +30,7 @@ from claimledger.ledger.engine import redacted
 from claimledger.ledger.store import LedgerStore, RunRecord, SourceUse
 from claimledger.runs.recheck import RecheckPlan, RecheckScope, RecheckTarget, keep_claims, plan_recheck
 from claimledger.runs.recheck import recorded_claims as _recorded_claims
+from claimledger.runs.spool import RunSpool
 from claimledger.settings import Settings
 from claimledger.gx import Validation
 from claimledger.sources.docs import DocsError, RunValidation, build_data_docs, run_name
@@ -81,41 +78,6 @@ def skipped_in(*batches: list) -> tuple[dict[str, Any], ...]:
 def joined(chunks: list[list[Claim]]) -> Batch:
     """The claims of chunks extracted apart, in order, with everything each skipped."""
     return Batch((claim for chunk in chunks for claim in chunk), skipped_in(*chunks))
-
-
-class RunSpool:
-    """A run's parts (articles, claims, results) on disk as they are checked, so a run of any size holds one part in
-    memory at a time: the ledger writer and the command's output read them back a part at a time. A temporary
-    file, gone when the spool is closed or collected."""
-
-    def __init__(self) -> None:
-        self._file = tempfile.TemporaryFile(prefix="claimledger-run-")
-        self.parts = 0
-        self.articles = 0
-        self.claims = 0
-        self.results = 0
-        self.skipped: list[dict[str, Any]] = []
-        self.verdicts: Counter[str] = Counter()
-
-    def add(self, articles: list[Article], claims: list[Claim], results: list[CheckResult]) -> None:
-        self._file.seek(0, os.SEEK_END)
-        pickle.dump((list(articles), list(claims), list(results)), self._file, protocol=pickle.HIGHEST_PROTOCOL)
-        self.parts += 1
-        self.articles += len(articles)
-        self.claims += len(claims)
-        self.results += len(results)
-        self.skipped += skipped_in(articles, claims)
-        self.verdicts.update(str(r.verdict) for r in results)
-
-    def __iter__(self) -> Iterator[tuple[list[Article], list[Claim], list[CheckResult]]]:
-        """The parts in the order they were added (one in memory at a time)."""
-        self._file.flush()
-        self._file.seek(0)
-        for _ in range(self.parts):
-            yield pickle.load(self._file)
-
-    def close(self) -> None:
-        self._file.close()
 
 
 class VerifyOutcome:
@@ -451,7 +413,7 @@ def verify(
             if not validations[-1].success:
                 _publish_all(validations, run_id, settings)
                 raise_if_broken(validations[-1], suite, run_id)
-            spool.add(articles, claims, results)
+            spool.add(articles, claims, results, list(skipped_in(articles, claims)))
             del articles, chunks, claims, results
             steps.settle()
         if target is None and spool.articles == 0:
