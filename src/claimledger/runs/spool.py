@@ -23,7 +23,9 @@ from claimledger.claims.model import Article, Claim, Frame, TimeFrame
 
 Part = tuple[list[Article], list[Claim], list[CheckResult]]
 TYPES: dict[str, type] = {t.__name__: t for t in (Article, Claim, Frame, TimeFrame, CheckResult)}
-FIELDS: dict[type, tuple[str, ...]] = {t: tuple(f.name for f in dataclasses.fields(t) if f.init) for t in TYPES.values()}
+FIELDS: dict[type, tuple[str, ...]] = {
+    t: tuple(f.name for f in dataclasses.fields(t) if f.init) for t in TYPES.values()
+}
 _PLAIN = frozenset({str, int, float, bool, type(None)})
 ENUMS: dict[str, type[Enum]] = {"Verdict": Verdict}
 
