@@ -10,16 +10,16 @@ article id shows its claims as added and the old ones as removed, never as flips
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, Date, DateTime, Float, Integer, Select, and_, or_, select
+from sqlalchemy import Date, DateTime, Float, Integer, Select, select
 
 from claimledger.checks.model import Verdict
 from claimledger.claims.model import Claim, Frame
-from claimledger.ledger import schema
+from claimledger.ledger import latest, schema
 from claimledger.ledger.engine import LedgerError, in_chunks
 from claimledger.ledger.rows import (
     ChangedVerdict,
@@ -283,20 +283,7 @@ def _checked_once(row: RecordedResult) -> CheckedOnce:
 # the same microsecond on a fast machine); `_earlier` is its strict "before this run".
 
 
-def _newest(rows: Iterable[Any], key: Callable[[Any], Any]) -> dict[Any, Any]:
-    """Per key, the row of the newest run (rows carry `started_at` and `run_id`)."""
-    newest: dict[Any, Any] = {}
-    for row in rows:
-        k = key(row)
-        held = newest.get(k)
-        if held is None or (row.started_at, row.run_id) > (held.started_at, held.run_id):
-            newest[k] = row
-    return newest
-
-
-def _earlier(started_at: datetime | None, run_id: str) -> ColumnElement[bool]:
-    runs = schema.runs
-    return or_(runs.c.started_at < started_at, and_(runs.c.started_at == started_at, runs.c.id < run_id))
+_newest, _earlier = latest.newest, latest.earlier  # the one rule, shared with the writer's flips
 
 
 def claims_citing(store: LedgerStore, sources: Iterable[str]) -> dict[str, str]:

@@ -42,7 +42,19 @@ class LinkedResult:
     start: int
 
 
-def earlier(started_at: datetime, run_id: str) -> Any:
+def newest(rows: Iterable[Any], key: Callable[[Any], Any]) -> dict[Any, Any]:
+    """Per key, the row of the newest run (rows carry `started_at` and `run_id`): the latest start, then the
+    largest run id (two runs may start in the same microsecond on a fast machine)."""
+    found: dict[Any, Any] = {}
+    for row in rows:
+        k = key(row)
+        held = found.get(k)
+        if held is None or (row.started_at, row.run_id) > (held.started_at, held.run_id):
+            found[k] = row
+    return found
+
+
+def earlier(started_at: datetime | None, run_id: str) -> Any:
     """Runs before this one: started earlier, or at the same instant with a smaller id."""
     runs = schema.runs
     return or_(runs.c.started_at < started_at, and_(runs.c.started_at == started_at, runs.c.id < run_id))
@@ -54,7 +66,7 @@ def prior_results(
     """For each (claim, claim text, check kind), the result of the newest run before this one that made it: rows
     with result_id, verdict, snapshot_sha256, started_at and run_id."""
     r, runs = schema.check_results, schema.runs
-    newest: dict[tuple[str, str, str], Any] = {}
+    found: dict[tuple[str, str, str], Any] = {}
     for chunk in in_chunks(set(claim_ids)):
         query = (
             select(
@@ -71,12 +83,8 @@ def prior_results(
             .where(r.c.claim_id.in_(chunk))
             .where(earlier(started_at, run_id))
         )
-        for row in conn.execute(query):
-            key = (row.claim_id, row.claim_sha256, row.check_kind)
-            held = newest.get(key)
-            if held is None or (row.started_at, row.run_id) > (held.started_at, held.run_id):
-                newest[key] = row
-    return newest
+        found.update(newest(conn.execute(query), lambda row: (row.claim_id, row.claim_sha256, row.check_kind)))
+    return found
 
 
 def record(
