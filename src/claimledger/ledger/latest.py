@@ -103,9 +103,9 @@ def record(
     return first
 
 
-def verdict_counts(results: Iterable[LinkedResult]) -> dict[str, int]:
-    """A run's results by verdict (runs.verdicts)."""
-    counts = Counter(r.verdict for r in results)
+def verdict_counts(verdicts: Iterable[str]) -> dict[str, int]:
+    """A run's results by verdict, every verdict named (runs.verdicts)."""
+    counts = Counter(verdicts)
     return {v.value: counts.get(v.value, 0) for v in VERDICTS}
 
 

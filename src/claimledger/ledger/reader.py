@@ -5,9 +5,9 @@ the store's own engine."""
 from __future__ import annotations
 
 import base64
-from collections.abc import Sequence
 import binascii
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -143,24 +143,18 @@ class LedgerReader:
     # runs
     def runs(self, limit: int | None = None) -> list[RecordedRun]:
         """Runs, newest first."""
-        return self.runs_page(limit).items if limit else self._all_runs()
-
-    def _all_runs(self) -> list[RecordedRun]:
-        return self._rows(RecordedRun, select(_runs).order_by(_runs.c.started_at.desc(), _runs.c.id.desc()))
+        return self._rows(RecordedRun, _newest_runs().limit(limit))
 
     def runs_page(self, limit: int | None = None, after: str | None = None) -> Page[RecordedRun]:
         """Runs newest first (by start, then id), a page at a time."""
         key = [_runs.c.started_at, _runs.c.id]
-        query = select(_runs).order_by(*(c.desc() for c in key))
+        query = _newest_runs()
         if after:
             query = query.where(_after(key, decode_cursor("runs", after, (datetime, str)), descending=True))
         return self._page("runs", RecordedRun, query, clamp(limit), lambda r: [r.started_at, r.id])
 
     def _page(self, kind: str, row_type: type[Row], query: Select[Any], limit: int, key: Any) -> Page[Row]:
-        rows = self._rows(row_type, query.limit(limit + 1))
-        more = len(rows) > limit
-        rows = rows[:limit]
-        return Page(rows, encode_cursor(kind, key(rows[-1])) if more else None)
+        return _paged(kind, self._rows(row_type, query.limit(limit + 1)), limit, key)
 
     def run(self, run_id: str) -> RecordedRun | None:
         return self._one(RecordedRun, select(_runs).where(_runs.c.id == run_id))
@@ -221,9 +215,7 @@ class LedgerReader:
         if len(rows) <= limit:
             query = undated.where(_articles.c.id < at[1]) if at and at[0] is None else undated
             rows += self._rows(RecordedArticle, query.limit(limit + 1 - len(rows)))
-        more = len(rows) > limit
-        rows = rows[:limit]
-        return Page(rows, encode_cursor("articles", [rows[-1].published, rows[-1].id]) if more else None)
+        return _paged("articles", rows, limit, lambda a: [a.published, a.id])
 
     def article_counts(self, article_ids: list[str]) -> dict[str, dict[str, int]]:
         """{article id: {"claims": n, verdict: n, ...}} over each article's latest claims."""
@@ -399,6 +391,15 @@ class LedgerReader:
         return self._one(
             RecordedSnapshot, select(_snapshots).where(_snapshots.c.source == source, _snapshots.c.sha256 == sha256)
         )
+
+
+def _paged(kind: str, rows: list[Any], limit: int, key: Any) -> Page[Any]:
+    """A page of `limit` rows out of up to limit + 1 read: the extra one says there is a next page."""
+    return Page(rows[:limit], encode_cursor(kind, key(rows[limit - 1])) if len(rows) > limit else None)
+
+
+def _newest_runs() -> Select[Any]:
+    return select(_runs).order_by(_runs.c.started_at.desc(), _runs.c.id.desc())
 
 
 def _results_query() -> Select[Any]:

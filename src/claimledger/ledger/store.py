@@ -25,7 +25,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DatabaseError, OperationalError
 
-from claimledger.checks.model import CHECKS_VERSION, VERDICTS, CheckResult
+from claimledger.checks.model import CHECKS_VERSION, CheckResult
 from claimledger.claims.model import Article, Claim
 from claimledger.ledger import latest, migrate, schema
 from claimledger.ledger.engine import LedgerError, in_chunks, malformed, open_engine, redacted
@@ -243,7 +243,7 @@ class LedgerStore:
                         claims=totals.claims,
                         results=totals.results,
                         new_results=totals.new,
-                        verdicts={v.value: totals.verdicts.get(v.value, 0) for v in VERDICTS},
+                        verdicts=latest.verdict_counts(totals.verdicts.elements()),
                         first_checked=totals.first,
                     )
                 )

@@ -92,7 +92,9 @@ def _replay(conn: sa.engine.Connection) -> None:
         linked = [latest.LinkedResult(**row._mapping) for row in conn.execute(query)]
         first = latest.record(conn, run.id, run.started_at, linked, read_articles=())
         conn.execute(
-            runs.update().where(runs.c.id == run.id).values(verdicts=latest.verdict_counts(linked), first_checked=first)
+            runs.update()
+            .where(runs.c.id == run.id)
+            .values(verdicts=latest.verdict_counts(r.verdict for r in linked), first_checked=first)
         )
     latest.drop_superseded(conn, conn.scalars(sa.select(schema.articles.c.id)).all())
 
