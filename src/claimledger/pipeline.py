@@ -26,13 +26,13 @@ from claimledger.claims.model import Article, Claim
 from claimledger.claims.quantities import quantities_in
 from claimledger.claims.text import normalise, sentences, without_zero_width_in_numbers
 from claimledger.claims.vocabulary import load_vocabulary, vocabulary_sha256
+from claimledger.gx import Validation
 from claimledger.ledger.engine import redacted
 from claimledger.ledger.store import LedgerStore, RunRecord, SourceUse
 from claimledger.runs.recheck import RecheckPlan, RecheckScope, RecheckTarget, keep_claims, plan_recheck
 from claimledger.runs.recheck import recorded_claims as _recorded_claims
 from claimledger.runs.spool import RunSpool
 from claimledger.settings import Settings
-from claimledger.gx import Validation
 from claimledger.sources.docs import DocsError, RunValidation, build_data_docs, run_name
 from claimledger.sources.reference import ReferenceTable, SourceUnavailable, prepare_sources
 from claimledger.sources.registry import RegistryError, load_registry, parse_overrides
