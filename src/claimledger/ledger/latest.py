@@ -174,7 +174,10 @@ def _record_claim_checks(
     conn.execute(statement, rows)
     # the sources of the checks this run now holds
     sources = schema.claim_check_sources
-    held = set(conn.scalars(select(checks.c.claim_id).where(checks.c.run_id == run_id)))
+    held: set[str] = set()  # of these claims, those whose check is now this run's (not a later-started run's)
+    for chunk in in_chunks(by_claim):  # by claim id, in Python: on run_id the planner would read all the run's rows
+        rows_now = conn.execute(select(checks.c.claim_id, checks.c.run_id).where(checks.c.claim_id.in_(chunk)))
+        held.update(claim_id for claim_id, holder in rows_now if holder == run_id)
     for chunk in in_chunks(held):
         conn.execute(delete(sources).where(sources.c.claim_id.in_(chunk)))
     cited = {(r.source, r.article_id, r.start, r.claim_id): None for r in results if r.source and r.claim_id in held}
