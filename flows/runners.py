@@ -8,7 +8,8 @@ import sys
 from typing import Any
 
 from prefect.context import FlowRunContext
-from prefect.settings import PREFECT_API_URL
+from prefect.settings import PREFECT_API_URL, temporary_settings
+from prefect.task_runners import ProcessPoolTaskRunner, ThreadPoolTaskRunner
 
 
 def map_chunks(step, chunks: list, *shared: Any) -> list:
@@ -27,10 +28,38 @@ def cluster_threads() -> int:
     if prefect_dask is None or not isinstance(runner, prefect_dask.DaskTaskRunner):
         return 0
     if not runner.address and PREFECT_API_URL.value() is None:
-        # A local cluster's workers inherit this environment: without an API URL each would start a temporary
-        # Prefect server of its own (10 s) and record its task runs there. Point them at this flow's API.
-        os.environ["PREFECT_API_URL"] = str(FlowRunContext.get().client.api_url).rstrip("/")
+        # A local cluster's workers inherit this environment (started with the cluster, before any submit)
+        os.environ["PREFECT_API_URL"] = _flow_api_url()
     return max(1, sum(runner.client.nthreads().values()))
+
+
+def parallel_workers() -> int:
+    """Worker processes of the flow's task runner that can take parts of a run (a process pool's or a Dask
+    cluster's); 0 on Prefect's default threads, where the flow does its parts itself."""
+    runner = getattr(FlowRunContext.get(), "task_runner", None)
+    if isinstance(runner, ProcessPoolTaskRunner):
+        return runner._max_workers  # Prefect has no public accessor; set by on_task_runner from `workers`
+    return cluster_threads()
+
+
+def cores() -> int:
+    """The cores this process may run on (the scheduler's affinity, not the machine's count)."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+def _flow_api_url() -> str:
+    return str(FlowRunContext.get().client.api_url).rstrip("/")
+
+
+def submit(step, *args: Any):
+    """step.submit(*args) on the flow's task runner. A worker process started for it must talk to this flow's API:
+    without an API URL (a temporary API, started by this process) each would start a temporary Prefect server of
+    its own (10 s) and record its task runs there; a process pool takes its workers' environment from the settings
+    in force at submit time."""
+    if PREFECT_API_URL.value() is not None:
+        return step.submit(*args)
+    with temporary_settings(updates={PREFECT_API_URL: _flow_api_url()}):
+        return step.submit(*args)
 
 
 class TaskRunnerUnavailable(RuntimeError):
@@ -38,10 +67,14 @@ class TaskRunnerUnavailable(RuntimeError):
 
 
 def on_task_runner(chosen_flow, task_runner: str, dask_address: str | None = None, workers: int | None = None):
-    """The flow on the chosen task runner: `threads` (Prefect's default) or `dask`, on the cluster at dask_address
-    or on a local cluster of worker processes (one thread each; `workers` of them, default one per core)."""
-    if task_runner != "dask":
-        return chosen_flow
+    """The flow on the chosen task runner: `processes` (a pool of `workers` worker processes, default one per core,
+    started only when a run has more than one part; verify_articles' own), `threads` (all in this process) or `dask`,
+    on the cluster at dask_address or on a local cluster of worker processes (one thread each; `workers` of them,
+    default one per core)."""
+    if task_runner == "processes":
+        return chosen_flow.with_options(task_runner=ProcessPoolTaskRunner(max_workers=workers or cores()))
+    if task_runner == "threads":
+        return chosen_flow.with_options(task_runner=ThreadPoolTaskRunner())
     try:
         from prefect_dask import DaskTaskRunner
     except ImportError as exc:

@@ -2,21 +2,23 @@
 
 from __future__ import annotations
 
+import itertools
+from collections import deque
+
 from prefect import flow, task, unmapped
 from prefect.context import FlowRunContext
 from prefect.cache_policies import NONE
+from prefect.task_runners import ProcessPoolTaskRunner
 from prefect.utilities.annotations import quote
 
 from claimledger import pipeline
 from claimledger.checks.engine import sources_needed
-from claimledger.checks.invariants import InvariantError
 from claimledger.claims.model import Claim
 from claimledger.claims.vocabulary import load_vocabulary
 from claimledger.flows.artifacts import publish_run_report
 from claimledger.flows.fetch_slots import FetchSlotBusy, fetch_slots
-from claimledger.flows.runners import cluster_threads, map_chunks
+from claimledger.flows.runners import cluster_threads, cores, map_chunks, parallel_workers, submit
 from claimledger.pipeline import VerifyOutcome, VerifyRequest
-from claimledger.ledger.engine import LedgerError
 from claimledger.runs.chunks import chunk_count, chunked
 from claimledger.settings import Settings
 
@@ -34,6 +36,10 @@ load_articles = task(
     timeout_seconds=300,
 )
 extract_claims = task(pipeline.extract, name="extract claims", cache_policy=NONE, retries=1, timeout_seconds=1800)
+# A part read, extracted and checked in a worker process (or on a Dask worker) while the flow writes the one before
+read_extract_check = task(
+    pipeline.read_extract_check, name="read, extract and check part", cache_policy=NONE, retries=1, timeout_seconds=1800
+)
 check_claims = task(pipeline.check, name="check claims", cache_policy=NONE, retries=1, timeout_seconds=1800)
 
 
@@ -48,17 +54,11 @@ def retry_unless(*errors: type[Exception]):
     return condition
 
 
-# The whole run in one transaction, its parts read back from the spool; a ledger error of the kind a retry would
-# meet again (damaged, another schema) is not retried.
-record_run = task(
-    pipeline.record,
-    name="record run",
-    cache_policy=NONE,
-    retries=2,
-    retry_delay_seconds=1,
-    timeout_seconds=300,
-    retry_condition_fn=retry_unless(LedgerError, InvariantError),
-)
+# A run's parts go into one open transaction (pipeline.run_writer) as each is checked, and the run is committed at
+# the end. Neither is retried: a retry cannot rebuild a transaction that failed half-way; the run fails whole,
+# having written nothing (waits for another run's SQLite write lock happen inside, ledger/store.py's LOCK_TRIES).
+record_part = task(pipeline.record_part, name="record part", cache_policy=NONE, timeout_seconds=600)
+record_run = task(pipeline.record, name="record run", cache_policy=NONE, timeout_seconds=300)
 
 
 load_recorded_claims = task(
@@ -92,13 +92,39 @@ def prepare_sources(
 
 
 class TaskSteps:
-    """pipeline.verify's steps as Prefect tasks: extraction and checks split into chunks over a Dask cluster's
-    threads (one chunk on Prefect's default runner), the run report published as an artifact."""
+    """pipeline.verify's steps as Prefect tasks. On a runner with worker processes (flows/runners.py: a process pool,
+    a Dask cluster) the next parts are read and extracted there while the flow checks and writes this one; on a Dask
+    cluster a part's checks are split into chunks over its threads too. The run report is published as an artifact."""
 
-    def load(self, files, seen):
-        return load_articles(files, quote(seen))
+    def parts(self, groups, settings, references, as_of):
+        workers = parallel_workers()
+        if workers and len(groups) > 1:
+            yield from self._spread(groups, settings, references, as_of, workers)
+            return
+        for files in groups:
+            articles = load_articles(files)
+            yield articles, self._extract(articles, settings), None
 
-    def extract(self, articles, settings):
+    def _spread(self, groups, settings, references, as_of, workers):
+        """Parts read, extracted and (when the sources they need are prepared) checked by the runner's workers, a
+        few ahead of the one the flow is at, in order."""
+        ahead = deque()
+        waiting = iter(groups)
+
+        basis = pipeline.run_basis(settings)  # what the writer fingerprints results with (the same files)
+
+        def more(files):
+            ahead.append(submit(read_extract_check, files, settings, quote(dict(references)), as_of, basis))
+
+        for files in itertools.islice(waiting, workers + 1):
+            more(files)
+        while ahead:
+            articles, claims, results = ahead.popleft().result()
+            yield articles, [claims], results
+            if (files := next(waiting, None)) is not None:  # after this part: with the sources it had prepared
+                more(files)
+
+    def _extract(self, articles, settings):
         chunks = chunked(articles, chunk_count(len(articles), cluster_threads()))
         if len(chunks) > 1:
             return map_chunks(extract_claims, chunks, unmapped(settings))
@@ -116,15 +142,21 @@ class TaskSteps:
             return [result for chunk in results for result in chunk]
         return check_claims(quote(pipeline.joined(chunks)), quote(references), as_of, settings)
 
-    def record(self, request, settings, started_at, run_id, spool, sources, invariants):
-        return record_run(request, settings, started_at, run_id, quote(spool), sources, invariants)
+    def writer(self, request, settings, started_at, run_id):
+        return pipeline.run_writer(request, settings, started_at, run_id)
+
+    def record_part(self, writer, articles, claims, results, sources):
+        record_part(quote(writer), quote(articles), quote(claims), quote(results), sources)
+
+    def record(self, writer, sources, skipped, invariants):
+        return record_run(quote(writer), sources, quote(skipped), invariants)
 
     def report(self, ledger_url, run_id):
         publish_run_report(ledger_url, run_id)
 
     def settle(self):
         """A flow keeps every task's result (its state) until it ends, for lineage (FlowRunContext.run_results):
-        a spooled part's articles, claims and results would stay in memory. Drop them; the task runs and their
+        a written part's articles, claims and results would stay in memory. Drop them; the task runs and their
         states stay recorded by the API."""
         context = FlowRunContext.get()
         if context is not None:
@@ -134,7 +166,8 @@ class TaskSteps:
 TASKS = TaskSteps()
 
 
-@flow(name="verify_articles", log_prints=False)  # parameters validated: served runs pass JSON
+# parameters validated: served runs pass JSON. Worker processes, one per core, start only for a run of several parts.
+@flow(name="verify_articles", log_prints=False, task_runner=ProcessPoolTaskRunner(max_workers=cores()))
 def verify_articles(
     request: VerifyRequest, settings: Settings | None = None, ledger_url: str | None = None
 ) -> VerifyOutcome:

@@ -35,8 +35,8 @@ def verify(home: str, ledger_url: str, casualties: str, times: int = 1) -> list[
     class PausingSteps(pipeline.PlainSteps):
         """The plain steps, the ledger write pausing before COMMIT when the test asks."""
 
-        def record(self, request, settings, started_at, run_id, spool, sources, invariants):
-            return pipeline.record(request, settings, started_at, run_id, spool, sources, invariants, _pause)
+        def writer(self, request, settings, started_at, run_id):
+            return pipeline.run_writer(request, settings, started_at, run_id, _pause)
 
     settings = Settings(home=home, ledger=ledger_url)
     request = pipeline.VerifyRequest(

@@ -271,7 +271,7 @@ class _Logged(pipeline.PlainSteps):
         self.calls = []
 
     def __getattribute__(self, name):
-        if name in ("load", "extract", "recorded", "prepare", "check", "record", "report"):
+        if name in ("parts", "recorded", "prepare", "check", "record_part", "record", "report"):
             object.__getattribute__(self, "calls").append(name)
         return object.__getattribute__(self, name)
 
@@ -285,13 +285,13 @@ def test_the_job_runs_its_steps_in_order_and_a_recheck_reuses_it(project, tmp_pa
         paths=(str(project / "seeds"),), source_overrides=(f"gaza_casualties_daily={_series(project)}",)
     )
     first = pipeline.verify(request, settings, steps)
-    assert steps.calls == ["load", "extract", "prepare", "check", "record", "report"]
+    assert steps.calls == ["parts", "prepare", "check", "record_part", "record", "report"]
     assert {a.id for a in first.articles} == {TOLL} and len(first.results) >= len(first.claims)
 
     steps.calls.clear()
     scope = RecheckScope(sources=("gaza_casualties_daily",))
     (again,) = pipeline.recheck(pipeline.plan(scope, [], settings), settings, steps)
-    assert steps.calls == ["recorded", "prepare", "check", "record", "report"]  # no article read again
+    assert steps.calls == ["recorded", "prepare", "check", "record_part", "record", "report"]  # no article read again
     assert again.articles == [] and {c.quote for c in again.claims} == CASUALTY_QUOTES
     with LedgerStore(ledger_url) as store:
         run = next(r for r in store.reader.runs() if r.id == again.run_id)

@@ -1,5 +1,5 @@
-"""A run taken in parts (issue 13): articles read, extracted and checked settings.run_part_articles at a time and
-spooled to disk, then written in one transaction. Whatever the part size, the ledger gets the same run; a source is
+"""A run taken in parts (issue 13): articles read, extracted, checked and written into the run's one open transaction
+settings.run_part_articles at a time, then committed. Whatever the part size, the ledger gets the same run; a source is
 prepared once, by the first part that needs it; a broken invariant or a kill in any part leaves nothing."""
 
 from __future__ import annotations
@@ -63,8 +63,14 @@ def ledger_rows(url: str) -> dict:
                 schema.claim_checks.c.claim_id
             )
         ).all()
+        cited = conn.execute(
+            select(schema.claim_check_sources.c.claim_id, schema.claim_check_sources.c.source).order_by(
+                schema.claim_check_sources.c.claim_id
+            )
+        ).all()
         assert store.integrity_problems() == []
     return {
+        "cited": cited,  # what the sources' pages list: each part's claims, not only the last part's
         "counts": (run.articles, run.claims, run.results, run.new_results, run.verdicts),
         "results": results,
         "claims": claims,
@@ -113,11 +119,11 @@ class _BrokenLastPart(pipeline.PlainSteps):
     """A rule with a bug that shows only in the run's last part: its first pass called a fail."""
 
     def __init__(self):
-        self.parts = 0
+        self.checked = 0
 
     def check(self, chunks, references, as_of, settings):
         results = super().check(chunks, references, as_of, settings)
-        self.parts += 1
+        self.checked += 1
         if any(c.article_id == "b-left-1" for chunk in chunks for c in chunk):
             first = next(i for i, r in enumerate(results) if r.verdict == Verdict.PASS)
             results = [*results[:first], replace(results[first], verdict=Verdict.FAIL), *results[first + 1 :]]
@@ -129,7 +135,7 @@ def test_a_broken_invariant_in_a_later_part_leaves_nothing_of_the_run(corpus, tm
     steps = _BrokenLastPart()
     with pytest.raises(InvariantError, match="not recorded"):
         verify(corpus, url, part=2, steps=steps)
-    assert steps.parts == 4  # the first three parts were checked and spooled, then the fourth broke
+    assert steps.checked == 4  # the first three parts were checked and written (uncommitted), then the fourth broke
     with LedgerStore(url) as store:
         assert store.reader.runs() == [] and count(store, schema.claims) == 0
 
@@ -179,3 +185,33 @@ def test_the_spool_gives_back_equal_objects_and_runs_no_code(project, tmp_path):
     }
     with pytest.raises(KeyError):
         decode({"$": "Popen", "v": {"args": ["true"]}})  # only the spool's own types are ever built
+
+
+def test_parts_read_extracted_and_checked_by_worker_processes_write_what_one_process_writes(
+    corpus, tmp_path, prefect_harness
+):
+    """The CLI's default runner (a pool of worker processes): the parts after the first are read, extracted and,
+    once the sources they need are prepared, checked in the workers while the flow writes the part before. The
+    ledger gets the same run as from one process, and the spool the same results in the same order."""
+    from prefect import get_client
+    from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
+    from prefect.client.schemas.sorting import FlowRunSort
+
+    from claimledger.flows.runners import on_task_runner
+    from claimledger.flows.verify import verify_articles
+
+    alone = verify(corpus, f"sqlite:///{tmp_path / 'alone.db'}", part=1)
+    settings = Settings(home=corpus, ledger=f"sqlite:///{tmp_path / 'workers.db'}", run_part_articles=1)
+    request = pipeline.VerifyRequest(paths=(str(corpus / "articles"),))
+    spread = on_task_runner(verify_articles, "processes", workers=1)(request, settings)  # two parts in flight
+    with get_client(sync_client=True) as client:
+        (latest,) = client.read_flow_runs(sort=FlowRunSort.START_TIME_DESC, limit=1)
+        tasks = client.read_task_runs(flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[latest.id])))
+    names = sorted(t.name.rsplit("-", 1)[0] for t in tasks)
+
+    assert ledger_rows(f"sqlite:///{tmp_path / 'alone.db'}") == ledger_rows(settings.ledger)
+    assert [r.check_id for r in spread.results] == [r.check_id for r in alone.results]
+    assert names.count("read, extract and check part") == 7 and names.count("record part") == 7
+    # parts are handed out two ahead: the first two before any source was prepared, the two emigration parts before
+    # theirs was; the flow checked those (and prepared the sources), the worker the three others
+    assert names.count("check claims") == 4

@@ -28,7 +28,7 @@ from claimledger.claims.text import normalise, sentences, without_zero_width_in_
 from claimledger.claims.vocabulary import load_vocabulary, vocabulary_sha256
 from claimledger.gx import Validation
 from claimledger.ledger.engine import redacted
-from claimledger.ledger.store import LedgerStore, RunRecord, SourceUse
+from claimledger.ledger.store import LedgerStore, PartRows, RunWriter, SourceUse, part_rows
 from claimledger.runs.recheck import RecheckPlan, RecheckScope, RecheckTarget, keep_claims, plan_recheck
 from claimledger.runs.recheck import recorded_claims as _recorded_claims
 from claimledger.runs.spool import RunSpool
@@ -49,6 +49,9 @@ class VerifyRequest:
     as_of: date | None = None
     source_overrides: tuple[str, ...] = ()
     recheck: dict[str, Any] | None = field(default=None, compare=False)  # a recheck: what of, and what started it
+    # what the caller reads back of the run (runs/spool.py): "objects" (outcome.articles, .claims, .results),
+    # "rows" (outcome.rows(): what the command prints) or "none" (counts)
+    keep: str = field(default="objects", compare=False)
 
     def arguments(self, ledger: str) -> dict[str, Any]:
         """What the run records of how it was asked for, with the ledger URL it was written to (password hidden)."""
@@ -95,6 +98,10 @@ class VerifyOutcome:
 
     def parts(self) -> Iterator[tuple[list[Article], list[Claim], list[CheckResult]]]:
         return iter(self.spool)
+
+    def rows(self) -> Iterator[dict[str, Any]]:
+        """The `--format json` rows of the run (result_rows), in order."""
+        return self.spool.rows()
 
     @property
     def articles(self) -> list[Article]:
@@ -230,37 +237,39 @@ def check(
     return check_claims(claims, references, load_vocabulary(), as_of)
 
 
-def record(
+def run_writer(
     request: VerifyRequest,
     settings: Settings,
     started_at: datetime,
     run_id: str,
-    spool: RunSpool,
-    sources: list[SourceUse],
-    invariants: dict[str, Any],
     before_commit: Callable[[str], None] | None = None,
-) -> str:
-    """Write the whole run to the ledger in one transaction, its parts read back from the spool one at a time;
-    return its id. The results were held to their invariants part by part before (nothing of a run that broke one
-    gets here)."""
-    LedgerStore(settings.ledger, before_commit).record_run(
-        RunRecord(
-            run_id=run_id,
-            started_at=started_at,
-            finished_at=datetime.now(timezone.utc),
-            arguments=request.arguments(settings.ledger),
-            as_of=request.as_of,
-            articles=[],
-            claims=[],
-            results=[],
-            sources=sources,
-            skipped=tuple(spool.skipped),
-            basis=run_basis(settings),
-            invariants=invariants,
-        ),
-        chunks=spool,
+) -> RunWriter:
+    """The run's ledger transaction (ledger/store.py's RunWriter): each part is written into it as soon as it is
+    checked, and the run is committed whole at the end, or rolled back."""
+    return LedgerStore(settings.ledger, before_commit).writer(
+        run_id, started_at, request.as_of, request.arguments(settings.ledger), run_basis(settings)
     )
-    return run_id
+
+
+def record_part(
+    writer: RunWriter,
+    articles: list[Article],
+    claims: list[Claim],
+    results: list[CheckResult],
+    sources: list[SourceUse],
+) -> None:
+    """A checked part into the run's transaction, with the snapshots it cites (written once); a worker's results
+    come with their rows made."""
+    writer.sources(sources)
+    writer.part(articles, claims, results, getattr(results, "rows", None))
+
+
+def record(
+    writer: RunWriter, sources: list[SourceUse], skipped: list[dict[str, Any]], invariants: dict[str, Any]
+) -> str:
+    """Commit the run: its row (counts, what it skipped, what its results were held to) and its sources."""
+    writer.commit(sources, skipped, invariants, datetime.now(timezone.utc))
+    return writer.run_id
 
 
 def _publish_all(validations: list[Validation], run_id: str, settings: Settings) -> None:
@@ -310,14 +319,23 @@ def recorded(ledger_url: str, target: RecheckTarget) -> list[Claim]:
 
 
 class Steps(Protocol):
-    """The steps of a run, taken part by part (settings.run_part_articles articles at a time): load, extract,
-    prepare (the sources no earlier part needed), check; then record (the whole run, in one transaction) and report.
-    `extract` returns the claims in chunks and `check` takes them so, so a runner that spreads work
-    (flows/verify.py, on Dask) checks each chunk where it was extracted."""
+    """The steps of a run, taken part by part (settings.run_part_articles articles at a time): read and extract,
+    prepare (the sources no earlier part needed), check, record the part; then commit the run and report.
+    `parts` returns each part's claims in chunks and `check` takes them so, so a runner that spreads work
+    (flows/verify.py: worker processes or a Dask cluster) can read and extract the next parts while this one is
+    checked and written."""
 
-    def load(self, files: tuple[str, ...], seen: dict[str, Path]) -> Batch: ...
-
-    def extract(self, articles: Batch, settings: Settings) -> list[list[Claim]]: ...
+    def parts(
+        self,
+        groups: list[tuple[str, ...]],
+        settings: Settings,
+        references: dict[str, Reference | Unavailable],
+        as_of: date | None,
+    ) -> Iterator[Part]:
+        """Each group of files read and extracted, in order: (the articles, their claims in chunks, their results
+        or None). A runner that reads ahead may check a part too, when every source it needs is among the
+        `references` prepared so far (the job's own dict, which grows as parts need more); None: the job checks it."""
+        ...
 
     def recorded(self, ledger_url: str, target: RecheckTarget) -> list[Claim]: ...
 
@@ -333,31 +351,69 @@ class Steps(Protocol):
         settings: Settings,
     ) -> list[CheckResult]: ...
 
-    def record(
+    def writer(self, request: VerifyRequest, settings: Settings, started_at: datetime, run_id: str) -> RunWriter: ...
+
+    def record_part(
         self,
-        request: VerifyRequest,
-        settings: Settings,
-        started_at: datetime,
-        run_id: str,
-        spool: RunSpool,
+        writer: RunWriter,
+        articles: list[Article],
+        claims: list[Claim],
+        results: list[CheckResult],
         sources: list[SourceUse],
-        invariants: dict[str, Any],
+    ) -> None: ...
+
+    def record(
+        self, writer: RunWriter, sources: list[SourceUse], skipped: list[dict[str, Any]], invariants: dict[str, Any]
     ) -> str: ...
 
     def report(self, ledger_url: str, run_id: str) -> None: ...
 
     def settle(self) -> None:
-        """A part is spooled: let go of anything the runner keeps of it (its tasks' results)."""
+        """A part is written: let go of anything the runner keeps of it (its tasks' results)."""
+
+
+Part = tuple[Batch, list[list[Claim]], list[CheckResult] | None]  # articles, claims in chunks, results if checked
+
+
+def read_and_extract(files: tuple[str, ...], settings: Settings) -> tuple[Batch, Batch]:
+    """A part's articles (ids unique within the part) and their claims."""
+    articles = read_articles(files)
+    return articles, extract(articles, settings)
+
+
+class Checked(list):
+    """A part's results, checked by a worker with the ledger rows made of them (ledger/store.py's part_rows), so the
+    flow's process, which writes every part, only writes them."""
+
+    def __init__(self, results: Iterable[CheckResult] = (), rows: PartRows | None = None):
+        super().__init__(results)
+        self.rows = rows
+
+
+def read_extract_check(
+    files: tuple[str, ...],
+    settings: Settings,
+    references: dict[str, Reference | Unavailable],
+    as_of: date | None,
+    basis: dict[str, Any],
+) -> tuple[Batch, Batch, Checked | None]:
+    """A part read and extracted, and checked when the references hold every source its claims need (None when
+    not: the job prepares the missing sources and checks it), its ledger rows made for the run's `basis`: the work a
+    runner with worker processes hands out."""
+    articles, claims = read_and_extract(files, settings)
+    if sources_needed(claims, load_vocabulary()) <= references.keys():
+        results = check(claims, references, as_of, settings)
+        return articles, claims, Checked(results, part_rows(claims, results, as_of, basis))
+    return articles, claims, None
 
 
 class PlainSteps:
-    """Every step in this process, one chunk, no report beyond the ledger itself."""
+    """Every step in this process, one part after the other, one chunk, no report beyond the ledger itself."""
 
-    def load(self, files, seen):
-        return read_articles(files, seen)
-
-    def extract(self, articles, settings):
-        return [extract(articles, settings)]
+    def parts(self, groups, settings, references, as_of):
+        for files in groups:
+            articles, claims = read_and_extract(files, settings)
+            yield articles, [claims], None
 
     def recorded(self, ledger_url, target):
         return recorded(ledger_url, target)
@@ -368,8 +424,14 @@ class PlainSteps:
     def check(self, chunks, references, as_of, settings):
         return check(joined(chunks), references, as_of, settings)
 
-    def record(self, request, settings, started_at, run_id, spool, sources, invariants):
-        return record(request, settings, started_at, run_id, spool, sources, invariants)
+    def writer(self, request, settings, started_at, run_id):
+        return run_writer(request, settings, started_at, run_id)
+
+    def record_part(self, writer, articles, claims, results, sources):
+        record_part(writer, articles, claims, results, sources)
+
+    def record(self, writer, sources, skipped, invariants):
+        return record(writer, sources, skipped, invariants)
 
     def report(self, ledger_url, run_id):
         return None
@@ -385,43 +447,47 @@ def verify(
     request: VerifyRequest, settings: Settings, steps: Steps = PLAIN, target: RecheckTarget | None = None
 ) -> VerifyOutcome:
     """One run: read the articles, extract, fetch the sources the claims need, check, and write it all to the ledger
-    at once. With a recheck target only its claims are checked and recorded (read from the ledger when the target
-    names claims, not whole articles).
+    in one transaction. With a recheck target only its claims are checked and recorded (read from the ledger when
+    the target names claims, not whole articles).
 
-    The articles are taken settings.run_part_articles at a time: each part is read, extracted, checked and held to
-    the claim checks suite, then spooled to disk, so memory does not grow with the corpus; the ledger gets the
-    whole run in one transaction at the end, or nothing (a broken invariant, an error, a killed process)."""
+    The articles are taken settings.run_part_articles at a time: each part is read, extracted, checked, held to the
+    claim checks suite and written into the run's open transaction, so memory does not grow with the corpus; the
+    run is committed whole at the end, or rolled back (a broken invariant, an error; a killed process never
+    commits). The spool keeps what the caller reads back (request.keep)."""
     started_at = datetime.now(timezone.utc)
     run_id = str(uuid.uuid4())
     suite = settings.expectations_dir / "claim_checks.json"
     vocabulary = load_vocabulary()
-    spool = RunSpool()
+    spool = RunSpool(request.keep, result_rows)
     references: dict[str, Reference | Unavailable] = {}
     sources: list[SourceUse] = []
     validations: list[Validation] = []
     try:
-        for articles, chunks in _parts(request, settings, steps, target):
-            if target is not None:
-                chunks = [kept for chunk in chunks if (kept := keep_claims(chunk, target, vocabulary))]
-            claims = joined(chunks)  # with the figures each chunk skipped
-            if not validations or sources_needed(claims, vocabulary) - references.keys():
-                more, uses = steps.prepare(claims, request.source_overrides, settings, frozenset(references))
-                references.update(more)
-                sources += uses
-            results = steps.check(chunks, references, request.as_of, settings)
-            validations.append(check_invariants(results, claims, request.as_of, suite))
-            if not validations[-1].success:
-                _publish_all(validations, run_id, settings)
-                raise_if_broken(validations[-1], suite, run_id)
-            spool.add(articles, claims, results, list(skipped_in(articles, claims)))
-            del articles, chunks, claims, results
-            steps.settle()
-        if target is None and spool.articles == 0:
-            raise nothing_readable(spool.skipped)
-        _publish_all(validations, run_id, settings)
-        steps.record(
-            request, settings, started_at, run_id, spool, sources, _invariants(validations, suite, spool.results)
-        )
+        with steps.writer(request, settings, started_at, run_id) as writer:
+            for articles, chunks, results in _parts(request, settings, steps, target, references):
+                if target is not None:  # a recheck: only the target's claims are checked again
+                    chunks = [kept for chunk in chunks if (kept := keep_claims(chunk, target, vocabulary))]
+                    results = None
+                claims = joined(chunks)  # with the figures each chunk skipped
+                if results is None:
+                    if not validations or sources_needed(claims, vocabulary) - references.keys():
+                        more, uses = steps.prepare(claims, request.source_overrides, settings, frozenset(references))
+                        references.update(more)
+                        sources += uses
+                    results = steps.check(chunks, references, request.as_of, settings)
+                validations.append(check_invariants(results, claims, request.as_of, suite))
+                if not validations[-1].success:
+                    _publish_all(validations, run_id, settings)
+                    raise_if_broken(validations[-1], suite, run_id)
+                if articles or claims:
+                    steps.record_part(writer, articles, claims, results, sources)
+                spool.add(articles, claims, results, list(skipped_in(articles, claims)))
+                del articles, chunks, claims, results
+                steps.settle()
+            if target is None and spool.articles == 0:
+                raise nothing_readable(spool.skipped)
+            _publish_all(validations, run_id, settings)
+            steps.record(writer, sources, list(spool.skipped), _invariants(validations, suite, spool.results))
     except BaseException:
         spool.close()
         raise
@@ -430,19 +496,55 @@ def verify(
 
 
 def _parts(
-    request: VerifyRequest, settings: Settings, steps: Steps, target: RecheckTarget | None
-) -> Iterator[tuple[Batch, list[list[Claim]]]]:
-    """The run's parts: (articles, their claims in chunks), run_part_articles files at a time; a recheck of given
-    claims is one part, the claims read from the ledger."""
+    request: VerifyRequest,
+    settings: Settings,
+    steps: Steps,
+    target: RecheckTarget | None,
+    references: dict[str, Reference | Unavailable],
+) -> Iterator[Part]:
+    """The run's parts: (articles, their claims in chunks, their results if the runner checked them),
+    run_part_articles files at a time; a recheck of given claims is one part, the claims read from the ledger. An
+    article id already read from another file in an earlier part is skipped here, with its claims and results (each
+    part is read on its own, maybe in another process)."""
     if target is not None and not target.whole_articles:
-        yield Batch(), [steps.recorded(settings.ledger, target)]
+        yield Batch(), [steps.recorded(settings.ledger, target)], None
         return
     files = [str(path) for path in article_paths([Path(p) for p in request.paths])]
-    seen: dict[str, Path] = {}
     size = settings.run_part_articles
-    for start in range(0, len(files), size):
-        articles = steps.load(tuple(files[start : start + size]), seen)
-        yield articles, steps.extract(articles, settings)
+    groups = [tuple(files[i : i + size]) for i in range(0, len(files), size)]
+    seen: dict[str, Path] = {}
+    for part in steps.parts(groups, settings, references, request.as_of):
+        yield _unseen(*part, seen)
+
+
+def _unseen(
+    articles: Batch, chunks: list[list[Claim]], results: list[CheckResult] | None, seen: dict[str, Path]
+) -> Part:
+    """The part without the articles (and their claims and results) whose id an earlier part read from another file;
+    each is skipped with both files named. `seen` gains the part's ids."""
+    kept, skipped, dropped = [], list(articles.skipped), set()
+    for article in articles:
+        where = Path(article.path).resolve() if article.path else Path(article.id)
+        if article.id in seen:
+            dropped.add(article.id)
+            if seen[article.id] != where:
+                reason = f"{article.path}: article id {article.id!r} is also {seen[article.id]}"
+                skipped.append({"article": None, "path": article.path, "reason": reason})
+            continue
+        seen[article.id] = where
+        kept.append(article)
+    if not dropped:
+        return articles, chunks, results
+    chunks = [
+        Batch([c for c in chunk if c.article_id not in dropped], getattr(chunk, "skipped", ())) for chunk in chunks
+    ]
+    # a consistency result names one of its claims: its article is the claim's
+    return Batch(kept, skipped), chunks, None if results is None else _results_of(results, chunks)
+
+
+def _results_of(results: list[CheckResult], chunks: list[list[Claim]]) -> list[CheckResult]:
+    kept = {c.id for chunk in chunks for c in chunk}
+    return [r for r in results if r.claim_id in kept]
 
 
 def plan(scope: RecheckScope, overrides: list[str], settings: Settings) -> RecheckPlan:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
 import os
 from datetime import date
 from pathlib import Path
@@ -86,8 +85,8 @@ def verify(
 ) -> None:
     """Extract the claims in articles, check each against its reference source, and record the run.
 
-    Before the write, the results are held to the invariants of expectations/claim_checks.json (one GX validation,
-    added to the Data Docs); a broken one is an error naming it, and nothing of the run is recorded.
+    Before each part of the run is written, its results are held to the invariants of expectations/claim_checks.json
+    (a GX validation, added to the Data Docs); a broken one is an error naming it, and nothing of the run is recorded.
 
     Example: claimledger verify seeds/ --format json
     """
@@ -104,13 +103,13 @@ def verify(
         raise fail(str(exc)) from None
     except Exception as exc:  # the flow has logged the traceback; the user gets one actionable line
         raise fail(f"run failed: {exc}") from None
-    from claimledger.pipeline import result_rows, skipped_rows
+    from claimledger.pipeline import skipped_rows
 
     if output is OutputFormat.json:  # what was skipped follows the results: {article, path, verdict: null, error}
         skipped = ({**row, "verdict": None} for row in skipped_rows(outcome.skipped))
-        write_json_array(itertools.chain((row for part in outcome.parts() for row in result_rows(*part)), skipped))
+        write_json_array(skipped, encoded=outcome.spool.lines())
     else:
-        _print_table([row for part in outcome.parts() for row in result_rows(*part)])
+        _print_table(list(outcome.rows()))
     _print_run_summary(outcome, settings.ledger, to=err if output is OutputFormat.json else out)
 
 
@@ -130,7 +129,9 @@ def _request(paths, as_of, source, settings: Settings):
         LedgerStore(settings.ledger)
     except (ArticleError, RegistryError, LedgerError) as exc:
         raise fail(str(exc)) from None
-    return VerifyRequest(paths=tuple(chosen), as_of=_parse_date(as_of), source_overrides=tuple(source))
+    return VerifyRequest(
+        paths=tuple(chosen), as_of=_parse_date(as_of), source_overrides=tuple(source), keep="rows"
+    )  # the command prints rows: the run keeps only those
 
 
 def _print_table(rows: list[dict]) -> None:
@@ -435,13 +436,10 @@ def recheck(
         raise fail(str(exc)) from None
     except Exception as exc:  # the flow has logged the traceback; the user gets one actionable line
         raise fail(f"recheck failed: {exc}") from None
-    from claimledger.pipeline import result_rows
-
-    rows = (row for outcome in outcomes for part in outcome.parts() for row in result_rows(*part))
     if output is OutputFormat.json:
-        write_json_array(rows)
+        write_json_array((), encoded=(line for outcome in outcomes for line in outcome.spool.lines()))
     else:
-        _print_table(list(rows))
+        _print_table([row for outcome in outcomes for row in outcome.rows()])
     for outcome in outcomes:
         _print_run_summary(outcome, settings.ledger, to=report)
 

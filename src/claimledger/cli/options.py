@@ -152,15 +152,17 @@ source_overrides_option.__doc__ = "--source NAME=URL, repeatable, as `source` (a
 
 
 class TaskRunnerName(str, Enum):
+    processes = "processes"
     threads = "threads"
     dask = "dask"
 
 
 @dataclass(frozen=True)
 class TaskRunnerChoice:
-    """Where a flow's tasks run: threads in this process, or a Dask cluster (a local one, or at dask_address)."""
+    """Where a flow's tasks run: worker processes, threads in this process, or a Dask cluster (a local one, or at
+    dask_address)."""
 
-    name: TaskRunnerName = TaskRunnerName.threads
+    name: TaskRunnerName = TaskRunnerName.processes
     dask_address: str | None = None
 
     def on(self, chosen_flow: Any) -> Any:
@@ -184,10 +186,12 @@ task_runner_options = _option_group(
         "task_runner",
         TaskRunnerName,
         typer.Option(  # the command receives a TaskRunnerChoice under this name
-            TaskRunnerName.threads,
+            TaskRunnerName.processes,
             "--task-runner",
-            help="threads (Prefect's default, one process) or dask: extraction "
-            "and checks split into chunks on a Dask cluster (needs the dask extra). Example: --task-runner dask "
+            help="processes (the default: a run of more than one part, run_part_articles articles each, has its "
+            "parts read and extracted by one worker process per core while it checks and writes), threads "
+            "(Prefect's default, all in this process) or dask: parts, and a part's extraction and checks in "
+            "chunks, on a Dask cluster (needs the dask extra). Example: --task-runner dask "
             "--dask-address tcp://10.0.0.5:8786",
         ),
     ),

@@ -4,6 +4,7 @@ how a batch command stops on a signal."""
 from __future__ import annotations
 
 import atexit
+import itertools
 import json
 import os
 import signal
@@ -41,13 +42,14 @@ def write_json(value: Any) -> None:
     sys.stdout.write(json.dumps(value, indent=2, ensure_ascii=False, default=str) + "\n")
 
 
-def write_json_array(items: Iterable[Any]) -> None:
-    """A JSON array written as its items come (a run's results a part at a time), laid out as write_json does."""
+def write_json_array(items: Iterable[Any], encoded: Iterable[str] = ()) -> None:
+    """A JSON array written as its items come (a run's results a part at a time), one item a line: first the
+    `encoded` ones (JSON text already: a run's spooled rows, copied as they are), then `items`."""
     first = True
     sys.stdout.write("[")
-    for item in items:
-        text = json.dumps(item, indent=2, ensure_ascii=False, default=str)
-        sys.stdout.write(("\n  " if first else ",\n  ") + text.replace("\n", "\n  "))
+    texts = (json.dumps(item, ensure_ascii=False, default=str) for item in items)
+    for text in itertools.chain(encoded, texts):
+        sys.stdout.write(("\n  " if first else ",\n  ") + text)
         first = False
     sys.stdout.write("]\n" if first else "\n]\n")
 

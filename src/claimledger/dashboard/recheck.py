@@ -102,6 +102,7 @@ class RecheckQueue:
                 as_of=target.as_of,
                 source_overrides=target.source_overrides,
                 recheck=scope.arguments(),
+                keep="none",  # the job reads the new run from the ledger
             )
             for target in plan.targets
         ]

@@ -53,6 +53,8 @@ class SourceUse:
     notes: tuple[str, ...] = ()
 
 
+LOCK_TRIES = 3  # waits of SQLite's busy_timeout for another run's write lock before a run gives up
+
 RunChunk = tuple[list[Article], list[Claim], list[CheckResult]]  # a part of a run: articles, claims, results
 
 
@@ -141,6 +143,21 @@ RESULT_FIELDS = (
 )
 
 
+PartRows = tuple[dict[str, dict[str, Any]], dict[str, dict[str, Any]]]  # claim id -> as_dict, result_sha256 -> row
+
+
+def part_rows(claims: list[Claim], results: list[CheckResult], as_of: date | None, basis: dict[str, Any]) -> PartRows:
+    """The claims' dicts and the results' ledger rows (fingerprints and identities) of one part of a run: pure
+    computation, the larger share of a part's write, which a worker process can do beside its checks."""
+    claims_by_id = {c.id: c for c in claims}
+    claim_dicts = {c.id: c.as_dict() for c in claims}  # each claim's dict once: fingerprints and rows
+    rows = {
+        row["result_sha256"]: row
+        for row in (_result_row(r, claims_by_id[r.claim_id], as_of, basis, claim_dicts[r.claim_id]) for r in results)
+    }
+    return claim_dicts, rows
+
+
 def result_sha256(row: dict[str, Any]) -> str:
     """A result row's identity: its fingerprint and everything the check said (migration 0002 keeps a copy)."""
     return hashlib.sha256(json.dumps([row[k] for k in RESULT_FIELDS], default=str).encode()).hexdigest()
@@ -209,86 +226,55 @@ class LedgerStore:
     def record_run(self, run: RunRecord, chunks: Iterable[RunChunk] | None = None) -> None:
         """Write the run, its articles, claims, snapshots and results in one transaction: all or nothing.
 
-        The articles, claims and results are the run's own lists, or, for a run too big to hold at once, `chunks`:
-        (articles, claims, results) a part at a time (pipeline.RunSpool reads them back from disk), each written
-        and let go before the next is read, so memory does not grow with the run."""
-        parts = chunks if chunks is not None else [(run.articles, run.claims, run.results)]
+        The articles, claims and results are the run's own lists, or `chunks`: (articles, claims, results) a part at
+        a time, each written and let go before the next is read. pipeline.verify writes its parts through
+        `writer()` itself, each as soon as it is checked."""
+        with self.writer(run.run_id, run.started_at, run.as_of, run.arguments, run.basis, run.status) as writer:
+            writer.sources(run.sources)
+            for articles, claims, results in (
+                chunks if chunks is not None else [(run.articles, run.claims, run.results)]
+            ):
+                writer.part(articles, claims, results)
+            writer.commit(run.sources, run.skipped, run.invariants, run.finished_at)
+
+    def writer(
+        self,
+        run_id: str,
+        started_at: datetime,
+        as_of: date | None,
+        arguments: dict[str, Any],
+        basis: dict[str, Any],
+        status: str = "completed",
+    ) -> RunWriter:
+        """The run's transaction, to write it a part at a time (RunWriter)."""
+        return RunWriter(self, run_id, started_at, as_of, arguments, basis, status)
+
+    @contextlib.contextmanager
+    def _writing(self, run_id: str) -> Iterator[None]:
+        """A database error while a run is written, as one LedgerError line that says nothing was kept."""
         try:
-            with self.engine.begin() as conn:
-                if self.dialect == "sqlite":
-                    conn.exec_driver_sql("BEGIN IMMEDIATE")  # writers queue here (busy_timeout), never deadlock
-                    self._check_sound(conn)
-                self._upsert(conn, schema.snapshots, [_snapshot_row(u) for u in run.sources if u.snapshot])
-                conn.execute(
-                    schema.runs.insert().values(
-                        id=run.run_id,
-                        started_at=run.started_at,
-                        finished_at=run.finished_at,
-                        status=run.status,
-                        as_of=run.as_of,
-                        arguments=json.dumps(run.arguments, default=str),
-                        checks_version=CHECKS_VERSION,
-                        skipped=[dict(s) for s in run.skipped] or None,
-                        basis={**run.basis, **({"invariants": run.invariants} if run.invariants else {})} or None,
-                    )
-                )  # first, for the links to point at; its counts once every part is in
-                totals = _Totals()
-                for articles, claims, results in parts:
-                    self._record_part(conn, run, articles, claims, results, totals)
-                conn.execute(
-                    schema.runs.update()
-                    .where(schema.runs.c.id == run.run_id)
-                    .values(
-                        articles=len(totals.articles),
-                        claims=totals.claims,
-                        results=totals.results,
-                        new_results=totals.new,
-                        verdicts=latest.verdict_counts(totals.verdicts.elements()),
-                        first_checked=totals.first,
-                    )
-                )
-                if run.sources:
-                    conn.execute(
-                        schema.run_sources.insert(),
-                        [
-                            {
-                                "run_id": run.run_id,
-                                "source": use.source,
-                                "status": use.status,
-                                "snapshot_sha256": use.snapshot["sha256"] if use.snapshot else None,
-                                "notes": "\n".join(use.notes) or None,
-                            }
-                            for use in run.sources
-                        ],
-                    )
-                if self.before_commit is not None:
-                    self.before_commit(run.run_id)
+            yield
         except (OperationalError, DatabaseError) as exc:
             if malformed(exc):
                 raise self.damaged(str(exc.orig)) from exc
             raise LedgerError(
-                f"ledger {redacted(self.url)}: run {run.run_id} not written (nothing was kept): {exc.orig}"
+                f"ledger {redacted(self.url)}: run {run_id} not written (nothing was kept): {exc.orig}"
             ) from exc
 
     def _record_part(
         self,
         conn: Connection,
-        run: RunRecord,
+        run: RunWriter,
         articles: list[Article],
         claims: list[Claim],
         results: list[CheckResult],
         totals: _Totals,
+        prepared: PartRows | None = None,
     ) -> None:
         """One part of a run: its articles and their versions, its claims, its results and their links, and what
-        the list pages read of them (ledger/latest.py)."""
+        the list pages read of them (ledger/latest.py). `prepared`: the part's part_rows(), when a worker made them."""
         claims_by_id = {c.id: c for c in claims}
-        claim_dicts = {c.id: c.as_dict() for c in claims}  # each claim's dict once: fingerprints and rows
-        rows = {
-            row["result_sha256"]: row
-            for row in (
-                _result_row(r, claims_by_id[r.claim_id], run.as_of, run.basis, claim_dicts[r.claim_id]) for r in results
-            )
-        }
+        claim_dicts, rows = prepared if prepared is not None else part_rows(claims, results, run.as_of, run.basis)
         read = {a.id: _article_row(a) for a in articles}
         self._upsert(conn, schema.articles, list(read.values()))
         self._insert_new(conn, schema.article_versions, [_version_row(row, run.run_id) for row in read.values()])
@@ -415,6 +401,149 @@ class LedgerStore:
             if mismatched:
                 problems.append(f"{mismatched} run(s) whose result count differs from their links")
         return problems
+
+
+class RunWriter:
+    """One run's transaction, from its first part's rows to its COMMIT: a run is in the ledger whole or not at all.
+
+    `part()` writes a part's articles, claims and results as soon as they are checked (nothing waits on disk in
+    between), `sources()` the snapshots a part is about to cite, `commit()` the run's row, its sources and what it
+    skipped, then commits. Leaving the `with` block without commit() (an error, a broken invariant) rolls it all
+    back; a killed process leaves an uncommitted transaction, which the database discards.
+
+    The transaction opens with the first write, not before, so a SQLite run holds the file's write lock while it
+    writes, not while its first part is read and extracted.
+    """
+
+    def __init__(
+        self,
+        store: LedgerStore,
+        run_id: str,
+        started_at: datetime,
+        as_of: date | None,
+        arguments: dict[str, Any],
+        basis: dict[str, Any],
+        status: str,
+    ):
+        self.store, self.run_id, self.started_at, self.as_of, self.basis = store, run_id, started_at, as_of, basis
+        self._row = {
+            "id": run_id,
+            "started_at": started_at,
+            "status": status,
+            "as_of": as_of,
+            "arguments": json.dumps(arguments, default=str),
+            "checks_version": CHECKS_VERSION,
+        }
+        self._conn: Connection | None = None
+        self._totals = _Totals()
+        self._snapshots: set[tuple[str, str]] = set()
+        self.committed = False
+
+    def __enter__(self) -> RunWriter:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._conn is not None:
+            try:
+                if not self.committed:
+                    self._conn.rollback()
+            finally:
+                self._conn.close()
+                self._conn = None
+
+    def _open(self) -> Connection:
+        if self._conn is None:
+            with self.store._writing(self.run_id):
+                conn = self.store.engine.connect()
+                self._conn = conn
+                conn.begin()
+                if self.store.dialect == "sqlite":
+                    self._lock(conn)
+                    self.store._check_sound(conn)
+                # first, for the links to point at; its counts, basis and end once every part is in
+                conn.execute(schema.runs.insert().values(**self._row, finished_at=self._row["started_at"]))
+        return self._conn
+
+    def _lock(self, conn: Connection) -> None:
+        """SQLite's write lock: writers queue for it (busy_timeout, 30 s a try), so they never deadlock; a run that
+        waited LOCK_TRIES times in vain fails saying the ledger is locked."""
+        for attempt in range(1, LOCK_TRIES + 1):
+            try:
+                conn.exec_driver_sql("BEGIN IMMEDIATE")
+                return
+            except OperationalError as exc:
+                if "locked" not in str(exc.orig) or attempt == LOCK_TRIES:
+                    raise
+
+    def sources(self, uses: Iterable[SourceUse]) -> None:
+        """The snapshots of sources a part is about to cite (each written once)."""
+        rows = [
+            _snapshot_row(u) for u in uses if u.snapshot and (u.source, u.snapshot["sha256"]) not in self._snapshots
+        ]
+        if rows:
+            conn = self._open()
+            with self.store._writing(self.run_id):
+                self.store._upsert(conn, schema.snapshots, rows)
+            self._snapshots.update((row["source"], row["sha256"]) for row in rows)
+
+    def part(
+        self,
+        articles: list[Article],
+        claims: list[Claim],
+        results: list[CheckResult],
+        prepared: PartRows | None = None,
+    ) -> None:
+        """One part of the run: its articles and their versions, its claims, its results and their links
+        (`prepared`: part_rows() of its claims and results with this run's as_of and basis, made elsewhere)."""
+        conn = self._open()
+        with self.store._writing(self.run_id):
+            self.store._record_part(conn, self, articles, claims, results, self._totals, prepared)
+
+    def commit(
+        self,
+        sources: list[SourceUse],
+        skipped: Iterable[dict[str, Any]],
+        invariants: dict[str, Any],
+        finished_at: datetime,
+    ) -> None:
+        """The run's row (counts, what it skipped, its basis and invariants), its sources; then COMMIT."""
+        self.sources(sources)
+        conn = self._open()
+        totals = self._totals
+        with self.store._writing(self.run_id):
+            conn.execute(
+                schema.runs.update()
+                .where(schema.runs.c.id == self.run_id)
+                .values(
+                    finished_at=finished_at,
+                    skipped=[dict(s) for s in skipped] or None,
+                    basis={**self.basis, **({"invariants": invariants} if invariants else {})} or None,
+                    articles=len(totals.articles),
+                    claims=totals.claims,
+                    results=totals.results,
+                    new_results=totals.new,
+                    verdicts=latest.verdict_counts(totals.verdicts.elements()),
+                    first_checked=totals.first,
+                )
+            )
+            if sources:
+                conn.execute(
+                    schema.run_sources.insert(),
+                    [
+                        {
+                            "run_id": self.run_id,
+                            "source": use.source,
+                            "status": use.status,
+                            "snapshot_sha256": use.snapshot["sha256"] if use.snapshot else None,
+                            "notes": "\n".join(use.notes) or None,
+                        }
+                        for use in sources
+                    ],
+                )
+            if self.store.before_commit is not None:
+                self.store.before_commit(self.run_id)
+            conn.commit()
+        self.committed = True
 
 
 @contextlib.contextmanager

@@ -1,9 +1,13 @@
-"""A run's parts on disk: what pipeline.verify has read, extracted and checked, kept until the ledger write.
+"""A run's parts on disk: what pipeline.verify has read, extracted and checked, kept for whoever reads the run back
+(its caller: the command's output, a test), since a run of any size is written to the ledger a part at a time.
 
-Each part (articles, claims, results) is one line of JSON in a temporary file, its values tagged by type so they come
-back as the same objects: only the types named in TYPES are ever rebuilt (no pickle: nothing in the file can run
-code). Dates and times keep their type; a value of any other type is written as its text, as the ledger's JSON
-columns write it (json.dumps(..., default=str)).
+What is kept is the caller's choice (`keep`):
+- "objects": each part (articles, claims, results) is one line of JSON in a temporary file, its values tagged by
+  type so they come back as the same objects: only the types named in TYPES are ever rebuilt (no pickle: nothing in
+  the file can run code). Dates and times keep their type; a value of any other type is written as its text, as the
+  ledger's JSON columns write it (json.dumps(..., default=str)).
+- "rows": only the rows the command prints (pipeline.result_rows), one JSON object a line: several times cheaper.
+- "none": counts and what was skipped only.
 """
 
 from __future__ import annotations
@@ -13,7 +17,7 @@ import json
 import os
 import tempfile
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date, datetime
 from enum import Enum
 from typing import Any
@@ -28,6 +32,7 @@ FIELDS: dict[type, tuple[str, ...]] = {
 }
 _PLAIN = frozenset({str, int, float, bool, type(None)})
 ENUMS: dict[str, type[Enum]] = {"Verdict": Verdict}
+KEEP = ("objects", "rows", "none")
 
 
 def encode(value: Any) -> Any:
@@ -78,13 +83,24 @@ def decode(value: Any) -> Any:
     raise ValueError(f"spool: an untagged object {sorted(value)[:5]}")
 
 
-class RunSpool:
-    """A run's parts on disk as they are checked, so a run of any size holds one part in memory at a time: the
-    ledger writer and the command's output read them back a part at a time. A temporary file, gone when the spool
-    is closed or collected."""
+def _no_rows(*part: Any) -> list[dict[str, Any]]:
+    raise ValueError("spool: made without the function that makes a part's rows")
 
-    def __init__(self) -> None:
-        self._file = tempfile.TemporaryFile(mode="w+", encoding="utf-8", prefix="claimledger-run-")
+
+class RunSpool:
+    """What a caller keeps of a run's parts (`keep`, above) on disk as they are checked, so a run of any size holds
+    one part in memory at a time; read back a part or a row at a time. A temporary file, gone when the spool is
+    closed or collected."""
+
+    def __init__(self, keep: str = "objects", rows: Callable[..., list[dict[str, Any]]] | None = None) -> None:
+        if keep not in KEEP:
+            raise ValueError(f"spool: keep is one of {', '.join(KEEP)}, not {keep!r}")
+        if keep == "rows" and rows is None:
+            raise ValueError("spool: keep='rows' needs the function that makes a part's rows")
+        self.keep, self._rows = keep, rows or _no_rows
+        self._file = (
+            None if keep == "none" else tempfile.TemporaryFile(mode="w+", encoding="utf-8", prefix="claimledger-run-")
+        )
         self.parts = 0
         self.articles = 0
         self.claims = 0
@@ -95,8 +111,14 @@ class RunSpool:
     def add(
         self, articles: list[Article], claims: list[Claim], results: list[CheckResult], skipped: list[dict[str, Any]]
     ) -> None:
-        self._file.seek(0, os.SEEK_END)
-        self._file.write(json.dumps([encode(list(articles)), encode(list(claims)), encode(list(results))]) + "\n")
+        if self._file is not None:
+            self._file.seek(0, os.SEEK_END)
+            if self.keep == "objects":
+                self._file.write(json.dumps([encode(list(articles)), encode(list(claims)), encode(list(results))]))
+                self._file.write("\n")
+            else:
+                for row in self._rows(articles, claims, results):
+                    self._file.write(json.dumps(row, ensure_ascii=False, default=str) + "\n")
         self.parts += 1
         self.articles += len(articles)
         self.claims += len(claims)
@@ -106,11 +128,32 @@ class RunSpool:
 
     def __iter__(self) -> Iterator[Part]:
         """The parts in the order they were added (one in memory at a time)."""
+        if self.keep != "objects" or self._file is None:
+            raise ValueError(f"spool: this run kept {self.keep}, not its objects")
         self._file.flush()
         self._file.seek(0)
         for _ in range(self.parts):
             articles, claims, results = (decode(v) for v in json.loads(self._file.readline()))
             yield articles, claims, results
 
+    def rows(self) -> Iterator[dict[str, Any]]:
+        """The rows the command prints, in order."""
+        return (json.loads(line) for line in self.lines())
+
+    def lines(self) -> Iterator[str]:
+        """The rows the command prints, each as one line of JSON (without its newline), in order."""
+        if self.keep == "objects":
+            for part in self:
+                for row in self._rows(*part):
+                    yield json.dumps(row, ensure_ascii=False, default=str)
+            return
+        if self._file is None:
+            raise ValueError("spool: this run kept nothing to print")
+        self._file.flush()
+        self._file.seek(0)
+        for line in self._file:
+            yield line.rstrip("\n")
+
     def close(self) -> None:
-        self._file.close()
+        if self._file is not None:
+            self._file.close()
