@@ -1,10 +1,12 @@
 """End-to-end `claimledger verify` on generated corpora of growing size: how cost grows, and whether verdicts are right.
 
-Usage: bench/verify_scale.py [--sizes 100 1000 10000]
+Usage: bench/verify_scale.py [--sizes 100 1000 10000] [--ledger postgresql+psycopg://USER@HOST/DB]
 For each size: writes the corpus (bench/make_corpus.py) if missing, runs the real CLI in a fresh process (a Prefect
-flow on an ephemeral API, a fresh SQLite ledger), and prints wall time, claims/s, peak RSS, Prefect task runs,
-ledger bytes per result, and verdict accuracy against the corpus's expected verdicts; then `ledger export` of the
-whole ledger to CSV, JSON lines and Parquet, each in its own process: wall time, peak RSS and size.
+flow on an ephemeral API, its default task runner: worker processes; a fresh SQLite ledger, or the empty database
+given with --ledger, for one size), and prints wall time, claims/s, peak RSS (the flow's process and, apart, its
+worker processes), Prefect task runs, ledger bytes per result, and verdict accuracy against the corpus's expected
+verdicts; then `ledger export` of the whole ledger to CSV, JSON lines and Parquet, each in its own process: wall
+time, peak RSS and size.
 """
 
 from __future__ import annotations
@@ -37,10 +39,11 @@ def corpus(size: int) -> Path:
     return folder
 
 
-def run(size: int, work: Path) -> dict:
+def run(size: int, work: Path, ledger_url: str | None = None) -> dict:
     """One verify run of the corpus in a child process; its numbers."""
     folder = corpus(size)
     ledger, output = work / f"ledger-{size}.db", work / f"verdicts-{size}.json"
+    url = ledger_url or f"sqlite:///{ledger}"
     prefect_home = work / f"prefect-{size}"
     env = {
         **os.environ,
@@ -52,7 +55,7 @@ def run(size: int, work: Path) -> dict:
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     with output.open("w") as out:
-        subprocess.run(
+        process = subprocess.Popen(
             [
                 str(CLI),
                 "verify",
@@ -60,32 +63,71 @@ def run(size: int, work: Path) -> dict:
                 "--format",
                 "json",
                 "--ledger",
-                f"sqlite:///{ledger}",
+                url,
                 "--source",
                 f"gaza_casualties_daily=file:{CASUALTIES}",
             ],
-            check=True,
             stdout=out,
             stderr=subprocess.DEVNULL,
             env=env,
         )
+        peaks = sample_rss(process)
+        if process.returncode:
+            raise SystemExit(f"verify of {size} articles failed ({process.returncode})")
     wall = time.perf_counter() - started
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     rows = json.loads(output.read_text())
     results = [r for r in rows]
-    exports = {fmt: export(f"sqlite:///{ledger}", fmt, work, env) for fmt in EXPORTS}
+    exports = {fmt: export(url, fmt, work, env) for fmt in EXPORTS}
     return {
         "articles": size,
         "claims": len({r["claim_id"] for r in rows}),
         "results": len(results),
         "wall_s": wall,
         "cpu_s": (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime),
-        "peak_rss_mib": after.ru_maxrss / 1024,
+        "peak_rss_mib": after.ru_maxrss / 1024,  # the largest single process
+        "flow_rss_mib": peaks["flow"],
+        "workers_rss_mib": peaks["workers"],
         "task_runs": task_runs(prefect_home),
-        "ledger_bytes_per_result": ledger.stat().st_size / max(len(results), 1),
+        "ledger_bytes_per_result": ledger.stat().st_size / max(len(results), 1) if ledger.exists() else None,
         "accuracy": accuracy(folder, rows),
         "exports": exports,
     }
+
+
+def rss_mib(pid: int) -> float:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
+
+
+def descendants(pid: int) -> list[int]:
+    """Every process under pid (the flow's worker processes and what they start)."""
+    found, todo = [], [pid]
+    while todo:
+        parent = todo.pop()
+        for task in Path(f"/proc/{parent}/task").glob("*"):
+            try:
+                children = [int(c) for c in (task / "children").read_text().split()]
+            except OSError:
+                continue
+            found += children
+            todo += children
+    return found
+
+
+def sample_rss(process: subprocess.Popen, every: float = 0.25) -> dict[str, float]:
+    """Wait for the process, sampling /proc: peak RSS of the flow's own process, and peak of its descendants' sum."""
+    peaks = {"flow": 0.0, "workers": 0.0}
+    while process.poll() is None:
+        peaks["flow"] = max(peaks["flow"], rss_mib(process.pid))
+        peaks["workers"] = max(peaks["workers"], sum(rss_mib(pid) for pid in descendants(process.pid)))
+        time.sleep(every)
+    return peaks
 
 
 EXPORTS = ("csv", "jsonl", "parquet")
@@ -146,18 +188,21 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[100, 1000, 10000])
     parser.add_argument("--json", type=Path, help="also write the numbers here")
+    parser.add_argument("--ledger", help="an empty ledger database to write to (one size), e.g. a PostgreSQL URL")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        results = [run(size, Path(tmp)) for size in args.sizes]
+        if args.ledger and len(args.sizes) != 1:
+            parser.error("--ledger takes one size: each run needs an empty ledger")
+        results = [run(size, Path(tmp), args.ledger) for size in args.sizes]
     print(
-        f"{'articles':>9} {'claims':>8} {'wall s':>7} {'cpu s':>7} {'claims/s':>9} {'peak RSS MiB':>13} "
-        f"{'task runs':>9} {'ledger B/result':>15} {'accuracy':>9}"
+        f"{'articles':>9} {'claims':>8} {'wall s':>7} {'cpu s':>7} {'claims/s':>9} {'flow RSS MiB':>13} "
+        f"{'workers MiB':>11} {'task runs':>9} {'ledger B/result':>15} {'accuracy':>9}"
     )
     for r in results:
         print(
             f"{r['articles']:>9,} {r['claims']:>8,} {r['wall_s']:>7.1f} {r['cpu_s']:>7.1f} "
-            f"{r['claims'] / r['wall_s']:>9,.0f} {r['peak_rss_mib']:>13,.0f} {r['task_runs'] or '-':>9} "
-            f"{r['ledger_bytes_per_result']:>15,.0f} {r['accuracy']:>9.2%}"
+            f"{r['claims'] / r['wall_s']:>9,.0f} {r['flow_rss_mib']:>13,.0f} {r['workers_rss_mib']:>11,.0f} "
+            f"{r['task_runs'] or '-':>9} {r['ledger_bytes_per_result'] or 0:>15,.0f} {r['accuracy']:>9.2%}"
         )
     print(f"\n{'articles':>9} {'export':>8} {'wall s':>7} {'peak RSS MiB':>13} {'MB':>8}")
     for r in results:

@@ -189,8 +189,8 @@ task_runner_options = _option_group(
             TaskRunnerName.processes,
             "--task-runner",
             help="processes (the default: a run of more than one part, run_part_articles articles each, has its "
-            "parts read and extracted by one worker process per core while it checks and writes), threads "
-            "(Prefect's default, all in this process) or dask: parts, and a part's extraction and checks in "
+            "next parts read, extracted and checked by one worker process per core while it writes), threads "
+            "(all in this process) or dask: parts, and a part's extraction and checks in "
             "chunks, on a Dask cluster (needs the dask extra). Example: --task-runner dask "
             "--dask-address tcp://10.0.0.5:8786",
         ),
