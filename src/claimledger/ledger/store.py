@@ -261,61 +261,6 @@ class LedgerStore:
                 f"ledger {redacted(self.url)}: run {run_id} not written (nothing was kept): {exc.orig}"
             ) from exc
 
-    def _record_part(
-        self,
-        conn: Connection,
-        run: RunWriter,
-        articles: list[Article],
-        claims: list[Claim],
-        results: list[CheckResult],
-        totals: _Totals,
-        prepared: PartRows | None = None,
-    ) -> None:
-        """One part of a run: its articles and their versions, its claims, its results and their links, and what
-        the list pages read of them (ledger/latest.py). `prepared`: the part's part_rows(), when a worker made them."""
-        claims_by_id = {c.id: c for c in claims}
-        claim_dicts, rows = prepared if prepared is not None else part_rows(claims, results, run.as_of, run.basis)
-        read = {a.id: _article_row(a) for a in articles}
-        self._upsert(conn, schema.articles, list(read.values()))
-        self._insert_new(conn, schema.article_versions, [_version_row(row, run.run_id) for row in read.values()])
-        versions = {
-            **self._latest_versions(conn, {c.article_id for c in claims} - read.keys()),
-            **{article_id: row["text_sha256"] for article_id, row in read.items()},
-        }
-        self._upsert(conn, schema.claims, [_claim_row(c, versions[c.article_id], claim_dicts[c.id]) for c in claims])
-        result_ids, new = self._insert_results(conn, list(rows.values()))
-        linked = [
-            latest.LinkedResult(
-                id=result_ids[sha],
-                claim_id=row["claim_id"],
-                claim_sha256=row["claim_sha256"],
-                check_kind=row["check_kind"],
-                verdict=row["verdict"],
-                explanation=row["explanation"],
-                source=row["source"],
-                article_id=claims_by_id[row["claim_id"]].article_id,
-                start=claims_by_id[row["claim_id"]].start,
-            )
-            for sha, row in rows.items()
-        ]
-        unseen = {a: sha for a, sha in versions.items() if a not in totals.articles}
-        if unseen:
-            conn.execute(
-                schema.run_articles.insert(),
-                [{"run_id": run.run_id, "article_id": a, "article_sha256": sha} for a, sha in sorted(unseen.items())],
-            )
-        fresh = set(result_ids.values()) - totals.result_ids  # parts hold other claims: all of them, in practice
-        if fresh:
-            conn.execute(schema.run_results.insert(), [{"run_id": run.run_id, "result_id": i} for i in sorted(fresh)])
-        linked = [r for r in linked if r.id in fresh]
-        totals.first += latest.record(conn, run.run_id, run.started_at, linked, read)  # what the list pages read
-        totals.articles.update(versions)
-        totals.result_ids.update(fresh)
-        totals.claims += len(claims)
-        totals.results += len(fresh)
-        totals.new += new
-        totals.verdicts.update(r.verdict for r in linked)
-
     def _upsert(self, conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
         """Insert or update by primary key in one statement per table, race-free on both databases."""
         if not rows:
@@ -497,7 +442,61 @@ class RunWriter:
         (`prepared`: part_rows() of its claims and results with this run's as_of and basis, made elsewhere)."""
         conn = self._open()
         with self.store._writing(self.run_id):
-            self.store._record_part(conn, self, articles, claims, results, self._totals, prepared)
+            self._record_part(conn, articles, claims, results, prepared)
+
+    def _record_part(
+        self,
+        conn: Connection,
+        articles: list[Article],
+        claims: list[Claim],
+        results: list[CheckResult],
+        prepared: PartRows | None,
+    ) -> None:
+        """One part of the run: its articles and their versions, its claims, its results and their links, and what
+        the list pages read of them (ledger/latest.py); the run's totals grow by it."""
+        store, totals = self.store, self._totals
+        claims_by_id = {c.id: c for c in claims}
+        claim_dicts, rows = prepared if prepared is not None else part_rows(claims, results, self.as_of, self.basis)
+        read = {a.id: _article_row(a) for a in articles}
+        store._upsert(conn, schema.articles, list(read.values()))
+        store._insert_new(conn, schema.article_versions, [_version_row(row, self.run_id) for row in read.values()])
+        versions = {
+            **store._latest_versions(conn, {c.article_id for c in claims} - read.keys()),
+            **{article_id: row["text_sha256"] for article_id, row in read.items()},
+        }
+        store._upsert(conn, schema.claims, [_claim_row(c, versions[c.article_id], claim_dicts[c.id]) for c in claims])
+        result_ids, new = store._insert_results(conn, list(rows.values()))
+        linked = [
+            latest.LinkedResult(
+                id=result_ids[sha],
+                claim_id=row["claim_id"],
+                claim_sha256=row["claim_sha256"],
+                check_kind=row["check_kind"],
+                verdict=row["verdict"],
+                explanation=row["explanation"],
+                source=row["source"],
+                article_id=claims_by_id[row["claim_id"]].article_id,
+                start=claims_by_id[row["claim_id"]].start,
+            )
+            for sha, row in rows.items()
+        ]
+        unseen = {a: sha for a, sha in versions.items() if a not in totals.articles}
+        if unseen:
+            conn.execute(
+                schema.run_articles.insert(),
+                [{"run_id": self.run_id, "article_id": a, "article_sha256": sha} for a, sha in sorted(unseen.items())],
+            )
+        fresh = set(result_ids.values()) - totals.result_ids  # parts hold other claims: all of them, in practice
+        if fresh:
+            conn.execute(schema.run_results.insert(), [{"run_id": self.run_id, "result_id": i} for i in sorted(fresh)])
+        linked = [r for r in linked if r.id in fresh]
+        totals.first += latest.record(conn, self.run_id, self.started_at, linked, read)  # what the list pages read
+        totals.articles.update(versions)
+        totals.result_ids.update(fresh)
+        totals.claims += len(claims)
+        totals.results += len(fresh)
+        totals.new += new
+        totals.verdicts.update(r.verdict for r in linked)
 
     def commit(
         self,
