@@ -134,17 +134,17 @@ def nothing_readable(skipped: Iterable[dict[str, Any]]) -> ArticleError:
     return ArticleError("no article could be read: " + "; ".join(entry["reason"] for entry in skipped))
 
 
-def read_articles(files: tuple[str, ...], seen: dict[str, Path] | None = None) -> Batch:
-    """The articles of these files (a run's part), each bad file skipped with its path and reason; `seen` (article
-    id -> file) carries the ids of earlier parts, so one id in two files is caught across parts too."""
+def read_articles(files: tuple[str, ...]) -> Batch:
+    """The articles of these files (a run's part), each bad file skipped with its path and reason, and one id in
+    two files caught (pipeline.verify catches it across parts: _unseen)."""
     articles: list[Article] = []
     skipped: list[dict[str, Any]] = []
-    seen = {} if seen is None else seen
+    seen: dict[str, Path] = {}
     for path in map(Path, files):
         try:
             article = read_article(path)
             if article.id in seen and seen[article.id] != path.resolve():
-                raise ArticleError(f"{path}: article id {article.id!r} is also {seen[article.id]}")
+                raise ArticleError(_also(path, article.id, seen[article.id]))
         except ArticleError as exc:
             skipped.append({"article": None, "path": str(path), "reason": str(exc)})
             continue
@@ -152,6 +152,10 @@ def read_articles(files: tuple[str, ...], seen: dict[str, Path] | None = None) -
             seen[article.id] = path.resolve()
             articles.append(article)
     return Batch(articles, skipped)
+
+
+def _also(path: str | Path | None, article_id: str, other: Path) -> str:
+    return f"{path}: article id {article_id!r} is also {other}"
 
 
 def first_readable(paths: tuple[str, ...]) -> None:
@@ -528,7 +532,7 @@ def _unseen(
         if article.id in seen:
             dropped.add(article.id)
             if seen[article.id] != where:
-                reason = f"{article.path}: article id {article.id!r} is also {seen[article.id]}"
+                reason = _also(article.path, article.id, seen[article.id])
                 skipped.append({"article": None, "path": article.path, "reason": reason})
             continue
         seen[article.id] = where
