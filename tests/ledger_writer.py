@@ -4,7 +4,8 @@ python tests/ledger_writer.py verify HOME LEDGER_URL CASUALTIES_JSON [TIMES]
     the articles in HOME/seeds through claimledger.pipeline.verify (the job flows/verify.py runs, here with
     its plain in-process steps), TIMES runs; prints each run id
 python tests/ledger_writer.py loop LEDGER_URL
-    runs of a many-claim article against ever new snapshots, back to back, until killed
+    runs of a many-claim article against ever new snapshots, back to back, until killed; prints "written"
+    after each
 """
 
 from __future__ import annotations
@@ -99,6 +100,7 @@ def loop(ledger_url: str) -> None:
     print("writing", flush=True)
     while True:
         store.record_run(small_run(article))
+        print("written", flush=True)
 
 
 if __name__ == "__main__":
