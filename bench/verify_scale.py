@@ -131,11 +131,14 @@ def sample_rss(process: subprocess.Popen, every: float = 0.25) -> dict[str, floa
 
 
 EXPORTS = ("csv", "jsonl", "parquet")
-# `ledger export` in a child of its own, reporting its own peak RSS (the children's maximum would be the verify's)
+# `ledger export` in a child of its own, reporting its own peak RSS: VmHWM, which starts afresh at exec (getrusage's
+# ru_maxrss does not: a child forked from this process, which holds the run's verdicts, inherited its peak)
 _EXPORT = (
-    "import resource, sys, time; from claimledger.cli import app; started = time.perf_counter()\n"
+    "import re, sys, time; from pathlib import Path; from claimledger.cli import app; started = time.perf_counter()\n"
     "try:\n    app(sys.argv[1:], standalone_mode=False)\n"
-    "finally:\n    print(time.perf_counter() - started, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"
+    "finally:\n"
+    "    peak = re.search(r'VmHWM:\\s+(\\d+)', Path('/proc/self/status').read_text()).group(1)\n"
+    "    print(time.perf_counter() - started, peak)"
 )
 
 
@@ -184,6 +187,15 @@ def accuracy(folder: Path, rows: list[dict]) -> float:
     return right / len(expected)
 
 
+def machine_pace() -> float:
+    """Seconds this machine takes for ten million steps of a plain Python loop: the figures below scale with it
+    (machines of one kind differ in speed), so runs on different days compare through it."""
+    started, total = time.perf_counter(), 0
+    for step in range(10_000_000):
+        total += step
+    return time.perf_counter() - started
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[100, 1000, 10000])
@@ -194,6 +206,7 @@ def main() -> None:
         if args.ledger and len(args.sizes) != 1:
             parser.error("--ledger takes one size: each run needs an empty ledger")
         results = [run(size, Path(tmp), args.ledger) for size in args.sizes]
+    print(f"machine pace: {machine_pace():.2f} s for ten million steps of a Python loop ({os.cpu_count()} cores)")
     print(
         f"{'articles':>9} {'claims':>8} {'wall s':>7} {'cpu s':>7} {'claims/s':>9} {'flow RSS MiB':>13} "
         f"{'workers MiB':>11} {'task runs':>9} {'ledger B/result':>15} {'accuracy':>9}"
