@@ -281,3 +281,27 @@ def test_a_recheck_re_asks_the_latest_version_of_each_claim(store):
                 "r4", claims=[claim(Article(id="elsewhere", text=ARTICLE.text), "more than 52,000", 52_000)], minutes=15
             )
         )
+
+
+def test_a_run_on_postgresql_gathers_the_statistics_of_its_tables_as_it_grows(postgres_server, monkeypatch):
+    # Inside the run's transaction the planner sees only the statistics of committed rows: the run gathers them
+    # again each time it has written as many results as the planner knew of (ANALYZE_AFTER at least; 1 here).
+    from ledger_writer import many_claims_article, small_run
+
+    from claimledger.ledger import store as store_module
+
+    monkeypatch.setattr(store_module, "ANALYZE_AFTER", 1)
+    parts = [small_run(dataclasses.replace(many_claims_article(), id=f"a{i}"), sha=SNAPSHOT_A) for i in range(3)]
+    with LedgerStore(postgres_server.create_database()) as store:
+        with store.writer("r1", T0, None, {}, {}) as writer:
+            known = []
+            for part in parts:
+                writer.part(part.articles, part.claims, part.results)
+                known.append(
+                    writer._conn.exec_driver_sql(
+                        "SELECT reltuples FROM pg_class WHERE oid = 'check_results'::regclass"
+                    ).scalar_one()
+                )
+            writer.commit(parts[0].sources, (), {}, T0)
+        assert known == [200, 400, 400]  # gathered after the first part, then once the run had doubled it
+        assert store.reader.run("r1").results == 600

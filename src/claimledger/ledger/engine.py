@@ -6,11 +6,11 @@ ship), the supported databases, SQLite's pragmas and the way a URL is shown in m
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
-from typing import TypeVar
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from typing import Any, TypeVar
 
 from sqlalchemy import create_engine, event
-from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.engine.interfaces import DBAPIConnection
 from sqlalchemy.exc import ArgumentError, DatabaseError
 from sqlalchemy.pool import ConnectionPoolEntry
@@ -57,6 +57,33 @@ def in_chunks(items: Iterable[Key]) -> Iterator[list[Key]]:
     ordered = sorted(items)
     for start in range(0, len(ordered), IN_CHUNK):
         yield ordered[start : start + IN_CHUNK]
+
+
+def execute_many(conn: Connection, statement: Any, rows: Sequence[Mapping[str, Any]]) -> int:
+    """An INSERT (or upsert) run for every row through the driver's executemany; how many rows it wrote.
+
+    The same statement and the same values as conn.execute(statement, rows): the statement is compiled once for
+    the rows' keys and each value goes through its column type's own bind processor (JSON to text, booleans and
+    dates as the dialect stores them). What it skips is SQLAlchemy's generic per-row parameter handling, most of
+    the cost of a run's write (about 20 us a row, 300,000 rows for 10,000 articles). Every row has the first
+    row's keys; a statement with RETURNING is not for this (executemany returns no rows).
+    """
+    if not rows:
+        return 0
+    keys = list(rows[0])
+    dialect = conn.dialect
+    compiled = statement.compile(dialect=dialect, column_keys=keys)
+    names = list(compiled.positiontup) if compiled.positional else list(compiled.binds)
+    processors = [dialect.type_descriptor(compiled.binds[n].type).bind_processor(dialect) for n in names]
+    processed = [(i, p) for i, p in enumerate(processors) if p is not None]
+    values: list[Any] = []
+    for row in rows:
+        value = [row[n] for n in names]
+        for i, process in processed:
+            value[i] = process(value[i])
+        values.append(tuple(value) if compiled.positional else dict(zip(names, value)))
+    result = conn.exec_driver_sql(compiled.string, values)
+    return int(result.rowcount)
 
 
 def malformed(exc: DatabaseError) -> bool:

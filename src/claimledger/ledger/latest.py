@@ -19,7 +19,7 @@ from sqlalchemy.engine import Connection
 
 from claimledger.checks.model import VERDICTS, Verdict
 from claimledger.ledger import schema
-from claimledger.ledger.engine import in_chunks
+from claimledger.ledger.engine import execute_many, in_chunks
 
 _DIALECT_INSERT: dict[str, Callable[[Any], sqlite.Insert | postgresql.Insert]] = {
     "sqlite": sqlite.insert,
@@ -128,7 +128,7 @@ def _record_flips(conn: Connection, run_id: str, started_at: datetime, results: 
                 }
             )
     if rows:
-        conn.execute(schema.flips.insert(), sorted(rows, key=lambda row: (row["article_id"], row["start"])))
+        execute_many(conn, schema.flips.insert(), sorted(rows, key=lambda row: (row["article_id"], row["start"])))
     return first
 
 
@@ -161,6 +161,10 @@ def _record_claim_checks(
         )
     if not rows:
         return
+    # the claims with a check already (another run's): only they may cite sources to replace
+    checked_before: set[str] = set()
+    for chunk in in_chunks(by_claim):
+        checked_before.update(conn.scalars(select(checks.c.claim_id).where(checks.c.claim_id.in_(chunk))))
     statement = insert(checks)
     newer = or_(
         statement.excluded.run_started_at > checks.c.run_started_at,
@@ -171,18 +175,19 @@ def _record_claim_checks(
         set_={c.name: statement.excluded[c.name] for c in checks.c if c.name != "claim_id"},
         where=newer,
     )
-    conn.execute(statement, rows)
+    execute_many(conn, statement, rows)
     # the sources of the checks this run now holds
     sources = schema.claim_check_sources
     held: set[str] = set()  # of these claims, those whose check is now this run's (not a later-started run's)
     for chunk in in_chunks(by_claim):  # by claim id, in Python: on run_id the planner would read all the run's rows
         rows_now = conn.execute(select(checks.c.claim_id, checks.c.run_id).where(checks.c.claim_id.in_(chunk)))
         held.update(claim_id for claim_id, holder in rows_now if holder == run_id)
-    for chunk in in_chunks(held):
+    for chunk in in_chunks(held & checked_before):  # a claim checked for the first time cites nothing yet
         conn.execute(delete(sources).where(sources.c.claim_id.in_(chunk)))
     cited = {(r.source, r.article_id, r.start, r.claim_id): None for r in results if r.source and r.claim_id in held}
     if cited:
-        conn.execute(
+        execute_many(
+            conn,
             sources.insert(),
             [{"source": s, "article_id": a, "start": p, "claim_id": c} for s, a, p, c in sorted(cited)],
         )

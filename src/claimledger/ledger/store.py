@@ -28,7 +28,7 @@ from sqlalchemy.exc import DatabaseError, OperationalError
 from claimledger.checks.model import CHECKS_VERSION, CheckResult
 from claimledger.claims.model import Article, Claim
 from claimledger.ledger import latest, migrate, schema
-from claimledger.ledger.engine import LedgerError, in_chunks, malformed, open_engine, redacted
+from claimledger.ledger.engine import LedgerError, execute_many, in_chunks, malformed, open_engine, redacted
 from claimledger.ledger.reader import LedgerReader
 
 # Both dialects' INSERT ... ON CONFLICT, which the generic Insert lacks.
@@ -53,6 +53,7 @@ class SourceUse:
     notes: tuple[str, ...] = ()
 
 
+ANALYZE_AFTER = 5_000  # results a run writes on PostgreSQL before it gathers the tables' statistics anew
 LOCK_TRIES = 3  # waits of SQLite's busy_timeout for another run's write lock before a run gives up
 
 RunChunk = tuple[list[Article], list[Claim], list[CheckResult]]  # a part of a run: articles, claims, results
@@ -68,6 +69,7 @@ class _Totals:
     results: int = 0
     new: int = 0
     first: int = 0
+    analyzed: int = 0  # results written when the tables' statistics were last gathered (PostgreSQL)
     verdicts: Counter[str] = field(default_factory=Counter)
 
 
@@ -92,6 +94,11 @@ class RunRecord:
     invariants: dict[str, Any] = field(default_factory=dict)
 
 
+# json.dumps(value, sort_keys=True, default=str) and json.dumps(value, default=str), built once
+_SORTED = json.JSONEncoder(sort_keys=True, default=str)
+_PLAIN = json.JSONEncoder(default=str)
+
+
 def fingerprint(
     claim: Claim,
     result: CheckResult,
@@ -106,20 +113,25 @@ def fingerprint(
     Same fingerprint: nothing new to learn. `as_of` is the run's --as-of (it moves the date a claim is held to);
     `claim_dict` is claim.as_dict() when the caller has it already.
     """
-    inputs = json.dumps(
+    claim_json = _SORTED.encode(claim_dict if claim_dict is not None else claim.as_dict())
+    return _fingerprint(claim_json, result, as_of, _SORTED.encode(basis or {}))
+
+
+def _fingerprint(claim_json: str, result: CheckResult, as_of: date | None, basis_json: str) -> str:
+    """fingerprint() of a claim and a basis already encoded: the sha256 of the JSON list [claim, check kind,
+    source, snapshot, as_of, checks version, parameters, basis], keys sorted, written out piece by piece (a part's
+    results share one basis)."""
+    middle = _SORTED.encode(
         [
-            claim_dict if claim_dict is not None else claim.as_dict(),
             result.check_kind,
             result.source,
             result.snapshot_sha256,
             as_of.isoformat() if as_of else None,
             CHECKS_VERSION,
             result.parameters,
-            basis or {},
-        ],
-        sort_keys=True,
-        default=str,
+        ]
     )
+    inputs = f"[{claim_json}, {middle[1:-1]}, {basis_json}]"
     return hashlib.sha256(inputs.encode()).hexdigest()
 
 
@@ -143,24 +155,31 @@ RESULT_FIELDS = (
 )
 
 
-PartRows = tuple[dict[str, dict[str, Any]], dict[str, dict[str, Any]]]  # claim id -> as_dict, result_sha256 -> row
+# a part's ledger rows: claim id -> its claims row (but article_sha256: the version it is read from), and
+# result_sha256 -> its check_results row
+PartRows = tuple[dict[str, dict[str, Any]], dict[str, dict[str, Any]]]
 
 
 def part_rows(claims: list[Claim], results: list[CheckResult], as_of: date | None, basis: dict[str, Any]) -> PartRows:
-    """The claims' dicts and the results' ledger rows (fingerprints and identities) of one part of a run: pure
+    """The claims' rows and the results' ledger rows (fingerprints and identities) of one part of a run: pure
     computation, the larger share of a part's write, which a worker process can do beside its checks."""
-    claims_by_id = {c.id: c for c in claims}
-    claim_dicts = {c.id: c.as_dict() for c in claims}  # each claim's dict once: fingerprints and rows
-    rows = {
-        row["result_sha256"]: row
-        for row in (_result_row(r, claims_by_id[r.claim_id], as_of, basis, claim_dicts[r.claim_id]) for r in results)
-    }
-    return claim_dicts, rows
+    claim_rows, claim_json = {}, {}
+    for claim in claims:  # each claim's dict and its JSON once: its row and its results' fingerprints
+        values = claim.as_dict()
+        claim_json[claim.id] = _SORTED.encode(values)
+        claim_rows[claim.id] = _claim_row(claim, values)
+    basis_json = _SORTED.encode(basis or {})
+    rows = {}
+    for r in results:
+        row = _result_row(r, _fingerprint(claim_json[r.claim_id], r, as_of, basis_json))
+        row["claim_sha256"] = claim_rows[r.claim_id]["text_sha256"]
+        rows[row["result_sha256"]] = row
+    return claim_rows, rows
 
 
 def result_sha256(row: dict[str, Any]) -> str:
     """A result row's identity: its fingerprint and everything the check said (migration 0002 keeps a copy)."""
-    return hashlib.sha256(json.dumps([row[k] for k in RESULT_FIELDS], default=str).encode()).hexdigest()
+    return hashlib.sha256(_PLAIN.encode([row[k] for k in RESULT_FIELDS]).encode()).hexdigest()
 
 
 class LedgerStore:
@@ -272,14 +291,14 @@ class LedgerStore:
         statement = statement.on_conflict_do_update(
             index_elements=keys, set_={c.name: statement.excluded[c.name] for c in table.c if c.name not in keys}
         )
-        conn.execute(statement, [unique[k] for k in sorted(unique)])
+        execute_many(conn, statement, [unique[k] for k in sorted(unique)])
 
     def _insert_new(self, conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
         """Insert the rows whose key the ledger does not hold yet; never touch the ones it does."""
         if rows:
             keys = [c.name for c in table.primary_key.columns]
             statement = _DIALECT_INSERT[self.dialect](table).on_conflict_do_nothing(index_elements=keys)
-            conn.execute(statement, sorted(rows, key=lambda row: tuple(row[k] for k in keys)))
+            execute_many(conn, statement, sorted(rows, key=lambda row: tuple(row[k] for k in keys)))
 
     def _latest_versions(self, conn: Connection, article_ids: set[str]) -> dict[str, str]:
         """The latest version of articles this run did not read (a recheck of recorded claims)."""
@@ -302,12 +321,8 @@ class LedgerStore:
         if not rows:
             return {}, 0
         table = schema.check_results
-        statement = (
-            _DIALECT_INSERT[self.dialect](table)
-            .on_conflict_do_nothing(index_elements=["result_sha256"])
-            .returning(table.c.id)
-        )
-        inserted = {row.id for row in conn.execute(statement, sorted(rows, key=lambda r: r["result_sha256"]))}
+        statement = _DIALECT_INSERT[self.dialect](table).on_conflict_do_nothing(index_elements=["result_sha256"])
+        inserted = execute_many(conn, statement, sorted(rows, key=lambda r: r["result_sha256"]))
         wanted = [row["result_sha256"] for row in rows]
         ids: dict[str, int] = {}
         for chunk in in_chunks(wanted):
@@ -317,7 +332,7 @@ class LedgerStore:
                     select(table.c.result_sha256, table.c.id).where(table.c.result_sha256.in_(chunk))
                 )
             )
-        return ids, len(inserted)
+        return ids, inserted
 
     # -- reading -------------------------------------------------------------------------------------------------
 
@@ -380,6 +395,7 @@ class RunWriter:
             "checks_version": CHECKS_VERSION,
         }
         self._conn: Connection | None = None
+        self._planned: float | None = None  # results the PostgreSQL planner knows of (see _keep_statistics)
         self._totals = _Totals()
         self._snapshots: set[tuple[str, str]] = set()
         self.committed = False
@@ -456,7 +472,7 @@ class RunWriter:
         the list pages read of them (ledger/latest.py); the run's totals grow by it."""
         store, totals = self.store, self._totals
         claims_by_id = {c.id: c for c in claims}
-        claim_dicts, rows = prepared if prepared is not None else part_rows(claims, results, self.as_of, self.basis)
+        claim_rows, rows = prepared if prepared is not None else part_rows(claims, results, self.as_of, self.basis)
         read = {a.id: _article_row(a) for a in articles}
         store._upsert(conn, schema.articles, list(read.values()))
         store._insert_new(conn, schema.article_versions, [_version_row(row, self.run_id) for row in read.values()])
@@ -464,7 +480,9 @@ class RunWriter:
             **store._latest_versions(conn, {c.article_id for c in claims} - read.keys()),
             **{article_id: row["text_sha256"] for article_id, row in read.items()},
         }
-        store._upsert(conn, schema.claims, [_claim_row(c, versions[c.article_id], claim_dicts[c.id]) for c in claims])
+        store._upsert(
+            conn, schema.claims, [claim_rows[c.id] | {"article_sha256": versions[c.article_id]} for c in claims]
+        )
         result_ids, new = store._insert_results(conn, list(rows.values()))
         linked = [
             latest.LinkedResult(
@@ -482,13 +500,16 @@ class RunWriter:
         ]
         unseen = {a: sha for a, sha in versions.items() if a not in totals.articles}
         if unseen:
-            conn.execute(
+            execute_many(
+                conn,
                 schema.run_articles.insert(),
                 [{"run_id": self.run_id, "article_id": a, "article_sha256": sha} for a, sha in sorted(unseen.items())],
             )
         fresh = set(result_ids.values()) - totals.result_ids  # parts hold other claims: all of them, in practice
         if fresh:
-            conn.execute(schema.run_results.insert(), [{"run_id": self.run_id, "result_id": i} for i in sorted(fresh)])
+            execute_many(
+                conn, schema.run_results.insert(), [{"run_id": self.run_id, "result_id": i} for i in sorted(fresh)]
+            )
         linked = [r for r in linked if r.id in fresh]
         totals.first += latest.record(conn, self.run_id, self.started_at, linked, read)  # what the list pages read
         totals.articles.update(versions)
@@ -497,6 +518,24 @@ class RunWriter:
         totals.results += len(fresh)
         totals.new += new
         totals.verdicts.update(r.verdict for r in linked)
+        if store.dialect == "postgresql":
+            self._keep_statistics(conn)
+
+    def _keep_statistics(self, conn: Connection) -> None:
+        """PostgreSQL plans by table statistics, which autovacuum gathers from committed rows only: inside a run's
+        transaction, tables grown from empty still looked empty, and each IN lookup of a part read the whole table
+        (8 s a part at first, 33 s by the fifth, at 10,000 articles). The statistics of the tables a run writes are
+        gathered again (ANALYZE, in the transaction) whenever the run has written at least as many results as the
+        planner knew of, and ANALYZE_AFTER at least: a few times in a large run, never in a small one."""
+        totals = self._totals
+        if self._planned is None:  # the results table's rows as the planner knows them, -1 if never analyzed
+            known = conn.exec_driver_sql("SELECT reltuples FROM pg_class WHERE oid = 'check_results'::regclass")
+            self._planned = max(0.0, float(known.scalar_one()))
+        grown = totals.results - totals.analyzed
+        if grown >= max(self._planned, ANALYZE_AFTER):
+            conn.exec_driver_sql(f"ANALYZE {', '.join(_WRITTEN)}")
+            self._planned += grown
+            totals.analyzed = totals.results
 
     def commit(
         self,
@@ -572,13 +611,25 @@ def _version_row(article: dict[str, Any], run_id: str) -> dict[str, Any]:
     }
 
 
-def _claim_row(c: Claim, article_sha256: str, claim_dict: dict[str, Any]) -> dict[str, Any]:
-    row = dict(claim_dict)
-    row.pop("as_of")
-    return {k: v for k, v in row.items() if k in schema.claims.c} | {
-        "text_sha256": claim_text_sha256(c.quote, c.sentence),
-        "article_sha256": article_sha256,
-    }
+_WRITTEN = (
+    "articles",
+    "article_versions",
+    "claims",
+    "check_results",
+    "run_results",
+    "run_articles",
+    "claim_checks",
+    "claim_check_sources",
+    "flips",
+)
+_CLAIM_COLUMNS = frozenset(schema.claims.c.keys())
+
+
+def _claim_row(c: Claim, claim_dict: dict[str, Any]) -> dict[str, Any]:
+    """A claim's row but its article_sha256 (the article version it was read from, known when the part is written)."""
+    row = {k: v for k, v in claim_dict.items() if k in _CLAIM_COLUMNS}
+    row["text_sha256"] = claim_text_sha256(c.quote, c.sentence)
+    return row
 
 
 def _snapshot_row(use: SourceUse) -> dict[str, Any]:
@@ -600,9 +651,7 @@ def _float(value: float | None) -> float | None:
     return None if value is None else float(value)
 
 
-def _result_row(
-    r: CheckResult, claim: Claim, as_of: date | None, basis: dict[str, Any], claim_dict: dict[str, Any]
-) -> dict[str, Any]:
+def _result_row(r: CheckResult, fingerprint_sha256: str) -> dict[str, Any]:
     row = {
         "claim_id": r.claim_id,
         "check_kind": r.check_kind,
@@ -617,11 +666,10 @@ def _result_row(
         "tolerance": r.tolerance,
         "explanation": r.explanation,
         "citation": r.citation,
-        "evidence": json.dumps(list(r.evidence), default=str),
+        "evidence": _PLAIN.encode(list(r.evidence)),
         "matched_on": list(r.matched_on),
-        "parameters": json.loads(json.dumps(r.parameters, default=str)) or None,
-        "fingerprint": fingerprint(claim, r, as_of, basis, claim_dict),
+        "parameters": json.loads(_PLAIN.encode(r.parameters)) or None,
+        "fingerprint": fingerprint_sha256,
     }
     row["result_sha256"] = result_sha256(row)  # the fingerprint holds the claim's text, so the version is in it too
-    row["claim_sha256"] = claim_text_sha256(claim.quote, claim.sentence)
     return row
