@@ -35,7 +35,12 @@ class _Recorded:
         return {name: _plain(getattr(self, name)) for name in self.__dataclass_fields__}
 
 
+_AS_IS = frozenset({str, int, float, bool, type(None), date, datetime, dict})  # most fields: no dataclass to look for
+
+
 def _plain(value: Any) -> Any:
+    if type(value) in _AS_IS:
+        return value
     if is_dataclass(value) and not isinstance(value, type):
         return asdict(value)
     if isinstance(value, list) and value and is_dataclass(value[0]):
