@@ -189,7 +189,8 @@ def accuracy(folder: Path, rows: list[dict]) -> float:
 
 def machine_pace() -> float:
     """Seconds this machine takes for ten million steps of a plain Python loop: the figures below scale with it
-    (machines of one kind differ in speed), so runs on different days compare through it."""
+    (machines of one kind differ in speed, and one machine from hour to hour: 0.67-2.8 s seen on 2026-12-04), so
+    runs compare through it."""
     started, total = time.perf_counter(), 0
     for step in range(10_000_000):
         total += step
@@ -202,11 +203,13 @@ def main() -> None:
     parser.add_argument("--json", type=Path, help="also write the numbers here")
     parser.add_argument("--ledger", help="an empty ledger database to write to (one size), e.g. a PostgreSQL URL")
     args = parser.parse_args()
+    if args.ledger and len(args.sizes) != 1:
+        parser.error("--ledger takes one size: each run needs an empty ledger")
+    before = machine_pace()
     with tempfile.TemporaryDirectory() as tmp:
-        if args.ledger and len(args.sizes) != 1:
-            parser.error("--ledger takes one size: each run needs an empty ledger")
         results = [run(size, Path(tmp), args.ledger) for size in args.sizes]
-    print(f"machine pace: {machine_pace():.2f} s for ten million steps of a Python loop ({os.cpu_count()} cores)")
+    after = machine_pace()
+    print(f"machine pace: {before:.2f} s before the runs, {after:.2f} s after, for ten million steps of a Python loop")
     print(
         f"{'articles':>9} {'claims':>8} {'wall s':>7} {'cpu s':>7} {'claims/s':>9} {'flow RSS MiB':>13} "
         f"{'workers MiB':>11} {'task runs':>9} {'ledger B/result':>15} {'accuracy':>9}"
