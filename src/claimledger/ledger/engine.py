@@ -64,9 +64,9 @@ def execute_many(conn: Connection, statement: Any, rows: Sequence[Mapping[str, A
 
     The same statement and the same values as conn.execute(statement, rows): the statement is compiled once for
     the rows' keys and each value goes through its column type's own bind processor (JSON to text, booleans and
-    dates as the dialect stores them). What it skips is SQLAlchemy's generic per-row parameter handling, most of
-    the cost of a run's write (about 20 us a row, 300,000 rows for 10,000 articles). Every row has the first
-    row's keys; a statement with RETURNING is not for this (executemany returns no rows).
+    dates as the dialect stores them). What it skips is SQLAlchemy's generic per-row parameter handling (the
+    part writes of 10,000 articles into SQLite: 23.7 s through conn.execute, 21.1 s through this). Every row has
+    the first row's keys; a statement with RETURNING is not for this (executemany returns no rows).
     """
     if not rows:
         return 0

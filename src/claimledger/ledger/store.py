@@ -69,7 +69,6 @@ class _Totals:
     results: int = 0
     new: int = 0
     first: int = 0
-    analyzed: int = 0  # results written when the tables' statistics were last gathered (PostgreSQL)
     verdicts: Counter[str] = field(default_factory=Counter)
 
 
@@ -396,6 +395,7 @@ class RunWriter:
         }
         self._conn: Connection | None = None
         self._planned: float | None = None  # results the PostgreSQL planner knows of (see _keep_statistics)
+        self._analyzed = 0  # the run's results when it last gathered the statistics
         self._totals = _Totals()
         self._snapshots: set[tuple[str, str]] = set()
         self.committed = False
@@ -531,11 +531,11 @@ class RunWriter:
         if self._planned is None:  # the results table's rows as the planner knows them, -1 if never analyzed
             known = conn.exec_driver_sql("SELECT reltuples FROM pg_class WHERE oid = 'check_results'::regclass")
             self._planned = max(0.0, float(known.scalar_one()))
-        grown = totals.results - totals.analyzed
+        grown = totals.results - self._analyzed
         if grown >= max(self._planned, ANALYZE_AFTER):
-            conn.exec_driver_sql(f"ANALYZE {', '.join(_WRITTEN)}")
+            conn.exec_driver_sql(f"ANALYZE {', '.join(table.name for table in _WRITTEN)}")
             self._planned += grown
-            totals.analyzed = totals.results
+            self._analyzed = totals.results
 
     def commit(
         self,
@@ -611,16 +611,16 @@ def _version_row(article: dict[str, Any], run_id: str) -> dict[str, Any]:
     }
 
 
-_WRITTEN = (
-    "articles",
-    "article_versions",
-    "claims",
-    "check_results",
-    "run_results",
-    "run_articles",
-    "claim_checks",
-    "claim_check_sources",
-    "flips",
+_WRITTEN = (  # the tables a run's parts write
+    schema.articles,
+    schema.article_versions,
+    schema.claims,
+    schema.check_results,
+    schema.run_results,
+    schema.run_articles,
+    schema.claim_checks,
+    schema.claim_check_sources,
+    schema.flips,
 )
 _CLAIM_COLUMNS = frozenset(schema.claims.c.keys())
 
